@@ -1,0 +1,79 @@
+/* The benchmark case interface.
+ *
+ * A workload is something to measure ("route every GitHub API path once", "get and put a pool
+ * object"). A case is a workload with one implementation chosen on each axis it uses, a thread
+ * count and a mode. The harness drives every case the same way:
+ *
+ *     setup(params)                      once, on the main thread; may allocate and be slow
+ *     thread_setup(shared, i)            once per worker thread, on that thread
+ *     run(local, n)  ... many times      the measured region: perform exactly n operations
+ *     thread_teardown(local)             on the worker thread
+ *     report(shared, metrics)            optional: extra figures the case measured itself
+ *     teardown(shared)
+ *
+ * `run` must do nothing but the n operations: no timing, no counting, no allocation of its own
+ * beyond what the operation under test allocates. It returns a value derived from the work (a
+ * checksum, a handler id) that the harness consumes, so the compiler cannot delete the work.
+ * Worker thread i is the same OS thread for the whole run, so thread-local state set up in
+ * thread_setup is still there in run.
+ */
+#ifndef HOTPATH_WORKLOAD_H
+#define HOTPATH_WORKLOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "registry.h"
+
+#define HP_AXIS_BIT(id) (1u << (id))
+
+struct hp_composition {
+    /* The implementation chosen on each axis; NULL on the axes the workload does not use. */
+    const struct hp_impl_info *impl[HP_AXIS_COUNT];
+};
+
+struct hp_case_params {
+    const struct hp_composition *composition;
+    unsigned threads; /* worker threads that will call run concurrently */
+    uint64_t seed;    /* for request streams and anything else random */
+    /* Path to the workloads/ directory, for workloads that read route sets or request lists. */
+    const char *workloads_dir;
+};
+
+enum { HP_METRICS_MAX = 16 };
+
+struct hp_metric {
+    char name[48]; /* snake_case, e.g. "writer_p99_ns" */
+    char unit[16]; /* "ns", "bytes", "ops/s", ... */
+    double value;
+};
+
+struct hp_metrics {
+    struct hp_metric items[HP_METRICS_MAX];
+    size_t count;
+};
+
+/* Adds a metric (ignored past HP_METRICS_MAX). */
+void hp_metrics_add(struct hp_metrics *m, const char *name, const char *unit, double value);
+
+struct hp_workload {
+    const char *name;    /* "null", "router/github/all", ...; slash-separated */
+    const char *summary; /* one line for `hotpath list` */
+    uint32_t axes;       /* HP_AXIS_BIT() of every axis the workload needs an implementation of */
+    unsigned min_threads; /* 0 or 1: any; 2: a case that needs two threads (a handoff) */
+
+    int (*setup)(const struct hp_case_params *params, void **shared, struct hp_error *err);
+    /* Optional: without it, every thread's local is the shared state. */
+    int (*thread_setup)(void *shared, unsigned thread_index, void **local, struct hp_error *err);
+    uint64_t (*run)(void *local, uint64_t n);
+    void (*thread_teardown)(void *local); /* optional */
+    void (*report)(void *shared, struct hp_metrics *out); /* optional */
+    void (*teardown)(void *shared);                       /* optional */
+};
+
+/* The static workload table (harness/workloads/workload_table.c), NULL-terminated. */
+extern const struct hp_workload *const hp_workload_table[];
+const struct hp_workload *hp_workload_find(const char *name);
+
+#endif

@@ -1,0 +1,19 @@
+/* Every workload `hotpath run` knows, in the order `hotpath list` shows them. */
+#include "workload.h"
+
+#include <string.h>
+
+extern const struct hp_workload hp_workload_null;
+
+const struct hp_workload *const hp_workload_table[] = {
+    &hp_workload_null,
+    NULL,
+};
+
+const struct hp_workload *hp_workload_find(const char *name)
+{
+    for (const struct hp_workload *const *it = hp_workload_table; *it; it++)
+        if (strcmp((*it)->name, name) == 0)
+            return *it;
+    return NULL;
+}

@@ -1,0 +1,6 @@
+/* The router axis: every implementation, in the order `hotpath list` shows them. */
+#include "registry.h"
+
+const struct hp_impl_info *const hp_router_table[] = {
+    NULL,
+};
