@@ -1,7 +1,41 @@
+/* hotpath: a benchmark and profiling lab for the hot paths of web frameworks. */
 #include <stdio.h>
+#include <string.h>
 
-int main(void)
+#include "commands.h"
+
+static const struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"list", hp_cmd_list, "every axis, implementation, workload and phase file"},
+    {"run", hp_cmd_run, "measure cases and write a results directory"},
+};
+
+static void usage(FILE *f)
 {
-    puts("hotpath: under construction");
-    return 0;
+    fprintf(f, "usage: hotpath COMMAND [options]   (hotpath COMMAND --help for its options)\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "hotpath: unknown command '%s' (valid:", argv[1]);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(stderr, " %s", commands[i].name);
+    fprintf(stderr, ")\n");
+    return 2;
 }

@@ -20,6 +20,7 @@
 #ifndef HOTPATH_WORKLOAD_H
 #define HOTPATH_WORKLOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -70,6 +71,10 @@ struct hp_workload {
     void (*thread_teardown)(void *local); /* optional */
     void (*report)(void *shared, struct hp_metrics *out); /* optional */
     void (*teardown)(void *shared);                       /* optional */
+    /* Optional: false for compositions the workload cannot run (a writer workload needs a
+     * router that supports remove). Such compositions are skipped when an axis is expanded to
+     * all its implementations, and refused when named explicitly. */
+    bool (*supports)(const struct hp_composition *composition);
 };
 
 /* The static workload table (harness/workloads/workload_table.c), NULL-terminated. */

@@ -4,9 +4,17 @@
 #include <string.h>
 
 extern const struct hp_workload hp_workload_null;
+extern const struct hp_workload hp_workload_demo_allocs_0;
+extern const struct hp_workload hp_workload_demo_allocs_1;
+extern const struct hp_workload hp_workload_demo_allocs_3;
+extern const struct hp_workload hp_workload_demo_hash;
 
 const struct hp_workload *const hp_workload_table[] = {
     &hp_workload_null,
+    &hp_workload_demo_allocs_0,
+    &hp_workload_demo_allocs_1,
+    &hp_workload_demo_allocs_3,
+    &hp_workload_demo_hash,
     NULL,
 };
 

@@ -1,0 +1,80 @@
+/* `hotpath list`: every axis and implementation, every workload, every phase file. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "workload.h"
+
+static void list_axes(void)
+{
+    printf("Axes and implementations (choose with --AXIS NAME[,NAME...] on `hotpath run`):\n");
+    for (int axis = 0; axis < HP_AXIS_COUNT; axis++) {
+        const struct hp_axis *a = hp_axis_get(axis);
+        printf("  %-16s %s\n", a->name, a->summary);
+        if (!a->impls[0])
+            printf("    %-20s %s\n", "(none yet)", "");
+        for (const struct hp_impl_info *const *it = a->impls; *it; it++)
+            printf("    %-20s %s\n", (*it)->name, (*it)->summary);
+    }
+}
+
+static void list_workloads(void)
+{
+    printf("\nWorkloads (choose with --workload PATTERN):\n");
+    for (const struct hp_workload *const *it = hp_workload_table; *it; it++) {
+        char axes[256] = "";
+        size_t used = 0;
+        for (int axis = 0; axis < HP_AXIS_COUNT; axis++)
+            if ((*it)->axes & HP_AXIS_BIT(axis))
+                used += (size_t)snprintf(axes + used, sizeof axes - used, "%s%s",
+                                         used ? "," : " [", hp_axis_get(axis)->name);
+        if (used)
+            snprintf(axes + used, sizeof axes - used, "]");
+        printf("  %-32s %s%s\n", (*it)->name, (*it)->summary, axes);
+    }
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void list_phase_files(void)
+{
+    printf("\nPhase files (workloads/*.phases):\n");
+    DIR *d = opendir(HOTPATH_SOURCE_DIR "/workloads");
+    char *names[256];
+    size_t count = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) && count < 256) {
+        size_t len = strlen(e->d_name);
+        if (len > 7 && strcmp(e->d_name + len - 7, ".phases") == 0)
+            names[count++] = strdup(e->d_name);
+    }
+    if (d)
+        closedir(d);
+    qsort(names, count, sizeof names[0], by_name);
+    if (count == 0)
+        printf("  (none yet)\n");
+    for (size_t i = 0; i < count; i++) {
+        printf("  %s\n", names[i]);
+        free(names[i]);
+    }
+}
+
+int hp_cmd_list(int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1) {
+        struct hp_error err;
+        hp_error_set(&err, "list takes no arguments (got '%s')", argv[1]);
+        return hp_usage_error(&err);
+    }
+    list_axes();
+    list_workloads();
+    list_phase_files();
+    return 0;
+}

@@ -1,0 +1,195 @@
+#include "selection.h"
+
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void list_impls(int axis, char *out, size_t size)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (const struct hp_impl_info *const *it = hp_axis_get(axis)->impls; *it; it++)
+        used += (size_t)snprintf(out + used, used < size ? size - used : 0, "%s%s",
+                                 used ? ", " : "", (*it)->name);
+}
+
+int hp_selection_set_impls(struct hp_selection *sel, int axis, char *list, struct hp_error *err)
+{
+    char flag[64], valid[2048];
+    snprintf(flag, sizeof flag, "--%s", hp_axis_get(axis)->name);
+    char *items[HP_SELECTION_MAX_ITEMS];
+    int n = hp_split_list(flag, list, items, HP_SELECTION_MAX_ITEMS, err);
+    if (n < 0)
+        return -1;
+    sel->impl_count[axis] = 0;
+    for (int i = 0; i < n; i++) {
+        if (strcmp(items[i], "all") == 0) {
+            sel->impl_count[axis] = 0; /* all */
+            return 0;
+        }
+        const struct hp_impl_info *impl = hp_impl_find(axis, items[i]);
+        if (!impl) {
+            list_impls(axis, valid, sizeof valid);
+            return hp_error_set(err, "%s: unknown implementation '%s' (valid: %s, all)", flag,
+                                items[i], *valid ? valid : "none registered yet");
+        }
+        sel->impls[axis][sel->impl_count[axis]++] = impl;
+    }
+    return 0;
+}
+
+static bool workload_selected(const struct hp_selection *sel, const struct hp_workload *w)
+{
+    for (size_t i = 0; i < sel->workload_pattern_count; i++)
+        if (fnmatch(sel->workload_patterns[i], w->name, 0) == 0)
+            return true;
+    return false;
+}
+
+struct expansion {
+    struct hp_case *cases;
+    size_t count, capacity;
+};
+
+static int push_case(struct expansion *ex, const struct hp_case *c, struct hp_error *err)
+{
+    if (ex->count == ex->capacity) {
+        size_t capacity = ex->capacity ? 2 * ex->capacity : 16;
+        struct hp_case *grown = realloc(ex->cases, capacity * sizeof *grown);
+        if (!grown)
+            return hp_error_set(err, "out of memory building the case list");
+        ex->cases = grown;
+        ex->capacity = capacity;
+    }
+    ex->cases[ex->count] = *c;
+    hp_case_name(&ex->cases[ex->count]);
+    ex->count++;
+    return 0;
+}
+
+/* The implementations of one axis for one workload: the user's list or the whole table. */
+static size_t axis_choices(const struct hp_selection *sel, int axis,
+                           const struct hp_impl_info **out)
+{
+    if (sel->impl_count[axis] > 0) {
+        memcpy(out, sel->impls[axis], sel->impl_count[axis] * sizeof *out);
+        return sel->impl_count[axis];
+    }
+    size_t n = 0;
+    for (const struct hp_impl_info *const *it = hp_axis_get(axis)->impls;
+         *it && n < HP_SELECTION_MAX_ITEMS; it++)
+        out[n++] = *it;
+    return n;
+}
+
+static int expand_workload(const struct hp_selection *sel, const struct hp_workload *w,
+                           struct expansion *ex, struct hp_error *err)
+{
+    const struct hp_impl_info *choices[HP_AXIS_COUNT][HP_SELECTION_MAX_ITEMS];
+    size_t choice_count[HP_AXIS_COUNT];
+    size_t combinations = 1;
+    for (int axis = 0; axis < HP_AXIS_COUNT; axis++) {
+        choice_count[axis] = 1;
+        if (!(w->axes & HP_AXIS_BIT(axis)))
+            continue;
+        choice_count[axis] = axis_choices(sel, axis, choices[axis]);
+        if (choice_count[axis] == 0)
+            return hp_error_set(err, "workload %s needs a %s implementation, and none is "
+                                     "registered",
+                                w->name, hp_axis_get(axis)->name);
+        combinations *= choice_count[axis];
+    }
+    for (size_t combo = 0; combo < combinations; combo++) {
+        struct hp_case c;
+        memset(&c, 0, sizeof c);
+        c.workload = w;
+        size_t rest = combo;
+        bool explicit_choice = false;
+        for (int axis = 0; axis < HP_AXIS_COUNT; axis++) {
+            if (!(w->axes & HP_AXIS_BIT(axis)))
+                continue;
+            c.composition.impl[axis] = choices[axis][rest % choice_count[axis]];
+            rest /= choice_count[axis];
+            explicit_choice |= sel->impl_count[axis] > 0;
+        }
+        if (w->supports && !w->supports(&c.composition)) {
+            if (explicit_choice && combinations == 1) {
+                hp_case_name(&c);
+                return hp_error_set(err, "workload %s cannot run this composition: %s",
+                                    w->name, c.name);
+            }
+            continue;
+        }
+        for (int mode = 0; mode < 2; mode++) {
+            if ((mode == HP_MODE_BATCH && !sel->batch) ||
+                (mode == HP_MODE_LATENCY && !sel->latency))
+                continue;
+            for (size_t t = 0; t < sel->thread_count; t++) {
+                c.threads = sel->threads[t];
+                if (c.threads < w->min_threads)
+                    c.threads = w->min_threads;
+                c.mode = (enum hp_mode)mode;
+                bool duplicate = false;
+                for (size_t k = 0; k < t; k++) {
+                    unsigned earlier = sel->threads[k];
+                    if (earlier < w->min_threads)
+                        earlier = w->min_threads;
+                    duplicate |= earlier == c.threads;
+                }
+                if (!duplicate && push_case(ex, &c, err) != 0)
+                    return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+int hp_selection_expand(const struct hp_selection *sel, struct hp_case **cases, size_t *count,
+                        struct hp_error *err)
+{
+    struct expansion ex = {0};
+    for (size_t i = 0; i < sel->workload_pattern_count; i++) {
+        bool matched = false;
+        for (const struct hp_workload *const *it = hp_workload_table; *it && !matched; it++)
+            matched = fnmatch(sel->workload_patterns[i], (*it)->name, 0) == 0;
+        if (!matched) {
+            free(ex.cases);
+            return hp_error_set(err,
+                                "--workload '%s' matches no workload (see `hotpath list`)",
+                                sel->workload_patterns[i]);
+        }
+    }
+    for (const struct hp_workload *const *it = hp_workload_table; *it; it++) {
+        if (!workload_selected(sel, *it))
+            continue;
+        if (expand_workload(sel, *it, &ex, err) != 0) {
+            free(ex.cases);
+            return -1;
+        }
+    }
+    bool has_overhead_case = false;
+    for (size_t i = 0; i < ex.count; i++)
+        has_overhead_case |= strcmp(ex.cases[i].workload->name, "null") == 0 &&
+                             ex.cases[i].threads == 1 && ex.cases[i].mode == HP_MODE_BATCH;
+    if (sel->add_null_case && !has_overhead_case) {
+        struct hp_case c;
+        memset(&c, 0, sizeof c);
+        c.workload = hp_workload_find("null");
+        c.threads = 1;
+        c.mode = HP_MODE_BATCH;
+        if (c.workload && push_case(&ex, &c, err) != 0) {
+            free(ex.cases);
+            return -1;
+        }
+    }
+    if (ex.count == 0) {
+        free(ex.cases);
+        return hp_error_set(err, "the selection gives no case to run");
+    }
+    *cases = ex.cases;
+    *count = ex.count;
+    return 0;
+}

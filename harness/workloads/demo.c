@@ -1,0 +1,98 @@
+/* Small demonstration cases with known answers: they show what a results file looks like and
+ * let the tests check the harness against facts (an op that allocates exactly k times must be
+ * reported as k allocs/op, on any number of threads). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "workload.h"
+
+static int demo_setup(const struct hp_case_params *params, void **shared, struct hp_error *err)
+{
+    (void)params;
+    (void)err;
+    *shared = NULL;
+    return 0;
+}
+
+/* k allocations of 64 bytes per op, each freed before the next op. */
+#define DEFINE_ALLOC_RUN(k)                                                                     \
+    static uint64_t alloc##k##_run(void *local, uint64_t n)                                     \
+    {                                                                                           \
+        (void)local;                                                                            \
+        uint64_t sum = 0;                                                                       \
+        for (uint64_t i = 0; i < n; i++) {                                                      \
+            void *p[(k) > 0 ? (k) : 1];                                                         \
+            for (int j = 0; j < (k); j++) {                                                     \
+                p[j] = malloc(64);                                                              \
+                /* the pointer escapes, so the compiler cannot elide the malloc/free pair */    \
+                __asm__ volatile("" : : "r"(p[j]) : "memory");                                  \
+                sum += (uintptr_t)p[j] & 0xff;                                                  \
+            }                                                                                   \
+            for (int j = 0; j < (k); j++)                                                       \
+                free(p[j]);                                                                     \
+            __asm__ volatile("" ::: "memory");                                                  \
+        }                                                                                       \
+        return sum;                                                                             \
+    }
+
+DEFINE_ALLOC_RUN(0)
+DEFINE_ALLOC_RUN(1)
+DEFINE_ALLOC_RUN(3)
+
+const struct hp_workload hp_workload_demo_allocs_0 = {
+    .name = "demo/allocs-0",
+    .summary = "a loop iteration that allocates nothing (allocation counter check: 0)",
+    .setup = demo_setup,
+    .run = alloc0_run,
+};
+
+const struct hp_workload hp_workload_demo_allocs_1 = {
+    .name = "demo/allocs-1",
+    .summary = "malloc(64) + free per op (allocation counter check: exactly 1)",
+    .setup = demo_setup,
+    .run = alloc1_run,
+};
+
+const struct hp_workload hp_workload_demo_allocs_3 = {
+    .name = "demo/allocs-3",
+    .summary = "three malloc(64) + free per op (allocation counter check: exactly 3)",
+    .setup = demo_setup,
+    .run = alloc3_run,
+};
+
+/* FNV-1a over a 64-byte buffer in L1: a steady, quiet, compute-only op. */
+struct hash_state {
+    unsigned char buf[64];
+};
+
+static int hash_setup(const struct hp_case_params *params, void **shared, struct hp_error *err)
+{
+    struct hash_state *s = malloc(sizeof *s);
+    if (!s)
+        return hp_error_set(err, "out of memory");
+    for (size_t i = 0; i < sizeof s->buf; i++)
+        s->buf[i] = (unsigned char)(i * 7 + params->seed);
+    *shared = s;
+    return 0;
+}
+
+static uint64_t hash_run(void *local, uint64_t n)
+{
+    const struct hash_state *s = local;
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (uint64_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < sizeof s->buf; j++) {
+            h ^= s->buf[j];
+            h *= 0x100000001b3ull;
+        }
+    }
+    return h;
+}
+
+const struct hp_workload hp_workload_demo_hash = {
+    .name = "demo/fnv64",
+    .summary = "FNV-1a over 64 bytes in L1: a quiet compute-only op",
+    .setup = hash_setup,
+    .run = hash_run,
+    .teardown = free,
+};
