@@ -4,9 +4,11 @@
 #include <string.h>
 
 extern const struct hp_workload hp_workload_null;
+extern const struct hp_workload hp_workload_hdr_record;
 
 const struct hp_workload *const hp_workload_table[] = {
     &hp_workload_null,
+    &hp_workload_hdr_record,
     NULL,
 };
 
