@@ -1,20 +1,17 @@
-/* Every workload `hotpath run` knows, in the order `hotpath list` shows them. */
+/* Every workload `hotpath run` knows, in the order `hotpath list` shows them
+ * (workload_list.h holds the list itself, one line per workload). */
 #include "workload.h"
 
 #include <string.h>
 
-extern const struct hp_workload hp_workload_null;
-extern const struct hp_workload hp_workload_demo_allocs_0;
-extern const struct hp_workload hp_workload_demo_allocs_1;
-extern const struct hp_workload hp_workload_demo_allocs_3;
-extern const struct hp_workload hp_workload_demo_hash;
+#define HP_WORKLOAD(symbol) extern const struct hp_workload symbol;
+#include "workload_list.h"
+#undef HP_WORKLOAD
 
 const struct hp_workload *const hp_workload_table[] = {
-    &hp_workload_null,
-    &hp_workload_demo_allocs_0,
-    &hp_workload_demo_allocs_1,
-    &hp_workload_demo_allocs_3,
-    &hp_workload_demo_hash,
+#define HP_WORKLOAD(symbol) &symbol,
+#include "workload_list.h"
+#undef HP_WORKLOAD
     NULL,
 };
 
