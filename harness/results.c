@@ -412,7 +412,7 @@ static int write_json(FILE *f, const void *ctx)
 {
     const struct json_ctx *jc = ctx;
     json_t *root = run_json(jc->run, jc->command);
-    int rc = json_dumpf(root, f, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
+    int rc = json_dumpf(root, f, JSON_INDENT(1) | JSON_REAL_PRECISION(15));
     fputc('\n', f);
     json_decref(root);
     return rc;

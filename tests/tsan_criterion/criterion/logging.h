@@ -1,0 +1,2 @@
+/* See criterion.h: the ThreadSanitizer build's stand-in. */
+#include "criterion.h"
