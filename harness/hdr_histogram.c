@@ -127,7 +127,8 @@ int64_t hp_hdr_lowest_equivalent_value(const struct hp_hdr *h, int64_t value)
 
 int64_t hp_hdr_highest_equivalent_value(const struct hp_hdr *h, int64_t value)
 {
-    return hp_hdr_lowest_equivalent_value(h, value) + hp_hdr_size_of_equivalent_range(h, value) - 1;
+    return hp_hdr_lowest_equivalent_value(h, value) +
+           (hp_hdr_size_of_equivalent_range(h, value) - 1);
 }
 
 int64_t hp_hdr_median_equivalent_value(const struct hp_hdr *h, int64_t value)
@@ -288,7 +289,7 @@ static bool step_slot(struct hp_hdr_iter *it)
     it->value = hp_hdr_value_at_index(it->h, it->counts_index);
     int64_t size = hp_hdr_size_of_equivalent_range(it->h, it->value);
     it->lowest_equivalent_value = hp_hdr_lowest_equivalent_value(it->h, it->value);
-    it->highest_equivalent_value = it->lowest_equivalent_value + size - 1;
+    it->highest_equivalent_value = it->lowest_equivalent_value + (size - 1);
     it->median_equivalent_value = it->lowest_equivalent_value + (size >> 1);
     return true;
 }

@@ -156,11 +156,11 @@ int hp_hdr_decode(const unsigned char *data, size_t len, struct hp_hdr *out, str
         return hp_error_set(err,
                             "histogram encoding truncated: payload length %d, %zu bytes present",
                             payload_len, len - HP_HDR_V2_HEADER_SIZE);
-    if (normalizing_offset != 0)
-        return hp_error_set(err,
-                            "histogram has normalizing index offset %d (a DoubleHistogram); only "
-                            "integer histograms are read",
-                            normalizing_offset);
+    /* The payload lists counts in logical index order whatever the offset: Java applies the offset
+     * only to where a count is stored (setCountAtIndex normalizes), and hdr-histogram-js writes 1
+     * here for plain histograms. So the offset, like the conversion ratio (which hdr-histogram-js
+     * writes as the integer 1), does not change what an integer histogram holds. */
+    (void)normalizing_offset;
     struct hp_error init_err;
     if (hp_hdr_init(out, lowest, highest, sigfigs, &init_err) != 0)
         return hp_error_set(err, "bad histogram header: %s", init_err.message);

@@ -6,11 +6,11 @@
  * V2 encoding (all integers big-endian):
  *     int32  cookie 0x1c849313 (V2 encoding base 0x1c849303 | 0x10)
  *     int32  payload length in bytes
- *     int32  normalizing index offset (always 0 for integer histograms)
+ *     int32  normalizing index offset (we write 0; ignored when reading, see hlog.c)
  *     int32  significant figures
  *     int64  lowest discernible value
  *     int64  highest trackable value
- *     double integer-to-double conversion ratio (1.0)
+ *     double integer-to-double conversion ratio (we write 1.0; ignored when reading)
  *     payload: counts[0 .. index(max)] as ZigZag LEB128-64b9B varints; a negative number -k
  *              stands for k consecutive zero counts (k >= 2).
  * Compressed form: int32 cookie 0x1c849314 (V2 compressed base 0x1c849304 | 0x10), int32 length
