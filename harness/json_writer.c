@@ -1,0 +1,260 @@
+/* JSON writer into a fixed buffer: see json_writer.h for the contract.
+ *
+ * Every public call remembers the length it started at; if any piece of it does not fit, the
+ * length goes back there and the overflow flag is set, so a call is all-or-nothing and a
+ * comma is never left dangling without its value. One need_comma flag is enough for comma
+ * placement without a nesting stack: begin clears it, and end sets it, because closing a
+ * container completes a value in the parent.
+ */
+#include "json_writer.h"
+
+#include <string.h>
+
+void hp_json_writer_init(struct hp_json_writer *w, char *buf, size_t capacity)
+{
+    w->buf = buf;
+    w->capacity = capacity;
+    w->len = 0;
+    w->depth = 0;
+    w->need_comma = false;
+    w->overflow = false;
+}
+
+static inline bool put(struct hp_json_writer *w, const char *s, size_t n)
+{
+    if (n > w->capacity - w->len)
+        return false;
+    memcpy(w->buf + w->len, s, n);
+    w->len += n;
+    return true;
+}
+
+static inline bool put_char(struct hp_json_writer *w, char c)
+{
+    if (w->len == w->capacity)
+        return false;
+    w->buf[w->len++] = c;
+    return true;
+}
+
+static inline bool put_separator(struct hp_json_writer *w)
+{
+    return !w->need_comma || put_char(w, ',');
+}
+
+static inline void fail(struct hp_json_writer *w, size_t saved_len)
+{
+    w->len = saved_len;
+    w->overflow = true;
+}
+
+/* 1 where the byte can be copied into a JSON string as it is. */
+static const uint8_t copy_verbatim[256] = {
+    ['\0' ... 0x1f] = 0, [0x20 ... 0xff] = 1, /* range designators: gnu11 */
+};
+
+static const char hex_digits[] = "0123456789abcdef";
+
+static bool put_escaped(struct hp_json_writer *w, const char *s, size_t len)
+{
+    if (!put_char(w, '"'))
+        return false;
+    const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *const end = p + len;
+    while (p < end) {
+        const unsigned char *run = p;
+        while (p < end && copy_verbatim[*p] && *p != '"' && *p != '\\')
+            p++;
+        if (!put(w, (const char *)run, (size_t)(p - run)))
+            return false;
+        if (p == end)
+            break;
+        char esc[6] = {'\\', 0, 0, 0, 0, 0};
+        size_t n = 2;
+        switch (*p) {
+        case '"':
+            esc[1] = '"';
+            break;
+        case '\\':
+            esc[1] = '\\';
+            break;
+        case '\b':
+            esc[1] = 'b';
+            break;
+        case '\f':
+            esc[1] = 'f';
+            break;
+        case '\n':
+            esc[1] = 'n';
+            break;
+        case '\r':
+            esc[1] = 'r';
+            break;
+        case '\t':
+            esc[1] = 't';
+            break;
+        default:
+            esc[1] = 'u';
+            esc[2] = '0';
+            esc[3] = '0';
+            esc[4] = hex_digits[*p >> 4];
+            esc[5] = hex_digits[*p & 15];
+            n = 6;
+            break;
+        }
+        if (!put(w, esc, n))
+            return false;
+        p++;
+    }
+    return put_char(w, '"');
+}
+
+static void open_container(struct hp_json_writer *w, char bracket)
+{
+    if (w->overflow)
+        return;
+    size_t saved = w->len;
+    if (!put_separator(w) || !put_char(w, bracket)) {
+        fail(w, saved);
+        return;
+    }
+    w->need_comma = false;
+    w->depth++;
+}
+
+static void close_container(struct hp_json_writer *w, char bracket)
+{
+    if (w->overflow)
+        return;
+    if (!put_char(w, bracket)) {
+        fail(w, w->len);
+        return;
+    }
+    w->need_comma = true;
+    if (w->depth > 0)
+        w->depth--;
+}
+
+void hp_json_begin_object(struct hp_json_writer *w)
+{
+    open_container(w, '{');
+}
+
+void hp_json_end_object(struct hp_json_writer *w)
+{
+    close_container(w, '}');
+}
+
+void hp_json_begin_array(struct hp_json_writer *w)
+{
+    open_container(w, '[');
+}
+
+void hp_json_end_array(struct hp_json_writer *w)
+{
+    close_container(w, ']');
+}
+
+void hp_json_key(struct hp_json_writer *w, const char *s, size_t len)
+{
+    if (w->overflow)
+        return;
+    size_t saved = w->len;
+    if (!put_separator(w) || !put_escaped(w, s, len) || !put_char(w, ':')) {
+        fail(w, saved);
+        return;
+    }
+    w->need_comma = false;
+}
+
+/* A scalar value: separator and bytes, all or nothing. */
+static void put_value(struct hp_json_writer *w, const char *s, size_t n)
+{
+    if (w->overflow)
+        return;
+    size_t saved = w->len;
+    if (!put_separator(w) || !put(w, s, n)) {
+        fail(w, saved);
+        return;
+    }
+    w->need_comma = true;
+}
+
+void hp_json_string(struct hp_json_writer *w, const char *s, size_t len)
+{
+    if (w->overflow)
+        return;
+    size_t saved = w->len;
+    if (!put_separator(w) || !put_escaped(w, s, len)) {
+        fail(w, saved);
+        return;
+    }
+    w->need_comma = true;
+}
+
+void hp_json_int(struct hp_json_writer *w, int64_t v)
+{
+    char digits[21];
+    put_value(w, digits, hp_i64_to_decimal(v, digits));
+}
+
+void hp_json_uint(struct hp_json_writer *w, uint64_t v)
+{
+    char digits[20];
+    put_value(w, digits, hp_u64_to_decimal(v, digits));
+}
+
+void hp_json_bool(struct hp_json_writer *w, bool v)
+{
+    if (v)
+        put_value(w, "true", 4);
+    else
+        put_value(w, "false", 5);
+}
+
+void hp_json_null(struct hp_json_writer *w)
+{
+    put_value(w, "null", 4);
+}
+
+static const char digit_pairs[201] = "00010203040506070809"
+                                     "10111213141516171819"
+                                     "20212223242526272829"
+                                     "30313233343536373839"
+                                     "40414243444546474849"
+                                     "50515253545556575859"
+                                     "60616263646566676869"
+                                     "70717273747576777879"
+                                     "80818283848586878889"
+                                     "90919293949596979899";
+
+size_t hp_u64_to_decimal(uint64_t v, char *out)
+{
+    /* Two digits per division, written from the end of a scratch buffer, then moved. */
+    char tmp[20];
+    char *p = tmp + sizeof tmp;
+    while (v >= 100) {
+        unsigned pair = (unsigned)(v % 100);
+        v /= 100;
+        p -= 2;
+        memcpy(p, digit_pairs + 2 * pair, 2);
+    }
+    if (v >= 10) {
+        p -= 2;
+        memcpy(p, digit_pairs + 2 * v, 2);
+    } else {
+        *--p = (char)('0' + v);
+    }
+    size_t n = (size_t)(tmp + sizeof tmp - p);
+    memcpy(out, p, n);
+    return n;
+}
+
+size_t hp_i64_to_decimal(int64_t v, char *out)
+{
+    if (v >= 0)
+        return hp_u64_to_decimal((uint64_t)v, out);
+    /* Negate in unsigned arithmetic: -INT64_MIN overflows int64_t but not uint64_t. */
+    out[0] = '-';
+    return 1 + hp_u64_to_decimal(0u - (uint64_t)v, out + 1);
+}

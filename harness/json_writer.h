@@ -1,0 +1,79 @@
+/* A JSON writer for handlers: writes into a caller-provided buffer, allocates nothing and never
+ * calls printf.
+ *
+ *     char out[256];
+ *     struct hp_json_writer w;
+ *     hp_json_writer_init(&w, out, sizeof out);
+ *     hp_json_begin_object(&w);
+ *     hp_json_key(&w, "id", 2);
+ *     hp_json_int(&w, 42);
+ *     hp_json_end_object(&w);
+ *     if (hp_json_writer_ok(&w)) send(out, hp_json_writer_len(&w));   ->  {"id":42}
+ *
+ * Commas and colons come from the writer's state: a value or key written after a complete
+ * value at the same level gets a comma first. The writer trusts the caller's structure (a key
+ * inside an array, or an unbalanced end, is written as asked); hp_json_writer_depth tells a
+ * test whether every begin was ended.
+ *
+ * Overflow: every call either writes all of its bytes or none of them. A call that would go
+ * past the capacity writes nothing (no byte at or beyond buf + capacity is ever touched),
+ * leaves the length where it was and sets the sticky overflow flag; every later call is then a
+ * no-op. The output is not NUL-terminated: use hp_json_writer_len.
+ *
+ * Strings (keys and values) are escaped: '"' and '\\' with a backslash, \b \f \n \r \t in their
+ * short forms, every other byte below 0x20 as \u00XX, DEL and bytes >= 0x80 copied unchanged
+ * (UTF-8 passes through; it is not validated). '/' is not escaped.
+ */
+#ifndef HOTPATH_JSON_WRITER_H
+#define HOTPATH_JSON_WRITER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct hp_json_writer {
+    char *buf;
+    size_t capacity;
+    size_t len;
+    unsigned depth;
+    bool need_comma; /* the last thing written at this level was a complete value */
+    bool overflow;   /* sticky */
+};
+
+void hp_json_writer_init(struct hp_json_writer *w, char *buf, size_t capacity);
+
+void hp_json_begin_object(struct hp_json_writer *w);
+void hp_json_end_object(struct hp_json_writer *w);
+void hp_json_begin_array(struct hp_json_writer *w);
+void hp_json_end_array(struct hp_json_writer *w);
+
+/* An object key (escaped like a string) followed by ':'. */
+void hp_json_key(struct hp_json_writer *w, const char *s, size_t len);
+
+void hp_json_string(struct hp_json_writer *w, const char *s, size_t len);
+void hp_json_int(struct hp_json_writer *w, int64_t v);
+void hp_json_uint(struct hp_json_writer *w, uint64_t v);
+void hp_json_bool(struct hp_json_writer *w, bool v);
+void hp_json_null(struct hp_json_writer *w);
+
+static inline bool hp_json_writer_ok(const struct hp_json_writer *w)
+{
+    return !w->overflow;
+}
+
+static inline size_t hp_json_writer_len(const struct hp_json_writer *w)
+{
+    return w->len;
+}
+
+static inline unsigned hp_json_writer_depth(const struct hp_json_writer *w)
+{
+    return w->depth;
+}
+
+/* Writes the decimal form of v into out (at least 20 bytes for unsigned, 21 for signed) and
+ * returns its length; no NUL. Exposed for the response writers and for tests. */
+size_t hp_u64_to_decimal(uint64_t v, char *out);
+size_t hp_i64_to_decimal(int64_t v, char *out);
+
+#endif
