@@ -103,8 +103,8 @@ static int parse_flags(int argc, char **argv, int first, const char *command, st
             if (strncmp(arg, "--", 2) != 0)
                 return usage_error("unexpected argument '%s' for 'gen %s' (valid flags: %s)", arg,
                                    command, valid);
-            return usage_error("gen %s: unknown flag '%.*s' (valid: %s)", command, (int)name_len,
-                               arg, valid);
+            return usage_error("unknown flag '%.*s' for 'gen %s' (valid: %s)", (int)name_len, arg,
+                               command, valid);
         }
         char expected[96];
         describe_valid(f, expected, sizeof expected);
