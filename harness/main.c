@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd_gen.h"
 #include "commands.h"
 
 static const struct command {
@@ -11,6 +12,7 @@ static const struct command {
 } commands[] = {
     {"list", hp_cmd_list, "every axis, implementation, workload and phase file"},
     {"run", hp_cmd_run, "measure cases and write a results directory"},
+    {"gen", hp_cmd_gen, "generate synthetic route sets and Zipf-skewed request streams"},
 };
 
 static void usage(FILE *f)
