@@ -299,6 +299,7 @@ int hp_cmd_run(int argc, char **argv)
     if (hp_selection_expand(&sel, &run.cases, &run.case_count, &err) != 0)
         return hp_usage_error(&err);
 
+    hp_run_catch_stop_signals();
     hp_run_measure_machine(&run);
     print_header(&run, run.case_count);
     int status = 0;

@@ -428,6 +428,15 @@ static void on_stop_signal(int sig)
     hp_run_stop_requested = 1;
 }
 
+void hp_run_catch_stop_signals(void)
+{
+    struct sigaction stop = {.sa_handler = on_stop_signal};
+    sigemptyset(&stop.sa_mask);
+    hp_run_stop_requested = 0;
+    sigaction(SIGINT, &stop, NULL);
+    sigaction(SIGTERM, &stop, NULL);
+}
+
 static int setup_case(struct worker_pool *pool, struct hp_case *c, const struct hp_run *run,
                       struct hp_error *err)
 {
@@ -540,12 +549,6 @@ int hp_run_execute(struct hp_run *run, struct hp_error *err)
         return -1;
     }
 
-    struct sigaction stop = {.sa_handler = on_stop_signal}, old_int, old_term;
-    sigemptyset(&stop.sa_mask);
-    hp_run_stop_requested = 0;
-    sigaction(SIGINT, &stop, &old_int);
-    sigaction(SIGTERM, &stop, &old_term);
-
     struct hp_progress progress;
     hp_progress_begin(&progress, cfg->quiet,
                       run->case_count * (1 + (size_t)cfg->warmup_rounds + cfg->samples));
@@ -586,16 +589,16 @@ int hp_run_execute(struct hp_run *run, struct hp_error *err)
         if (c->mode == HP_MODE_LATENCY)
             for (unsigned t = 0; t < c->threads; t++)
                 hp_hdr_merge(&c->latency, &c->thread_latency[t]);
-        if (c->workload->report)
-            c->workload->report(c->shared, &c->metrics);
         if (strcmp(c->workload->name, "null") == 0 && c->threads == 1 &&
             c->mode == HP_MODE_BATCH && c->samples_taken > 0)
             run->harness_overhead_ns = c->summary.median;
-        teardown_case(&pool, c, true);
+        /* report comes after thread_teardown: per-thread figures are folded in there. */
+        pool_dispatch(&pool, JOB_THREAD_TEARDOWN, c, 0, c->threads);
+        if (c->workload->report)
+            c->workload->report(c->shared, &c->metrics);
+        teardown_case(&pool, c, false);
     }
     pool_stop(&pool);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
     run->duration_s = (double)(hp_monotonic_ns() - started_ns) / 1e9;
     return 0;
 }

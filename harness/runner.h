@@ -118,8 +118,7 @@ void hp_run_measure_machine(struct hp_run *run);
 /* Measures the timer and floors (unless done), sets every case up (all of them before any measurement, so a
  * bad case refuses the run before time is spent), calibrates, warms up, runs the rounds,
  * collects reports and tears everything down. Returns 0, or -1 with err set when a case could
- * not be set up (nothing has been measured then). SIGINT/SIGTERM during the rounds stop it early
- * with run->interrupted set and the samples taken so far kept. */
+ * not be set up (nothing has been measured then). */
 int hp_run_execute(struct hp_run *run, struct hp_error *err);
 
 /* Frees what hp_run_execute allocated in the cases. */
@@ -130,7 +129,10 @@ void hp_run_release(struct hp_run *run);
  * to 1, 2, 3 or 5 times a power of ten. */
 uint64_t hp_predict_n(uint64_t n, double elapsed_ns, double target_ns);
 
-/* Set by the signal handler hp_run_execute installs; exposed for tests. */
+/* From now on SIGINT and SIGTERM set hp_run_stop_requested instead of killing the process:
+ * hp_run_execute then stops at the next sample boundary (or takes no sample at all), marks the
+ * run interrupted and keeps what was measured, so a partial results directory can be written. */
+void hp_run_catch_stop_signals(void);
 extern volatile sig_atomic_t hp_run_stop_requested;
 
 #endif
