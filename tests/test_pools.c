@@ -9,11 +9,11 @@
 #include "rng.h"
 
 #define FOR_EACH_POOL(ops)                                                                         \
-    for (const struct hp_impl_info *const *it_ = hp_pool_table; *it_; it_++)                      \
+    for (const struct hp_impl_info *const *it_ = hp_pool_table; *it_; it_++)                       \
         for (const struct hp_pool_ops *ops = hp_pool_ops_of(*it_); ops; ops = NULL)
 
-static struct hp_pool *make_pool(const struct hp_pool_ops *ops, size_t object_size,
-                                 size_t capacity, unsigned max_threads)
+static struct hp_pool *make_pool(const struct hp_pool_ops *ops, size_t object_size, size_t capacity,
+                                 unsigned max_threads)
 {
     struct hp_pool_config config = {object_size, capacity, max_threads};
     struct hp_error err = {{0}};
@@ -58,8 +58,8 @@ static uint64_t in_use(const struct hp_pool_ops *ops, struct hp_pool *pool)
 
 Test(pools, table_lists_all_seven)
 {
-    const char *expected[] = {"malloc", "mutex_freelist", "treiber", "bounded_cas",
-                              "tls_cache", "percpu", "arena"};
+    const char *expected[] = {"malloc",    "mutex_freelist", "treiber", "bounded_cas",
+                              "tls_cache", "percpu",         "arena"};
     size_t n = 0;
     FOR_EACH_POOL(ops)
     {
@@ -183,8 +183,7 @@ static void *handoff_putter(void *arg)
     attach(h->ops, h->pool);
     pthread_barrier_wait(&h->got);
     for (int i = 0; i < HANDOFF_COUNT; i++) {
-        if (!h->objects[i] || h->objects[i][0] != i + 1 ||
-            h->objects[i][HANDOFF_SIZE - 1] != i + 1)
+        if (!h->objects[i] || h->objects[i][0] != i + 1 || h->objects[i][HANDOFF_SIZE - 1] != i + 1)
             h->bad_contents++;
         else
             h->ops->put(h->pool, h->objects[i]);
@@ -209,8 +208,7 @@ Test(pools, cross_thread_give_back)
             pthread_join(putter, NULL);
             pthread_barrier_destroy(&h.got);
             pthread_barrier_destroy(&h.given_back);
-            cr_assert_eq(h.bad_contents, 0, "%s: objects arrived damaged or NULL",
-                         ops->info.name);
+            cr_assert_eq(h.bad_contents, 0, "%s: objects arrived damaged or NULL", ops->info.name);
             cr_assert_eq(in_use(ops, h.pool), 0, "%s: round %d lost objects", ops->info.name,
                          round);
         }
