@@ -7,7 +7,7 @@
 
 #include "buffer_pools/buffer_pool.h"
 
-#define HP_BUFFER_DEFAULT_RETAIN 256
+#define HP_BUFFER_DEFAULT_RETAIN 1024
 
 static inline void hp_buffer_account_out(struct hp_buffer_pool_stats *s, size_t capacity)
 {

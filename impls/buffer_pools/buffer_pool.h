@@ -24,7 +24,8 @@ struct hp_buffer {
 };
 
 struct hp_buffer_pool_config {
-    /* Idle buffers a pool keeps per size class; a put beyond it frees the buffer (0: 256). */
+    /* Idle buffers a pool keeps per size class; a put beyond it frees the buffer (0: 1024,
+     * enough to keep a wave of 1000 in-flight responses, as an unbounded sync.Pool would). */
     size_t retain_per_class;
 };
 
