@@ -271,6 +271,13 @@ const struct hp_workload hp_workload_pool_hold8 = {
     .teardown = pool_teardown,
 };
 
+/* Objects of a pool with request_end die at the end of the producer's request; they cannot wait
+ * in a ring for another thread, so the workload does not apply to such a pool. */
+static bool remote_free_supports(const struct hp_composition *composition)
+{
+    return !hp_pool_ops_of(composition->impl[HP_AXIS_POOL])->request_end;
+}
+
 const struct hp_workload hp_workload_pool_remote_free = {
     .name = "pool/remote_free",
     .summary = "objects got on one thread, handed over an SPSC ring, put on another",
@@ -281,4 +288,5 @@ const struct hp_workload hp_workload_pool_remote_free = {
     .run = remote_free_run,
     .thread_teardown = pool_thread_teardown,
     .teardown = pool_teardown,
+    .supports = remote_free_supports,
 };

@@ -91,7 +91,7 @@ static inline int hp_pool_config_check(const struct hp_pool_config *config,
 struct hp_pool_threads {
     uint64_t pool_id;
     unsigned count;
-    unsigned char *claimed; /* count flags, accessed with __atomic builtins */
+    uint64_t *claimed; /* count owners (a thread's token, 0 = free), __atomic builtins */
 };
 
 enum { HP_POOL_THREAD_MAP_SIZE = 8 };
@@ -122,7 +122,7 @@ static inline int hp_pool_threads_slot(struct hp_pool_threads *threads)
 /* Whether slot i is claimed right now (for stats and destroy, at quiesce). */
 static inline int hp_pool_threads_claimed(const struct hp_pool_threads *threads, unsigned i)
 {
-    return __atomic_load_n(&threads->claimed[i], __ATOMIC_ACQUIRE);
+    return __atomic_load_n(&threads->claimed[i], __ATOMIC_ACQUIRE) != 0;
 }
 
 #endif
