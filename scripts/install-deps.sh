@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs the Debian packages hotpath needs to build, test and chart, when they are missing.
+# As root it installs them with apt-get; as anyone else it prints the command to run and fails.
+# Usage: scripts/install-deps.sh [--check]   (--check: only report what is missing)
+set -euo pipefail
+
+packages=(
+  gcc make cmake pkg-config git          # toolchain; git stamps the commit into results
+  libjemalloc-dev                        # the allocator and its statistics
+  libcriterion-dev                       # tests
+  libjansson-dev                         # results.json
+  libinih-dev                            # phase files
+  liburcu-dev                            # RCU reclamation for the copy-on-write router
+  zlib1g-dev                             # compressed .hlog histograms
+  gnuplot-nox                            # charts
+  valgrind                               # instruction counts where perf counters are absent
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+if [ "${1:-}" = "--check" ]; then
+  echo "install-deps: missing: ${missing[*]}"
+  exit 1
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages: ${missing[*]}" >&2
+  echo "install-deps: run as root, or: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
