@@ -9,7 +9,7 @@
  *   - a segment (the bytes after a `/` up to the next `/`) that starts with `:` is a param
  *     (`:name`, matches one non-empty segment); one that starts with `*` is a catch-all
  *     (`*name`, must be the last segment, matches the rest of the path including its leading
- *     `/`, so `/src/*filepath` matches `/src/` with filepath=`/`);
+ *     `/`, so `/src/` + `*filepath` matches `/src/` with filepath=`/`);
  *   - `:` and `*` anywhere else are literal bytes (`/user_:name`, `/foo/x*zy` are static);
  *   - wildcard names are non-empty and contain neither `:` nor `*`;
  *   - at most HP_ROUTE_PARAMS_MAX wildcards per pattern.

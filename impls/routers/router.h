@@ -37,7 +37,7 @@ enum hp_method {
 const char *hp_method_name(enum hp_method m);
 int hp_method_parse(const char *s, size_t len);
 
-/* One registered route. Patterns: `/static/:param/*catchall`, see route_set.h. */
+/* One registered route. Patterns: `/static/:param/` then `*catchall`, see route_set.h. */
 struct hp_route {
     enum hp_method method;
     const char *pattern; /* NUL-terminated, owned by the route set */
