@@ -112,62 +112,6 @@ static int parse_requests(char *text, size_t len, struct request **out, size_t *
     return 0;
 }
 
-/* The answer line for one match (without the newline). Returns bytes written (truncated to
- * size - 1 when longer). */
-static size_t format_answer(char *buf, size_t size, const struct hp_route_set *set,
-                            const struct request *req, const struct hp_match *m)
-{
-    FILE *f = fmemopen(buf, size, "w");
-    if (!f)
-        return 0;
-    switch (m->status) {
-    case HP_MATCH_FOUND: {
-        const struct hp_route *route = &set->routes[m->route_id];
-        fprintf(f, "%s %s", hp_method_name(route->method), route->pattern);
-        for (uint32_t i = 0; i < m->params.count; i++) {
-            const struct hp_param *p = &m->params.items[i];
-            fprintf(f, " %.*s=", (int)p->name_len, p->name);
-            fwrite(p->value, 1, p->value_len, f);
-        }
-        break;
-    }
-    case HP_MATCH_NOT_FOUND:
-        fputs("404", f);
-        break;
-    case HP_MATCH_METHOD_NOT_ALLOWED: {
-        fputs("405 Allow:", f);
-        const char *sep = " ";
-        for (int i = 0; i < HP_METHOD_COUNT; i++)
-            if (m->allowed & (1u << i)) {
-                fprintf(f, "%s%s", sep, hp_method_name((enum hp_method)i));
-                sep = ", ";
-            }
-        break;
-    }
-    case HP_MATCH_REDIRECT_ADD_SLASH:
-    case HP_MATCH_REDIRECT_REMOVE_SLASH: {
-        size_t len = hp_route_path_len(req->path, req->len);
-        fputs(req->method == HP_METHOD_GET ? "301 " : "308 ", f);
-        if (m->status == HP_MATCH_REDIRECT_ADD_SLASH) {
-            fwrite(req->path, 1, len, f);
-            fputc('/', f);
-        } else {
-            fwrite(req->path, 1, len - 1, f);
-        }
-        break;
-    }
-    }
-    fflush(f);
-    long written = ftell(f);
-    fclose(f);
-    if (written < 0)
-        written = 0;
-    if ((size_t)written >= size)
-        written = (long)size - 1;
-    buf[written] = 0;
-    return (size_t)written;
-}
-
 struct active_router {
     const struct hp_router_ops *ops;
     struct hp_router *router;
@@ -263,7 +207,10 @@ int hp_cmd_route(int argc, char **argv)
             const struct active_router *ar = &routers[r];
             ar->ops->lookup(ar->router, req->method, req->path, req->len, &match);
             char *buf = r == 0 ? first : other;
-            size_t n = format_answer(buf, answer_size, set, req, &match);
+            size_t n =
+                hp_match_format(buf, answer_size, set, req->method, req->path, req->len, &match);
+            if (n >= answer_size)
+                n = answer_size - 1;
             ar->ops->match_release(ar->router, &match);
             if (r == 0) {
                 first_len = n;

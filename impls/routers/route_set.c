@@ -207,6 +207,79 @@ int hp_route_conflict_check(const struct hp_route *existing, const struct hp_rou
     }
 }
 
+/* ---- answers as text ---- */
+
+struct text {
+    char *buf;
+    size_t size, len;
+};
+
+static void text_put(struct text *t, const char *bytes, size_t n)
+{
+    if (t->len < t->size) {
+        size_t room = t->size - 1 - t->len;
+        memcpy(t->buf + t->len, bytes, n < room ? n : room);
+    }
+    t->len += n;
+}
+
+static void text_str(struct text *t, const char *s)
+{
+    text_put(t, s, strlen(s));
+}
+
+size_t hp_match_format(char *buf, size_t size, const struct hp_route_set *set,
+                       enum hp_method method, const char *path, size_t len,
+                       const struct hp_match *m)
+{
+    struct text t = {buf, size, 0};
+    switch (m->status) {
+    case HP_MATCH_FOUND: {
+        const struct hp_route *route = &set->routes[m->route_id];
+        text_str(&t, hp_method_name(route->method));
+        text_put(&t, " ", 1);
+        text_put(&t, route->pattern, route->pattern_len);
+        for (uint32_t i = 0; i < m->params.count; i++) {
+            const struct hp_param *p = &m->params.items[i];
+            text_put(&t, " ", 1);
+            text_put(&t, p->name, p->name_len);
+            text_put(&t, "=", 1);
+            text_put(&t, p->value, p->value_len);
+        }
+        break;
+    }
+    case HP_MATCH_NOT_FOUND:
+        text_str(&t, "404");
+        break;
+    case HP_MATCH_METHOD_NOT_ALLOWED: {
+        text_str(&t, "405 Allow:");
+        const char *sep = " ";
+        for (int i = 0; i < HP_METHOD_COUNT; i++)
+            if (m->allowed & (1u << i)) {
+                text_str(&t, sep);
+                text_str(&t, hp_method_name((enum hp_method)i));
+                sep = ", ";
+            }
+        break;
+    }
+    case HP_MATCH_REDIRECT_ADD_SLASH:
+    case HP_MATCH_REDIRECT_REMOVE_SLASH: {
+        size_t path_len = hp_route_path_len(path, len);
+        text_str(&t, method == HP_METHOD_GET ? "301 " : "308 ");
+        if (m->status == HP_MATCH_REDIRECT_ADD_SLASH) {
+            text_put(&t, path, path_len);
+            text_put(&t, "/", 1);
+        } else {
+            text_put(&t, path, path_len ? path_len - 1 : 0);
+        }
+        break;
+    }
+    }
+    if (size)
+        buf[t.len < size ? t.len : size - 1] = 0;
+    return t.len;
+}
+
 /* ---- route files ---- */
 
 static bool is_blank(char c)

@@ -78,6 +78,18 @@ static inline size_t hp_route_path_len(const char *path, size_t len)
     return len;
 }
 
+/* The one-line text of an answer, as `hotpath route` prints it (no newline):
+ *   found:      "GET /users/:id id=42" (the route's method and pattern, then name=value)
+ *   not found:  "404"
+ *   405:        "405 Allow: GET, POST" (methods in enum order)
+ *   redirect:   "301 /users/" for GET, "308 /users/" for other methods: the request path (cut
+ *               at `?`/`#`) with its trailing slash added or removed.
+ * `set` names the routes (route_id indexes set->routes). Returns the full length; writes at
+ * most size - 1 bytes and a NUL (like snprintf). */
+size_t hp_match_format(char *buf, size_t size, const struct hp_route_set *set,
+                       enum hp_method method, const char *path, size_t len,
+                       const struct hp_match *m);
+
 /* Where a route came from, for messages: "FILE:LINE" or "METHOD PATTERN". */
 int hp_route_where(const struct hp_route *route, char *buf, size_t size);
 
