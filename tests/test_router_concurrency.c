@@ -13,6 +13,7 @@
 #include <criterion/criterion.h>
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -162,10 +163,11 @@ struct shared_state {
     int first_bad_request;   /* written once by the first reader that sees a mismatch */
     struct answer first_bad; /* likewise */
     uint64_t lookups;        /* atomic */
+    int readers_started;     /* atomic: the writer starts once every reader runs */
     int rounds;
 };
 
-enum { READERS = 2, READER_MAX_LOOKUPS = 400000 };
+enum { READERS = 2, READER_MIN_LOOKUPS = 2000, READER_MAX_LOOKUPS = 400000 };
 
 static void *reader_main(void *arg)
 {
@@ -174,9 +176,11 @@ static void *reader_main(void *arg)
         st->ops->thread_attach(st->router);
     struct hp_match m;
     hp_match_init(&m);
+    __atomic_fetch_add(&st->readers_started, 1, __ATOMIC_RELEASE);
     uint64_t done = 0;
     for (int i = 0; done < READER_MAX_LOOKUPS; i = (i + 1) % REQUEST_COUNT, done++) {
-        if (i == 0 && __atomic_load_n(&st->writer_done, __ATOMIC_ACQUIRE))
+        if (i == 0 && done >= READER_MIN_LOOKUPS &&
+            __atomic_load_n(&st->writer_done, __ATOMIC_ACQUIRE))
             break;
         st->ops->lookup(st->router, parsed[i].method, parsed[i].path, parsed[i].len, &m);
         struct answer got = capture(&m);
@@ -204,6 +208,8 @@ static void run_concurrent(const struct hp_router_ops *ops, int rounds)
     pthread_t readers[READERS];
     for (int i = 0; i < READERS; i++)
         cr_assert_eq(pthread_create(&readers[i], NULL, reader_main, &st), 0);
+    while (__atomic_load_n(&st.readers_started, __ATOMIC_ACQUIRE) < READERS)
+        sched_yield(); /* make the writer overlap the readers even when it is fast */
     struct hp_error err = {{0}};
     int publishes = 0;
     for (int round = 0; round < rounds; round++) {
@@ -216,7 +222,7 @@ static void run_concurrent(const struct hp_router_ops *ops, int rounds)
     for (int i = 0; i < READERS; i++)
         pthread_join(readers[i], NULL);
 
-    cr_assert_gt(st.lookups, 0);
+    cr_assert_geq(st.lookups, (uint64_t)READERS * READER_MIN_LOOKUPS);
     int bad = st.first_bad_request;
     cr_assert_eq(st.mismatches, 0,
                  "%llu answers matched neither version; first: request '%s' status %d id %u",
