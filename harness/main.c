@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd_gen.h"
+#include "cmd_route.h"
 #include "commands.h"
 
 static const struct command {
@@ -12,6 +13,7 @@ static const struct command {
 } commands[] = {
     {"list", hp_cmd_list, "every axis, implementation, workload and phase file"},
     {"run", hp_cmd_run, "measure cases and write a results directory"},
+    {"route", hp_cmd_route, "ask routers what a route table answers for requests on stdin"},
     {"gen", hp_cmd_gen, "generate synthetic route sets and Zipf-skewed request streams"},
 };
 

@@ -1,6 +1,23 @@
-/* The router axis: every implementation, in the order `hotpath list` shows them. */
+/* The router axis: every implementation, in the order `hotpath list` shows them.
+ * To add one: declare its ops below and list `&ops.info` in the table. */
 #include "registry.h"
+#include "routers/router.h"
+
+extern const struct hp_router_ops hp_router_linear;
+extern const struct hp_router_ops hp_router_radix;
+extern const struct hp_router_ops hp_router_radix_static_first;
+extern const struct hp_router_ops hp_router_radix_copy_params;
+extern const struct hp_router_ops hp_router_rwlock_map;
+extern const struct hp_router_ops hp_router_cow_map;
+extern const struct hp_router_ops hp_router_method_split;
 
 const struct hp_impl_info *const hp_router_table[] = {
+    &hp_router_linear.info,
+    &hp_router_radix.info,
+    &hp_router_radix_static_first.info,
+    &hp_router_radix_copy_params.info,
+    &hp_router_rwlock_map.info,
+    &hp_router_cow_map.info,
+    &hp_router_method_split.info,
     NULL,
 };

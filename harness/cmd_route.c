@@ -1,0 +1,249 @@
+/* `hotpath route --routes FILE [--router NAME|all]`
+ *
+ * Reads requests on stdin, one `METHOD PATH` a line (blank lines and `#` lines skipped), and
+ * prints one answer a line:
+ *   GET /users/:id id=42          found: method, the route's pattern, then name=value per param
+ *   404                           no route for the path under any method
+ *   405 Allow: GET, POST          the path exists for those methods only
+ *   301 /users/                   trailing-slash suggestion (301 for GET, 308 otherwise, as
+ *   308 /users                    httprouter does); the path with the slash added or removed
+ * With `--router all` every router answers every request; the first disagreement is reported on
+ * stderr with both answers and the exit status is 1.
+ * All input (flags, route file, the request lines) is checked before anything is printed: bad
+ * input gives one message on stderr and exit status 2.
+ */
+#include "cmd_route.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "registry.h"
+#include "routers/route_set.h"
+#include "routers/router.h"
+
+struct request {
+    enum hp_method method;
+    const char *path;
+    size_t len;
+    unsigned line;
+};
+
+static int usage_error(const char *message)
+{
+    fprintf(stderr, "hotpath: %s\n", message);
+    return HP_EXIT_USAGE;
+}
+
+static char *read_all(FILE *f, size_t *len)
+{
+    size_t cap = 1 << 16, used = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        used += fread(buf + used, 1, cap - used, f);
+        if (used < cap)
+            break;
+        char *bigger = realloc(buf, cap *= 2);
+        if (!bigger)
+            free(buf);
+        buf = bigger;
+    }
+    *len = used;
+    return buf;
+}
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* Splits stdin into requests in place; -1 with err set on the first bad line. */
+static int parse_requests(char *text, size_t len, struct request **out, size_t *count,
+                          struct hp_error *err)
+{
+    size_t lines = 1;
+    for (size_t i = 0; i < len; i++)
+        lines += text[i] == '\n';
+    struct request *reqs = calloc(lines, sizeof *reqs);
+    if (!reqs)
+        return hp_error_set(err, "stdin: out of memory");
+    size_t n = 0;
+    unsigned line = 0;
+    for (size_t at = 0; at < len;) {
+        char *nl = memchr(text + at, '\n', len - at);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        size_t i = at;
+        at = end + 1;
+        line++;
+        while (i < end && is_blank(text[i]))
+            i++;
+        if (i == end || text[i] == '#')
+            continue;
+        size_t m0 = i;
+        while (i < end && !is_blank(text[i]))
+            i++;
+        size_t m1 = i;
+        while (i < end && is_blank(text[i]))
+            i++;
+        size_t p0 = i;
+        while (i < end && !is_blank(text[i]))
+            i++;
+        size_t p1 = i;
+        while (i < end && is_blank(text[i]))
+            i++;
+        int method = hp_method_parse(text + m0, m1 - m0);
+        if (method < 0 || p0 == p1 || i != end) {
+            free(reqs);
+            if (method < 0) {
+                char valid[128] = "";
+                for (int m = 0; m < HP_METHOD_COUNT; m++)
+                    snprintf(valid + strlen(valid), sizeof valid - strlen(valid), "%s%s",
+                             m ? ", " : "", hp_method_name((enum hp_method)m));
+                return hp_error_set(err, "stdin:%u: unknown method '%.*s' (valid: %s)", line,
+                                    (int)(m1 - m0 > 40 ? 40 : m1 - m0), text + m0, valid);
+            }
+            return hp_error_set(err, "stdin:%u: expected 'METHOD PATH'", line);
+        }
+        reqs[n++] = (struct request){(enum hp_method)method, text + p0, p1 - p0, line};
+    }
+    *out = reqs;
+    *count = n;
+    return 0;
+}
+
+struct active_router {
+    const struct hp_router_ops *ops;
+    struct hp_router *router;
+};
+
+int hp_cmd_route(int argc, char **argv)
+{
+    const char *routes_path = NULL, *router_name = "radix";
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--routes") == 0 && i + 1 < argc) {
+            routes_path = argv[++i];
+        } else if (strcmp(argv[i], "--router") == 0 && i + 1 < argc) {
+            router_name = argv[++i];
+        } else {
+            char msg[512];
+            snprintf(msg, sizeof msg,
+                     "route: unknown or incomplete argument '%s' (usage: hotpath route --routes "
+                     "FILE [--router NAME|all] < requests)",
+                     argv[i]);
+            return usage_error(msg);
+        }
+    }
+    if (!routes_path)
+        return usage_error("route: --routes FILE is required (usage: hotpath route --routes "
+                           "FILE [--router NAME|all] < requests)");
+
+    bool all = strcmp(router_name, "all") == 0;
+    size_t router_count = all ? hp_axis_impl_count(HP_AXIS_ROUTER) : 1;
+    if (!all && !hp_impl_find(HP_AXIS_ROUTER, router_name)) {
+        char msg[1024];
+        int used = snprintf(msg, sizeof msg, "route: unknown router '%s' (valid: ", router_name);
+        for (const struct hp_impl_info *const *it = hp_router_table; *it; it++)
+            used += snprintf(msg + used, used < (int)sizeof msg ? sizeof msg - used : 0, "%s, ",
+                             (*it)->name);
+        snprintf(msg + used, used < (int)sizeof msg ? sizeof msg - used : 0, "all)");
+        return usage_error(msg);
+    }
+
+    struct hp_error err;
+    struct hp_route_set *set = NULL;
+    if (hp_route_set_load(routes_path, &set, &err) < 0)
+        return usage_error(err.message);
+
+    size_t text_len = 0;
+    char *text = read_all(stdin, &text_len);
+    struct request *reqs = NULL;
+    size_t req_count = 0;
+    if (!text || parse_requests(text, text_len, &reqs, &req_count, &err) < 0) {
+        free(text);
+        hp_route_set_free(set);
+        return usage_error(text ? err.message : "stdin: out of memory");
+    }
+
+    int status = 0;
+    struct active_router *routers = calloc(router_count, sizeof *routers);
+    size_t created = 0;
+    for (size_t i = 0; routers && i < router_count; i++) {
+        const struct hp_impl_info *info =
+            all ? hp_router_table[i] : hp_impl_find(HP_AXIS_ROUTER, router_name);
+        routers[i].ops = (const struct hp_router_ops *)info;
+        routers[i].router = routers[i].ops->create(&err);
+        if (!routers[i].router) {
+            status = HP_EXIT_USAGE;
+            break;
+        }
+        created++;
+        if (routers[i].ops->thread_attach)
+            routers[i].ops->thread_attach(routers[i].router);
+        for (size_t k = 0; k < set->count && !status; k++)
+            if (routers[i].ops->add(routers[i].router, &set->routes[k], &err) < 0)
+                status = HP_EXIT_USAGE;
+        if (status)
+            break;
+    }
+    if (!routers)
+        status = HP_EXIT_USAGE, snprintf(err.message, sizeof err.message, "out of memory");
+    if (status)
+        fprintf(stderr, "hotpath: %s\n", err.message);
+
+    /* Answers can be long (a 64 KiB path echoed back): size the buffer for the longest. */
+    size_t longest = 0;
+    for (size_t i = 0; i < req_count; i++)
+        if (reqs[i].len > longest)
+            longest = reqs[i].len;
+    size_t answer_size = 2 * longest + HP_ROUTE_PATTERN_MAX + 1024;
+    char *first = malloc(answer_size), *other = malloc(answer_size);
+    struct hp_match match;
+    hp_match_init(&match);
+    for (size_t i = 0; !status && first && other && i < req_count; i++) {
+        const struct request *req = &reqs[i];
+        size_t first_len = 0;
+        for (size_t r = 0; r < router_count; r++) {
+            const struct active_router *ar = &routers[r];
+            ar->ops->lookup(ar->router, req->method, req->path, req->len, &match);
+            char *buf = r == 0 ? first : other;
+            size_t n =
+                hp_match_format(buf, answer_size, set, req->method, req->path, req->len, &match);
+            if (n >= answer_size)
+                n = answer_size - 1;
+            ar->ops->match_release(ar->router, &match);
+            if (r == 0) {
+                first_len = n;
+            } else if (n != first_len || memcmp(first, other, n) != 0) {
+                fflush(stdout);
+                fprintf(stderr, "hotpath: stdin:%u: %s %.*s: %s answers '%s', %s answers '%s'\n",
+                        req->line, hp_method_name(req->method), (int)req->len, req->path,
+                        routers[0].ops->info.name, first, ar->ops->info.name, other);
+                status = 1;
+                break;
+            }
+        }
+        if (!status) {
+            fwrite(first, 1, first_len, stdout);
+            fputc('\n', stdout);
+        }
+    }
+    if (!status && (!first || !other)) {
+        fprintf(stderr, "hotpath: out of memory\n");
+        status = HP_EXIT_USAGE;
+    }
+    free(first);
+    free(other);
+    for (size_t i = 0; i < created; i++) {
+        if (routers[i].ops->thread_detach)
+            routers[i].ops->thread_detach(routers[i].router);
+        routers[i].ops->destroy(routers[i].router);
+    }
+    free(routers);
+    free(reqs);
+    free(text);
+    hp_route_set_free(set);
+    if (fflush(stdout) != 0 && !status)
+        status = 1;
+    return status;
+}

@@ -1,0 +1,425 @@
+/* Router workloads: one lookup per operation over a prepared request list.
+ *
+ * Route sets: WORKLOADS/routes/S.routes (route_set.h format). Requests:
+ *   router/S/all         every route of the set once, its pattern used as the URL (a `:id`
+ *                        segment is matched by the param as the literal text ":id");
+ *   router/S/KIND        WORKLOADS/requests/S-KIND.requests for KIND in static, param1,
+ *                        param2, realistic (the last one a stream in realistic proportions).
+ * Request file: one request a line, `METHOD /path[?query]`; blank lines and lines starting with
+ * `#` are ignored. Setup refuses a missing file (a set without that kind of route has none).
+ *
+ * router/github/read_with_writer: readers sweep the GitHub "all" list while a background
+ * writer republishes one route (remove + re-add, cycling through the set) 1,000 times a second;
+ * `report` adds the writer's latency figures. Needs a router with `remove`.
+ *
+ * Everything is parsed in setup; run() only indexes the prepared array (method enum, pointer,
+ * length). Each thread has its own cursor (spread over the list) and its own match.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "routers/route_set.h"
+#include "routers/router.h"
+#include "workload.h"
+
+struct prepared_request {
+    enum hp_method method;
+    uint32_t len;
+    const char *path;
+};
+
+enum { WRITER_PERIOD_NS = 1000000, WRITER_LATENCY_CAP = 1 << 20 };
+
+struct router_case {
+    const struct hp_router_ops *ops;
+    struct hp_router *router;
+    struct hp_route_set *routes;
+    struct prepared_request *requests;
+    size_t request_count;
+    char *request_text; /* the request file; paths point into it */
+    unsigned threads;
+
+    /* read_with_writer only */
+    pthread_t writer;
+    bool writer_running;
+    int writer_stop;              /* atomic: set by the main thread, read by the writer */
+    uint64_t *writer_latency_ns;  /* one per republish, up to WRITER_LATENCY_CAP */
+    uint64_t republishes;         /* written by the writer; read after join */
+    struct hp_error writer_error; /* likewise; empty unless the writer failed */
+};
+
+struct router_thread {
+    struct router_case *c;
+    size_t cursor;
+    struct hp_match match;
+};
+
+static void case_free(struct router_case *c)
+{
+    if (!c)
+        return;
+    if (c->router)
+        c->ops->destroy(c->router);
+    hp_route_set_free(c->routes);
+    free(c->requests);
+    free(c->request_text);
+    free(c->writer_latency_ns);
+    free(c);
+}
+
+static char *read_file(const char *path, size_t *len, struct hp_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        hp_error_set(err, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap + 1);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        cap *= 2;
+        char *grown = realloc(buf, cap + 1);
+        if (!grown)
+            free(buf);
+        buf = grown;
+    }
+    bool failed = ferror(f);
+    fclose(f);
+    if (!buf || failed) {
+        free(buf);
+        hp_error_set(err, "%s: %s", path, buf ? "read error" : "out of memory");
+        return NULL;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* Parses `METHOD /path` lines in place (newlines become NULs). */
+static int load_requests(struct router_case *c, const char *path, struct hp_error *err)
+{
+    size_t len;
+    char *text = read_file(path, &len, err);
+    if (!text)
+        return -1;
+    c->request_text = text;
+    size_t cap = 64;
+    c->requests = malloc(cap * sizeof *c->requests);
+    if (!c->requests)
+        return hp_error_set(err, "out of memory");
+    unsigned line_no = 0;
+    for (char *line = text; line < text + len;) {
+        char *end = memchr(line, '\n', (size_t)(text + len - line));
+        if (!end)
+            end = text + len;
+        *end = '\0';
+        line_no++;
+        size_t n = (size_t)(end - line);
+        if (n > 0 && line[n - 1] == '\r')
+            line[--n] = '\0';
+        char *p = line;
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p != '\0' && *p != '#') {
+            char *space = strchr(p, ' ');
+            int method = space ? hp_method_parse(p, (size_t)(space - p)) : -1;
+            if (method < 0)
+                return hp_error_set(err, "%s:%u: expected `METHOD /path`, got \"%.60s\"", path,
+                                    line_no, p);
+            char *target = space + 1;
+            while (*target == ' ')
+                target++;
+            size_t target_len = strlen(target);
+            while (target_len > 0 &&
+                   (target[target_len - 1] == ' ' || target[target_len - 1] == '\t'))
+                target[--target_len] = '\0';
+            if (target_len == 0 || target_len > UINT32_MAX)
+                return hp_error_set(err, "%s:%u: missing request path", path, line_no);
+            if (c->request_count == cap) {
+                cap *= 2;
+                struct prepared_request *grown = realloc(c->requests, cap * sizeof *grown);
+                if (!grown)
+                    return hp_error_set(err, "out of memory");
+                c->requests = grown;
+            }
+            c->requests[c->request_count++] =
+                (struct prepared_request){(enum hp_method)method, (uint32_t)target_len, target};
+        }
+        line = end + 1;
+    }
+    if (c->request_count == 0)
+        return hp_error_set(err, "%s: no requests", path);
+    return 0;
+}
+
+static int requests_from_routes(struct router_case *c, struct hp_error *err)
+{
+    c->requests = malloc((c->routes->count ? c->routes->count : 1) * sizeof *c->requests);
+    if (!c->requests)
+        return hp_error_set(err, "out of memory");
+    for (size_t i = 0; i < c->routes->count; i++) {
+        const struct hp_route *r = &c->routes->routes[i];
+        c->requests[i] = (struct prepared_request){r->method, r->pattern_len, r->pattern};
+    }
+    c->request_count = c->routes->count;
+    if (c->request_count == 0)
+        return hp_error_set(err, "%s: no routes", c->routes->name);
+    return 0;
+}
+
+/* kind: "all" or a request file kind. */
+static int router_setup(const struct hp_case_params *params, const char *set_name, const char *kind,
+                        void **shared, struct hp_error *err)
+{
+    const struct hp_impl_info *info = params->composition->impl[HP_AXIS_ROUTER];
+    if (!info)
+        return hp_error_set(err, "router workloads need a router implementation");
+    struct router_case *c = calloc(1, sizeof *c);
+    if (!c)
+        return hp_error_set(err, "out of memory");
+    /* Every router ops struct starts with its hp_impl_info (registry.h). */
+    c->ops = (const struct hp_router_ops *)info;
+    c->threads = params->threads ? params->threads : 1;
+    const char *dir = params->workloads_dir ? params->workloads_dir : "workloads";
+    char path[4096];
+    snprintf(path, sizeof path, "%s/routes/%s.routes", dir, set_name);
+    if (hp_route_set_load(path, &c->routes, err) != 0)
+        goto fail;
+    if (!(c->router = c->ops->create(err)))
+        goto fail;
+    for (size_t i = 0; i < c->routes->count; i++)
+        if (c->ops->add(c->router, &c->routes->routes[i], err) != 0)
+            goto fail;
+    if (strcmp(kind, "all") == 0) {
+        if (requests_from_routes(c, err) != 0)
+            goto fail;
+    } else {
+        snprintf(path, sizeof path, "%s/requests/%s-%s.requests", dir, set_name, kind);
+        if (load_requests(c, path, err) != 0)
+            goto fail;
+    }
+    *shared = c;
+    return 0;
+fail:
+    case_free(c);
+    return -1;
+}
+
+static int router_thread_setup(void *shared, unsigned index, void **local, struct hp_error *err)
+{
+    struct router_case *c = shared;
+    struct router_thread *t = calloc(1, sizeof *t);
+    if (!t)
+        return hp_error_set(err, "out of memory");
+    t->c = c;
+    /* Spread the threads over the list so they do not look up the same route in lockstep. */
+    t->cursor = (size_t)((uint64_t)index * c->request_count / c->threads) % c->request_count;
+    hp_match_init(&t->match);
+    if (c->ops->thread_attach)
+        c->ops->thread_attach(c->router);
+    *local = t;
+    return 0;
+}
+
+static uint64_t router_run(void *local, uint64_t n)
+{
+    struct router_thread *t = local;
+    const struct hp_router_ops *ops = t->c->ops;
+    const struct hp_router *router = t->c->router;
+    const struct prepared_request *requests = t->c->requests;
+    size_t count = t->c->request_count, cursor = t->cursor;
+    uint64_t checksum = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        const struct prepared_request *q = &requests[cursor];
+        ops->lookup(router, q->method, q->path, q->len, &t->match);
+        checksum =
+            checksum * 31 +
+            (t->match.status == HP_MATCH_FOUND ? t->match.route_id : 0x80000000u + t->match.status);
+        ops->match_release(router, &t->match);
+        if (++cursor == count)
+            cursor = 0;
+    }
+    t->cursor = cursor;
+    return checksum;
+}
+
+static void router_thread_teardown(void *local)
+{
+    struct router_thread *t = local;
+    t->c->ops->match_release(t->c->router, &t->match);
+    if (t->c->ops->thread_detach)
+        t->c->ops->thread_detach(t->c->router);
+    free(t);
+}
+
+static void router_teardown(void *shared);
+
+/* ---- read_with_writer ---- */
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void *writer_main(void *arg)
+{
+    struct router_case *c = arg;
+    if (c->ops->thread_attach)
+        c->ops->thread_attach(c->router);
+    struct timespec next;
+    clock_gettime(CLOCK_MONOTONIC, &next);
+    struct hp_error err;
+    /* ACQUIRE pairs with the RELEASE store in writer_stop_and_join (only a flag: the join is
+     * what orders the writer's results before the main thread reads them). */
+    while (!__atomic_load_n(&c->writer_stop, __ATOMIC_ACQUIRE)) {
+        next.tv_nsec += WRITER_PERIOD_NS;
+        if (next.tv_nsec >= 1000000000) {
+            next.tv_nsec -= 1000000000;
+            next.tv_sec++;
+        }
+        clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+        const struct hp_route *route = &c->routes->routes[c->republishes % c->routes->count];
+        uint64_t start = now_ns();
+        if (c->ops->remove(c->router, route, &err) != 0 ||
+            c->ops->add(c->router, route, &err) != 0) {
+            c->writer_error = err;
+            break;
+        }
+        uint64_t elapsed = now_ns() - start;
+        if (c->republishes < WRITER_LATENCY_CAP)
+            c->writer_latency_ns[c->republishes] = elapsed;
+        c->republishes++;
+    }
+    if (c->ops->thread_detach)
+        c->ops->thread_detach(c->router);
+    return NULL;
+}
+
+static void writer_stop_and_join(struct router_case *c)
+{
+    if (!c->writer_running)
+        return;
+    __atomic_store_n(&c->writer_stop, 1, __ATOMIC_RELEASE);
+    pthread_join(c->writer, NULL);
+    c->writer_running = false;
+}
+
+static int read_with_writer_setup(const struct hp_case_params *params, void **shared,
+                                  struct hp_error *err)
+{
+    if (router_setup(params, "github", "all", shared, err) != 0)
+        return -1;
+    struct router_case *c = *shared;
+    /* router.h has no machine-readable "registration may run concurrently with lookups"
+     * flag; the routers whose header comments promise it are listed here. */
+    static const char *const concurrent_writers[] = {"rwlock_map", "cow_map"};
+    bool supported = false;
+    for (size_t i = 0; i < sizeof concurrent_writers / sizeof concurrent_writers[0]; i++)
+        supported |= strcmp(c->ops->info.name, concurrent_writers[i]) == 0;
+    if (!supported || !c->ops->remove) {
+        hp_error_set(err,
+                     "router/github/read_with_writer: router %s does not support registration "
+                     "concurrent with lookups (use rwlock_map or cow_map)",
+                     c->ops->info.name);
+        goto fail;
+    }
+    c->writer_latency_ns = malloc(WRITER_LATENCY_CAP * sizeof *c->writer_latency_ns);
+    if (!c->writer_latency_ns) {
+        hp_error_set(err, "out of memory");
+        goto fail;
+    }
+    if (pthread_create(&c->writer, NULL, writer_main, c) != 0) {
+        hp_error_set(err, "cannot start the writer thread");
+        goto fail;
+    }
+    c->writer_running = true;
+    return 0;
+fail:
+    case_free(c);
+    *shared = NULL;
+    return -1;
+}
+
+static int compare_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The measurement is over when report runs: stop the writer so its figures are final. */
+static void read_with_writer_report(void *shared, struct hp_metrics *out)
+{
+    struct router_case *c = shared;
+    writer_stop_and_join(c);
+    size_t n = c->republishes < WRITER_LATENCY_CAP ? c->republishes : WRITER_LATENCY_CAP;
+    hp_metrics_add(out, "republishes", "count", (double)c->republishes);
+    if (c->writer_error.message[0]) /* a refused remove/add stopped the writer early */
+        hp_metrics_add(out, "writer_failed", "count", 1);
+    if (n == 0)
+        return;
+    qsort(c->writer_latency_ns, n, sizeof *c->writer_latency_ns, compare_u64);
+    hp_metrics_add(out, "writer_p50_ns", "ns", (double)c->writer_latency_ns[(n - 1) / 2]);
+    hp_metrics_add(out, "writer_p99_ns", "ns", (double)c->writer_latency_ns[(n - 1) * 99 / 100]);
+    hp_metrics_add(out, "writer_max_ns", "ns", (double)c->writer_latency_ns[n - 1]);
+}
+
+static void router_teardown(void *shared)
+{
+    struct router_case *c = shared;
+    if (!c)
+        return;
+    writer_stop_and_join(c);
+    case_free(c);
+}
+
+/* ---- the cases ---- */
+
+#define ROUTER_CASE(set, kind, summary_text)                                                       \
+    static int setup_##set##_##kind(const struct hp_case_params *params, void **shared,            \
+                                    struct hp_error *err)                                          \
+    {                                                                                              \
+        return router_setup(params, #set, #kind, shared, err);                                     \
+    }                                                                                              \
+    const struct hp_workload hp_workload_router_##set##_##kind = {                                 \
+        .name = "router/" #set "/" #kind,                                                          \
+        .summary = summary_text,                                                                   \
+        .axes = HP_AXIS_BIT(HP_AXIS_ROUTER),                                                       \
+        .setup = setup_##set##_##kind,                                                             \
+        .thread_setup = router_thread_setup,                                                       \
+        .run = router_run,                                                                         \
+        .thread_teardown = router_thread_teardown,                                                 \
+        .teardown = router_teardown,                                                               \
+    };
+
+#define ROUTER_SET_CASES(set)                                                                      \
+    ROUTER_CASE(set, all, "every " #set " route once, its pattern as the URL")                     \
+    ROUTER_CASE(set, static, #set " static-route requests (requests/" #set "-static)")             \
+    ROUTER_CASE(set, param1, #set " one-param requests (requests/" #set "-param1)")                \
+    ROUTER_CASE(set, param2, #set " two-param requests (requests/" #set "-param2)")                \
+    ROUTER_CASE(set, realistic, #set " realistic request stream (requests/" #set "-realistic)")
+
+ROUTER_SET_CASES(static)
+ROUTER_SET_CASES(github)
+ROUTER_SET_CASES(gplus)
+ROUTER_SET_CASES(parse)
+
+const struct hp_workload hp_workload_router_github_read_with_writer = {
+    .name = "router/github/read_with_writer",
+    .summary = "GitHub sweep while a writer removes and re-adds one route 1000 times a second",
+    .axes = HP_AXIS_BIT(HP_AXIS_ROUTER),
+    .setup = read_with_writer_setup,
+    .thread_setup = router_thread_setup,
+    .run = router_run,
+    .thread_teardown = router_thread_teardown,
+    .report = read_with_writer_report,
+    .teardown = router_teardown,
+};

@@ -1,0 +1,290 @@
+/* cow_map: the static "METHOD:path" map and the radix trees of rwlock_map, published through
+ * one atomic pointer to an immutable snapshot. Readers take no lock: an RCU read-side section
+ * (liburcu, memb flavour) around one pointer load. Registration (writers serialised by a mutex)
+ * rebuilds a new snapshot from the route list, swaps the pointer, waits for a grace period
+ * (synchronize_rcu: every reader that could have loaded the old pointer has left) and frees the
+ * old snapshot.
+ *
+ * Claim C6 (Bolt 3.1): lock-free static route map, atomic pointer to an immutable map,
+ * copy-on-write on registration.
+ * Reference: rwlock_map (same map_core, same key). ONE difference: publication by atomic
+ * pointer + RCU instead of a rwlock. (Bolt's Go version leaves reclamation to the GC; here the
+ * writer pays a grace period per registration instead.)
+ * Supports add and remove concurrently with lookups. Readers should call thread_attach first
+ * (RCU registration); a thread that did not is registered on its first lookup and unregistered
+ * when it exits.
+ *
+ * Memory order:
+ *   - publish: the new snapshot is fully built, then stored with RELEASE; a reader's ACQUIRE
+ *     load of the pointer therefore sees every byte of it (no half-built table). Acquire costs
+ *     nothing on x86-64 and is what `consume` is compiled as anyway.
+ *   - reclaim: liburcu guarantees that after synchronize_rcu returns, every read-side section
+ *     that began before the store has ended, so no reader still holds the old pointer; only then
+ *     is it poisoned and freed.
+ *   - ThreadSanitizer cannot see liburcu's ordering (Debian's 0.13 has no annotations, and its
+ *     read-side fast path is plain volatile accesses plus membarrier). Under HOTPATH_TSAN the
+ *     read side calls liburcu out of line (no _LGPL_SOURCE, so no uninstrumented inline
+ *     accesses), each reader does __tsan_release(snapshot) at the end of its section, and the
+ *     writer does __tsan_acquire(snapshot) after synchronize_rcu: exactly the happens-before
+ *     edge the grace period provides, so a missing grace period would still be reported.
+ */
+#if !defined(HOTPATH_TSAN)
+#define _LGPL_SOURCE /* inline read-side fast path (a TLS counter store, no fence: memb) */
+#endif
+#include <urcu/urcu-memb.h>
+
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "routers/cow_map.h"
+#include "routers/map_core.h"
+
+#if defined(HOTPATH_ASAN) || defined(HOTPATH_TSAN)
+#ifndef HOTPATH_COW_POISON
+#define HOTPATH_COW_POISON 1
+#endif
+#endif
+
+#if defined(HOTPATH_TSAN)
+void __tsan_acquire(void *addr);
+void __tsan_release(void *addr);
+#define tsan_acquire(p) __tsan_acquire((void *)(p))
+#define tsan_release(p) __tsan_release((void *)(p))
+#else
+#define tsan_acquire(p) ((void)(p))
+#define tsan_release(p) ((void)(p))
+#endif
+
+enum {
+    SNAPSHOT_MAGIC = 0x5a17c0de,
+    SNAPSHOT_POISONED = 0xdeadbeef,
+    POISON_BYTE = 0xa5,
+};
+
+struct cow_snapshot {
+    uint32_t magic; /* SNAPSHOT_MAGIC while published or reachable by a reader */
+    struct hp_map_core core;
+};
+
+struct hp_router {
+    /* Readers: ACQUIRE load inside an RCU read-side section. Writer: RELEASE store under
+     * writer_lock. Never NULL after create. */
+    struct cow_snapshot *current;
+    pthread_mutex_t writer_lock; /* serialises add/remove; readers never touch it */
+    struct hp_route_list routes; /* writer-owned */
+};
+
+static uint64_t snapshots_poisoned; /* relaxed atomic counter: a statistic, orders nothing */
+
+bool hp_cow_map_poisoning_enabled(void)
+{
+#ifdef HOTPATH_COW_POISON
+    return true;
+#else
+    return false;
+#endif
+}
+
+uint64_t hp_cow_map_snapshots_poisoned(void)
+{
+    return __atomic_load_n(&snapshots_poisoned, __ATOMIC_RELAXED);
+}
+
+/* ---- RCU reader registration, once per thread for every cow_map router ---- */
+
+static __thread bool rcu_registered;
+static pthread_key_t unregister_key;
+static pthread_once_t unregister_key_once = PTHREAD_ONCE_INIT;
+
+static void unregister_at_thread_exit(void *unused)
+{
+    (void)unused;
+    if (rcu_registered) {
+        urcu_memb_unregister_thread();
+        rcu_registered = false;
+    }
+}
+
+static void make_unregister_key(void)
+{
+    pthread_key_create(&unregister_key, unregister_at_thread_exit);
+}
+
+static void register_current_thread(void)
+{
+    if (rcu_registered)
+        return;
+    pthread_once(&unregister_key_once, make_unregister_key);
+    urcu_memb_register_thread();
+    rcu_registered = true;
+    /* A thread that exits without thread_detach must leave the RCU registry, or the next grace
+     * period would wait on (or read) a dead thread's state. */
+    pthread_setspecific(unregister_key, (void *)1);
+}
+
+static void cow_thread_attach(struct hp_router *r)
+{
+    (void)r;
+    register_current_thread();
+}
+
+static void cow_thread_detach(struct hp_router *r)
+{
+    (void)r;
+    if (rcu_registered) {
+        urcu_memb_unregister_thread();
+        rcu_registered = false;
+        pthread_setspecific(unregister_key, NULL);
+    }
+}
+
+/* ---- snapshots ---- */
+
+static void check_magic(const struct cow_snapshot *s)
+{
+#ifdef HOTPATH_COW_POISON
+    if (__builtin_expect(s->magic != SNAPSHOT_MAGIC, 0))
+        abort(); /* a reader reached a retired snapshot: reclamation is broken */
+#else
+    (void)s;
+#endif
+}
+
+static void snapshot_free(struct cow_snapshot *s)
+{
+    struct hp_map_core core = s->core;
+#ifdef HOTPATH_COW_POISON
+    memset(s, POISON_BYTE, sizeof *s);
+    s->magic = SNAPSHOT_POISONED;
+    __atomic_fetch_add(&snapshots_poisoned, 1, __ATOMIC_RELAXED);
+#endif
+    hp_map_core_destroy(&core);
+    free(s);
+}
+
+static struct cow_snapshot *snapshot_build(const struct hp_route_list *list, struct hp_error *err)
+{
+    struct cow_snapshot *s = malloc(sizeof *s);
+    if (!s) {
+        hp_error_set(err, "out of memory");
+        return NULL;
+    }
+    if (hp_map_core_build(&s->core, HP_MAP_KEY_COMBINED, list, NULL, err) != 0) {
+        free(s);
+        return NULL;
+    }
+    s->magic = SNAPSHOT_MAGIC;
+    return s;
+}
+
+/* Writer, under writer_lock: makes `next` the published snapshot and reclaims the old one. */
+static void publish(struct hp_router *r, struct cow_snapshot *next)
+{
+    /* Only writers store `current`, and they hold writer_lock: a relaxed load suffices. */
+    struct cow_snapshot *old = __atomic_load_n(&r->current, __ATOMIC_RELAXED);
+    /* RELEASE: every write that built `next` happens before any reader's ACQUIRE load that
+     * returns it. */
+    __atomic_store_n(&r->current, next, __ATOMIC_RELEASE);
+    /* Every reader that could have loaded `old` loaded it inside a read-side section that
+     * started before the store above; synchronize_rcu waits for all of them to end. */
+    urcu_memb_synchronize_rcu();
+    tsan_acquire(old); /* pairs with each reader's tsan_release(old) before read_unlock */
+    snapshot_free(old);
+}
+
+static struct hp_router *cow_create(struct hp_error *err)
+{
+    struct hp_router *r = calloc(1, sizeof *r);
+    if (!r) {
+        hp_error_set(err, "out of memory");
+        return NULL;
+    }
+    pthread_mutex_init(&r->writer_lock, NULL);
+    r->current = snapshot_build(&r->routes, err);
+    if (!r->current) {
+        pthread_mutex_destroy(&r->writer_lock);
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+static int cow_add(struct hp_router *r, const struct hp_route *route, struct hp_error *err)
+{
+    int rc = -1;
+    pthread_mutex_lock(&r->writer_lock);
+    if (hp_route_list_check(&r->routes, route, err) == 0 &&
+        hp_route_list_append(&r->routes, route, err) == 0) {
+        struct cow_snapshot *next = snapshot_build(&r->routes, err);
+        if (next) {
+            publish(r, next);
+            rc = 0;
+        } else {
+            hp_route_list_remove(&r->routes, route);
+        }
+    }
+    pthread_mutex_unlock(&r->writer_lock);
+    return rc;
+}
+
+static int cow_remove(struct hp_router *r, const struct hp_route *route, struct hp_error *err)
+{
+    int rc = -1;
+    pthread_mutex_lock(&r->writer_lock);
+    const struct hp_route *registered = hp_route_list_find(&r->routes, route);
+    if (!registered) {
+        char where[512];
+        hp_route_where(route, where, sizeof where);
+        hp_error_set(err, "%s: not registered", where);
+    } else {
+        hp_route_list_remove(&r->routes, registered);
+        struct cow_snapshot *next = snapshot_build(&r->routes, err);
+        if (next) {
+            publish(r, next);
+            rc = 0;
+        } else {
+            hp_route_list_append(&r->routes, registered, NULL); /* capacity is there */
+        }
+    }
+    pthread_mutex_unlock(&r->writer_lock);
+    return rc;
+}
+
+static void cow_lookup(const struct hp_router *r, enum hp_method method, const char *path,
+                       size_t len, struct hp_match *out)
+{
+    if (__builtin_expect(!rcu_registered, 0))
+        register_current_thread();
+    urcu_memb_read_lock();
+    /* ACQUIRE pairs with publish's RELEASE store: the snapshot is complete. */
+    const struct cow_snapshot *s = __atomic_load_n(&r->current, __ATOMIC_ACQUIRE);
+    check_magic(s);
+    hp_map_core_lookup_combined(&s->core, method, path, len, out);
+    check_magic(s);  /* also catches a snapshot retired while this lookup was using it */
+    tsan_release(s); /* my reads of s happen before the writer's post-grace-period acquire */
+    urcu_memb_read_unlock();
+}
+
+static void cow_destroy(struct hp_router *r)
+{
+    if (!r)
+        return;
+    /* No reader may be running (the ops contract): free without a grace period. */
+    snapshot_free(r->current);
+    hp_route_list_free(&r->routes);
+    pthread_mutex_destroy(&r->writer_lock);
+    free(r);
+}
+
+const struct hp_router_ops hp_router_cow_map = {
+    .info = {"cow_map", "\"METHOD:path\" static map + radix tree in an immutable snapshot "
+                        "behind an atomic pointer (RCU); concurrent add/remove"},
+    .create = cow_create,
+    .add = cow_add,
+    .remove = cow_remove,
+    .lookup = cow_lookup,
+    .match_release = hp_match_release_default,
+    .thread_attach = cow_thread_attach,
+    .thread_detach = cow_thread_detach,
+    .destroy = cow_destroy,
+};

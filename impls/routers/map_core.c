@@ -1,0 +1,324 @@
+/* The static-map-then-tree structure (see map_core.h). */
+#include "routers/map_core.h"
+
+#include <stdlib.h>
+
+const char *const hp_map_method_names[HP_METHOD_COUNT] = {
+    "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"};
+const uint8_t hp_map_method_name_lens[HP_METHOD_COUNT] = {3, 4, 4, 3, 5, 6, 7, 7, 5};
+
+static bool valid_method(enum hp_method m)
+{
+    return (unsigned)m < HP_METHOD_COUNT;
+}
+
+void hp_map_core_init(struct hp_map_core *core, enum hp_map_key_shape shape)
+{
+    memset(core, 0, sizeof *core);
+    core->shape = shape;
+}
+
+void hp_map_core_destroy(struct hp_map_core *core)
+{
+    hp_route_hash_free(&core->combined);
+    for (int m = 0; m < HP_METHOD_COUNT; m++)
+        hp_route_hash_free(&core->by_method[m]);
+    hp_radix_forest_destroy(&core->dynamic);
+}
+
+/* Bytes of "METHOD:" + path, the combined key; the same placement rule for both shapes. */
+static inline size_t combined_key_len(enum hp_method m, size_t path_len)
+{
+    return (size_t)hp_map_method_name_lens[m] + 1 + path_len;
+}
+
+bool hp_map_core_route_is_mapped(const struct hp_route *route)
+{
+    if (!valid_method(route->method) ||
+        combined_key_len(route->method, route->pattern_len) > HP_MAP_KEY_MAX)
+        return false;
+    const char *p = route->pattern;
+    for (uint32_t i = 1; i < route->pattern_len; i++)
+        if ((p[i] == ':' || p[i] == '*') && p[i - 1] == '/')
+            return false;
+    return true;
+}
+
+/* Writes "METHOD:" + path (+ '/' when add_slash) into key; the caller checked the length. */
+static inline size_t build_key(char *key, enum hp_method m, const char *path, size_t len,
+                               bool add_slash)
+{
+    size_t n = hp_map_method_name_lens[m];
+    memcpy(key, hp_map_method_names[m], n);
+    key[n++] = ':';
+    memcpy(key + n, path, len);
+    n += len;
+    if (add_slash)
+        key[n++] = '/';
+    return n;
+}
+
+/* ---- probes: does the method's map hold exactly this path (plus a '/' when add_slash)? ---- */
+
+static inline __attribute__((always_inline)) uint32_t probe_combined(const struct hp_map_core *core,
+                                                                     enum hp_method m,
+                                                                     const char *path, size_t len,
+                                                                     bool add_slash)
+{
+    if (combined_key_len(m, len + add_slash) > HP_MAP_KEY_MAX)
+        return HP_ROUTE_HASH_MISS; /* longer static routes live in the tree */
+    char key[HP_MAP_KEY_MAX];
+    size_t n = build_key(key, m, path, len, add_slash);
+    return hp_route_hash_lookup(&core->combined, key, n);
+}
+
+static inline __attribute__((always_inline)) uint32_t probe_split(const struct hp_map_core *core,
+                                                                  enum hp_method m,
+                                                                  const char *path, size_t len,
+                                                                  bool add_slash)
+{
+    if (combined_key_len(m, len + add_slash) > HP_MAP_KEY_MAX)
+        return HP_ROUTE_HASH_MISS;
+    if (!add_slash)
+        return hp_route_hash_lookup(&core->by_method[m], path, len);
+    char key[HP_MAP_KEY_MAX]; /* slow path only: redirect suggestions */
+    memcpy(key, path, len);
+    key[len] = '/';
+    return hp_route_hash_lookup(&core->by_method[m], key, len + 1);
+}
+
+typedef uint32_t (*probe_fn)(const struct hp_map_core *, enum hp_method, const char *, size_t,
+                             bool);
+
+/* After the method's map and tree both missed: suggestion, then 405, then NOT_FOUND. */
+static inline __attribute__((always_inline)) void answer_miss(const struct hp_map_core *core,
+                                                              probe_fn probe, enum hp_method method,
+                                                              const char *path, size_t len,
+                                                              struct hp_match *out)
+{
+    out->params.count = 0;
+    if (valid_method(method)) {
+        enum hp_match_status s = HP_MATCH_NOT_FOUND;
+        if (len > 0 && path[len - 1] == '/') {
+            if (len > 1 && probe(core, method, path, len - 1, false) != HP_ROUTE_HASH_MISS)
+                s = HP_MATCH_REDIRECT_REMOVE_SLASH;
+        } else if (len > 0 && probe(core, method, path, len, true) != HP_ROUTE_HASH_MISS) {
+            s = HP_MATCH_REDIRECT_ADD_SLASH;
+        }
+        if (s == HP_MATCH_NOT_FOUND)
+            s = hp_radix_tree_slash_suggestion(core->dynamic.trees[method], path, len);
+        if (s != HP_MATCH_NOT_FOUND) {
+            out->status = s;
+            return;
+        }
+    }
+    uint32_t ignored;
+    for (int m = 0; m < HP_METHOD_COUNT; m++) {
+        if (m == (int)method)
+            continue;
+        if (probe(core, (enum hp_method)m, path, len, false) != HP_ROUTE_HASH_MISS ||
+            hp_radix_tree_lookup(core->dynamic.trees[m], path, len, &ignored, NULL))
+            out->allowed |= 1u << m;
+    }
+    out->status = out->allowed ? HP_MATCH_METHOD_NOT_ALLOWED : HP_MATCH_NOT_FOUND;
+}
+
+static __attribute__((noinline)) void miss_combined(const struct hp_map_core *core,
+                                                    enum hp_method method, const char *path,
+                                                    size_t len, struct hp_match *out)
+{
+    answer_miss(core, probe_combined, method, path, len, out);
+}
+
+static __attribute__((noinline)) void miss_split(const struct hp_map_core *core,
+                                                 enum hp_method method, const char *path,
+                                                 size_t len, struct hp_match *out)
+{
+    answer_miss(core, probe_split, method, path, len, out);
+}
+
+/* The hot path: the map, then the tree; everything else is out of line. */
+static inline __attribute__((always_inline)) bool lookup_hit(const struct hp_map_core *core,
+                                                             probe_fn probe, enum hp_method method,
+                                                             const char *path, size_t len,
+                                                             struct hp_match *out)
+{
+    out->allowed = 0;
+    if (!valid_method(method))
+        return false;
+    uint32_t id = probe(core, method, path, len, false);
+    if (id != HP_ROUTE_HASH_MISS) {
+        out->params.count = 0;
+        out->route_id = id;
+        out->status = HP_MATCH_FOUND;
+        return true;
+    }
+    if (hp_radix_tree_lookup(core->dynamic.trees[method], path, len, &out->route_id,
+                             &out->params)) {
+        out->status = HP_MATCH_FOUND;
+        return true;
+    }
+    return false;
+}
+
+void hp_map_core_lookup_combined(const struct hp_map_core *core, enum hp_method method,
+                                 const char *path, size_t len, struct hp_match *out)
+{
+    len = hp_route_path_len(path, len);
+    if (!lookup_hit(core, probe_combined, method, path, len, out))
+        miss_combined(core, method, path, len, out);
+}
+
+void hp_map_core_lookup_split(const struct hp_map_core *core, enum hp_method method,
+                              const char *path, size_t len, struct hp_match *out)
+{
+    len = hp_route_path_len(path, len);
+    if (!lookup_hit(core, probe_split, method, path, len, out))
+        miss_split(core, method, path, len, out);
+}
+
+/* ---- registration ---- */
+
+static int map_insert(struct hp_map_core *core, const struct hp_route *route, struct hp_error *err)
+{
+    enum hp_route_hash_insert_result r;
+    if (core->shape == HP_MAP_KEY_COMBINED) {
+        char key[HP_MAP_KEY_MAX];
+        size_t n = build_key(key, route->method, route->pattern, route->pattern_len, false);
+        r = hp_route_hash_insert(&core->combined, key, n, route->id, NULL);
+    } else {
+        r = hp_route_hash_insert(&core->by_method[route->method], route->pattern,
+                                 route->pattern_len, route->id, NULL);
+    }
+    if (r == HP_ROUTE_HASH_INSERTED)
+        return 0;
+    char where[512];
+    hp_route_where(route, where, sizeof where);
+    if (r == HP_ROUTE_HASH_EXISTS) /* hp_route_list_check lets no duplicate through */
+        return hp_error_set(err, "%s: duplicate static route", where);
+    return hp_error_set(err, "%s: out of memory (or route id %u not storable)", where,
+                        (unsigned)route->id);
+}
+
+int hp_map_core_insert(struct hp_map_core *core, const struct hp_route *route, struct hp_error *err)
+{
+    if (hp_map_core_route_is_mapped(route))
+        return map_insert(core, route, err);
+    return hp_radix_forest_insert(&core->dynamic, route, err);
+}
+
+int hp_map_core_build(struct hp_map_core *core, enum hp_map_key_shape shape,
+                      const struct hp_route_list *list, const struct hp_route *except,
+                      struct hp_error *err)
+{
+    hp_map_core_init(core, shape);
+    size_t mapped = 0;
+    for (size_t i = 0; i < list->count; i++)
+        mapped += list->items[i] != except && hp_map_core_route_is_mapped(list->items[i]);
+    /* Size the combined table once; per-method tables grow as needed. */
+    if (shape == HP_MAP_KEY_COMBINED && hp_route_hash_reserve(&core->combined, mapped) != 0)
+        return hp_error_set(err, "out of memory");
+    for (size_t i = 0; i < list->count; i++) {
+        if (list->items[i] == except)
+            continue;
+        if (hp_map_core_insert(core, list->items[i], err) != 0) {
+            hp_map_core_destroy(core);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int hp_map_core_remove(struct hp_map_core *core, const struct hp_route *route,
+                       const struct hp_route_list *list, struct hp_error *err)
+{
+    if (hp_map_core_route_is_mapped(route)) {
+        if (core->shape == HP_MAP_KEY_COMBINED) {
+            char key[HP_MAP_KEY_MAX];
+            size_t n = build_key(key, route->method, route->pattern, route->pattern_len, false);
+            hp_route_hash_remove(&core->combined, key, n);
+        } else {
+            hp_route_hash_remove(&core->by_method[route->method], route->pattern,
+                                 route->pattern_len);
+        }
+        return 0;
+    }
+    /* The tree has no removal: rebuild this method's tree from the remaining routes. */
+    struct hp_radix_tree *tree = hp_radix_tree_create(err);
+    if (!tree)
+        return -1;
+    for (size_t i = 0; i < list->count; i++) {
+        const struct hp_route *r = list->items[i];
+        if (r->method != route->method || hp_map_core_route_is_mapped(r))
+            continue;
+        if (hp_radix_tree_insert(tree, r, err) != 0) {
+            hp_radix_tree_destroy(tree);
+            return -1;
+        }
+    }
+    hp_radix_tree_destroy(core->dynamic.trees[route->method]);
+    core->dynamic.trees[route->method] = tree;
+    return 0;
+}
+
+/* ---- route list ---- */
+
+int hp_route_list_check(const struct hp_route_list *list, const struct hp_route *route,
+                        struct hp_error *err)
+{
+    if (hp_route_pattern_check(route, err) != 0)
+        return -1;
+    if (!valid_method(route->method)) {
+        char where[512];
+        hp_route_where(route, where, sizeof where);
+        return hp_error_set(err, "%s: unknown method", where);
+    }
+    for (size_t i = 0; i < list->count; i++)
+        if (hp_route_conflict_check(list->items[i], route, err) != 0)
+            return -1;
+    return 0;
+}
+
+int hp_route_list_append(struct hp_route_list *list, const struct hp_route *route,
+                         struct hp_error *err)
+{
+    if (list->count == list->capacity) {
+        size_t capacity = list->capacity ? list->capacity * 2 : 64;
+        const struct hp_route **items = realloc(list->items, capacity * sizeof *items);
+        if (!items)
+            return hp_error_set(err, "out of memory");
+        list->items = items;
+        list->capacity = capacity;
+    }
+    list->items[list->count++] = route;
+    return 0;
+}
+
+const struct hp_route *hp_route_list_find(const struct hp_route_list *list,
+                                          const struct hp_route *route)
+{
+    for (size_t i = 0; i < list->count; i++) {
+        const struct hp_route *r = list->items[i];
+        if (r->method == route->method && r->pattern_len == route->pattern_len &&
+            memcmp(r->pattern, route->pattern, r->pattern_len) == 0)
+            return r;
+    }
+    return NULL;
+}
+
+void hp_route_list_remove(struct hp_route_list *list, const struct hp_route *registered)
+{
+    for (size_t i = 0; i < list->count; i++)
+        if (list->items[i] == registered) {
+            memmove(&list->items[i], &list->items[i + 1],
+                    (list->count - i - 1) * sizeof list->items[0]);
+            list->count--;
+            return;
+        }
+}
+
+void hp_route_list_free(struct hp_route_list *list)
+{
+    free(list->items);
+    memset(list, 0, sizeof *list);
+}

@@ -1,0 +1,94 @@
+/* The static-map-then-tree structure shared by rwlock_map, cow_map and method_split.
+ *
+ * Fully static routes whose key fits HP_MAP_KEY_MAX bytes ("METHOD:" + pattern) live in exact-
+ * match hash tables (route_hash.h); every other route lives in a per-method radix forest
+ * (radix_tree.h). Two key shapes, the decision claim C5 measures:
+ *   - combined: one table keyed "METHOD:path", the key built in a 128-byte stack buffer on
+ *     every lookup (Bolt);
+ *   - split: one table per method keyed by the path itself (no concatenation).
+ * Both shapes put exactly the same routes in the maps (the length rule uses the combined key's
+ * length), so they differ in nothing but the key.
+ *
+ * The answer follows the forest's rule (radix_tree.h): FOUND from the method's map or tree;
+ * else a trailing-slash suggestion from either; else 405 with every other method whose map or
+ * tree matches; else NOT_FOUND. A static exact hit is what the full tree would answer too,
+ * because its walk tries static edges first.
+ *
+ * The core itself has no synchronisation: rwlock_map wraps it in a rwlock, cow_map publishes
+ * immutable copies of it, method_split uses it bare.
+ */
+#ifndef HOTPATH_MAP_CORE_H
+#define HOTPATH_MAP_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "error.h"
+#include "routers/radix_tree.h"
+#include "routers/route_hash.h"
+#include "routers/route_set.h"
+#include "routers/router.h"
+
+enum { HP_MAP_KEY_MAX = 128 }; /* the stack key buffer (Bolt's keyBuf [128]byte) */
+
+enum hp_map_key_shape { HP_MAP_KEY_COMBINED, HP_MAP_KEY_SPLIT };
+
+struct hp_map_core {
+    enum hp_map_key_shape shape;
+    struct hp_route_hash combined;                   /* HP_MAP_KEY_COMBINED */
+    struct hp_route_hash by_method[HP_METHOD_COUNT]; /* HP_MAP_KEY_SPLIT */
+    struct hp_radix_forest dynamic;                  /* every route not in a map */
+};
+
+/* The registered routes, in registration order: what a rebuild starts from and what
+ * registration errors are described with. Owned by the router, not by a core. */
+struct hp_route_list {
+    const struct hp_route **items;
+    size_t count, capacity;
+};
+
+extern const char *const hp_map_method_names[HP_METHOD_COUNT];
+extern const uint8_t hp_map_method_name_lens[HP_METHOD_COUNT];
+
+void hp_map_core_init(struct hp_map_core *core, enum hp_map_key_shape shape);
+void hp_map_core_destroy(struct hp_map_core *core);
+
+/* Does the route go into a map (fully static, key fits)? Same answer for both shapes. */
+bool hp_map_core_route_is_mapped(const struct hp_route *route);
+
+/* Adds an already checked route (hp_route_list_check). 0, or -1 with err set (out of memory,
+ * or whatever the tree refuses) and the core unchanged for that route. */
+int hp_map_core_insert(struct hp_map_core *core, const struct hp_route *route,
+                       struct hp_error *err);
+/* Builds a core holding exactly `list`'s routes, skipping `except` (may be NULL). */
+int hp_map_core_build(struct hp_map_core *core, enum hp_map_key_shape shape,
+                      const struct hp_route_list *list, const struct hp_route *except,
+                      struct hp_error *err);
+/* Removes a route present in `list` (which must not contain it any more): a map entry is
+ * deleted in place, a tree route by rebuilding that method's tree from `list`. */
+int hp_map_core_remove(struct hp_map_core *core, const struct hp_route *route,
+                       const struct hp_route_list *list, struct hp_error *err);
+
+/* Lookups: the whole answer (status, id, allowed, params), no allocation unless more than
+ * HP_PARAMS_INLINE params. `out` initialised with hp_match_init. */
+void hp_map_core_lookup_combined(const struct hp_map_core *core, enum hp_method method,
+                                 const char *path, size_t len, struct hp_match *out);
+void hp_map_core_lookup_split(const struct hp_map_core *core, enum hp_method method,
+                              const char *path, size_t len, struct hp_match *out);
+
+/* Route list. check: pattern syntax, method range, duplicates and conflicts with every
+ * registered route of the same method (the same checks, and words, as every router). */
+int hp_route_list_check(const struct hp_route_list *list, const struct hp_route *route,
+                        struct hp_error *err);
+int hp_route_list_append(struct hp_route_list *list, const struct hp_route *route,
+                         struct hp_error *err);
+/* The registered route with route's method and pattern, or NULL. */
+const struct hp_route *hp_route_list_find(const struct hp_route_list *list,
+                                          const struct hp_route *route);
+/* Removes the entry equal (by pointer) to `registered`. */
+void hp_route_list_remove(struct hp_route_list *list, const struct hp_route *registered);
+void hp_route_list_free(struct hp_route_list *list);
+
+#endif

@@ -1,0 +1,83 @@
+/* method_split: one exact-match map per method for static routes, the shared radix tree for
+ * the rest.
+ *
+ * Claim C5 (Bolt 2.2): one map keyed "METHOD:path" built in a 128-byte stack buffer versus one
+ * map per method, looked up with the path as it is.
+ * Reference: rwlock_map's structure (map_core.h), single-threaded. ONE difference: the key
+ * shape (no concatenation, no key buffer); the same routes go into the maps.
+ * No lock: lookups may run from many threads at once, but add/remove must not run concurrently
+ * with lookups (not meant for concurrent registration).
+ */
+#include <stdlib.h>
+
+#include "routers/map_core.h"
+
+struct hp_router {
+    struct hp_map_core core;
+    struct hp_route_list routes;
+};
+
+static struct hp_router *split_create(struct hp_error *err)
+{
+    struct hp_router *r = calloc(1, sizeof *r);
+    if (!r) {
+        hp_error_set(err, "out of memory");
+        return NULL;
+    }
+    hp_map_core_init(&r->core, HP_MAP_KEY_SPLIT);
+    return r;
+}
+
+static int split_add(struct hp_router *r, const struct hp_route *route, struct hp_error *err)
+{
+    if (hp_route_list_check(&r->routes, route, err) != 0)
+        return -1;
+    if (hp_route_list_append(&r->routes, route, err) != 0)
+        return -1;
+    if (hp_map_core_insert(&r->core, route, err) != 0) {
+        hp_route_list_remove(&r->routes, route);
+        return -1;
+    }
+    return 0;
+}
+
+static int split_remove(struct hp_router *r, const struct hp_route *route, struct hp_error *err)
+{
+    const struct hp_route *registered = hp_route_list_find(&r->routes, route);
+    if (!registered) {
+        char where[512];
+        hp_route_where(route, where, sizeof where);
+        return hp_error_set(err, "%s: not registered", where);
+    }
+    hp_route_list_remove(&r->routes, registered);
+    if (hp_map_core_remove(&r->core, registered, &r->routes, err) != 0) {
+        hp_route_list_append(&r->routes, registered, NULL); /* capacity is there */
+        return -1;
+    }
+    return 0;
+}
+
+static void split_lookup(const struct hp_router *r, enum hp_method method, const char *path,
+                         size_t len, struct hp_match *out)
+{
+    hp_map_core_lookup_split(&r->core, method, path, len, out);
+}
+
+static void split_destroy(struct hp_router *r)
+{
+    if (!r)
+        return;
+    hp_map_core_destroy(&r->core);
+    hp_route_list_free(&r->routes);
+    free(r);
+}
+
+const struct hp_router_ops hp_router_method_split = {
+    .info = {"method_split", "one static map per method (path as key) + radix tree; no lock"},
+    .create = split_create,
+    .add = split_add,
+    .remove = split_remove,
+    .lookup = split_lookup,
+    .match_release = hp_match_release_default,
+    .destroy = split_destroy,
+};

@@ -1,0 +1,432 @@
+/* Route-file parsing and the registration checks every router shares (see route_set.h). */
+#include "routers/route_set.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const method_names[HP_METHOD_COUNT] = {
+    [HP_METHOD_GET] = "GET",         [HP_METHOD_HEAD] = "HEAD",       [HP_METHOD_POST] = "POST",
+    [HP_METHOD_PUT] = "PUT",         [HP_METHOD_PATCH] = "PATCH",     [HP_METHOD_DELETE] = "DELETE",
+    [HP_METHOD_OPTIONS] = "OPTIONS", [HP_METHOD_CONNECT] = "CONNECT", [HP_METHOD_TRACE] = "TRACE",
+};
+
+const char *hp_method_name(enum hp_method m)
+{
+    return (unsigned)m < HP_METHOD_COUNT ? method_names[m] : "?";
+}
+
+int hp_method_parse(const char *s, size_t len)
+{
+    for (int m = 0; m < HP_METHOD_COUNT; m++)
+        if (strlen(method_names[m]) == len && memcmp(method_names[m], s, len) == 0)
+            return m;
+    return -1;
+}
+
+void hp_match_init(struct hp_match *m)
+{
+    m->status = HP_MATCH_NOT_FOUND;
+    m->route_id = 0;
+    m->allowed = 0;
+    m->params.count = 0;
+    m->params.capacity = HP_PARAMS_INLINE;
+    m->params.items = m->params.inline_items;
+}
+
+void hp_match_release_default(const struct hp_router *r, struct hp_match *m)
+{
+    (void)r;
+    if (m->params.items != m->params.inline_items) {
+        free(m->params.items);
+        m->params.items = m->params.inline_items;
+        m->params.capacity = HP_PARAMS_INLINE;
+    }
+    m->params.count = 0;
+}
+
+bool hp_params_reserve(struct hp_params *params, uint32_t count)
+{
+    if (count > params->capacity) {
+        bool overflowing = params->items != params->inline_items;
+        struct hp_param *items = overflowing ? realloc(params->items, count * sizeof *items)
+                                             : malloc(count * sizeof *items);
+        if (!items) {
+            params->count = 0;
+            return false;
+        }
+        params->items = items;
+        params->capacity = count;
+    }
+    params->count = count;
+    return true;
+}
+
+int hp_route_where(const struct hp_route *route, char *buf, size_t size)
+{
+    if (route->file)
+        return snprintf(buf, size, "%s:%u", route->file, route->line);
+    return snprintf(buf, size, "%s %.*s", hp_method_name(route->method),
+                    (int)(route->pattern_len > 200 ? 200 : route->pattern_len), route->pattern);
+}
+
+/* A printable pattern for messages (long ones cut). */
+#define PATTERN_FMT "%.*s%s"
+#define PATTERN_ARGS(r)                                                                            \
+    (int)((r)->pattern_len > 200 ? 200 : (r)->pattern_len), (r)->pattern,                          \
+        ((r)->pattern_len > 200 ? "..." : "")
+
+static bool byte_allowed_in_pattern(unsigned char c)
+{
+    return c > 0x20 && c != 0x7f && c != '?' && c != '#';
+}
+
+int hp_route_pattern_check(const struct hp_route *route, struct hp_error *err)
+{
+    char where[512];
+    hp_route_where(route, where, sizeof where);
+    const char *p = route->pattern;
+    size_t len = route->pattern_len;
+
+    if ((unsigned)route->method >= HP_METHOD_COUNT)
+        return hp_error_set(err, "%s: unknown method %d", where, (int)route->method);
+    if (len == 0 || p[0] != '/')
+        return hp_error_set(err, "%s: pattern '" PATTERN_FMT "' must start with '/'", where,
+                            PATTERN_ARGS(route));
+    if (len > HP_ROUTE_PATTERN_MAX)
+        return hp_error_set(err, "%s: pattern is %zu bytes, longer than the limit of %d", where,
+                            len, HP_ROUTE_PATTERN_MAX);
+    for (size_t i = 0; i < len; i++)
+        if (!byte_allowed_in_pattern((unsigned char)p[i]))
+            return hp_error_set(err,
+                                "%s: pattern '" PATTERN_FMT "' has byte 0x%02x at offset %zu "
+                                "(no spaces, control bytes, '?' or '#')",
+                                where, PATTERN_ARGS(route), (unsigned char)p[i], i);
+
+    unsigned wildcards = 0;
+    size_t seg = 1; /* start of the current segment */
+    while (seg <= len) {
+        const char *slash = memchr(p + seg, '/', len - seg);
+        size_t end = slash ? (size_t)(slash - p) : len;
+        char kind = seg < len ? p[seg] : 0;
+        if (kind == ':' || kind == '*') {
+            const char *what = kind == ':' ? "param" : "catch-all";
+            if (end == seg + 1)
+                return hp_error_set(err, "%s: pattern '" PATTERN_FMT "': empty %s name", where,
+                                    PATTERN_ARGS(route), what);
+            for (size_t i = seg + 1; i < end; i++)
+                if (p[i] == ':' || p[i] == '*')
+                    return hp_error_set(
+                        err, "%s: pattern '" PATTERN_FMT "': two wildcards in one segment ('%.*s')",
+                        where, PATTERN_ARGS(route), (int)(end - seg), p + seg);
+            if (kind == '*' && end != len)
+                return hp_error_set(
+                    err, "%s: pattern '" PATTERN_FMT "': catch-all '%.*s' must be the last segment",
+                    where, PATTERN_ARGS(route), (int)(end - seg), p + seg);
+            if (++wildcards > HP_ROUTE_PARAMS_MAX)
+                return hp_error_set(err, "%s: pattern has more than %d params, the limit", where,
+                                    HP_ROUTE_PARAMS_MAX);
+        }
+        seg = end + 1;
+    }
+    return 0;
+}
+
+/* One segment of a pattern: kind is ':' (param), '*' (catch-all) or 0 (static). */
+struct segment {
+    const char *bytes; /* for wildcards: the name, without ':' or '*' */
+    size_t len;
+    char kind;
+};
+
+static bool next_segment(const struct hp_route *r, size_t *pos, struct segment *out)
+{
+    size_t seg = *pos;
+    if (seg > r->pattern_len)
+        return false;
+    const char *p = r->pattern;
+    const char *slash = memchr(p + seg, '/', r->pattern_len - seg);
+    size_t end = slash ? (size_t)(slash - p) : r->pattern_len;
+    char kind = seg < end ? p[seg] : 0;
+    if (kind == ':' || kind == '*') {
+        out->bytes = p + seg + 1;
+        out->len = end - seg - 1;
+        out->kind = kind;
+    } else {
+        out->bytes = p + seg;
+        out->len = end - seg;
+        out->kind = 0;
+    }
+    *pos = end + 1;
+    return true;
+}
+
+int hp_route_conflict_check(const struct hp_route *existing, const struct hp_route *route,
+                            struct hp_error *err)
+{
+    if (existing->method != route->method)
+        return 0;
+    char where[512], other[512];
+    hp_route_where(route, where, sizeof where);
+    hp_route_where(existing, other, sizeof other);
+    const char *method = hp_method_name(route->method);
+
+    size_t pa = 1, pb = 1;
+    struct segment a, b;
+    for (;;) {
+        bool has_a = next_segment(existing, &pa, &a);
+        bool has_b = next_segment(route, &pb, &b);
+        if (!has_a && !has_b)
+            return hp_error_set(err,
+                                "%s: duplicate route %s " PATTERN_FMT ", already registered at %s",
+                                where, method, PATTERN_ARGS(route), other);
+        if (!has_a || !has_b)
+            return 0;
+        if (a.kind == 0 || b.kind == 0) {
+            if (a.kind == b.kind && a.len == b.len && memcmp(a.bytes, b.bytes, a.len) == 0)
+                continue;
+            return 0; /* different static bytes, or static next to a wildcard: static wins */
+        }
+        bool same_name = a.len == b.len && memcmp(a.bytes, b.bytes, a.len) == 0;
+        if (a.kind != b.kind)
+            return hp_error_set(
+                err,
+                "%s: %s '%c%.*s' of %s " PATTERN_FMT
+                " is at the same position as %s '%c%.*s' of %s " PATTERN_FMT " (%s)",
+                where, b.kind == ':' ? "param" : "catch-all", b.kind, (int)b.len, b.bytes, method,
+                PATTERN_ARGS(route), a.kind == ':' ? "param" : "catch-all", a.kind, (int)a.len,
+                a.bytes, method, PATTERN_ARGS(existing), other);
+        if (!same_name)
+            return hp_error_set(err,
+                                "%s: wildcard '%c%.*s' of %s " PATTERN_FMT
+                                " conflicts with '%c%.*s' of %s " PATTERN_FMT
+                                " (%s): one position, one name",
+                                where, b.kind, (int)b.len, b.bytes, method, PATTERN_ARGS(route),
+                                a.kind, (int)a.len, a.bytes, method, PATTERN_ARGS(existing), other);
+    }
+}
+
+/* ---- answers as text ---- */
+
+struct text {
+    char *buf;
+    size_t size, len;
+};
+
+static void text_put(struct text *t, const char *bytes, size_t n)
+{
+    if (t->len < t->size) {
+        size_t room = t->size - 1 - t->len;
+        memcpy(t->buf + t->len, bytes, n < room ? n : room);
+    }
+    t->len += n;
+}
+
+static void text_str(struct text *t, const char *s)
+{
+    text_put(t, s, strlen(s));
+}
+
+size_t hp_match_format(char *buf, size_t size, const struct hp_route_set *set,
+                       enum hp_method method, const char *path, size_t len,
+                       const struct hp_match *m)
+{
+    struct text t = {buf, size, 0};
+    switch (m->status) {
+    case HP_MATCH_FOUND: {
+        const struct hp_route *route = &set->routes[m->route_id];
+        text_str(&t, hp_method_name(route->method));
+        text_put(&t, " ", 1);
+        text_put(&t, route->pattern, route->pattern_len);
+        for (uint32_t i = 0; i < m->params.count; i++) {
+            const struct hp_param *p = &m->params.items[i];
+            text_put(&t, " ", 1);
+            text_put(&t, p->name, p->name_len);
+            text_put(&t, "=", 1);
+            text_put(&t, p->value, p->value_len);
+        }
+        break;
+    }
+    case HP_MATCH_NOT_FOUND:
+        text_str(&t, "404");
+        break;
+    case HP_MATCH_METHOD_NOT_ALLOWED: {
+        text_str(&t, "405 Allow:");
+        const char *sep = " ";
+        for (int i = 0; i < HP_METHOD_COUNT; i++)
+            if (m->allowed & (1u << i)) {
+                text_str(&t, sep);
+                text_str(&t, hp_method_name((enum hp_method)i));
+                sep = ", ";
+            }
+        break;
+    }
+    case HP_MATCH_REDIRECT_ADD_SLASH:
+    case HP_MATCH_REDIRECT_REMOVE_SLASH: {
+        size_t path_len = hp_route_path_len(path, len);
+        text_str(&t, method == HP_METHOD_GET ? "301 " : "308 ");
+        if (m->status == HP_MATCH_REDIRECT_ADD_SLASH) {
+            text_put(&t, path, path_len);
+            text_put(&t, "/", 1);
+        } else {
+            text_put(&t, path, path_len ? path_len - 1 : 0);
+        }
+        break;
+    }
+    }
+    if (size)
+        buf[t.len < size ? t.len : size - 1] = 0;
+    return t.len;
+}
+
+/* ---- route files ---- */
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+static int valid_methods(char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = 0;
+    for (int m = 0; m < HP_METHOD_COUNT; m++)
+        used += snprintf(buf + used, used < size ? size - used : 0, "%s%s", m ? ", " : "",
+                         method_names[m]);
+    return 0;
+}
+
+int hp_route_set_parse(const char *name, const char *text, size_t len, struct hp_route_set **out,
+                       struct hp_error *err)
+{
+    *out = NULL;
+    struct hp_route_set *set = calloc(1, sizeof *set);
+    size_t lines = 1;
+    for (size_t i = 0; i < len; i++)
+        lines += text[i] == '\n';
+    if (!set || !(set->name = strdup(name)) || !(set->storage = malloc(len + 1)) ||
+        !(set->routes = calloc(lines, sizeof *set->routes))) {
+        hp_route_set_free(set);
+        return hp_error_set(err, "%s: out of memory", name);
+    }
+
+    size_t used = 0;
+    unsigned line = 0;
+    for (size_t at = 0; at < len;) {
+        const char *nl = memchr(text + at, '\n', len - at);
+        size_t end = nl ? (size_t)(nl - text) : len;
+        line++;
+        size_t i = at;
+        at = end + 1;
+        while (i < end && is_blank(text[i]))
+            i++;
+        if (i == end || text[i] == '#')
+            continue;
+        size_t method_start = i;
+        while (i < end && !is_blank(text[i]))
+            i++;
+        size_t method_len = i - method_start;
+        while (i < end && is_blank(text[i]))
+            i++;
+        size_t pattern_start = i;
+        while (i < end && !is_blank(text[i]))
+            i++;
+        size_t pattern_len = i - pattern_start;
+        while (i < end && is_blank(text[i]))
+            i++;
+
+        int method = hp_method_parse(text + method_start, method_len);
+        if (method < 0) {
+            char methods[128];
+            valid_methods(methods, sizeof methods);
+            hp_route_set_free(set);
+            return hp_error_set(err, "%s:%u: unknown method '%.*s' (valid: %s)", name, line,
+                                (int)(method_len > 40 ? 40 : method_len), text + method_start,
+                                methods);
+        }
+        if (pattern_len == 0) {
+            hp_route_set_free(set);
+            return hp_error_set(err, "%s:%u: expected 'METHOD /path', got no path", name, line);
+        }
+        if (i < end && text[i] != '#') {
+            hp_route_set_free(set);
+            return hp_error_set(err,
+                                "%s:%u: unexpected text after the path (expected 'METHOD /path', "
+                                "optionally followed by '# comment')",
+                                name, line);
+        }
+        if (memchr(text + method_start, 0, end - method_start)) {
+            hp_route_set_free(set);
+            return hp_error_set(err, "%s:%u: NUL byte in line", name, line);
+        }
+        char *pattern = set->storage + used;
+        memcpy(pattern, text + pattern_start, pattern_len);
+        pattern[pattern_len] = 0;
+        used += pattern_len + 1;
+
+        struct hp_route *route = &set->routes[set->count];
+        *route = (struct hp_route){
+            .method = (enum hp_method)method,
+            .pattern = pattern,
+            .pattern_len = (uint32_t)(pattern_len > UINT32_MAX ? UINT32_MAX : pattern_len),
+            .id = (uint32_t)set->count,
+            .file = set->name,
+            .line = line,
+        };
+        if (hp_route_pattern_check(route, err) < 0) {
+            hp_route_set_free(set);
+            return -1;
+        }
+        for (size_t k = 0; k < set->count; k++)
+            if (hp_route_conflict_check(&set->routes[k], route, err) < 0) {
+                hp_route_set_free(set);
+                return -1;
+            }
+        set->count++;
+    }
+    *out = set;
+    return 0;
+}
+
+int hp_route_set_load(const char *path, struct hp_route_set **out, struct hp_error *err)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return hp_error_set(err, "%s: cannot open: %s", path, strerror(errno));
+    size_t cap = 1 << 16, len = 0;
+    char *text = malloc(cap);
+    for (;;) {
+        if (!text) {
+            fclose(f);
+            return hp_error_set(err, "%s: out of memory", path);
+        }
+        len += fread(text + len, 1, cap - len, f);
+        if (len < cap)
+            break;
+        char *bigger = realloc(text, cap *= 2);
+        if (!bigger)
+            free(text);
+        text = bigger;
+    }
+    bool failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        free(text);
+        return hp_error_set(err, "%s: read error", path);
+    }
+    int rc = hp_route_set_parse(path, text, len, out, err);
+    free(text);
+    return rc;
+}
+
+void hp_route_set_free(struct hp_route_set *set)
+{
+    if (!set)
+        return;
+    free(set->routes);
+    free(set->storage);
+    free(set->name);
+    free(set);
+}

@@ -1,0 +1,96 @@
+/* Route sets: the route-file parser, and the checks every router applies on registration.
+ *
+ * Route file: one route a line, `METHOD /pattern`; blank lines and lines whose first
+ * non-blank byte is `#` are ignored, and a route may be followed by a `# comment`.
+ *
+ * Pattern syntax (router-conformance.md items 3-11, 17, 18):
+ *   - starts with `/`; at most HP_ROUTE_PATTERN_MAX bytes; no `?`, `#`, spaces or control
+ *     bytes (a request path ends at `?` or `#`, so such a route could never match);
+ *   - a segment (the bytes after a `/` up to the next `/`) that starts with `:` is a param
+ *     (`:name`, matches one non-empty segment); one that starts with `*` is a catch-all
+ *     (`*name`, must be the last segment, matches the rest of the path including its leading
+ *     `/`, so `/src/` + `*filepath` matches `/src/` with filepath=`/`);
+ *   - `:` and `*` anywhere else are literal bytes (`/user_:name`, `/foo/x*zy` are static);
+ *   - wildcard names are non-empty and contain neither `:` nor `*`;
+ *   - at most HP_ROUTE_PARAMS_MAX wildcards per pattern.
+ *
+ * Conflicts between two routes of the same method (hp_route_conflict_check), walking their
+ * segments side by side while they are equal (static segments byte-equal, params with the same
+ * name): identical patterns are duplicates; two params with different names, or a param and a
+ * catch-all, at the same position are refused. A static segment next to a wildcard is fine:
+ * static wins at lookup, with backtracking (item 8).
+ *
+ * Every message starts with the route's "FILE:LINE: " (or "METHOD PATTERN: " when the route has
+ * no file), so routers refuse the same routes with the same words.
+ */
+#ifndef HOTPATH_ROUTE_SET_H
+#define HOTPATH_ROUTE_SET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "error.h"
+#include "routers/router.h"
+
+enum {
+    HP_ROUTE_PATTERN_MAX = 16384, /* bytes in one pattern */
+    HP_ROUTE_PARAMS_MAX = 256     /* params + catch-all in one pattern */
+};
+
+struct hp_route_set {
+    struct hp_route *routes; /* routes[i].id == i, in file order */
+    size_t count;
+    char *name;    /* the file name every route's `file` points at */
+    char *storage; /* the patterns, NUL-terminated, back to back */
+};
+
+/* Reads and validates a route file (syntax and conflicts). 0, or -1 with err set. */
+int hp_route_set_load(const char *path, struct hp_route_set **out, struct hp_error *err);
+/* Same from memory; `name` is used in messages and as each route's file. */
+int hp_route_set_parse(const char *name, const char *text, size_t len, struct hp_route_set **out,
+                       struct hp_error *err);
+void hp_route_set_free(struct hp_route_set *set);
+
+/* The pattern syntax check every router runs in add(). 0, or -1 with err set. */
+int hp_route_pattern_check(const struct hp_route *route, struct hp_error *err);
+
+/* Does `route` conflict with the already registered `existing`? 0 when they can coexist
+ * (different methods included), -1 with err naming both. */
+int hp_route_conflict_check(const struct hp_route *existing, const struct hp_route *route,
+                            struct hp_error *err);
+
+/* Releases a params overflow array (items != inline_items) and resets count; leaves the match
+ * ready for the next lookup. The match_release of every router that does not copy values. */
+void hp_match_release_default(const struct hp_router *r, struct hp_match *m);
+
+/* Makes room for `count` params: the inline array, or one allocation (malloc, or realloc of a
+ * previous overflow). Sets params->count. Returns false when out of memory (count = 0). */
+bool hp_params_reserve(struct hp_params *params, uint32_t count);
+
+/* The routable part of a request target: it ends at the first `?` or `#`. */
+static inline size_t hp_route_path_len(const char *path, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (path[i] == '?' || path[i] == '#')
+            return i;
+    return len;
+}
+
+/* The one-line text of an answer, as `hotpath route` prints it (no newline):
+ *   found:      "GET /users/:id id=42" (the route's method and pattern, then name=value)
+ *   not found:  "404"
+ *   405:        "405 Allow: GET, POST" (methods in enum order)
+ *   redirect:   "301 /users/" for GET, "308 /users/" for other methods: the request path (cut
+ *               at `?`/`#`) with its trailing slash added or removed.
+ * `set` names the routes (route_id indexes set->routes). Returns the full length; writes at
+ * most size - 1 bytes and a NUL (like snprintf). */
+size_t hp_match_format(char *buf, size_t size, const struct hp_route_set *set,
+                       enum hp_method method, const char *path, size_t len,
+                       const struct hp_match *m);
+
+/* Where a route came from, for messages: "FILE:LINE" or "METHOD PATTERN". */
+int hp_route_where(const struct hp_route *route, char *buf, size_t size);
+
+#endif

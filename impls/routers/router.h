@@ -1,0 +1,112 @@
+/* The router axis: method + path in, handler and params out.
+ *
+ * Every implementation answers lookups identically (the `linear` router is the oracle; the
+ * differential tests hold every other one to it) and differs from its reference in exactly one
+ * decision: how routes are stored, how the structure is published to readers, whether param
+ * values are copied. See /work/shared/docs/router-conformance.md for the behaviours.
+ *
+ * Ownership: a router never owns the path it is asked about; params are slices of it
+ * (`radix_copy_params` excepted, by design: its values are heap copies released by
+ * match_release). Route patterns and names live in the `struct hp_route` given to add(), which
+ * must outlive the router (a route set owns them).
+ */
+#ifndef HOTPATH_ROUTER_H
+#define HOTPATH_ROUTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "registry.h"
+
+enum hp_method {
+    HP_METHOD_GET,
+    HP_METHOD_HEAD,
+    HP_METHOD_POST,
+    HP_METHOD_PUT,
+    HP_METHOD_PATCH,
+    HP_METHOD_DELETE,
+    HP_METHOD_OPTIONS,
+    HP_METHOD_CONNECT,
+    HP_METHOD_TRACE,
+    HP_METHOD_COUNT
+};
+
+/* "GET", ...; and the reverse (-1 when unknown). */
+const char *hp_method_name(enum hp_method m);
+int hp_method_parse(const char *s, size_t len);
+
+/* One registered route. Patterns: `/static/:param/` then `*catchall`, see route_set.h. */
+struct hp_route {
+    enum hp_method method;
+    const char *pattern; /* NUL-terminated, owned by the route set */
+    uint32_t pattern_len;
+    uint32_t id;       /* the handler: index of the route in its set */
+    const char *file;  /* where it was read, for registration errors; may be NULL */
+    unsigned line;
+};
+
+/* Params are slices of the looked-up path, up to HP_PARAMS_INLINE of them inline; beyond that
+ * one allocation holds them all (claim C10). */
+enum { HP_PARAMS_INLINE = 8 };
+
+struct hp_param {
+    const char *name; /* slice of the route pattern, without the ':' or '*' */
+    uint32_t name_len;
+    uint32_t value_len;
+    const char *value; /* slice of the request path (a heap copy in radix_copy_params) */
+};
+
+struct hp_params {
+    uint32_t count;
+    uint32_t capacity; /* HP_PARAMS_INLINE, or the overflow array's size */
+    struct hp_param *items; /* == inline_items until more than HP_PARAMS_INLINE are needed */
+    struct hp_param inline_items[HP_PARAMS_INLINE];
+};
+
+enum hp_match_status {
+    HP_MATCH_FOUND,
+    HP_MATCH_NOT_FOUND,
+    HP_MATCH_METHOD_NOT_ALLOWED,   /* `allowed` holds the methods the path exists for */
+    HP_MATCH_REDIRECT_ADD_SLASH,   /* the path with '/' appended would match */
+    HP_MATCH_REDIRECT_REMOVE_SLASH /* the path without its trailing '/' would match */
+};
+
+struct hp_match {
+    enum hp_match_status status;
+    uint32_t route_id;  /* HP_MATCH_FOUND only */
+    uint32_t allowed;   /* bit (1u << method) per allowed method, HP_MATCH_METHOD_NOT_ALLOWED */
+    struct hp_params params;
+};
+
+/* Set a match up before its first lookup (points items at inline_items). Cheap; callers that
+ * reuse one match for many lookups call it once. */
+void hp_match_init(struct hp_match *m);
+
+struct hp_router;
+
+struct hp_router_ops {
+    struct hp_impl_info info;
+    struct hp_router *(*create)(struct hp_error *err);
+    /* Registration: may allocate and be slow. Refuses (message naming route->file:route->line)
+     * what the conformance list refuses. */
+    int (*add)(struct hp_router *r, const struct hp_route *route, struct hp_error *err);
+    /* Optional (NULL when the implementation does not support it): unregister a route. */
+    int (*remove)(struct hp_router *r, const struct hp_route *route, struct hp_error *err);
+    /* path: the request target; the path ends at its first '?' or '#'. Must not allocate
+     * (radix_copy_params excepted; more than HP_PARAMS_INLINE params: at most one allocation).
+     * Safe to call from many threads at once, and concurrently with add/remove for
+     * implementations that say so in their header comment. */
+    void (*lookup)(const struct hp_router *r, enum hp_method method, const char *path,
+                   size_t len, struct hp_match *out);
+    /* Releases what a lookup allocated (param overflow, copies); leaves `m` ready for reuse. */
+    void (*match_release)(const struct hp_router *r, struct hp_match *m);
+    /* Optional: called by every thread before its first lookup / after its last (RCU
+     * registration for cow_map). */
+    void (*thread_attach)(struct hp_router *r);
+    void (*thread_detach)(struct hp_router *r);
+    void (*destroy)(struct hp_router *r);
+};
+
+#endif

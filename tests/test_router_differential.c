@@ -1,0 +1,337 @@
+/* Differential oracle (conformance item 30): every router in hp_router_table answers exactly
+ * what `linear` answers (handler, params, 404/405/redirect), on
+ *   - the shared GitHub route set, every route instantiated, byte-flipped and mutated;
+ *   - every route set under workloads/routes/ with every request under workloads/requests/
+ *     (skipped, with a log line, while those directories do not exist);
+ *   - random generated route sets with thousands of requests near their routes.
+ * It also checks that lookups allocate nothing (radix_copy_params excepted: one allocation per
+ * param, by design). */
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "router_test_util.h"
+
+#ifndef HOTPATH_SHARED_DIR
+#define HOTPATH_SHARED_DIR "../shared"
+#endif
+
+struct tally {
+    size_t requests, found, params;
+};
+
+/* Asks every router; asserts agreement with linear and zero allocations per lookup (except
+ * the copying router, which must allocate exactly once per param). */
+static void check_request(const struct fixture *fx, enum hp_method method, const char *path,
+                          size_t len, struct tally *tally)
+{
+    static char want[ANSWER_MAX], got[ANSWER_MAX];
+    size_t li = linear_index();
+    uint32_t params = 0;
+    for (size_t pass = 0; pass < fx->n; pass++) {
+        /* linear first, so every other router is compared with it */
+        size_t i = pass == 0 ? li : (pass <= li ? pass - 1 : pass);
+        struct hp_match m;
+        hp_match_init(&m);
+        struct hp_alloc_counts before, after;
+        hp_alloc_counts_read(&before);
+        fx->ops[i]->lookup(fx->r[i], method, path, len, &m);
+        hp_alloc_counts_read(&after);
+        uint64_t allocs = hp_alloc_counts_delta(&before, &after).allocs;
+        char *buf = pass == 0 ? want : got;
+        hp_match_format(buf, ANSWER_MAX, fx->set, method, path, len, &m);
+        uint32_t count = m.status == HP_MATCH_FOUND ? m.params.count : 0;
+        fx->ops[i]->match_release(fx->r[i], &m);
+        if (pass == 0) {
+            params = count;
+            tally->requests++;
+            tally->found += m.status == HP_MATCH_FOUND;
+            tally->params += count;
+        } else {
+            cr_assert_str_eq(got, want, "%s disagrees with linear on %s %.*s: '%s' vs '%s'",
+                             fx->ops[i]->info.name, hp_method_name(method),
+                             (int)(len > 300 ? 300 : len), path, got, want);
+        }
+        bool copies = strcmp(fx->ops[i]->info.name, "radix_copy_params") == 0;
+        uint64_t expected = copies ? params : 0;
+        if (params > HP_PARAMS_INLINE)
+            expected += 1; /* the overflow array, at most */
+        if (params > HP_PARAMS_INLINE)
+            cr_assert(allocs <= expected, "%s: %llu allocations", fx->ops[i]->info.name,
+                      (unsigned long long)allocs);
+        else
+            cr_assert_eq(allocs, expected, "%s: %llu allocations for %s %.*s (%u params)",
+                         fx->ops[i]->info.name, (unsigned long long)allocs, hp_method_name(method),
+                         (int)(len > 300 ? 300 : len), path, params);
+    }
+}
+
+/* A request for `route`: params and catch-alls replaced by values drawn from rng. */
+static size_t instantiate(const struct hp_route *route, struct hp_rng *rng, char *out, size_t size)
+{
+    static const char *const values[] = {"42", "gordon", "new", "x", "a.b", "%2F", "ünì", "-"};
+    size_t n = 0;
+    const char *p = route->pattern;
+    for (size_t i = 0; i < route->pattern_len && n + 64 < size;) {
+        bool wildcard = (p[i] == ':' || p[i] == '*') && i > 0 && p[i - 1] == '/';
+        if (!wildcard) {
+            out[n++] = p[i++];
+            continue;
+        }
+        bool catchall = p[i] == '*';
+        while (i < route->pattern_len && p[i] != '/')
+            i++;
+        const char *v = values[hp_rng_below(rng, sizeof values / sizeof *values)];
+        n += (size_t)snprintf(out + n, size - n, "%s", v);
+        if (catchall && hp_rng_below(rng, 2))
+            n += (size_t)snprintf(out + n, size - n, "/deeper/%s", v);
+    }
+    return n;
+}
+
+/* Mutations of a request: a byte flipped, a byte dropped, a slash added or removed, a query,
+ * a prefix cut. */
+static size_t mutate(const char *in, size_t len, struct hp_rng *rng, char *out, size_t size)
+{
+    static const char bytes[] = "/~a:*?#%.\xc3";
+    if (len + 8 > size)
+        len = size - 8;
+    memcpy(out, in, len);
+    size_t n = len;
+    switch (hp_rng_below(rng, 6)) {
+    case 0:
+        if (n)
+            out[hp_rng_below(rng, n)] = bytes[hp_rng_below(rng, sizeof bytes - 1)];
+        break;
+    case 1:
+        if (n) {
+            size_t at = hp_rng_below(rng, n);
+            memmove(out + at, out + at + 1, n - at - 1);
+            n--;
+        }
+        break;
+    case 2:
+        if (n && out[n - 1] == '/')
+            n--;
+        else
+            out[n++] = '/';
+        break;
+    case 3:
+        memcpy(out + n, "?q=/x", 5);
+        n += 5;
+        break;
+    case 4:
+        n = n ? hp_rng_below(rng, n + 1) : 0;
+        break;
+    default:
+        out[n++] = 'z';
+        break;
+    }
+    return n;
+}
+
+static void check_set_near(const struct fixture *fx, uint64_t seed, int per_route,
+                           struct tally *tally)
+{
+    struct hp_rng rng;
+    hp_rng_seed(&rng, seed);
+    char path[4096], mutated[4096];
+    for (size_t k = 0; k < fx->set->count; k++) {
+        const struct hp_route *route = &fx->set->routes[k];
+        /* The pattern itself, and each of its bytes flipped. */
+        check_request(fx, route->method, route->pattern, route->pattern_len, tally);
+        for (size_t at = 0; at < route->pattern_len && route->pattern_len < sizeof path; at++) {
+            memcpy(path, route->pattern, route->pattern_len);
+            path[at] ^= 0x01;
+            check_request(fx, route->method, path, route->pattern_len, tally);
+        }
+        for (int r = 0; r < per_route; r++) {
+            size_t len = instantiate(route, &rng, path, sizeof path);
+            enum hp_method method =
+                hp_rng_below(&rng, 8) ? route->method : (enum hp_method)hp_rng_below(&rng, 4);
+            check_request(fx, method, path, len, tally);
+            size_t mlen = mutate(path, len, &rng, mutated, sizeof mutated);
+            check_request(fx, method, mutated, mlen, tally);
+        }
+    }
+}
+
+Test(differential, github_route_set)
+{
+    /* HOTPATH_SHARED_DIR is the repository's sibling `shared`; a worktree one level deeper
+     * (/work/wt/NAME) finds it two levels up; $HOTPATH_SHARED_DIR overrides both. */
+    char env_file[1024] = "";
+    const char *env = getenv("HOTPATH_SHARED_DIR");
+    if (env)
+        snprintf(env_file, sizeof env_file, "%s/reference/github.routes", env);
+    const char *candidates[] = {env_file, HOTPATH_SHARED_DIR "/reference/github.routes",
+                                HOTPATH_SOURCE_DIR "/../../shared/reference/github.routes"};
+    const char *file = NULL;
+    struct hp_route_set *set = NULL;
+    struct hp_error err = {""};
+    for (size_t i = 0; i < 3 && !file; i++)
+        if (candidates[i][0] && access(candidates[i], R_OK) == 0)
+            file = candidates[i];
+    cr_assert(file, "github.routes not found (tried $HOTPATH_SHARED_DIR, %s, %s)", candidates[1],
+              candidates[2]);
+    cr_assert(hp_route_set_load(file, &set, &err) == 0, "%s", err.message);
+    cr_assert(set->count > 100, "%s has %zu routes", file, set->count);
+    struct fixture fx;
+    fixture_from_set(&fx, set);
+    struct tally tally = {0};
+    check_set_near(&fx, 30, 8, &tally);
+    cr_log_info("github.routes: %zu requests, %zu found, %zu params", tally.requests, tally.found,
+                tally.params);
+    cr_expect(tally.found > set->count, "the instantiated requests should mostly hit");
+    fixture_free(&fx);
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+/* Requests from workloads/requests/: lines `METHOD PATH` (others skipped). */
+static void check_request_file(const struct fixture *fx, const char *file, struct tally *tally)
+{
+    FILE *f = fopen(file, "r");
+    cr_assert(f, "cannot open %s", file);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    size_t checked = 0;
+    while ((got = getline(&line, &cap, f)) > 0 && checked < 20000) {
+        char *sp = memchr(line, ' ', (size_t)got);
+        if (!sp || line[0] == '#')
+            continue;
+        int method = hp_method_parse(line, (size_t)(sp - line));
+        if (method < 0)
+            continue;
+        char *path = sp + 1;
+        size_t len = (size_t)got - (size_t)(path - line);
+        while (len && (path[len - 1] == '\n' || path[len - 1] == '\r'))
+            len--;
+        check_request(fx, (enum hp_method)method, path, len, tally);
+        checked++;
+    }
+    free(line);
+    fclose(f);
+}
+
+Test(differential, workload_route_sets)
+{
+    DIR *routes = opendir("workloads/routes");
+    if (!routes) {
+        cr_log_info("workloads/routes/ not present: skipped (the GitHub set is tested above)");
+        return;
+    }
+    size_t sets = 0;
+    struct dirent *de;
+    while ((de = readdir(routes))) {
+        if (!has_suffix(de->d_name, ".routes"))
+            continue;
+        char file[1024];
+        snprintf(file, sizeof file, "workloads/routes/%s", de->d_name);
+        struct hp_route_set *set = NULL;
+        struct hp_error err = {""};
+        cr_assert(hp_route_set_load(file, &set, &err) == 0, "%s", err.message);
+        struct fixture fx;
+        fixture_from_set(&fx, set);
+        struct tally tally = {0};
+        check_set_near(&fx, 300 + sets, 2, &tally);
+        DIR *requests = opendir("workloads/requests");
+        struct dirent *re;
+        while (requests && (re = readdir(requests))) {
+            if (re->d_name[0] == '.')
+                continue;
+            char rfile[1024];
+            snprintf(rfile, sizeof rfile, "workloads/requests/%s", re->d_name);
+            struct stat st;
+            if (stat(rfile, &st) == 0 && S_ISREG(st.st_mode))
+                check_request_file(&fx, rfile, &tally);
+        }
+        if (requests)
+            closedir(requests);
+        else
+            cr_log_info("workloads/requests/ not present: only generated requests for %s", file);
+        cr_log_info("%s: %zu requests, %zu found", file, tally.requests, tally.found);
+        fixture_free(&fx);
+        sets++;
+    }
+    closedir(routes);
+    cr_log_info("%zu route sets under workloads/routes/", sets);
+}
+
+/* A random, API-shaped route set: resources, ids, actions, a few catch-alls. Candidates the
+ * set validator refuses are dropped, so every set is valid by construction. */
+static struct hp_route_set *random_route_set(struct hp_rng *rng, size_t wanted)
+{
+    static const char *const words[] = {
+        "users",    "repos", "orgs", "v1",  "v2",   "api", "files", "search", "new", "edit",
+        "settings", "a",     "ab",   "abc", "user", "us",  "items", "static", "img", "x"};
+    static const char *const params[] = {":id", ":name", ":owner", ":repo", ":sha", ":n"};
+    static const char *const methods[] = {"GET", "GET", "GET", "POST", "PUT", "DELETE"};
+    size_t cap = wanted * 96 + 64, used = 0;
+    char *text = malloc(cap);
+    struct hp_route_set *set = NULL;
+    for (size_t c = 0; c < wanted * 2 && used + 96 < cap; c++) {
+        size_t before = used;
+        used += (size_t)sprintf(text + used, "%s ", methods[hp_rng_below(rng, 6)]);
+        int depth = 1 + (int)hp_rng_below(rng, 5);
+        for (int d = 0; d < depth; d++) {
+            uint64_t roll = hp_rng_below(rng, 10);
+            if (roll < 6)
+                used += (size_t)sprintf(text + used, "/%s", words[hp_rng_below(rng, 20)]);
+            else if (roll < 9)
+                used += (size_t)sprintf(text + used, "/%s", params[hp_rng_below(rng, 6)]);
+            else {
+                used += (size_t)sprintf(text + used, "/*rest");
+                break;
+            }
+        }
+        if (hp_rng_below(rng, 6) == 0 && text[used - 1] != '/')
+            text[used++] = '/';
+        text[used++] = '\n';
+        /* Validate the candidate alone against the accepted ones (cheap enough here). */
+        struct hp_route_set *trial = NULL;
+        if (hp_route_set_parse("gen.routes", text, used, &trial, NULL) != 0)
+            used = before;
+        hp_route_set_free(trial);
+    }
+    struct hp_error err = {""};
+    cr_assert(hp_route_set_parse("gen.routes", text, used, &set, &err) == 0, "%s", err.message);
+    free(text);
+    return set;
+}
+
+Test(differential, random_route_sets, .timeout = 300)
+{
+    struct hp_rng rng;
+    hp_rng_seed(&rng, 2024);
+    struct tally tally = {0};
+    for (int round = 0; round < 12; round++) {
+        struct hp_route_set *set = random_route_set(&rng, 20 + (size_t)round * 15);
+        struct fixture fx;
+        fixture_from_set(&fx, set);
+        check_set_near(&fx, 1000 + (uint64_t)round, 6, &tally);
+        /* Fully random paths from the same words. */
+        char path[512];
+        for (int q = 0; q < 300; q++) {
+            size_t n = 0;
+            int depth = (int)hp_rng_below(&rng, 6);
+            for (int d = 0; d < depth; d++)
+                n += (size_t)sprintf(path + n, "/%s",
+                                     fx.set->routes[hp_rng_below(&rng, fx.set->count)].pattern + 1);
+            if (n == 0)
+                path[n++] = '/';
+            check_request(&fx, (enum hp_method)hp_rng_below(&rng, 6), path, n, &tally);
+        }
+        fixture_free(&fx);
+    }
+    cr_log_info("random sets: %zu requests, %zu found, %zu params", tally.requests, tally.found,
+                tally.params);
+    cr_expect(tally.requests > 5000);
+    cr_expect(tally.found > tally.requests / 10, "too few hits (%zu of %zu) to mean much",
+              tally.found, tally.requests);
+}
