@@ -292,6 +292,25 @@ Test(bootstrap, point_ratio_and_containment)
     cr_assert(same_lo <= 1.0 && 1.0 <= same_hi);
 }
 
+Test(bootstrap, resampled_medians_follow_the_resampling_distribution)
+{
+    /* old = {1}: every resampled median is 1. new = {2, 4}: a resample is {2,2}, {2,4}, {4,2}
+     * or {4,4}, medians 2, 3, 3, 4 - so the ratio is 2 w.p. 1/4, 3 w.p. 1/2, 4 w.p. 1/4. The
+     * 0.4 and 0.6 quantiles (level 0.2) sit well inside the mass at 3 (which spans 0.25..0.75,
+     * give or take 0.01 over 4000 rounds); a resampled median that took one middle value instead
+     * of their mean would put them at 2 or 4. */
+    const double old[] = {1}, new_[] = {2, 4};
+    double ratio, lo, hi;
+    cr_assert_eq(hp_bootstrap_ratio_ci(old, 1, new_, 2, 0.2, 4000, 21, &ratio, &lo, &hi), 0);
+    assert_close(ratio, 3, 0, "ratio"); /* (2 + 4) / 2 / 1 */
+    assert_close(lo, 3, 0, "lo");
+    assert_close(hi, 3, 0, "hi");
+    /* level 0.9: quantiles 0.05 and 0.95 land in the masses at 2 and 4 */
+    cr_assert_eq(hp_bootstrap_ratio_ci(old, 1, new_, 2, 0.9, 4000, 21, &ratio, &lo, &hi), 0);
+    assert_close(lo, 2, 0, "lo 90%");
+    assert_close(hi, 4, 0, "hi 90%");
+}
+
 Test(bootstrap, narrows_as_samples_grow)
 {
     static double old[400], new_[400];
