@@ -13,8 +13,8 @@
 
 /* The main job: what `hotpath run` measures when no --workload is given. */
 static const char *const default_workloads[] = {
-    "null",
-    "demo/*",
+    "null",           "router/github/all", "router/github/static", "router/github/param2",
+    "pool/get_put",   "http/parse/line3",
 };
 
 static void print_run_usage(FILE *f)
@@ -22,7 +22,7 @@ static void print_run_usage(FILE *f)
     fprintf(f,
             "usage: hotpath run [options]\n"
             "  --workload PATTERN[,...]  workloads to run (glob; '*' crosses '/'); repeatable\n"
-            "                            (default: the main job: null, demo/*)\n"
+            "                            (default: the main job, see README)\n"
             "  --AXIS NAME[,...]|all     implementations of an axis (default: all); axes:");
     for (int axis = 0; axis < HP_AXIS_COUNT; axis++)
         fprintf(f, " --%s", hp_axis_get(axis)->name);
