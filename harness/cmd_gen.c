@@ -17,6 +17,7 @@
 
 #include "error.h"
 #include "route_gen.h"
+#include "routers/route_set.h"
 
 enum value_kind { VALUE_UINT, VALUE_DOUBLE, VALUE_SEED, VALUE_FILE };
 
@@ -196,23 +197,23 @@ static int cmd_gen_requests(int argc, char **argv)
     uint64_t seed = flags[3].seen ? flags[3].u : 1;
 
     struct hp_error err;
-    struct hp_route_list routes;
-    if (hp_route_list_read_file(flags[0].s, &routes, &err) != 0)
+    struct hp_route_set *routes;
+    if (hp_route_set_load(flags[0].s, &routes, &err) != 0)
         return usage_error("%s", err.message);
-    if (routes.count == 0) {
-        hp_route_list_free(&routes);
+    if (routes->count == 0) {
+        hp_route_set_free(routes);
         return usage_error("%s: no routes in the file (expected lines 'METHOD /path')", flags[0].s);
     }
     struct hp_request_stream stream;
-    if (hp_request_stream_generate(&routes, (size_t)flags[1].u, zipf_s, seed, &stream, &err) != 0) {
-        hp_route_list_free(&routes);
+    rc = hp_request_stream_generate(routes, (size_t)flags[1].u, zipf_s, seed, &stream, &err);
+    hp_route_set_free(routes);
+    if (rc != 0)
         return usage_error("%s", err.message);
-    }
-    hp_route_list_free(&routes);
 
     size_t len = 0;
     for (size_t i = 0; i < stream.count; i++)
-        len += strlen(stream.requests[i].method) + 1 + stream.requests[i].path_len + 1;
+        len +=
+            strlen(hp_method_name(stream.requests[i].method)) + 1 + stream.requests[i].path_len + 1;
     char header[512];
     int header_len = snprintf(header, sizeof header,
                               "# hotpath gen requests --routes %s --count %zu --zipf %g --seed "
@@ -231,8 +232,9 @@ static int cmd_gen_requests(int argc, char **argv)
     p += header_len;
     for (size_t i = 0; i < stream.count; i++) {
         const struct hp_request *r = &stream.requests[i];
-        size_t method_len = strlen(r->method);
-        memcpy(p, r->method, method_len);
+        const char *method = hp_method_name(r->method);
+        size_t method_len = strlen(method);
+        memcpy(p, method, method_len);
         p += method_len;
         *p++ = ' ';
         memcpy(p, r->path, r->path_len);

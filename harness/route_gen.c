@@ -1,4 +1,4 @@
-/* Synthetic route sets, a minimal route-list reader and Zipf request streams (route_gen.h).
+/* Synthetic route sets and Zipf request streams (route_gen.h).
  *
  * Routes are grown in a segment trie. Every structural rule a router enforces is a property of
  * one trie node (one parameter child with one name, parameter and catch-all children mutually
@@ -7,7 +7,6 @@
  */
 #include "route_gen.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -19,11 +18,16 @@
 
 #include "rng.h"
 
-const char *const hp_route_methods[9] = {"GET",  "POST",    "PUT",     "DELETE", "PATCH",
-                                         "HEAD", "OPTIONS", "CONNECT", "TRACE"};
-
-/* Rough shares of methods in a REST API, in percent, in hp_route_methods order. */
-static const unsigned method_weights[9] = {45, 20, 10, 10, 8, 3, 2, 1, 1};
+/* Rough shares of methods in a REST API, in percent. The order (not enum order) is part of the
+ * output: a weighted roll walks it, so reordering would change every generated set for a seed. */
+static const struct {
+    enum hp_method method;
+    unsigned weight;
+} method_shares[HP_METHOD_COUNT] = {
+    {HP_METHOD_GET, 45},    {HP_METHOD_POST, 20},   {HP_METHOD_PUT, 10},
+    {HP_METHOD_DELETE, 10}, {HP_METHOD_PATCH, 8},   {HP_METHOD_HEAD, 3},
+    {HP_METHOD_OPTIONS, 2}, {HP_METHOD_CONNECT, 1}, {HP_METHOD_TRACE, 1},
+};
 
 /* Static segment names. Disjoint from every parameter value vocabulary below, so a generated
  * request never lands on a static sibling of the route it was made from by accident. */
@@ -127,12 +131,12 @@ struct gen_node {
     uint32_t *static_children;
     uint32_t static_count, static_cap;
     uint64_t words_used; /* bit i: static_words[i] is already a static child here */
-    uint16_t methods;    /* bit i: hp_route_methods[i] is registered on this node */
+    uint16_t methods;    /* bit i: method_shares[i] is registered on this node */
 };
 
 struct gen_route {
     uint32_t node;
-    uint8_t method;
+    uint8_t method; /* index into method_shares */
 };
 
 struct generator {
@@ -286,15 +290,15 @@ static uint32_t gen_walk(struct generator *g)
 static int gen_pick_method(struct generator *g, uint32_t node)
 {
     uint16_t used = g->nodes[node].methods;
-    if (used == (1u << 9) - 1)
+    if (used == (1u << HP_METHOD_COUNT) - 1)
         return -1;
     unsigned roll = (unsigned)hp_rng_below(&g->rng, 100), method = 0;
-    while (roll >= method_weights[method]) {
-        roll -= method_weights[method];
+    while (roll >= method_shares[method].weight) {
+        roll -= method_shares[method].weight;
         method++;
     }
     while (used & (1u << method))
-        method = (method + 1) % 9;
+        method = (method + 1) % HP_METHOD_COUNT;
     return (int)method;
 }
 
@@ -404,7 +408,7 @@ char *hp_route_gen_routes(const struct hp_route_gen_params *params, struct hp_er
                 params->routes, params->max_depth, params->param_share, params->catchall_share,
                 params->prefix_fanout, params->seed);
     for (uint32_t i = 0; i < g.route_count; i++) {
-        text_puts(&t, hp_route_methods[g.routes[i].method]);
+        text_puts(&t, hp_method_name(method_shares[g.routes[i].method].method));
         text_puts(&t, " ");
         gen_append_pattern(&g, &t, g.routes[i].node);
         text_puts(&t, "\n");
@@ -416,134 +420,6 @@ char *hp_route_gen_routes(const struct hp_route_gen_params *params, struct hp_er
         return NULL;
     }
     return t.data;
-}
-
-/* ---- Route-list reader ------------------------------------------------------------------ */
-
-static bool is_blank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r';
-}
-
-void hp_route_list_free(struct hp_route_list *list)
-{
-    for (size_t i = 0; i < list->count; i++)
-        free(list->routes[i].pattern);
-    free(list->routes);
-    list->routes = NULL;
-    list->count = 0;
-}
-
-int hp_route_list_parse(const char *text, size_t len, const char *name, struct hp_route_list *out,
-                        struct hp_error *err)
-{
-    struct hp_route_list list = {0};
-    size_t cap = 0;
-    unsigned line_number = 0;
-    const char *end = text + len;
-    for (const char *line = text; line < end;) {
-        const char *eol = memchr(line, '\n', (size_t)(end - line));
-        if (!eol)
-            eol = end;
-        line_number++;
-        const char *p = line;
-        line = eol + 1;
-
-        while (p < eol && is_blank(*p))
-            p++;
-        if (p == eol || *p == '#')
-            continue;
-        const char *method = p;
-        while (p < eol && !is_blank(*p))
-            p++;
-        size_t method_len = (size_t)(p - method);
-        while (p < eol && is_blank(*p))
-            p++;
-        const char *pattern = p;
-        while (p < eol && !is_blank(*p))
-            p++;
-        size_t pattern_len = (size_t)(p - pattern);
-        while (p < eol && is_blank(*p))
-            p++;
-
-        const char *known = NULL;
-        for (unsigned i = 0; i < 9; i++)
-            if (strlen(hp_route_methods[i]) == method_len &&
-                memcmp(hp_route_methods[i], method, method_len) == 0)
-                known = hp_route_methods[i];
-        if (!known) {
-            hp_error_set(err,
-                         "%s:%u: unknown method '%.*s' (valid: GET HEAD POST PUT PATCH DELETE "
-                         "OPTIONS CONNECT TRACE)",
-                         name, line_number, (int)(method_len > 32 ? 32 : method_len), method);
-            goto fail;
-        }
-        if (pattern_len == 0) {
-            hp_error_set(err, "%s:%u: missing path after '%s' (expected 'METHOD /path')", name,
-                         line_number, known);
-            goto fail;
-        }
-        if (pattern[0] != '/') {
-            hp_error_set(err, "%s:%u: path '%.*s' does not start with '/'", name, line_number,
-                         (int)(pattern_len > 64 ? 64 : pattern_len), pattern);
-            goto fail;
-        }
-        if (p < eol && *p != '#') {
-            hp_error_set(err, "%s:%u: unexpected text after the path (expected 'METHOD /path')",
-                         name, line_number);
-            goto fail;
-        }
-        if (memchr(pattern, '\0', pattern_len)) {
-            hp_error_set(err, "%s:%u: NUL byte in the path", name, line_number);
-            goto fail;
-        }
-        if (list.count == cap) {
-            size_t new_cap = cap ? cap * 2 : 64;
-            struct hp_route_line *routes = realloc(list.routes, new_cap * sizeof *routes);
-            if (!routes) {
-                hp_error_set(err, "%s:%u: out of memory", name, line_number);
-                goto fail;
-            }
-            list.routes = routes;
-            cap = new_cap;
-        }
-        char *copy = strndup(pattern, pattern_len);
-        if (!copy) {
-            hp_error_set(err, "%s:%u: out of memory", name, line_number);
-            goto fail;
-        }
-        list.routes[list.count++] =
-            (struct hp_route_line){.method = known, .pattern = copy, .line = line_number};
-    }
-    *out = list;
-    return 0;
-fail:
-    hp_route_list_free(&list);
-    *out = (struct hp_route_list){0};
-    return -1;
-}
-
-int hp_route_list_read_file(const char *path, struct hp_route_list *out, struct hp_error *err)
-{
-    *out = (struct hp_route_list){0};
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return hp_error_set(err, "%s: cannot open: %s", path, strerror(errno));
-    struct text t = {0};
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        text_append(&t, chunk, n);
-    bool read_error = ferror(f);
-    fclose(f);
-    if (read_error || t.failed) {
-        free(t.data);
-        return hp_error_set(err, "%s: cannot read: %s", path,
-                            read_error ? "I/O error" : "out of memory");
-    }
-    int rc = hp_route_list_parse(t.data ? t.data : "", t.len, path, out, err);
-    free(t.data);
-    return rc;
 }
 
 /* ---- Request streams ------------------------------------------------------------------- */
@@ -645,12 +521,12 @@ void hp_request_stream_free(struct hp_request_stream *stream)
     *stream = (struct hp_request_stream){0};
 }
 
-int hp_request_stream_generate(const struct hp_route_list *routes, size_t count, double zipf_s,
+int hp_request_stream_generate(const struct hp_route_set *routes, size_t count, double zipf_s,
                                uint64_t seed, struct hp_request_stream *out, struct hp_error *err)
 {
     *out = (struct hp_request_stream){0};
     if (routes->count == 0)
-        return hp_error_set(err, "the route list is empty");
+        return hp_error_set(err, "the route set is empty");
     if (count < 1 || count > HP_REQUEST_GEN_MAX_COUNT)
         return hp_error_set(err, "request count %zu is out of range (valid: 1..%u)", count,
                             (unsigned)HP_REQUEST_GEN_MAX_COUNT);

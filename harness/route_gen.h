@@ -1,9 +1,7 @@
 /* Synthetic route sets and Zipf-skewed request streams.
  *
- * Route-set text format (workloads/routes/NAME.routes): one route a line, `METHOD /path`, `#`
- * comments and blank lines allowed. `:name` matches one non-empty segment; `*name` matches the
- * rest of the path and may only end a pattern right after a `/`. `:` and `*` are special only at
- * the start of a segment.
+ * The route sets are text in the route-file format of routers/route_set.h, read back with the
+ * project's one parser (hp_route_set_load / hp_route_set_parse), which also checks the rules below.
  *
  * The generator builds its routes in a segment trie, so the rules routers enforce hold by
  * construction: at most one parameter name per position, never a parameter and a catch-all at
@@ -20,6 +18,8 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "routers/route_set.h"
+#include "routers/router.h"
 
 struct hp_route_gen_params {
     unsigned routes;        /* exact number of routes to produce, >= 1 */
@@ -41,38 +41,13 @@ void hp_route_gen_params_default(struct hp_route_gen_params *params);
  * most prefix_fanout * 9 routes). */
 char *hp_route_gen_routes(const struct hp_route_gen_params *params, struct hp_error *err);
 
-/* ---- Minimal route-list reader (METHOD + pattern per line) ------------------------------ */
-
-struct hp_route_line {
-    const char *method; /* one of the nine method names (static storage) */
-    char *pattern;      /* NUL-terminated, starts with '/' */
-    unsigned line;      /* 1-based line in the source text */
-};
-
-struct hp_route_list {
-    struct hp_route_line *routes;
-    size_t count;
-};
-
-/* The nine methods a route line may name. */
-extern const char *const hp_route_methods[9];
-
-/* Reads `METHOD /pattern` lines; `#` starts a comment (at line start or after blanks), blank
- * lines are skipped. Checks only the shape of each line (known method, pattern starting with
- * '/', nothing after it), not the routing rules. `name` is used in messages ("name:LINE: ...").
- * Returns 0, or -1 with err filled and *out left empty. */
-int hp_route_list_parse(const char *text, size_t len, const char *name, struct hp_route_list *out,
-                        struct hp_error *err);
-int hp_route_list_read_file(const char *path, struct hp_route_list *out, struct hp_error *err);
-void hp_route_list_free(struct hp_route_list *list);
-
 /* ---- Request streams --------------------------------------------------------------------- */
 
 struct hp_request {
-    const char *method; /* the method of the route it was made from */
-    const char *path;   /* NUL-terminated, points into the stream's arena */
+    enum hp_method method; /* the method of the route it was made from (hp_method_name prints it) */
+    const char *path;      /* NUL-terminated, points into the stream's arena */
     size_t path_len;
-    size_t route_index; /* index into the route list it was made from */
+    size_t route_index; /* index into the set's routes (== that route's id) */
 };
 
 struct hp_request_stream {
@@ -85,8 +60,8 @@ struct hp_request_stream {
  * (0 = uniform) over a seeded shuffle of the routes, so the most popular route is not simply the
  * first line. Parameters get plausible values chosen by parameter name (ids are numbers, users
  * are user names, sha is hex...); catch-alls get 1-3 segments. Every path matches its route.
- * Returns 0, or -1 with err filled (empty route list, count 0 or too large, bad exponent). */
-int hp_request_stream_generate(const struct hp_route_list *routes, size_t count, double zipf_s,
+ * Returns 0, or -1 with err filled (empty route set, count 0 or too large, bad exponent). */
+int hp_request_stream_generate(const struct hp_route_set *routes, size_t count, double zipf_s,
                                uint64_t seed, struct hp_request_stream *out, struct hp_error *err);
 void hp_request_stream_free(struct hp_request_stream *stream);
 

@@ -1,7 +1,10 @@
 /* The shipped route sets and request lists, and the synthetic generator (route_gen.h).
  *
- * The matcher and the rule checker here are deliberately written separately from route_gen.c
- * (segment by segment, quadratic, obvious), so a bug in the generator cannot hide itself.
+ * Everything is read with the project's one route-file parser (routers/route_set.h), which also
+ * enforces the routing rules (no duplicates, no conflicting wildcards), and every "does this
+ * request match" question is answered by the `linear` router, the oracle the differential tests
+ * hold every other router to; so these tests check the data and the generator, not a private
+ * second matcher.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -12,7 +15,10 @@
 #include <unistd.h>
 
 #include "cmd_gen.h"
+#include "registry.h"
 #include "route_gen.h"
+#include "routers/route_set.h"
+#include "routers/router.h"
 
 struct shipped_set {
     const char *name;
@@ -28,60 +34,144 @@ static const struct shipped_set shipped_sets[] = {
 };
 enum { SHIPPED_SET_COUNT = sizeof shipped_sets / sizeof shipped_sets[0] };
 
-static void read_list(const char *path, struct hp_route_list *list)
+static struct hp_route_set *load_file(const char *path)
 {
     struct hp_error err = {{0}};
-    int rc = hp_route_list_read_file(path, list, &err);
-    cr_assert_eq(rc, 0, "%s does not parse: %s", path, err.message);
+    struct hp_route_set *set;
+    cr_assert_eq(hp_route_set_load(path, &set, &err), 0, "%s is refused: %s", path, err.message);
+    return set;
 }
 
-static void read_set(const char *name, struct hp_route_list *list)
+static struct hp_route_set *load_shipped(const char *name)
 {
     char path[256];
     snprintf(path, sizeof path, "workloads/routes/%s.routes", name);
-    read_list(path, list);
+    return load_file(path);
 }
 
-/* ---- Independent matcher and rule checker ------------------------------------------------ */
-
-static size_t segment_len(const char *s)
+/* Generated text must pass the full validation: that is the generator's rule check. */
+static struct hp_route_set *parse_text(const char *name, const char *text)
 {
-    size_t n = 0;
-    while (s[n] && s[n] != '/')
-        n++;
-    return n;
+    struct hp_error err = {{0}};
+    struct hp_route_set *set;
+    cr_assert_eq(hp_route_set_parse(name, text, strlen(text), &set, &err), 0, "%s is refused: %s",
+                 name, err.message);
+    return set;
 }
 
-/* `:name` = one non-empty segment, `*name` = the rest (possibly empty), other = literal. */
-static bool pattern_matches(const char *pattern, const char *path)
+/* ---- The oracle: the `linear` router holding one set ------------------------------------- */
+
+struct oracle {
+    const struct hp_router_ops *ops;
+    struct hp_router *router;
+    const struct hp_route_set *set;
+    struct hp_match match; /* of the last lookup */
+};
+
+static void oracle_open(struct oracle *o, const struct hp_route_set *set)
 {
-    for (;;) {
-        if (*pattern == '\0' || *path == '\0')
-            return *pattern == '\0' && *path == '\0';
-        if (*pattern != '/' || *path != '/')
-            return false;
-        pattern++, path++;
-        if (*pattern == '*')
-            return true;
-        size_t pl = segment_len(pattern), ql = segment_len(path);
-        if (*pattern == ':') {
-            if (ql == 0)
-                return false;
-        } else if (pl != ql || memcmp(pattern, path, pl) != 0) {
-            return false;
+    const struct hp_impl_info *info = hp_impl_find(HP_AXIS_ROUTER, "linear");
+    cr_assert_not_null(info, "no 'linear' router in the table");
+    o->ops = (const struct hp_router_ops *)info;
+    o->set = set;
+    struct hp_error err = {{0}};
+    o->router = o->ops->create(&err);
+    cr_assert_not_null(o->router, "linear: create failed: %s", err.message);
+    if (o->ops->thread_attach)
+        o->ops->thread_attach(o->router);
+    for (size_t i = 0; i < set->count; i++)
+        cr_assert_eq(o->ops->add(o->router, &set->routes[i], &err), 0,
+                     "linear refused a route the set accepted: %s", err.message);
+    hp_match_init(&o->match);
+}
+
+/* The route `method path` is routed to, or NULL (not found, 405, redirect); o->match keeps the
+ * params until the next lookup. */
+static const struct hp_route *oracle_route(struct oracle *o, enum hp_method method,
+                                           const char *path, size_t len)
+{
+    o->ops->match_release(o->router, &o->match);
+    o->ops->lookup(o->router, method, path, len, &o->match);
+    if (o->match.status != HP_MATCH_FOUND)
+        return NULL;
+    cr_assert_lt(o->match.route_id, o->set->count);
+    return &o->set->routes[o->match.route_id];
+}
+
+static void oracle_close(struct oracle *o)
+{
+    o->ops->match_release(o->router, &o->match);
+    if (o->ops->thread_detach)
+        o->ops->thread_detach(o->router);
+    o->ops->destroy(o->router);
+}
+
+/* ---- Request lists (`METHOD /path` lines; unlike routes, the same request may repeat) ------ */
+
+struct request_line {
+    enum hp_method method;
+    const char *path; /* NUL-terminated, in the list's text */
+    size_t path_len;
+    unsigned line;
+};
+
+struct request_list {
+    struct request_line *items;
+    size_t count;
+    char *text;
+};
+
+static void requests_parse(const char *name, const char *text, struct request_list *list)
+{
+    *list = (struct request_list){.text = strdup(text)};
+    cr_assert_not_null(list->text);
+    size_t cap = 0;
+    unsigned line_number = 0;
+    for (char *line = list->text, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        line_number++;
+        line[strcspn(line, "\r")] = '\0';
+        if (line[0] == '\0' || line[0] == '#')
+            continue;
+        char *space = strchr(line, ' ');
+        int method = space ? hp_method_parse(line, (size_t)(space - line)) : -1;
+        cr_assert_geq(method, 0, "%s:%u: expected 'METHOD /path', got '%s'", name, line_number,
+                      line);
+        cr_assert_eq(space[1], '/', "%s:%u: path does not start with '/'", name, line_number);
+        if (list->count == cap) {
+            cap = cap ? cap * 2 : 64;
+            list->items = realloc(list->items, cap * sizeof *list->items);
+            cr_assert_not_null(list->items);
         }
-        pattern += pl;
-        path += ql;
+        list->items[list->count++] = (struct request_line){(enum hp_method)method, space + 1,
+                                                           strlen(space + 1), line_number};
     }
 }
 
-static unsigned param_count(const char *pattern)
+static void requests_load(const char *path, struct request_list *list)
 {
-    unsigned n = 0;
-    for (const char *p = pattern; *p; p++)
-        if (p[0] == '/' && (p[1] == ':' || p[1] == '*'))
-            n++;
-    return n;
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "cannot open %s", path);
+    char *text = NULL;
+    size_t size = 0;
+    FILE *buffer = open_memstream(&text, &size);
+    cr_assert_not_null(buffer);
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        fwrite(chunk, 1, n, buffer);
+    fclose(f);
+    fclose(buffer);
+    requests_parse(path, text, list);
+    free(text);
+}
+
+static void requests_free(struct request_list *list)
+{
+    free(list->items);
+    free(list->text);
 }
 
 static unsigned depth_of(const char *pattern)
@@ -92,78 +182,28 @@ static unsigned depth_of(const char *pattern)
     return n;
 }
 
-/* Checks one route's own shape and every pair for the set rules; fills why on failure. */
-static bool set_follows_rules(const struct hp_route_list *list, char *why, size_t why_size)
+static unsigned wildcard_count(const char *pattern)
 {
-    for (size_t i = 0; i < list->count; i++) {
-        const char *p = list->routes[i].pattern;
-        for (const char *s = p; *s; s++) {
-            if (s[0] != '/' || (s[1] != ':' && s[1] != '*'))
-                continue;
-            size_t len = segment_len(s + 1);
-            if (len < 2) {
-                snprintf(why, why_size, "%s: empty wildcard name", p);
-                return false;
-            }
-            if (s[1] == '*' && s[1 + len] != '\0') {
-                snprintf(why, why_size, "%s: catch-all not at the end", p);
-                return false;
-            }
-        }
-    }
-    for (size_t i = 0; i < list->count; i++) {
-        for (size_t j = i + 1; j < list->count; j++) {
-            const char *a = list->routes[i].pattern, *b = list->routes[j].pattern;
-            if (list->routes[i].method == list->routes[j].method && strcmp(a, b) == 0) {
-                snprintf(why, why_size, "duplicate: %s %s", list->routes[i].method, a);
-                return false;
-            }
-            /* Walk the two patterns together while they share a trie path. */
-            while (*a == '/' && *b == '/') {
-                a++, b++;
-                size_t al = segment_len(a), bl = segment_len(b);
-                bool aw = *a == ':' || *a == '*', bw = *b == ':' || *b == '*';
-                if (aw && bw) {
-                    if (*a != *b || al != bl || memcmp(a, b, al) != 0) {
-                        snprintf(why, why_size, "conflict at one position: %s vs %s",
-                                 list->routes[i].pattern, list->routes[j].pattern);
-                        return false;
-                    }
-                } else if (aw != bw || al != bl || memcmp(a, b, al) != 0) {
-                    break; /* different branches (static beside param is allowed) */
-                }
-                a += al;
-                b += bl;
-            }
-        }
-    }
-    return true;
+    unsigned n = 0;
+    for (const char *p = pattern; *p; p++)
+        n += p[0] == '/' && (p[1] == ':' || p[1] == '*');
+    return n;
 }
 
 /* ---- Shipped route sets ------------------------------------------------------------------ */
 
-Test(route_sets, shipped_sets_parse_with_expected_counts)
+/* Loading is the full validation (syntax, duplicates, conflicts); registering in the oracle
+ * applies a router's own checks on top. */
+Test(route_sets, shipped_sets_load_with_expected_counts_and_register)
 {
     for (size_t s = 0; s < SHIPPED_SET_COUNT; s++) {
-        struct hp_route_list list;
-        read_set(shipped_sets[s].name, &list);
-        cr_expect_eq(list.count, shipped_sets[s].routes, "%s.routes has %zu routes, expected %zu",
-                     shipped_sets[s].name, list.count, shipped_sets[s].routes);
-        for (size_t i = 0; i < list.count; i++)
-            cr_expect_eq(list.routes[i].pattern[0], '/');
-        hp_route_list_free(&list);
-    }
-}
-
-Test(route_sets, shipped_sets_follow_the_rules)
-{
-    for (size_t s = 0; s < SHIPPED_SET_COUNT; s++) {
-        struct hp_route_list list;
-        read_set(shipped_sets[s].name, &list);
-        char why[512] = "";
-        cr_expect(set_follows_rules(&list, why, sizeof why), "%s.routes: %s", shipped_sets[s].name,
-                  why);
-        hp_route_list_free(&list);
+        struct hp_route_set *set = load_shipped(shipped_sets[s].name);
+        cr_expect_eq(set->count, shipped_sets[s].routes, "%s.routes has %zu routes, expected %zu",
+                     shipped_sets[s].name, set->count, shipped_sets[s].routes);
+        struct oracle oracle;
+        oracle_open(&oracle, set);
+        oracle_close(&oracle);
+        hp_route_set_free(set);
     }
 }
 
@@ -172,37 +212,37 @@ static int compare_strings(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static char **route_keys(const struct hp_route_list *list)
+static char **route_keys(const struct hp_route_set *set)
 {
-    char **keys = calloc(list->count, sizeof *keys);
+    char **keys = calloc(set->count ? set->count : 1, sizeof *keys);
     cr_assert_not_null(keys);
-    for (size_t i = 0; i < list->count; i++) {
-        size_t n = strlen(list->routes[i].method) + 1 + strlen(list->routes[i].pattern) + 1;
+    for (size_t i = 0; i < set->count; i++) {
+        const char *method = hp_method_name(set->routes[i].method);
+        size_t n = strlen(method) + 1 + set->routes[i].pattern_len + 1;
         keys[i] = malloc(n);
         cr_assert_not_null(keys[i]);
-        snprintf(keys[i], n, "%s %s", list->routes[i].method, list->routes[i].pattern);
+        snprintf(keys[i], n, "%s %s", method, set->routes[i].pattern);
     }
-    qsort(keys, list->count, sizeof *keys, compare_strings);
+    qsort(keys, set->count, sizeof *keys, compare_strings);
     return keys;
 }
 
 Test(route_sets, github_set_equals_the_reference)
 {
-    struct hp_route_list ours, reference;
-    read_set("github", &ours);
+    struct hp_route_set *ours = load_shipped("github");
     /* The build points HOTPATH_SHARED_DIR at ../shared beside the source tree; a checkout
      * elsewhere (a git worktree) can name the directory in the environment instead. */
     const char *shared = getenv("HOTPATH_SHARED_DIR");
     char reference_path[1024];
     snprintf(reference_path, sizeof reference_path, "%s/reference/github.routes",
              shared && *shared ? shared : HOTPATH_SHARED_DIR);
-    read_list(reference_path, &reference);
-    char **a = route_keys(&ours), **b = route_keys(&reference);
+    struct hp_route_set *reference = load_file(reference_path);
+    char **a = route_keys(ours), **b = route_keys(reference);
 
     char differences[4096] = "";
     size_t i = 0, j = 0, count = 0;
-    while (i < ours.count || j < reference.count) {
-        int c = i == ours.count ? 1 : j == reference.count ? -1 : strcmp(a[i], b[j]);
+    while (i < ours->count || j < reference->count) {
+        int c = i == ours->count ? 1 : j == reference->count ? -1 : strcmp(a[i], b[j]);
         if (c == 0) {
             i++, j++;
             continue;
@@ -215,61 +255,61 @@ Test(route_sets, github_set_equals_the_reference)
     }
     cr_expect_eq(count, 0, "github.routes differs from the reference in %zu routes:%s", count,
                  differences);
-    for (size_t k = 0; k < ours.count; k++)
+    for (size_t k = 0; k < ours->count; k++)
         free(a[k]);
-    for (size_t k = 0; k < reference.count; k++)
+    for (size_t k = 0; k < reference->count; k++)
         free(b[k]);
     free(a);
     free(b);
-    hp_route_list_free(&ours);
-    hp_route_list_free(&reference);
+    hp_route_set_free(ours);
+    hp_route_set_free(reference);
 }
 
 /* ---- Shipped request lists ------------------------------------------------------------- */
 
-static const struct hp_route_line *first_match(const struct hp_route_list *routes,
-                                               const char *method, const char *path)
+static void load_requests_of(const struct shipped_set *s, const char *kind,
+                             struct request_list *requests, char *path, size_t path_size)
 {
-    for (size_t i = 0; i < routes->count; i++)
-        if (routes->routes[i].method == method && pattern_matches(routes->routes[i].pattern, path))
-            return &routes->routes[i];
-    return NULL;
+    snprintf(path, path_size, "workloads/requests/%s-%s.requests", s->name, kind);
+    requests_load(path, requests);
 }
 
 Test(route_sets, every_request_matches_a_route_of_its_set)
 {
     for (size_t s = 0; s < SHIPPED_SET_COUNT; s++) {
-        struct hp_route_list routes;
-        read_set(shipped_sets[s].name, &routes);
+        struct hp_route_set *set = load_shipped(shipped_sets[s].name);
+        struct oracle oracle;
+        oracle_open(&oracle, set);
         for (size_t k = 0; k < 4 && shipped_sets[s].request_kinds[k]; k++) {
-            const char *kind = shipped_sets[s].request_kinds[k];
             char path[256];
-            snprintf(path, sizeof path, "workloads/requests/%s-%s.requests", shipped_sets[s].name,
-                     kind);
-            struct hp_route_list requests;
-            read_list(path, &requests);
+            struct request_list requests;
+            load_requests_of(&shipped_sets[s], shipped_sets[s].request_kinds[k], &requests, path,
+                             sizeof path);
             cr_expect_gt(requests.count, 0, "%s is empty", path);
             for (size_t i = 0; i < requests.count; i++) {
-                const struct hp_route_line *r = &requests.routes[i];
-                cr_expect_null(strpbrk(r->pattern, ":*"), "%s:%u: wildcard left in %s", path,
-                               r->line, r->pattern);
-                cr_expect_not_null(first_match(&routes, r->method, r->pattern),
+                const struct request_line *r = &requests.items[i];
+                cr_expect_null(strpbrk(r->path, ":*"), "%s:%u: wildcard left in %s", path, r->line,
+                               r->path);
+                cr_expect_not_null(oracle_route(&oracle, r->method, r->path, r->path_len),
                                    "%s:%u: %s %s matches no route of %s.routes", path, r->line,
-                                   r->method, r->pattern, shipped_sets[s].name);
+                                   hp_method_name(r->method), r->path, shipped_sets[s].name);
             }
-            hp_route_list_free(&requests);
+            requests_free(&requests);
         }
-        hp_route_list_free(&routes);
+        oracle_close(&oracle);
+        hp_route_set_free(set);
     }
 }
 
 /* The single-request lists hold exactly one request, and it exercises what the name says:
- * a static route, a route with one parameter, a route with two. */
+ * a static route, a route with one parameter, a route with two (counted in the oracle's
+ * answer, so static-beats-param is the router's rule, not the test's). */
 Test(route_sets, single_request_lists_have_the_named_shape)
 {
     for (size_t s = 0; s < SHIPPED_SET_COUNT; s++) {
-        struct hp_route_list routes;
-        read_set(shipped_sets[s].name, &routes);
+        struct hp_route_set *set = load_shipped(shipped_sets[s].name);
+        struct oracle oracle;
+        oracle_open(&oracle, set);
         for (size_t k = 0; k < 4 && shipped_sets[s].request_kinds[k]; k++) {
             const char *kind = shipped_sets[s].request_kinds[k];
             unsigned want = strcmp(kind, "static") == 0   ? 0
@@ -279,102 +319,66 @@ Test(route_sets, single_request_lists_have_the_named_shape)
             if (want == 99)
                 continue;
             char path[256];
-            snprintf(path, sizeof path, "workloads/requests/%s-%s.requests", shipped_sets[s].name,
-                     kind);
-            struct hp_route_list requests;
-            read_list(path, &requests);
+            struct request_list requests;
+            load_requests_of(&shipped_sets[s], kind, &requests, path, sizeof path);
             cr_expect_eq(requests.count, 1, "%s: %zu requests, expected 1", path, requests.count);
-            /* Static wins over parameters, so look for a static match first. */
-            const struct hp_route_line *best = NULL;
-            for (size_t i = 0; i < routes.count; i++) {
-                const struct hp_route_line *r = &routes.routes[i];
-                if (requests.count && r->method == requests.routes[0].method &&
-                    pattern_matches(r->pattern, requests.routes[0].pattern) &&
-                    (!best || param_count(r->pattern) < param_count(best->pattern)))
-                    best = r;
+            if (requests.count > 0) {
+                const struct request_line *r = &requests.items[0];
+                const struct hp_route *route =
+                    oracle_route(&oracle, r->method, r->path, r->path_len);
+                cr_expect_not_null(route, "%s: no route matches", path);
+                if (route)
+                    cr_expect_eq(oracle.match.params.count, want,
+                                 "%s: matched %s with %u params, expected %u", path, route->pattern,
+                                 oracle.match.params.count, want);
             }
-            cr_expect_not_null(best, "%s: no route matches", path);
-            if (best)
-                cr_expect_eq(param_count(best->pattern), want,
-                             "%s: matched %s with %u params, expected %u", path, best->pattern,
-                             param_count(best->pattern), want);
-            hp_route_list_free(&requests);
+            requests_free(&requests);
         }
-        hp_route_list_free(&routes);
+        oracle_close(&oracle);
+        hp_route_set_free(set);
     }
 }
 
+/* Every route is the one some request is routed to (not merely a pattern some request fits:
+ * a route always shadowed by a static sibling would not count). */
 Test(route_sets, realistic_lists_cover_every_route)
 {
     for (size_t s = 0; s < SHIPPED_SET_COUNT; s++) {
-        struct hp_route_list routes, requests;
-        read_set(shipped_sets[s].name, &routes);
+        struct hp_route_set *set = load_shipped(shipped_sets[s].name);
+        struct oracle oracle;
+        oracle_open(&oracle, set);
         char path[256];
-        snprintf(path, sizeof path, "workloads/requests/%s-realistic.requests",
-                 shipped_sets[s].name);
-        read_list(path, &requests);
+        struct request_list requests;
+        load_requests_of(&shipped_sets[s], "realistic", &requests, path, sizeof path);
         cr_expect_geq(requests.count, 300, "%s: only %zu requests", path, requests.count);
-        for (size_t i = 0; i < routes.count; i++) {
-            bool covered = false;
-            for (size_t j = 0; j < requests.count && !covered; j++)
-                covered = requests.routes[j].method == routes.routes[i].method &&
-                          pattern_matches(routes.routes[i].pattern, requests.routes[j].pattern);
-            cr_expect(covered, "%s: no request for %s %s", path, routes.routes[i].method,
-                      routes.routes[i].pattern);
+        bool *covered = calloc(set->count ? set->count : 1, sizeof *covered);
+        cr_assert_not_null(covered);
+        for (size_t i = 0; i < requests.count; i++) {
+            const struct request_line *r = &requests.items[i];
+            const struct hp_route *route = oracle_route(&oracle, r->method, r->path, r->path_len);
+            if (route)
+                covered[route->id] = true;
         }
-        hp_route_list_free(&routes);
-        hp_route_list_free(&requests);
+        for (size_t i = 0; i < set->count; i++)
+            cr_expect(covered[i], "%s: no request is routed to %s %s", path,
+                      hp_method_name(set->routes[i].method), set->routes[i].pattern);
+        free(covered);
+        requests_free(&requests);
+        oracle_close(&oracle);
+        hp_route_set_free(set);
     }
-}
-
-/* ---- Reader ------------------------------------------------------------------------------ */
-
-static void expect_parse_error(const char *text, const char *fragment)
-{
-    struct hp_route_list list;
-    struct hp_error err = {{0}};
-    cr_expect_neq(hp_route_list_parse(text, strlen(text), "t.routes", &list, &err), 0,
-                  "accepted: %s", text);
-    cr_expect_not_null(strstr(err.message, fragment), "message '%s' lacks '%s'", err.message,
-                       fragment);
-    cr_expect_eq(list.count, 0);
-}
-
-Test(route_reader, refuses_malformed_lines_naming_the_line)
-{
-    expect_parse_error("GET /a\nFETCH /b\n", "t.routes:2: unknown method 'FETCH'");
-    expect_parse_error("# c\n\nGET\n", "t.routes:3: missing path");
-    expect_parse_error("GET a/b\n", "t.routes:1: path 'a/b' does not start with '/'");
-    expect_parse_error("GET /a /b\n", "t.routes:1: unexpected text");
-    expect_parse_error("get /a\n", "unknown method 'get'");
-}
-
-Test(route_reader, accepts_comments_blank_lines_and_crlf)
-{
-    const char *text = "# header\r\n\r\n  GET /a   # trailing\r\nTRACE /b/:c\n\tDELETE /d/*e";
-    struct hp_route_list list;
-    struct hp_error err = {{0}};
-    cr_assert_eq(hp_route_list_parse(text, strlen(text), "t", &list, &err), 0, "%s", err.message);
-    cr_assert_eq(list.count, 3);
-    cr_expect_str_eq(list.routes[0].pattern, "/a");
-    cr_expect_eq(list.routes[0].line, 3);
-    cr_expect_str_eq(list.routes[1].method, "TRACE");
-    cr_expect_str_eq(list.routes[2].pattern, "/d/*e");
-    hp_route_list_free(&list);
 }
 
 /* ---- Route-set generator ------------------------------------------------------------------ */
 
-static struct hp_route_list generate_list(const struct hp_route_gen_params *params)
+static struct hp_route_set *generate_set(const struct hp_route_gen_params *params)
 {
     struct hp_error err = {{0}};
     char *text = hp_route_gen_routes(params, &err);
     cr_assert_not_null(text, "generation failed: %s", err.message);
-    struct hp_route_list list;
-    cr_assert_eq(hp_route_list_parse(text, strlen(text), "generated", &list, &err), 0, "%s",
-                 err.message);
+    struct hp_route_set *set = parse_text("generated", text);
     free(text);
-    return list;
+    return set;
 }
 
 static const struct hp_route_gen_params generator_cases[] = {
@@ -416,15 +420,13 @@ Test(route_gen, exact_count_valid_and_within_depth)
 {
     for (size_t c = 0; c < sizeof generator_cases / sizeof generator_cases[0]; c++) {
         const struct hp_route_gen_params *p = &generator_cases[c];
-        struct hp_route_list list = generate_list(p);
-        cr_expect_eq(list.count, p->routes, "case %zu: %zu routes, asked for %u", c, list.count,
+        struct hp_route_set *set = generate_set(p); /* valid = the shared parser accepts it */
+        cr_expect_eq(set->count, p->routes, "case %zu: %zu routes, asked for %u", c, set->count,
                      p->routes);
-        char why[512] = "";
-        cr_expect(set_follows_rules(&list, why, sizeof why), "case %zu: %s", c, why);
-        for (size_t i = 0; i < list.count; i++)
-            cr_expect_leq(depth_of(list.routes[i].pattern), p->max_depth, "case %zu: %s", c,
-                          list.routes[i].pattern);
-        hp_route_list_free(&list);
+        for (size_t i = 0; i < set->count; i++)
+            cr_expect_leq(depth_of(set->routes[i].pattern), p->max_depth, "case %zu: %s", c,
+                          set->routes[i].pattern);
+        hp_route_set_free(set);
     }
 }
 
@@ -436,34 +438,34 @@ Test(route_gen, shares_shape_the_set)
                                     .catchall_share = 0,
                                     .prefix_fanout = 10,
                                     .seed = 3};
-    struct hp_route_list list = generate_list(&p);
+    struct hp_route_set *set = generate_set(&p);
     size_t wildcards = 0;
-    for (size_t i = 0; i < list.count; i++)
-        wildcards += param_count(list.routes[i].pattern);
+    for (size_t i = 0; i < set->count; i++)
+        wildcards += wildcard_count(set->routes[i].pattern);
     cr_expect_eq(wildcards, 0, "shares 0 still gave %zu wildcards", wildcards);
-    hp_route_list_free(&list);
+    hp_route_set_free(set);
 
     p.param_share = 0.5;
     p.catchall_share = 0.5;
-    list = generate_list(&p);
+    set = generate_set(&p);
     size_t params = 0, catchalls = 0;
-    for (size_t i = 0; i < list.count; i++) {
-        params += strstr(list.routes[i].pattern, "/:") != NULL;
-        catchalls += strstr(list.routes[i].pattern, "/*") != NULL;
+    for (size_t i = 0; i < set->count; i++) {
+        params += strstr(set->routes[i].pattern, "/:") != NULL;
+        catchalls += strstr(set->routes[i].pattern, "/*") != NULL;
     }
-    cr_expect_gt(params, list.count / 4, "only %zu of %zu routes have a param", params, list.count);
-    cr_expect_gt(catchalls, list.count / 10, "only %zu of %zu routes have a catch-all", catchalls,
-                 list.count);
-    hp_route_list_free(&list);
+    cr_expect_gt(params, set->count / 4, "only %zu of %zu routes have a param", params, set->count);
+    cr_expect_gt(catchalls, set->count / 10, "only %zu of %zu routes have a catch-all", catchalls,
+                 set->count);
+    hp_route_set_free(set);
 
     /* Fanout bounds the distinct first segments. */
     p.prefix_fanout = 2;
-    list = generate_list(&p);
+    set = generate_set(&p);
     char firsts[3][64] = {{0}};
     size_t distinct = 0;
-    for (size_t i = 0; i < list.count; i++) {
-        const char *pattern = list.routes[i].pattern;
-        size_t len = segment_len(pattern + 1);
+    for (size_t i = 0; i < set->count; i++) {
+        const char *pattern = set->routes[i].pattern;
+        size_t len = strcspn(pattern + 1, "/");
         bool known = false;
         for (size_t k = 0; k < distinct; k++)
             known |= strlen(firsts[k]) == len && memcmp(firsts[k], pattern + 1, len) == 0;
@@ -471,7 +473,7 @@ Test(route_gen, shares_shape_the_set)
             snprintf(firsts[distinct++], sizeof firsts[0], "%.*s", (int)len, pattern + 1);
     }
     cr_expect_leq(distinct, 2, "fanout 2 gave %zu first segments", distinct);
-    hp_route_list_free(&list);
+    hp_route_set_free(set);
 }
 
 Test(route_gen, deterministic_per_seed)
@@ -506,50 +508,69 @@ Test(route_gen, refuses_impossible_and_out_of_range_parameters)
 
 /* ---- Request streams ---------------------------------------------------------------------- */
 
-Test(request_gen, every_request_matches_its_route)
+/* Every request of a stream is routed, by the oracle, to exactly the route it was made from
+ * (route_index): a generated value never lands on a static sibling or another method's route. */
+static void expect_stream_routes_to_its_own_routes(const char *what, const struct hp_route_set *set,
+                                                   size_t count, uint64_t seed)
 {
-    struct hp_route_gen_params p = generator_cases[3];
-    struct hp_route_list routes = generate_list(&p);
     struct hp_request_stream stream;
     struct hp_error err = {{0}};
-    cr_assert_eq(hp_request_stream_generate(&routes, 3000, 1.0, 42, &stream, &err), 0, "%s",
-                 err.message);
-    cr_assert_eq(stream.count, 3000);
+    cr_assert_eq(hp_request_stream_generate(set, count, 1.0, seed, &stream, &err), 0, "%s: %s",
+                 what, err.message);
+    cr_assert_eq(stream.count, count);
+    struct oracle oracle;
+    oracle_open(&oracle, set);
     for (size_t i = 0; i < stream.count; i++) {
         const struct hp_request *r = &stream.requests[i];
-        const struct hp_route_line *route = &routes.routes[r->route_index];
+        cr_assert_lt(r->route_index, set->count);
+        const struct hp_route *own = &set->routes[r->route_index];
         cr_expect_eq(strlen(r->path), r->path_len);
-        cr_expect_eq(r->method, route->method);
-        cr_expect(pattern_matches(route->pattern, r->path), "%s does not match %s", r->path,
-                  route->pattern);
-        const char *star = strstr(route->pattern, "/*");
-        if (star) {
-            /* Skip as many segments in the path as precede the catch-all in the pattern; what
-             * is left is the catch-all value (without its leading '/'): 1-3 segments. */
-            unsigned skip = depth_of(route->pattern) - 1;
-            const char *value = r->path;
-            for (unsigned k = 0; k < skip; k++)
-                value = strchr(value + 1, '/');
-            value++;
+        cr_expect_eq(r->method, own->method);
+        const struct hp_route *got = oracle_route(&oracle, r->method, r->path, r->path_len);
+        cr_expect_eq(got, own, "%s: %s %s was made from %s but is routed to %s", what,
+                     hp_method_name(r->method), r->path, own->pattern,
+                     got ? got->pattern : "nothing");
+        const char *star = strstr(own->pattern, "/*");
+        if (got == own && star) {
+            /* The catch-all is the last param; its value keeps its leading '/' and holds the
+             * 1-3 segments the generator promises. */
+            const struct hp_param *rest = &oracle.match.params.items[oracle.match.params.count - 1];
             unsigned slashes = 0;
-            for (const char *q = value; *q; q++)
-                slashes += *q == '/';
-            cr_expect(*value != '\0' && slashes <= 2, "catch-all value '%s' in %s", value, r->path);
+            for (uint32_t k = 0; k < rest->value_len; k++)
+                slashes += rest->value[k] == '/';
+            cr_expect(rest->value_len > 1 && slashes >= 1 && slashes <= 3,
+                      "%s: catch-all value '%.*s' in %s", what, (int)rest->value_len, rest->value,
+                      r->path);
         }
     }
+    oracle_close(&oracle);
     hp_request_stream_free(&stream);
-    hp_route_list_free(&routes);
+}
+
+Test(request_gen, every_request_is_routed_to_its_own_route)
+{
+    for (size_t c = 0; c < sizeof generator_cases / sizeof generator_cases[0]; c++) {
+        struct hp_route_set *set = generate_set(&generator_cases[c]);
+        char what[64];
+        snprintf(what, sizeof what, "generator case %zu", c);
+        expect_stream_routes_to_its_own_routes(what, set, c == 3 ? 3000 : 1000, 42 + c);
+        hp_route_set_free(set);
+    }
+    for (size_t s = 0; s < SHIPPED_SET_COUNT; s++) {
+        struct hp_route_set *set = load_shipped(shipped_sets[s].name);
+        expect_stream_routes_to_its_own_routes(shipped_sets[s].name, set, 1000, 5);
+        hp_route_set_free(set);
+    }
 }
 
 Test(request_gen, deterministic_per_seed)
 {
-    struct hp_route_list routes;
-    read_set("github", &routes);
+    struct hp_route_set *routes = load_shipped("github");
     struct hp_request_stream a, b, c;
     struct hp_error err = {{0}};
-    cr_assert_eq(hp_request_stream_generate(&routes, 500, 0.8, 7, &a, &err), 0);
-    cr_assert_eq(hp_request_stream_generate(&routes, 500, 0.8, 7, &b, &err), 0);
-    cr_assert_eq(hp_request_stream_generate(&routes, 500, 0.8, 8, &c, &err), 0);
+    cr_assert_eq(hp_request_stream_generate(routes, 500, 0.8, 7, &a, &err), 0);
+    cr_assert_eq(hp_request_stream_generate(routes, 500, 0.8, 7, &b, &err), 0);
+    cr_assert_eq(hp_request_stream_generate(routes, 500, 0.8, 8, &c, &err), 0);
     size_t same_as_other_seed = 0;
     for (size_t i = 0; i < 500; i++) {
         cr_expect_str_eq(a.requests[i].path, b.requests[i].path);
@@ -561,7 +582,7 @@ Test(request_gen, deterministic_per_seed)
     hp_request_stream_free(&a);
     hp_request_stream_free(&b);
     hp_request_stream_free(&c);
-    hp_route_list_free(&routes);
+    hp_route_set_free(routes);
 }
 
 static int compare_desc(const void *a, const void *b)
@@ -571,7 +592,7 @@ static int compare_desc(const void *a, const void *b)
 }
 
 /* Frequencies by route, sorted descending; returns the index of the most frequent route. */
-static size_t sorted_frequencies(const struct hp_route_list *routes, double s, uint64_t seed,
+static size_t sorted_frequencies(const struct hp_route_set *routes, double s, uint64_t seed,
                                  size_t n, size_t *freq)
 {
     struct hp_request_stream stream;
@@ -598,41 +619,41 @@ Test(request_gen, zipf_skew_is_visible_and_ranks_are_shuffled)
                                     .catchall_share = 0.1,
                                     .prefix_fanout = 10,
                                     .seed = 11};
-    struct hp_route_list routes = generate_list(&p);
+    struct hp_route_set *routes = generate_set(&p);
     size_t freq[100];
 
     /* s = 1 over 100 routes: rank 1 expects ~19% of requests, rank 10 ~1.9%. */
-    sorted_frequencies(&routes, 1.0, 1, 20000, freq);
+    sorted_frequencies(routes, 1.0, 1, 20000, freq);
     cr_expect_gt(freq[0], 2 * freq[9], "rank 1 %zu vs rank 10 %zu", freq[0], freq[9]);
     cr_expect_gt(freq[0], 20000 / 10, "rank 1 got only %zu of 20000", freq[0]);
 
     /* s = 0 is uniform: no route far above its 1% share. */
-    sorted_frequencies(&routes, 0.0, 1, 20000, freq);
+    sorted_frequencies(routes, 0.0, 1, 20000, freq);
     cr_expect_lt(freq[0], 3 * 20000 / 100, "uniform stream's top route got %zu", freq[0]);
 
     /* The most popular route depends on the seed, not on its line in the file. */
     size_t tops[6];
     bool varied = false;
     for (uint64_t seed = 0; seed < 6; seed++) {
-        tops[seed] = sorted_frequencies(&routes, 1.5, seed, 2000, freq);
+        tops[seed] = sorted_frequencies(routes, 1.5, seed, 2000, freq);
         varied |= tops[seed] != tops[0];
     }
     cr_expect(varied, "route %zu is the most popular for every seed", tops[0]);
-    hp_route_list_free(&routes);
+    hp_route_set_free(routes);
 }
 
 Test(request_gen, refuses_bad_arguments)
 {
-    struct hp_route_list routes = {0};
+    struct hp_route_set empty = {0};
     struct hp_request_stream stream;
     struct hp_error err = {{0}};
-    cr_expect_neq(hp_request_stream_generate(&routes, 10, 1.0, 1, &stream, &err), 0);
-    read_set("gplus", &routes);
-    cr_expect_neq(hp_request_stream_generate(&routes, 0, 1.0, 1, &stream, &err), 0);
-    cr_expect_neq(hp_request_stream_generate(&routes, 10, -1.0, 1, &stream, &err), 0);
-    cr_expect_neq(hp_request_stream_generate(&routes, 10, NAN, 1, &stream, &err), 0);
+    cr_expect_neq(hp_request_stream_generate(&empty, 10, 1.0, 1, &stream, &err), 0);
+    struct hp_route_set *routes = load_shipped("gplus");
+    cr_expect_neq(hp_request_stream_generate(routes, 0, 1.0, 1, &stream, &err), 0);
+    cr_expect_neq(hp_request_stream_generate(routes, 10, -1.0, 1, &stream, &err), 0);
+    cr_expect_neq(hp_request_stream_generate(routes, 10, NAN, 1, &stream, &err), 0);
     cr_expect_not_null(strstr(err.message, "Zipf exponent"), "%s", err.message);
-    hp_route_list_free(&routes);
+    hp_route_set_free(routes);
 }
 
 /* ---- hotpath gen, in process ---------------------------------------------------------------- */
@@ -687,6 +708,22 @@ static void expect_refusal(const struct captured *c, const char *fragment)
     cr_expect(newline && newline[1] == '\0', "not exactly one line: %s", c->err);
 }
 
+/* Writes `text` to a temporary route file, runs `gen requests` on it, expects a refusal whose
+ * message is "FILE" followed by `fragment`. */
+static void expect_route_file_refused(struct captured *c, const char *text, const char *fragment)
+{
+    char file[] = "/tmp/hotpath_test_route_sets_XXXXXX";
+    int fd = mkstemp(file);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    RUN_GEN(c, "gen", "requests", "--routes", file, "--count", "5");
+    unlink(file);
+    char where[256];
+    snprintf(where, sizeof where, "%s%s", file, fragment);
+    expect_refusal(c, where);
+}
+
 Test(cmd_gen, refuses_bad_input_with_one_message_and_exit_2)
 {
     static struct captured c;
@@ -717,17 +754,13 @@ Test(cmd_gen, refuses_bad_input_with_one_message_and_exit_2)
             "--zipf", "-1");
     expect_refusal(&c, "--zipf: '-1' is not valid (expected a number 0..10)");
 
-    char bad[] = "/tmp/hotpath_test_route_sets_XXXXXX";
-    int fd = mkstemp(bad);
-    cr_assert_geq(fd, 0);
-    const char *text = "GET /ok\nGRAB /bad\n";
-    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-    close(fd);
-    RUN_GEN(&c, "gen", "requests", "--routes", bad, "--count", "5");
-    unlink(bad);
-    char where[128];
-    snprintf(where, sizeof where, "%s:2: unknown method 'GRAB'", bad);
-    expect_refusal(&c, where);
+    /* A route file gets the full validation: syntax and the routing rules, each refusal naming
+     * FILE:LINE. */
+    expect_route_file_refused(&c, "GET /ok\nGRAB /bad\n", ":2: unknown method 'GRAB'");
+    expect_route_file_refused(&c, "GET /a/:id\n# same again\nGET /a/:id\n",
+                              ":3: duplicate route GET /a/:id");
+    expect_route_file_refused(&c, "GET /a/:id\nGET /a/:name/x\n", ":2: wildcard ':name'");
+    expect_route_file_refused(&c, "GET /a/*rest/x\n", ":1: ");
 }
 
 Test(cmd_gen, prints_routes_and_requests)
@@ -737,25 +770,26 @@ Test(cmd_gen, prints_routes_and_requests)
             "--catchall-share=0.2", "--fanout", "6", "--seed", "9");
     cr_assert_eq(c.rc, 0, "%s", c.err);
     cr_expect_str_empty(c.err);
-    struct hp_route_list list;
-    struct hp_error err = {{0}};
-    cr_assert_eq(hp_route_list_parse(c.out, strlen(c.out), "stdout", &list, &err), 0, "%s",
-                 err.message);
-    cr_expect_eq(list.count, 40);
-    hp_route_list_free(&list);
+    struct hp_route_set *set = parse_text("stdout", c.out);
+    cr_expect_eq(set->count, 40);
+    hp_route_set_free(set);
 
     RUN_GEN(&c, "gen", "requests", "--routes", "workloads/routes/github.routes", "--count", "25",
             "--zipf", "1.1", "--seed", "3");
     cr_assert_eq(c.rc, 0, "%s", c.err);
-    struct hp_route_list requests, routes;
-    cr_assert_eq(hp_route_list_parse(c.out, strlen(c.out), "stdout", &requests, &err), 0, "%s",
-                 err.message);
+    cr_expect_str_empty(c.err);
+    struct request_list requests;
+    requests_parse("stdout", c.out, &requests);
     cr_expect_eq(requests.count, 25);
-    read_set("github", &routes);
-    for (size_t i = 0; i < requests.count; i++)
-        cr_expect_not_null(
-            first_match(&routes, requests.routes[i].method, requests.routes[i].pattern), "%s %s",
-            requests.routes[i].method, requests.routes[i].pattern);
-    hp_route_list_free(&requests);
-    hp_route_list_free(&routes);
+    set = load_shipped("github");
+    struct oracle oracle;
+    oracle_open(&oracle, set);
+    for (size_t i = 0; i < requests.count; i++) {
+        const struct request_line *r = &requests.items[i];
+        cr_expect_not_null(oracle_route(&oracle, r->method, r->path, r->path_len), "%s %s",
+                           hp_method_name(r->method), r->path);
+    }
+    oracle_close(&oracle);
+    hp_route_set_free(set);
+    requests_free(&requests);
 }
