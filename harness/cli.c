@@ -14,8 +14,8 @@ int hp_parse_u64(const char *flag, const char *text, uint64_t min, uint64_t max,
                             (unsigned long long)min, (unsigned long long)max);
     for (const char *p = text; *p; p++)
         if (*p < '0' || *p > '9')
-            return hp_error_set(err, "%s '%s': not a whole number (expected %llu to %llu)",
-                                flag, text, (unsigned long long)min, (unsigned long long)max);
+            return hp_error_set(err, "%s '%s': not a whole number (expected %llu to %llu)", flag,
+                                text, (unsigned long long)min, (unsigned long long)max);
     errno = 0;
     unsigned long long v = strtoull(text, NULL, 10);
     if (errno == ERANGE || v < min || v > max)
@@ -38,8 +38,7 @@ int hp_parse_duration_ns(const char *flag, const char *text, double min_ns, doub
     errno = 0;
     double v = strtod(text, &end);
     if (end == text || errno == ERANGE || !isfinite(v) || v < 0)
-        return hp_error_set(err, "%s '%s': not a duration (use e.g. 10ms, 500us, 1s)", flag,
-                            text);
+        return hp_error_set(err, "%s '%s': not a duration (use e.g. 10ms, 500us, 1s)", flag, text);
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
         if (strcmp(end, units[i].suffix) != 0)
             continue;
@@ -50,8 +49,7 @@ int hp_parse_duration_ns(const char *flag, const char *text, double min_ns, doub
         *out = ns;
         return 0;
     }
-    return hp_error_set(err, "%s '%s': unknown or missing unit (valid: ns, us, ms, s)", flag,
-                        text);
+    return hp_error_set(err, "%s '%s': unknown or missing unit (valid: ns, us, ms, s)", flag, text);
 }
 
 int hp_split_list(const char *flag, char *text, char **items, size_t max, struct hp_error *err)

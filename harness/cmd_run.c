@@ -13,17 +13,16 @@
 
 /* The main job: what `hotpath run` measures when no --workload is given. */
 static const char *const default_workloads[] = {
-    "null",           "router/github/all", "router/github/static", "router/github/param2",
-    "pool/get_put",   "http/parse/line3",
+    "null",         "router/github/all", "router/github/static", "router/github/param2",
+    "pool/get_put", "http/parse/line3",
 };
 
 static void print_run_usage(FILE *f)
 {
-    fprintf(f,
-            "usage: hotpath run [options]\n"
-            "  --workload PATTERN[,...]  workloads to run (glob; '*' crosses '/'); repeatable\n"
-            "                            (default: the main job, see README)\n"
-            "  --AXIS NAME[,...]|all     implementations of an axis (default: all); axes:");
+    fprintf(f, "usage: hotpath run [options]\n"
+               "  --workload PATTERN[,...]  workloads to run (glob; '*' crosses '/'); repeatable\n"
+               "                            (default: the main job, see README)\n"
+               "  --AXIS NAME[,...]|all     implementations of an axis (default: all); axes:");
     for (int axis = 0; axis < HP_AXIS_COUNT; axis++)
         fprintf(f, " --%s", hp_axis_get(axis)->name);
     fprintf(f, "\n"
@@ -89,8 +88,7 @@ static void print_header(const struct hp_run *run, size_t case_count)
         printf("cache-line handoff %.1f ns\n", run->floors.handoff_ns);
     else
         printf("cache-line handoff n/a (one CPU)\n");
-    printf("hardware counters: %s%s\n", run->perf_available ? "" : "unavailable: ",
-           run->perf_why);
+    printf("hardware counters: %s%s\n", run->perf_available ? "" : "unavailable: ", run->perf_why);
     fflush(stdout);
 }
 
@@ -123,8 +121,8 @@ static void print_summary(const struct hp_run *run, const char *dir)
     }
     if (run->harness_overhead_ns >= 0)
         printf("harness overhead (null case): %.3g ns/op\n", run->harness_overhead_ns);
-    printf("%s: %s (%.1f s)\n", run->interrupted ? "interrupted; partial results" : "results",
-           dir, run->duration_s);
+    printf("%s: %s (%.1f s)\n", run->interrupted ? "interrupted; partial results" : "results", dir,
+           run->duration_s);
 }
 
 int hp_cmd_run(int argc, char **argv)
@@ -163,8 +161,8 @@ int hp_cmd_run(int argc, char **argv)
     size_t n_options = sizeof fixed / sizeof fixed[0];
     memcpy(options, fixed, sizeof fixed);
     for (int axis = 0; axis < HP_AXIS_COUNT; axis++)
-        options[n_options++] =
-            (struct option){hp_axis_get(axis)->name, required_argument, NULL, OPT_AXIS_FIRST + axis};
+        options[n_options++] = (struct option){hp_axis_get(axis)->name, required_argument, NULL,
+                                               OPT_AXIS_FIRST + axis};
     options[n_options] = (struct option){0};
 
     /* Keep argv intact for the command line recorded in the results. */
@@ -268,8 +266,7 @@ int hp_cmd_run(int argc, char **argv)
             hp_error_set(&err, "%s needs a value (see `hotpath run --help`)", argv[optind - 1]);
             return hp_usage_error(&err);
         case '?':
-            hp_error_set(&err, "unknown option '%s' (see `hotpath run --help`)",
-                         argv[optind - 1]);
+            hp_error_set(&err, "unknown option '%s' (see `hotpath run --help`)", argv[optind - 1]);
             return hp_usage_error(&err);
         default:
             if (opt >= OPT_AXIS_FIRST && opt < OPT_AXIS_FIRST + HP_AXIS_COUNT) {

@@ -23,8 +23,7 @@ void hp_progress_step(struct hp_progress *p, const char *case_name, const char *
     if (done > 0 && p->total_steps > done)
         snprintf(left, sizeof left, ", ~%.0f s left",
                  elapsed_s / (double)done * (double)(p->total_steps - done));
-    fprintf(stderr, "\r\033[K[%zu/%zu%s] %s: %s", done + 1, p->total_steps, left, phase,
-            case_name);
+    fprintf(stderr, "\r\033[K[%zu/%zu%s] %s: %s", done + 1, p->total_steps, left, phase, case_name);
     fflush(stderr);
 }
 

@@ -130,8 +130,9 @@ int hp_results_check_dir(const char *dir, struct hp_error *err)
         return hp_error_set(err, "--out %s: already exists; choose a new directory", dir);
     snprintf(partial, sizeof partial, "%s.partial", dir);
     if (stat(partial, &st) == 0)
-        return hp_error_set(err, "--out %s: %s already exists (an interrupted run); remove it "
-                                 "or choose a new directory",
+        return hp_error_set(err,
+                            "--out %s: %s already exists (an interrupted run); remove it "
+                            "or choose a new directory",
                             dir, partial);
     return 0;
 }
@@ -234,9 +235,9 @@ static json_t *case_json(const struct hp_run *run, const struct hp_case *c)
     json_object_set_new(o, "implementations", impls);
     json_object_set_new(o, "threads", json_integer(c->threads));
     json_object_set_new(o, "mode", json_string(c->mode == HP_MODE_LATENCY ? "latency" : "batch"));
-    json_object_set_new(o, "ops_per_thread_per_sample",
-                        json_integer((json_int_t)(c->mode == HP_MODE_LATENCY ? c->n * c->group
-                                                                             : c->n)));
+    json_object_set_new(
+        o, "ops_per_thread_per_sample",
+        json_integer((json_int_t)(c->mode == HP_MODE_LATENCY ? c->n * c->group : c->n)));
     if (c->mode == HP_MODE_LATENCY)
         json_object_set_new(o, "latency_group", json_integer(c->group));
     json_object_set_new(o, "samples", json_integer(c->samples_taken));
@@ -388,9 +389,9 @@ static json_t *run_json(const struct hp_run *run, const char *command)
     json_object_set_new(floors, "tsc_read_ns", json_real(run->floors.tsc_read_ns));
     json_object_set_new(floors, "l1_load_ns", json_real(run->floors.l1_load_ns));
     json_object_set_new(floors, "cas_ns", json_real(run->floors.cas_ns));
-    json_object_set_new(floors, "handoff_ns", run->floors.handoff_ns >= 0
-                                                  ? json_real(run->floors.handoff_ns)
-                                                  : json_null());
+    json_object_set_new(floors, "handoff_ns",
+                        run->floors.handoff_ns >= 0 ? json_real(run->floors.handoff_ns)
+                                                    : json_null());
     json_object_set_new(root, "floors", floors);
 
     json_t *perf = json_object();
@@ -446,8 +447,7 @@ static int write_txt(FILE *f, const void *ctx)
         uint64_t iterations = (c->mode == HP_MODE_LATENCY ? c->n * c->group : c->n) * c->threads;
         for (unsigned k = 0; k < c->samples_taken; k++)
             fprintf(f, "%s\t%12llu\t%12.2f ns/op\t%8.6g B/op\t%8.6g allocs/op\n", name,
-                    (unsigned long long)iterations, c->ns_per_op[k], bytes_per_op,
-                    allocs_per_op);
+                    (unsigned long long)iterations, c->ns_per_op[k], bytes_per_op, allocs_per_op);
     }
     return 0;
 }
@@ -490,22 +490,21 @@ static int write_csv(FILE *f, const void *ctx)
         const struct hp_summary *s = &c->summary;
         if (c->samples_taken > 0)
             fprintf(f, ",%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%s,%.1f", s->median, s->ci_low,
-                    s->ci_high, s->mean, s->stddev, s->mad, s->min, s->max,
-                    c->noisy ? "yes" : "no", 1e9 / s->median);
+                    s->ci_high, s->mean, s->stddev, s->mad, s->min, s->max, c->noisy ? "yes" : "no",
+                    1e9 / s->median);
         else
             fputs(",,,,,,,,,,", f);
         double ops = (double)c->measured_ops;
         if (ops > 0)
-            fprintf(f, ",%.6g,%.6g", (double)c->allocs.allocs / ops,
-                    (double)c->allocs.bytes / ops);
+            fprintf(f, ",%.6g,%.6g", (double)c->allocs.allocs / ops, (double)c->allocs.bytes / ops);
         else
             fputs(",,", f);
         if (c->has_latency && hp_hdr_total_count(&c->latency) > 0) {
             for (size_t p = 0; p < sizeof reported_percentiles / sizeof reported_percentiles[0];
                  p++)
-                fprintf(f, ",%lld",
-                        (long long)hp_hdr_value_at_percentile(&c->latency,
-                                                              reported_percentiles[p]));
+                fprintf(
+                    f, ",%lld",
+                    (long long)hp_hdr_value_at_percentile(&c->latency, reported_percentiles[p]));
             fprintf(f, ",%lld", (long long)hp_hdr_max(&c->latency));
         } else {
             fputs(",,,,,,", f);
@@ -530,8 +529,7 @@ static int write_hlog(FILE *f, const void *ctx)
              hc->c->name, hc->c->group);
     if (hp_hlog_write_header(f, hc->run->started_epoch_s, 0.0, comment) != 0)
         return -1;
-    return hp_hlog_write_interval(f, &hc->c->latency, 0.0, hc->run->duration_s, 1.0,
-                                  hc->c->name);
+    return hp_hlog_write_interval(f, &hc->c->latency, 0.0, hc->run->duration_s, 1.0, hc->c->name);
 }
 
 /* ---- all files -------------------------------------------------------------------------- */
@@ -564,8 +562,7 @@ int hp_results_write(const struct hp_run *run, const char *dir, const char *comm
     const char *final_dir = partial;
     if (!run->interrupted) {
         if (rename(partial, dir) != 0)
-            return hp_error_set(err, "cannot rename %s to %s: %s", partial, dir,
-                                strerror(errno));
+            return hp_error_set(err, "cannot rename %s to %s: %s", partial, dir, strerror(errno));
         final_dir = dir;
     }
     if (final_dir_out)

@@ -36,8 +36,7 @@ void hp_case_name(struct hp_case *c)
             used += (size_t)snprintf(c->name + used, sizeof c->name - used, "/%s=%s",
                                      hp_axis_get(axis)->name, c->composition.impl[axis]->name);
     if (used < sizeof c->name)
-        used += (size_t)snprintf(c->name + used, sizeof c->name - used, "/threads=%u",
-                                 c->threads);
+        used += (size_t)snprintf(c->name + used, sizeof c->name - used, "/threads=%u", c->threads);
     if (c->mode == HP_MODE_LATENCY && used < sizeof c->name)
         snprintf(c->name + used, sizeof c->name - used, "/latency");
 }
@@ -190,8 +189,8 @@ static void do_job(struct worker *w, enum job_kind kind, struct hp_case *c, uint
     case JOB_THREAD_SETUP:
         c->local[w->index] = c->shared;
         if (c->workload->thread_setup)
-            r->status = c->workload->thread_setup(c->shared, w->index, &c->local[w->index],
-                                                  &r->error);
+            r->status =
+                c->workload->thread_setup(c->shared, w->index, &c->local[w->index], &r->error);
         break;
     case JOB_RUN:
         run_batch_job(w, c, n);
@@ -514,8 +513,7 @@ int hp_run_execute(struct hp_run *run, struct hp_error *err)
     unsigned max_threads = 1;
     for (size_t i = 0; i < run->case_count; i++) {
         if (run->cases[i].threads > HP_MAX_THREADS)
-            return hp_error_set(err, "%s: at most %d threads", run->cases[i].name,
-                                HP_MAX_THREADS);
+            return hp_error_set(err, "%s: at most %d threads", run->cases[i].name, HP_MAX_THREADS);
         if (run->cases[i].threads > max_threads)
             max_threads = run->cases[i].threads;
     }
@@ -589,8 +587,8 @@ int hp_run_execute(struct hp_run *run, struct hp_error *err)
         if (c->mode == HP_MODE_LATENCY)
             for (unsigned t = 0; t < c->threads; t++)
                 hp_hdr_merge(&c->latency, &c->thread_latency[t]);
-        if (strcmp(c->workload->name, "null") == 0 && c->threads == 1 &&
-            c->mode == HP_MODE_BATCH && c->samples_taken > 0)
+        if (strcmp(c->workload->name, "null") == 0 && c->threads == 1 && c->mode == HP_MODE_BATCH &&
+            c->samples_taken > 0)
             run->harness_overhead_ns = c->summary.median;
         /* report comes after thread_teardown: per-thread figures are folded in there. */
         pool_dispatch(&pool, JOB_THREAD_TEARDOWN, c, 0, c->threads);

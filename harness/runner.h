@@ -68,21 +68,21 @@ struct hp_case {
     char name[256];
 
     /* Filled by the runner. */
-    uint64_t n;              /* ops per thread per sample (batch), groups per sample (latency) */
-    unsigned group;          /* latency: ops per timed group */
+    uint64_t n;     /* ops per thread per sample (batch), groups per sample (latency) */
+    unsigned group; /* latency: ops per timed group */
     unsigned samples_taken;
-    double *ns_per_op;       /* [samples]: wall time / all ops of all threads */
-    double *ops_per_sec;     /* [samples]: aggregate */
+    double *ns_per_op;          /* [samples]: wall time / all ops of all threads */
+    double *ops_per_sec;        /* [samples]: aggregate */
     double *thread_ops_per_sec; /* [samples * threads]: each thread's own rate */
     struct hp_summary summary;  /* of ns_per_op */
     bool noisy;
 
-    uint64_t measured_ops;   /* over every measured sample and thread */
+    uint64_t measured_ops;         /* over every measured sample and thread */
     struct hp_alloc_counts allocs; /* over the same region */
     bool perf_ok;
     struct hp_perf_values perf; /* over the same region, when perf_ok */
 
-    struct hp_hdr latency;   /* latency mode: every recorded group, all threads */
+    struct hp_hdr latency; /* latency mode: every recorded group, all threads */
     bool has_latency;
     struct hp_metrics metrics; /* the workload's own report */
 
@@ -101,10 +101,10 @@ struct hp_run {
     struct hp_floors floors;
     bool perf_available;
     const char *perf_why;
-    double started_epoch_s;  /* wall clock at the start, for results and logs */
+    double started_epoch_s; /* wall clock at the start, for results and logs */
     double duration_s;
-    bool machine_measured;   /* timer, floors and perf probe done (hp_run_measure_machine) */
-    bool interrupted;        /* SIGINT/SIGTERM arrived: samples stop, results are partial */
+    bool machine_measured;      /* timer, floors and perf probe done (hp_run_measure_machine) */
+    bool interrupted;           /* SIGINT/SIGTERM arrived: samples stop, results are partial */
     double harness_overhead_ns; /* the null case's median ns/op, batch, 1 thread; <0 unknown */
 
     struct hp_case *cases;
@@ -115,10 +115,10 @@ struct hp_run {
  * hp_run_execute does it when it was not done, so a caller may do it first to print them. */
 void hp_run_measure_machine(struct hp_run *run);
 
-/* Measures the timer and floors (unless done), sets every case up (all of them before any measurement, so a
- * bad case refuses the run before time is spent), calibrates, warms up, runs the rounds,
- * collects reports and tears everything down. Returns 0, or -1 with err set when a case could
- * not be set up (nothing has been measured then). */
+/* Measures the timer and floors (unless done), sets every case up (all of them before any
+ * measurement, so a bad case refuses the run before time is spent), calibrates, warms up, runs the
+ * rounds, collects reports and tears everything down. Returns 0, or -1 with err set when a case
+ * could not be set up (nothing has been measured then). */
 int hp_run_execute(struct hp_run *run, struct hp_error *err);
 
 /* Frees what hp_run_execute allocated in the cases. */

@@ -97,8 +97,9 @@ static int expand_workload(const struct hp_selection *sel, const struct hp_workl
             continue;
         choice_count[axis] = axis_choices(sel, axis, choices[axis]);
         if (choice_count[axis] == 0)
-            return hp_error_set(err, "workload %s needs a %s implementation, and none is "
-                                     "registered",
+            return hp_error_set(err,
+                                "workload %s needs a %s implementation, and none is "
+                                "registered",
                                 w->name, hp_axis_get(axis)->name);
         combinations *= choice_count[axis];
     }
@@ -118,8 +119,8 @@ static int expand_workload(const struct hp_selection *sel, const struct hp_workl
         if (w->supports && !w->supports(&c.composition)) {
             if (explicit_choice && combinations == 1) {
                 hp_case_name(&c);
-                return hp_error_set(err, "workload %s cannot run this composition: %s",
-                                    w->name, c.name);
+                return hp_error_set(err, "workload %s cannot run this composition: %s", w->name,
+                                    c.name);
             }
             continue;
         }
@@ -157,8 +158,7 @@ int hp_selection_expand(const struct hp_selection *sel, struct hp_case **cases, 
             matched = fnmatch(sel->workload_patterns[i], (*it)->name, 0) == 0;
         if (!matched) {
             free(ex.cases);
-            return hp_error_set(err,
-                                "--workload '%s' matches no workload (see `hotpath list`)",
+            return hp_error_set(err, "--workload '%s' matches no workload (see `hotpath list`)",
                                 sel->workload_patterns[i]);
         }
     }

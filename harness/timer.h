@@ -19,10 +19,10 @@ enum hp_timer_source { HP_TIMER_TSC, HP_TIMER_MONOTONIC };
 
 struct hp_timer {
     enum hp_timer_source source;
-    double ns_per_tick;     /* 1.0 for CLOCK_MONOTONIC */
-    double overhead_ns;     /* median cost of one back-to-back read pair, in ns */
-    double resolution_ns;   /* smallest non-zero difference seen between two reads */
-    const char *why;        /* why this source was chosen, for the results file */
+    double ns_per_tick;   /* 1.0 for CLOCK_MONOTONIC */
+    double overhead_ns;   /* median cost of one back-to-back read pair, in ns */
+    double resolution_ns; /* smallest non-zero difference seen between two reads */
+    const char *why;      /* why this source was chosen, for the results file */
 };
 
 /* Chooses and calibrates the latency timer (takes about 50 ms). `force_monotonic` skips the TSC. */

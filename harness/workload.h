@@ -59,16 +59,16 @@ struct hp_metrics {
 void hp_metrics_add(struct hp_metrics *m, const char *name, const char *unit, double value);
 
 struct hp_workload {
-    const char *name;    /* "null", "router/github/all", ...; slash-separated */
-    const char *summary; /* one line for `hotpath list` */
-    uint32_t axes;       /* HP_AXIS_BIT() of every axis the workload needs an implementation of */
+    const char *name;     /* "null", "router/github/all", ...; slash-separated */
+    const char *summary;  /* one line for `hotpath list` */
+    uint32_t axes;        /* HP_AXIS_BIT() of every axis the workload needs an implementation of */
     unsigned min_threads; /* 0 or 1: any; 2: a case that needs two threads (a handoff) */
 
     int (*setup)(const struct hp_case_params *params, void **shared, struct hp_error *err);
     /* Optional: without it, every thread's local is the shared state. */
     int (*thread_setup)(void *shared, unsigned thread_index, void **local, struct hp_error *err);
     uint64_t (*run)(void *local, uint64_t n);
-    void (*thread_teardown)(void *local); /* optional */
+    void (*thread_teardown)(void *local);                 /* optional */
     void (*report)(void *shared, struct hp_metrics *out); /* optional */
     void (*teardown)(void *shared);                       /* optional */
     /* Optional: false for compositions the workload cannot run (a writer workload needs a

@@ -112,8 +112,9 @@ Test(cli, list_names_every_axis_and_workload)
     struct outcome o;
     run_hotpath("list", &o);
     cr_assert_eq(o.status, 0, "%s", o.err);
-    const char *expected[] = {"router", "pool", "buffer_pool", "context", "header_writer",
-                              "response_writer", "queue", "null", "demo/allocs-1"};
+    const char *expected[] = {"router",  "pool",          "buffer_pool",
+                              "context", "header_writer", "response_writer",
+                              "queue",   "null",          "demo/allocs-1"};
     for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
         cr_assert(strstr(o.out, expected[i]) != NULL, "list lacks %s", expected[i]);
     expect_refusal("list extra", "list takes no arguments");

@@ -15,24 +15,24 @@ static int demo_setup(const struct hp_case_params *params, void **shared, struct
 }
 
 /* k allocations of 64 bytes per op, each freed before the next op. */
-#define DEFINE_ALLOC_RUN(k)                                                                     \
-    static uint64_t alloc##k##_run(void *local, uint64_t n)                                     \
-    {                                                                                           \
-        (void)local;                                                                            \
-        uint64_t sum = 0;                                                                       \
-        for (uint64_t i = 0; i < n; i++) {                                                      \
-            void *p[(k) > 0 ? (k) : 1];                                                         \
-            for (int j = 0; j < (k); j++) {                                                     \
-                p[j] = malloc(64);                                                              \
-                /* the pointer escapes, so the compiler cannot elide the malloc/free pair */    \
-                __asm__ volatile("" : : "r"(p[j]) : "memory");                                  \
-                sum += (uintptr_t)p[j] & 0xff;                                                  \
-            }                                                                                   \
-            for (int j = 0; j < (k); j++)                                                       \
-                free(p[j]);                                                                     \
-            __asm__ volatile("" ::: "memory");                                                  \
-        }                                                                                       \
-        return sum;                                                                             \
+#define DEFINE_ALLOC_RUN(k)                                                                        \
+    static uint64_t alloc##k##_run(void *local, uint64_t n)                                        \
+    {                                                                                              \
+        (void)local;                                                                               \
+        uint64_t sum = 0;                                                                          \
+        for (uint64_t i = 0; i < n; i++) {                                                         \
+            void *p[(k) > 0 ? (k) : 1];                                                            \
+            for (int j = 0; j < (k); j++) {                                                        \
+                p[j] = malloc(64);                                                                 \
+                /* the pointer escapes, so the compiler cannot elide the malloc/free pair */       \
+                __asm__ volatile("" : : "r"(p[j]) : "memory");                                     \
+                sum += (uintptr_t)p[j] & 0xff;                                                     \
+            }                                                                                      \
+            for (int j = 0; j < (k); j++)                                                          \
+                free(p[j]);                                                                        \
+            __asm__ volatile("" ::: "memory");                                                     \
+        }                                                                                          \
+        return sum;                                                                                \
     }
 
 DEFINE_ALLOC_RUN(0)
