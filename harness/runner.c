@@ -131,54 +131,57 @@ static void start_gate(struct worker_pool *pool)
     }
 }
 
-static void run_batch_job(struct worker *w, struct hp_case *c, uint64_t n)
+/* The bracket around every measured region, the same for both modes: all participants start
+ * together, then allocation counts, counters and the clock are read as close to the work as
+ * possible, in mirror order on the way out. */
+static inline void measured_region_begin(struct worker *w, struct hp_alloc_counts *before)
 {
-    struct worker_pool *pool = w->pool;
-    void *local = c->local[w->index];
     struct thread_result *r = &w->result;
-    struct hp_alloc_counts before, after;
     memset(&r->perf, 0, sizeof r->perf);
-    start_gate(pool);
-    hp_alloc_counts_read(&before);
-    if (pool->count_perf)
+    start_gate(w->pool);
+    hp_alloc_counts_read(before);
+    if (w->pool->count_perf)
         hp_perf_start(&w->perf);
     r->start_ns = hp_monotonic_ns();
-    w->sink += c->workload->run(local, n);
+}
+
+static inline void measured_region_end(struct worker *w, const struct hp_alloc_counts *before)
+{
+    struct thread_result *r = &w->result;
+    struct hp_alloc_counts after;
     r->end_ns = hp_monotonic_ns();
-    if (pool->count_perf)
+    if (w->pool->count_perf)
         hp_perf_stop(&w->perf, &r->perf);
     hp_alloc_counts_read(&after);
-    r->allocs = hp_alloc_counts_delta(&before, &after);
+    r->allocs = hp_alloc_counts_delta(before, &after);
+}
+
+static void run_batch_job(struct worker *w, struct hp_case *c, uint64_t n)
+{
+    void *local = c->local[w->index];
+    struct hp_alloc_counts before;
+    measured_region_begin(w, &before);
+    w->sink += c->workload->run(local, n);
+    measured_region_end(w, &before);
 }
 
 static void run_latency_job(struct worker *w, struct hp_case *c, uint64_t groups)
 {
-    struct worker_pool *pool = w->pool;
-    const struct hp_timer *timer = pool->timer;
+    const struct hp_timer *timer = w->pool->timer;
     void *local = c->local[w->index];
     struct hp_hdr *hist = &c->thread_latency[w->index];
-    struct thread_result *r = &w->result;
     uint64_t (*run)(void *, uint64_t) = c->workload->run;
     const unsigned group = c->group;
     const double ns_per_tick_per_op = timer->ns_per_tick / group;
-    struct hp_alloc_counts before, after;
-    memset(&r->perf, 0, sizeof r->perf);
-    start_gate(pool);
-    hp_alloc_counts_read(&before);
-    if (pool->count_perf)
-        hp_perf_start(&w->perf);
-    r->start_ns = hp_monotonic_ns();
+    struct hp_alloc_counts before;
+    measured_region_begin(w, &before);
     for (uint64_t i = 0; i < groups; i++) {
         uint64_t t0 = hp_timer_read(timer);
         w->sink += run(local, group);
         uint64_t t1 = hp_timer_read(timer);
         hp_hdr_record(hist, (int64_t)((double)(t1 - t0) * ns_per_tick_per_op + 0.5));
     }
-    r->end_ns = hp_monotonic_ns();
-    if (pool->count_perf)
-        hp_perf_stop(&w->perf, &r->perf);
-    hp_alloc_counts_read(&after);
-    r->allocs = hp_alloc_counts_delta(&before, &after);
+    measured_region_end(w, &before);
 }
 
 static void do_job(struct worker *w, enum job_kind kind, struct hp_case *c, uint64_t n)
