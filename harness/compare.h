@@ -19,17 +19,17 @@
 enum { HP_COMPARE_MIN_SAMPLES = 3 };
 
 struct hp_compare_options {
-    double level;           /* coverage of the ratio interval (0.95) */
-    unsigned iterations;    /* bootstrap rounds (10000) */
-    uint64_t seed;          /* bootstrap stream: a comparison is a pure function of its inputs */
+    double level;        /* coverage of the ratio interval (0.95) */
+    unsigned iterations; /* bootstrap rounds (10000) */
+    uint64_t seed;       /* bootstrap stream: a comparison is a pure function of its inputs */
 };
 
 void hp_compare_options_defaults(struct hp_compare_options *o);
 
 enum hp_change {
-    HP_CHANGE_NONE,         /* the ratio interval contains 1 */
-    HP_CHANGE_FASTER,       /* the whole interval is below 1 */
-    HP_CHANGE_SLOWER,       /* the whole interval is above 1 */
+    HP_CHANGE_NONE,   /* the ratio interval contains 1 */
+    HP_CHANGE_FASTER, /* the whole interval is below 1 */
+    HP_CHANGE_SLOWER, /* the whole interval is above 1 */
     HP_CHANGE_TOO_FEW_SAMPLES,
 };
 
@@ -37,9 +37,9 @@ enum hp_change {
 const char *hp_change_name(enum hp_change c);
 
 struct hp_case_comparison {
-    double old_median, new_median;     /* ns/op */
+    double old_median, new_median;       /* ns/op */
     double ratio, ratio_low, ratio_high; /* new / old, and its interval */
-    double p_value;                    /* two-sided Mann-Whitney; NAN when not computable */
+    double p_value;                      /* two-sided Mann-Whitney; NAN when not computable */
     enum hp_change change;
     /* Allocations and bytes per op, old and new (NAN when a file did not record them). */
     double old_allocs_per_op, new_allocs_per_op;
