@@ -2,9 +2,10 @@
  * table, the claims verdicts and the gate, so that all of them call a change the same way.
  *
  * The size of a change is the ratio new/old of the medians of ns/op, with a percentile-bootstrap
- * interval (stats.h). A change is significant when that interval excludes 1: "no significant
- * change" means the run cannot tell the two apart at the chosen level, not that they are equal.
- * The Mann-Whitney p-value is computed beside it, for readers who want benchstat's test.
+ * interval (stats.h). A change is significant when that interval excludes 1 AND the two-sided
+ * Mann-Whitney test rejects "same distribution" at alpha = 1 - level: the bootstrap interval of
+ * a median under-covers with ~10 samples, and the rank test alone does not say how big a change
+ * is. "No significant change" means the run cannot tell the two apart, not that they are equal.
  * With fewer than HP_COMPARE_MIN_SAMPLES samples on a side no verdict is given.
  * docs/statistics.md explains the choice.
  */
