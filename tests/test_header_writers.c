@@ -209,21 +209,24 @@ Test(header_writers, empty_plan_and_nothing_set)
 
 Test(header_writers, plan_copies_the_callers_fields)
 {
-    char name_text[] = "x-constant";
+    char name_text[] = "x-constant", canonical_text[] = "X-Canonical";
     char value[] = "before";
-    struct hp_header_name name = name_of(name_text);
-    struct hp_header_field field = {&name, value, 6};
+    struct hp_header_name name = name_of(name_text), canonical = name_of(canonical_text);
+    struct hp_header_field fields[] = {{&name, value, 6}, {&canonical, "c", 1}};
+    static const char expected[] = "X-Constant: before\r\nX-Canonical: c\r\n";
     FOR_EACH_HEADER_WRITER(ops)
     {
-        struct hp_header_plan *plan = plan_of(ops, &field, 1);
+        struct hp_header_plan *plan = plan_of(ops, fields, 2);
         memcpy(value, "AFTER!", 6);
         memcpy(name_text, "y-garbage!", 10);
+        memcpy(canonical_text, "Y-Garbage!!", 11);
         struct hp_header_state state;
         ops->begin(&state, plan);
-        assert_block(ops, &state, "X-Constant: before\r\n", 20);
+        assert_block(ops, &state, expected, sizeof expected - 1);
         ops->plan_destroy(plan);
         memcpy(value, "before", 6);
         memcpy(name_text, "x-constant", 10);
+        memcpy(canonical_text, "X-Canonical", 11);
     }
 }
 

@@ -1,10 +1,11 @@
 /* canonical: every set validates and canonicalises the field name, then stores the field in a
  * per-request header table.
  *
- * Technique: Go's net/http path, w.Header().Set(name, value): httpguts.ValidHeaderFieldName,
- * textproto.CanonicalMIMEHeaderKey (the canonical name copied into per-request storage, as Go
- * allocates a new string for a key that needs changing), value validation, then a hashed
- * insert into a map-shaped table. The route's constant headers go through the same set on
+ * Technique: Go's net/http path, w.Header().Set(name, value): textproto.CanonicalMIMEHeaderKey
+ * with its quick check (one pass validating every byte as a token character and finding
+ * whether the name is already canonical; only a name that is not is copied, canonicalised, into
+ * per-request storage, where Go allocates a new string), value validation, then a hashed insert
+ * into a map-shaped table. The route's constant headers go through the same set on
  * every request.
  * Claims: the reference of C1 and C2.
  * Difference from its reference: it is the reference.
@@ -25,21 +26,29 @@ static struct hp_header_plan *canonical_plan_create(const struct hp_header_field
 }
 
 /* Works from the name as the caller spelled it (name->text); the precomputed form in the
- * descriptor is deliberately ignored. */
+ * descriptor is deliberately ignored. As Go: a name already canonical is used as it is, one
+ * that is not is canonicalised into a copy. */
 static int canonical_set_text(struct canonical_state *state, const char *text, size_t length,
                               const char *value, size_t value_length)
 {
-    if (!hp_header_name_valid(text, length) || !hp_header_value_valid(value, value_length))
+    int check = hp_header_name_check(text, length);
+    if (check < 0 || !hp_header_value_valid(value, value_length))
         return HP_HEADER_INVALID;
     struct hp_header_table *table = &state->table;
-    if (table->arena_used + length > sizeof table->arena)
-        return HP_HEADER_FULL;
-    char *canonical = table->arena + table->arena_used;
-    hp_header_canonicalise(canonical, text, length);
+    const char *name = text;
+    uint32_t copied = 0;
+    if (check > 0) {
+        if (table->arena_used + length > sizeof table->arena)
+            return HP_HEADER_FULL;
+        char *canonical = table->arena + table->arena_used;
+        hp_header_canonicalise(canonical, text, length);
+        name = canonical;
+        copied = (uint32_t)length;
+    }
     uint32_t count_before = table->count;
-    int result = hp_header_table_put(table, canonical, length, value, value_length);
+    int result = hp_header_table_put(table, name, length, value, value_length);
     if (table->count != count_before) /* a new entry keeps the copy; a replacement does not */
-        table->arena_used += (uint32_t)length;
+        table->arena_used += copied;
     return result;
 }
 

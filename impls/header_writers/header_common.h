@@ -59,6 +59,26 @@ static inline void hp_header_canonicalise(char *out, const char *text, size_t le
     }
 }
 
+/* Go's CanonicalMIMEHeaderKey quick check, fused with name validation: one pass that returns
+ * -1 when text is not a valid field name, 0 when it is already canonical (Go returns the string
+ * itself, no copy) and 1 when it needs hp_header_canonicalise (Go allocates a new string). */
+static inline int hp_header_name_check(const char *text, size_t length)
+{
+    if (length == 0 || length > HP_HEADER_NAME_MAX)
+        return -1;
+    bool upper = true;
+    int needs_change = 0;
+    for (size_t i = 0; i < length; i++) {
+        char c = text[i];
+        if (!hp_header_token_bytes[(unsigned char)c])
+            return -1;
+        if ((upper && c >= 'a' && c <= 'z') || (!upper && c >= 'A' && c <= 'Z'))
+            needs_change = 1;
+        upper = c == '-';
+    }
+    return needs_change;
+}
+
 /* FNV-1a over the canonical name: what the table hashes on every insert, as a Go map hashes
  * its string key. */
 static inline uint32_t hp_header_hash(const char *name, size_t length)

@@ -6,14 +6,14 @@
  *
  *   canonical    every set validates the name (Go's httpguts.ValidHeaderFieldName: a non-empty
  *                RFC 7230 token), canonicalises it (Go's textproto.CanonicalMIMEHeaderKey:
- *                upper case at the start and after each '-', lower case elsewhere) into the
- *                state, validates the value, and stores the field in a per-request header table
- *                (Go's map[string][]string shape: open addressing, keyed by the canonical name).
- *                A route's constant headers go through the same set on every request, as a Go
- *                handler calling w.Header().Set("Content-Type", ...) does.
- *   precomputed  names arrive as descriptors canonicalised and validated once
- *                (hp_header_name_init); constant values were validated once when the plan was
- *                made. Per request: the same table, no name work. (C1's bypass.)
+ *                upper case at the start and after each '-', lower case elsewhere; like Go,
+ *                a name found already canonical by the one-pass quick check is used as it is,
+ *                any other is copied canonicalised into the state), validates the value, and stores
+ * the field in a per-request header table (Go's map[string][]string shape: open addressing, keyed
+ * by the canonical name). A route's constant headers go through the same set on every request, as a
+ * Go handler calling w.Header().Set("Content-Type", ...) does. precomputed  names arrive as
+ * descriptors canonicalised and validated once (hp_header_name_init); constant values were
+ * validated once when the plan was made. Per request: the same table, no name work. (C1's bypass.)
  *   prebuilt     the route's constant headers are serialised ONCE into bytes when the plan is
  *                made; per request only the variable fields are stored (an array, no table) and
  *                appended after the constant bytes. (C2.)
