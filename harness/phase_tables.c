@@ -209,7 +209,7 @@ static void format_cell_ns(char *out, size_t size, const struct hp_result_case *
     format_ns(m, sizeof m, c->summary.median);
     format_ns(lo, sizeof lo, c->summary.ci_low);
     format_ns(hi, sizeof hi, c->summary.ci_high);
-    snprintf(out, size, "%s [%s, %s]%s", m, lo, hi, c->noisy ? " noisy" : "");
+    snprintf(out, size, "%s ns [%s, %s]%s", m, lo, hi, c->noisy ? " noisy" : "");
 }
 
 static void format_change(char *out, size_t size, const struct hp_case_comparison *cmp)
@@ -230,6 +230,20 @@ static void format_count(char *out, size_t size, double v)
         snprintf(out, size, "%.0f", v);
     else
         snprintf(out, size, "%.3g", v);
+}
+
+/* Whether two cases ran the same implementation on every axis (a phase that changes nothing
+ * this workload uses: any difference between them is noise). */
+static bool same_implementations(const struct hp_result_case *a, const struct hp_result_case *b)
+{
+    if (a->impl_count != b->impl_count)
+        return false;
+    for (size_t i = 0; i < a->impl_count; i++) {
+        const char *other = hp_result_case_impl(b, a->impls[i].axis);
+        if (!other || strcmp(other, a->impls[i].name) != 0)
+            return false;
+    }
+    return true;
 }
 
 static int compare(const struct hp_result_case *old, const struct hp_result_case *new_,
@@ -349,7 +363,7 @@ static int write_phase_table_markdown(FILE *f, const struct hp_phase_view *v, st
             struct cell_text t;
             if (cell_text(v, &v->rows[r], p, &t, err) != 0)
                 return -1;
-            fprintf(f, " %s ns", t.ns);
+            fprintf(f, " %s", t.ns);
             if (*t.vs_previous)
                 fprintf(f, "<br>vs previous: %s", t.vs_previous);
             if (*t.vs_baseline)
@@ -458,7 +472,11 @@ static int write_claims_table(FILE *f, const struct hp_phase_view *v, enum hp_ta
                 const struct hp_result_case *prev = previous_cell(row, p), *cur = row->cell[p];
                 row_label(row, out->label, sizeof out->label);
                 out->verdict = "not measured";
-                if (prev && cur) {
+                if (prev && cur && same_implementations(prev, cur)) {
+                    snprintf(out->measured, sizeof out->measured, "-");
+                    out->verdict = "not tested here (the phase changes nothing this workload "
+                                   "uses)";
+                } else if (prev && cur) {
                     struct hp_case_comparison cmp;
                     if (compare(prev, cur, &cmp, err) != 0) {
                         free(rows);

@@ -1,8 +1,12 @@
 /* Phase files: parsing, inheritance, plan order and every refusal (with its file and line). */
 #include <criterion/criterion.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "phases.h"
 
@@ -185,4 +189,92 @@ Test(phases, refuses_long_lines)
     char text[400];
     snprintf(text, sizeof text, "[a]\nsummary = %0300d\n", 0);
     refused(text, 2, "longer than");
+}
+
+/* ---- hotpath run --phases, as a user meets it ------------------------------------------- */
+
+struct outcome {
+    int status;
+    char out[65536], err[8192];
+    bool results_written;
+};
+
+static void slurp(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, size - 1, f) : 0;
+    buf[n] = '\0';
+    if (f)
+        fclose(f);
+}
+
+/* Runs `hotpath ARGS` from the repository root with results going to a fresh directory. */
+static void run_hotpath(const char *args, struct outcome *o)
+{
+    char dir[] = "/tmp/hotpath-phases-cli-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "%s %s --out %s/run >%s/out 2>%s/err </dev/null", HOTPATH_BINARY,
+             args, dir, dir, dir);
+    int raw = system(cmd);
+    o->status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    char path[256];
+    snprintf(path, sizeof path, "%s/out", dir);
+    slurp(path, o->out, sizeof o->out);
+    snprintf(path, sizeof path, "%s/err", dir);
+    slurp(path, o->err, sizeof o->err);
+    snprintf(path, sizeof path, "%s/run/results.json", dir);
+    struct stat st;
+    o->results_written = stat(path, &st) == 0;
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void expect_cli_refusal(const char *args, const char *needle)
+{
+    struct outcome o;
+    run_hotpath(args, &o);
+    cr_assert_eq(o.status, 2, "`hotpath %s`: exit %d, stderr: %s", args, o.status, o.err);
+    cr_assert_not_null(strstr(o.err, needle), "`hotpath %s`: expected '%s' in: %s", args, needle,
+                       o.err);
+    cr_assert(!o.results_written, "`hotpath %s` wrote results", args);
+}
+
+Test(run_phases, refusals_before_anything_runs)
+{
+    write_text("/tmp/hotpath-bad.phases", "[a]\nrouter = radix\nroutr = radix\n");
+    expect_cli_refusal("run --phases /tmp/hotpath-bad.phases",
+                       "hotpath: /tmp/hotpath-bad.phases:3: unknown key or axis 'routr'");
+    expect_cli_refusal("run --phases /nonexistent.phases", "/nonexistent.phases: cannot open");
+    write_text("/tmp/hotpath-nopool.phases", "[a]\nrouter = radix\n[b]\nbase = a\n");
+    expect_cli_refusal("run --phases /tmp/hotpath-nopool.phases --workload pool/get_put",
+                       "/tmp/hotpath-nopool.phases:1: phase 'a' names no pool implementation");
+    expect_cli_refusal("run --phases tests/fixtures/report.phases --router radix",
+                       "--router cannot be combined with --phases");
+    remove("/tmp/hotpath-bad.phases");
+    remove("/tmp/hotpath-nopool.phases");
+}
+
+Test(run_phases, runs_every_phase_and_prints_the_tables)
+{
+    struct outcome o;
+    run_hotpath("run --phases tests/fixtures/report.phases --workload router/github/static "
+                "--threads 1 --mode batch --samples 3 --target-time 200us --quiet",
+                &o);
+    cr_assert_eq(o.status, 0, "exit %d: %s", o.status, o.err);
+    cr_assert(o.results_written);
+    cr_assert_not_null(strstr(o.out, "router/github/static/router=radix/threads=1/phase=base"),
+                       "%s", o.out);
+    cr_assert_not_null(
+        strstr(o.out, "router/github/static/router=radix_static_first/threads=1/phase=fast"));
+    cr_assert_not_null(strstr(o.out, "vs previous phase"), "no phase table: %s", o.out);
+    cr_assert_not_null(strstr(o.out, "C3 "), "no claims table: %s", o.out);
 }
