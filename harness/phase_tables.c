@@ -123,6 +123,7 @@ fail:
 void hp_phase_view_free(struct hp_phase_view *v)
 {
     free(v->rows);
+    free(v->memo);
     memset(v, 0, sizeof *v);
 }
 
@@ -246,12 +247,34 @@ static bool same_implementations(const struct hp_result_case *a, const struct hp
     return true;
 }
 
-static int compare(const struct hp_result_case *old, const struct hp_result_case *new_,
-                   struct hp_case_comparison *cmp, struct hp_error *err)
+struct hp_view_comparison {
+    const struct hp_result_case *old, *new_;
+    struct hp_case_comparison result;
+};
+
+static int compare(struct hp_phase_view *v, const struct hp_result_case *old,
+                   const struct hp_result_case *new_, struct hp_case_comparison *cmp,
+                   struct hp_error *err)
 {
+    for (size_t i = 0; i < v->memo_count; i++)
+        if (v->memo[i].old == old && v->memo[i].new_ == new_) {
+            *cmp = v->memo[i].result;
+            return 0;
+        }
     struct hp_compare_options options;
     hp_compare_options_defaults(&options);
-    return hp_compare_cases(old, new_, &options, cmp, err);
+    if (hp_compare_cases(old, new_, &options, cmp, err) != 0)
+        return -1;
+    if (v->memo_count == v->memo_capacity) {
+        size_t capacity = v->memo_capacity ? 2 * v->memo_capacity : 32;
+        struct hp_view_comparison *grown = realloc(v->memo, capacity * sizeof *grown);
+        if (!grown)
+            return 0; /* the result stands; only the memo is lost */
+        v->memo = grown;
+        v->memo_capacity = capacity;
+    }
+    v->memo[v->memo_count++] = (struct hp_view_comparison){old, new_, *cmp};
+    return 0;
 }
 
 /* The cell of `row` for phase p, and the nearest measured phase before p (NULL for none). */
@@ -268,7 +291,7 @@ struct cell_text {
     char ns[160], vs_previous[96], vs_baseline[96], allocs[64];
 };
 
-static int cell_text(const struct hp_phase_view *v, const struct hp_view_row *row, size_t p,
+static int cell_text(struct hp_phase_view *v, const struct hp_view_row *row, size_t p,
                      struct cell_text *t, struct hp_error *err)
 {
     memset(t, 0, sizeof *t);
@@ -277,19 +300,18 @@ static int cell_text(const struct hp_phase_view *v, const struct hp_view_row *ro
         snprintf(t->ns, sizeof t->ns, "not measured");
         return 0;
     }
-    (void)v;
     format_cell_ns(t->ns, sizeof t->ns, c);
     format_count(t->allocs, sizeof t->allocs, c->allocs_per_op);
     const struct hp_result_case *prev = previous_cell(row, p);
     const struct hp_result_case *base = row->cell[0];
     struct hp_case_comparison cmp;
     if (prev) {
-        if (compare(prev, c, &cmp, err) != 0)
+        if (compare(v, prev, c, &cmp, err) != 0)
             return -1;
         format_change(t->vs_previous, sizeof t->vs_previous, &cmp);
     }
     if (base && base != c && base != prev) {
-        if (compare(base, c, &cmp, err) != 0)
+        if (compare(v, base, c, &cmp, err) != 0)
             return -1;
         format_change(t->vs_baseline, sizeof t->vs_baseline, &cmp);
     } else if (base && base == prev) {
@@ -306,7 +328,7 @@ static void row_label(const struct hp_view_row *row, char *out, size_t size)
 
 /* ---- phase table ------------------------------------------------------------------------ */
 
-static int write_phase_table_text(FILE *f, const struct hp_phase_view *v, struct hp_error *err)
+static int write_phase_table_text(FILE *f, struct hp_phase_view *v, struct hp_error *err)
 {
     int label_width = 24, cell_width = 24;
     for (size_t r = 0; r < v->row_count; r++) {
@@ -346,7 +368,7 @@ static int write_phase_table_text(FILE *f, const struct hp_phase_view *v, struct
     return 0;
 }
 
-static int write_phase_table_markdown(FILE *f, const struct hp_phase_view *v, struct hp_error *err)
+static int write_phase_table_markdown(FILE *f, struct hp_phase_view *v, struct hp_error *err)
 {
     fprintf(f, "| workload |");
     for (size_t p = 0; p < v->phase_count; p++)
@@ -443,7 +465,7 @@ static int width_of(const struct claim_row *rows, size_t n, size_t offset, int m
     return w;
 }
 
-static int write_claims_table(FILE *f, const struct hp_phase_view *v, enum hp_table_format fmt,
+static int write_claims_table(FILE *f, struct hp_phase_view *v, enum hp_table_format fmt,
                               struct hp_error *err)
 {
     size_t capacity = 0;
@@ -478,7 +500,7 @@ static int write_claims_table(FILE *f, const struct hp_phase_view *v, enum hp_ta
                                    "uses)";
                 } else if (prev && cur) {
                     struct hp_case_comparison cmp;
-                    if (compare(prev, cur, &cmp, err) != 0) {
+                    if (compare(v, prev, cur, &cmp, err) != 0) {
                         free(rows);
                         return -1;
                     }
@@ -513,7 +535,7 @@ static int write_claims_table(FILE *f, const struct hp_phase_view *v, enum hp_ta
     return 0;
 }
 
-int hp_phase_tables_write(FILE *f, const struct hp_results *r, const struct hp_phase_view *v,
+int hp_phase_tables_write(FILE *f, const struct hp_results *r, struct hp_phase_view *v,
                           enum hp_table_format format, struct hp_error *err)
 {
     bool md = format == HP_TABLE_MARKDOWN;

@@ -23,6 +23,8 @@
 
 enum { HP_VIEW_PHASES_MAX = 32, HP_VIEW_CLAIMS_MAX = 16 };
 
+struct hp_view_comparison; /* phase_tables.c */
+
 struct hp_view_phase {
     const char *name;
     const char *summary; /* "" when none */
@@ -43,6 +45,9 @@ struct hp_phase_view {
     size_t phase_count;
     struct hp_view_row *rows;
     size_t row_count;
+    /* Comparisons already made (a bootstrap is not free; the tables ask for many twice). */
+    struct hp_view_comparison *memo;
+    size_t memo_count, memo_capacity;
 };
 
 /* Builds the view. Phases in the order the results record (their `phases` block), else in the
@@ -53,7 +58,7 @@ void hp_phase_view_free(struct hp_phase_view *v);
 enum hp_table_format { HP_TABLE_TEXT, HP_TABLE_MARKDOWN };
 
 /* Writes the phase table, then the claims table (when any phase names claims). */
-int hp_phase_tables_write(FILE *f, const struct hp_results *r, const struct hp_phase_view *v,
+int hp_phase_tables_write(FILE *f, const struct hp_results *r, struct hp_phase_view *v,
                           enum hp_table_format format, struct hp_error *err);
 
 /* The verdict on one claim given the comparison of the phase before and the phase, and the sum

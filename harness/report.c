@@ -27,7 +27,28 @@ struct report {
     struct hp_phase_view view;
     bool has_view;
     struct hp_report_outcome *outcome;
+    /* Charts are drawn by gnuplot processes running side by side, finished at the end. */
+    struct hp_gnuplot_job jobs[64];
+    size_t job_count;
 };
+
+/* Waits for every started gnuplot; the first failure is reported. */
+static int finish_jobs(struct report *rep, struct hp_error *err)
+{
+    int rc = 0;
+    for (size_t i = 0; i < rep->job_count; i++) {
+        struct hp_error job_err;
+        if (hp_gnuplot_finish(&rep->jobs[i], &job_err) != 0) {
+            if (rc == 0)
+                *err = job_err;
+            rc = -1;
+        } else {
+            rep->outcome->charts_drawn++;
+        }
+    }
+    rep->job_count = 0;
+    return rc;
+}
 
 /* ---- files ------------------------------------------------------------------------------ */
 
@@ -85,9 +106,11 @@ static int draw(struct report *rep, const char *template_name, const char *out_n
     size_t n = 5;
     for (size_t i = 0; i < extra_count && n < 16; i++)
         vars[n++] = extra[i];
-    if (hp_gnuplot_run(script, vars, n, NULL, err) != 0)
+    if (rep->job_count == sizeof rep->jobs / sizeof rep->jobs[0])
+        return hp_error_set(err, "too many charts");
+    if (hp_gnuplot_start(script, vars, n, NULL, &rep->jobs[rep->job_count], err) != 0)
         return -1;
-    rep->outcome->charts_drawn++;
+    rep->job_count++;
     return 0;
 }
 
@@ -744,6 +767,8 @@ int hp_report_write(const char *results_dir, struct hp_report_outcome *outcome,
     if (chart_phase_bars(&rep, err) != 0 || chart_latency(&rep, err) != 0 ||
         chart_scaling(&rep, err) != 0 || chart_allocations(&rep, err) != 0)
         goto done;
+    if (finish_jobs(&rep, err) != 0)
+        goto done;
     md_cases(&rep);
     fclose(rep.md);
     rep.md = NULL;
@@ -770,6 +795,10 @@ int hp_report_write(const char *results_dir, struct hp_report_outcome *outcome,
         goto done;
     rc = 0;
 done:
+    if (rep.job_count) {
+        struct hp_error ignored;
+        finish_jobs(&rep, &ignored);
+    }
     if (rep.md)
         fclose(rep.md);
     free(md_text);
