@@ -47,7 +47,7 @@ static void print_run_usage(FILE *f)
             "                            on request/static, request/dynamic and\n"
             "                            request/concurrent (or the --workload given) and print\n"
             "                            the phase and claims tables; defaults then: --threads\n"
-            "                            1,2 --mode both --samples 10 --target-time 5ms\n");
+            "                            1,2 --mode both --samples 20 --target-time 10ms\n");
 }
 
 enum {
@@ -325,9 +325,9 @@ int hp_cmd_run(int argc, char **argv)
         if (!mode_given)
             sel.batch = true, sel.latency = true;
         if (!samples_given)
-            cfg->samples = 10;
+            cfg->samples = 20;
         if (!target_given)
-            cfg->target_sample_ns = 5e6;
+            cfg->target_sample_ns = 10e6;
         if (sel.workload_pattern_count == 0)
             for (size_t i = 0; i < hp_phase_default_workload_count; i++)
                 sel.workload_patterns[sel.workload_pattern_count++] = hp_phase_default_workloads[i];
