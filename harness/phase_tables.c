@@ -330,12 +330,26 @@ static void row_label(const struct hp_view_row *row, char *out, size_t size)
 
 static int write_phase_table_text(FILE *f, struct hp_phase_view *v, struct hp_error *err)
 {
-    int label_width = 24, cell_width = 24;
+    struct cell_text *texts = calloc(v->row_count * v->phase_count, sizeof *texts);
+    if (!texts)
+        return hp_error_set(err, "out of memory");
+    int label_width = 24, cell_width = 12;
     for (size_t r = 0; r < v->row_count; r++) {
         char label[160];
         row_label(&v->rows[r], label, sizeof label);
         if ((int)strlen(label) > label_width)
             label_width = (int)strlen(label);
+        for (size_t p = 0; p < v->phase_count; p++) {
+            struct cell_text *t = &texts[r * v->phase_count + p];
+            if (cell_text(v, &v->rows[r], p, t, err) != 0) {
+                free(texts);
+                return -1;
+            }
+            const char *parts[] = {t->ns, t->vs_previous, t->vs_baseline, t->allocs};
+            for (int k = 0; k < 4; k++)
+                if ((int)strlen(parts[k]) > cell_width)
+                    cell_width = (int)strlen(parts[k]);
+        }
     }
     for (size_t p = 0; p < v->phase_count; p++)
         if ((int)strlen(v->phases[p].name) > cell_width)
@@ -344,27 +358,25 @@ static int write_phase_table_text(FILE *f, struct hp_phase_view *v, struct hp_er
     for (size_t p = 0; p < v->phase_count; p++)
         fprintf(f, "  %-*s", cell_width, v->phases[p].name);
     fputc('\n', f);
+    static const char *const line_names[] = {NULL, "  vs previous phase", "  vs baseline",
+                                             "  allocs/op"};
     for (size_t r = 0; r < v->row_count; r++) {
-        struct cell_text t[HP_VIEW_PHASES_MAX];
-        for (size_t p = 0; p < v->phase_count; p++)
-            if (cell_text(v, &v->rows[r], p, &t[p], err) != 0)
-                return -1;
         char label[160];
         row_label(&v->rows[r], label, sizeof label);
-        static const char *const line_names[] = {NULL, "  vs previous phase", "  vs baseline",
-                                                 "  allocs/op"};
         for (int line = 0; line < 4; line++) {
             fprintf(f, "%-*s", label_width, line == 0 ? label : line_names[line]);
             for (size_t p = 0; p < v->phase_count; p++) {
-                const char *s = line == 0   ? t[p].ns
-                                : line == 1 ? t[p].vs_previous
-                                : line == 2 ? t[p].vs_baseline
-                                            : t[p].allocs;
+                const struct cell_text *t = &texts[r * v->phase_count + p];
+                const char *s = line == 0   ? t->ns
+                                : line == 1 ? t->vs_previous
+                                : line == 2 ? t->vs_baseline
+                                            : t->allocs;
                 fprintf(f, "  %-*s", cell_width, *s ? s : (line == 0 ? "" : "-"));
             }
             fputc('\n', f);
         }
     }
+    free(texts);
     return 0;
 }
 
