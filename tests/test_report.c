@@ -289,7 +289,7 @@ Test(claims, table_matches_claims_md)
     /* Every id of claims.md, in order, with the seed's words in the table. */
     cr_assert_eq(hp_claim_count, 16);
     for (size_t i = 0; i < hp_claim_count; i++) {
-        char id[8];
+        char id[32];
         snprintf(id, sizeof id, "C%zu", i + 1);
         cr_assert_str_eq(hp_claims[i].id, id);
     }
