@@ -526,6 +526,72 @@ static void md_cases(struct report *rep)
     fprintf(rep->md, "\n");
 }
 
+/* Peers (scripts/peers/run.sh): RESULTS_DIR/peers.txt in Go's benchmark format, one line per
+ * sample; shown as the median ns/op of each benchmark with its B/op and allocs/op. */
+struct peer_row {
+    char name[160];
+    double ns[256];
+    size_t samples;
+    double bytes, allocs;
+};
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void md_peers(struct report *rep)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/peers.txt", rep->dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    static struct peer_row rows[64];
+    size_t n = 0;
+    char line[1024];
+    while (fgets(line, sizeof line, f)) {
+        char name[160];
+        unsigned long long iterations;
+        double ns, bytes = NAN, allocs = NAN;
+        int got = sscanf(line, "%159s %llu %lf ns/op %lf B/op %lf allocs/op", name, &iterations,
+                         &ns, &bytes, &allocs);
+        if (got < 3 || strncmp(name, "Benchmark", 9) != 0)
+            continue;
+        struct peer_row *row = NULL;
+        for (size_t i = 0; i < n && !row; i++)
+            if (strcmp(rows[i].name, name) == 0)
+                row = &rows[i];
+        if (!row && n < 64) {
+            row = &rows[n++];
+            memset(row, 0, sizeof *row);
+            snprintf(row->name, sizeof row->name, "%s", name);
+        }
+        if (!row || row->samples == 256)
+            continue;
+        row->ns[row->samples++] = ns;
+        row->bytes = bytes;
+        row->allocs = allocs;
+    }
+    fclose(f);
+    if (n == 0)
+        return;
+    fprintf(rep->md, "## Peers (Go)\n\nGin and httprouter routing the same GitHub route set and "
+                     "request lists, measured on this machine by `scripts/peers/run.sh` into "
+                     "`peers.txt` (Go's benchmark format; the `-N` suffix is GOMAXPROCS). Each op "
+                     "is one request through the router with a handler that sets one header and "
+                     "writes a small body.\n\n| benchmark | ns/op (median) | samples | B/op | "
+                     "allocs/op |\n|---|---|---|---|---|\n");
+    for (size_t i = 0; i < n; i++) {
+        qsort(rows[i].ns, rows[i].samples, sizeof rows[i].ns[0], by_value);
+        fprintf(rep->md, "| `%s` | %.4g | %zu | %.4g | %.4g |\n", rows[i].name,
+                hp_quantile_sorted(rows[i].ns, rows[i].samples, 0.5), rows[i].samples,
+                rows[i].bytes, rows[i].allocs);
+    }
+    fprintf(rep->md, "\n");
+}
+
 /* ---- report.html: the subset of Markdown report.md uses ---------------------------------- */
 
 static void html_escape(FILE *out, const char *s, size_t n)
@@ -769,6 +835,7 @@ int hp_report_write(const char *results_dir, struct hp_report_outcome *outcome,
         goto done;
     if (finish_jobs(&rep, err) != 0)
         goto done;
+    md_peers(&rep);
     md_cases(&rep);
     fclose(rep.md);
     rep.md = NULL;

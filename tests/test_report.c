@@ -311,3 +311,49 @@ Test(claims, table_matches_claims_md)
                                hp_claims[i].claimed);
     free(text);
 }
+
+Test(report, shows_peer_benchmarks_when_peers_txt_is_there)
+{
+    char dir[64];
+    copy_fixture(dir, sizeof dir);
+    char path[128];
+    snprintf(path, sizeof path, "%s/peers.txt", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("goos: linux\npkg: peers\n"
+          "BenchmarkGin/static-1   \t 5000000\t       230.0 ns/op\t       0 B/op\t       0 "
+          "allocs/op\n"
+          "BenchmarkGin/static-1   \t 5000000\t       226.0 ns/op\t       0 B/op\t       0 "
+          "allocs/op\n"
+          "BenchmarkGin/static-1   \t 5000000\t       240.0 ns/op\t       0 B/op\t       0 "
+          "allocs/op\n"
+          "BenchmarkHttprouter/param2-2 \t 100\t 99.5 ns/op\t 64 B/op\t 1 allocs/op\n"
+          "PASS\n",
+          f);
+    fclose(f);
+    struct hp_report_outcome outcome;
+    struct hp_error err = {{0}};
+    cr_assert_eq(hp_report_write(dir, &outcome, &err), 0, "%s", err.message);
+    size_t len;
+    char *md = slurp(dir, "report.md", &len);
+    cr_assert_not_null(strstr(md, "## Peers (Go)"), "%s", md);
+    cr_assert_not_null(strstr(md, "| `BenchmarkGin/static-1` | 230 | 3 | 0 | 0 |"), "%s", md);
+    cr_assert_not_null(strstr(md, "| `BenchmarkHttprouter/param2-2` | 99.5 | 1 | 64 | 1 |"), "%s",
+                       md);
+    free(md);
+    remove_tree(dir);
+}
+
+Test(report, no_peers_section_without_peers_txt)
+{
+    char dir[64];
+    copy_fixture(dir, sizeof dir);
+    struct hp_report_outcome outcome;
+    struct hp_error err = {{0}};
+    cr_assert_eq(hp_report_write(dir, &outcome, &err), 0, "%s", err.message);
+    size_t len;
+    char *md = slurp(dir, "report.md", &len);
+    cr_assert_null(strstr(md, "Peers"), "a peer row the run did not measure");
+    free(md);
+    remove_tree(dir);
+}
