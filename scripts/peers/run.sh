@@ -7,7 +7,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 results="${1:?usage: scripts/peers/run.sh RESULTS_DIR [COUNT]}"
-count="${2:-10}"
+count="${2:-5}"
 [ -d "$results" ] || { echo "peers: $results is not a directory" >&2; exit 2; }
 if ! command -v go >/dev/null 2>&1; then
     echo "peers: skipped (no Go; apt-get install golang-go golang-github-gin-gonic-gin-dev golang-github-julienschmidt-httprouter-dev)" >&2
@@ -24,6 +24,6 @@ done
 export GOPATH="$gocode" GO111MODULE=off GOPROXY=off
 export HOTPATH_WORKLOADS="$here/../../workloads"
 tmp="$results/.peers.txt.tmp"
-(cd "$here" && go test -run '^$' -bench . -benchmem -count "$count" -cpu 1,2) >"$tmp"
+(cd "$here" && go test -run '^$' -bench . -benchmem -benchtime 100ms -count "$count" -cpu 1,2) >"$tmp"
 mv "$tmp" "$results/peers.txt"
 echo "peers: $results/peers.txt"
