@@ -182,12 +182,22 @@ static int chart_phase_bars(struct report *rep, struct hp_error *err)
         fputc('\n', f);
     }
     fclose(f);
+    double low = INFINITY, high = 0;
+    for (size_t r = 0; r < rep->view.row_count; r++)
+        for (size_t p = 0; p < rep->view.phase_count; p++) {
+            const struct hp_result_case *c = rep->view.rows[r].cell[p];
+            if (c && c->summary.median > 0) {
+                low = fmin(low, c->summary.median);
+                high = fmax(high, c->summary.median);
+            }
+        }
     char titles[2048], count[16];
     phase_titles(&rep->view, titles, sizeof titles);
     snprintf(count, sizeof count, "%zu", rep->view.phase_count);
-    struct hp_gnuplot_var extra[] = {{"titles", titles}, {"nphases", count}};
+    struct hp_gnuplot_var extra[] = {
+        {"titles", titles}, {"nphases", count}, {"logy", high > 30 * low ? "1" : "0"}};
     if (draw(rep, "phase_bars.gp", "phase_bars",
-             "ns per op by phase (median, 95% confidence interval)", extra, 2, err) != 0)
+             "ns per op by phase (median, 95% confidence interval)", extra, 3, err) != 0)
         return -1;
     md_image(rep, "phase_bars", "ns per op by phase and workload");
     return 0;

@@ -11,6 +11,13 @@ set style fill solid 0.75 border -1
 set ylabel "ns per op (median, 95% CI)"
 set xlabel "workload, threads"
 set yrange [0:*]
+# logy = "1" (set by hotpath when the medians span more than 30x): a log scale, so that one
+# slow cell does not flatten every other bar.
+if (exists("logy") && logy eq "1") {
+    set logscale y
+    set yrange [*:*]
+    set ylabel "ns per op (median, 95% CI; log scale)"
+}
 set xtics rotate by -10 offset 0,-0.3
 do for [fmt in formats] {
     if (fmt eq "png") { eval png_terminal } else { eval svg_terminal }
