@@ -1,5 +1,6 @@
 /* `hotpath run`: choose cases, measure them, write a results directory, print a summary. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,8 @@
 #include "build_info.h"
 #include "cli.h"
 #include "commands.h"
+#include "phase_run.h"
+#include "phases.h"
 #include "results.h"
 #include "runner.h"
 #include "selection.h"
@@ -25,20 +28,26 @@ static void print_run_usage(FILE *f)
                "  --AXIS NAME[,...]|all     implementations of an axis (default: all); axes:");
     for (int axis = 0; axis < HP_AXIS_COUNT; axis++)
         fprintf(f, " --%s", hp_axis_get(axis)->name);
-    fprintf(f, "\n"
-               "  --threads N[,N...]        thread counts (default 1)\n"
-               "  --mode batch|latency|both (default batch)\n"
-               "  --samples N               measured rounds per case (default 10)\n"
-               "  --target-time DURATION    minimum time of one batch sample (default 10ms)\n"
-               "  --warmup N                rounds run and discarded (default 1)\n"
-               "  --latency-group N         ops per timed group in latency mode (default: auto)\n"
-               "  --timer auto|monotonic    latency timer (default auto: TSC when invariant)\n"
-               "  --seed N                  case order and request streams (default 1)\n"
-               "  --pin                     pin worker i to the i-th allowed CPU\n"
-               "  --out DIR                 results directory (default results/DATE-TIME)\n"
-               "  --workloads-dir DIR       route sets and request lists (default: the "
-               "source tree's workloads/)\n"
-               "  --quiet                   no progress line\n");
+    fprintf(f,
+            "\n"
+            "  --threads N[,N...]        thread counts (default 1)\n"
+            "  --mode batch|latency|both (default batch)\n"
+            "  --samples N               measured rounds per case (default 10)\n"
+            "  --target-time DURATION    minimum time of one batch sample (default 10ms)\n"
+            "  --warmup N                rounds run and discarded (default 1)\n"
+            "  --latency-group N         ops per timed group in latency mode (default: auto)\n"
+            "  --timer auto|monotonic    latency timer (default auto: TSC when invariant)\n"
+            "  --seed N                  case order and request streams (default 1)\n"
+            "  --pin                     pin worker i to the i-th allowed CPU\n"
+            "  --out DIR                 results directory (default results/DATE-TIME)\n"
+            "  --workloads-dir DIR       route sets and request lists (default: the "
+            "source tree's workloads/)\n"
+            "  --quiet                   no progress line\n"
+            "  --phases FILE             run every phase of a phase file (workloads/*.phases)\n"
+            "                            on request/static, request/dynamic and\n"
+            "                            request/concurrent (or the --workload given) and print\n"
+            "                            the phase and claims tables; defaults then: --threads\n"
+            "                            1,2 --mode both --samples 20 --target-time 10ms\n");
 }
 
 enum {
@@ -56,6 +65,7 @@ enum {
     OPT_WORKLOADS_DIR,
     OPT_QUIET,
     OPT_HELP,
+    OPT_PHASES,
     OPT_AXIS_FIRST = 512 /* + axis id */
 };
 
@@ -140,6 +150,9 @@ int hp_cmd_run(int argc, char **argv)
     sel.batch = true;
     sel.add_null_case = true;
     const char *out_dir = NULL;
+    const char *phases_file = NULL;
+    bool threads_given = false, mode_given = false, samples_given = false, target_given = false;
+    const char *axis_flag_given = NULL;
 
     struct option options[32 + HP_AXIS_COUNT];
     static const struct option fixed[] = {
@@ -157,6 +170,7 @@ int hp_cmd_run(int argc, char **argv)
         {"workloads-dir", required_argument, NULL, OPT_WORKLOADS_DIR},
         {"quiet", no_argument, NULL, OPT_QUIET},
         {"help", no_argument, NULL, OPT_HELP},
+        {"phases", required_argument, NULL, OPT_PHASES},
     };
     size_t n_options = sizeof fixed / sizeof fixed[0];
     memcpy(options, fixed, sizeof fixed);
@@ -199,9 +213,11 @@ int hp_cmd_run(int argc, char **argv)
                 sel.threads[i] = (unsigned)value;
             }
             sel.thread_count = (size_t)n;
+            threads_given = true;
             break;
         }
         case OPT_MODE:
+            mode_given = true;
             if (strcmp(optarg, "batch") == 0) {
                 sel.batch = true, sel.latency = false;
             } else if (strcmp(optarg, "latency") == 0) {
@@ -217,11 +233,13 @@ int hp_cmd_run(int argc, char **argv)
             if (hp_parse_u64("--samples", optarg, 1, 100000, &value, &err) != 0)
                 return hp_usage_error(&err);
             cfg->samples = (unsigned)value;
+            samples_given = true;
             break;
         case OPT_TARGET:
             if (hp_parse_duration_ns("--target-time", optarg, 1e3, 60e9, &cfg->target_sample_ns,
                                      &err) != 0)
                 return hp_usage_error(&err);
+            target_given = true;
             break;
         case OPT_WARMUP:
             if (hp_parse_u64("--warmup", optarg, 0, 1000, &value, &err) != 0)
@@ -262,6 +280,9 @@ int hp_cmd_run(int argc, char **argv)
         case OPT_HELP:
             print_run_usage(stdout);
             return 0;
+        case OPT_PHASES:
+            phases_file = optarg;
+            break;
         case ':':
             hp_error_set(&err, "%s needs a value (see `hotpath run --help`)", argv[optind - 1]);
             return hp_usage_error(&err);
@@ -272,6 +293,7 @@ int hp_cmd_run(int argc, char **argv)
             if (opt >= OPT_AXIS_FIRST && opt < OPT_AXIS_FIRST + HP_AXIS_COUNT) {
                 if (hp_selection_set_impls(&sel, opt - OPT_AXIS_FIRST, optarg, &err) != 0)
                     return hp_usage_error(&err);
+                axis_flag_given = hp_axis_get(opt - OPT_AXIS_FIRST)->name;
                 break;
             }
             hp_error_set(&err, "unexpected option");
@@ -281,6 +303,34 @@ int hp_cmd_run(int argc, char **argv)
     if (optind < argc) {
         hp_error_set(&err, "unexpected argument '%s' (see `hotpath run --help`)", argv[optind]);
         return hp_usage_error(&err);
+    }
+    static struct hp_phase_plan plan; /* large; lives as long as the run */
+    if (phases_file) {
+        if (axis_flag_given) {
+            hp_error_set(&err,
+                         "--%s cannot be combined with --phases: the phase file chooses "
+                         "the implementations",
+                         axis_flag_given);
+            return hp_usage_error(&err);
+        }
+        if (hp_phases_read(phases_file, &plan, &err) != 0)
+            return hp_usage_error(&err);
+        run.plan = &plan;
+        /* Defaults that give every chart of the report data (latency spectrum, scaling) and
+         * keep the default job (bolt.phases) within a few minutes on a 2-core machine. */
+        if (!threads_given) {
+            sel.threads[0] = 1, sel.threads[1] = 2;
+            sel.thread_count = 2;
+        }
+        if (!mode_given)
+            sel.batch = true, sel.latency = true;
+        if (!samples_given)
+            cfg->samples = 20;
+        if (!target_given)
+            cfg->target_sample_ns = 10e6;
+        if (sel.workload_pattern_count == 0)
+            for (size_t i = 0; i < hp_phase_default_workload_count; i++)
+                sel.workload_patterns[sel.workload_pattern_count++] = hp_phase_default_workloads[i];
     }
     if (sel.workload_pattern_count == 0)
         for (size_t i = 0; i < sizeof default_workloads / sizeof default_workloads[0]; i++)
@@ -293,7 +343,8 @@ int hp_cmd_run(int argc, char **argv)
     }
     if (hp_results_check_dir(out_dir, &err) != 0)
         return hp_usage_error(&err);
-    if (hp_selection_expand(&sel, &run.cases, &run.case_count, &err) != 0)
+    if (phases_file ? hp_phase_expand(&plan, &sel, &run.cases, &run.case_count, &err) != 0
+                    : hp_selection_expand(&sel, &run.cases, &run.case_count, &err) != 0)
         return hp_usage_error(&err);
 
     hp_run_catch_stop_signals();
@@ -309,6 +360,11 @@ int hp_cmd_run(int argc, char **argv)
             status = 1;
         } else {
             print_summary(&run, written);
+            /* The tables are rendered from the files just written, as every later view is. */
+            if (phases_file && hp_phase_print_tables(stdout, written, &err) != 0) {
+                fprintf(stderr, "hotpath: %s\n", err.message);
+                status = 1;
+            }
             if (run.interrupted)
                 status = 130;
         }

@@ -6,5 +6,6 @@
 
 int hp_cmd_list(int argc, char **argv);
 int hp_cmd_run(int argc, char **argv);
+int hp_cmd_report(int argc, char **argv);
 
 #endif
