@@ -140,7 +140,8 @@ struct hp_header_writer_ops {
 
     /* Adds one field. HP_HEADER_OK; HP_HEADER_INVALID when the name is not a valid field name
      * or the value holds a byte Go's httpguts.ValidHeaderFieldValue refuses (a control byte
-     * other than horizontal tab: 0x00-0x08, 0x0A-0x1F, 0x7F; bytes >= 0x80 are allowed);
+     * other than horizontal tab: 0x00-0x08, 0x0A-0x1F, 0x7F; bytes >= 0x80 are allowed; or is
+     * longer than UINT32_MAX);
      * HP_HEADER_FULL past HP_HEADER_FIELDS_MAX. Values may be empty ("X-Empty: \r\n"). Every
      * writer validates per-request values: they come from the request or the handler. */
     int (*set)(struct hp_header_state *state, const struct hp_header_name *name, const char *value,
