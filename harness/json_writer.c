@@ -48,10 +48,26 @@ static inline void fail(struct hp_json_writer *w, size_t saved_len)
     w->overflow = true;
 }
 
-/* 1 where the byte can be copied into a JSON string as it is. */
+/* 1 where the byte can be copied into a JSON string as it is: not a control byte, '"' or
+ * '\\'. */
 static const uint8_t copy_verbatim[256] = {
-    ['\0' ... 0x1f] = 0, [0x20 ... 0xff] = 1, /* range designators: gnu11 */
+    ['\0' ... 0x1f] = 0, [0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1,
+    [0x5d ... 0xff] = 1, /* range designators: gnu11 */
 };
+
+/* Does any of the 8 bytes of x need escaping? Word-at-a-time tests (the "has a byte less than
+ * n" and "has a zero byte" bit tricks): a borrow can only flag bytes above a byte that really
+ * matches, so the answer for the word as a whole is exact. */
+static inline bool word_needs_escape(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t control = (x - ones * 0x20) & ~x;
+    uint64_t quote = x ^ (ones * '"');
+    uint64_t backslash = x ^ (ones * '\\');
+    quote = (quote - ones) & ~quote;
+    backslash = (backslash - ones) & ~backslash;
+    return ((control | quote | backslash) & highs) != 0;
+}
 
 static const char hex_digits[] = "0123456789abcdef";
 
@@ -63,7 +79,10 @@ static bool put_escaped(struct hp_json_writer *w, const char *s, size_t len)
     const unsigned char *const end = p + len;
     while (p < end) {
         const unsigned char *run = p;
-        while (p < end && copy_verbatim[*p] && *p != '"' && *p != '\\')
+        uint64_t word;
+        while (end - p >= 8 && (memcpy(&word, p, 8), !word_needs_escape(word)))
+            p += 8;
+        while (p < end && copy_verbatim[*p])
             p++;
         if (!put(w, (const char *)run, (size_t)(p - run)))
             return false;
