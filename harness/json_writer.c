@@ -73,10 +73,30 @@ static const char hex_digits[] = "0123456789abcdef";
 
 static bool put_escaped(struct hp_json_writer *w, const char *s, size_t len)
 {
-    if (!put_char(w, '"'))
-        return false;
     const unsigned char *p = (const unsigned char *)s;
     const unsigned char *const end = p + len;
+    if (len + 2 <= w->capacity - w->len) {
+        /* Fast path, the common case of a string with nothing to escape: copy while scanning,
+         * 8 bytes at a time; on the first byte to escape, fall through to the general loop
+         * with what was copied so far kept. */
+        char *out = w->buf + w->len;
+        *out++ = '"';
+        uint64_t word;
+        while (end - p >= 8 && (memcpy(&word, p, 8), !word_needs_escape(word))) {
+            memcpy(out, &word, 8);
+            out += 8;
+            p += 8;
+        }
+        while (p < end && copy_verbatim[*p])
+            *out++ = (char)*p++;
+        if (p == end)
+            *out++ = '"';
+        w->len = (size_t)(out - w->buf);
+        if (p == end)
+            return true;
+    } else if (!put_char(w, '"')) {
+        return false;
+    }
     while (p < end) {
         const unsigned char *run = p;
         uint64_t word;
