@@ -5,8 +5,9 @@
  * bookkeeping of resumption). Each line is scanned inside a window that ends at the earlier of
  * the buffer end and the line's length limit, so "ran out of window" means either INCOMPLETE
  * (the buffer ended) or TOO_LONG (the limit did), and no loop needs a second bound check.
- * Byte classes come from one 256-entry table; header values, the longest runs, are skipped
- * eight bytes at a time with a portable SWAR test that stops on any byte below 0x20 or DEL.
+ * Byte classes come from one 256-entry table; header values and the request target, the
+ * longest runs, are skipped eight bytes at a time with portable SWAR tests (values stop on any
+ * byte below 0x20 or DEL; the target also on SP, '?', '#' and bytes >= 0x80).
  */
 #include "http_parser.h"
 
@@ -93,6 +94,32 @@ static inline bytes skip_value(bytes p, bytes end)
     return p;
 }
 
+/* The first byte in [p, end) that is not a plain target byte (U: %x21-7E except '?' and '#'),
+ * or end. Eight bytes at a time like skip_value: a word is plain unless it holds a byte below
+ * 0x21, a byte with the high bit set, DEL, '?' or '#'; a word that is not is resolved with the
+ * table. Request paths are the longest runs of a typical head after the values. */
+static inline bytes skip_target(bytes p, bytes end)
+{
+    while (end - p >= 8) {
+        uint64_t x;
+        memcpy(&x, p, sizeof x);
+        uint64_t del = x ^ (0x7f * BYTES_01);
+        uint64_t question = x ^ ('?' * BYTES_01);
+        uint64_t hash = x ^ ('#' * BYTES_01);
+        uint64_t stop = ((x - 0x21 * BYTES_01) & ~x) | x | ((del - BYTES_01) & ~del) |
+                        ((question - BYTES_01) & ~question) | ((hash - BYTES_01) & ~hash);
+        if (stop & BYTES_80) {
+            for (int i = 0; i < 8; i++)
+                if (!(byte_class[p[i]] & U))
+                    return p + i;
+        }
+        p += 8;
+    }
+    while (p < end && (byte_class[*p] & U))
+        p++;
+    return p;
+}
+
 static inline int is_ows(unsigned char c)
 {
     return c == ' ' || c == '\t';
@@ -146,7 +173,7 @@ int hp_http_parse_request(const char *buf, size_t len, struct hp_http_request *r
     bytes const target = p;
     bytes question = NULL, hash = NULL;
     for (;;) {
-        p = skip_class(p, end, U);
+        p = skip_target(p, end);
         if (p == end)
             return ran_out;
         if (*p == '?') {

@@ -315,7 +315,7 @@ Test(contexts, locals_hold_sixteen_keys)
         struct hp_context_env *env = make_env(*it, "treiber");
         struct hp_context *ctx = hp_context_acquire(env);
         int slots[HP_CONTEXT_LOCAL_SLOTS + 1];
-        char keys[HP_CONTEXT_LOCAL_SLOTS][8];
+        char keys[HP_CONTEXT_LOCAL_SLOTS][16];
         for (int i = 0; i < HP_CONTEXT_LOCAL_SLOTS; i++) {
             snprintf(keys[i], sizeof keys[i], "p%d", i);
             cr_assert_eq(hp_context_set_local(ctx, keys[i], strlen(keys[i]), &slots[i]), 0,
