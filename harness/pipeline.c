@@ -25,7 +25,7 @@ enum header_id {
     H_SERVER,
     H_CONTENT_TYPE_OPTIONS,
     H_FRAME_OPTIONS,
-    H_DATE,
+    H_DATE, /* a constant too: its value is the run's fixed date, set in create */
     H_CONTENT_LENGTH,
     H_ALLOW,
     H_COUNT
@@ -44,7 +44,11 @@ static const struct {
     [H_ALLOW] = {"allow", NULL},
 };
 
-enum { CONSTANT_HEADERS = 4 }; /* the first four of header_spec */
+/* The first five of header_spec are the plans' constants. Date among them: its value changes
+ * once a second in a server, which would rebuild its plans (or its cached Date line) then, as
+ * nginx and h2o refresh a cached date string; Go's net/http adds Date outside Header.Set too.
+ * Here the date is fixed per run. */
+enum { CONSTANT_HEADERS = 5 };
 
 static const char body_not_found[] = "{\"error\":\"not found\"}";
 static const char body_not_allowed[] = "{\"error\":\"method not allowed\"}";
@@ -118,8 +122,10 @@ struct hp_pipeline *hp_pipeline_create(const struct hp_pipeline_config *config,
             goto fail;
     struct hp_header_field constants[CONSTANT_HEADERS];
     for (int h = 0; h < CONSTANT_HEADERS; h++)
-        constants[h] = (struct hp_header_field){&p->names[h], header_spec[h].value,
-                                                strlen(header_spec[h].value)};
+        constants[h] = h == H_DATE
+                           ? (struct hp_header_field){&p->names[h], p->date, HP_HTTP_DATE_LENGTH}
+                           : (struct hp_header_field){&p->names[h], header_spec[h].value,
+                                                      strlen(header_spec[h].value)};
     if (!(p->error_plan = p->header_ops->plan_create(constants, CONSTANT_HEADERS, err)))
         goto fail;
     size_t route_count = config->routes->count;
@@ -247,7 +253,7 @@ static size_t format_allow(char *out, uint32_t allowed)
     return n;
 }
 
-/* Headers (the plan's constants, Date, Content-Length, Allow when given), then the response
+/* Headers (the plan's constants, Content-Length, Allow when given), then the response
  * into a buffer from the worker's pool. */
 static int respond(struct hp_pipeline_worker *w, int status, const struct hp_header_plan *plan,
                    const char *body, size_t body_len, size_t allow_len,
@@ -256,7 +262,6 @@ static int respond(struct hp_pipeline_worker *w, int status, const struct hp_hea
     struct hp_pipeline *p = w->pipeline;
     const struct hp_header_writer_ops *headers = p->header_ops;
     headers->begin(&w->headers, plan);
-    headers->set(&w->headers, &p->names[H_DATE], p->date, HP_HTTP_DATE_LENGTH);
     size_t digits = hp_format_decimal_u64(w->content_length, body_len);
     headers->set(&w->headers, &p->names[H_CONTENT_LENGTH], w->content_length, digits);
     if (allow_len)

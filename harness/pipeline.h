@@ -20,8 +20,9 @@
  *   500  body {"error":"internal error"} when the body does not fit its buffer or memory runs
  *        out for params.
  * Headers, in this order: Content-Type: application/json, Server: hotpath,
- * X-Content-Type-Options: nosniff, X-Frame-Options: DENY (the route's constant plan), then
- * Date: <fixed per run>, Content-Length: <n>, and for a 405 Allow (set per request).
+ * X-Content-Type-Options: nosniff, X-Frame-Options: DENY, Date: <fixed per run> (the route's
+ * constant plan, built once per route), then Content-Length: <n> and, for a 405, Allow (set
+ * per request).
  * A request body, if any, is ignored.
  *
  * Threads: one pipeline (router, route plans, context pools) is shared by every thread; each
