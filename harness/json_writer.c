@@ -51,7 +51,9 @@ static inline void fail(struct hp_json_writer *w, size_t saved_len)
 /* 1 where the byte can be copied into a JSON string as it is: not a control byte, '"' or
  * '\\'. */
 static const uint8_t copy_verbatim[256] = {
-    ['\0' ... 0x1f] = 0, [0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1,
+    ['\0' ... 0x1f] = 0,
+    [0x20 ... 0x21] = 1,
+    [0x23 ... 0x5b] = 1,
     [0x5d ... 0xff] = 1, /* range designators: gnu11 */
 };
 
@@ -86,6 +88,15 @@ static bool put_escaped(struct hp_json_writer *w, const char *s, size_t len)
             memcpy(out, &word, 8);
             out += 8;
             p += 8;
+        }
+        /* The last 1-7 bytes of a string of 8 or more: one overlapping word when it is clean
+         * (bytes before p were already checked, so rewriting them changes nothing). */
+        if (p < end && end - p < 8 && len >= 8 &&
+            (memcpy(&word, end - 8, 8), !word_needs_escape(word))) {
+            out -= 8 - (end - p);
+            memcpy(out, &word, 8);
+            out += 8;
+            p = end;
         }
         while (p < end && copy_verbatim[*p])
             *out++ = (char)*p++;
@@ -217,6 +228,38 @@ static void put_value(struct hp_json_writer *w, const char *s, size_t n)
         return;
     }
     w->need_comma = true;
+}
+
+void hp_json_key_encoded(struct hp_json_writer *w, const char *json, size_t len)
+{
+    if (w->overflow)
+        return;
+    size_t saved = w->len;
+    if (!put_separator(w) || !put(w, json, len) || !put_char(w, ':')) {
+        fail(w, saved);
+        return;
+    }
+    w->need_comma = false;
+}
+
+void hp_json_value_encoded(struct hp_json_writer *w, const char *json, size_t len)
+{
+    if (w->overflow)
+        return;
+    size_t saved = w->len;
+    if (!put_separator(w) || !put(w, json, len)) {
+        fail(w, saved);
+        return;
+    }
+    w->need_comma = true;
+}
+
+size_t hp_json_encode_string(char *out, size_t capacity, const char *s, size_t len)
+{
+    struct hp_json_writer w;
+    hp_json_writer_init(&w, out, capacity);
+    hp_json_string(&w, s, len);
+    return hp_json_writer_ok(&w) ? hp_json_writer_len(&w) : 0;
 }
 
 void hp_json_string(struct hp_json_writer *w, const char *s, size_t len)

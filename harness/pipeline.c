@@ -55,6 +55,22 @@ static const char body_not_allowed[] = "{\"error\":\"method not allowed\"}";
 static const char body_bad_request[] = "{\"error\":\"bad request\"}";
 static const char body_internal[] = "{\"error\":\"internal error\"}";
 
+/* A route's constant JSON, encoded once: its pattern as a string value and its param names as
+ * keys, so the handler escapes only what comes from the request (param and query values). */
+enum { ROUTE_JSON_KEYS = HP_CONTEXT_PARAM_SLOTS };
+
+struct route_json {
+    const char *pattern; /* "\"/repos/:owner/:repo\"" */
+    size_t pattern_len;
+    uint32_t key_count; /* the first ROUTE_JSON_KEYS params; later ones are escaped per request */
+    struct {
+        const char *json; /* "\"owner\"" */
+        uint32_t len;
+        uint32_t name_len; /* of the raw name: a cheap check that the router agrees */
+    } keys[ROUTE_JSON_KEYS];
+    char storage[];
+};
+
 struct hp_pipeline {
     const struct hp_router_ops *router_ops;
     const struct hp_header_writer_ops *header_ops;
@@ -64,6 +80,7 @@ struct hp_pipeline {
     struct hp_router *router;
     struct hp_context_env *contexts;
     struct hp_header_plan **route_plans; /* one per route: C2's "pre-built per route" */
+    struct route_json **route_json;      /* one per route */
     struct hp_header_plan *error_plan;   /* 400, 404, 405, 500 */
     struct hp_header_name names[H_COUNT];
     char date[HP_HTTP_DATE_LENGTH];
@@ -87,6 +104,44 @@ static const struct hp_impl_info *axis_impl(const struct hp_composition *c, enum
     if (!info)
         hp_error_set(err, "the pipeline needs a %s implementation", hp_axis_get(axis)->name);
     return info;
+}
+
+/* The pattern's wildcards in order (a segment starting with ':' or '*', route_set.h), each
+ * name encoded as a JSON key; the pattern encoded as a string. */
+static struct route_json *route_json_create(const struct hp_route *route, struct hp_error *err)
+{
+    /* Escaping at most doubles a printable byte; +2 quotes per piece. */
+    size_t room = 2 * route->pattern_len + 2 + ROUTE_JSON_KEYS * 2 + 2 * route->pattern_len + 2;
+    struct route_json *json = calloc(1, sizeof *json + room);
+    if (!json) {
+        hp_error_set(err, "out of memory creating the pipeline");
+        return NULL;
+    }
+    char *out = json->storage, *end = json->storage + room;
+    json->pattern = out;
+    json->pattern_len =
+        hp_json_encode_string(out, (size_t)(end - out), route->pattern, route->pattern_len);
+    out += json->pattern_len;
+    const char *p = route->pattern, *pattern_end = route->pattern + route->pattern_len;
+    while (p < pattern_end && json->key_count < ROUTE_JSON_KEYS) {
+        const char *segment = ++p; /* after a '/' */
+        const char *segment_end = memchr(segment, '/', (size_t)(pattern_end - segment));
+        if (!segment_end)
+            segment_end = pattern_end;
+        if (segment < segment_end && (*segment == ':' || *segment == '*')) {
+            if (*segment == '*')
+                segment_end = pattern_end;
+            size_t name_len = (size_t)(segment_end - segment - 1);
+            size_t len = hp_json_encode_string(out, (size_t)(end - out), segment + 1, name_len);
+            json->keys[json->key_count].json = out;
+            json->keys[json->key_count].len = (uint32_t)len;
+            json->keys[json->key_count].name_len = (uint32_t)name_len;
+            json->key_count++;
+            out += len;
+        }
+        p = segment_end;
+    }
+    return json;
 }
 
 struct hp_pipeline *hp_pipeline_create(const struct hp_pipeline_config *config,
@@ -137,6 +192,14 @@ struct hp_pipeline *hp_pipeline_create(const struct hp_pipeline_config *config,
     for (size_t i = 0; i < route_count; i++)
         if (!(p->route_plans[i] = p->header_ops->plan_create(constants, CONSTANT_HEADERS, err)))
             goto fail;
+    p->route_json = calloc(route_count ? route_count : 1, sizeof *p->route_json);
+    if (!p->route_json) {
+        hp_error_set(err, "out of memory creating the pipeline");
+        goto fail;
+    }
+    for (size_t i = 0; i < route_count; i++)
+        if (!(p->route_json[i] = route_json_create(&config->routes->routes[i], err)))
+            goto fail;
     if (!(p->router = p->router_ops->create(err)))
         goto fail;
     for (size_t i = 0; i < route_count; i++)
@@ -167,6 +230,10 @@ void hp_pipeline_destroy(struct hp_pipeline *p)
         for (size_t i = 0; i < p->routes->count; i++)
             p->header_ops->plan_destroy(p->route_plans[i]);
     free(p->route_plans);
+    if (p->route_json)
+        for (size_t i = 0; i < p->routes->count; i++)
+            free(p->route_json[i]);
+    free(p->route_json);
     p->header_ops->plan_destroy(p->error_plan);
     free(p);
 }
@@ -208,20 +275,23 @@ void hp_pipeline_worker_destroy(struct hp_pipeline_worker *w)
  * body length, or 0 when it did not fit. */
 static size_t handle_route(struct hp_pipeline_worker *w, struct hp_context *ctx)
 {
-    const struct hp_route *route = &w->pipeline->routes->routes[ctx->route_id];
+    const struct route_json *route = w->pipeline->route_json[ctx->route_id];
     struct hp_json_writer json;
     hp_json_writer_init(&json, w->body, sizeof w->body);
     hp_json_begin_object(&json);
-    hp_json_key(&json, "route", 5);
-    hp_json_string(&json, route->pattern, route->pattern_len);
+    hp_json_key_encoded(&json, "\"route\"", 7);
+    hp_json_value_encoded(&json, route->pattern, route->pattern_len);
     for (uint32_t i = 0, n = hp_context_param_count(ctx); i < n; i++) {
         const struct hp_param *param = hp_context_param_at(ctx, i);
-        hp_json_key(&json, param->name, param->name_len);
+        if (i < route->key_count && route->keys[i].name_len == param->name_len)
+            hp_json_key_encoded(&json, route->keys[i].json, route->keys[i].len);
+        else
+            hp_json_key(&json, param->name, param->name_len);
         hp_json_string(&json, param->value, param->value_len);
     }
     uint32_t query_count = hp_context_query_count(ctx);
     if (query_count) {
-        hp_json_key(&json, "query", 5);
+        hp_json_key_encoded(&json, "\"query\"", 7);
         hp_json_begin_object(&json);
         for (uint32_t i = 0; i < query_count; i++) {
             const struct hp_query_param *q = hp_context_query_at(ctx, i);
