@@ -268,7 +268,7 @@ static void request_teardown(void *shared)
  * fastest on this machine (README); name the axis to compare. */
 #define REQUEST_DEFAULTS                                                                           \
     {                                                                                              \
-        [HP_AXIS_ROUTER] = "radix_static_first", [HP_AXIS_POOL] = "tls_cache",                     \
+        [HP_AXIS_ROUTER] = "method_split", [HP_AXIS_POOL] = "tls_cache",                     \
         [HP_AXIS_CONTEXT] = "lazy_reset", [HP_AXIS_HEADER_WRITER] = "prebuilt",                    \
         [HP_AXIS_RESPONSE_WRITER] = "single_write", [HP_AXIS_BUFFER_POOL] = "tiered",              \
     }

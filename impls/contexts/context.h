@@ -80,6 +80,7 @@ struct hp_context_slots {
 
 enum {
     HP_CONTEXT_QUERY_PARSED = 1u << 0, /* the query string has been split into slots */
+    HP_CONTEXT_OVERFLOWED = 1u << 1,   /* some kind has an overflow array to free */
 };
 
 struct hp_context_env;
@@ -94,7 +95,7 @@ struct hp_context {
     uint32_t route_id;
     uint16_t status;
     uint8_t method; /* enum hp_method */
-    uint8_t flags;  /* HP_CONTEXT_QUERY_PARSED */
+    uint8_t flags;  /* HP_CONTEXT_QUERY_PARSED, HP_CONTEXT_OVERFLOWED */
     struct hp_context_slots slots[HP_CONTEXT_KINDS];
     uint64_t start_ns; /* when the request arrived, for handlers that log; the pipeline sets 0 */
     void *user;        /* the application's per-request pointer */
@@ -196,7 +197,13 @@ const struct hp_query_param *hp_context_query(struct hp_context *ctx, const char
 int hp_context_set_local(struct hp_context *ctx, const char *key, size_t key_len, void *value);
 void *hp_context_get_local(const struct hp_context *ctx, const char *key, size_t key_len);
 
-/* For the layouts' reset: frees every kind's overflow array. */
-void hp_context_free_overflow(struct hp_context *ctx);
+/* For the layouts' reset: frees every kind's overflow array (one flag test when there is
+ * none, the common case). */
+void hp_context_free_overflow_slow(struct hp_context *ctx);
+static inline void hp_context_free_overflow(struct hp_context *ctx)
+{
+    if (ctx->flags & HP_CONTEXT_OVERFLOWED)
+        hp_context_free_overflow_slow(ctx);
+}
 
 #endif

@@ -116,8 +116,9 @@ void hp_context_bind_request(struct hp_context *ctx, const struct hp_http_reques
     ctx->method = (uint8_t)method;
 }
 
-void hp_context_free_overflow(struct hp_context *ctx)
+void hp_context_free_overflow_slow(struct hp_context *ctx)
 {
+    ctx->flags &= (uint8_t)~HP_CONTEXT_OVERFLOWED;
     for (int k = 0; k < HP_CONTEXT_KINDS; k++) {
         struct hp_context_slots *s = &ctx->slots[k];
         if (s->overflow) {
@@ -153,6 +154,7 @@ static int slots_reserve(struct hp_context *ctx, enum hp_context_kind kind, uint
             return -1;
         free(s->overflow);
         s->overflow = grown;
+        ctx->flags |= HP_CONTEXT_OVERFLOWED;
         s->items = grown;
         s->capacity = count;
     }

@@ -16,15 +16,20 @@ static void lazy_reset(struct hp_context *ctx, size_t bytes)
 {
     (void)bytes;
     hp_context_free_overflow(ctx);
-    for (int k = 0; k < HP_CONTEXT_KINDS; k++) {
-        struct hp_context_slots *s = &ctx->slots[k];
-        /* After an overflow, items pointed at the freed array; those slots were never
-         * written, so there is nothing of this request in the inline ones. */
-        void *inline_slots = hp_inline_slots(ctx, (enum hp_context_kind)k);
-        if (s->items == inline_slots && s->count)
-            memset(inline_slots, 0, (size_t)s->count * hp_context_slot_size[k]);
-        s->count = 0;
-    }
+    struct hp_inline_context *c = (struct hp_inline_context *)ctx;
+    /* After an overflow, items pointed at the freed array: the inline slots were not written
+     * by this request (or by an earlier fill of it that a later one replaced, whose count is
+     * gone), so only slots still counted in place are cleared. */
+    struct hp_context_slots *s = ctx->slots;
+    if (s[HP_CONTEXT_PARAMS].count && s[HP_CONTEXT_PARAMS].items == c->params)
+        memset(c->params, 0, s[HP_CONTEXT_PARAMS].count * sizeof c->params[0]);
+    if (s[HP_CONTEXT_QUERY].count && s[HP_CONTEXT_QUERY].items == c->query)
+        memset(c->query, 0, s[HP_CONTEXT_QUERY].count * sizeof c->query[0]);
+    if (s[HP_CONTEXT_LOCALS].count)
+        memset(c->locals, 0, s[HP_CONTEXT_LOCALS].count * sizeof c->locals[0]);
+    s[HP_CONTEXT_PARAMS].count = 0;
+    s[HP_CONTEXT_QUERY].count = 0;
+    s[HP_CONTEXT_LOCALS].count = 0;
     ctx->flags = 0;
     ctx->request = NULL;
     ctx->user = NULL;
