@@ -232,7 +232,8 @@ Test(pipeline, every_composition_gives_the_same_bytes)
     }
     cr_assert_eq(failed, 0, "%zu of %zu compositions gave other bytes (first ones logged)", failed,
                  count);
-    cr_assert_gt(zero_alloc_checked, count / 3, "about half the compositions promise zero allocations");
+    cr_assert_gt(zero_alloc_checked, count / 3,
+                 "about half the compositions promise zero allocations");
     hp_route_set_free(routes);
 }
 
@@ -334,5 +335,46 @@ Test(pipeline, refuses_a_composition_without_an_axis)
     struct hp_pipeline_config config = {&c, routes, (time_t)FIXED_DATE, 2};
     cr_assert_null(hp_pipeline_create(&config, &err));
     cr_assert(strstr(err.message, "pool") != NULL, "message: %s", err.message);
+    hp_route_set_free(routes);
+}
+
+/* A body that does not fit the handler's buffer is a 500, not a truncated 200. */
+Test(pipeline, oversized_body_is_a_500)
+{
+    struct hp_route_set *routes = load_github();
+    struct hp_composition c = {0};
+    c.impl[HP_AXIS_ROUTER] = hp_impl_find(HP_AXIS_ROUTER, "radix");
+    c.impl[HP_AXIS_POOL] = hp_impl_find(HP_AXIS_POOL, "tls_cache");
+    c.impl[HP_AXIS_CONTEXT] = hp_impl_find(HP_AXIS_CONTEXT, "split");
+    c.impl[HP_AXIS_HEADER_WRITER] = hp_impl_find(HP_AXIS_HEADER_WRITER, "prebuilt");
+    c.impl[HP_AXIS_RESPONSE_WRITER] = hp_impl_find(HP_AXIS_RESPONSE_WRITER, "single_write");
+    c.impl[HP_AXIS_BUFFER_POOL] = hp_impl_find(HP_AXIS_BUFFER_POOL, "tiered");
+    struct hp_pipeline *pipeline = make_pipeline(&c, routes, 1);
+    struct hp_error err = {{0}};
+    struct hp_pipeline_worker *worker = hp_pipeline_worker_create(pipeline, &err);
+    cr_assert_not_null(worker);
+    static char request[6000];
+    int n = snprintf(request, sizeof request, "GET /users/");
+    memset(request + n, 'a', 5000);
+    n += 5000;
+    n += snprintf(request + n, sizeof request - (size_t)n, " HTTP/1.1\r\nHost: x\r\n\r\n");
+    struct hp_pipeline_response response;
+    cr_assert_eq(hp_pipeline_handle(worker, request, (size_t)n, &response), 0);
+    static const char expect[] =
+        "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nServer: "
+        "hotpath\r\nX-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nDate: Sun, 06 "
+        "Nov 1994 08:49:37 GMT\r\nContent-Length: 26\r\n\r\n{\"error\":\"internal error\"}";
+    cr_assert_eq(response.status, 500);
+    cr_assert_eq(response.length, sizeof expect - 1, "%.*s", (int)response.length,
+                 (const char *)response.buffer.data);
+    cr_assert_eq(memcmp(response.buffer.data, expect, sizeof expect - 1), 0);
+    hp_pipeline_response_done(worker, &response);
+    /* the next request is served normally */
+    const char *ok = pipeline_cases[0].request;
+    cr_assert_eq(hp_pipeline_handle(worker, ok, strlen(ok), &response), 0);
+    cr_assert_eq(response.status, 200);
+    hp_pipeline_response_done(worker, &response);
+    hp_pipeline_worker_destroy(worker);
+    hp_pipeline_destroy(pipeline);
     hp_route_set_free(routes);
 }
