@@ -428,6 +428,14 @@ static inline uint64_t path_word(const char *path, size_t pos, size_t len)
     return hp_load64(path + from) >> ((pos - from) * 8);
 }
 
+/* The end of the param value starting before `from`: the first '/', '?' or '#' in
+ * path[from, len), or len. */
+static size_t segment_end(const char *path, size_t from, size_t len)
+{
+    size_t slash = hp_find_either(path, from, len, '/', '/');
+    return hp_find_either(path, from, slash, '?', '#');
+}
+
 /* The mask of an edge's head bytes (prefix_len >= 1 for every edge). */
 static inline uint64_t head_mask(uint32_t prefix_len)
 {
@@ -459,14 +467,15 @@ walk(const struct hp_radix_tree *tree, const char *path, size_t len, bool virtua
     size_t pos = 0;
     uint32_t k = 0;
 enter:
-    if (pos == total) {
-        if (n->route)
-            goto found;
-        goto try_catchall; /* only a catch-all can match an empty remainder */
-    }
     if (WORD_WALK && !virtual_slash) {
-        /* len >= 8 here (walk_exact pads shorter paths). */
+        /* len >= 8 here (walk_exact pads shorter paths). The path may still carry its
+         * `?query` or `#fragment`: no edge contains those bytes and params stop at them, so
+         * the walk ends at the first one without a separate scan for it. */
+        if (pos == len)
+            goto at_end;
         uint64_t word = path_word(path, pos, len);
+        if ((unsigned char)word == '?' || (unsigned char)word == '#')
+            goto at_end;
         const struct flat_node *c = static_child(flat, n, (unsigned char)word);
         if (c) {
             size_t edge = c->prefix_len;
@@ -482,6 +491,8 @@ enter:
             }
         }
     } else {
+        if (pos == total)
+            goto at_end;
         unsigned char first = (!virtual_slash || pos < len) ? (unsigned char)path[pos] : '/';
         const struct flat_node *c = static_child(flat, n, first);
         if (c) {
@@ -503,13 +514,15 @@ try_param:
     if (n->param_child && pos < len) {
         size_t end;
         if (WORD_WALK && !virtual_slash) {
-            uint64_t slashes = hp_bytes_equal_mask(path_word(path, pos, len), '/');
-            if (slashes)
-                end = pos + (size_t)(__builtin_ctzll(slashes) >> 3);
+            uint64_t word = path_word(path, pos, len);
+            uint64_t stops = hp_bytes_equal_mask(word, '/') | hp_bytes_equal_mask(word, '?') |
+                             hp_bytes_equal_mask(word, '#');
+            if (stops)
+                end = pos + (size_t)(__builtin_ctzll(stops) >> 3);
             else if (len - pos <= 8)
                 end = len;
             else
-                end = hp_find_either(path, pos + 8, len, '/', '/');
+                end = segment_end(path, pos + 8, len);
         } else {
             end = hp_find_either(path, pos, len, '/', '/');
         }
@@ -523,11 +536,19 @@ try_param:
             goto enter;
         }
     }
+    goto try_catchall;
+at_end:
+    if (n->route)
+        goto found;
+    /* only a catch-all can match an empty remainder */
 try_catchall:
     if (n->catchall_child) {
-        /* The node's path ends in '/', matched at pos - 1: the value starts there. */
+        /* The node's path ends in '/', matched at pos - 1: the value starts there and runs
+         * to the end of the path proper. */
+        size_t value_end =
+            WORD_WALK && !virtual_slash ? hp_find_either(path, pos, len, '?', '#') : total;
         spans[k].offset = (uint32_t)(pos - 1);
-        spans[k].len = (uint32_t)(total - pos + 1);
+        spans[k].len = (uint32_t)(value_end - pos + 1);
         spans[k].wildcard = flat + n->catchall_child;
         k++;
         n = flat + n->catchall_child;
@@ -628,14 +649,15 @@ int hp_radix_forest_insert(struct hp_radix_forest *forest, const struct hp_route
 void hp_radix_forest_lookup(const struct hp_radix_forest *forest, enum hp_method method,
                             const char *path, size_t len, struct hp_match *out)
 {
-    len = hp_route_path_len(path, len);
     out->allowed = 0;
     const struct hp_radix_tree *tree =
         (unsigned)method < HP_METHOD_COUNT ? forest->trees[method] : NULL;
+    /* The tree stops at `?`/`#` itself; the cut is only needed for the answers to a miss. */
     if (hp_radix_tree_lookup(tree, path, len, &out->route_id, &out->params)) {
         out->status = HP_MATCH_FOUND;
         return;
     }
+    len = hp_route_path_len(path, len);
     enum hp_match_status suggestion = hp_radix_tree_slash_suggestion(tree, path, len);
     if (suggestion != HP_MATCH_NOT_FOUND) {
         out->status = suggestion;

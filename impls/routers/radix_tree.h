@@ -42,7 +42,8 @@ void hp_radix_tree_destroy(struct hp_radix_tree *tree);
 int hp_radix_tree_insert(struct hp_radix_tree *tree, const struct hp_route *route,
                          struct hp_error *err);
 
-/* Matches `path[0..len)` (already cut at `?`/`#`). On a hit sets *route_id and, when params is
+/* Matches `path[0..len)`, which ends at its first `?` or `#` (cut or not: the walk stops
+ * there). On a hit sets *route_id and, when params is
  * not NULL, fills params with slices of `path` (names are slices of the route's pattern); more
  * than params->capacity values take one allocation (see hp_params_reserve). No allocation
  * otherwise. Returns false on a miss (params->count = 0). */
