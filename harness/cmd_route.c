@@ -7,6 +7,8 @@
  *   405 Allow: GET, POST          the path exists for those methods only
  *   301 /users/                   trailing-slash suggestion (301 for GET, 308 otherwise, as
  *   308 /users                    httprouter does); the path with the slash added or removed
+ *   301 /Users/42 (fixed case)    a miss that a route matches ignoring case (the router's
+ *                                 find_case_insensitive): the path with the route's casing
  * With `--router all` every router answers every request; the first disagreement is reported on
  * stderr with both answers and the exit status is 1.
  * All input (flags, route file, the request lines) is checked before anything is printed: bad
@@ -198,6 +200,7 @@ int hp_cmd_route(int argc, char **argv)
             longest = reqs[i].len;
     size_t answer_size = 2 * longest + HP_ROUTE_PATTERN_MAX + 1024;
     char *first = malloc(answer_size), *other = malloc(answer_size);
+    char *fixed = malloc(longest + 1);
     struct hp_match match;
     hp_match_init(&match);
     for (size_t i = 0; !status && first && other && i < req_count; i++) {
@@ -209,6 +212,14 @@ int hp_cmd_route(int argc, char **argv)
             char *buf = r == 0 ? first : other;
             size_t n =
                 hp_match_format(buf, answer_size, set, req->method, req->path, req->len, &match);
+            size_t fixed_len = 0;
+            if (match.status == HP_MATCH_NOT_FOUND && ar->ops->find_case_insensitive && fixed)
+                fixed_len = ar->ops->find_case_insensitive(ar->router, req->method, req->path,
+                                                           req->len, fixed, longest + 1);
+            if (fixed_len > 0) /* the same redirect codes as the trailing-slash suggestion */
+                n = (size_t)snprintf(buf, answer_size, "%s %.*s (fixed case)",
+                                     req->method == HP_METHOD_GET ? "301" : "308", (int)fixed_len,
+                                     fixed);
             if (n >= answer_size)
                 n = answer_size - 1;
             ar->ops->match_release(ar->router, &match);
@@ -228,12 +239,13 @@ int hp_cmd_route(int argc, char **argv)
             fputc('\n', stdout);
         }
     }
-    if (!status && (!first || !other)) {
+    if (!status && (!first || !other || !fixed)) {
         fprintf(stderr, "hotpath: out of memory\n");
         status = HP_EXIT_USAGE;
     }
     free(first);
     free(other);
+    free(fixed);
     for (size_t i = 0; i < created; i++) {
         if (routers[i].ops->thread_detach)
             routers[i].ops->thread_detach(routers[i].router);

@@ -265,6 +265,23 @@ static void cow_lookup(const struct hp_router *r, enum hp_method method, const c
     urcu_memb_read_unlock();
 }
 
+/* Same read-side section as cow_lookup. */
+static size_t cow_find_case_insensitive(const struct hp_router *r, enum hp_method method,
+                                        const char *path, size_t len, char *out, size_t cap)
+{
+    if (__builtin_expect(!rcu_registered, 0))
+        register_current_thread();
+    urcu_memb_read_lock();
+    /* ACQUIRE pairs with publish's RELEASE store, as in cow_lookup. */
+    const struct cow_snapshot *s = __atomic_load_n(&r->current, __ATOMIC_ACQUIRE);
+    check_magic(s);
+    size_t n = hp_map_core_find_case_insensitive(&s->core, method, path, len, out, cap);
+    check_magic(s);
+    tsan_release(s);
+    urcu_memb_read_unlock();
+    return n;
+}
+
 static void cow_destroy(struct hp_router *r)
 {
     if (!r)
@@ -283,6 +300,7 @@ const struct hp_router_ops hp_router_cow_map = {
     .add = cow_add,
     .remove = cow_remove,
     .lookup = cow_lookup,
+    .find_case_insensitive = cow_find_case_insensitive,
     .match_release = hp_match_release_default,
     .thread_attach = cow_thread_attach,
     .thread_detach = cow_thread_detach,

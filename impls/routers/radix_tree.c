@@ -633,6 +633,125 @@ enum hp_match_status hp_radix_tree_slash_suggestion(const struct hp_radix_tree *
                                                   : HP_MATCH_NOT_FOUND;
 }
 
+/* ---- case-insensitive search ---- */
+
+/* The request character being matched byte by byte against tree edges, which may split it
+ * (`/α` and `/β` share their first byte): its bytes as sent and in its other case, and which of
+ * the two the tree bytes seen so far still agree with. */
+struct case_rune {
+    size_t start;
+    uint8_t len;
+    uint8_t alive; /* bit 0: as sent, bit 1: other case */
+    char other[4];
+};
+
+struct case_search {
+    const struct flat_node *flat;
+    const char *path;
+    size_t len;
+    char *out;
+};
+
+static void case_rune_begin(const struct case_search *s, size_t pos, struct case_rune *r)
+{
+    uint32_t cp;
+    r->start = pos;
+    r->len = (uint8_t)hp_utf8_decode(s->path + pos, s->len - pos, &cp);
+    r->alive = 1;
+    if (cp != 0xFFFFFFFFu && hp_case_other(cp, r->other) == r->len)
+        r->alive |= 2;
+}
+
+/* The byte at `pos` may be `b`: narrows r (starting the next character when pos is past it). */
+static bool case_byte_accepts(const struct case_search *s, size_t pos, unsigned char b,
+                              struct case_rune *r)
+{
+    if (pos >= r->start + r->len)
+        case_rune_begin(s, pos, r);
+    size_t i = pos - r->start;
+    uint8_t alive = r->alive;
+    if ((unsigned char)s->path[pos] != b)
+        alive &= (uint8_t)~1u;
+    if ((unsigned char)r->other[i] != b)
+        alive &= (uint8_t)~2u;
+    r->alive = alive;
+    return alive != 0;
+}
+
+static const struct flat_node *case_visit(const struct case_search *s, const struct flat_node *n,
+                                          size_t pos, struct case_rune rune)
+{
+    if (pos == s->len && n->route)
+        return n;
+    if (pos < s->len) {
+        /* The static children that the next byte may start: as sent, or its other case. */
+        struct case_rune probe = rune;
+        unsigned char firsts[2];
+        int count = 0;
+        for (int variant = 0; variant < 2; variant++) {
+            struct case_rune v = probe;
+            unsigned char b = variant == 0 ? (unsigned char)s->path[pos] : 0;
+            if (variant == 1) {
+                if (pos >= v.start + v.len)
+                    case_rune_begin(s, pos, &v);
+                if (!(v.alive & 2))
+                    break;
+                b = (unsigned char)v.other[pos - v.start];
+            }
+            if (count == 0 || firsts[0] != b)
+                firsts[count++] = b;
+        }
+        if (count == 2 && firsts[1] < firsts[0]) {
+            unsigned char t = firsts[0];
+            firsts[0] = firsts[1];
+            firsts[1] = t;
+        }
+        for (int i = 0; i < count; i++) {
+            const struct flat_node *c = static_child(s->flat, n, firsts[i]);
+            if (!c || c->prefix_len > s->len - pos)
+                continue;
+            struct case_rune r = rune;
+            uint32_t j = 0;
+            while (j < c->prefix_len && case_byte_accepts(s, pos + j, (unsigned char)c->prefix[j], &r))
+                j++;
+            if (j < c->prefix_len)
+                continue;
+            memcpy(s->out + pos, c->prefix, c->prefix_len);
+            const struct flat_node *found = case_visit(s, c, pos + c->prefix_len, r);
+            if (found)
+                return found;
+        }
+        if (n->param_child) {
+            /* Params start a segment, so at a character boundary: their bytes are the request's. */
+            size_t end = hp_find_either(s->path, pos, s->len, '/', '/');
+            if (end > pos) {
+                memcpy(s->out + pos, s->path + pos, end - pos);
+                struct case_rune fresh = {end, 0, 0, {0}};
+                const struct flat_node *found = case_visit(s, s->flat + n->param_child, end, fresh);
+                if (found)
+                    return found;
+            }
+        }
+    }
+    if (n->catchall_child) {
+        memcpy(s->out + pos, s->path + pos, s->len - pos);
+        return s->flat + n->catchall_child;
+    }
+    return NULL;
+}
+
+const struct hp_route *hp_radix_tree_find_case_insensitive(const struct hp_radix_tree *tree,
+                                                           const char *path, size_t len,
+                                                           char *out)
+{
+    if (!tree || !tree->flat || len == 0)
+        return NULL;
+    struct case_search s = {tree->flat, path, len, out};
+    struct case_rune none = {0, 0, 0, {0}};
+    const struct flat_node *n = case_visit(&s, tree->flat, 0, none);
+    return n ? n->route : NULL;
+}
+
 /* ---- one tree per method ---- */
 
 int hp_radix_forest_insert(struct hp_radix_forest *forest, const struct hp_route *route,
@@ -668,6 +787,16 @@ void hp_radix_forest_lookup(const struct hp_radix_forest *forest, enum hp_method
         if (m != (int)method && hp_radix_tree_lookup(forest->trees[m], path, len, &ignored, NULL))
             out->allowed |= 1u << m;
     out->status = out->allowed ? HP_MATCH_METHOD_NOT_ALLOWED : HP_MATCH_NOT_FOUND;
+}
+
+size_t hp_radix_forest_find_case_insensitive(const struct hp_radix_forest *forest,
+                                             enum hp_method method, const char *path, size_t len,
+                                             char *out, size_t cap)
+{
+    len = hp_route_path_len(path, len);
+    if ((unsigned)method >= HP_METHOD_COUNT || cap < len)
+        return 0;
+    return hp_radix_tree_find_case_insensitive(forest->trees[method], path, len, out) ? len : 0;
 }
 
 void hp_radix_forest_destroy(struct hp_radix_forest *forest)

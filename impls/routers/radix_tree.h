@@ -56,6 +56,15 @@ bool hp_radix_tree_lookup(const struct hp_radix_tree *tree, const char *path, si
 enum hp_match_status hp_radix_tree_slash_suggestion(const struct hp_radix_tree *tree,
                                                     const char *path, size_t len);
 
+/* The case-insensitive search (route_set.h): the route the lookup order prefers among those
+ * matching path[0..len) (already cut) ignoring case, its fixed path written to out[0..len);
+ * NULL when none. Depth-first over the tree, static children (the two case variants of the
+ * next byte, smaller byte first), then the param, then the catch-all; visits each node at most
+ * once; recursion depth at most the nodes on one route's path. */
+const struct hp_route *hp_radix_tree_find_case_insensitive(const struct hp_radix_tree *tree,
+                                                           const char *path, size_t len,
+                                                           char *out);
+
 /* Routes registered. */
 size_t hp_radix_tree_count(const struct hp_radix_tree *tree);
 
@@ -75,6 +84,10 @@ int hp_radix_forest_insert(struct hp_radix_forest *forest, const struct hp_route
  * and released between lookups that allocated. */
 void hp_radix_forest_lookup(const struct hp_radix_forest *forest, enum hp_method method,
                             const char *path, size_t len, struct hp_match *out);
+/* The find_case_insensitive op over the method's tree (router.h). */
+size_t hp_radix_forest_find_case_insensitive(const struct hp_radix_forest *forest,
+                                             enum hp_method method, const char *path, size_t len,
+                                             char *out, size_t cap);
 void hp_radix_forest_destroy(struct hp_radix_forest *forest);
 
 #endif

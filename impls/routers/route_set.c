@@ -430,3 +430,138 @@ void hp_route_set_free(struct hp_route_set *set)
     free(set->name);
     free(set);
 }
+
+/* ---- case-insensitive suggestions ---- */
+
+size_t hp_utf8_decode(const char *s, size_t avail, uint32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    *cp = 0xFFFFFFFFu;
+    if (u[0] < 0x80) {
+        *cp = u[0];
+        return 1;
+    }
+    size_t n = u[0] >= 0xC2 && u[0] <= 0xDF ? 2 : u[0] >= 0xE0 && u[0] <= 0xEF ? 3
+               : u[0] >= 0xF0 && u[0] <= 0xF4                                 ? 4
+                                                                              : 0;
+    if (n == 0 || n > avail)
+        return 1;
+    uint32_t c = u[0] & (0x7Fu >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((u[i] & 0xC0) != 0x80)
+            return 1;
+        c = (c << 6) | (u[i] & 0x3F);
+    }
+    /* Overlong forms, surrogates and values past U+10FFFF are not characters. */
+    if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
+        (c >= 0xD800 && c <= 0xDFFF))
+        return 1;
+    *cp = c;
+    return n;
+}
+
+size_t hp_case_other(uint32_t cp, char out[4])
+{
+    uint32_t o = cp;
+    if (cp >= 'A' && cp <= 'Z')
+        o = cp + 32;
+    else if (cp >= 'a' && cp <= 'z')
+        o = cp - 32;
+    else if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
+        o = cp + 0x20;
+    else if (cp >= 0xE0 && cp <= 0xFE && cp != 0xF7)
+        o = cp - 0x20;
+    else if ((cp >= 0x100 && cp <= 0x12F) || (cp >= 0x132 && cp <= 0x137) ||
+             (cp >= 0x14A && cp <= 0x177))
+        o = cp ^ 1; /* pairs: even upper, odd lower */
+    else if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
+        o = (cp & 1) ? cp + 1 : cp - 1; /* pairs: odd upper, even lower */
+    else if (cp >= 0x391 && cp <= 0x3A9 && cp != 0x3A2)
+        o = cp + 0x20;
+    else if (cp >= 0x3B1 && cp <= 0x3C9 && cp != 0x3C2) /* final sigma has no capital of its own */
+        o = cp - 0x20;
+    else if (cp >= 0x410 && cp <= 0x42F)
+        o = cp + 0x20;
+    else if (cp >= 0x430 && cp <= 0x44F)
+        o = cp - 0x20;
+    else if (cp >= 0x400 && cp <= 0x40F)
+        o = cp + 0x50;
+    else if (cp >= 0x450 && cp <= 0x45F)
+        o = cp - 0x50;
+    if (o == cp)
+        return 0;
+    if (o < 0x80) {
+        out[0] = (char)o;
+        return 1;
+    }
+    out[0] = (char)(0xC0 | (o >> 6)); /* every letter above is below U+0800 */
+    out[1] = (char)(0x80 | (o & 0x3F));
+    return 2;
+}
+
+bool hp_case_equal(const char *request, const char *candidate, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t n = hp_utf8_decode(request + i, len - i, &cp);
+        if (memcmp(request + i, candidate + i, n) != 0) {
+            char other[4];
+            if (hp_case_other(cp, other) != n || memcmp(other, candidate + i, n) != 0)
+                return false;
+        }
+        i += n;
+    }
+    return true;
+}
+
+/* The segment of `p` starting at `from` (just after a '/'): its end, and its kind (static 0,
+ * param 1, catch-all 2). */
+static int case_segment(const char *p, size_t len, size_t from, size_t *end)
+{
+    const char *slash = from < len ? memchr(p + from, '/', len - from) : NULL;
+    *end = slash ? (size_t)(slash - p) : len;
+    if (from >= len)
+        return 0;
+    return p[from] == ':' ? 1 : p[from] == '*' ? 2 : 0;
+}
+
+int hp_case_candidate_compare(const char *a, size_t a_len, const char *b, size_t b_len)
+{
+    size_t pa = 1, pb = 1;
+    for (;;) {
+        size_t ea, eb;
+        int ka = case_segment(a, a_len, pa, &ea), kb = case_segment(b, b_len, pb, &eb);
+        if (ka != kb)
+            return ka - kb;
+        if (ka == 2)
+            return 0;
+        if (ka == 0) {
+            size_t na = ea - pa, nb = eb - pb;
+            int c = memcmp(a + pa, b + pb, na < nb ? na : nb);
+            if (c != 0 || na != nb)
+                return c != 0 ? c : (na < nb ? -1 : 1);
+        }
+        if (ea >= a_len || eb >= b_len)
+            return (ea < a_len) - (eb < b_len);
+        pa = ea + 1;
+        pb = eb + 1;
+    }
+}
+
+void hp_case_fixed_path(const char *pattern, size_t pattern_len, const char *request, size_t len,
+                        char *out)
+{
+    memcpy(out, request, len);
+    size_t pp = 1, sp = 1;
+    while (pp <= pattern_len && sp <= len) {
+        size_t pe, se;
+        int kind = case_segment(pattern, pattern_len, pp, &pe);
+        case_segment(request, len, sp, &se);
+        if (kind == 2)
+            return;
+        if (kind == 0 && pe - pp == se - sp)
+            memcpy(out + sp, pattern + pp, pe - pp);
+        pp = pe + 1;
+        sp = se + 1;
+    }
+}

@@ -123,6 +123,40 @@ static inline size_t hp_route_path_len(const char *path, size_t len)
     return hp_find_either(path, 0, len, '?', '#');
 }
 
+/* ---- case-insensitive suggestions (router-conformance.md item 23) ----
+ *
+ * Lookups are byte-exact. After a miss a router may be asked (hp_router_ops
+ * .find_case_insensitive) for the registered path that equals the request ignoring case, to
+ * redirect to it. Case here is simple folding of UTF-8 letters whose two cases have the same
+ * encoded length: ASCII, Latin-1 (U+00C0-U+00FE), most of Latin Extended-A (not dotless i,
+ * dotted I, kra, long s), Greek (U+0391-U+03A9) and Cyrillic (U+0400-U+042F); every
+ * other byte, and bytes that are not valid UTF-8, must be equal. The fixed path therefore has the
+ * request's length and its '/' in the same places. */
+
+/* Decodes the UTF-8 character at s[0..avail) (avail >= 1): its length, and *cp. A byte that
+ * does not start a valid (shortest-form) sequence is a character of length 1, *cp = 0xFFFFFFFF. */
+size_t hp_utf8_decode(const char *s, size_t avail, uint32_t *cp);
+
+/* The other case of a letter, encoded in `out` (same length as the letter); 0 when `cp` has
+ * no other case under the folding above. */
+size_t hp_case_other(uint32_t cp, char out[4]);
+
+/* request[0..len) and candidate[0..len) are equal ignoring case (character by character of the
+ * request: equal bytes, or the request character's other case). */
+bool hp_case_equal(const char *request, const char *candidate, size_t len);
+
+/* Orders two routes that both match one request ignoring case, as the lookup would: segment by
+ * segment, static before param before catch-all, and between two static segments the smaller
+ * bytes. Patterns are route patterns (a static route's path is its own pattern). <0 when `a` is
+ * preferred, >0 when `b` is, 0 when they tie. */
+int hp_case_candidate_compare(const char *a, size_t a_len, const char *b, size_t b_len);
+
+/* Writes the fixed path of `pattern` for `request` (len bytes, already known to match it
+ * ignoring case) into out[0..len): the pattern's bytes in static segments, the request's in
+ * params and the catch-all. */
+void hp_case_fixed_path(const char *pattern, size_t pattern_len, const char *request, size_t len,
+                        char *out);
+
 /* The one-line text of an answer, as `hotpath route` prints it (no newline):
  *   found:      "GET /users/:id id=42" (the route's method and pattern, then name=value)
  *   not found:  "404"

@@ -100,6 +100,15 @@ struct hp_router_ops {
      * implementations that say so in their header comment. */
     void (*lookup)(const struct hp_router *r, enum hp_method method, const char *path,
                    size_t len, struct hp_match *out);
+    /* The case-insensitive suggestion after a miss (route_set.h, "case-insensitive
+     * suggestions"; conformance item 23): when a route of `method` matches the path (cut at
+     * `?`/`#`) ignoring case, writes the fixed path (the route's casing in static segments, the
+     * request's bytes in params) into out[0..n) and returns n, the cut path's length; 0 when no
+     * route does or cap < n. Several candidates: the one the lookup order prefers. A separate
+     * call, so lookups pay nothing for it; never allocates; safe wherever lookup is. Every
+     * router in the table has it; callers still check for NULL. */
+    size_t (*find_case_insensitive)(const struct hp_router *r, enum hp_method method,
+                                    const char *path, size_t len, char *out, size_t cap);
     /* Releases what a lookup allocated (param overflow, copies); leaves `m` ready for reuse. */
     void (*match_release)(const struct hp_router *r, struct hp_match *m);
     /* Optional: called by every thread before its first lookup / after its last (RCU
