@@ -444,6 +444,88 @@ Test(matching, item23_case_sensitive)
     fixture_free(&fx);
 }
 
+/* Every router's find_case_insensitive answer: the fixed path, or "" for none. */
+static void expect_case_fix(const struct fixture *fx, const char *method, const char *path,
+                            const char *want)
+{
+    char out[256];
+    for (size_t i = 0; i < fx->n; i++) {
+        cr_assert(fx->ops[i]->find_case_insensitive, "%s has no find_case_insensitive",
+                  fx->ops[i]->info.name);
+        struct hp_alloc_counts before, after;
+        hp_alloc_counts_read(&before);
+        size_t n = fx->ops[i]->find_case_insensitive(fx->r[i], method_of(method), path,
+                                                     strlen(path), out, sizeof out);
+        hp_alloc_counts_read(&after);
+        cr_expect_eq(after.allocs, before.allocs, "%s: find_case_insensitive allocated",
+                     fx->ops[i]->info.name);
+        cr_expect(n == strlen(want) && memcmp(out, want, n) == 0,
+                  "%s: %s %s: got '%.*s', want '%s'", fx->ops[i]->info.name, method, path, (int)n,
+                  out, want);
+    }
+}
+
+Test(matching, item23b_case_insensitive_suggestion)
+{
+    struct fixture fx;
+    fixture_build(&fx, "GET /hello\n"
+                       "GET /Users/:id/Profile\n"
+                       "GET /users/new\n"
+                       "POST /Users/:id\n"
+                       "GET /\xce\x91\xce\x92\xce\x93/:x\n" /* /ΑΒΓ/:x */
+                       "GET /\xc3\x9cn\xc3\xaf"
+                       "code/Stra\xc3\x9f"
+                       "e\n"                                /* /Ünïcode/Straße */
+                       "GET /\xce\xb1/x\nGET /\xce\xb2/x\n" /* /α/x, /β/x: one split rune */
+                       "GET /src/*filepath\n"
+                       "GET /a/Ab\nGET /a/aB\n"
+                       "GET /x/:p/Y\nGET /x/Q/:r\n");
+    static const struct {
+        const char *method, *path, *want;
+    } cases[] = {
+        {"GET", "/HELLO", "/hello"},
+        {"GET", "/HELLO?Q=1#F", "/hello"}, /* the path ends at '?' */
+        {"GET", "/users/42/PROFILE", "/Users/42/Profile"},
+        {"GET", "/USERS/NEW", "/users/new"}, /* static beats the param route */
+        {"POST", "/users/5", "/Users/5"},    /* per method */
+        {"PUT", "/users/5", ""},
+        {"GET", "/\xce\xb1\xce\xb2\xce\xb3/Ab", "/\xce\x91\xce\x92\xce\x93/Ab"}, /* Greek */
+        {"GET",
+         "/\xc3\xbcN\xc3\x8f"
+         "CODE/STRA\xc3\x9f"
+         "E",
+         "/\xc3\x9cn\xc3\xaf"
+         "code/Stra\xc3\x9f"
+         "e"},
+        {"GET",
+         "/\xc3\xbcN\xc3\x8f"
+         "CODE/STRASSE",
+         ""},                                  /* no length-changing folds */
+        {"GET", "/\xce\x91/X", "/\xce\xb1/x"}, /* /Α/X: across the split rune */
+        {"GET", "/\xce\x92/x", "/\xce\xb2/x"},
+        {"GET", "/SRC/Some/File", "/src/Some/File"}, /* catch-all keeps the request's bytes */
+        {"GET", "/A/AB", "/a/Ab"},                   /* two static candidates: smaller bytes */
+        {"GET", "/x/q/y", "/x/Q/y"},                 /* static beats param, segment by segment */
+        {"GET", "/X/z/y", "/x/z/Y"},
+        {"GET", "/nothing", ""},
+        {"GET", "/\xc3/x", ""}, /* invalid UTF-8: bytes must be equal */
+        {"GET", "", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        expect_case_fix(&fx, cases[i].method, cases[i].path, cases[i].want);
+    /* Too small a buffer: no answer, nothing written past it. */
+    for (size_t i = 0; i < fx.n; i++) {
+        char small[4] = {'.', '.', '.', '.'};
+        cr_expect_eq(
+            fx.ops[i]->find_case_insensitive(fx.r[i], HP_METHOD_GET, "/HELLO", 6, small, 3), 0,
+            "%s answered into a too small buffer", fx.ops[i]->info.name);
+        cr_expect_eq(small[3], '.');
+    }
+    /* The lookup itself stays case-sensitive. */
+    expect(&fx, "GET", "/HELLO", "404");
+    fixture_free(&fx);
+}
+
 Test(matching, item24_unicode_bytes)
 {
     struct fixture fx;

@@ -204,9 +204,8 @@ size_t hp_map_core_find_case_insensitive(const struct hp_map_core *core, enum hp
     }
     const struct hp_route *dynamic =
         hp_radix_tree_find_case_insensitive(core->dynamic.trees[method], path, len, out);
-    if (best_static &&
-        (!dynamic || hp_case_candidate_compare(best_static, len, dynamic->pattern,
-                                               dynamic->pattern_len) < 0)) {
+    if (best_static && (!dynamic || hp_case_candidate_compare(best_static, len, dynamic->pattern,
+                                                              dynamic->pattern_len) < 0)) {
         memcpy(out, best_static, len);
         return len;
     }

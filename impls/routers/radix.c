@@ -32,7 +32,7 @@ static void radix_lookup(const struct hp_router *r, enum hp_method method, const
 }
 
 static size_t radix_find_case_insensitive(const struct hp_router *r, enum hp_method method,
-                                        const char *path, size_t len, char *out, size_t cap)
+                                          const char *path, size_t len, char *out, size_t cap)
 {
     return hp_radix_forest_find_case_insensitive(&r->forest, method, path, len, out, cap);
 }

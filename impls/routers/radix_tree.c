@@ -712,7 +712,8 @@ static const struct flat_node *case_visit(const struct case_search *s, const str
                 continue;
             struct case_rune r = rune;
             uint32_t j = 0;
-            while (j < c->prefix_len && case_byte_accepts(s, pos + j, (unsigned char)c->prefix[j], &r))
+            while (j < c->prefix_len &&
+                   case_byte_accepts(s, pos + j, (unsigned char)c->prefix[j], &r))
                 j++;
             if (j < c->prefix_len)
                 continue;
@@ -741,8 +742,7 @@ static const struct flat_node *case_visit(const struct case_search *s, const str
 }
 
 const struct hp_route *hp_radix_tree_find_case_insensitive(const struct hp_radix_tree *tree,
-                                                           const char *path, size_t len,
-                                                           char *out)
+                                                           const char *path, size_t len, char *out)
 {
     if (!tree || !tree->flat || len == 0)
         return NULL;

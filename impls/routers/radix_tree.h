@@ -62,8 +62,7 @@ enum hp_match_status hp_radix_tree_slash_suggestion(const struct hp_radix_tree *
  * next byte, smaller byte first), then the param, then the catch-all; visits each node at most
  * once; recursion depth at most the nodes on one route's path. */
 const struct hp_route *hp_radix_tree_find_case_insensitive(const struct hp_radix_tree *tree,
-                                                           const char *path, size_t len,
-                                                           char *out);
+                                                           const char *path, size_t len, char *out);
 
 /* Routes registered. */
 size_t hp_radix_tree_count(const struct hp_radix_tree *tree);

@@ -441,9 +441,10 @@ size_t hp_utf8_decode(const char *s, size_t avail, uint32_t *cp)
         *cp = u[0];
         return 1;
     }
-    size_t n = u[0] >= 0xC2 && u[0] <= 0xDF ? 2 : u[0] >= 0xE0 && u[0] <= 0xEF ? 3
-               : u[0] >= 0xF0 && u[0] <= 0xF4                                 ? 4
-                                                                              : 0;
+    size_t n = u[0] >= 0xC2 && u[0] <= 0xDF   ? 2
+               : u[0] >= 0xE0 && u[0] <= 0xEF ? 3
+               : u[0] >= 0xF0 && u[0] <= 0xF4 ? 4
+                                              : 0;
     if (n == 0 || n > avail)
         return 1;
     uint32_t c = u[0] & (0x7Fu >> n);
