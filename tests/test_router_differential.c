@@ -227,31 +227,16 @@ static bool has_suffix(const char *s, const char *suffix)
     return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
-/* Requests from workloads/requests/: lines `METHOD PATH` (others skipped). */
+/* Requests from workloads/requests/, read with the shared request-list reader (a bad line is
+ * a failure, with its file and line). */
 static void check_request_file(const struct fixture *fx, const char *file, struct tally *tally)
 {
-    FILE *f = fopen(file, "r");
-    cr_assert(f, "cannot open %s", file);
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t got;
-    size_t checked = 0;
-    while ((got = getline(&line, &cap, f)) > 0 && checked < 20000) {
-        char *sp = memchr(line, ' ', (size_t)got);
-        if (!sp || line[0] == '#')
-            continue;
-        int method = hp_method_parse(line, (size_t)(sp - line));
-        if (method < 0)
-            continue;
-        char *path = sp + 1;
-        size_t len = (size_t)got - (size_t)(path - line);
-        while (len && (path[len - 1] == '\n' || path[len - 1] == '\r'))
-            len--;
-        check_request(fx, (enum hp_method)method, path, len, tally);
-        checked++;
-    }
-    free(line);
-    fclose(f);
+    struct hp_request_list list;
+    struct hp_error err = {""};
+    cr_assert_eq(hp_request_list_load(file, &list, &err), 0, "%s", err.message);
+    for (size_t i = 0; i < list.count && i < 20000; i++)
+        check_request(fx, list.items[i].method, list.items[i].path, list.items[i].len, tally);
+    hp_request_list_free(&list);
 }
 
 Test(differential, workload_route_sets)

@@ -5,8 +5,9 @@
  *                        segment is matched by the param as the literal text ":id");
  *   router/S/KIND        WORKLOADS/requests/S-KIND.requests for KIND in static, param1,
  *                        param2, realistic (the last one a stream in realistic proportions).
- * Request file: one request a line, `METHOD /path[?query]`; blank lines and lines starting with
- * `#` are ignored. Setup refuses a missing file (a set without that kind of route has none).
+ * Request file: one request a line, `METHOD /path[?query]` (route_set.h's request-list format,
+ * read with its shared reader). Setup refuses a missing or empty file (a set without that kind
+ * of route has none).
  *
  * router/github/read_with_writer: readers sweep the GitHub "all" list while a background
  * writer republishes one route (remove + re-add, cycling through the set) 1,000 times a second;
@@ -15,7 +16,6 @@
  * Everything is parsed in setup; run() only indexes the prepared array (method enum, pointer,
  * length). Each thread has its own cursor (spread over the list) and its own match.
  */
-#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,21 +26,16 @@
 #include "routers/router.h"
 #include "workload.h"
 
-struct prepared_request {
-    enum hp_method method;
-    uint32_t len;
-    const char *path;
-};
-
 enum { WRITER_PERIOD_NS = 1000000, WRITER_LATENCY_CAP = 1 << 20 };
 
 struct router_case {
     const struct hp_router_ops *ops;
     struct hp_router *router;
     struct hp_route_set *routes;
-    struct prepared_request *requests;
+    const struct hp_request_line *requests; /* route_requests or request_list.items */
     size_t request_count;
-    char *request_text; /* the request file; paths point into it */
+    struct hp_request_line *route_requests; /* "all": one per route, patterns as paths */
+    struct hp_request_list request_list;    /* a request file */
     unsigned threads;
 
     /* read_with_writer only */
@@ -65,109 +60,36 @@ static void case_free(struct router_case *c)
     if (c->router)
         c->ops->destroy(c->router);
     hp_route_set_free(c->routes);
-    free(c->requests);
-    free(c->request_text);
+    free(c->route_requests);
+    hp_request_list_free(&c->request_list);
     free(c->writer_latency_ns);
     free(c);
 }
 
-static char *read_file(const char *path, size_t *len, struct hp_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        hp_error_set(err, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap + 1);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        cap *= 2;
-        char *grown = realloc(buf, cap + 1);
-        if (!grown)
-            free(buf);
-        buf = grown;
-    }
-    bool failed = ferror(f);
-    fclose(f);
-    if (!buf || failed) {
-        free(buf);
-        hp_error_set(err, "%s: %s", path, buf ? "read error" : "out of memory");
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
-/* Parses `METHOD /path` lines in place (newlines become NULs). */
+/* The request file, read with the shared request-list reader (route_set.h). */
 static int load_requests(struct router_case *c, const char *path, struct hp_error *err)
 {
-    size_t len;
-    char *text = read_file(path, &len, err);
-    if (!text)
+    if (hp_request_list_load(path, &c->request_list, err) != 0)
         return -1;
-    c->request_text = text;
-    size_t cap = 64;
-    c->requests = malloc(cap * sizeof *c->requests);
-    if (!c->requests)
-        return hp_error_set(err, "out of memory");
-    unsigned line_no = 0;
-    for (char *line = text; line < text + len;) {
-        char *end = memchr(line, '\n', (size_t)(text + len - line));
-        if (!end)
-            end = text + len;
-        *end = '\0';
-        line_no++;
-        size_t n = (size_t)(end - line);
-        if (n > 0 && line[n - 1] == '\r')
-            line[--n] = '\0';
-        char *p = line;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (*p != '\0' && *p != '#') {
-            char *space = strchr(p, ' ');
-            int method = space ? hp_method_parse(p, (size_t)(space - p)) : -1;
-            if (method < 0)
-                return hp_error_set(err, "%s:%u: expected `METHOD /path`, got \"%.60s\"", path,
-                                    line_no, p);
-            char *target = space + 1;
-            while (*target == ' ')
-                target++;
-            size_t target_len = strlen(target);
-            while (target_len > 0 &&
-                   (target[target_len - 1] == ' ' || target[target_len - 1] == '\t'))
-                target[--target_len] = '\0';
-            if (target_len == 0 || target_len > UINT32_MAX)
-                return hp_error_set(err, "%s:%u: missing request path", path, line_no);
-            if (c->request_count == cap) {
-                cap *= 2;
-                struct prepared_request *grown = realloc(c->requests, cap * sizeof *grown);
-                if (!grown)
-                    return hp_error_set(err, "out of memory");
-                c->requests = grown;
-            }
-            c->requests[c->request_count++] =
-                (struct prepared_request){(enum hp_method)method, (uint32_t)target_len, target};
-        }
-        line = end + 1;
-    }
-    if (c->request_count == 0)
+    if (c->request_list.count == 0)
         return hp_error_set(err, "%s: no requests", path);
+    c->requests = c->request_list.items;
+    c->request_count = c->request_list.count;
     return 0;
 }
 
 static int requests_from_routes(struct router_case *c, struct hp_error *err)
 {
-    c->requests = malloc((c->routes->count ? c->routes->count : 1) * sizeof *c->requests);
-    if (!c->requests)
+    c->route_requests =
+        malloc((c->routes->count ? c->routes->count : 1) * sizeof *c->route_requests);
+    if (!c->route_requests)
         return hp_error_set(err, "out of memory");
     for (size_t i = 0; i < c->routes->count; i++) {
         const struct hp_route *r = &c->routes->routes[i];
-        c->requests[i] = (struct prepared_request){r->method, r->pattern_len, r->pattern};
+        c->route_requests[i] =
+            (struct hp_request_line){r->method, r->pattern_len, r->pattern, r->line};
     }
+    c->requests = c->route_requests;
     c->request_count = c->routes->count;
     if (c->request_count == 0)
         return hp_error_set(err, "%s: no routes", c->routes->name);
@@ -233,11 +155,11 @@ static uint64_t router_run(void *local, uint64_t n)
     struct router_thread *t = local;
     const struct hp_router_ops *ops = t->c->ops;
     const struct hp_router *router = t->c->router;
-    const struct prepared_request *requests = t->c->requests;
+    const struct hp_request_line *requests = t->c->requests;
     size_t count = t->c->request_count, cursor = t->cursor;
     uint64_t checksum = 0;
     for (uint64_t i = 0; i < n; i++) {
-        const struct prepared_request *q = &requests[cursor];
+        const struct hp_request_line *q = &requests[cursor];
         ops->lookup(router, q->method, q->path, q->len, &t->match);
         checksum =
             checksum * 31 +

@@ -420,12 +420,14 @@ static inline const struct flat_node *static_child(const struct flat_node *flat,
     return NULL;
 }
 
-/* path[pos, min(pos + 8, len)) as a little-endian word, zero above. Needs len >= 8 and
- * pos < len: the tail is the path's last eight bytes shifted down, never a byte past len. */
+/* path[pos, min(pos + 8, len)) as a little-endian word, zero above; pos < len. Near the end
+ * it loads the eight bytes that end at len and shifts the ones before pos out, so it never
+ * reads past len; it does read up to 7 bytes before pos, which needs the eight bytes before
+ * len to be readable: true for len >= 8, and walk_exact copies shorter paths after 8 zeros. */
 static inline uint64_t path_word(const char *path, size_t pos, size_t len)
 {
-    size_t from = pos < len - 8 ? pos : len - 8; /* a conditional move, not a branch */
-    return hp_load64(path + from) >> ((pos - from) * 8);
+    size_t back = pos + 8 <= len ? 0 : pos + 8 - len; /* a conditional move, not a branch */
+    return hp_load64(path + pos - back) >> (back * 8);
 }
 
 /* The end of the param value starting before `from`: the first '/', '?' or '#' in

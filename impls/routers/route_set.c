@@ -389,18 +389,21 @@ int hp_route_set_parse(const char *name, const char *text, size_t len, struct hp
     return 0;
 }
 
-int hp_route_set_load(const char *path, struct hp_route_set **out, struct hp_error *err)
+/* The whole file in one malloc'd buffer; NULL with err set ("PATH: ..."). */
+static char *read_whole_file(const char *path, size_t *len_out, struct hp_error *err)
 {
-    *out = NULL;
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return hp_error_set(err, "%s: cannot open: %s", path, strerror(errno));
+    if (!f) {
+        hp_error_set(err, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
     size_t cap = 1 << 16, len = 0;
     char *text = malloc(cap);
     for (;;) {
         if (!text) {
             fclose(f);
-            return hp_error_set(err, "%s: out of memory", path);
+            hp_error_set(err, "%s: out of memory", path);
+            return NULL;
         }
         len += fread(text + len, 1, cap - len, f);
         if (len < cap)
@@ -414,8 +417,20 @@ int hp_route_set_load(const char *path, struct hp_route_set **out, struct hp_err
     fclose(f);
     if (failed) {
         free(text);
-        return hp_error_set(err, "%s: read error", path);
+        hp_error_set(err, "%s: read error", path);
+        return NULL;
     }
+    *len_out = len;
+    return text;
+}
+
+int hp_route_set_load(const char *path, struct hp_route_set **out, struct hp_error *err)
+{
+    *out = NULL;
+    size_t len;
+    char *text = read_whole_file(path, &len, err);
+    if (!text)
+        return -1;
     int rc = hp_route_set_parse(path, text, len, out, err);
     free(text);
     return rc;
@@ -565,4 +580,92 @@ void hp_case_fixed_path(const char *pattern, size_t pattern_len, const char *req
         pp = pe + 1;
         sp = se + 1;
     }
+}
+
+/* ---- request lists ---- */
+
+int hp_request_list_parse(const char *name, const char *text, size_t len,
+                          struct hp_request_list *out, struct hp_error *err)
+{
+    *out = (struct hp_request_list){0};
+    size_t lines = 1;
+    for (size_t i = 0; i < len; i++)
+        lines += text[i] == '\n';
+    char *copy = malloc(len + 1);
+    struct hp_request_line *items = malloc(lines * sizeof *items);
+    if (!copy || !items) {
+        free(copy);
+        free(items);
+        return hp_error_set(err, "%s: out of memory", name);
+    }
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    size_t n = 0;
+    unsigned line = 0;
+    for (size_t at = 0; at < len;) {
+        const char *nl = memchr(copy + at, '\n', len - at);
+        size_t end = nl ? (size_t)(nl - copy) : len;
+        size_t i = at;
+        at = end + 1;
+        line++;
+        while (i < end && is_blank(copy[i]))
+            i++;
+        if (i == end || copy[i] == '#')
+            continue;
+        size_t m0 = i;
+        while (i < end && !is_blank(copy[i]))
+            i++;
+        size_t m1 = i;
+        while (i < end && is_blank(copy[i]))
+            i++;
+        size_t p0 = i;
+        while (i < end && !is_blank(copy[i]))
+            i++;
+        size_t p1 = i;
+        while (i < end && is_blank(copy[i]))
+            i++;
+        int method = hp_method_parse(copy + m0, m1 - m0);
+        int rc = 0;
+        if (method < 0) {
+            char valid[128] = "";
+            for (int m = 0; m < HP_METHOD_COUNT; m++)
+                snprintf(valid + strlen(valid), sizeof valid - strlen(valid), "%s%s", m ? ", " : "",
+                         hp_method_name((enum hp_method)m));
+            rc = hp_error_set(err, "%s:%u: unknown method '%.*s' (valid: %s)", name, line,
+                              (int)(m1 - m0 > 40 ? 40 : m1 - m0), copy + m0, valid);
+        } else if (p0 == p1 || i != end) {
+            rc = hp_error_set(err, "%s:%u: expected 'METHOD PATH'", name, line);
+        } else if (p1 - p0 > UINT32_MAX) {
+            rc = hp_error_set(err, "%s:%u: request path longer than 4 GiB", name, line);
+        }
+        if (rc < 0) {
+            free(copy);
+            free(items);
+            return rc;
+        }
+        copy[p1] = '\0'; /* a blank, the newline or the end: the path becomes a C string */
+        items[n++] =
+            (struct hp_request_line){(enum hp_method)method, (uint32_t)(p1 - p0), copy + p0, line};
+    }
+    *out = (struct hp_request_list){items, n, copy};
+    return 0;
+}
+
+int hp_request_list_load(const char *path, struct hp_request_list *out, struct hp_error *err)
+{
+    *out = (struct hp_request_list){0};
+    size_t len;
+    char *text = read_whole_file(path, &len, err);
+    if (!text)
+        return -1;
+    int rc = hp_request_list_parse(path, text, len, out, err);
+    free(text);
+    return rc;
+}
+
+void hp_request_list_free(struct hp_request_list *list)
+{
+    free(list->items);
+    free(list->text);
+    *list = (struct hp_request_list){0};
 }

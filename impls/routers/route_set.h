@@ -53,6 +53,30 @@ int hp_route_set_parse(const char *name, const char *text, size_t len, struct hp
                        struct hp_error *err);
 void hp_route_set_free(struct hp_route_set *set);
 
+/* Request lists (workloads/requests/NAME-KIND.requests, `hotpath route`'s stdin): one request
+ * a line, `METHOD PATH` separated by blanks; PATH is one blank-free token taken as it is
+ * (query, fragment, any bytes; it need not start with '/', so miss paths can be listed); blank
+ * lines and lines whose first non-blank byte is `#` are ignored; a CR before the newline is a
+ * blank. The same request may repeat. Every refusal is "NAME:LINE: problem"; nothing is kept. */
+struct hp_request_line {
+    enum hp_method method;
+    uint32_t len;
+    const char *path; /* NUL-terminated, in the list's own copy of the text */
+    unsigned line;
+};
+
+struct hp_request_list {
+    struct hp_request_line *items;
+    size_t count;
+    char *text; /* owns the paths */
+};
+
+/* `name` is used in messages. 0, or -1 with err set and *out empty. */
+int hp_request_list_parse(const char *name, const char *text, size_t len,
+                          struct hp_request_list *out, struct hp_error *err);
+int hp_request_list_load(const char *path, struct hp_request_list *out, struct hp_error *err);
+void hp_request_list_free(struct hp_request_list *list);
+
 /* The pattern syntax check every router runs in add(). 0, or -1 with err set. */
 int hp_route_pattern_check(const struct hp_route *route, struct hp_error *err);
 
