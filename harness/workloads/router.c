@@ -11,7 +11,10 @@
  *
  * router/github/read_with_writer: readers sweep the GitHub "all" list while a background
  * writer republishes one route (remove + re-add, cycling through the set) 1,000 times a second;
- * `report` adds the writer's latency figures. Needs a router with `remove`.
+ * `report` adds the writer's latency figures (republishes, writer_p50/p99/max_ns). Only for the
+ * routers that allow registration concurrent with lookups (rwlock_map, cow_map).
+ * router/github/read_without_writer: the same readers with no writer, its baseline; one glob
+ * runs both: --workload 'router/github/read_with*' --mode latency.
  *
  * Everything is parsed in setup; run() only indexes the prepared array (method enum, pointer,
  * length). Each thread has its own cursor (spread over the list) and its own match.
@@ -235,19 +238,50 @@ static void writer_stop_and_join(struct router_case *c)
     c->writer_running = false;
 }
 
+/* router.h has no machine-readable "registration may run concurrently with lookups" flag; the
+ * routers whose header comments promise it are listed here. */
+static bool supports_concurrent_writer(const struct hp_router_ops *ops)
+{
+    static const char *const concurrent_writers[] = {"rwlock_map", "cow_map"};
+    bool supported = false;
+    for (size_t i = 0; i < sizeof concurrent_writers / sizeof concurrent_writers[0]; i++)
+        supported |= strcmp(ops->info.name, concurrent_writers[i]) == 0;
+    return supported && ops->remove;
+}
+
+static bool writer_supports(const struct hp_composition *composition)
+{
+    const struct hp_impl_info *info = composition->impl[HP_AXIS_ROUTER];
+    return info && supports_concurrent_writer((const struct hp_router_ops *)info);
+}
+
+/* router/github/read_without_writer: the baseline of read_with_writer, the same routers, the
+ * same setup and the same reader loop, no writer thread. */
+static int read_without_writer_setup(const struct hp_case_params *params, void **shared,
+                                     struct hp_error *err)
+{
+    if (router_setup(params, "github", "all", shared, err) != 0)
+        return -1;
+    struct router_case *c = *shared;
+    if (!supports_concurrent_writer(c->ops)) {
+        hp_error_set(err,
+                     "router/github/read_without_writer: the baseline of read_with_writer, for "
+                     "rwlock_map and cow_map only (router %s)",
+                     c->ops->info.name);
+        case_free(c);
+        *shared = NULL;
+        return -1;
+    }
+    return 0;
+}
+
 static int read_with_writer_setup(const struct hp_case_params *params, void **shared,
                                   struct hp_error *err)
 {
     if (router_setup(params, "github", "all", shared, err) != 0)
         return -1;
     struct router_case *c = *shared;
-    /* router.h has no machine-readable "registration may run concurrently with lookups"
-     * flag; the routers whose header comments promise it are listed here. */
-    static const char *const concurrent_writers[] = {"rwlock_map", "cow_map"};
-    bool supported = false;
-    for (size_t i = 0; i < sizeof concurrent_writers / sizeof concurrent_writers[0]; i++)
-        supported |= strcmp(c->ops->info.name, concurrent_writers[i]) == 0;
-    if (!supported || !c->ops->remove) {
+    if (!supports_concurrent_writer(c->ops)) {
         hp_error_set(err,
                      "router/github/read_with_writer: router %s does not support registration "
                      "concurrent with lookups (use rwlock_map or cow_map)",
@@ -344,4 +378,17 @@ const struct hp_workload hp_workload_router_github_read_with_writer = {
     .thread_teardown = router_thread_teardown,
     .report = read_with_writer_report,
     .teardown = router_teardown,
+    .supports = writer_supports,
+};
+
+const struct hp_workload hp_workload_router_github_read_without_writer = {
+    .name = "router/github/read_without_writer",
+    .summary = "read_with_writer's readers alone (its baseline: same routers, same loop)",
+    .axes = HP_AXIS_BIT(HP_AXIS_ROUTER),
+    .setup = read_without_writer_setup,
+    .thread_setup = router_thread_setup,
+    .run = router_run,
+    .thread_teardown = router_thread_teardown,
+    .teardown = router_teardown,
+    .supports = writer_supports,
 };

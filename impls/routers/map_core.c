@@ -256,11 +256,15 @@ int hp_map_core_build(struct hp_map_core *core, enum hp_map_key_shape shape,
     for (size_t i = 0; i < list->count; i++) {
         if (list->items[i] == except)
             continue;
-        if (hp_map_core_insert(core, list->items[i], err) != 0) {
+        const struct hp_route *route = list->items[i];
+        if ((hp_map_core_route_is_mapped(route)
+                 ? map_insert(core, route, err)
+                 : hp_radix_forest_insert_bulk(&core->dynamic, route, err)) != 0) {
             hp_map_core_destroy(core);
             return -1;
         }
     }
+    hp_radix_forest_compile(&core->dynamic);
     return 0;
 }
 
@@ -286,11 +290,12 @@ int hp_map_core_remove(struct hp_map_core *core, const struct hp_route *route,
         const struct hp_route *r = list->items[i];
         if (r->method != route->method || hp_map_core_route_is_mapped(r))
             continue;
-        if (hp_radix_tree_insert(tree, r, err) != 0) {
+        if (hp_radix_tree_insert_bulk(tree, r, err) != 0) {
             hp_radix_tree_destroy(tree);
             return -1;
         }
     }
+    hp_radix_tree_compile(tree);
     hp_radix_tree_destroy(core->dynamic.trees[route->method]);
     core->dynamic.trees[route->method] = tree;
     return 0;

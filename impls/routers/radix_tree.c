@@ -355,8 +355,14 @@ static void tree_compile(struct hp_radix_tree *tree)
     }
 }
 
-int hp_radix_tree_insert(struct hp_radix_tree *tree, const struct hp_route *route,
-                         struct hp_error *err)
+void hp_radix_tree_compile(struct hp_radix_tree *tree)
+{
+    if (tree && tree->flat)
+        tree_compile(tree);
+}
+
+static int tree_insert(struct hp_radix_tree *tree, const struct hp_route *route, bool compile,
+                       struct hp_error *err)
 {
     if (hp_route_pattern_check(route, err) < 0)
         return -1;
@@ -372,8 +378,21 @@ int hp_radix_tree_insert(struct hp_radix_tree *tree, const struct hp_route *rout
         if (n->kind == NODE_STATIC && n->parent)
             child_promote(n->parent, n);
     }
-    tree_compile(tree);
+    if (compile)
+        tree_compile(tree);
     return 0;
+}
+
+int hp_radix_tree_insert(struct hp_radix_tree *tree, const struct hp_route *route,
+                         struct hp_error *err)
+{
+    return tree_insert(tree, route, true, err);
+}
+
+int hp_radix_tree_insert_bulk(struct hp_radix_tree *tree, const struct hp_route *route,
+                              struct hp_error *err)
+{
+    return tree_insert(tree, route, false, err);
 }
 
 /* ---- lookup ---- */
@@ -756,15 +775,33 @@ const struct hp_route *hp_radix_tree_find_case_insensitive(const struct hp_radix
 
 /* ---- one tree per method ---- */
 
-int hp_radix_forest_insert(struct hp_radix_forest *forest, const struct hp_route *route,
-                           struct hp_error *err)
+static int forest_insert(struct hp_radix_forest *forest, const struct hp_route *route, bool compile,
+                         struct hp_error *err)
 {
     if ((unsigned)route->method >= HP_METHOD_COUNT)
         return hp_route_pattern_check(route, err);
     struct hp_radix_tree **tree = &forest->trees[route->method];
     if (!*tree && !(*tree = hp_radix_tree_create(err)))
         return -1;
-    return hp_radix_tree_insert(*tree, route, err);
+    return tree_insert(*tree, route, compile, err);
+}
+
+int hp_radix_forest_insert(struct hp_radix_forest *forest, const struct hp_route *route,
+                           struct hp_error *err)
+{
+    return forest_insert(forest, route, true, err);
+}
+
+int hp_radix_forest_insert_bulk(struct hp_radix_forest *forest, const struct hp_route *route,
+                                struct hp_error *err)
+{
+    return forest_insert(forest, route, false, err);
+}
+
+void hp_radix_forest_compile(struct hp_radix_forest *forest)
+{
+    for (int m = 0; m < HP_METHOD_COUNT; m++)
+        hp_radix_tree_compile(forest->trees[m]);
 }
 
 void hp_radix_forest_lookup(const struct hp_radix_forest *forest, enum hp_method method,

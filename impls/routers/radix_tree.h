@@ -42,6 +42,13 @@ void hp_radix_tree_destroy(struct hp_radix_tree *tree);
 int hp_radix_tree_insert(struct hp_radix_tree *tree, const struct hp_route *route,
                          struct hp_error *err);
 
+/* Bulk registration (a rebuild from a route list): hp_radix_tree_insert without compiling the
+ * lookup form after each route (compiling is linear in the tree, so n single inserts cost n^2).
+ * The tree must not be looked up between a bulk insert and hp_radix_tree_compile. */
+int hp_radix_tree_insert_bulk(struct hp_radix_tree *tree, const struct hp_route *route,
+                              struct hp_error *err);
+void hp_radix_tree_compile(struct hp_radix_tree *tree);
+
 /* Matches `path[0..len)`, which ends at its first `?` or `#` (cut or not: the walk stops
  * there). On a hit sets *route_id and, when params is
  * not NULL, fills params with slices of `path` (names are slices of the route's pattern); more
@@ -79,6 +86,10 @@ struct hp_radix_forest {
 
 int hp_radix_forest_insert(struct hp_radix_forest *forest, const struct hp_route *route,
                            struct hp_error *err);
+/* The bulk pair, for every tree of the forest (see hp_radix_tree_insert_bulk). */
+int hp_radix_forest_insert_bulk(struct hp_radix_forest *forest, const struct hp_route *route,
+                                struct hp_error *err);
+void hp_radix_forest_compile(struct hp_radix_forest *forest);
 /* `path` is the request target (cut at `?`/`#` here). Needs out initialised (hp_match_init)
  * and released between lookups that allocated. */
 void hp_radix_forest_lookup(const struct hp_radix_forest *forest, enum hp_method method,
