@@ -468,7 +468,8 @@ static inline uint64_t head_mask(uint32_t prefix_len)
  * (for the name). */
 struct span {
     uint32_t offset, len;
-    const struct flat_node *wildcard;
+    uint32_t wildcard; /* flat index. 12 bytes, so that HP_ROUTE_PARAMS_MAX spans stay under a
+                        * page of stack (a bigger frame costs a stack-clash probe per lookup) */
 };
 
 /* The walk over path[0..len), followed, when `virtual_slash`, by one '/' that is not in the
@@ -550,7 +551,7 @@ try_param:
         if (end > pos) {
             spans[k].offset = (uint32_t)pos;
             spans[k].len = (uint32_t)(end - pos);
-            spans[k].wildcard = flat + n->param_child;
+            spans[k].wildcard = n->param_child;
             k++;
             pos = end;
             n = flat + n->param_child;
@@ -570,7 +571,7 @@ try_catchall:
             WORD_WALK && !virtual_slash ? hp_find_either(path, pos, len, '?', '#') : total;
         spans[k].offset = (uint32_t)(pos - 1);
         spans[k].len = (uint32_t)(value_end - pos + 1);
-        spans[k].wildcard = flat + n->catchall_child;
+        spans[k].wildcard = n->catchall_child;
         k++;
         n = flat + n->catchall_child;
         goto found;
@@ -597,8 +598,9 @@ found:
 /* The ordinary walk. Its word reads need the eight bytes before `len` to be readable: a
  * shorter path is walked in a copy placed after eight zero bytes (spans are offsets, so params
  * still point into the caller's path). */
-static const struct flat_node *walk_exact(const struct hp_radix_tree *tree, const char *path,
-                                          size_t len, struct span *spans, uint32_t *span_count)
+static inline __attribute__((always_inline)) const struct flat_node *
+walk_exact(const struct hp_radix_tree *tree, const char *path, size_t len, struct span *spans,
+           uint32_t *span_count)
 {
     if (WORD_WALK && len < 8) {
         char padded[16] = {0};
@@ -608,8 +610,11 @@ static const struct flat_node *walk_exact(const struct hp_radix_tree *tree, cons
     return walk(tree, path, len, false, spans, span_count);
 }
 
-bool hp_radix_tree_lookup(const struct hp_radix_tree *tree, const char *path, size_t len,
-                          uint32_t *route_id, struct hp_params *params)
+/* hp_radix_tree_lookup, inlined into the forest's lookup (one call less per request). */
+static inline __attribute__((always_inline)) bool tree_lookup(const struct hp_radix_tree *tree,
+                                                              const char *path, size_t len,
+                                                              uint32_t *route_id,
+                                                              struct hp_params *params)
 {
     if (params)
         params->count = 0;
@@ -631,12 +636,19 @@ bool hp_radix_tree_lookup(const struct hp_radix_tree *tree, const char *path, si
     }
     struct hp_param *items = params->items;
     for (uint32_t j = 0; j < k; j++) {
-        items[j].name = spans[j].wildcard->name;
-        items[j].name_len = spans[j].wildcard->name_len;
+        const struct flat_node *wildcard = tree->flat + spans[j].wildcard;
+        items[j].name = wildcard->name;
+        items[j].name_len = wildcard->name_len;
         items[j].value = path + spans[j].offset;
         items[j].value_len = spans[j].len;
     }
     return true;
+}
+
+bool hp_radix_tree_lookup(const struct hp_radix_tree *tree, const char *path, size_t len,
+                          uint32_t *route_id, struct hp_params *params)
+{
+    return tree_lookup(tree, path, len, route_id, params);
 }
 
 enum hp_match_status hp_radix_tree_slash_suggestion(const struct hp_radix_tree *tree,
@@ -804,17 +816,11 @@ void hp_radix_forest_compile(struct hp_radix_forest *forest)
         hp_radix_tree_compile(forest->trees[m]);
 }
 
-void hp_radix_forest_lookup(const struct hp_radix_forest *forest, enum hp_method method,
-                            const char *path, size_t len, struct hp_match *out)
+/* Everything after a miss, out of line: the lookup's own code stays small. */
+static __attribute__((noinline)) void
+forest_miss(const struct hp_radix_forest *forest, enum hp_method method,
+            const struct hp_radix_tree *tree, const char *path, size_t len, struct hp_match *out)
 {
-    out->allowed = 0;
-    const struct hp_radix_tree *tree =
-        (unsigned)method < HP_METHOD_COUNT ? forest->trees[method] : NULL;
-    /* The tree stops at `?`/`#` itself; the cut is only needed for the answers to a miss. */
-    if (hp_radix_tree_lookup(tree, path, len, &out->route_id, &out->params)) {
-        out->status = HP_MATCH_FOUND;
-        return;
-    }
     len = hp_route_path_len(path, len);
     enum hp_match_status suggestion = hp_radix_tree_slash_suggestion(tree, path, len);
     if (suggestion != HP_MATCH_NOT_FOUND) {
@@ -826,6 +832,20 @@ void hp_radix_forest_lookup(const struct hp_radix_forest *forest, enum hp_method
         if (m != (int)method && hp_radix_tree_lookup(forest->trees[m], path, len, &ignored, NULL))
             out->allowed |= 1u << m;
     out->status = out->allowed ? HP_MATCH_METHOD_NOT_ALLOWED : HP_MATCH_NOT_FOUND;
+}
+
+void hp_radix_forest_lookup(const struct hp_radix_forest *forest, enum hp_method method,
+                            const char *path, size_t len, struct hp_match *out)
+{
+    out->allowed = 0;
+    const struct hp_radix_tree *tree =
+        (unsigned)method < HP_METHOD_COUNT ? forest->trees[method] : NULL;
+    /* The tree stops at `?`/`#` itself; the cut is only needed for the answers to a miss. */
+    if (tree_lookup(tree, path, len, &out->route_id, &out->params)) {
+        out->status = HP_MATCH_FOUND;
+        return;
+    }
+    forest_miss(forest, method, tree, path, len, out);
 }
 
 size_t hp_radix_forest_find_case_insensitive(const struct hp_radix_forest *forest,
