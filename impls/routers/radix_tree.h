@@ -9,6 +9,10 @@
  * (the busiest subtree is tried first); a node whose path ends in `/` may also have one `:param`
  * child and one `*catchall` child.
  *
+ * Two forms: registration edits linked nodes; after each insert (or once after a bulk load)
+ * they are compiled into one contiguous breadth-first array that lookups read, a node's static
+ * children side by side and each edge's first eight bytes in its node (radix_tree.c says why).
+ *
  * Lookup: static child first, then the param, then the catch-all, backtracking to the next
  * alternative when a branch dead-ends (`/users/new` and `/users/:id`: `/users/newer` gives
  * id=newer). The walk is iterative (parent pointers, no recursion, no allocation) and visits
