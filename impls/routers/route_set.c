@@ -167,20 +167,14 @@ int hp_route_conflict_check(const struct hp_route *existing, const struct hp_rou
 {
     if (existing->method != route->method)
         return 0;
-    char where[512], other[512];
-    hp_route_where(route, where, sizeof where);
-    hp_route_where(existing, other, sizeof other);
-    const char *method = hp_method_name(route->method);
-
     size_t pa = 1, pb = 1;
     struct segment a, b;
+    bool has_a, has_b;
     for (;;) {
-        bool has_a = next_segment(existing, &pa, &a);
-        bool has_b = next_segment(route, &pb, &b);
+        has_a = next_segment(existing, &pa, &a);
+        has_b = next_segment(route, &pb, &b);
         if (!has_a && !has_b)
-            return hp_error_set(err,
-                                "%s: duplicate route %s " PATTERN_FMT ", already registered at %s",
-                                where, method, PATTERN_ARGS(route), other);
+            break; /* duplicate */
         if (!has_a || !has_b)
             return 0;
         if (a.kind == 0 || b.kind == 0) {
@@ -188,23 +182,32 @@ int hp_route_conflict_check(const struct hp_route *existing, const struct hp_rou
                 continue;
             return 0; /* different static bytes, or static next to a wildcard: static wins */
         }
-        bool same_name = a.len == b.len && memcmp(a.bytes, b.bytes, a.len) == 0;
-        if (a.kind != b.kind)
-            return hp_error_set(
-                err,
-                "%s: %s '%c%.*s' of %s " PATTERN_FMT
-                " is at the same position as %s '%c%.*s' of %s " PATTERN_FMT " (%s)",
-                where, b.kind == ':' ? "param" : "catch-all", b.kind, (int)b.len, b.bytes, method,
-                PATTERN_ARGS(route), a.kind == ':' ? "param" : "catch-all", a.kind, (int)a.len,
-                a.bytes, method, PATTERN_ARGS(existing), other);
-        if (!same_name)
-            return hp_error_set(err,
-                                "%s: wildcard '%c%.*s' of %s " PATTERN_FMT
-                                " conflicts with '%c%.*s' of %s " PATTERN_FMT
-                                " (%s): one position, one name",
-                                where, b.kind, (int)b.len, b.bytes, method, PATTERN_ARGS(route),
-                                a.kind, (int)a.len, a.bytes, method, PATTERN_ARGS(existing), other);
+        if (a.kind != b.kind || a.len != b.len || memcmp(a.bytes, b.bytes, a.len) != 0)
+            break; /* param vs catch-all, or two names at one position */
     }
+    /* A conflict: only now are the messages' places formatted (a registration checks every
+     * registered route, and almost none conflicts). */
+    char where[512], other[512];
+    hp_route_where(route, where, sizeof where);
+    hp_route_where(existing, other, sizeof other);
+    const char *method = hp_method_name(route->method);
+    if (!has_a && !has_b)
+        return hp_error_set(err, "%s: duplicate route %s " PATTERN_FMT ", already registered at %s",
+                            where, method, PATTERN_ARGS(route), other);
+    if (a.kind != b.kind)
+        return hp_error_set(err,
+                            "%s: %s '%c%.*s' of %s " PATTERN_FMT
+                            " is at the same position as %s '%c%.*s' of %s " PATTERN_FMT " (%s)",
+                            where, b.kind == ':' ? "param" : "catch-all", b.kind, (int)b.len,
+                            b.bytes, method, PATTERN_ARGS(route),
+                            a.kind == ':' ? "param" : "catch-all", a.kind, (int)a.len, a.bytes,
+                            method, PATTERN_ARGS(existing), other);
+    return hp_error_set(err,
+                        "%s: wildcard '%c%.*s' of %s " PATTERN_FMT
+                        " conflicts with '%c%.*s' of %s " PATTERN_FMT
+                        " (%s): one position, one name",
+                        where, b.kind, (int)b.len, b.bytes, method, PATTERN_ARGS(route), a.kind,
+                        (int)a.len, a.bytes, method, PATTERN_ARGS(existing), other);
 }
 
 /* ---- answers as text ---- */
