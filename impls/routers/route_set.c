@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,27 +83,39 @@ static bool byte_allowed_in_pattern(unsigned char c)
     return c > 0x20 && c != 0x7f && c != '?' && c != '#';
 }
 
+/* "FILE:LINE: " + the message: the place is formatted only when there is an error (every
+ * registration checks its pattern, almost always fine). */
+static int __attribute__((format(printf, 3, 4)))
+route_error(const struct hp_route *route, struct hp_error *err, const char *fmt, ...)
+{
+    char where[512], message[1024];
+    hp_route_where(route, where, sizeof where);
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(message, sizeof message, fmt, args);
+    va_end(args);
+    return hp_error_set(err, "%s: %s", where, message);
+}
+
 int hp_route_pattern_check(const struct hp_route *route, struct hp_error *err)
 {
-    char where[512];
-    hp_route_where(route, where, sizeof where);
     const char *p = route->pattern;
     size_t len = route->pattern_len;
 
     if ((unsigned)route->method >= HP_METHOD_COUNT)
-        return hp_error_set(err, "%s: unknown method %d", where, (int)route->method);
+        return route_error(route, err, "unknown method %d", (int)route->method);
     if (len == 0 || p[0] != '/')
-        return hp_error_set(err, "%s: pattern '" PATTERN_FMT "' must start with '/'", where,
-                            PATTERN_ARGS(route));
+        return route_error(route, err, "pattern '" PATTERN_FMT "' must start with '/'",
+                           PATTERN_ARGS(route));
     if (len > HP_ROUTE_PATTERN_MAX)
-        return hp_error_set(err, "%s: pattern is %zu bytes, longer than the limit of %d", where,
-                            len, HP_ROUTE_PATTERN_MAX);
+        return route_error(route, err, "pattern is %zu bytes, longer than the limit of %d", len,
+                           HP_ROUTE_PATTERN_MAX);
     for (size_t i = 0; i < len; i++)
         if (!byte_allowed_in_pattern((unsigned char)p[i]))
-            return hp_error_set(err,
-                                "%s: pattern '" PATTERN_FMT "' has byte 0x%02x at offset %zu "
-                                "(no spaces, control bytes, '?' or '#')",
-                                where, PATTERN_ARGS(route), (unsigned char)p[i], i);
+            return route_error(route, err,
+                               "pattern '" PATTERN_FMT "' has byte 0x%02x at offset %zu "
+                               "(no spaces, control bytes, '?' or '#')",
+                               PATTERN_ARGS(route), (unsigned char)p[i], i);
 
     unsigned wildcards = 0;
     size_t seg = 1; /* start of the current segment */
@@ -113,20 +126,22 @@ int hp_route_pattern_check(const struct hp_route *route, struct hp_error *err)
         if (kind == ':' || kind == '*') {
             const char *what = kind == ':' ? "param" : "catch-all";
             if (end == seg + 1)
-                return hp_error_set(err, "%s: pattern '" PATTERN_FMT "': empty %s name", where,
-                                    PATTERN_ARGS(route), what);
+                return route_error(route, err, "pattern '" PATTERN_FMT "': empty %s name",
+                                   PATTERN_ARGS(route), what);
             for (size_t i = seg + 1; i < end; i++)
                 if (p[i] == ':' || p[i] == '*')
-                    return hp_error_set(
-                        err, "%s: pattern '" PATTERN_FMT "': two wildcards in one segment ('%.*s')",
-                        where, PATTERN_ARGS(route), (int)(end - seg), p + seg);
+                    return route_error(route, err,
+                                       "pattern '" PATTERN_FMT
+                                       "': two wildcards in one segment ('%.*s')",
+                                       PATTERN_ARGS(route), (int)(end - seg), p + seg);
             if (kind == '*' && end != len)
-                return hp_error_set(
-                    err, "%s: pattern '" PATTERN_FMT "': catch-all '%.*s' must be the last segment",
-                    where, PATTERN_ARGS(route), (int)(end - seg), p + seg);
+                return route_error(route, err,
+                                   "pattern '" PATTERN_FMT
+                                   "': catch-all '%.*s' must be the last segment",
+                                   PATTERN_ARGS(route), (int)(end - seg), p + seg);
             if (++wildcards > HP_ROUTE_PARAMS_MAX)
-                return hp_error_set(err, "%s: pattern has more than %d params, the limit", where,
-                                    HP_ROUTE_PARAMS_MAX);
+                return route_error(route, err, "pattern has more than %d params, the limit",
+                                   HP_ROUTE_PARAMS_MAX);
         }
         seg = end + 1;
     }
