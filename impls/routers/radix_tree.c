@@ -361,12 +361,14 @@ void hp_radix_tree_compile(struct hp_radix_tree *tree)
         tree_compile(tree);
 }
 
-static int tree_insert(struct hp_radix_tree *tree, const struct hp_route *route, bool compile,
+/* bulk: a rebuild from routes accepted before (route list), so the pattern check and the
+ * conflict dry run are skipped and the lookup form is compiled once at the end. */
+static int tree_insert(struct hp_radix_tree *tree, const struct hp_route *route, bool bulk,
                        struct hp_error *err)
 {
-    if (hp_route_pattern_check(route, err) < 0)
+    if (!bulk && hp_route_pattern_check(route, err) < 0)
         return -1;
-    if (!walk_insert(tree, route, false, err))
+    if (!bulk && !walk_insert(tree, route, false, err))
         return -1;
     struct node *end = walk_insert(tree, route, true, err);
     if (!end)
@@ -378,7 +380,7 @@ static int tree_insert(struct hp_radix_tree *tree, const struct hp_route *route,
         if (n->kind == NODE_STATIC && n->parent)
             child_promote(n->parent, n);
     }
-    if (compile)
+    if (!bulk)
         tree_compile(tree);
     return 0;
 }
@@ -386,13 +388,13 @@ static int tree_insert(struct hp_radix_tree *tree, const struct hp_route *route,
 int hp_radix_tree_insert(struct hp_radix_tree *tree, const struct hp_route *route,
                          struct hp_error *err)
 {
-    return tree_insert(tree, route, true, err);
+    return tree_insert(tree, route, false, err);
 }
 
 int hp_radix_tree_insert_bulk(struct hp_radix_tree *tree, const struct hp_route *route,
                               struct hp_error *err)
 {
-    return tree_insert(tree, route, false, err);
+    return tree_insert(tree, route, true, err);
 }
 
 /* ---- lookup ---- */
@@ -787,7 +789,7 @@ const struct hp_route *hp_radix_tree_find_case_insensitive(const struct hp_radix
 
 /* ---- one tree per method ---- */
 
-static int forest_insert(struct hp_radix_forest *forest, const struct hp_route *route, bool compile,
+static int forest_insert(struct hp_radix_forest *forest, const struct hp_route *route, bool bulk,
                          struct hp_error *err)
 {
     if ((unsigned)route->method >= HP_METHOD_COUNT)
@@ -795,19 +797,19 @@ static int forest_insert(struct hp_radix_forest *forest, const struct hp_route *
     struct hp_radix_tree **tree = &forest->trees[route->method];
     if (!*tree && !(*tree = hp_radix_tree_create(err)))
         return -1;
-    return tree_insert(*tree, route, compile, err);
+    return tree_insert(*tree, route, bulk, err);
 }
 
 int hp_radix_forest_insert(struct hp_radix_forest *forest, const struct hp_route *route,
                            struct hp_error *err)
 {
-    return forest_insert(forest, route, true, err);
+    return forest_insert(forest, route, false, err);
 }
 
 int hp_radix_forest_insert_bulk(struct hp_radix_forest *forest, const struct hp_route *route,
                                 struct hp_error *err)
 {
-    return forest_insert(forest, route, false, err);
+    return forest_insert(forest, route, true, err);
 }
 
 void hp_radix_forest_compile(struct hp_radix_forest *forest)

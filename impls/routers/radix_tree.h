@@ -46,9 +46,11 @@ void hp_radix_tree_destroy(struct hp_radix_tree *tree);
 int hp_radix_tree_insert(struct hp_radix_tree *tree, const struct hp_route *route,
                          struct hp_error *err);
 
-/* Bulk registration (a rebuild from a route list): hp_radix_tree_insert without compiling the
- * lookup form after each route (compiling is linear in the tree, so n single inserts cost n^2).
- * The tree must not be looked up between a bulk insert and hp_radix_tree_compile. */
+/* Bulk registration (a rebuild from a route list whose routes were all accepted before):
+ * hp_radix_tree_insert without the pattern check, without the conflict dry run (a conflict is
+ * still refused, but may leave empty nodes behind) and without compiling the lookup form after
+ * each route (compiling is linear in the tree, so n single inserts cost n^2). The tree must not
+ * be looked up between a bulk insert and hp_radix_tree_compile. */
 int hp_radix_tree_insert_bulk(struct hp_radix_tree *tree, const struct hp_route *route,
                               struct hp_error *err);
 void hp_radix_tree_compile(struct hp_radix_tree *tree);
