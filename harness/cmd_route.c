@@ -7,6 +7,8 @@
  *   405 Allow: GET, POST          the path exists for those methods only
  *   301 /users/                   trailing-slash suggestion (301 for GET, 308 otherwise, as
  *   308 /users                    httprouter does); the path with the slash added or removed
+ *   301 /Users/42 (fixed case)    a miss that a route matches ignoring case (the router's
+ *                                 find_case_insensitive): the path with the route's casing
  * With `--router all` every router answers every request; the first disagreement is reported on
  * stderr with both answers and the exit status is 1.
  * All input (flags, route file, the request lines) is checked before anything is printed: bad
@@ -22,13 +24,6 @@
 #include "registry.h"
 #include "routers/route_set.h"
 #include "routers/router.h"
-
-struct request {
-    enum hp_method method;
-    const char *path;
-    size_t len;
-    unsigned line;
-};
 
 static int usage_error(const char *message)
 {
@@ -51,65 +46,6 @@ static char *read_all(FILE *f, size_t *len)
     }
     *len = used;
     return buf;
-}
-
-static bool is_blank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r';
-}
-
-/* Splits stdin into requests in place; -1 with err set on the first bad line. */
-static int parse_requests(char *text, size_t len, struct request **out, size_t *count,
-                          struct hp_error *err)
-{
-    size_t lines = 1;
-    for (size_t i = 0; i < len; i++)
-        lines += text[i] == '\n';
-    struct request *reqs = calloc(lines, sizeof *reqs);
-    if (!reqs)
-        return hp_error_set(err, "stdin: out of memory");
-    size_t n = 0;
-    unsigned line = 0;
-    for (size_t at = 0; at < len;) {
-        char *nl = memchr(text + at, '\n', len - at);
-        size_t end = nl ? (size_t)(nl - text) : len;
-        size_t i = at;
-        at = end + 1;
-        line++;
-        while (i < end && is_blank(text[i]))
-            i++;
-        if (i == end || text[i] == '#')
-            continue;
-        size_t m0 = i;
-        while (i < end && !is_blank(text[i]))
-            i++;
-        size_t m1 = i;
-        while (i < end && is_blank(text[i]))
-            i++;
-        size_t p0 = i;
-        while (i < end && !is_blank(text[i]))
-            i++;
-        size_t p1 = i;
-        while (i < end && is_blank(text[i]))
-            i++;
-        int method = hp_method_parse(text + m0, m1 - m0);
-        if (method < 0 || p0 == p1 || i != end) {
-            free(reqs);
-            if (method < 0) {
-                char valid[128] = "";
-                for (int m = 0; m < HP_METHOD_COUNT; m++)
-                    snprintf(valid + strlen(valid), sizeof valid - strlen(valid), "%s%s",
-                             m ? ", " : "", hp_method_name((enum hp_method)m));
-                return hp_error_set(err, "stdin:%u: unknown method '%.*s' (valid: %s)", line,
-                                    (int)(m1 - m0 > 40 ? 40 : m1 - m0), text + m0, valid);
-            }
-            return hp_error_set(err, "stdin:%u: expected 'METHOD PATH'", line);
-        }
-        reqs[n++] = (struct request){(enum hp_method)method, text + p0, p1 - p0, line};
-    }
-    *out = reqs;
-    *count = n;
-    return 0;
 }
 
 struct active_router {
@@ -157,13 +93,14 @@ int hp_cmd_route(int argc, char **argv)
 
     size_t text_len = 0;
     char *text = read_all(stdin, &text_len);
-    struct request *reqs = NULL;
-    size_t req_count = 0;
-    if (!text || parse_requests(text, text_len, &reqs, &req_count, &err) < 0) {
+    struct hp_request_list requests;
+    if (!text || hp_request_list_parse("stdin", text, text_len, &requests, &err) < 0) {
         free(text);
         hp_route_set_free(set);
         return usage_error(text ? err.message : "stdin: out of memory");
     }
+    const struct hp_request_line *reqs = requests.items;
+    size_t req_count = requests.count;
 
     int status = 0;
     struct active_router *routers = calloc(router_count, sizeof *routers);
@@ -198,10 +135,11 @@ int hp_cmd_route(int argc, char **argv)
             longest = reqs[i].len;
     size_t answer_size = 2 * longest + HP_ROUTE_PATTERN_MAX + 1024;
     char *first = malloc(answer_size), *other = malloc(answer_size);
+    char *fixed = malloc(longest + 1);
     struct hp_match match;
     hp_match_init(&match);
     for (size_t i = 0; !status && first && other && i < req_count; i++) {
-        const struct request *req = &reqs[i];
+        const struct hp_request_line *req = &reqs[i];
         size_t first_len = 0;
         for (size_t r = 0; r < router_count; r++) {
             const struct active_router *ar = &routers[r];
@@ -209,6 +147,14 @@ int hp_cmd_route(int argc, char **argv)
             char *buf = r == 0 ? first : other;
             size_t n =
                 hp_match_format(buf, answer_size, set, req->method, req->path, req->len, &match);
+            size_t fixed_len = 0;
+            if (match.status == HP_MATCH_NOT_FOUND && ar->ops->find_case_insensitive && fixed)
+                fixed_len = ar->ops->find_case_insensitive(ar->router, req->method, req->path,
+                                                           req->len, fixed, longest + 1);
+            if (fixed_len > 0) /* the same redirect codes as the trailing-slash suggestion */
+                n = (size_t)snprintf(buf, answer_size, "%s %.*s (fixed case)",
+                                     req->method == HP_METHOD_GET ? "301" : "308", (int)fixed_len,
+                                     fixed);
             if (n >= answer_size)
                 n = answer_size - 1;
             ar->ops->match_release(ar->router, &match);
@@ -228,19 +174,20 @@ int hp_cmd_route(int argc, char **argv)
             fputc('\n', stdout);
         }
     }
-    if (!status && (!first || !other)) {
+    if (!status && (!first || !other || !fixed)) {
         fprintf(stderr, "hotpath: out of memory\n");
         status = HP_EXIT_USAGE;
     }
     free(first);
     free(other);
+    free(fixed);
     for (size_t i = 0; i < created; i++) {
         if (routers[i].ops->thread_detach)
             routers[i].ops->thread_detach(routers[i].router);
         routers[i].ops->destroy(routers[i].router);
     }
     free(routers);
-    free(reqs);
+    hp_request_list_free(&requests);
     free(text);
     hp_route_set_free(set);
     if (fflush(stdout) != 0 && !status)

@@ -129,6 +129,12 @@ static void print_summary(const struct hp_run *run, const char *dir)
         if (c->noisy)
             printf("  noisy");
         putchar('\n');
+        if (c->metrics.count > 0) { /* the workload's own figures (report), one line */
+            printf("%-*s ", (int)width, "");
+            for (size_t m = 0; m < c->metrics.count; m++)
+                printf(" %s=%.6g", c->metrics.items[m].name, c->metrics.items[m].value);
+            putchar('\n');
+        }
     }
     if (run->harness_overhead_ns >= 0)
         printf("harness overhead (null case): %.3g ns/op\n", run->harness_overhead_ns);

@@ -94,6 +94,19 @@ Test(cmd_route, answers_every_kind)
     unlink(routes);
 }
 
+Test(cmd_route, prints_the_case_insensitive_suggestion)
+{
+    const char *routes = routes_file();
+    const char *args[] = {"--routes", routes, "--router", "all", NULL};
+    struct run r;
+    run_route(args, "GET /USERS/NEW\nPOST /Users/7\nGET /B/?q\nGET /users/new\nGET /NOPE\n", &r);
+    cr_expect_eq(r.status, 0, "%s", r.err);
+    cr_expect_str_eq(r.out, "301 /users/new (fixed case)\n308 /users/7 (fixed case)\n"
+                            "301 /b/ (fixed case)\nGET /users/new\n404\n");
+    cr_expect_str_eq(r.err, "");
+    unlink(routes);
+}
+
 Test(cmd_route, all_routers_agree)
 {
     const char *routes = routes_file();

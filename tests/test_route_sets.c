@@ -108,70 +108,29 @@ static void oracle_close(struct oracle *o)
 
 /* ---- Request lists (`METHOD /path` lines; unlike routes, the same request may repeat) ------ */
 
-struct request_line {
-    enum hp_method method;
-    const char *path; /* NUL-terminated, in the list's text */
-    size_t path_len;
-    unsigned line;
-};
-
-struct request_list {
-    struct request_line *items;
-    size_t count;
-    char *text;
-};
-
-static void requests_parse(const char *name, const char *text, struct request_list *list)
+/* Read with the project's one request-list reader (route_set.h); the shipped lists also list
+ * only paths that start with '/'. */
+static void requests_parse(const char *name, const char *text, struct hp_request_list *list)
 {
-    *list = (struct request_list){.text = strdup(text)};
-    cr_assert_not_null(list->text);
-    size_t cap = 0;
-    unsigned line_number = 0;
-    for (char *line = list->text, *next; line && *line; line = next) {
-        next = strchr(line, '\n');
-        if (next)
-            *next++ = '\0';
-        line_number++;
-        line[strcspn(line, "\r")] = '\0';
-        if (line[0] == '\0' || line[0] == '#')
-            continue;
-        char *space = strchr(line, ' ');
-        int method = space ? hp_method_parse(line, (size_t)(space - line)) : -1;
-        cr_assert_geq(method, 0, "%s:%u: expected 'METHOD /path', got '%s'", name, line_number,
-                      line);
-        cr_assert_eq(space[1], '/', "%s:%u: path does not start with '/'", name, line_number);
-        if (list->count == cap) {
-            cap = cap ? cap * 2 : 64;
-            list->items = realloc(list->items, cap * sizeof *list->items);
-            cr_assert_not_null(list->items);
-        }
-        list->items[list->count++] = (struct request_line){(enum hp_method)method, space + 1,
-                                                           strlen(space + 1), line_number};
-    }
+    struct hp_error err = {{0}};
+    cr_assert_eq(hp_request_list_parse(name, text, strlen(text), list, &err), 0, "%s", err.message);
+    for (size_t i = 0; i < list->count; i++)
+        cr_assert_eq(list->items[i].path[0], '/', "%s:%u: path does not start with '/'", name,
+                     list->items[i].line);
 }
 
-static void requests_load(const char *path, struct request_list *list)
+static void requests_load(const char *path, struct hp_request_list *list)
 {
-    FILE *f = fopen(path, "rb");
-    cr_assert_not_null(f, "cannot open %s", path);
-    char *text = NULL;
-    size_t size = 0;
-    FILE *buffer = open_memstream(&text, &size);
-    cr_assert_not_null(buffer);
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        fwrite(chunk, 1, n, buffer);
-    fclose(f);
-    fclose(buffer);
-    requests_parse(path, text, list);
-    free(text);
+    struct hp_error err = {{0}};
+    cr_assert_eq(hp_request_list_load(path, list, &err), 0, "%s", err.message);
+    for (size_t i = 0; i < list->count; i++)
+        cr_assert_eq(list->items[i].path[0], '/', "%s:%u: path does not start with '/'", path,
+                     list->items[i].line);
 }
 
-static void requests_free(struct request_list *list)
+static void requests_free(struct hp_request_list *list)
 {
-    free(list->items);
-    free(list->text);
+    hp_request_list_free(list);
 }
 
 static unsigned depth_of(const char *pattern)
@@ -268,7 +227,7 @@ Test(route_sets, github_set_equals_the_reference)
 /* ---- Shipped request lists ------------------------------------------------------------- */
 
 static void load_requests_of(const struct shipped_set *s, const char *kind,
-                             struct request_list *requests, char *path, size_t path_size)
+                             struct hp_request_list *requests, char *path, size_t path_size)
 {
     snprintf(path, path_size, "workloads/requests/%s-%s.requests", s->name, kind);
     requests_load(path, requests);
@@ -282,15 +241,15 @@ Test(route_sets, every_request_matches_a_route_of_its_set)
         oracle_open(&oracle, set);
         for (size_t k = 0; k < 4 && shipped_sets[s].request_kinds[k]; k++) {
             char path[256];
-            struct request_list requests;
+            struct hp_request_list requests;
             load_requests_of(&shipped_sets[s], shipped_sets[s].request_kinds[k], &requests, path,
                              sizeof path);
             cr_expect_gt(requests.count, 0, "%s is empty", path);
             for (size_t i = 0; i < requests.count; i++) {
-                const struct request_line *r = &requests.items[i];
+                const struct hp_request_line *r = &requests.items[i];
                 cr_expect_null(strpbrk(r->path, ":*"), "%s:%u: wildcard left in %s", path, r->line,
                                r->path);
-                cr_expect_not_null(oracle_route(&oracle, r->method, r->path, r->path_len),
+                cr_expect_not_null(oracle_route(&oracle, r->method, r->path, r->len),
                                    "%s:%u: %s %s matches no route of %s.routes", path, r->line,
                                    hp_method_name(r->method), r->path, shipped_sets[s].name);
             }
@@ -319,13 +278,12 @@ Test(route_sets, single_request_lists_have_the_named_shape)
             if (want == 99)
                 continue;
             char path[256];
-            struct request_list requests;
+            struct hp_request_list requests;
             load_requests_of(&shipped_sets[s], kind, &requests, path, sizeof path);
             cr_expect_eq(requests.count, 1, "%s: %zu requests, expected 1", path, requests.count);
             if (requests.count > 0) {
-                const struct request_line *r = &requests.items[0];
-                const struct hp_route *route =
-                    oracle_route(&oracle, r->method, r->path, r->path_len);
+                const struct hp_request_line *r = &requests.items[0];
+                const struct hp_route *route = oracle_route(&oracle, r->method, r->path, r->len);
                 cr_expect_not_null(route, "%s: no route matches", path);
                 if (route)
                     cr_expect_eq(oracle.match.params.count, want,
@@ -348,14 +306,14 @@ Test(route_sets, realistic_lists_cover_every_route)
         struct oracle oracle;
         oracle_open(&oracle, set);
         char path[256];
-        struct request_list requests;
+        struct hp_request_list requests;
         load_requests_of(&shipped_sets[s], "realistic", &requests, path, sizeof path);
         cr_expect_geq(requests.count, 300, "%s: only %zu requests", path, requests.count);
         bool *covered = calloc(set->count ? set->count : 1, sizeof *covered);
         cr_assert_not_null(covered);
         for (size_t i = 0; i < requests.count; i++) {
-            const struct request_line *r = &requests.items[i];
-            const struct hp_route *route = oracle_route(&oracle, r->method, r->path, r->path_len);
+            const struct hp_request_line *r = &requests.items[i];
+            const struct hp_route *route = oracle_route(&oracle, r->method, r->path, r->len);
             if (route)
                 covered[route->id] = true;
         }
@@ -778,15 +736,15 @@ Test(cmd_gen, prints_routes_and_requests)
             "--zipf", "1.1", "--seed", "3");
     cr_assert_eq(c.rc, 0, "%s", c.err);
     cr_expect_str_empty(c.err);
-    struct request_list requests;
+    struct hp_request_list requests;
     requests_parse("stdout", c.out, &requests);
     cr_expect_eq(requests.count, 25);
     set = load_shipped("github");
     struct oracle oracle;
     oracle_open(&oracle, set);
     for (size_t i = 0; i < requests.count; i++) {
-        const struct request_line *r = &requests.items[i];
-        cr_expect_not_null(oracle_route(&oracle, r->method, r->path, r->path_len), "%s %s",
+        const struct hp_request_line *r = &requests.items[i];
+        cr_expect_not_null(oracle_route(&oracle, r->method, r->path, r->len), "%s %s",
                            hp_method_name(r->method), r->path);
     }
     oracle_close(&oracle);

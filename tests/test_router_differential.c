@@ -20,6 +20,34 @@ struct tally {
     size_t requests, found, params;
 };
 
+/* The case-insensitive suggestion (item 23) of router i, compared with linear's (asked first),
+ * with no allocation. */
+static void check_case_fix(const struct fixture *fx, size_t i, bool is_linear,
+                           enum hp_method method, const char *path, size_t len)
+{
+    static char want[ANSWER_MAX], got[ANSWER_MAX];
+    static size_t want_len;
+    if (len > ANSWER_MAX)
+        return;
+    cr_assert(fx->ops[i]->find_case_insensitive, "%s: no find_case_insensitive",
+              fx->ops[i]->info.name);
+    struct hp_alloc_counts before, after;
+    hp_alloc_counts_read(&before);
+    size_t n = fx->ops[i]->find_case_insensitive(fx->r[i], method, path, len,
+                                                 is_linear ? want : got, ANSWER_MAX);
+    hp_alloc_counts_read(&after);
+    cr_assert_eq(hp_alloc_counts_delta(&before, &after).allocs, 0,
+                 "%s: find_case_insensitive allocated", fx->ops[i]->info.name);
+    if (is_linear) {
+        want_len = n;
+        return;
+    }
+    cr_assert(n == want_len && memcmp(got, want, n) == 0,
+              "%s disagrees with linear on the fixed-case path for %s %.*s: '%.*s' vs '%.*s'",
+              fx->ops[i]->info.name, hp_method_name(method), (int)(len > 300 ? 300 : len), path,
+              (int)(n > 300 ? 300 : n), got, (int)(want_len > 300 ? 300 : want_len), want);
+}
+
 /* Asks every router; asserts agreement with linear and zero allocations per lookup (except
  * the copying router, which must allocate exactly once per param). */
 static void check_request(const struct fixture *fx, enum hp_method method, const char *path,
@@ -52,6 +80,7 @@ static void check_request(const struct fixture *fx, enum hp_method method, const
                              fx->ops[i]->info.name, hp_method_name(method),
                              (int)(len > 300 ? 300 : len), path, got, want);
         }
+        check_case_fix(fx, i, pass == 0, method, path, len);
         bool copies = strcmp(fx->ops[i]->info.name, "radix_copy_params") == 0;
         uint64_t expected = copies ? params : 0;
         if (params > HP_PARAMS_INLINE)
@@ -98,7 +127,7 @@ static size_t mutate(const char *in, size_t len, struct hp_rng *rng, char *out, 
         len = size - 8;
     memcpy(out, in, len);
     size_t n = len;
-    switch (hp_rng_below(rng, 6)) {
+    switch (hp_rng_below(rng, 7)) {
     case 0:
         if (n)
             out[hp_rng_below(rng, n)] = bytes[hp_rng_below(rng, sizeof bytes - 1)];
@@ -122,6 +151,12 @@ static size_t mutate(const char *in, size_t len, struct hp_rng *rng, char *out, 
         break;
     case 4:
         n = n ? hp_rng_below(rng, n + 1) : 0;
+        break;
+    case 5:
+        /* Case flips from a random point on (the case-insensitive suggestion, item 23). */
+        for (size_t i = n ? hp_rng_below(rng, n) : 0; i < n; i++)
+            if ((out[i] >= 'a' && out[i] <= 'z') || (out[i] >= 'A' && out[i] <= 'Z'))
+                out[i] ^= hp_rng_below(rng, 2) ? 0x20 : 0;
         break;
     default:
         out[n++] = 'z';
@@ -192,31 +227,16 @@ static bool has_suffix(const char *s, const char *suffix)
     return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
-/* Requests from workloads/requests/: lines `METHOD PATH` (others skipped). */
+/* Requests from workloads/requests/, read with the shared request-list reader (a bad line is
+ * a failure, with its file and line). */
 static void check_request_file(const struct fixture *fx, const char *file, struct tally *tally)
 {
-    FILE *f = fopen(file, "r");
-    cr_assert(f, "cannot open %s", file);
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t got;
-    size_t checked = 0;
-    while ((got = getline(&line, &cap, f)) > 0 && checked < 20000) {
-        char *sp = memchr(line, ' ', (size_t)got);
-        if (!sp || line[0] == '#')
-            continue;
-        int method = hp_method_parse(line, (size_t)(sp - line));
-        if (method < 0)
-            continue;
-        char *path = sp + 1;
-        size_t len = (size_t)got - (size_t)(path - line);
-        while (len && (path[len - 1] == '\n' || path[len - 1] == '\r'))
-            len--;
-        check_request(fx, (enum hp_method)method, path, len, tally);
-        checked++;
-    }
-    free(line);
-    fclose(f);
+    struct hp_request_list list;
+    struct hp_error err = {""};
+    cr_assert_eq(hp_request_list_load(file, &list, &err), 0, "%s", err.message);
+    for (size_t i = 0; i < list.count && i < 20000; i++)
+        check_request(fx, list.items[i].method, list.items[i].path, list.items[i].len, tally);
+    hp_request_list_free(&list);
 }
 
 Test(differential, workload_route_sets)

@@ -25,7 +25,7 @@
 
 #include "contexts/context.h"
 #include "pipeline.h"
-#include "request_list.h"
+#include "routers/route_set.h"
 #include "routers/route_set.h"
 #include "routers/router.h"
 #include "workload.h"
@@ -169,6 +169,10 @@ static int request_setup(const struct hp_case_params *params, enum request_kind 
              kind == KIND_PARAM2 ? "param2" : "realistic");
     if (hp_request_list_load(path, &list, err) != 0)
         goto fail;
+    if (list.count == 0) {
+        hp_error_set(err, "%s: no requests", path);
+        goto fail;
+    }
     keep = calloc(list.count, sizeof *keep);
     if (!keep) {
         hp_error_set(err, "request workload: out of memory");

@@ -5,17 +5,20 @@
  *                        segment is matched by the param as the literal text ":id");
  *   router/S/KIND        WORKLOADS/requests/S-KIND.requests for KIND in static, param1,
  *                        param2, realistic (the last one a stream in realistic proportions).
- * Request file: one request a line, `METHOD /path[?query]`; blank lines and lines starting with
- * `#` are ignored. Setup refuses a missing file (a set without that kind of route has none).
+ * Request file: one request a line, `METHOD /path[?query]` (route_set.h's request-list format,
+ * read with its shared reader). Setup refuses a missing or empty file (a set without that kind
+ * of route has none).
  *
  * router/github/read_with_writer: readers sweep the GitHub "all" list while a background
  * writer republishes one route (remove + re-add, cycling through the set) 1,000 times a second;
- * `report` adds the writer's latency figures. Needs a router with `remove`.
+ * `report` adds the writer's latency figures (republishes, writer_p50/p99/max_ns). Only for the
+ * routers that allow registration concurrent with lookups (rwlock_map, cow_map).
+ * router/github/read_without_writer: the same readers with no writer, its baseline; one glob
+ * runs both: --workload 'router/github/read_with*' --mode latency.
  *
  * Everything is parsed in setup; run() only indexes the prepared array (method enum, pointer,
  * length). Each thread has its own cursor (spread over the list) and its own match.
  */
-#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +27,6 @@
 
 #include "routers/route_set.h"
 #include "routers/router.h"
-#include "request_list.h"
 #include "workload.h"
 
 enum { WRITER_PERIOD_NS = 1000000, WRITER_LATENCY_CAP = 1 << 20 };
@@ -33,9 +35,10 @@ struct router_case {
     const struct hp_router_ops *ops;
     struct hp_router *router;
     struct hp_route_set *routes;
-    struct hp_request_line *requests;
+    const struct hp_request_line *requests; /* route_requests or request_list.items */
     size_t request_count;
-    char *request_text; /* the request file; paths point into it */
+    struct hp_request_line *route_requests; /* "all": one per route, patterns as paths */
+    struct hp_request_list request_list;    /* a request file */
     unsigned threads;
 
     /* read_with_writer only */
@@ -60,33 +63,36 @@ static void case_free(struct router_case *c)
     if (c->router)
         c->ops->destroy(c->router);
     hp_route_set_free(c->routes);
-    free(c->requests);
-    free(c->request_text);
+    free(c->route_requests);
+    hp_request_list_free(&c->request_list);
     free(c->writer_latency_ns);
     free(c);
 }
 
-/* Parses the request file (request_list.h); paths point into c->request_text. */
+/* The request file, read with the shared request-list reader (route_set.h). */
 static int load_requests(struct router_case *c, const char *path, struct hp_error *err)
 {
-    struct hp_request_list list;
-    if (hp_request_list_load(path, &list, err) != 0)
+    if (hp_request_list_load(path, &c->request_list, err) != 0)
         return -1;
-    c->requests = list.items;
-    c->request_count = list.count;
-    c->request_text = list.text;
+    if (c->request_list.count == 0)
+        return hp_error_set(err, "%s: no requests", path);
+    c->requests = c->request_list.items;
+    c->request_count = c->request_list.count;
     return 0;
 }
 
 static int requests_from_routes(struct router_case *c, struct hp_error *err)
 {
-    c->requests = malloc((c->routes->count ? c->routes->count : 1) * sizeof *c->requests);
-    if (!c->requests)
+    c->route_requests =
+        malloc((c->routes->count ? c->routes->count : 1) * sizeof *c->route_requests);
+    if (!c->route_requests)
         return hp_error_set(err, "out of memory");
     for (size_t i = 0; i < c->routes->count; i++) {
         const struct hp_route *r = &c->routes->routes[i];
-        c->requests[i] = (struct hp_request_line){r->method, r->pattern_len, r->pattern};
+        c->route_requests[i] =
+            (struct hp_request_line){r->method, r->pattern_len, r->pattern, r->line};
     }
+    c->requests = c->route_requests;
     c->request_count = c->routes->count;
     if (c->request_count == 0)
         return hp_error_set(err, "%s: no routes", c->routes->name);
@@ -134,9 +140,13 @@ fail:
 static int router_thread_setup(void *shared, unsigned index, void **local, struct hp_error *err)
 {
     struct router_case *c = shared;
-    struct router_thread *t = calloc(1, sizeof *t);
+    /* A cache line (or more) of its own: each thread writes its match on every lookup, and two
+     * threads' matches in one line would measure false sharing, not the router. */
+    size_t size = (sizeof(struct router_thread) + 63) / 64 * 64;
+    struct router_thread *t = aligned_alloc(64, size);
     if (!t)
         return hp_error_set(err, "out of memory");
+    memset(t, 0, size);
     t->c = c;
     /* Spread the threads over the list so they do not look up the same route in lockstep. */
     t->cursor = (size_t)((uint64_t)index * c->request_count / c->threads) % c->request_count;
@@ -232,19 +242,50 @@ static void writer_stop_and_join(struct router_case *c)
     c->writer_running = false;
 }
 
+/* router.h has no machine-readable "registration may run concurrently with lookups" flag; the
+ * routers whose header comments promise it are listed here. */
+static bool supports_concurrent_writer(const struct hp_router_ops *ops)
+{
+    static const char *const concurrent_writers[] = {"rwlock_map", "cow_map"};
+    bool supported = false;
+    for (size_t i = 0; i < sizeof concurrent_writers / sizeof concurrent_writers[0]; i++)
+        supported |= strcmp(ops->info.name, concurrent_writers[i]) == 0;
+    return supported && ops->remove;
+}
+
+static bool writer_supports(const struct hp_composition *composition)
+{
+    const struct hp_impl_info *info = composition->impl[HP_AXIS_ROUTER];
+    return info && supports_concurrent_writer((const struct hp_router_ops *)info);
+}
+
+/* router/github/read_without_writer: the baseline of read_with_writer, the same routers, the
+ * same setup and the same reader loop, no writer thread. */
+static int read_without_writer_setup(const struct hp_case_params *params, void **shared,
+                                     struct hp_error *err)
+{
+    if (router_setup(params, "github", "all", shared, err) != 0)
+        return -1;
+    struct router_case *c = *shared;
+    if (!supports_concurrent_writer(c->ops)) {
+        hp_error_set(err,
+                     "router/github/read_without_writer: the baseline of read_with_writer, for "
+                     "rwlock_map and cow_map only (router %s)",
+                     c->ops->info.name);
+        case_free(c);
+        *shared = NULL;
+        return -1;
+    }
+    return 0;
+}
+
 static int read_with_writer_setup(const struct hp_case_params *params, void **shared,
                                   struct hp_error *err)
 {
     if (router_setup(params, "github", "all", shared, err) != 0)
         return -1;
     struct router_case *c = *shared;
-    /* router.h has no machine-readable "registration may run concurrently with lookups"
-     * flag; the routers whose header comments promise it are listed here. */
-    static const char *const concurrent_writers[] = {"rwlock_map", "cow_map"};
-    bool supported = false;
-    for (size_t i = 0; i < sizeof concurrent_writers / sizeof concurrent_writers[0]; i++)
-        supported |= strcmp(c->ops->info.name, concurrent_writers[i]) == 0;
-    if (!supported || !c->ops->remove) {
+    if (!supports_concurrent_writer(c->ops)) {
         hp_error_set(err,
                      "router/github/read_with_writer: router %s does not support registration "
                      "concurrent with lookups (use rwlock_map or cow_map)",
@@ -341,4 +382,17 @@ const struct hp_workload hp_workload_router_github_read_with_writer = {
     .thread_teardown = router_thread_teardown,
     .report = read_with_writer_report,
     .teardown = router_teardown,
+    .supports = writer_supports,
+};
+
+const struct hp_workload hp_workload_router_github_read_without_writer = {
+    .name = "router/github/read_without_writer",
+    .summary = "read_with_writer's readers alone (its baseline: same routers, same loop)",
+    .axes = HP_AXIS_BIT(HP_AXIS_ROUTER),
+    .setup = read_without_writer_setup,
+    .thread_setup = router_thread_setup,
+    .run = router_run,
+    .thread_teardown = router_thread_teardown,
+    .teardown = router_teardown,
+    .supports = writer_supports,
 };

@@ -1,9 +1,15 @@
 /* cow_map: the static "METHOD:path" map and the radix trees of rwlock_map, published through
  * one atomic pointer to an immutable snapshot. Readers take no lock: an RCU read-side section
  * (liburcu, memb flavour) around one pointer load. Registration (writers serialised by a mutex)
- * rebuilds a new snapshot from the route list, swaps the pointer, waits for a grace period
- * (synchronize_rcu: every reader that could have loaded the old pointer has left) and frees the
- * old snapshot.
+ * rebuilds a new snapshot from the route list, swaps the pointer and retires the old snapshot;
+ * retired snapshots are freed in batches, after one grace period (synchronize_rcu: every reader
+ * that could have loaded their pointers has left) for up to RETIRE_BATCH of them.
+ *
+ * Why batches: a memb grace period interrupts every CPU running one of the process's threads
+ * (membarrier), so one per registration put two interruptions a millisecond into the readers
+ * of router/github/read_with_writer (remove + add at 1 kHz) and showed in their p99. Batching
+ * divides that by RETIRE_BATCH and spares the writer most waits; the cost is up to
+ * RETIRE_BATCH old snapshots kept until the next batch (or destroy).
  *
  * Claim C6 (Bolt 3.1): lock-free static route map, atomic pointer to an immutable map,
  * copy-on-write on registration.
@@ -19,8 +25,8 @@
  *     load of the pointer therefore sees every byte of it (no half-built table). Acquire costs
  *     nothing on x86-64 and is what `consume` is compiled as anyway.
  *   - reclaim: liburcu guarantees that after synchronize_rcu returns, every read-side section
- *     that began before the store has ended, so no reader still holds the old pointer; only then
- *     is it poisoned and freed.
+ *     that began before it was called has ended; every retired snapshot was unpublished before
+ *     that call, so no reader still holds it; only then is it poisoned and freed.
  *   - ThreadSanitizer cannot see liburcu's ordering (Debian's 0.13 has no annotations, and its
  *     read-side fast path is plain volatile accesses plus membarrier). Under HOTPATH_TSAN the
  *     read side calls liburcu out of line (no _LGPL_SOURCE, so no uninstrumented inline
@@ -66,12 +72,19 @@ struct cow_snapshot {
     struct hp_map_core core;
 };
 
+enum { RETIRE_BATCH = 16 };
+
 struct hp_router {
     /* Readers: ACQUIRE load inside an RCU read-side section. Writer: RELEASE store under
-     * writer_lock. Never NULL after create. */
+     * writer_lock. Never NULL after create. Alone in its cache line: readers load it on every
+     * lookup, the writer's fields below change on every registration. */
     struct cow_snapshot *current;
+    char pad[64 - sizeof(struct cow_snapshot *)];
     pthread_mutex_t writer_lock; /* serialises add/remove; readers never touch it */
     struct hp_route_list routes; /* writer-owned */
+    /* Unpublished snapshots waiting for a grace period (writer-owned). */
+    struct cow_snapshot *retired[RETIRE_BATCH];
+    size_t retired_count;
 };
 
 static uint64_t snapshots_poisoned; /* relaxed atomic counter: a statistic, orders nothing */
@@ -177,7 +190,21 @@ static struct cow_snapshot *snapshot_build(const struct hp_route_list *list, str
     return s;
 }
 
-/* Writer, under writer_lock: makes `next` the published snapshot and reclaims the old one. */
+/* Writer, under writer_lock: one grace period, then every retired snapshot is freed. */
+static void reclaim_retired(struct hp_router *r)
+{
+    /* Every reader that could have loaded a retired pointer loaded it inside a read-side
+     * section that started before that pointer was replaced, hence before this call;
+     * synchronize_rcu waits for all of them to end. */
+    urcu_memb_synchronize_rcu();
+    for (size_t i = 0; i < r->retired_count; i++) {
+        tsan_acquire(r->retired[i]); /* pairs with each reader's tsan_release before unlock */
+        snapshot_free(r->retired[i]);
+    }
+    r->retired_count = 0;
+}
+
+/* Writer, under writer_lock: makes `next` the published snapshot and retires the old one. */
 static void publish(struct hp_router *r, struct cow_snapshot *next)
 {
     /* Only writers store `current`, and they hold writer_lock: a relaxed load suffices. */
@@ -185,11 +212,9 @@ static void publish(struct hp_router *r, struct cow_snapshot *next)
     /* RELEASE: every write that built `next` happens before any reader's ACQUIRE load that
      * returns it. */
     __atomic_store_n(&r->current, next, __ATOMIC_RELEASE);
-    /* Every reader that could have loaded `old` loaded it inside a read-side section that
-     * started before the store above; synchronize_rcu waits for all of them to end. */
-    urcu_memb_synchronize_rcu();
-    tsan_acquire(old); /* pairs with each reader's tsan_release(old) before read_unlock */
-    snapshot_free(old);
+    r->retired[r->retired_count++] = old;
+    if (r->retired_count == RETIRE_BATCH)
+        reclaim_retired(r);
 }
 
 static struct hp_router *cow_create(struct hp_error *err)
@@ -265,11 +290,30 @@ static void cow_lookup(const struct hp_router *r, enum hp_method method, const c
     urcu_memb_read_unlock();
 }
 
+/* Same read-side section as cow_lookup. */
+static size_t cow_find_case_insensitive(const struct hp_router *r, enum hp_method method,
+                                        const char *path, size_t len, char *out, size_t cap)
+{
+    if (__builtin_expect(!rcu_registered, 0))
+        register_current_thread();
+    urcu_memb_read_lock();
+    /* ACQUIRE pairs with publish's RELEASE store, as in cow_lookup. */
+    const struct cow_snapshot *s = __atomic_load_n(&r->current, __ATOMIC_ACQUIRE);
+    check_magic(s);
+    size_t n = hp_map_core_find_case_insensitive(&s->core, method, path, len, out, cap);
+    check_magic(s);
+    tsan_release(s);
+    urcu_memb_read_unlock();
+    return n;
+}
+
 static void cow_destroy(struct hp_router *r)
 {
     if (!r)
         return;
     /* No reader may be running (the ops contract): free without a grace period. */
+    for (size_t i = 0; i < r->retired_count; i++)
+        snapshot_free(r->retired[i]);
     snapshot_free(r->current);
     hp_route_list_free(&r->routes);
     pthread_mutex_destroy(&r->writer_lock);
@@ -283,6 +327,7 @@ const struct hp_router_ops hp_router_cow_map = {
     .add = cow_add,
     .remove = cow_remove,
     .lookup = cow_lookup,
+    .find_case_insensitive = cow_find_case_insensitive,
     .match_release = hp_match_release_default,
     .thread_attach = cow_thread_attach,
     .thread_detach = cow_thread_detach,

@@ -23,6 +23,7 @@ struct hp_router {
 struct subject {
     const char *path;
     size_t len, total;
+    bool ignore_case; /* static segments compared with hp_case_equal (the suggestion search) */
 };
 
 struct span {
@@ -68,7 +69,9 @@ static bool route_matches(const struct hp_route *route, const struct subject *s,
                 spans[k].len = send - sp;
             }
             k++;
-        } else if (send - sp != pend - pp || memcmp(s->path + sp, p + pp, pend - pp) != 0) {
+        } else if (send - sp != pend - pp ||
+                   (s->ignore_case ? !hp_case_equal(s->path + sp, p + pp, pend - pp)
+                                   : memcmp(s->path + sp, p + pp, pend - pp) != 0)) {
             return false;
         }
         if (pend == plen) {
@@ -153,7 +156,7 @@ static void linear_lookup(const struct hp_router *r, enum hp_method method, cons
     len = hp_route_path_len(path, len);
     out->allowed = 0;
     out->params.count = 0;
-    struct subject s = {path, len, len};
+    struct subject s = {path, len, len, false};
     const struct route_list *list =
         (unsigned)method < HP_METHOD_COUNT ? &r->by_method[method] : NULL;
     const struct hp_route *best = list ? best_match(list, &s) : NULL;
@@ -186,8 +189,9 @@ static void linear_lookup(const struct hp_router *r, enum hp_method method, cons
         return;
     }
     if (list && len > 0) {
-        struct subject other = path[len - 1] == '/' ? (struct subject){path, len - 1, len - 1}
-                                                    : (struct subject){path, len, len + 1};
+        struct subject other = path[len - 1] == '/'
+                                   ? (struct subject){path, len - 1, len - 1, false}
+                                   : (struct subject){path, len, len + 1, false};
         if ((path[len - 1] != '/' || len > 1) && best_match(list, &other)) {
             out->status =
                 path[len - 1] == '/' ? HP_MATCH_REDIRECT_REMOVE_SLASH : HP_MATCH_REDIRECT_ADD_SLASH;
@@ -198,6 +202,30 @@ static void linear_lookup(const struct hp_router *r, enum hp_method method, cons
         if (m != (int)method && best_match(&r->by_method[m], &s))
             out->allowed |= 1u << m;
     out->status = out->allowed ? HP_MATCH_METHOD_NOT_ALLOWED : HP_MATCH_NOT_FOUND;
+}
+
+/* Every route of the method that matches ignoring case; the preferred one by the shared
+ * candidate order, compared directly (no tree, so no claim about walk order to trust). */
+static size_t linear_find_case_insensitive(const struct hp_router *r, enum hp_method method,
+                                           const char *path, size_t len, char *out, size_t cap)
+{
+    len = hp_route_path_len(path, len);
+    if ((unsigned)method >= HP_METHOD_COUNT || cap < len || len == 0)
+        return 0;
+    const struct route_list *list = &r->by_method[method];
+    struct subject s = {path, len, len, true};
+    const struct hp_route *best = NULL;
+    for (size_t i = 0; i < list->count; i++) {
+        const struct hp_route *route = list->items[i];
+        if (route_matches(route, &s, NULL, NULL) &&
+            (!best || hp_case_candidate_compare(route->pattern, route->pattern_len, best->pattern,
+                                                best->pattern_len) < 0))
+            best = route;
+    }
+    if (!best)
+        return 0;
+    hp_case_fixed_path(best->pattern, best->pattern_len, path, len, out);
+    return len;
 }
 
 static void linear_destroy(struct hp_router *r)
@@ -214,6 +242,7 @@ const struct hp_router_ops hp_router_linear = {
     .create = linear_create,
     .add = linear_add,
     .lookup = linear_lookup,
+    .find_case_insensitive = linear_find_case_insensitive,
     .match_release = hp_match_release_default,
     .destroy = linear_destroy,
 };

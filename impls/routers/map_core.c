@@ -177,6 +177,41 @@ void hp_map_core_lookup_split(const struct hp_map_core *core, enum hp_method met
         miss_split(core, method, path, len, out);
 }
 
+/* The case-insensitive search: the best static entry (every key of the method's table that
+ * equals the path ignoring case; among them the smallest bytes, which is what the candidate
+ * order says for two static routes), then the tree's answer, then the better of the two. A
+ * scan of the table: this runs after a miss only, never on the lookup path. */
+size_t hp_map_core_find_case_insensitive(const struct hp_map_core *core, enum hp_method method,
+                                         const char *path, size_t len, char *out, size_t cap)
+{
+    len = hp_route_path_len(path, len);
+    if (!valid_method(method) || cap < len || len == 0)
+        return 0;
+    const struct hp_route_hash *table =
+        core->shape == HP_MAP_KEY_COMBINED ? &core->combined : &core->by_method[method];
+    size_t skip = core->shape == HP_MAP_KEY_COMBINED ? hp_map_method_name_lens[method] + 1u : 0;
+    const char *best_static = NULL;
+    for (size_t i = 0; table->slots && i <= table->mask; i++) {
+        const struct hp_route_hash_slot *slot = &table->slots[i];
+        if (!slot->key || slot->key_len != skip + len)
+            continue;
+        if (skip && (memcmp(slot->key, hp_map_method_names[method], skip - 1) != 0 ||
+                     slot->key[skip - 1] != ':'))
+            continue; /* another method's "METHOD:" key */
+        const char *key = slot->key + skip;
+        if (hp_case_equal(path, key, len) && (!best_static || memcmp(key, best_static, len) < 0))
+            best_static = key;
+    }
+    const struct hp_route *dynamic =
+        hp_radix_tree_find_case_insensitive(core->dynamic.trees[method], path, len, out);
+    if (best_static && (!dynamic || hp_case_candidate_compare(best_static, len, dynamic->pattern,
+                                                              dynamic->pattern_len) < 0)) {
+        memcpy(out, best_static, len);
+        return len;
+    }
+    return dynamic ? len : 0;
+}
+
 /* ---- registration ---- */
 
 static int map_insert(struct hp_map_core *core, const struct hp_route *route, struct hp_error *err)
@@ -221,11 +256,15 @@ int hp_map_core_build(struct hp_map_core *core, enum hp_map_key_shape shape,
     for (size_t i = 0; i < list->count; i++) {
         if (list->items[i] == except)
             continue;
-        if (hp_map_core_insert(core, list->items[i], err) != 0) {
+        const struct hp_route *route = list->items[i];
+        if ((hp_map_core_route_is_mapped(route)
+                 ? map_insert(core, route, err)
+                 : hp_radix_forest_insert_bulk(&core->dynamic, route, err)) != 0) {
             hp_map_core_destroy(core);
             return -1;
         }
     }
+    hp_radix_forest_compile(&core->dynamic);
     return 0;
 }
 
@@ -251,11 +290,12 @@ int hp_map_core_remove(struct hp_map_core *core, const struct hp_route *route,
         const struct hp_route *r = list->items[i];
         if (r->method != route->method || hp_map_core_route_is_mapped(r))
             continue;
-        if (hp_radix_tree_insert(tree, r, err) != 0) {
+        if (hp_radix_tree_insert_bulk(tree, r, err) != 0) {
             hp_radix_tree_destroy(tree);
             return -1;
         }
     }
+    hp_radix_tree_compile(tree);
     hp_radix_tree_destroy(core->dynamic.trees[route->method]);
     core->dynamic.trees[route->method] = tree;
     return 0;

@@ -78,6 +78,10 @@ void hp_map_core_lookup_combined(const struct hp_map_core *core, enum hp_method 
 void hp_map_core_lookup_split(const struct hp_map_core *core, enum hp_method method,
                               const char *path, size_t len, struct hp_match *out);
 
+/* The find_case_insensitive op (router.h) over the maps and the trees. */
+size_t hp_map_core_find_case_insensitive(const struct hp_map_core *core, enum hp_method method,
+                                         const char *path, size_t len, char *out, size_t cap);
+
 /* Route list. check: pattern syntax, method range, duplicates and conflicts with every
  * registered route of the same method (the same checks, and words, as every router). */
 int hp_route_list_check(const struct hp_route_list *list, const struct hp_route *route,

@@ -63,6 +63,12 @@ static void split_lookup(const struct hp_router *r, enum hp_method method, const
     hp_map_core_lookup_split(&r->core, method, path, len, out);
 }
 
+static size_t split_find_case_insensitive(const struct hp_router *r, enum hp_method method,
+                                          const char *path, size_t len, char *out, size_t cap)
+{
+    return hp_map_core_find_case_insensitive(&r->core, method, path, len, out, cap);
+}
+
 static void split_destroy(struct hp_router *r)
 {
     if (!r)
@@ -78,6 +84,7 @@ const struct hp_router_ops hp_router_method_split = {
     .add = split_add,
     .remove = split_remove,
     .lookup = split_lookup,
+    .find_case_insensitive = split_find_case_insensitive,
     .match_release = hp_match_release_default,
     .destroy = split_destroy,
 };

@@ -31,6 +31,12 @@ static void radix_lookup(const struct hp_router *r, enum hp_method method, const
     hp_radix_forest_lookup(&r->forest, method, path, len, out);
 }
 
+static size_t radix_find_case_insensitive(const struct hp_router *r, enum hp_method method,
+                                          const char *path, size_t len, char *out, size_t cap)
+{
+    return hp_radix_forest_find_case_insensitive(&r->forest, method, path, len, out, cap);
+}
+
 static void radix_destroy(struct hp_router *r)
 {
     if (!r)
@@ -44,6 +50,7 @@ const struct hp_router_ops hp_router_radix = {
     .create = radix_create,
     .add = radix_add,
     .lookup = radix_lookup,
+    .find_case_insensitive = radix_find_case_insensitive,
     .match_release = hp_match_release_default,
     .destroy = radix_destroy,
 };

@@ -55,6 +55,12 @@ static void copy_lookup(const struct hp_router *r, enum hp_method method, const 
     }
 }
 
+static size_t copy_find_case_insensitive(const struct hp_router *r, enum hp_method method,
+                                         const char *path, size_t len, char *out, size_t cap)
+{
+    return hp_radix_forest_find_case_insensitive(&r->forest, method, path, len, out, cap);
+}
+
 static void copy_destroy(struct hp_router *r)
 {
     if (!r)
@@ -68,6 +74,7 @@ const struct hp_router_ops hp_router_radix_copy_params = {
     .create = copy_create,
     .add = copy_add,
     .lookup = copy_lookup,
+    .find_case_insensitive = copy_find_case_insensitive,
     .match_release = copy_release,
     .destroy = copy_destroy,
 };

@@ -63,6 +63,13 @@ static void static_first_lookup(const struct hp_router *r, enum hp_method method
     hp_radix_forest_lookup(&r->forest, method, path, len, out);
 }
 
+static size_t static_first_find_case_insensitive(const struct hp_router *r, enum hp_method method,
+                                                 const char *path, size_t len, char *out,
+                                                 size_t cap)
+{
+    return hp_radix_forest_find_case_insensitive(&r->forest, method, path, len, out, cap);
+}
+
 static void static_first_destroy(struct hp_router *r)
 {
     if (!r)
@@ -78,6 +85,7 @@ const struct hp_router_ops hp_router_radix_static_first = {
     .create = static_first_create,
     .add = static_first_add,
     .lookup = static_first_lookup,
+    .find_case_insensitive = static_first_find_case_insensitive,
     .match_release = hp_match_release_default,
     .destroy = static_first_destroy,
 };

@@ -8,6 +8,31 @@
 
 enum node_kind { NODE_STATIC, NODE_PARAM, NODE_CATCHALL };
 
+/* Two forms of one tree. Registration edits the linked `struct node`s (easy to split edges and
+ * reorder children); after every successful insert they are compiled into `struct flat_node`s,
+ * one contiguous array in breadth-first order, which is all a lookup reads.
+ *
+ * Why the copy: a lookup is a chain of dependent loads, one edge after another, and that chain
+ * was its cost (the GitHub sweep passes six or seven edges per route). In the linked form each
+ * edge costs three dependent loads (node -> its children array -> the child pointer -> the
+ * child); in the flat form a node's static children are contiguous and its fields say where,
+ * so the next edge is one load away. Its first eight bytes are in the node too, compared as one
+ * word. */
+struct flat_node {
+    uint64_t head;                /* the edge's first min(prefix_len, 8) bytes, zero above */
+    const char *prefix;           /* static: the edge (a slice of a route's pattern) */
+    const struct hp_route *route; /* the route ending here, or NULL */
+    const char *name;             /* param / catch-all name */
+    uint32_t prefix_len;
+    uint32_t first_child; /* index of the first static child (busiest first, contiguous) */
+    uint32_t child_count;
+    uint32_t param_child;    /* index, or 0 for none (0 is the root, nobody's child) */
+    uint32_t catchall_child; /* likewise */
+    uint32_t parent;         /* index (the root's is 0) */
+    uint32_t name_len;
+    uint8_t kind; /* enum node_kind */
+};
+
 struct node {
     enum node_kind kind;
     uint32_t prefix_len; /* static: bytes of the edge leading here */
@@ -24,6 +49,7 @@ struct node {
     struct node **children;
     struct node *param_child;    /* only on nodes whose path ends in '/' */
     struct node *catchall_child; /* likewise */
+    uint32_t flat_index;         /* where the last compile put it */
 };
 
 struct hp_radix_tree {
@@ -32,6 +58,11 @@ struct hp_radix_tree {
     /* Every node but the root, for destroy (no recursion over a deep tree). */
     struct node **nodes;
     size_t node_count, node_capacity;
+    /* The compiled form (node_capacity + 1 entries, the first node_count + 1 in use after a
+     * compile) and the compile's work queue, both grown with `nodes` so that compiling never
+     * allocates. NULL until the first node. */
+    struct flat_node *flat;
+    struct node **queue;
 };
 
 struct hp_radix_tree *hp_radix_tree_create(struct hp_error *err)
@@ -58,6 +89,8 @@ void hp_radix_tree_destroy(struct hp_radix_tree *tree)
     }
     node_free_contents(&tree->root);
     free(tree->nodes);
+    free(tree->flat);
+    free(tree->queue);
     free(tree);
 }
 
@@ -76,6 +109,18 @@ static struct node *node_new(struct hp_radix_tree *tree, enum node_kind kind, st
         if (!nodes)
             return NULL;
         tree->nodes = nodes;
+        struct node **queue = realloc(tree->queue, (cap + 1) * sizeof *queue);
+        if (!queue)
+            return NULL;
+        tree->queue = queue;
+        /* A zeroed entry is an empty root, so a tree whose first insert failed still walks. */
+        struct flat_node *flat = calloc(cap + 1, sizeof *flat);
+        if (!flat)
+            return NULL;
+        if (tree->flat) /* keep the compiled tree: a failed insert leaves it in use */
+            memcpy(flat, tree->flat, (tree->node_capacity + 1) * sizeof *flat);
+        free(tree->flat);
+        tree->flat = flat;
         tree->node_capacity = cap;
     }
     struct node *n = calloc(1, sizeof *n);
@@ -269,12 +314,61 @@ no_memory:
     return NULL;
 }
 
-int hp_radix_tree_insert(struct hp_radix_tree *tree, const struct hp_route *route,
-                         struct hp_error *err)
+/* Rewrites tree->flat from the linked nodes, breadth first: a node's static children get
+ * consecutive indices in their (priority) order. No allocation. */
+static void tree_compile(struct hp_radix_tree *tree)
 {
-    if (hp_route_pattern_check(route, err) < 0)
+    struct node **queue = tree->queue;
+    size_t head = 0, tail = 0;
+    uint32_t next = 1;
+    tree->root.flat_index = 0;
+    queue[tail++] = &tree->root;
+    while (head < tail) {
+        struct node *b = queue[head++];
+        struct flat_node *f = &tree->flat[b->flat_index];
+        uint32_t head_len = b->prefix_len < 8 ? b->prefix_len : 8;
+        f->head = 0;
+        if (head_len) /* the root has no prefix */
+            memcpy(&f->head, b->prefix, head_len);
+        f->prefix = b->prefix;
+        f->prefix_len = b->prefix_len;
+        f->route = b->route;
+        f->name = b->name;
+        f->name_len = b->name_len;
+        f->kind = (uint8_t)b->kind;
+        f->parent = b->parent ? b->parent->flat_index : 0;
+        f->first_child = next;
+        f->child_count = b->child_count;
+        for (uint32_t i = 0; i < b->child_count; i++) {
+            b->children[i]->flat_index = next++;
+            queue[tail++] = b->children[i];
+        }
+        f->param_child = f->catchall_child = 0;
+        if (b->param_child) {
+            f->param_child = b->param_child->flat_index = next++;
+            queue[tail++] = b->param_child;
+        }
+        if (b->catchall_child) {
+            f->catchall_child = b->catchall_child->flat_index = next++;
+            queue[tail++] = b->catchall_child;
+        }
+    }
+}
+
+void hp_radix_tree_compile(struct hp_radix_tree *tree)
+{
+    if (tree && tree->flat)
+        tree_compile(tree);
+}
+
+/* bulk: a rebuild from routes accepted before (route list), so the pattern check and the
+ * conflict dry run are skipped and the lookup form is compiled once at the end. */
+static int tree_insert(struct hp_radix_tree *tree, const struct hp_route *route, bool bulk,
+                       struct hp_error *err)
+{
+    if (!bulk && hp_route_pattern_check(route, err) < 0)
         return -1;
-    if (!walk_insert(tree, route, false, err))
+    if (!bulk && !walk_insert(tree, route, false, err))
         return -1;
     struct node *end = walk_insert(tree, route, true, err);
     if (!end)
@@ -286,84 +380,208 @@ int hp_radix_tree_insert(struct hp_radix_tree *tree, const struct hp_route *rout
         if (n->kind == NODE_STATIC && n->parent)
             child_promote(n->parent, n);
     }
+    if (!bulk)
+        tree_compile(tree);
     return 0;
+}
+
+int hp_radix_tree_insert(struct hp_radix_tree *tree, const struct hp_route *route,
+                         struct hp_error *err)
+{
+    return tree_insert(tree, route, false, err);
+}
+
+int hp_radix_tree_insert_bulk(struct hp_radix_tree *tree, const struct hp_route *route,
+                              struct hp_error *err)
+{
+    return tree_insert(tree, route, true, err);
 }
 
 /* ---- lookup ---- */
 
-/* The path as the walk sees it: `len` real bytes, then one virtual '/' when `slash` (used to ask
- * "would it match with a slash appended" without copying the path). */
-struct subject {
-    const char *path;
-    size_t len;   /* real bytes */
-    size_t total; /* len + virtual slash */
-};
-
-static bool prefix_matches(const struct subject *s, size_t pos, const char *prefix, size_t n)
+/* a[0..n) == b[0..n), inline: edges are short (a few bytes), and a call to memcmp per edge was
+ * a fifth of a lookup. Overlapping word loads, never a byte outside either range. */
+static inline bool bytes_equal(const char *a, const char *b, size_t n)
 {
-    if (n > s->total - pos)
-        return false;
-    if (pos + n <= s->len)
-        return memcmp(s->path + pos, prefix, n) == 0;
-    /* The edge reaches the virtual slash, which is its last byte. */
-    return memcmp(s->path + pos, prefix, n - 1) == 0 && prefix[n - 1] == '/';
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8)
+            if (hp_load64(a + i) != hp_load64(b + i))
+                return false;
+        return hp_load64(a + n - 8) == hp_load64(b + n - 8);
+    }
+    if (n >= 4) {
+        uint32_t x0, y0, x1, y1;
+        memcpy(&x0, a, 4);
+        memcpy(&y0, b, 4);
+        memcpy(&x1, a + n - 4, 4);
+        memcpy(&y1, b + n - 4, 4);
+        return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+    }
+    if (n == 0)
+        return true;
+    return a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1];
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define WORD_WALK 1
+#else
+#define WORD_WALK 0
+#endif
+
+/* The static child of n whose edge starts with `first`, or NULL. Children are contiguous and
+ * busiest first, so the loop usually stops at once, and its loads do not depend on each
+ * other. */
+static inline const struct flat_node *static_child(const struct flat_node *flat,
+                                                   const struct flat_node *n, unsigned char first)
+{
+    const struct flat_node *c = flat + n->first_child, *end = c + n->child_count;
+    for (; c < end; c++)
+        if ((unsigned char)c->head == first)
+            return c;
+    return NULL;
+}
+
+/* path[pos, min(pos + 8, len)) as a little-endian word, zero above; pos < len. Near the end
+ * it loads the eight bytes that end at len and shifts the ones before pos out, so it never
+ * reads past len; it does read up to 7 bytes before pos, which needs the eight bytes before
+ * len to be readable: true for len >= 8, and walk_exact copies shorter paths after 8 zeros. */
+static inline uint64_t path_word(const char *path, size_t pos, size_t len)
+{
+    size_t back = pos + 8 <= len ? 0 : pos + 8 - len; /* a conditional move, not a branch */
+    return hp_load64(path + pos - back) >> (back * 8);
+}
+
+/* The end of the param value starting before `from`: the first '/', '?' or '#' in
+ * path[from, len), or len. */
+static size_t segment_end(const char *path, size_t from, size_t len)
+{
+    size_t slash = hp_find_either(path, from, len, '/', '/');
+    return hp_find_either(path, from, slash, '?', '#');
+}
+
+/* The mask of an edge's head bytes (prefix_len >= 1 for every edge). */
+static inline uint64_t head_mask(uint32_t prefix_len)
+{
+    uint32_t head_len = prefix_len < 8 ? prefix_len : 8;
+    return ~0ull >> (64 - 8 * head_len);
+}
+
+/* One param or catch-all value found by the walk: where it lies in the path, and its node
+ * (for the name). */
 struct span {
-    size_t offset, len;
+    uint32_t offset, len;
+    uint32_t wildcard; /* flat index. 12 bytes, so that HP_ROUTE_PARAMS_MAX spans stay under a
+                        * page of stack (a bigger frame costs a stack-clash probe per lookup) */
 };
 
-static const struct node *walk(const struct hp_radix_tree *tree, const struct subject *s,
-                               struct span *spans, uint32_t *span_count)
+/* The walk over path[0..len), followed, when `virtual_slash`, by one '/' that is not in the
+ * buffer (to ask "would it match with a slash appended" without copying the path). The
+ * ordinary lookup is compiled with virtual_slash false and carries none of its tests.
+ *
+ * Each state is entered with `n` matched up to `pos`. Static child, then param, then
+ * catch-all; on a dead end, climb to the parent and resume at the next alternative. Every
+ * node is entered at most once per alternative, so the walk is bounded by the tree's size. */
+static inline __attribute__((always_inline)) const struct flat_node *
+walk(const struct hp_radix_tree *tree, const char *path, size_t len, bool virtual_slash,
+     struct span *spans, uint32_t *span_count)
 {
-    const struct node *n = &tree->root;
+    const struct flat_node *flat = tree->flat;
+    const size_t total = len + virtual_slash;
+    const struct flat_node *n = flat;
     size_t pos = 0;
     uint32_t k = 0;
-    /* Each state is entered with `n` matched up to `pos`. Static child, then param, then
-     * catch-all; on a dead end, climb to the parent and resume at the next alternative. */
 enter:
-    if (pos == s->total) {
-        if (n->route)
-            goto found;
-        goto try_catchall; /* only a catch-all can match an empty remainder */
-    }
-    {
-        int ci = child_index(n, (unsigned char)(pos < s->len ? s->path[pos] : '/'));
-        if (ci >= 0) {
-            const struct node *c = n->children[ci];
-            if (prefix_matches(s, pos, c->prefix, c->prefix_len)) {
-                pos += c->prefix_len;
+    if (WORD_WALK && !virtual_slash) {
+        /* len >= 8 here (walk_exact pads shorter paths). The path may still carry its
+         * `?query` or `#fragment`: no edge contains those bytes and params stop at them, so
+         * the walk ends at the first one without a separate scan for it. */
+        if (pos == len)
+            goto at_end;
+        uint64_t word = path_word(path, pos, len);
+        if ((unsigned char)word == '?' || (unsigned char)word == '#')
+            goto at_end;
+        const struct flat_node *c = static_child(flat, n, (unsigned char)word);
+        if (c) {
+            size_t edge = c->prefix_len;
+            bool match;
+            if (edge <= 8)
+                match = edge <= len - pos && ((word ^ c->head) & head_mask(c->prefix_len)) == 0;
+            else
+                match = edge <= len - pos && bytes_equal(path + pos, c->prefix, edge);
+            if (match) {
+                pos += edge;
+                n = c;
+                goto enter;
+            }
+        }
+    } else {
+        if (pos == total)
+            goto at_end;
+        unsigned char first = (!virtual_slash || pos < len) ? (unsigned char)path[pos] : '/';
+        const struct flat_node *c = static_child(flat, n, first);
+        if (c) {
+            size_t edge = c->prefix_len;
+            bool match;
+            if (!virtual_slash || pos + edge <= len)
+                match = edge <= len - pos && bytes_equal(path + pos, c->prefix, edge);
+            else /* the edge reaches the virtual slash, which must be its last byte */
+                match = pos + edge == total && c->prefix[edge - 1] == '/' &&
+                        bytes_equal(path + pos, c->prefix, edge - 1);
+            if (match) {
+                pos += edge;
                 n = c;
                 goto enter;
             }
         }
     }
 try_param:
-    if (n->param_child && pos < s->total) {
-        const char *slash = memchr(s->path + pos, '/', s->len > pos ? s->len - pos : 0);
-        size_t end = slash ? (size_t)(slash - s->path) : s->len;
+    if (n->param_child && pos < len) {
+        size_t end;
+        if (WORD_WALK && !virtual_slash) {
+            uint64_t word = path_word(path, pos, len);
+            uint64_t stops = hp_bytes_equal_mask(word, '/') | hp_bytes_equal_mask(word, '?') |
+                             hp_bytes_equal_mask(word, '#');
+            if (stops)
+                end = pos + (size_t)(__builtin_ctzll(stops) >> 3);
+            else if (len - pos <= 8)
+                end = len;
+            else
+                end = segment_end(path, pos + 8, len);
+        } else {
+            end = hp_find_either(path, pos, len, '/', '/');
+        }
         if (end > pos) {
-            spans[k].offset = pos;
-            spans[k].len = end - pos;
+            spans[k].offset = (uint32_t)pos;
+            spans[k].len = (uint32_t)(end - pos);
+            spans[k].wildcard = n->param_child;
             k++;
             pos = end;
-            n = n->param_child;
+            n = flat + n->param_child;
             goto enter;
         }
     }
+    goto try_catchall;
+at_end:
+    if (n->route)
+        goto found;
+    /* only a catch-all can match an empty remainder */
 try_catchall:
     if (n->catchall_child) {
-        /* The node's path ends in '/', matched at pos - 1: the value starts there. */
-        spans[k].offset = pos - 1;
-        spans[k].len = s->total - pos + 1;
+        /* The node's path ends in '/', matched at pos - 1: the value starts there and runs
+         * to the end of the path proper. */
+        size_t value_end =
+            WORD_WALK && !virtual_slash ? hp_find_either(path, pos, len, '?', '#') : total;
+        spans[k].offset = (uint32_t)(pos - 1);
+        spans[k].len = (uint32_t)(value_end - pos + 1);
+        spans[k].wildcard = n->catchall_child;
         k++;
-        n = n->catchall_child;
+        n = flat + n->catchall_child;
         goto found;
     }
     /* backtrack */
-    while (n != &tree->root) {
-        const struct node *child = n;
-        n = n->parent;
+    while (n != flat) {
+        const struct flat_node *child = n;
+        n = flat + n->parent;
         if (child->kind == NODE_STATIC) {
             pos -= child->prefix_len;
             goto try_param;
@@ -379,80 +597,233 @@ found:
     return n;
 }
 
-bool hp_radix_tree_lookup(const struct hp_radix_tree *tree, const char *path, size_t len,
-                          uint32_t *route_id, struct hp_params *params)
+/* The ordinary walk. Its word reads need the eight bytes before `len` to be readable: a
+ * shorter path is walked in a copy placed after eight zero bytes (spans are offsets, so params
+ * still point into the caller's path). */
+static inline __attribute__((always_inline)) const struct flat_node *
+walk_exact(const struct hp_radix_tree *tree, const char *path, size_t len, struct span *spans,
+           uint32_t *span_count)
+{
+    if (WORD_WALK && len < 8) {
+        char padded[16] = {0};
+        memcpy(padded + 8, path, len);
+        return walk(tree, padded + 8, len, false, spans, span_count);
+    }
+    return walk(tree, path, len, false, spans, span_count);
+}
+
+/* hp_radix_tree_lookup, inlined into the forest's lookup (one call less per request). */
+static inline __attribute__((always_inline)) bool tree_lookup(const struct hp_radix_tree *tree,
+                                                              const char *path, size_t len,
+                                                              uint32_t *route_id,
+                                                              struct hp_params *params)
 {
     if (params)
         params->count = 0;
-    if (!tree)
+    if (!tree || !tree->flat)
         return false;
-    struct subject s = {path, len, len};
     struct span spans[HP_ROUTE_PARAMS_MAX];
     uint32_t k = 0;
-    const struct node *n = walk(tree, &s, spans, &k);
+    const struct flat_node *n = walk_exact(tree, path, len, spans, &k);
     if (!n)
         return false;
-    const struct hp_route *route = n->route;
-    *route_id = route->id;
+    *route_id = n->route->id;
     if (!params)
         return true;
-    if (!hp_params_reserve(params, k))
-        return false;
-    /* The wildcard nodes on the way up are the spans in reverse. */
-    uint32_t j = k;
-    for (const struct node *w = n; j > 0; w = w->parent) {
-        if (w->kind == NODE_STATIC)
-            continue;
-        j--;
-        struct hp_param *param = &params->items[j];
-        param->name = w->name;
-        param->name_len = w->name_len;
-        param->value = path + spans[j].offset;
-        param->value_len = (uint32_t)spans[j].len;
+    if (k > params->capacity) {
+        if (!hp_params_reserve(params, k))
+            return false;
+    } else {
+        params->count = k;
+    }
+    struct hp_param *items = params->items;
+    for (uint32_t j = 0; j < k; j++) {
+        const struct flat_node *wildcard = tree->flat + spans[j].wildcard;
+        items[j].name = wildcard->name;
+        items[j].name_len = wildcard->name_len;
+        items[j].value = path + spans[j].offset;
+        items[j].value_len = spans[j].len;
     }
     return true;
+}
+
+bool hp_radix_tree_lookup(const struct hp_radix_tree *tree, const char *path, size_t len,
+                          uint32_t *route_id, struct hp_params *params)
+{
+    return tree_lookup(tree, path, len, route_id, params);
 }
 
 enum hp_match_status hp_radix_tree_slash_suggestion(const struct hp_radix_tree *tree,
                                                     const char *path, size_t len)
 {
-    if (!tree || len == 0)
+    if (!tree || !tree->flat || len == 0)
         return HP_MATCH_NOT_FOUND;
     struct span spans[HP_ROUTE_PARAMS_MAX];
     uint32_t k;
-    if (path[len - 1] == '/') {
-        struct subject s = {path, len - 1, len - 1};
-        return len > 1 && walk(tree, &s, spans, &k) ? HP_MATCH_REDIRECT_REMOVE_SLASH
-                                                    : HP_MATCH_NOT_FOUND;
+    if (path[len - 1] == '/')
+        return len > 1 && walk_exact(tree, path, len - 1, spans, &k)
+                   ? HP_MATCH_REDIRECT_REMOVE_SLASH
+                   : HP_MATCH_NOT_FOUND;
+    return walk(tree, path, len, true, spans, &k) ? HP_MATCH_REDIRECT_ADD_SLASH
+                                                  : HP_MATCH_NOT_FOUND;
+}
+
+/* ---- case-insensitive search ---- */
+
+/* The request character being matched byte by byte against tree edges, which may split it
+ * (`/α` and `/β` share their first byte): its bytes as sent and in its other case, and which of
+ * the two the tree bytes seen so far still agree with. */
+struct case_rune {
+    size_t start;
+    uint8_t len;
+    uint8_t alive; /* bit 0: as sent, bit 1: other case */
+    char other[4];
+};
+
+struct case_search {
+    const struct flat_node *flat;
+    const char *path;
+    size_t len;
+    char *out;
+};
+
+static void case_rune_begin(const struct case_search *s, size_t pos, struct case_rune *r)
+{
+    uint32_t cp;
+    r->start = pos;
+    r->len = (uint8_t)hp_utf8_decode(s->path + pos, s->len - pos, &cp);
+    r->alive = 1;
+    if (cp != 0xFFFFFFFFu && hp_case_other(cp, r->other) == r->len)
+        r->alive |= 2;
+}
+
+/* The byte at `pos` may be `b`: narrows r (starting the next character when pos is past it). */
+static bool case_byte_accepts(const struct case_search *s, size_t pos, unsigned char b,
+                              struct case_rune *r)
+{
+    if (pos >= r->start + r->len)
+        case_rune_begin(s, pos, r);
+    size_t i = pos - r->start;
+    uint8_t alive = r->alive;
+    if ((unsigned char)s->path[pos] != b)
+        alive &= (uint8_t)~1u;
+    if ((unsigned char)r->other[i] != b)
+        alive &= (uint8_t)~2u;
+    r->alive = alive;
+    return alive != 0;
+}
+
+static const struct flat_node *case_visit(const struct case_search *s, const struct flat_node *n,
+                                          size_t pos, struct case_rune rune)
+{
+    if (pos == s->len && n->route)
+        return n;
+    if (pos < s->len) {
+        /* The static children that the next byte may start: as sent, or its other case. */
+        struct case_rune probe = rune;
+        unsigned char firsts[2];
+        int count = 0;
+        for (int variant = 0; variant < 2; variant++) {
+            struct case_rune v = probe;
+            unsigned char b = variant == 0 ? (unsigned char)s->path[pos] : 0;
+            if (variant == 1) {
+                if (pos >= v.start + v.len)
+                    case_rune_begin(s, pos, &v);
+                if (!(v.alive & 2))
+                    break;
+                b = (unsigned char)v.other[pos - v.start];
+            }
+            if (count == 0 || firsts[0] != b)
+                firsts[count++] = b;
+        }
+        if (count == 2 && firsts[1] < firsts[0]) {
+            unsigned char t = firsts[0];
+            firsts[0] = firsts[1];
+            firsts[1] = t;
+        }
+        for (int i = 0; i < count; i++) {
+            const struct flat_node *c = static_child(s->flat, n, firsts[i]);
+            if (!c || c->prefix_len > s->len - pos)
+                continue;
+            struct case_rune r = rune;
+            uint32_t j = 0;
+            while (j < c->prefix_len &&
+                   case_byte_accepts(s, pos + j, (unsigned char)c->prefix[j], &r))
+                j++;
+            if (j < c->prefix_len)
+                continue;
+            memcpy(s->out + pos, c->prefix, c->prefix_len);
+            const struct flat_node *found = case_visit(s, c, pos + c->prefix_len, r);
+            if (found)
+                return found;
+        }
+        if (n->param_child) {
+            /* Params start a segment, so at a character boundary: their bytes are the request's. */
+            size_t end = hp_find_either(s->path, pos, s->len, '/', '/');
+            if (end > pos) {
+                memcpy(s->out + pos, s->path + pos, end - pos);
+                struct case_rune fresh = {end, 0, 0, {0}};
+                const struct flat_node *found = case_visit(s, s->flat + n->param_child, end, fresh);
+                if (found)
+                    return found;
+            }
+        }
     }
-    struct subject s = {path, len, len + 1};
-    return walk(tree, &s, spans, &k) ? HP_MATCH_REDIRECT_ADD_SLASH : HP_MATCH_NOT_FOUND;
+    if (n->catchall_child) {
+        memcpy(s->out + pos, s->path + pos, s->len - pos);
+        return s->flat + n->catchall_child;
+    }
+    return NULL;
+}
+
+const struct hp_route *hp_radix_tree_find_case_insensitive(const struct hp_radix_tree *tree,
+                                                           const char *path, size_t len, char *out)
+{
+    if (!tree || !tree->flat || len == 0)
+        return NULL;
+    struct case_search s = {tree->flat, path, len, out};
+    struct case_rune none = {0, 0, 0, {0}};
+    const struct flat_node *n = case_visit(&s, tree->flat, 0, none);
+    return n ? n->route : NULL;
 }
 
 /* ---- one tree per method ---- */
 
-int hp_radix_forest_insert(struct hp_radix_forest *forest, const struct hp_route *route,
-                           struct hp_error *err)
+static int forest_insert(struct hp_radix_forest *forest, const struct hp_route *route, bool bulk,
+                         struct hp_error *err)
 {
     if ((unsigned)route->method >= HP_METHOD_COUNT)
         return hp_route_pattern_check(route, err);
     struct hp_radix_tree **tree = &forest->trees[route->method];
     if (!*tree && !(*tree = hp_radix_tree_create(err)))
         return -1;
-    return hp_radix_tree_insert(*tree, route, err);
+    return tree_insert(*tree, route, bulk, err);
 }
 
-void hp_radix_forest_lookup(const struct hp_radix_forest *forest, enum hp_method method,
-                            const char *path, size_t len, struct hp_match *out)
+int hp_radix_forest_insert(struct hp_radix_forest *forest, const struct hp_route *route,
+                           struct hp_error *err)
+{
+    return forest_insert(forest, route, false, err);
+}
+
+int hp_radix_forest_insert_bulk(struct hp_radix_forest *forest, const struct hp_route *route,
+                                struct hp_error *err)
+{
+    return forest_insert(forest, route, true, err);
+}
+
+void hp_radix_forest_compile(struct hp_radix_forest *forest)
+{
+    for (int m = 0; m < HP_METHOD_COUNT; m++)
+        hp_radix_tree_compile(forest->trees[m]);
+}
+
+/* Everything after a miss, out of line: the lookup's own code stays small. */
+static __attribute__((noinline)) void
+forest_miss(const struct hp_radix_forest *forest, enum hp_method method,
+            const struct hp_radix_tree *tree, const char *path, size_t len, struct hp_match *out)
 {
     len = hp_route_path_len(path, len);
-    out->allowed = 0;
-    const struct hp_radix_tree *tree =
-        (unsigned)method < HP_METHOD_COUNT ? forest->trees[method] : NULL;
-    if (hp_radix_tree_lookup(tree, path, len, &out->route_id, &out->params)) {
-        out->status = HP_MATCH_FOUND;
-        return;
-    }
     enum hp_match_status suggestion = hp_radix_tree_slash_suggestion(tree, path, len);
     if (suggestion != HP_MATCH_NOT_FOUND) {
         out->status = suggestion;
@@ -463,6 +834,30 @@ void hp_radix_forest_lookup(const struct hp_radix_forest *forest, enum hp_method
         if (m != (int)method && hp_radix_tree_lookup(forest->trees[m], path, len, &ignored, NULL))
             out->allowed |= 1u << m;
     out->status = out->allowed ? HP_MATCH_METHOD_NOT_ALLOWED : HP_MATCH_NOT_FOUND;
+}
+
+void hp_radix_forest_lookup(const struct hp_radix_forest *forest, enum hp_method method,
+                            const char *path, size_t len, struct hp_match *out)
+{
+    out->allowed = 0;
+    const struct hp_radix_tree *tree =
+        (unsigned)method < HP_METHOD_COUNT ? forest->trees[method] : NULL;
+    /* The tree stops at `?`/`#` itself; the cut is only needed for the answers to a miss. */
+    if (tree_lookup(tree, path, len, &out->route_id, &out->params)) {
+        out->status = HP_MATCH_FOUND;
+        return;
+    }
+    forest_miss(forest, method, tree, path, len, out);
+}
+
+size_t hp_radix_forest_find_case_insensitive(const struct hp_radix_forest *forest,
+                                             enum hp_method method, const char *path, size_t len,
+                                             char *out, size_t cap)
+{
+    len = hp_route_path_len(path, len);
+    if ((unsigned)method >= HP_METHOD_COUNT || cap < len)
+        return 0;
+    return hp_radix_tree_find_case_insensitive(forest->trees[method], path, len, out) ? len : 0;
 }
 
 void hp_radix_forest_destroy(struct hp_radix_forest *forest)

@@ -9,6 +9,10 @@
  * (the busiest subtree is tried first); a node whose path ends in `/` may also have one `:param`
  * child and one `*catchall` child.
  *
+ * Two forms: registration edits linked nodes; after each insert (or once after a bulk load)
+ * they are compiled into one contiguous breadth-first array that lookups read, a node's static
+ * children side by side and each edge's first eight bytes in its node (radix_tree.c says why).
+ *
  * Lookup: static child first, then the param, then the catch-all, backtracking to the next
  * alternative when a branch dead-ends (`/users/new` and `/users/:id`: `/users/newer` gives
  * id=newer). The walk is iterative (parent pointers, no recursion, no allocation) and visits
@@ -42,7 +46,17 @@ void hp_radix_tree_destroy(struct hp_radix_tree *tree);
 int hp_radix_tree_insert(struct hp_radix_tree *tree, const struct hp_route *route,
                          struct hp_error *err);
 
-/* Matches `path[0..len)` (already cut at `?`/`#`). On a hit sets *route_id and, when params is
+/* Bulk registration (a rebuild from a route list whose routes were all accepted before):
+ * hp_radix_tree_insert without the pattern check, without the conflict dry run (a conflict is
+ * still refused, but may leave empty nodes behind) and without compiling the lookup form after
+ * each route (compiling is linear in the tree, so n single inserts cost n^2). The tree must not
+ * be looked up between a bulk insert and hp_radix_tree_compile. */
+int hp_radix_tree_insert_bulk(struct hp_radix_tree *tree, const struct hp_route *route,
+                              struct hp_error *err);
+void hp_radix_tree_compile(struct hp_radix_tree *tree);
+
+/* Matches `path[0..len)`, which ends at its first `?` or `#` (cut or not: the walk stops
+ * there). On a hit sets *route_id and, when params is
  * not NULL, fills params with slices of `path` (names are slices of the route's pattern); more
  * than params->capacity values take one allocation (see hp_params_reserve). No allocation
  * otherwise. Returns false on a miss (params->count = 0). */
@@ -54,6 +68,14 @@ bool hp_radix_tree_lookup(const struct hp_radix_tree *tree, const char *path, si
  * match with one appended, else HP_MATCH_NOT_FOUND. No allocation, no copy of the path. */
 enum hp_match_status hp_radix_tree_slash_suggestion(const struct hp_radix_tree *tree,
                                                     const char *path, size_t len);
+
+/* The case-insensitive search (route_set.h): the route the lookup order prefers among those
+ * matching path[0..len) (already cut) ignoring case, its fixed path written to out[0..len);
+ * NULL when none. Depth-first over the tree, static children (the two case variants of the
+ * next byte, smaller byte first), then the param, then the catch-all; visits each node at most
+ * once; recursion depth at most the nodes on one route's path. */
+const struct hp_route *hp_radix_tree_find_case_insensitive(const struct hp_radix_tree *tree,
+                                                           const char *path, size_t len, char *out);
 
 /* Routes registered. */
 size_t hp_radix_tree_count(const struct hp_radix_tree *tree);
@@ -70,10 +92,18 @@ struct hp_radix_forest {
 
 int hp_radix_forest_insert(struct hp_radix_forest *forest, const struct hp_route *route,
                            struct hp_error *err);
+/* The bulk pair, for every tree of the forest (see hp_radix_tree_insert_bulk). */
+int hp_radix_forest_insert_bulk(struct hp_radix_forest *forest, const struct hp_route *route,
+                                struct hp_error *err);
+void hp_radix_forest_compile(struct hp_radix_forest *forest);
 /* `path` is the request target (cut at `?`/`#` here). Needs out initialised (hp_match_init)
  * and released between lookups that allocated. */
 void hp_radix_forest_lookup(const struct hp_radix_forest *forest, enum hp_method method,
                             const char *path, size_t len, struct hp_match *out);
+/* The find_case_insensitive op over the method's tree (router.h). */
+size_t hp_radix_forest_find_case_insensitive(const struct hp_radix_forest *forest,
+                                             enum hp_method method, const char *path, size_t len,
+                                             char *out, size_t cap);
 void hp_radix_forest_destroy(struct hp_radix_forest *forest);
 
 #endif

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,27 +83,39 @@ static bool byte_allowed_in_pattern(unsigned char c)
     return c > 0x20 && c != 0x7f && c != '?' && c != '#';
 }
 
+/* "FILE:LINE: " + the message: the place is formatted only when there is an error (every
+ * registration checks its pattern, almost always fine). */
+static int __attribute__((format(printf, 3, 4)))
+route_error(const struct hp_route *route, struct hp_error *err, const char *fmt, ...)
+{
+    char where[512], message[1024];
+    hp_route_where(route, where, sizeof where);
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(message, sizeof message, fmt, args);
+    va_end(args);
+    return hp_error_set(err, "%s: %s", where, message);
+}
+
 int hp_route_pattern_check(const struct hp_route *route, struct hp_error *err)
 {
-    char where[512];
-    hp_route_where(route, where, sizeof where);
     const char *p = route->pattern;
     size_t len = route->pattern_len;
 
     if ((unsigned)route->method >= HP_METHOD_COUNT)
-        return hp_error_set(err, "%s: unknown method %d", where, (int)route->method);
+        return route_error(route, err, "unknown method %d", (int)route->method);
     if (len == 0 || p[0] != '/')
-        return hp_error_set(err, "%s: pattern '" PATTERN_FMT "' must start with '/'", where,
-                            PATTERN_ARGS(route));
+        return route_error(route, err, "pattern '" PATTERN_FMT "' must start with '/'",
+                           PATTERN_ARGS(route));
     if (len > HP_ROUTE_PATTERN_MAX)
-        return hp_error_set(err, "%s: pattern is %zu bytes, longer than the limit of %d", where,
-                            len, HP_ROUTE_PATTERN_MAX);
+        return route_error(route, err, "pattern is %zu bytes, longer than the limit of %d", len,
+                           HP_ROUTE_PATTERN_MAX);
     for (size_t i = 0; i < len; i++)
         if (!byte_allowed_in_pattern((unsigned char)p[i]))
-            return hp_error_set(err,
-                                "%s: pattern '" PATTERN_FMT "' has byte 0x%02x at offset %zu "
-                                "(no spaces, control bytes, '?' or '#')",
-                                where, PATTERN_ARGS(route), (unsigned char)p[i], i);
+            return route_error(route, err,
+                               "pattern '" PATTERN_FMT "' has byte 0x%02x at offset %zu "
+                               "(no spaces, control bytes, '?' or '#')",
+                               PATTERN_ARGS(route), (unsigned char)p[i], i);
 
     unsigned wildcards = 0;
     size_t seg = 1; /* start of the current segment */
@@ -113,20 +126,22 @@ int hp_route_pattern_check(const struct hp_route *route, struct hp_error *err)
         if (kind == ':' || kind == '*') {
             const char *what = kind == ':' ? "param" : "catch-all";
             if (end == seg + 1)
-                return hp_error_set(err, "%s: pattern '" PATTERN_FMT "': empty %s name", where,
-                                    PATTERN_ARGS(route), what);
+                return route_error(route, err, "pattern '" PATTERN_FMT "': empty %s name",
+                                   PATTERN_ARGS(route), what);
             for (size_t i = seg + 1; i < end; i++)
                 if (p[i] == ':' || p[i] == '*')
-                    return hp_error_set(
-                        err, "%s: pattern '" PATTERN_FMT "': two wildcards in one segment ('%.*s')",
-                        where, PATTERN_ARGS(route), (int)(end - seg), p + seg);
+                    return route_error(route, err,
+                                       "pattern '" PATTERN_FMT
+                                       "': two wildcards in one segment ('%.*s')",
+                                       PATTERN_ARGS(route), (int)(end - seg), p + seg);
             if (kind == '*' && end != len)
-                return hp_error_set(
-                    err, "%s: pattern '" PATTERN_FMT "': catch-all '%.*s' must be the last segment",
-                    where, PATTERN_ARGS(route), (int)(end - seg), p + seg);
+                return route_error(route, err,
+                                   "pattern '" PATTERN_FMT
+                                   "': catch-all '%.*s' must be the last segment",
+                                   PATTERN_ARGS(route), (int)(end - seg), p + seg);
             if (++wildcards > HP_ROUTE_PARAMS_MAX)
-                return hp_error_set(err, "%s: pattern has more than %d params, the limit", where,
-                                    HP_ROUTE_PARAMS_MAX);
+                return route_error(route, err, "pattern has more than %d params, the limit",
+                                   HP_ROUTE_PARAMS_MAX);
         }
         seg = end + 1;
     }
@@ -167,20 +182,14 @@ int hp_route_conflict_check(const struct hp_route *existing, const struct hp_rou
 {
     if (existing->method != route->method)
         return 0;
-    char where[512], other[512];
-    hp_route_where(route, where, sizeof where);
-    hp_route_where(existing, other, sizeof other);
-    const char *method = hp_method_name(route->method);
-
     size_t pa = 1, pb = 1;
     struct segment a, b;
+    bool has_a, has_b;
     for (;;) {
-        bool has_a = next_segment(existing, &pa, &a);
-        bool has_b = next_segment(route, &pb, &b);
+        has_a = next_segment(existing, &pa, &a);
+        has_b = next_segment(route, &pb, &b);
         if (!has_a && !has_b)
-            return hp_error_set(err,
-                                "%s: duplicate route %s " PATTERN_FMT ", already registered at %s",
-                                where, method, PATTERN_ARGS(route), other);
+            break; /* duplicate */
         if (!has_a || !has_b)
             return 0;
         if (a.kind == 0 || b.kind == 0) {
@@ -188,23 +197,32 @@ int hp_route_conflict_check(const struct hp_route *existing, const struct hp_rou
                 continue;
             return 0; /* different static bytes, or static next to a wildcard: static wins */
         }
-        bool same_name = a.len == b.len && memcmp(a.bytes, b.bytes, a.len) == 0;
-        if (a.kind != b.kind)
-            return hp_error_set(
-                err,
-                "%s: %s '%c%.*s' of %s " PATTERN_FMT
-                " is at the same position as %s '%c%.*s' of %s " PATTERN_FMT " (%s)",
-                where, b.kind == ':' ? "param" : "catch-all", b.kind, (int)b.len, b.bytes, method,
-                PATTERN_ARGS(route), a.kind == ':' ? "param" : "catch-all", a.kind, (int)a.len,
-                a.bytes, method, PATTERN_ARGS(existing), other);
-        if (!same_name)
-            return hp_error_set(err,
-                                "%s: wildcard '%c%.*s' of %s " PATTERN_FMT
-                                " conflicts with '%c%.*s' of %s " PATTERN_FMT
-                                " (%s): one position, one name",
-                                where, b.kind, (int)b.len, b.bytes, method, PATTERN_ARGS(route),
-                                a.kind, (int)a.len, a.bytes, method, PATTERN_ARGS(existing), other);
+        if (a.kind != b.kind || a.len != b.len || memcmp(a.bytes, b.bytes, a.len) != 0)
+            break; /* param vs catch-all, or two names at one position */
     }
+    /* A conflict: only now are the messages' places formatted (a registration checks every
+     * registered route, and almost none conflicts). */
+    char where[512], other[512];
+    hp_route_where(route, where, sizeof where);
+    hp_route_where(existing, other, sizeof other);
+    const char *method = hp_method_name(route->method);
+    if (!has_a && !has_b)
+        return hp_error_set(err, "%s: duplicate route %s " PATTERN_FMT ", already registered at %s",
+                            where, method, PATTERN_ARGS(route), other);
+    if (a.kind != b.kind)
+        return hp_error_set(err,
+                            "%s: %s '%c%.*s' of %s " PATTERN_FMT
+                            " is at the same position as %s '%c%.*s' of %s " PATTERN_FMT " (%s)",
+                            where, b.kind == ':' ? "param" : "catch-all", b.kind, (int)b.len,
+                            b.bytes, method, PATTERN_ARGS(route),
+                            a.kind == ':' ? "param" : "catch-all", a.kind, (int)a.len, a.bytes,
+                            method, PATTERN_ARGS(existing), other);
+    return hp_error_set(err,
+                        "%s: wildcard '%c%.*s' of %s " PATTERN_FMT
+                        " conflicts with '%c%.*s' of %s " PATTERN_FMT
+                        " (%s): one position, one name",
+                        where, b.kind, (int)b.len, b.bytes, method, PATTERN_ARGS(route), a.kind,
+                        (int)a.len, a.bytes, method, PATTERN_ARGS(existing), other);
 }
 
 /* ---- answers as text ---- */
@@ -389,18 +407,21 @@ int hp_route_set_parse(const char *name, const char *text, size_t len, struct hp
     return 0;
 }
 
-int hp_route_set_load(const char *path, struct hp_route_set **out, struct hp_error *err)
+/* The whole file in one malloc'd buffer; NULL with err set ("PATH: ..."). */
+static char *read_whole_file(const char *path, size_t *len_out, struct hp_error *err)
 {
-    *out = NULL;
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return hp_error_set(err, "%s: cannot open: %s", path, strerror(errno));
+    if (!f) {
+        hp_error_set(err, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
     size_t cap = 1 << 16, len = 0;
     char *text = malloc(cap);
     for (;;) {
         if (!text) {
             fclose(f);
-            return hp_error_set(err, "%s: out of memory", path);
+            hp_error_set(err, "%s: out of memory", path);
+            return NULL;
         }
         len += fread(text + len, 1, cap - len, f);
         if (len < cap)
@@ -414,8 +435,20 @@ int hp_route_set_load(const char *path, struct hp_route_set **out, struct hp_err
     fclose(f);
     if (failed) {
         free(text);
-        return hp_error_set(err, "%s: read error", path);
+        hp_error_set(err, "%s: read error", path);
+        return NULL;
     }
+    *len_out = len;
+    return text;
+}
+
+int hp_route_set_load(const char *path, struct hp_route_set **out, struct hp_error *err)
+{
+    *out = NULL;
+    size_t len;
+    char *text = read_whole_file(path, &len, err);
+    if (!text)
+        return -1;
     int rc = hp_route_set_parse(path, text, len, out, err);
     free(text);
     return rc;
@@ -429,4 +462,228 @@ void hp_route_set_free(struct hp_route_set *set)
     free(set->storage);
     free(set->name);
     free(set);
+}
+
+/* ---- case-insensitive suggestions ---- */
+
+size_t hp_utf8_decode(const char *s, size_t avail, uint32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    *cp = 0xFFFFFFFFu;
+    if (u[0] < 0x80) {
+        *cp = u[0];
+        return 1;
+    }
+    size_t n = u[0] >= 0xC2 && u[0] <= 0xDF   ? 2
+               : u[0] >= 0xE0 && u[0] <= 0xEF ? 3
+               : u[0] >= 0xF0 && u[0] <= 0xF4 ? 4
+                                              : 0;
+    if (n == 0 || n > avail)
+        return 1;
+    uint32_t c = u[0] & (0x7Fu >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((u[i] & 0xC0) != 0x80)
+            return 1;
+        c = (c << 6) | (u[i] & 0x3F);
+    }
+    /* Overlong forms, surrogates and values past U+10FFFF are not characters. */
+    if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
+        (c >= 0xD800 && c <= 0xDFFF))
+        return 1;
+    *cp = c;
+    return n;
+}
+
+size_t hp_case_other(uint32_t cp, char out[4])
+{
+    uint32_t o = cp;
+    if (cp >= 'A' && cp <= 'Z')
+        o = cp + 32;
+    else if (cp >= 'a' && cp <= 'z')
+        o = cp - 32;
+    else if (cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)
+        o = cp + 0x20;
+    else if (cp >= 0xE0 && cp <= 0xFE && cp != 0xF7)
+        o = cp - 0x20;
+    else if ((cp >= 0x100 && cp <= 0x12F) || (cp >= 0x132 && cp <= 0x137) ||
+             (cp >= 0x14A && cp <= 0x177))
+        o = cp ^ 1; /* pairs: even upper, odd lower */
+    else if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
+        o = (cp & 1) ? cp + 1 : cp - 1; /* pairs: odd upper, even lower */
+    else if (cp >= 0x391 && cp <= 0x3A9 && cp != 0x3A2)
+        o = cp + 0x20;
+    else if (cp >= 0x3B1 && cp <= 0x3C9 && cp != 0x3C2) /* final sigma has no capital of its own */
+        o = cp - 0x20;
+    else if (cp >= 0x410 && cp <= 0x42F)
+        o = cp + 0x20;
+    else if (cp >= 0x430 && cp <= 0x44F)
+        o = cp - 0x20;
+    else if (cp >= 0x400 && cp <= 0x40F)
+        o = cp + 0x50;
+    else if (cp >= 0x450 && cp <= 0x45F)
+        o = cp - 0x50;
+    if (o == cp)
+        return 0;
+    if (o < 0x80) {
+        out[0] = (char)o;
+        return 1;
+    }
+    out[0] = (char)(0xC0 | (o >> 6)); /* every letter above is below U+0800 */
+    out[1] = (char)(0x80 | (o & 0x3F));
+    return 2;
+}
+
+bool hp_case_equal(const char *request, const char *candidate, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t n = hp_utf8_decode(request + i, len - i, &cp);
+        if (memcmp(request + i, candidate + i, n) != 0) {
+            char other[4];
+            if (hp_case_other(cp, other) != n || memcmp(other, candidate + i, n) != 0)
+                return false;
+        }
+        i += n;
+    }
+    return true;
+}
+
+/* The segment of `p` starting at `from` (just after a '/'): its end, and its kind (static 0,
+ * param 1, catch-all 2). */
+static int case_segment(const char *p, size_t len, size_t from, size_t *end)
+{
+    const char *slash = from < len ? memchr(p + from, '/', len - from) : NULL;
+    *end = slash ? (size_t)(slash - p) : len;
+    if (from >= len)
+        return 0;
+    return p[from] == ':' ? 1 : p[from] == '*' ? 2 : 0;
+}
+
+int hp_case_candidate_compare(const char *a, size_t a_len, const char *b, size_t b_len)
+{
+    size_t pa = 1, pb = 1;
+    for (;;) {
+        size_t ea, eb;
+        int ka = case_segment(a, a_len, pa, &ea), kb = case_segment(b, b_len, pb, &eb);
+        if (ka != kb)
+            return ka - kb;
+        if (ka == 2)
+            return 0;
+        if (ka == 0) {
+            size_t na = ea - pa, nb = eb - pb;
+            int c = memcmp(a + pa, b + pb, na < nb ? na : nb);
+            if (c != 0 || na != nb)
+                return c != 0 ? c : (na < nb ? -1 : 1);
+        }
+        if (ea >= a_len || eb >= b_len)
+            return (ea < a_len) - (eb < b_len);
+        pa = ea + 1;
+        pb = eb + 1;
+    }
+}
+
+void hp_case_fixed_path(const char *pattern, size_t pattern_len, const char *request, size_t len,
+                        char *out)
+{
+    memcpy(out, request, len);
+    size_t pp = 1, sp = 1;
+    while (pp <= pattern_len && sp <= len) {
+        size_t pe, se;
+        int kind = case_segment(pattern, pattern_len, pp, &pe);
+        case_segment(request, len, sp, &se);
+        if (kind == 2)
+            return;
+        if (kind == 0 && pe - pp == se - sp)
+            memcpy(out + sp, pattern + pp, pe - pp);
+        pp = pe + 1;
+        sp = se + 1;
+    }
+}
+
+/* ---- request lists ---- */
+
+int hp_request_list_parse(const char *name, const char *text, size_t len,
+                          struct hp_request_list *out, struct hp_error *err)
+{
+    *out = (struct hp_request_list){0};
+    size_t lines = 1;
+    for (size_t i = 0; i < len; i++)
+        lines += text[i] == '\n';
+    char *copy = malloc(len + 1);
+    struct hp_request_line *items = malloc(lines * sizeof *items);
+    if (!copy || !items) {
+        free(copy);
+        free(items);
+        return hp_error_set(err, "%s: out of memory", name);
+    }
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    size_t n = 0;
+    unsigned line = 0;
+    for (size_t at = 0; at < len;) {
+        const char *nl = memchr(copy + at, '\n', len - at);
+        size_t end = nl ? (size_t)(nl - copy) : len;
+        size_t i = at;
+        at = end + 1;
+        line++;
+        while (i < end && is_blank(copy[i]))
+            i++;
+        if (i == end || copy[i] == '#')
+            continue;
+        size_t m0 = i;
+        while (i < end && !is_blank(copy[i]))
+            i++;
+        size_t m1 = i;
+        while (i < end && is_blank(copy[i]))
+            i++;
+        size_t p0 = i;
+        while (i < end && !is_blank(copy[i]))
+            i++;
+        size_t p1 = i;
+        while (i < end && is_blank(copy[i]))
+            i++;
+        int method = hp_method_parse(copy + m0, m1 - m0);
+        int rc = 0;
+        if (method < 0) {
+            char valid[128] = "";
+            for (int m = 0; m < HP_METHOD_COUNT; m++)
+                snprintf(valid + strlen(valid), sizeof valid - strlen(valid), "%s%s", m ? ", " : "",
+                         hp_method_name((enum hp_method)m));
+            rc = hp_error_set(err, "%s:%u: unknown method '%.*s' (valid: %s)", name, line,
+                              (int)(m1 - m0 > 40 ? 40 : m1 - m0), copy + m0, valid);
+        } else if (p0 == p1 || i != end) {
+            rc = hp_error_set(err, "%s:%u: expected 'METHOD PATH'", name, line);
+        } else if (p1 - p0 > UINT32_MAX) {
+            rc = hp_error_set(err, "%s:%u: request path longer than 4 GiB", name, line);
+        }
+        if (rc < 0) {
+            free(copy);
+            free(items);
+            return rc;
+        }
+        copy[p1] = '\0'; /* a blank, the newline or the end: the path becomes a C string */
+        items[n++] =
+            (struct hp_request_line){(enum hp_method)method, (uint32_t)(p1 - p0), copy + p0, line};
+    }
+    *out = (struct hp_request_list){items, n, copy};
+    return 0;
+}
+
+int hp_request_list_load(const char *path, struct hp_request_list *out, struct hp_error *err)
+{
+    *out = (struct hp_request_list){0};
+    size_t len;
+    char *text = read_whole_file(path, &len, err);
+    if (!text)
+        return -1;
+    int rc = hp_request_list_parse(path, text, len, out, err);
+    free(text);
+    return rc;
+}
+
+void hp_request_list_free(struct hp_request_list *list)
+{
+    free(list->items);
+    free(list->text);
+    *list = (struct hp_request_list){0};
 }

@@ -53,6 +53,30 @@ int hp_route_set_parse(const char *name, const char *text, size_t len, struct hp
                        struct hp_error *err);
 void hp_route_set_free(struct hp_route_set *set);
 
+/* Request lists (workloads/requests/NAME-KIND.requests, `hotpath route`'s stdin): one request
+ * a line, `METHOD PATH` separated by blanks; PATH is one blank-free token taken as it is
+ * (query, fragment, any bytes; it need not start with '/', so miss paths can be listed); blank
+ * lines and lines whose first non-blank byte is `#` are ignored; a CR before the newline is a
+ * blank. The same request may repeat. Every refusal is "NAME:LINE: problem"; nothing is kept. */
+struct hp_request_line {
+    enum hp_method method;
+    uint32_t len;
+    const char *path; /* NUL-terminated, in the list's own copy of the text */
+    unsigned line;
+};
+
+struct hp_request_list {
+    struct hp_request_line *items;
+    size_t count;
+    char *text; /* owns the paths */
+};
+
+/* `name` is used in messages. 0, or -1 with err set and *out empty. */
+int hp_request_list_parse(const char *name, const char *text, size_t len,
+                          struct hp_request_list *out, struct hp_error *err);
+int hp_request_list_load(const char *path, struct hp_request_list *out, struct hp_error *err);
+void hp_request_list_free(struct hp_request_list *list);
+
 /* The pattern syntax check every router runs in add(). 0, or -1 with err set. */
 int hp_route_pattern_check(const struct hp_route *route, struct hp_error *err);
 
@@ -69,14 +93,93 @@ void hp_match_release_default(const struct hp_router *r, struct hp_match *m);
  * previous overflow). Sets params->count. Returns false when out of memory (count = 0). */
 bool hp_params_reserve(struct hp_params *params, uint32_t count);
 
-/* The routable part of a request target: it ends at the first `?` or `#`. */
-static inline size_t hp_route_path_len(const char *path, size_t len)
+/* Eight bytes of `p` as one little-endian word (memcpy: no alignment assumption; compiles to
+ * one load). */
+static inline uint64_t hp_load64(const char *p)
 {
-    for (size_t i = 0; i < len; i++)
-        if (path[i] == '?' || path[i] == '#')
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    return w;
+}
+
+/* A mask with the top bit of every byte of `w` that equals `c` set, exact at the lowest such
+ * byte (the classic "has zero byte" test on w ^ c...c: a borrow can only flag bytes above a
+ * true match, so the lowest flagged byte is always a true one). */
+static inline uint64_t hp_bytes_equal_mask(uint64_t w, unsigned char c)
+{
+    uint64_t x = w ^ (0x0101010101010101ull * c);
+    return (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+}
+
+/* Index of the first byte of path[from, len) equal to `a` or `b`, or len. Eight bytes at a
+ * time: every lookup pays this over the whole path, byte by byte it was a third of the GitHub
+ * sweep. */
+static inline size_t hp_find_either(const char *path, size_t from, size_t len, unsigned char a,
+                                    unsigned char b)
+{
+    size_t i = from;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w = hp_load64(path + i);
+        uint64_t m = hp_bytes_equal_mask(w, a) | hp_bytes_equal_mask(w, b);
+        if (m)
+            return i + (size_t)(__builtin_ctzll(m) >> 3);
+    }
+    if (i < len && len - from >= 8) {
+        /* The last 0..7 bytes: one overlapping load of the final eight, the bytes already
+         * scanned shifted out of the mask. */
+        size_t base = len - 8;
+        uint64_t w = hp_load64(path + base);
+        uint64_t m = hp_bytes_equal_mask(w, a) | hp_bytes_equal_mask(w, b);
+        m &= ~0ull << ((i - base) * 8);
+        return m ? base + (size_t)(__builtin_ctzll(m) >> 3) : len;
+    }
+#endif
+    for (; i < len; i++)
+        if ((unsigned char)path[i] == a || (unsigned char)path[i] == b)
             return i;
     return len;
 }
+
+/* The routable part of a request target: it ends at the first `?` or `#`. */
+static inline size_t hp_route_path_len(const char *path, size_t len)
+{
+    return hp_find_either(path, 0, len, '?', '#');
+}
+
+/* ---- case-insensitive suggestions (router-conformance.md item 23) ----
+ *
+ * Lookups are byte-exact. After a miss a router may be asked (hp_router_ops
+ * .find_case_insensitive) for the registered path that equals the request ignoring case, to
+ * redirect to it. Case here is simple folding of UTF-8 letters whose two cases have the same
+ * encoded length: ASCII, Latin-1 (U+00C0-U+00FE), most of Latin Extended-A (not dotless i,
+ * dotted I, kra, long s), Greek (U+0391-U+03A9) and Cyrillic (U+0400-U+042F); every
+ * other byte, and bytes that are not valid UTF-8, must be equal. The fixed path therefore has the
+ * request's length and its '/' in the same places. */
+
+/* Decodes the UTF-8 character at s[0..avail) (avail >= 1): its length, and *cp. A byte that
+ * does not start a valid (shortest-form) sequence is a character of length 1, *cp = 0xFFFFFFFF. */
+size_t hp_utf8_decode(const char *s, size_t avail, uint32_t *cp);
+
+/* The other case of a letter, encoded in `out` (same length as the letter); 0 when `cp` has
+ * no other case under the folding above. */
+size_t hp_case_other(uint32_t cp, char out[4]);
+
+/* request[0..len) and candidate[0..len) are equal ignoring case (character by character of the
+ * request: equal bytes, or the request character's other case). */
+bool hp_case_equal(const char *request, const char *candidate, size_t len);
+
+/* Orders two routes that both match one request ignoring case, as the lookup would: segment by
+ * segment, static before param before catch-all, and between two static segments the smaller
+ * bytes. Patterns are route patterns (a static route's path is its own pattern). <0 when `a` is
+ * preferred, >0 when `b` is, 0 when they tie. */
+int hp_case_candidate_compare(const char *a, size_t a_len, const char *b, size_t b_len);
+
+/* Writes the fixed path of `pattern` for `request` (len bytes, already known to match it
+ * ignoring case) into out[0..len): the pattern's bytes in static segments, the request's in
+ * params and the catch-all. */
+void hp_case_fixed_path(const char *pattern, size_t pattern_len, const char *request, size_t len,
+                        char *out);
 
 /* The one-line text of an answer, as `hotpath route` prints it (no newline):
  *   found:      "GET /users/:id id=42" (the route's method and pattern, then name=value)

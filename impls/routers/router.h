@@ -42,8 +42,8 @@ struct hp_route {
     enum hp_method method;
     const char *pattern; /* NUL-terminated, owned by the route set */
     uint32_t pattern_len;
-    uint32_t id;       /* the handler: index of the route in its set */
-    const char *file;  /* where it was read, for registration errors; may be NULL */
+    uint32_t id;      /* the handler: index of the route in its set */
+    const char *file; /* where it was read, for registration errors; may be NULL */
     unsigned line;
 };
 
@@ -60,7 +60,7 @@ struct hp_param {
 
 struct hp_params {
     uint32_t count;
-    uint32_t capacity; /* HP_PARAMS_INLINE, or the overflow array's size */
+    uint32_t capacity;      /* HP_PARAMS_INLINE, or the overflow array's size */
     struct hp_param *items; /* == inline_items until more than HP_PARAMS_INLINE are needed */
     struct hp_param inline_items[HP_PARAMS_INLINE];
 };
@@ -75,8 +75,8 @@ enum hp_match_status {
 
 struct hp_match {
     enum hp_match_status status;
-    uint32_t route_id;  /* HP_MATCH_FOUND only */
-    uint32_t allowed;   /* bit (1u << method) per allowed method, HP_MATCH_METHOD_NOT_ALLOWED */
+    uint32_t route_id; /* HP_MATCH_FOUND only */
+    uint32_t allowed;  /* bit (1u << method) per allowed method, HP_MATCH_METHOD_NOT_ALLOWED */
     struct hp_params params;
 };
 
@@ -98,8 +98,17 @@ struct hp_router_ops {
      * (radix_copy_params excepted; more than HP_PARAMS_INLINE params: at most one allocation).
      * Safe to call from many threads at once, and concurrently with add/remove for
      * implementations that say so in their header comment. */
-    void (*lookup)(const struct hp_router *r, enum hp_method method, const char *path,
-                   size_t len, struct hp_match *out);
+    void (*lookup)(const struct hp_router *r, enum hp_method method, const char *path, size_t len,
+                   struct hp_match *out);
+    /* The case-insensitive suggestion after a miss (route_set.h, "case-insensitive
+     * suggestions"; conformance item 23): when a route of `method` matches the path (cut at
+     * `?`/`#`) ignoring case, writes the fixed path (the route's casing in static segments, the
+     * request's bytes in params) into out[0..n) and returns n, the cut path's length; 0 when no
+     * route does or cap < n. Several candidates: the one the lookup order prefers. A separate
+     * call, so lookups pay nothing for it; never allocates; safe wherever lookup is. Every
+     * router in the table has it; callers still check for NULL. */
+    size_t (*find_case_insensitive)(const struct hp_router *r, enum hp_method method,
+                                    const char *path, size_t len, char *out, size_t cap);
     /* Releases what a lookup allocated (param overflow, copies); leaves `m` ready for reuse. */
     void (*match_release)(const struct hp_router *r, struct hp_match *m);
     /* Optional: called by every thread before its first lookup / after its last (RCU

@@ -84,6 +84,16 @@ static void rwlock_lookup(const struct hp_router *r, enum hp_method method, cons
     pthread_rwlock_unlock(lock);
 }
 
+static size_t rwlock_find_case_insensitive(const struct hp_router *r, enum hp_method method,
+                                           const char *path, size_t len, char *out, size_t cap)
+{
+    pthread_rwlock_t *lock = (pthread_rwlock_t *)&r->lock;
+    pthread_rwlock_rdlock(lock);
+    size_t n = hp_map_core_find_case_insensitive(&r->core, method, path, len, out, cap);
+    pthread_rwlock_unlock(lock);
+    return n;
+}
+
 static void rwlock_destroy(struct hp_router *r)
 {
     if (!r)
@@ -101,6 +111,7 @@ const struct hp_router_ops hp_router_rwlock_map = {
     .add = rwlock_add,
     .remove = rwlock_remove,
     .lookup = rwlock_lookup,
+    .find_case_insensitive = rwlock_find_case_insensitive,
     .match_release = hp_match_release_default,
     .destroy = rwlock_destroy,
 };
