@@ -5,8 +5,9 @@
  * bookkeeping of resumption). Each line is scanned inside a window that ends at the earlier of
  * the buffer end and the line's length limit, so "ran out of window" means either INCOMPLETE
  * (the buffer ended) or TOO_LONG (the limit did), and no loop needs a second bound check.
- * Byte classes come from one 256-entry table; header values, the longest runs, are skipped
- * eight bytes at a time with a portable SWAR test that stops on any byte below 0x20 or DEL.
+ * Byte classes come from one 256-entry table; header values and the request target, the
+ * longest runs, are skipped eight bytes at a time with portable SWAR tests (values stop on any
+ * byte below 0x20 or DEL; the target also on SP, '?', '#' and bytes >= 0x80).
  */
 #include "http_parser.h"
 
@@ -70,6 +71,26 @@ static inline bytes skip_class(bytes p, bytes end, uint8_t cls)
 #define BYTES_01 0x0101010101010101ull
 #define BYTES_80 0x8080808080808080ull
 
+/* Eight bytes with the first one in memory as the least significant (a byte swap on
+ * big-endian machines), so borrows run from earlier bytes to later ones. */
+static inline uint64_t load_le64(bytes p)
+{
+    uint64_t x;
+    memcpy(&x, p, sizeof x);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    return x;
+}
+
+/* The index of the first byte whose 0x80 bit is set in a non-zero mask computed from
+ * load_le64. A borrow can only set bits above (after) a real hit, so the lowest set bit always
+ * marks a byte that really stops the scan. */
+static inline unsigned first_hit(uint64_t mask)
+{
+    return (unsigned)__builtin_ctzll(mask) / 8;
+}
+
 /* The first byte in [p, end) that is not a field-value byte (V), or end. Eight bytes at a time:
  * a word holds a byte below 0x20 iff (x - 0x20..) & ~x & 0x80.. is non-zero (borrows can only
  * add false hits above a true one, never invent one), and a DEL iff x ^ 0x7F.. holds a zero.
@@ -77,18 +98,44 @@ static inline bytes skip_class(bytes p, bytes end, uint8_t cls)
 static inline bytes skip_value(bytes p, bytes end)
 {
     while (end - p >= 8) {
-        uint64_t x;
-        memcpy(&x, p, sizeof x);
+        uint64_t x = load_le64(p);
         uint64_t del = x ^ (0x7f * BYTES_01);
-        uint64_t stop = ((x - 0x20 * BYTES_01) & ~x) | ((del - BYTES_01) & ~del);
-        if (stop & BYTES_80) {
-            for (int i = 0; i < 8; i++)
-                if (!(byte_class[p[i]] & V))
-                    return p + i;
+        uint64_t stop = (((x - 0x20 * BYTES_01) & ~x) | ((del - BYTES_01) & ~del)) & BYTES_80;
+        if (stop) {
+            /* The lowest hit is a real one: a byte below 0x20 (HTAB is one and is allowed, so
+             * it is skipped and the search goes on) or DEL. */
+            bytes hit = p + first_hit(stop);
+            if (*hit != '\t')
+                return hit;
+            p = hit + 1;
+            continue;
         }
         p += 8;
     }
     while (p < end && (byte_class[*p] & V))
+        p++;
+    return p;
+}
+
+/* The first byte in [p, end) that is not a plain target byte (U: %x21-7E except '?' and '#'),
+ * or end. Eight bytes at a time like skip_value: a word is plain unless it holds a byte below
+ * 0x21, a byte with the high bit set, DEL, '?' or '#'; a word that is not is resolved with the
+ * table. Request paths are the longest runs of a typical head after the values. */
+static inline bytes skip_target(bytes p, bytes end)
+{
+    while (end - p >= 8) {
+        uint64_t x = load_le64(p);
+        uint64_t del = x ^ (0x7f * BYTES_01);
+        uint64_t question = x ^ ('?' * BYTES_01);
+        uint64_t hash = x ^ ('#' * BYTES_01);
+        uint64_t stop = (((x - 0x21 * BYTES_01) & ~x) | x | ((del - BYTES_01) & ~del) |
+                         ((question - BYTES_01) & ~question) | ((hash - BYTES_01) & ~hash)) &
+                        BYTES_80;
+        if (stop)
+            return p + first_hit(stop);
+        p += 8;
+    }
+    while (p < end && (byte_class[*p] & U))
         p++;
     return p;
 }
@@ -146,7 +193,7 @@ int hp_http_parse_request(const char *buf, size_t len, struct hp_http_request *r
     bytes const target = p;
     bytes question = NULL, hash = NULL;
     for (;;) {
-        p = skip_class(p, end, U);
+        p = skip_target(p, end);
         if (p == end)
             return ran_out;
         if (*p == '?') {
