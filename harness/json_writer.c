@@ -10,16 +10,6 @@
 
 #include <string.h>
 
-void hp_json_writer_init(struct hp_json_writer *w, char *buf, size_t capacity)
-{
-    w->buf = buf;
-    w->capacity = capacity;
-    w->len = 0;
-    w->depth = 0;
-    w->need_comma = false;
-    w->overflow = false;
-}
-
 static inline bool put(struct hp_json_writer *w, const char *s, size_t n)
 {
     if (n > w->capacity - w->len)
