@@ -6,12 +6,18 @@
  * the buffer end and the line's length limit, so "ran out of window" means either INCOMPLETE
  * (the buffer ended) or TOO_LONG (the limit did), and no loop needs a second bound check.
  * Byte classes come from one 256-entry table; header values and the request target, the
- * longest runs, are skipped eight bytes at a time with portable SWAR tests (values stop on any
- * byte below 0x20 or DEL; the target also on SP, '?', '#' and bytes >= 0x80).
+ * longest runs, are skipped sixteen bytes at a time with SSE2 compares where the compiler
+ * targets SSE2 (every x86-64), then eight at a time with portable SWAR tests (values stop on
+ * any byte below 0x20 or DEL; the target also on SP, '?', '#' and bytes >= 0x80): in the whole
+ * pipeline the parser was the largest share of a request's instructions.
  */
 #include "http_parser.h"
 
 #include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 enum {
     T = 1, /* tchar: method and field-name bytes */
@@ -97,6 +103,26 @@ static inline unsigned first_hit(uint64_t mask)
  * HTAB is below 0x20 but allowed, so a hit is resolved byte by byte before deciding. */
 static inline bytes skip_value(bytes p, bytes end)
 {
+#if defined(__SSE2__)
+    /* Sixteen bytes at a time where SSE2 is there (every x86-64): a byte stops the scan when
+     * it is below 0x20 unsigned (max(x, 0x20) != x) or DEL; exact per byte, so the lowest
+     * mask bit is the first stop. */
+    while (end - p >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)p);
+        __m128i printable = _mm_cmpeq_epi8(_mm_max_epu8(x, _mm_set1_epi8(0x20)), x);
+        __m128i del = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f));
+        unsigned stop =
+            (~(unsigned)_mm_movemask_epi8(printable) & 0xffffu) | (unsigned)_mm_movemask_epi8(del);
+        if (stop) {
+            bytes hit = p + __builtin_ctz(stop);
+            if (*hit != '\t')
+                return hit;
+            p = hit + 1;
+            continue;
+        }
+        p += 16;
+    }
+#endif
     while (end - p >= 8) {
         uint64_t x = load_le64(p);
         uint64_t del = x ^ (0x7f * BYTES_01);
@@ -123,6 +149,21 @@ static inline bytes skip_value(bytes p, bytes end)
  * table. Request paths are the longest runs of a typical head after the values. */
 static inline bytes skip_target(bytes p, bytes end)
 {
+#if defined(__SSE2__)
+    /* Sixteen at a time where SSE2 is there: a signed compare below 0x21 catches both the
+     * bytes up to SP and those with the high bit set; DEL, '?' and '#' by equality. */
+    while (end - p >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)p);
+        __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x21)),
+                                                 _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f))),
+                                    _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('?')),
+                                                 _mm_cmpeq_epi8(x, _mm_set1_epi8('#'))));
+        unsigned mask = (unsigned)_mm_movemask_epi8(stop);
+        if (mask)
+            return p + __builtin_ctz(mask);
+        p += 16;
+    }
+#endif
     while (end - p >= 8) {
         uint64_t x = load_le64(p);
         uint64_t del = x ^ (0x7f * BYTES_01);
