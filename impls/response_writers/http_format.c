@@ -1,6 +1,13 @@
 /* Shared HTTP formatting (http_format.h): the out-of-line parts. */
 #include "response_writers/http_format.h"
 
+const char hp_decimal_pairs[200] = {
+#define HP_PAIRS(t) t, '0', t, '1', t, '2', t, '3', t, '4', t, '5', t, '6', t, '7', t, '8', t, '9'
+    HP_PAIRS('0'), HP_PAIRS('1'), HP_PAIRS('2'), HP_PAIRS('3'), HP_PAIRS('4'),
+    HP_PAIRS('5'), HP_PAIRS('6'), HP_PAIRS('7'), HP_PAIRS('8'), HP_PAIRS('9'),
+#undef HP_PAIRS
+};
+
 size_t hp_format_decimal_u64_any(char *out, uint64_t value)
 {
     char digits[HP_DECIMAL_U64_MAX];

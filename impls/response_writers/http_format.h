@@ -20,17 +20,28 @@ enum {
  * inline, and a value below 10,000 (every body here) is written straight into place, without
  * the scratch buffer and copy of the general case. */
 size_t hp_format_decimal_u64_any(char *out, uint64_t value);
+extern const char hp_decimal_pairs[200]; /* "00" "01" ... "99" */
 static inline size_t hp_format_decimal_u64(char *out, uint64_t value)
 {
-    if (value >= 10000)
-        return hp_format_decimal_u64_any(out, value);
-    size_t count = value >= 1000 ? 4 : value >= 100 ? 3 : value >= 10 ? 2 : 1;
-    char *p = out + count;
-    do {
-        *--p = (char)('0' + value % 10);
-        value /= 10;
-    } while (p != out);
-    return count;
+    if (value < 10) {
+        out[0] = (char)('0' + value);
+        return 1;
+    }
+    if (value < 100) {
+        memcpy(out, hp_decimal_pairs + 2 * value, 2);
+        return 2;
+    }
+    if (value < 1000) {
+        out[0] = (char)('0' + value / 100);
+        memcpy(out + 1, hp_decimal_pairs + 2 * (value % 100), 2);
+        return 3;
+    }
+    if (value < 10000) {
+        memcpy(out, hp_decimal_pairs + 2 * (value / 100), 2);
+        memcpy(out + 2, hp_decimal_pairs + 2 * (value % 100), 2);
+        return 4;
+    }
+    return hp_format_decimal_u64_any(out, value);
 }
 
 /* Writes the IMF-fixdate of `seconds` (RFC 9110 5.6.7, the Date header's form) at out, exactly
