@@ -89,11 +89,33 @@ static inline const char *hp_status_line(int code, size_t *length)
 #undef HP_STATUS_LINE
 
 /* The single copy routine both axes use: returns out + length. bytes may be NULL when length
- * is 0 (memcpy itself must not be given NULL). */
+ * is 0 (memcpy itself must not be given NULL). Most pieces of a response are short (a header
+ * name or value, a status line): up to 16 bytes are copied inline with two overlapping loads
+ * and stores, longer runs by memcpy. */
 static inline unsigned char *hp_put_bytes(unsigned char *out, const void *bytes, size_t length)
 {
-    if (length != 0)
-        memcpy(out, bytes, length);
+    const unsigned char *in = bytes;
+    if (length > 16) {
+        memcpy(out, in, length);
+    } else if (length >= 8) {
+        uint64_t head, tail;
+        memcpy(&head, in, 8);
+        memcpy(&tail, in + length - 8, 8);
+        memcpy(out, &head, 8);
+        memcpy(out + length - 8, &tail, 8);
+    } else if (length >= 4) {
+        uint32_t head, tail;
+        memcpy(&head, in, 4);
+        memcpy(&tail, in + length - 4, 4);
+        memcpy(out, &head, 4);
+        memcpy(out + length - 4, &tail, 4);
+    } else if (length != 0) {
+        /* 1 to 3 bytes: first, middle and last cover them all. */
+        unsigned char first = in[0], middle = in[length / 2], last = in[length - 1];
+        out[0] = first;
+        out[length / 2] = middle;
+        out[length - 1] = last;
+    }
     return out + length;
 }
 
