@@ -10,16 +10,6 @@
 
 #include <string.h>
 
-void hp_json_writer_init(struct hp_json_writer *w, char *buf, size_t capacity)
-{
-    w->buf = buf;
-    w->capacity = capacity;
-    w->len = 0;
-    w->depth = 0;
-    w->need_comma = false;
-    w->overflow = false;
-}
-
 static inline bool put(struct hp_json_writer *w, const char *s, size_t n)
 {
     if (n > w->capacity - w->len)
@@ -84,6 +74,36 @@ static bool put_escaped(struct hp_json_writer *w, const char *s, size_t len)
         char *out = w->buf + w->len;
         *out++ = '"';
         uint64_t word;
+        if (len >= 4 && len <= 16) {
+            /* Short strings (most param values): the first and the last 8 (or 4) bytes,
+             * overlapping, cover the whole string; two word tests and two stores. */
+            uint64_t head, tail;
+            bool clean;
+            if (len >= 8) {
+                memcpy(&head, p, 8);
+                memcpy(&tail, end - 8, 8);
+                clean = !word_needs_escape(head) && !word_needs_escape(tail);
+                if (clean) {
+                    memcpy(out, &head, 8);
+                    memcpy(out + len - 8, &tail, 8);
+                }
+            } else {
+                uint32_t head4, tail4;
+                memcpy(&head4, p, 4);
+                memcpy(&tail4, end - 4, 4);
+                clean = !word_needs_escape((uint64_t)head4 | (uint64_t)tail4 << 32);
+                if (clean) {
+                    memcpy(out, &head4, 4);
+                    memcpy(out + len - 4, &tail4, 4);
+                }
+            }
+            if (clean) {
+                out += len;
+                *out++ = '"';
+                w->len = (size_t)(out - w->buf);
+                return true;
+            }
+        }
         while (end - p >= 8 && (memcpy(&word, p, 8), !word_needs_escape(word))) {
             memcpy(out, &word, 8);
             out += 8;

@@ -55,19 +55,24 @@ static const char body_not_allowed[] = "{\"error\":\"method not allowed\"}";
 static const char body_bad_request[] = "{\"error\":\"bad request\"}";
 static const char body_internal[] = "{\"error\":\"internal error\"}";
 
-/* A route's constant JSON, encoded once: its pattern as a string value and its param names as
- * keys, so the handler escapes only what comes from the request (param and query values). */
+/* A route's constant JSON, encoded once, so the handler escapes only what comes from the
+ * request (param and query values): the skeleton `{"route":"<pattern>"` followed by one
+ * `,"<param>":` per wildcard of the pattern (the first ROUTE_JSON_KEYS), contiguous, so a
+ * request with params copies the opening and its first key in one run; and the whole body of
+ * a request without params or query, `{"route":"<pattern>"}`, ready to send as it is. */
 enum { ROUTE_JSON_KEYS = HP_CONTEXT_PARAM_SLOTS };
 
 struct route_json {
-    const char *pattern; /* "\"/repos/:owner/:repo\"" */
-    size_t pattern_len;
-    uint32_t key_count; /* the first ROUTE_JSON_KEYS params; later ones are escaped per request */
+    const char *skeleton;
+    uint32_t opening_len; /* `{"route":"<pattern>"` */
+    uint32_t key_count;   /* the first ROUTE_JSON_KEYS params; later ones are escaped per request */
     struct {
-        const char *json; /* "\"owner\"" */
+        uint32_t offset; /* of `,"<param>":` in skeleton */
         uint32_t len;
         uint32_t name_len; /* of the raw name: a cheap check that the router agrees */
     } keys[ROUTE_JSON_KEYS];
+    const char *closed; /* `{"route":"<pattern>"}` */
+    size_t closed_len;
     char storage[];
 };
 
@@ -110,18 +115,27 @@ static const struct hp_impl_info *axis_impl(const struct hp_composition *c, enum
  * name encoded as a JSON key; the pattern encoded as a string. */
 static struct route_json *route_json_create(const struct hp_route *route, struct hp_error *err)
 {
-    /* Escaping at most doubles a printable byte; +2 quotes per piece. */
-    size_t room = 2 * route->pattern_len + 2 + ROUTE_JSON_KEYS * 2 + 2 * route->pattern_len + 2;
+    /* Escaping at most doubles a printable byte (a control byte takes 6, never in a pattern
+     * the route set accepts; encode_string refuses rather than overflow); quotes, commas,
+     * colons and braces: a fixed 32 bytes plus 4 per key. The opening is written twice. */
+    size_t room = 2 * (sizeof "{\"route\":" + 2 * route->pattern_len + 2) + 2 * route->pattern_len +
+                  ROUTE_JSON_KEYS * 4 + 32;
     struct route_json *json = calloc(1, sizeof *json + room);
     if (!json) {
         hp_error_set(err, "out of memory creating the pipeline");
         return NULL;
     }
     char *out = json->storage, *end = json->storage + room;
-    json->pattern = out;
-    json->pattern_len =
+    static const char opening[] = "{\"route\":";
+    memcpy(out, opening, sizeof opening - 1);
+    out += sizeof opening - 1;
+    size_t pattern_json =
         hp_json_encode_string(out, (size_t)(end - out), route->pattern, route->pattern_len);
-    out += json->pattern_len;
+    if (pattern_json == 0)
+        goto unencodable;
+    out += pattern_json;
+    json->skeleton = json->storage;
+    json->opening_len = (uint32_t)(out - json->storage);
     const char *p = route->pattern, *pattern_end = route->pattern + route->pattern_len;
     while (p < pattern_end && json->key_count < ROUTE_JSON_KEYS) {
         const char *segment = ++p; /* after a '/' */
@@ -132,16 +146,30 @@ static struct route_json *route_json_create(const struct hp_route *route, struct
             if (*segment == '*')
                 segment_end = pattern_end;
             size_t name_len = (size_t)(segment_end - segment - 1);
-            size_t len = hp_json_encode_string(out, (size_t)(end - out), segment + 1, name_len);
-            json->keys[json->key_count].json = out;
-            json->keys[json->key_count].len = (uint32_t)len;
+            char *key = out;
+            *out++ = ',';
+            size_t len = hp_json_encode_string(out, (size_t)(end - out - 1), segment + 1, name_len);
+            if (len == 0)
+                goto unencodable;
+            out += len;
+            *out++ = ':';
+            json->keys[json->key_count].offset = (uint32_t)(key - json->storage);
+            json->keys[json->key_count].len = (uint32_t)(out - key);
             json->keys[json->key_count].name_len = (uint32_t)name_len;
             json->key_count++;
-            out += len;
         }
         p = segment_end;
     }
+    json->closed = out;
+    memcpy(out, json->skeleton, json->opening_len);
+    out += json->opening_len;
+    *out++ = '}';
+    json->closed_len = (size_t)(out - json->closed);
     return json;
+unencodable:
+    free(json);
+    hp_error_set(err, "the route pattern %s cannot be encoded as JSON", route->pattern);
+    return NULL;
 }
 
 struct hp_pipeline *hp_pipeline_create(const struct hp_pipeline_config *config,
@@ -272,24 +300,42 @@ void hp_pipeline_worker_destroy(struct hp_pipeline_worker *w)
 }
 
 /* The handler every route shares: {"route":PATTERN, PARAM:VALUE..., "query":{...}}. Returns the
- * body length, or 0 when it did not fit. */
-static size_t handle_route(struct hp_pipeline_worker *w, struct hp_context *ctx)
+ * body (the route's constant one, or written into the worker's buffer) and its length in
+ * *body_len, or NULL when it did not fit. */
+static const char *handle_route(struct hp_pipeline_worker *w, struct hp_context *ctx,
+                                size_t *body_len)
 {
     const struct route_json *route = w->pipeline->route_json[ctx->route_id];
+    uint32_t param_count = hp_context_param_count(ctx);
+    /* No query string: no query pieces, the accessors would find none. */
+    bool has_query = ctx->query_string.len != 0;
+    if (param_count == 0 && !has_query) {
+        if (route->closed_len > sizeof w->body)
+            return NULL; /* as if written into the body buffer */
+        *body_len = route->closed_len;
+        return route->closed;
+    }
     struct hp_json_writer json;
     hp_json_writer_init(&json, w->body, sizeof w->body);
-    hp_json_begin_object(&json);
-    hp_json_key_encoded(&json, "\"route\"", 7);
-    hp_json_value_encoded(&json, route->pattern, route->pattern_len);
-    for (uint32_t i = 0, n = hp_context_param_count(ctx); i < n; i++) {
+    uint32_t i = 0;
+    const struct hp_param *first = hp_context_param_at(ctx, 0);
+    if (param_count && route->key_count && route->keys[0].name_len == first->name_len) {
+        hp_json_raw(&json, route->skeleton, route->opening_len + route->keys[0].len, 1, false);
+        hp_json_string(&json, first->value, first->value_len);
+        i = 1;
+    } else {
+        hp_json_raw(&json, route->skeleton, route->opening_len, 1, true);
+    }
+    for (; i < param_count; i++) {
         const struct hp_param *param = hp_context_param_at(ctx, i);
         if (i < route->key_count && route->keys[i].name_len == param->name_len)
-            hp_json_key_encoded(&json, route->keys[i].json, route->keys[i].len);
+            hp_json_raw(&json, route->skeleton + route->keys[i].offset, route->keys[i].len, 1,
+                        false);
         else
             hp_json_key(&json, param->name, param->name_len);
         hp_json_string(&json, param->value, param->value_len);
     }
-    uint32_t query_count = hp_context_query_count(ctx);
+    uint32_t query_count = has_query ? hp_context_query_count(ctx) : 0;
     if (query_count) {
         hp_json_key_encoded(&json, "\"query\"", 7);
         hp_json_begin_object(&json);
@@ -300,8 +346,11 @@ static size_t handle_route(struct hp_pipeline_worker *w, struct hp_context *ctx)
         }
         hp_json_end_object(&json);
     }
-    hp_json_end_object(&json);
-    return hp_json_writer_ok(&json) ? hp_json_writer_len(&json) : 0;
+    hp_json_raw(&json, "}", 1, 0, true);
+    if (!hp_json_writer_ok(&json))
+        return NULL;
+    *body_len = hp_json_writer_len(&json);
+    return w->body;
 }
 
 /* "GET, POST": the methods of `allowed` in enum order. */
@@ -381,11 +430,12 @@ int hp_pipeline_handle(struct hp_pipeline_worker *w, const char *request, size_t
     if (match->status == HP_MATCH_FOUND) {
         ctx->route_id = match->route_id;
         size_t body_len = 0;
+        const char *body = NULL;
         if (hp_context_set_params(ctx, &match->params) == 0)
-            body_len = handle_route(w, ctx);
-        if (body_len) {
+            body = handle_route(w, ctx, &body_len);
+        if (body) {
             ctx->status = 200;
-            rc = respond(w, 200, p->route_plans[match->route_id], w->body, body_len, 0, out);
+            rc = respond(w, 200, p->route_plans[match->route_id], body, body_len, 0, out);
         } else {
             rc = respond(w, 500, p->error_plan, body_internal, sizeof body_internal - 1, 0, out);
         }

@@ -248,6 +248,7 @@ Test(contexts, lazy_reset_does_not_clear_what_was_not_used)
 
     env = make_env(&hp_context_inline.info, "mutex_freelist");
     ctx = hp_context_acquire(env);
+    cr_assert_not_null(ctx);
     c = (struct hp_inline_context *)ctx;
     memset(&c->query[15], 0xAB, sizeof c->query[15]);
     hp_context_release(ctx);

@@ -300,3 +300,78 @@ Test(json_writer, pre_encoded_pieces)
     cr_assert_eq(hp_json_writer_len(&w), 2);
     cr_assert_eq(memcmp(out, "[1", 2), 0);
 }
+
+/* The word-at-a-time paths (short strings as two overlapping words, longer ones word by word)
+ * against a byte-by-byte reference: every length up to 40 with one byte to escape at every
+ * position, and with none. */
+static size_t reference_escape(const char *in, size_t len, char *out)
+{
+    size_t n = 0;
+    out[n++] = '"';
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)in[i];
+        if (c == '"' || c == '\\') {
+            out[n++] = '\\';
+            out[n++] = (char)c;
+        } else if (c < 0x20) {
+            n += (size_t)sprintf(out + n, "\\u%04x", c);
+            /* the short forms */
+            const char *shorts = "\b\f\n\r\t", *letters = "bfnrt";
+            const char *at = c ? strchr(shorts, c) : NULL;
+            if (at) {
+                n -= 6;
+                out[n++] = '\\';
+                out[n++] = letters[at - shorts];
+            }
+        } else {
+            out[n++] = (char)c;
+        }
+    }
+    out[n++] = '"';
+    return n;
+}
+
+Test(json_writer, every_length_and_escape_position)
+{
+    static const char specials[] = {'"', '\\', '\n', 0x01, 0x1f, '\t'};
+    char in[40] = {0}, expected[512];
+    for (size_t len = 0; len <= sizeof in; len++) {
+        for (size_t i = 0; i < len; i++)
+            in[i] = (char)('a' + i % 26);
+        expected[reference_escape(in, len, expected)] = '\0';
+        string_of(in, len, expected);
+        for (size_t at = 0; at < len; at++)
+            for (size_t k = 0; k < sizeof specials; k++) {
+                char saved = in[at];
+                in[at] = specials[k];
+                size_t n = reference_escape(in, len, expected);
+                expected[n] = '\0';
+                struct sink s;
+                sink_init(&s, sizeof s.buf);
+                hp_json_string(&s.w, in, len);
+                cr_assert_eq(hp_json_writer_len(&s.w), n, "length %zu, escape at %zu", len, at);
+                cr_assert_eq(memcmp(s.buf, expected, n), 0, "length %zu, escape at %zu", len, at);
+                in[at] = saved;
+            }
+    }
+}
+
+Test(json_writer, raw_runs_set_the_writer_state)
+{
+    struct sink s;
+    sink_init(&s, sizeof s.buf);
+    hp_json_raw(&s.w, "{\"route\":\"/x\",\"id\":", 19, 1, false);
+    hp_json_string(&s.w, "7", 1);
+    hp_json_key(&s.w, "n", 1);
+    hp_json_int(&s.w, 2);
+    hp_json_raw(&s.w, "}", 1, 0, true);
+    assert_output(&s, "{\"route\":\"/x\",\"id\":\"7\",\"n\":2}");
+    cr_assert_eq(hp_json_writer_depth(&s.w), 0);
+
+    /* all or nothing: a run that does not fit writes nothing and sets the overflow flag */
+    sink_init(&s, 4);
+    hp_json_raw(&s.w, "{\"a\":", 5, 1, false);
+    cr_assert_not(hp_json_writer_ok(&s.w));
+    cr_assert_eq(hp_json_writer_len(&s.w), 0);
+    cr_assert_eq((unsigned char)s.buf[0], GUARD);
+}

@@ -42,6 +42,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "error.h"
 #include "http_parser.h"
@@ -158,19 +159,62 @@ void hp_context_env_destroy(struct hp_context_env *env);
 void hp_context_thread_attach(struct hp_context_env *env);
 void hp_context_thread_detach(struct hp_context_env *env);
 
+/* The per-request calls below are inline (they are a few loads and one or two calls through
+ * the layout's and the pool's ops): every layout and pool pays the same for them. */
+
 /* A context for one request (NULL when memory runs out); every slot count is 0. */
-struct hp_context *hp_context_acquire(struct hp_context_env *env);
+static inline struct hp_context *hp_context_acquire(struct hp_context_env *env)
+{
+    struct hp_context *ctx = env->pool_ops->get(env->contexts);
+    if (!ctx)
+        return NULL;
+    ctx->ops = env->ops;
+    ctx->env = env;
+    env->ops->init(ctx);
+    return ctx;
+}
+
 /* Resets the context by its layout's policy and gives it (and its blocks) back. */
-void hp_context_release(struct hp_context *ctx);
+static inline void hp_context_release(struct hp_context *ctx)
+{
+    struct hp_context_env *env = ctx->env;
+    env->ops->reset(ctx, env->object_bytes);
+    env->pool_ops->put(env->contexts, ctx);
+}
+
 /* The end of the calling thread's request: the arena pool frees what the request took. */
-void hp_context_request_end(struct hp_context_env *env);
+void hp_context_request_end_slow(struct hp_context_env *env);
+static inline void hp_context_request_end(struct hp_context_env *env)
+{
+    if (env->pool_ops->request_end)
+        hp_context_request_end_slow(env);
+}
 
 /* Binds the parsed request: path, query string (not parsed yet), method. */
-void hp_context_bind_request(struct hp_context *ctx, const struct hp_http_request *req,
-                             enum hp_method method);
+static inline void hp_context_bind_request(struct hp_context *ctx,
+                                           const struct hp_http_request *req, enum hp_method method)
+{
+    ctx->request = req;
+    ctx->path = req->path;
+    ctx->query_string = req->query;
+    ctx->method = (uint8_t)method;
+}
 
-/* Copies the router's params (slices) into the context. 0, or -1 when memory runs out. */
-int hp_context_set_params(struct hp_context *ctx, const struct hp_params *params);
+/* Copies the router's params (slices) into the context. 0, or -1 when memory runs out. Inline
+ * when they fit the storage already there (the common case: no overflow, slots attached or no
+ * params); attaching and overflow out of line. */
+int hp_context_set_params_slow(struct hp_context *ctx, const struct hp_params *params);
+static inline int hp_context_set_params(struct hp_context *ctx, const struct hp_params *params)
+{
+    struct hp_context_slots *s = &ctx->slots[HP_CONTEXT_PARAMS];
+    uint32_t count = params->count;
+    if (count > s->capacity || s->overflow)
+        return hp_context_set_params_slow(ctx, params);
+    s->count = count;
+    if (count)
+        memcpy(s->items, params->items, count * sizeof(struct hp_param));
+    return 0;
+}
 
 static inline uint32_t hp_context_param_count(const struct hp_context *ctx)
 {

@@ -79,41 +79,12 @@ void hp_context_thread_detach(struct hp_context_env *env)
             env->pool_ops->thread_detach(env->blocks[k]);
 }
 
-struct hp_context *hp_context_acquire(struct hp_context_env *env)
+void hp_context_request_end_slow(struct hp_context_env *env)
 {
-    struct hp_context *ctx = env->pool_ops->get(env->contexts);
-    if (!ctx)
-        return NULL;
-    ctx->ops = env->ops;
-    ctx->env = env;
-    env->ops->init(ctx);
-    return ctx;
-}
-
-void hp_context_release(struct hp_context *ctx)
-{
-    struct hp_context_env *env = ctx->env;
-    env->ops->reset(ctx, env->object_bytes);
-    env->pool_ops->put(env->contexts, ctx);
-}
-
-void hp_context_request_end(struct hp_context_env *env)
-{
-    if (!env->pool_ops->request_end)
-        return;
     env->pool_ops->request_end(env->contexts);
     for (int k = 0; k < HP_CONTEXT_KINDS; k++)
         if (env->blocks[k])
             env->pool_ops->request_end(env->blocks[k]);
-}
-
-void hp_context_bind_request(struct hp_context *ctx, const struct hp_http_request *req,
-                             enum hp_method method)
-{
-    ctx->request = req;
-    ctx->path = req->path;
-    ctx->query_string = req->query;
-    ctx->method = (uint8_t)method;
 }
 
 void hp_context_free_overflow_slow(struct hp_context *ctx)
@@ -162,7 +133,7 @@ static int slots_reserve(struct hp_context *ctx, enum hp_context_kind kind, uint
     return 0;
 }
 
-int hp_context_set_params(struct hp_context *ctx, const struct hp_params *params)
+int hp_context_set_params_slow(struct hp_context *ctx, const struct hp_params *params)
 {
     if (slots_reserve(ctx, HP_CONTEXT_PARAMS, params->count) != 0) {
         ctx->slots[HP_CONTEXT_PARAMS].count = 0;

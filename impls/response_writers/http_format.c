@@ -1,9 +1,14 @@
-/* Shared HTTP formatting (http_format.h) and hp_response_length (response_writer.h). */
+/* Shared HTTP formatting (http_format.h): the out-of-line parts. */
 #include "response_writers/http_format.h"
 
-#include "response_writers/response_writer.h"
+const char hp_decimal_pairs[200] = {
+#define HP_PAIRS(t) t, '0', t, '1', t, '2', t, '3', t, '4', t, '5', t, '6', t, '7', t, '8', t, '9'
+    HP_PAIRS('0'), HP_PAIRS('1'), HP_PAIRS('2'), HP_PAIRS('3'), HP_PAIRS('4'),
+    HP_PAIRS('5'), HP_PAIRS('6'), HP_PAIRS('7'), HP_PAIRS('8'), HP_PAIRS('9'),
+#undef HP_PAIRS
+};
 
-size_t hp_format_decimal_u64(char *out, uint64_t value)
+size_t hp_format_decimal_u64_any(char *out, uint64_t value)
 {
     char digits[HP_DECIMAL_U64_MAX];
     size_t start = sizeof digits;
@@ -54,48 +59,4 @@ int hp_format_http_date(char *out, time_t seconds)
     p = put_two_digits(p, tm.tm_sec);
     memcpy(p, " GMT", 4);
     return 0;
-}
-
-#define STATUS_LINE(text)                                                                          \
-    do {                                                                                           \
-        *length = sizeof(text) - 1;                                                                \
-        return text;                                                                               \
-    } while (0)
-
-const char *hp_status_line(int code, size_t *length)
-{
-    switch (code) {
-    case 200:
-        STATUS_LINE("HTTP/1.1 200 OK\r\n");
-    case 201:
-        STATUS_LINE("HTTP/1.1 201 Created\r\n");
-    case 204:
-        STATUS_LINE("HTTP/1.1 204 No Content\r\n");
-    case 400:
-        STATUS_LINE("HTTP/1.1 400 Bad Request\r\n");
-    case 404:
-        STATUS_LINE("HTTP/1.1 404 Not Found\r\n");
-    case 405:
-        STATUS_LINE("HTTP/1.1 405 Method Not Allowed\r\n");
-    case 413:
-        STATUS_LINE("HTTP/1.1 413 Content Too Large\r\n");
-    case 500:
-        STATUS_LINE("HTTP/1.1 500 Internal Server Error\r\n");
-    case 503:
-        STATUS_LINE("HTTP/1.1 503 Service Unavailable\r\n");
-    default:
-        *length = 0;
-        return NULL;
-    }
-}
-
-#undef STATUS_LINE
-
-size_t hp_response_length(const struct hp_response *response)
-{
-    size_t status_length;
-    if (!hp_status_line(response->status, &status_length))
-        return 0;
-    return status_length + response->header_writer->block_length(response->headers) + 2 +
-           response->body_length;
 }

@@ -33,6 +33,7 @@
 
 #include "header_writers/header_writer.h"
 #include "registry.h"
+#include "response_writers/http_format.h"
 #include "response_writers/sink.h"
 
 struct hp_response {
@@ -47,7 +48,14 @@ struct hp_response {
 /* Bytes the response occupies on the wire (status line + header block + 2 + body); 0 when the
  * status code is not one hp_status_line knows. Lets a caller size its output buffer (e.g. get
  * one from the buffer_pool axis) before writing. */
-size_t hp_response_length(const struct hp_response *response);
+static inline size_t hp_response_length(const struct hp_response *response)
+{
+    size_t status_length;
+    if (!hp_status_line(response->status, &status_length))
+        return 0;
+    return status_length + response->header_writer->block_length(response->headers) + 2 +
+           response->body_length;
+}
 
 struct hp_response_writer_ops {
     struct hp_impl_info info;

@@ -33,7 +33,17 @@ struct hp_buffer_sink {
 };
 
 /* Starts an empty sink over data[0..capacity). No allocation. */
-void hp_buffer_sink_init(struct hp_buffer_sink *buffer_sink, unsigned char *data, size_t capacity);
+int hp_buffer_sink_write(struct hp_sink *sink, const void *bytes, size_t length);
+unsigned char *hp_buffer_sink_reserve(struct hp_sink *sink, size_t length);
+static inline void hp_buffer_sink_init(struct hp_buffer_sink *buffer_sink, unsigned char *data,
+                                       size_t capacity)
+{
+    buffer_sink->sink.write = hp_buffer_sink_write;
+    buffer_sink->sink.reserve = hp_buffer_sink_reserve;
+    buffer_sink->data = data;
+    buffer_sink->capacity = capacity;
+    buffer_sink->length = 0;
+}
 
 /* Forgets what was written (length = 0), keeping the same memory: once per response. */
 static inline void hp_buffer_sink_reset(struct hp_buffer_sink *buffer_sink)
