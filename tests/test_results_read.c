@@ -1,0 +1,228 @@
+/* The results loader and the case comparison: a real run read back, every refusal, and the
+ * verdicts of hp_compare_cases on constructed samples. */
+#include <criterion/criterion.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compare.h"
+#include "results_read.h"
+
+static char tmp_dir[] = "/tmp/hotpath-results-read-XXXXXX";
+
+static void make_tmp(void)
+{
+    cr_assert_not_null(mkdtemp(tmp_dir));
+}
+
+static void remove_tmp(void)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(results_read, .init = make_tmp, .fini = remove_tmp);
+
+static void write_file(const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", tmp_dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    cr_assert_eq(fclose(f), 0);
+}
+
+/* A minimal valid document with one case; `case_extra` is spliced into the case object and
+ * `samples` is its ns_per_op array (ops_per_sec gets the same length). */
+static void write_results(const char *name, const char *samples, const char *case_extra)
+{
+    char text[4096];
+    snprintf(
+        text, sizeof text,
+        "{\"format\": \"hotpath-results\", \"version\": 1, \"complete\": true,\n"
+        " \"started\": \"2026-11-23T12:00:00Z\", \"started_epoch_s\": 1.0, \"duration_s\": 2.5,\n"
+        " \"command\": \"hotpath run\",\n"
+        " \"machine\": {\"fingerprint\": \"abc\", \"cpu_model\": \"cpu\", \"cpus_online\": 2},\n"
+        " \"build\": {\"type\": \"Release\", \"git_dirty\": false},\n"
+        " \"config\": {\"seed\": 1, \"samples\": 3, \"target_sample_ns\": 1e7},\n"
+        " \"floors\": {\"cas_ns\": 5.5, \"handoff_ns\": null},\n"
+        " \"cases\": [{\"name\": \"null/threads=1\", \"workload\": \"null\",\n"
+        "   \"implementations\": {\"router\": \"radix\"}, \"threads\": 1, \"mode\": \"batch\",\n"
+        "   \"ops_per_thread_per_sample\": 100, \"measured_ops\": 300,\n"
+        "   \"ns_per_op\": %s, \"ops_per_sec\": %s,\n"
+        "   \"allocations\": {\"allocs_per_op\": 0.5, \"bytes_per_op\": 16}%s}]}\n",
+        samples, samples, case_extra);
+    write_file(name, text);
+}
+
+static void expect_refusal(const char *name, const char *fragment)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", tmp_dir, name);
+    struct hp_results r;
+    struct hp_error err = {{0}};
+    cr_assert_eq(hp_results_read(path, &r, &err), -1, "%s was accepted", name);
+    cr_assert(strstr(err.message, path) != NULL, "message names the file: %s", err.message);
+    cr_assert(strstr(err.message, fragment) != NULL, "expected \"%s\" in: %s", fragment,
+              err.message);
+    hp_results_free(&r);
+}
+
+Test(results_read, reads_a_constructed_document)
+{
+    write_results("results.json", "[10, 11, 12]",
+                  ", \"phase\": \"phase 1\", \"metrics\": {\"retained\": {\"value\": 4096, "
+                  "\"unit\": \"bytes\"}}");
+    struct hp_results r;
+    struct hp_error err = {{0}};
+    cr_assert_eq(hp_results_read(tmp_dir, &r, &err), 0, "%s", err.message);
+    cr_assert(r.complete);
+    cr_assert_str_eq(r.machine_fingerprint, "abc");
+    cr_assert_eq(r.cpus_online, 2);
+    cr_assert_float_eq(r.floors.cas_ns, 5.5, 1e-12);
+    cr_assert(isnan(r.floors.handoff_ns), "null is NAN");
+    cr_assert(isnan(r.harness_overhead_ns), "absent is NAN");
+    cr_assert_eq(r.case_count, 1);
+    const struct hp_result_case *c = hp_results_find(&r, "null/threads=1");
+    cr_assert_not_null(c);
+    cr_assert_str_eq(c->phase, "phase 1");
+    cr_assert_str_eq(hp_result_case_impl(c, "router"), "radix");
+    cr_assert_null(hp_result_case_impl(c, "pool"));
+    cr_assert_eq(c->samples, 3);
+    cr_assert_float_eq(c->summary.median, 11.0, 1e-12, "the median is recomputed");
+    cr_assert_float_eq(c->allocs_per_op, 0.5, 1e-12);
+    cr_assert(isnan(c->instructions));
+    const struct hp_result_metric *m = hp_result_case_metric(c, "retained");
+    cr_assert_not_null(m);
+    cr_assert_float_eq(m->value, 4096.0, 1e-9);
+    cr_assert_str_eq(m->unit, "bytes");
+    cr_assert_null(hp_results_find(&r, "nothing"));
+    hp_results_free(&r);
+}
+
+Test(results_read, reads_what_the_run_command_wrote)
+{
+    char out[400], cmd[1000];
+    snprintf(out, sizeof out, "%s/run", tmp_dir);
+    snprintf(cmd, sizeof cmd,
+             "%s run --workload null --samples 3 --target-time 1ms --warmup 0 --quiet --out %s "
+             ">/dev/null",
+             HOTPATH_BINARY, out);
+    cr_assert_eq(system(cmd), 0);
+    struct hp_results r;
+    struct hp_error err = {{0}};
+    cr_assert_eq(hp_results_read(out, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(r.case_count, 1);
+    cr_assert_eq(r.cases[0].samples, 3);
+    cr_assert_null(r.cases[0].phase);
+    cr_assert_eq(r.cases[0].allocs_per_op, 0.0);
+    hp_results_free(&r);
+}
+
+Test(results_read, refuses_what_is_not_a_complete_valid_document)
+{
+    write_file("not_json.json", "{\"format\": \n  oops}");
+    expect_refusal("not_json.json", ":2:");
+    write_file("other_format.json", "{\"format\": \"something\"}");
+    expect_refusal("other_format.json", "not a hotpath results file");
+    write_file("newer.json", "{\"format\": \"hotpath-results\", \"version\": 99}");
+    expect_refusal("newer.json", "reads versions 1 to");
+    write_results("negative.json", "[10, -1, 12]", "");
+    expect_refusal("negative.json", "cases[0].ns_per_op[1]");
+    write_results("empty.json", "[]", "");
+    expect_refusal("empty.json", "no samples");
+    write_results("bad_type.json", "[10, 11, 12]", ", \"latency\": 7");
+    expect_refusal("bad_type.json", "cases[0].latency");
+    write_file("missing.json", "{\"format\": \"hotpath-results\", \"version\": 1}");
+    expect_refusal("missing.json", "complete: missing");
+
+    struct hp_results r;
+    struct hp_error err = {{0}};
+    char path[512];
+    snprintf(path, sizeof path, "%s/absent", tmp_dir);
+    cr_assert_eq(hp_results_read(path, &r, &err), -1);
+    cr_assert(strstr(err.message, "absent") != NULL);
+}
+
+Test(results_read, refuses_duplicate_case_names)
+{
+    char text[2048];
+    const char *one = "{\"name\": \"a\", \"workload\": \"null\", \"implementations\": {}, "
+                      "\"threads\": 1, \"mode\": \"batch\", \"ops_per_thread_per_sample\": 1, "
+                      "\"measured_ops\": 1, \"ns_per_op\": [1], \"ops_per_sec\": [1]}";
+    snprintf(text, sizeof text,
+             "{\"format\": \"hotpath-results\", \"version\": 1, \"complete\": true,"
+             " \"started\": \"x\", \"started_epoch_s\": 1, \"duration_s\": 1, \"command\": \"c\","
+             " \"machine\": {\"fingerprint\": \"f\", \"cpu_model\": \"m\", \"cpus_online\": 1},"
+             " \"build\": {\"type\": \"Release\"}, \"config\": {\"seed\": 1, \"samples\": 1,"
+             " \"target_sample_ns\": 1}, \"cases\": [%s, %s]}",
+             one, one);
+    write_file("dup.json", text);
+    expect_refusal("dup.json", "two cases are named \"a\"");
+}
+
+/* ---- hp_compare_cases ------------------------------------------------------------------- */
+
+static struct hp_result_case make_case(double *samples, size_t n)
+{
+    struct hp_result_case c = {
+        .name = "case", .ns_per_op = samples, .samples = n, .allocs_per_op = 0, .bytes_per_op = 0};
+    cr_assert_eq(hp_summarize(samples, n, 0.95, &c.summary), 0);
+    return c;
+}
+
+Test(compare, a_case_against_itself_is_no_significant_change)
+{
+    double s[] = {10.0, 10.2, 9.9, 10.1, 10.4, 9.8, 10.0, 10.3, 9.7, 10.05};
+    struct hp_result_case a = make_case(s, 10);
+    struct hp_compare_options o;
+    hp_compare_options_defaults(&o);
+    struct hp_case_comparison cmp;
+    struct hp_error err;
+    cr_assert_eq(hp_compare_cases(&a, &a, &o, &cmp, &err), 0);
+    cr_assert_eq(cmp.change, HP_CHANGE_NONE);
+    cr_assert_float_eq(cmp.ratio, 1.0, 1e-12);
+    cr_assert(cmp.ratio_low <= 1.0 && cmp.ratio_high >= 1.0);
+    cr_assert_float_eq(cmp.p_value, 1.0, 1e-9, "identical samples: p = 1");
+    cr_assert_str_eq(hp_change_name(cmp.change), "no significant change");
+}
+
+Test(compare, separated_samples_are_a_significant_change_both_ways)
+{
+    /* No ties, so the exact null distribution applies. */
+    double slow[] = {15.0, 15.2, 14.9, 15.1, 15.4, 14.8, 15.01, 15.3, 14.7, 15.05};
+    double fast[] = {10.0, 10.2, 9.9, 10.1, 10.4, 9.8, 10.01, 10.3, 9.7, 10.05};
+    struct hp_result_case a = make_case(fast, 10), b = make_case(slow, 10);
+    struct hp_compare_options o;
+    hp_compare_options_defaults(&o);
+    struct hp_case_comparison cmp;
+    struct hp_error err;
+    cr_assert_eq(hp_compare_cases(&a, &b, &o, &cmp, &err), 0);
+    cr_assert_eq(cmp.change, HP_CHANGE_SLOWER);
+    cr_assert_float_eq(cmp.ratio, 15.03 / 10.03, 1e-9);
+    cr_assert(cmp.ratio_low > 1.0);
+    /* Complete separation of 10 and 10 samples: exact two-sided p = 2 / C(20, 10). */
+    cr_assert_float_eq(cmp.p_value, 2.0 / 184756.0, 1e-12);
+    cr_assert_eq(hp_compare_cases(&b, &a, &o, &cmp, &err), 0);
+    cr_assert_eq(cmp.change, HP_CHANGE_FASTER);
+    cr_assert(cmp.ratio_high < 1.0);
+}
+
+Test(compare, two_samples_give_no_verdict)
+{
+    double x[] = {10, 11}, y[] = {20, 21};
+    struct hp_result_case a = make_case(x, 2), b = make_case(y, 2);
+    struct hp_compare_options o;
+    hp_compare_options_defaults(&o);
+    struct hp_case_comparison cmp;
+    struct hp_error err;
+    cr_assert_eq(hp_compare_cases(&a, &b, &o, &cmp, &err), 0);
+    cr_assert_eq(cmp.change, HP_CHANGE_TOO_FEW_SAMPLES);
+    cr_assert_float_eq(cmp.ratio, 20.5 / 10.5, 1e-12, "the point ratio is still given");
+    cr_assert(isnan(cmp.ratio_low));
+}
