@@ -278,8 +278,8 @@ static bool same_string(const char *a, const char *b)
     return a && b && strcmp(a, b) == 0;
 }
 
-static void gate_time(struct hp_gate_row *row, const struct hp_gate_config *config,
-                      bool time_gated, struct hp_error *err, int *failed)
+static void gate_time(struct hp_gate_row *row, const struct hp_gate_config *config, bool time_gated,
+                      struct hp_error *err, int *failed)
 {
     struct hp_compare_options options;
     hp_compare_options_defaults(&options);
@@ -296,11 +296,13 @@ static void gate_time(struct hp_gate_row *row, const struct hp_gate_config *conf
         return;
     }
     double t = row->limits.threshold;
-    if (row->cmp.ratio_low > 1 + t) {
+    /* Both the rank test and the interval (compare.h: HP_CHANGE_SLOWER), and the interval's
+     * lower bound beyond the tolerated slowdown. */
+    if (row->cmp.change == HP_CHANGE_SLOWER && row->cmp.ratio_low > 1 + t) {
         row->time = HP_METRIC_REGRESSED;
-        add_why(row, "time x%.3f [%.3f, %.3f] above x%.3f", row->cmp.ratio, row->cmp.ratio_low,
-                row->cmp.ratio_high, 1 + t);
-    } else if (row->cmp.ratio_high < 1 - t) {
+        add_why(row, "time x%.3f [%.3f, %.3f] above x%.3f, p=%.2g", row->cmp.ratio,
+                row->cmp.ratio_low, row->cmp.ratio_high, 1 + t, row->cmp.p_value);
+    } else if (row->cmp.change == HP_CHANGE_FASTER && row->cmp.ratio_high < 1 - t) {
         row->time = HP_METRIC_IMPROVED;
         add_why(row, "time x%.3f [%.3f, %.3f]", row->cmp.ratio, row->cmp.ratio_low,
                 row->cmp.ratio_high);
@@ -328,9 +330,9 @@ static void gate_deterministic(struct hp_gate_row *row)
                               HP_GATE_ALLOC_RESOLUTION);
     if (row->allocs == HP_METRIC_REGRESSED)
         add_why(row, "allocs/op %.4g -> %.4g", o->allocs_per_op, n->allocs_per_op);
-    row->bytes =
-        gate_growth(o->bytes_per_op, n->bytes_per_op, row->limits.bytes_budget,
-                    fmax(HP_GATE_BYTES_RESOLUTION, 0.01 * (isnan(o->bytes_per_op) ? 0 : o->bytes_per_op)));
+    row->bytes = gate_growth(
+        o->bytes_per_op, n->bytes_per_op, row->limits.bytes_budget,
+        fmax(HP_GATE_BYTES_RESOLUTION, 0.01 * (isnan(o->bytes_per_op) ? 0 : o->bytes_per_op)));
     if (row->bytes == HP_METRIC_REGRESSED)
         add_why(row, "B/op %.4g -> %.4g", o->bytes_per_op, n->bytes_per_op);
 
@@ -348,7 +350,8 @@ static void gate_deterministic(struct hp_gate_row *row)
                 row->instructions = HP_METRIC_REGRESSED;
                 add_why(row, "instructions/op %.6g -> %.6g (+%.2f%%)", o->instructions,
                         n->instructions, 100 * (n->instructions / o->instructions - 1));
-            } else if (n->instructions < o->instructions * (1 - row->limits.instructions_tolerance)) {
+            } else if (n->instructions <
+                       o->instructions * (1 - row->limits.instructions_tolerance)) {
                 row->instructions = HP_METRIC_IMPROVED;
             } else {
                 row->instructions = HP_METRIC_OK;
@@ -545,8 +548,9 @@ void hp_gate_print(FILE *f, const struct hp_gate_result *r, enum hp_gate_format 
                 r->current->path, r->current->git_commit ? r->current->git_commit : "?");
         for (size_t i = 0; i < r->note_count; i++)
             fprintf(f, "> %s\n\n", r->notes[i]);
-        fprintf(f, "| case | status | old ns/op | new ns/op | change [95%% CI] | allocs/op | B/op | "
-                   "instructions/op | why |\n");
+        fprintf(f,
+                "| case | status | old ns/op | new ns/op | change [95%% CI] | allocs/op | B/op | "
+                "instructions/op | why |\n");
         fprintf(f, "|---|---|---:|---:|---:|---:|---:|---:|---|\n");
     } else {
         fprintf(f, "baseline: %s (commit %.12s)\ncurrent:  %s (commit %.12s)\n", r->baseline->path,
@@ -577,12 +581,13 @@ void hp_gate_print(FILE *f, const struct hp_gate_result *r, enum hp_gate_format 
                     hp_gate_status_name(row->status), old_ns, new_ns, change, allocs, bytes, instr,
                     row->why);
     }
-    fprintf(f, "%s%s: %zu regressed, %zu improved, %zu unchanged, %zu new, %zu missing, %zu "
-               "ignored; time %s (regression: the whole %.0f%% interval of new/old above 1 + "
-               "threshold)\n",
+    fprintf(f,
+            "%s%s: %zu regressed, %zu improved, %zu unchanged, %zu new, %zu missing, %zu "
+            "ignored; time %s (regression: the whole %.0f%% interval of new/old above 1 + "
+            "threshold)\n",
             md ? "\n" : "\n", r->failed ? "FAILED" : "passed", r->regressed, r->improved,
-            r->unchanged, r->added, r->missing, r->ignored,
-            r->time_gated ? "gated" : "NOT gated", 100 * r->level);
+            r->unchanged, r->added, r->missing, r->ignored, r->time_gated ? "gated" : "NOT gated",
+            100 * r->level);
 }
 
 static json_t *real_or_null(double v)
@@ -635,8 +640,12 @@ int hp_gate_write_json(const char *path, const struct hp_gate_result *r, struct 
         json_object_set_new(o, "threshold", json_real(row->limits.threshold));
         json_t *t = json_object();
         json_object_set_new(t, "state", json_string(metric_state_name(row->time)));
-        json_object_set_new(t, "old_median_ns", real_or_null(row->old && row->old->samples ? row->old->summary.median : NAN));
-        json_object_set_new(t, "new_median_ns", real_or_null(row->new_ && row->new_->samples ? row->new_->summary.median : NAN));
+        json_object_set_new(
+            t, "old_median_ns",
+            real_or_null(row->old && row->old->samples ? row->old->summary.median : NAN));
+        json_object_set_new(
+            t, "new_median_ns",
+            real_or_null(row->new_ && row->new_->samples ? row->new_->summary.median : NAN));
         json_object_set_new(t, "ratio", real_or_null(row->has_comparison ? row->cmp.ratio : NAN));
         json_object_set_new(t, "ratio_low",
                             real_or_null(row->has_comparison ? row->cmp.ratio_low : NAN));

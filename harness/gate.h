@@ -1,10 +1,11 @@
 /* The regression gate: decides, case by case, whether CURRENT is worse than BASELINE, so that a
  * CI job can refuse a slower or more allocating change without crying wolf on noise.
  *
- * Time: a case regressed when the whole bootstrap interval of the ratio new/old of its median
- * ns/op (compare.h, 95% by default) lies above 1 + threshold (5% by default, per case in the
- * config). Requiring the interval's LOWER bound beyond the threshold (not just the point
- * estimate) is what keeps the gate quiet: a true ratio of exactly 1 + threshold is called a
+ * Time: a case regressed when compare.h calls it "slower" (the rank test rejects at 1 - level
+ * and the ratio interval excludes 1) and, beyond that, the whole bootstrap interval of the ratio
+ * new/old of its median ns/op (compare.h, 95% by default) lies above 1 + threshold (5% by default,
+ * per case in the config). Requiring the interval's LOWER bound beyond the threshold (not just the
+ * point estimate) is what keeps the gate quiet: a true ratio of exactly 1 + threshold is called a
  * regression at most (1 - level) / 2 of the time, a true ratio of 1 far less often.
  * docs/ci.md gives the measured false-alarm and detection rates. Time is not gated when the two
  * runs come from different machines (fingerprints differ) or a side has too few samples.
@@ -25,7 +26,7 @@
  *     instructions_tolerance = 1% ; instructions/op growth tolerated
  *     fail_on_missing = no        ; a baseline case absent from CURRENT fails the gate
  *
- *     [case router/github/*]      ; fnmatch pattern over case names; later sections win
+ *     [case router/github/ *]     ; fnmatch pattern (no space) over case names
  *     threshold = 10%
  *     ignore = yes                ; listed, never gated
  */
@@ -115,9 +116,9 @@ struct hp_gate_row {
 
 struct hp_gate_result {
     const struct hp_results *baseline, *current;
-    bool time_gated;      /* false across machines */
-    double level;         /* of the ratio intervals */
-    bool failed;          /* any REGRESSED (or MISSING with fail_on_missing) */
+    bool time_gated; /* false across machines */
+    double level;    /* of the ratio intervals */
+    bool failed;     /* any REGRESSED (or MISSING with fail_on_missing) */
     size_t regressed, improved, unchanged, added, missing, ignored;
     char notes[4][256]; /* run-level remarks ("different machines: ...") */
     size_t note_count;

@@ -24,8 +24,9 @@ static double weighted(double a, double wa, double b, double wb)
 int hp_results_pool(struct hp_results *into, const struct hp_results *more, struct hp_error *err)
 {
     if (into->case_count != more->case_count)
-        return hp_error_set(err, "%s: %zu cases, but %s has %zu: pooled runs must hold the same "
-                                 "cases",
+        return hp_error_set(err,
+                            "%s: %zu cases, but %s has %zu: pooled runs must hold the same "
+                            "cases",
                             more->path, more->case_count, into->path, into->case_count);
     if (!same_string(into->build_type, more->build_type))
         return hp_error_set(err, "%s: build type %s, but %s is %s: pooled runs must share it",
@@ -33,8 +34,9 @@ int hp_results_pool(struct hp_results *into, const struct hp_results *more, stru
                             into->build_type ? into->build_type : "?");
     for (size_t i = 0; i < more->case_count; i++)
         if (!hp_results_find(into, more->cases[i].name))
-            return hp_error_set(err, "%s: case %s is not in %s: pooled runs must hold the same "
-                                     "cases",
+            return hp_error_set(err,
+                                "%s: case %s is not in %s: pooled runs must hold the same "
+                                "cases",
                                 more->path, more->cases[i].name, into->path);
     for (size_t i = 0; i < more->case_count; i++) {
         const struct hp_result_case *src = &more->cases[i];
