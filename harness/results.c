@@ -296,6 +296,15 @@ static json_t *case_json(const struct hp_run *run, const struct hp_case *c)
         json_object_set_new(o, "perf", json_null());
     }
 
+    if (c->instructions_source) {
+        json_t *ins = json_object();
+        json_object_set_new(ins, "per_op", real_or_null(c->instructions_per_op));
+        json_object_set_new(ins, "source", json_string(c->instructions_source));
+        json_object_set_new(o, "instructions", ins);
+    } else {
+        json_object_set_new(o, "instructions", json_null());
+    }
+
     if (c->has_latency && hp_hdr_total_count(&c->latency) > 0) {
         json_t *lat = json_object();
         json_object_set_new(lat, "count", json_integer(hp_hdr_total_count(&c->latency)));

@@ -11,6 +11,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <valgrind/callgrind.h>
+
 #include "progress.h"
 #include "rng.h"
 
@@ -100,6 +102,11 @@ struct worker_pool {
     unsigned pending;
     const struct hp_timer *timer;
     bool count_perf;
+    bool callgrind; /* hp_run_config.callgrind */
+    /* Set for measured samples of a callgrind run (hp_run_config.callgrind): the worker
+     * switches callgrind's collection on around exactly run(). Written by the main thread
+     * before the job is published under the mutex, so workers read it ordered. */
+    bool callgrind_collect;
     /* The start gate: participants spin until all of them arrived, so they start together. On
      * its own line, so spinning on it does not disturb the fields above. */
     _Alignas(64) unsigned arrived;
@@ -161,7 +168,14 @@ static void run_batch_job(struct worker *w, struct hp_case *c, uint64_t n)
     void *local = c->local[w->index];
     struct hp_alloc_counts before;
     measured_region_begin(w, &before);
-    w->sink += c->workload->run(local, n);
+    if (w->pool->callgrind_collect) {
+        /* Collection is per thread in callgrind: each worker counts its own run(). */
+        CALLGRIND_TOGGLE_COLLECT;
+        w->sink += c->workload->run(local, n);
+        CALLGRIND_TOGGLE_COLLECT;
+    } else {
+        w->sink += c->workload->run(local, n);
+    }
     measured_region_end(w, &before);
 }
 
@@ -346,7 +360,10 @@ struct sample {
 static struct sample take_sample(struct worker_pool *pool, struct hp_case *c, bool keep)
 {
     enum job_kind kind = c->mode == HP_MODE_LATENCY ? JOB_LATENCY : JOB_RUN;
+    pool->callgrind_collect = keep && pool->callgrind;
     pool_dispatch(pool, kind, c, c->n, c->threads);
+    if (pool->callgrind_collect)
+        CALLGRIND_DUMP_STATS_AT(c->name); /* this case's count, then zeroed */
     uint64_t first = UINT64_MAX, last = 0;
     for (unsigned i = 0; i < c->threads; i++) {
         const struct thread_result *r = &pool->workers[i].result;
@@ -394,6 +411,10 @@ static void calibrate(struct worker_pool *pool, struct hp_case *c, const struct 
     enum hp_mode mode = c->mode;
     /* n is found in batch mode for both modes; latency mode then derives its group size and
      * number of groups from the per-op time. */
+    if (run->config.fixed_n > 0 && mode == HP_MODE_BATCH) {
+        c->n = run->config.fixed_n;
+        return;
+    }
     c->mode = HP_MODE_BATCH;
     c->n = 1;
     struct sample s;
@@ -533,6 +554,7 @@ int hp_run_execute(struct hp_run *run, struct hp_error *err)
         pool_stop(&pool);
         return -1;
     }
+    pool.callgrind = cfg->callgrind;
 
     size_t ready = 0;
     int status = 0;

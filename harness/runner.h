@@ -48,6 +48,12 @@ struct hp_run_config {
     bool quiet;              /* no progress line */
     bool force_monotonic;    /* latency timer: CLOCK_MONOTONIC even with an invariant TSC */
     const char *workloads_dir;
+    /* Instruction counting under callgrind (`run --instructions`, cmd_run.c): every case runs
+     * exactly fixed_n ops per thread per sample instead of calibrating, and with `callgrind` set
+     * collection is switched on only around run() of measured samples and each case's count is
+     * dumped under its name after its sample. */
+    uint64_t fixed_n; /* 0: calibrate */
+    bool callgrind;
 };
 
 void hp_run_config_defaults(struct hp_run_config *c);
@@ -81,6 +87,9 @@ struct hp_case {
     struct hp_alloc_counts allocs; /* over the same region */
     bool perf_ok;
     struct hp_perf_values perf; /* over the same region, when perf_ok */
+    /* Instructions per op counted by callgrind (run --instructions); source NULL when none. */
+    double instructions_per_op;
+    const char *instructions_source;
 
     struct hp_hdr latency; /* latency mode: every recorded group, all threads */
     bool has_latency;
