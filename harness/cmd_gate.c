@@ -17,10 +17,12 @@ static void print_gate_usage(FILE *f)
                "  --config FILE       thresholds and budgets, INI (docs/ci.md)\n"
                "  --format text|md    the table (default text; md for pull-request comments)\n"
                "  --json FILE         write the verdict as JSON\n"
+               "  --deterministic     gate allocations, bytes and instructions per op only\n"
+               "                      (committed baselines from another run or machine)\n"
                "exit status: 0 no regression, 1 a case regressed, 2 bad input\n");
 }
 
-enum { OPT_CONFIG = 256, OPT_FORMAT, OPT_JSON, OPT_HELP };
+enum { OPT_CONFIG = 256, OPT_FORMAT, OPT_JSON, OPT_DETERMINISTIC, OPT_HELP };
 
 int hp_cmd_gate(int argc, char **argv)
 {
@@ -28,12 +30,14 @@ int hp_cmd_gate(int argc, char **argv)
         {"config", required_argument, NULL, OPT_CONFIG},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"json", required_argument, NULL, OPT_JSON},
+        {"deterministic", no_argument, NULL, OPT_DETERMINISTIC},
         {"help", no_argument, NULL, OPT_HELP},
         {0},
     };
     struct hp_error err;
     const char *config_path = NULL, *json_path = NULL;
     enum hp_gate_format format = HP_GATE_TEXT;
+    bool deterministic = false;
     opterr = 0;
     optind = 1;
     int opt;
@@ -55,6 +59,9 @@ int hp_cmd_gate(int argc, char **argv)
         case OPT_JSON:
             json_path = optarg;
             break;
+        case OPT_DETERMINISTIC:
+            deterministic = true;
+            break;
         case OPT_HELP:
             print_gate_usage(stdout);
             return 0;
@@ -75,6 +82,8 @@ int hp_cmd_gate(int argc, char **argv)
     hp_gate_config_defaults(&config);
     if (config_path && hp_gate_config_read(config_path, &config, &err) != 0)
         return hp_usage_error(&err);
+    if (deterministic)
+        config.deterministic_only = true;
 
     struct hp_results baseline, current;
     if (hp_results_read_pooled(argv[optind], &baseline, &err) != 0)

@@ -392,7 +392,11 @@ int hp_gate_evaluate(const struct hp_results *baseline, const struct hp_results 
                             baseline->path, baseline->build_type ? baseline->build_type : "?");
 
     out->time_gated = same_string(baseline->machine_fingerprint, current->machine_fingerprint);
-    if (!out->time_gated) {
+    if (config->deterministic_only) {
+        out->time_gated = false;
+        add_note(out, "--deterministic: times are not gated, only allocations, bytes and "
+                      "instructions per op");
+    } else if (!out->time_gated) {
         char note[256];
         snprintf(note, sizeof note,
                  "different machines (fingerprints %.16s and %.16s): times are not gated, only "
@@ -507,16 +511,16 @@ static void format_change(char *out, size_t size, const struct hp_gate_row *row)
                  100 * (row->cmp.ratio_low - 1), 100 * (row->cmp.ratio_high - 1));
 }
 
-static void format_pair(char *out, size_t size, double a, double b)
+static void format_pair(char *out, size_t size, double a, double b, int digits)
 {
     if (isnan(a) && isnan(b))
         snprintf(out, size, "-");
     else if (isnan(a))
-        snprintf(out, size, "- -> %.4g", b);
+        snprintf(out, size, "- -> %.*g", digits, b);
     else if (isnan(b))
-        snprintf(out, size, "%.4g -> -", a);
+        snprintf(out, size, "%.*g -> -", digits, a);
     else
-        snprintf(out, size, "%.4g -> %.4g", a, b);
+        snprintf(out, size, "%.*g -> %.*g", digits, a, digits, b);
 }
 
 static double allocs_of(const struct hp_result_case *c)
@@ -564,13 +568,13 @@ void hp_gate_print(FILE *f, const struct hp_gate_result *r, enum hp_gate_format 
     }
     for (size_t i = 0; i < r->row_count; i++) {
         const struct hp_gate_row *row = &r->rows[i];
-        char old_ns[32], new_ns[32], change[96], allocs[64], bytes[64], instr[64];
+        char old_ns[32], new_ns[32], change[96], allocs[64], bytes[64], instr[80];
         format_ns(old_ns, sizeof old_ns, row->old);
         format_ns(new_ns, sizeof new_ns, row->new_);
         format_change(change, sizeof change, row);
-        format_pair(allocs, sizeof allocs, allocs_of(row->old), allocs_of(row->new_));
-        format_pair(bytes, sizeof bytes, bytes_of(row->old), bytes_of(row->new_));
-        format_pair(instr, sizeof instr, instructions_of(row->old), instructions_of(row->new_));
+        format_pair(allocs, sizeof allocs, allocs_of(row->old), allocs_of(row->new_), 4);
+        format_pair(bytes, sizeof bytes, bytes_of(row->old), bytes_of(row->new_), 4);
+        format_pair(instr, sizeof instr, instructions_of(row->old), instructions_of(row->new_), 8);
         if (md)
             fprintf(f, "| `%s` | %s%s%s | %s | %s | %s | %s | %s | %s | %s |\n", row->name,
                     row->status == HP_GATE_REGRESSED ? "**" : "", hp_gate_status_name(row->status),

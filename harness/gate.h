@@ -61,6 +61,7 @@ struct hp_gate_config {
     struct hp_gate_limits defaults;
     double level;
     bool fail_on_missing;
+    bool deterministic_only; /* gate allocations, bytes and instructions only (--deterministic) */
     size_t rule_count;
     struct {
         char pattern[256];
