@@ -4,13 +4,14 @@
 # Builds BASE_REF (a git worktree in a temporary directory) and the working tree in two Release
 # build directories, runs both builds' cases interleaved on this machine in short alternating
 # runs (scripts/interleave-runs.sh: A B B A A B ...), pools each side's samples, and gates
-# (`hotpath gate`, exit 0 pass, 1 regression, 2 bad input). docs/ci.md explains the design.
+# (`hotpath gate`); a failing verdict is confirmed once on fresh runs
+# (scripts/gate-interleaved.sh). Exit 0 pass, 1 regression, 2 bad input. docs/ci.md explains.
 #
 # Usage: scripts/ci-compare.sh BASE_REF [options] [-- hotpath run options]
 #   --rounds N      alternating runs per build (default 5)
 #   --config FILE   gate config (thresholds, budgets; docs/ci.md)
 #   --format F      text or md (default text; md for a pull-request comment)
-#   --out DIR       keep runs, gate.json and gate.txt there (default: a temporary directory)
+#   --out DIR       keep runs and verdicts there (default: a temporary directory)
 #   --keep          keep the temporary directory and the base worktree
 # Run options default to the main job with 4 samples per run and a 10 ms target; give e.g.
 #   -- --workload 'router/*' --samples 4
@@ -69,18 +70,26 @@ for side in base current; do
   }
 done
 
-echo "== running both builds interleaved, $rounds rounds" >&2
+echo "== running both builds interleaved, $rounds rounds, then the gate" >&2
 instructions=0
 command -v valgrind >/dev/null && instructions=1
-lists=$(HOTPATH_INSTRUCTIONS=$instructions "$root/scripts/interleave-runs.sh" \
-  "$tmp/build-base/hotpath" "$tmp/build-current/hotpath" "$out" "$rounds" "${run_args[@]}")
-base_list=$(sed -n 's/^A=//p' <<<"$lists")
-current_list=$(sed -n 's/^B=//p' <<<"$lists")
-
-echo "== gate" >&2
-gate_args=(--format "$format" --json "$out/gate.json")
+gate_args=()
 [ -z "$config" ] || gate_args+=(--config "$config")
 status=0
-"$tmp/build-current/hotpath" gate "$base_list" "$current_list" "${gate_args[@]}" \
-  | tee "$out/gate.txt" || status=${PIPESTATUS[0]}
+HOTPATH_INSTRUCTIONS=$instructions "$root/scripts/gate-interleaved.sh" \
+  "$tmp/build-base/hotpath" "$tmp/build-current/hotpath" "$out" "$rounds" "${gate_args[@]}" \
+  -- "${run_args[@]}" >"$out/gate-interleaved.txt" || status=$?
+if [ "$status" = 2 ]; then
+  cat "$out/gate-interleaved.txt"
+  exit 2
+fi
+if [ "$format" = md ]; then
+  # The deciding attempt's table again, as Markdown for a pull-request comment.
+  deciding=$(cat "$out/deciding")
+  source <(sed 's/^\(A\|B\)=\(.*\)$/\1="\2"/' "$out/$deciding/lists")
+  "$tmp/build-current/hotpath" gate "$A" "$B" --format md "${gate_args[@]}" || true
+  grep -E '^(confirmed|not confirmed|  )' "$out/gate-interleaved.txt" || true
+else
+  cat "$out/gate-interleaved.txt"
+fi
 exit "$status"
