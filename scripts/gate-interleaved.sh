@@ -22,8 +22,9 @@ while [ $# -gt 0 ] && [ "$1" != -- ]; do gate_args+=("$1"); shift; done
 [ $# -eq 0 ] || shift
 here=$(cd "$(dirname "$0")" && pwd)
 
-attempt() { # NAME: runs and gates into OUT_DIR/NAME, returns the gate's status
+attempt() { # NAME RUN_OPTIONS...: runs and gates into OUT_DIR/NAME, returns the gate's status
   local dir="$out/$1" lists status=0
+  shift
   mkdir -p "$dir"
   lists=$("$here/interleave-runs.sh" "$bin_a" "$bin_b" "$dir" "$rounds" "$@") || return 2
   echo "$lists" >"$dir/lists"
@@ -40,6 +41,7 @@ regressed_cases() { # gate.txt -> names of REGRESSED rows, sorted
 status=0
 attempt first "$@" || status=$?
 echo first >"$out/deciding"
+if [ "$status" = 2 ]; then exit 2; fi
 if [ "$status" != 1 ]; then
   cat "$out/first/gate.txt"
   exit "$status"
