@@ -1,0 +1,155 @@
+#define _GNU_SOURCE
+#include "gnuplot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+const char *hp_gnuplot_program(void)
+{
+    const char *env = getenv("HOTPATH_GNUPLOT");
+    return env && *env ? env : "gnuplot";
+}
+
+void hp_gnuplot_script_path(const char *name, char *out, size_t size)
+{
+    const char *env = getenv("HOTPATH_SCRIPTS_DIR");
+    snprintf(out, size, "%s/%s", env && *env ? env : HOTPATH_SOURCE_DIR "/scripts", name);
+}
+
+/* Appends value to out as a gnuplot single-quoted string ('' stands for one quote). */
+static size_t append_quoted(char *out, size_t used, size_t size, const char *value)
+{
+    if (used < size)
+        out[used] = '\'';
+    used++;
+    for (const char *p = value; *p; p++) {
+        if (*p == '\'') {
+            if (used < size)
+                out[used] = '\'';
+            used++;
+        }
+        if (used < size)
+            out[used] = *p;
+        used++;
+    }
+    if (used < size)
+        out[used] = '\'';
+    used++;
+    if (used < size)
+        out[used] = '\0';
+    return used;
+}
+
+/* Runs argv with stdout and stderr into one pipe, collects up to `capture_size` bytes of it,
+ * and returns the exit status (or -1 with errno set when the program could not be started;
+ * 128 + signal when it was killed). */
+static int spawn_and_wait(char *const argv[], const char *workdir, char *capture,
+                          size_t capture_size)
+{
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return -1;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    if (workdir)
+        posix_spawn_file_actions_addchdir_np(&actions, workdir);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, argv[0], &actions, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    close(fds[1]);
+    if (rc != 0) {
+        close(fds[0]);
+        errno = rc;
+        return -1;
+    }
+    size_t used = 0;
+    char scratch[4096];
+    for (;;) {
+        ssize_t n = read(fds[0], scratch, sizeof scratch);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        size_t take = (size_t)n;
+        if (used + take >= capture_size)
+            take = capture_size - used - 1;
+        memcpy(capture + used, scratch, take);
+        used += take;
+    }
+    capture[used] = '\0';
+    close(fds[0]);
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+static int not_startable(const char *program, int errnum, struct hp_error *err)
+{
+    return hp_error_set(err,
+                        "cannot run %s: %s (charts need gnuplot: apt-get install gnuplot-nox, "
+                        "or set HOTPATH_GNUPLOT to its path)",
+                        program, strerror(errnum));
+}
+
+int hp_gnuplot_check(struct hp_error *err)
+{
+    const char *program = hp_gnuplot_program();
+    char *argv[] = {(char *)program, "--version", NULL};
+    char output[512];
+    int rc = spawn_and_wait(argv, NULL, output, sizeof output);
+    if (rc < 0)
+        return not_startable(program, errno, err);
+    if (rc != 0)
+        return hp_error_set(err, "%s --version failed (exit %d): %.200s", program, rc, output);
+    return 0;
+}
+
+int hp_gnuplot_run(const char *script, const struct hp_gnuplot_var *vars, size_t var_count,
+                   const char *workdir, struct hp_error *err)
+{
+    const char *program = hp_gnuplot_program();
+    size_t size = 256;
+    for (size_t i = 0; i < var_count; i++)
+        size += strlen(vars[i].name) + 2 * strlen(vars[i].value) + 8;
+    char *assignments = malloc(size);
+    if (!assignments)
+        return hp_error_set(err, "out of memory running gnuplot");
+    size_t used = 0;
+    assignments[0] = '\0';
+    for (size_t i = 0; i < var_count; i++) {
+        used += (size_t)snprintf(assignments + used, size - used, "%s=", vars[i].name);
+        used = append_quoted(assignments, used, size, vars[i].value);
+        used += (size_t)snprintf(assignments + used, size - used, "; ");
+    }
+    char *argv[] = {(char *)program, "-e", assignments, (char *)script, NULL};
+    char output[2048];
+    int rc = spawn_and_wait(argv, workdir, output, sizeof output);
+    int saved_errno = errno;
+    free(assignments);
+    if (rc < 0)
+        return not_startable(program, saved_errno, err);
+    if (rc != 0) {
+        /* gnuplot's message ends with the line it stopped at; quote it. */
+        size_t len = strlen(output);
+        while (len && (output[len - 1] == '\n' || output[len - 1] == ' '))
+            output[--len] = '\0';
+        const char *tail = len > 600 ? output + len - 600 : output;
+        return hp_error_set(err, "gnuplot failed on %s (exit %d): %s", script, rc, tail);
+    }
+    return 0;
+}

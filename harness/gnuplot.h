@@ -1,0 +1,39 @@
+/* Running gnuplot as a child process, for the charts of `hotpath report` and `hotpath compare`.
+ *
+ * The charts are gnuplot scripts in scripts/ (one .gp file per chart); the C side writes the data
+ * files and passes their names and the labels as gnuplot string variables (`-e "name='value'"`), so
+ * a script can also be run by hand:  gnuplot -e "data='x.dat'; out='x'" scripts/phase_bars.gp
+ *
+ * The program run is $HOTPATH_GNUPLOT when set and non-empty (tests point it at a missing
+ * program to check the refusal), else `gnuplot` from PATH.
+ */
+#ifndef HOTPATH_GNUPLOT_H
+#define HOTPATH_GNUPLOT_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+/* The program that will be run: $HOTPATH_GNUPLOT or "gnuplot". */
+const char *hp_gnuplot_program(void);
+
+/* Checks that the program can be started (runs it with --version). Returns 0, or -1 with a
+ * message naming the program and how to install it. */
+int hp_gnuplot_check(struct hp_error *err);
+
+/* The path of a chart template: HOTPATH_SCRIPTS_DIR (the source tree's scripts/ at build time,
+ * or $HOTPATH_SCRIPTS_DIR when set) + "/" + name. */
+void hp_gnuplot_script_path(const char *name, char *out, size_t size);
+
+struct hp_gnuplot_var {
+    const char *name;  /* a gnuplot identifier */
+    const char *value; /* passed as a single-quoted gnuplot string */
+};
+
+/* Runs `program -e "name='value'; ..." script` in directory `workdir` (NULL: the current one),
+ * waits for it and returns 0 when it exited 0. Otherwise -1 with err naming the script and
+ * quoting the first lines gnuplot printed. */
+int hp_gnuplot_run(const char *script, const struct hp_gnuplot_var *vars, size_t var_count,
+                   const char *workdir, struct hp_error *err);
+
+#endif
