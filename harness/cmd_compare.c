@@ -263,6 +263,15 @@ static void print_table(FILE *f, const struct hp_compare_rows *rows, bool md)
                "Mann-Whitney; a verdict needs both (docs/statistics.md)\n");
 }
 
+static void short_label(char *out, size_t size, const struct hp_results *r, const char *phase)
+{
+    const char *dir = r->dir ? r->dir : r->path;
+    const char *base = strrchr(dir, '/');
+    base = base && base[1] ? base + 1 : dir;
+    snprintf(out, size, "%s%s%s (commit %.12s)", phase ? "phase " : "", phase ? phase : base, "",
+             r->git_commit ? r->git_commit : "?");
+}
+
 static void run_label(char *out, size_t size, const struct hp_results *r, const char *phase)
 {
     snprintf(out, size, "%s%s%s (commit %.12s%s, %s, %s)", r->path, phase ? " phase " : "",
@@ -346,10 +355,14 @@ int hp_cmd_compare(int argc, char **argv)
         rc = match_phases(&a, argv[optind + 1], argv[optind + 2], &rows, &err);
         run_label(rows.old_label, sizeof rows.old_label, &a, argv[optind + 1]);
         run_label(rows.new_label, sizeof rows.new_label, &a, argv[optind + 2]);
+        short_label(rows.old_short, sizeof rows.old_short, &a, argv[optind + 1]);
+        short_label(rows.new_short, sizeof rows.new_short, &a, argv[optind + 2]);
     } else {
         rc = match_runs(&a, &b, &rows, &err);
         run_label(rows.old_label, sizeof rows.old_label, &a, NULL);
         run_label(rows.new_label, sizeof rows.new_label, &b, NULL);
+        short_label(rows.old_short, sizeof rows.old_short, &a, NULL);
+        short_label(rows.new_short, sizeof rows.new_short, &b, NULL);
     }
     const struct hp_results *newer = phases ? &a : &b;
     snprintf(rows.machine, sizeof rows.machine, "%s, %u CPUs",

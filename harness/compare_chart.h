@@ -22,7 +22,8 @@ struct hp_compare_rows {
     struct hp_compare_row *rows;
     size_t count;
     char old_label[512], new_label[512];
-    char machine[300]; /* for the chart's footnote */
+    char old_short[200], new_short[200]; /* run directory and commit, for the chart */
+    char machine[300];                   /* for the chart's footnote */
     char date[64];
 };
 

@@ -3,7 +3,8 @@
 # as an error bar; red for a "slower" verdict, green for "faster", grey for no significant change.
 # Variables (gnuplot -e): data, out (path without extension: out.png and out.svg are written),
 #   chart_title, footnote (machine and date), rows (number of cases), height (pixels).
-# Data (tab-separated): index, case, change %, interval low %, interval high %, colour (0xRRGGBB).
+# Data (tab-separated): index, case, change %, interval low %, interval high %, colour (RGB as
+# a decimal integer).
 set datafile separator "\t"
 set encoding utf8
 set title chart_title noenhanced
@@ -14,7 +15,7 @@ set grid xtics lc rgb "#dddddd"
 set border 3
 set xlabel "change of median ns/op, new vs old (%), with 95% interval"
 set ylabel "case"
-set yrange [-0.7:rows - 0.3] reverse
+set yrange [rows - 0.3:-0.7]  # the first case at the top
 set ytics nomirror noenhanced font ",8"
 set xtics nomirror
 set xzeroaxis lt 1 lc rgb "#444444"

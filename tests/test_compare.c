@@ -234,3 +234,42 @@ Test(compare_cmd, refuses_bad_input_with_exit_2)
     cr_assert_eq(fx_hotpath("compare run run extra"), 2);
     cr_assert_str_eq(fx_read("out"), "");
 }
+
+Test(compare_cmd, chart_writes_png_and_svg_and_fails_clearly_without_gnuplot)
+{
+    double old_s[8], slow[8], fast[8];
+    fx_samples(old_s, 8, 100, 1);
+    fx_samples(slow, 8, 130, 1);
+    fx_samples(fast, 8, 60, 1);
+    struct fx_case old_cases[] = {{.workload = "demo/a", .samples = old_s, .n = 8},
+                                  {.workload = "demo/b", .samples = old_s, .n = 8}};
+    struct fx_case new_cases[] = {{.workload = "demo/a", .samples = slow, .n = 8},
+                                  {.workload = "demo/b", .samples = fast, .n = 8}};
+    fx_write("old", NULL, old_cases, 2);
+    fx_write("new", NULL, new_cases, 2);
+    cr_assert_eq(fx_hotpath("compare old new --chart change"), 0, "%s", fx_read("err"));
+    struct stat st;
+    cr_assert_eq(stat(fx_path("change.png"), &st), 0);
+    cr_assert_gt(st.st_size, 1000);
+    cr_assert_eq(stat(fx_path("change.svg"), &st), 0);
+    const char *svg = fx_read("change.svg");
+    cr_assert(strstr(svg, "demo/a/threads=1") != NULL, "the case is labelled");
+    cr_assert(strstr(svg, "Test CPU") != NULL, "the machine is in the footnote");
+    /* the plotted data: the slower case red, the faster one green */
+    const char *dat = fx_read("change.dat");
+    cr_assert(strstr(dat, "demo/a/threads=1\t30.000000") != NULL, "%s", dat);
+    char red[32], green[32];
+    snprintf(red, sizeof red, "\t%ld\n", 0xd62728L);
+    snprintf(green, sizeof green, "\t%ld\n", 0x2ca02cL);
+    cr_assert(strstr(dat, red) != NULL && strstr(dat, green) != NULL, "%s", dat);
+
+    char args[512];
+    snprintf(args, sizeof args, "compare old new --chart nochart");
+    setenv("HOTPATH_GNUPLOT", "/nonexistent/gnuplot", 1);
+    int status = fx_hotpath(args);
+    unsetenv("HOTPATH_GNUPLOT");
+    cr_assert_neq(status, 0);
+    cr_assert(strstr(fx_read("err"), "gnuplot") != NULL, "%s", fx_read("err"));
+    cr_assert_str_eq(fx_read("out"), "", "no table when the chart cannot be drawn");
+    cr_assert_neq(stat(fx_path("nochart.png"), &st), 0);
+}
