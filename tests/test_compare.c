@@ -3,7 +3,7 @@
  * itself, cases on one side only, two phases of one file, the formats and the refusals. */
 #include "results_fixture.h"
 
-TestSuite(compare_cmd, .init = fx_setup, .fini = fx_teardown);
+/* Fixtures per test, as in test_gate.c. */
 
 /* The CSV row of `name` in fx_dir/out, split into fields (no quoting in these names). */
 static int csv_row(const char *name, char fields[16][64])
@@ -61,7 +61,8 @@ enum {
     F_NEW_BYTES
 };
 
-Test(compare_cmd, separated_tiny_samples_match_hand_computed_values)
+Test(compare_cmd, separated_tiny_samples_match_hand_computed_values, .init = fx_setup,
+     .fini = fx_teardown)
 {
     /* medians 2 and 5: ratio 2.5. Complete separation of 3 vs 3: exact two-sided p = 2 / C(6,3)
      * = 0.1, so even a 2.5x change is "no significant change" at 95% with three samples. */
@@ -87,7 +88,8 @@ Test(compare_cmd, separated_tiny_samples_match_hand_computed_values)
     cr_assert_float_eq(field_number(f[F_NEW_BYTES]), 96, 1e-12);
 }
 
-Test(compare_cmd, ties_use_the_tie_corrected_normal_approximation)
+Test(compare_cmd, ties_use_the_tie_corrected_normal_approximation, .init = fx_setup,
+     .fini = fx_teardown)
 {
     /* old {1,1,2,2}, new {2,2,3,3}: U(old) = 2 of 16 pairs. Ties (1 x2, 2 x4, 3 x2):
      * var = n1 n2 / 12 * ((N + 1) - sum(t^3 - t) / (N (N - 1))) = 16/12 * (9 - 72/56);
@@ -110,7 +112,8 @@ Test(compare_cmd, ties_use_the_tie_corrected_normal_approximation)
     cr_assert_float_eq(field_number(f[F_RATIO]), 2.5 / 1.5, 1e-9);
 }
 
-Test(compare_cmd, two_samples_give_a_point_ratio_and_no_verdict)
+Test(compare_cmd, two_samples_give_a_point_ratio_and_no_verdict, .init = fx_setup,
+     .fini = fx_teardown)
 {
     const double old_s[] = {10, 12}, new_s[] = {20, 22};
     struct fx_case o = {.workload = "demo/two", .samples = old_s, .n = 2};
@@ -125,7 +128,8 @@ Test(compare_cmd, two_samples_give_a_point_ratio_and_no_verdict)
     cr_assert_str_eq(f[F_CHANGE], "too few samples");
 }
 
-Test(compare_cmd, a_file_against_itself_has_no_significant_change_anywhere)
+Test(compare_cmd, a_file_against_itself_has_no_significant_change_anywhere, .init = fx_setup,
+     .fini = fx_teardown)
 {
     double a[10], b[10], c[10];
     fx_samples(a, 10, 100, 5);
@@ -152,7 +156,7 @@ Test(compare_cmd, a_file_against_itself_has_no_significant_change_anywhere)
               "%s", fx_read("out"));
 }
 
-Test(compare_cmd, cases_on_one_side_are_listed)
+Test(compare_cmd, cases_on_one_side_are_listed, .init = fx_setup, .fini = fx_teardown)
 {
     double a[5];
     fx_samples(a, 5, 50, 1);
@@ -174,7 +178,8 @@ Test(compare_cmd, cases_on_one_side_are_listed)
     cr_assert(strstr(fx_read("out"), "| `demo/gone/threads=1` |") != NULL, "%s", fx_read("out"));
 }
 
-Test(compare_cmd, two_phases_of_one_file_are_matched_by_workload_threads_and_mode)
+Test(compare_cmd, two_phases_of_one_file_are_matched_by_workload_threads_and_mode, .init = fx_setup,
+     .fini = fx_teardown)
 {
     double slow[10], fast[10];
     fx_samples(slow, 10, 100, 1);
@@ -217,7 +222,7 @@ Test(compare_cmd, two_phases_of_one_file_are_matched_by_workload_threads_and_mod
     cr_assert(strstr(fx_read("err"), "p9") != NULL, "%s", fx_read("err"));
 }
 
-Test(compare_cmd, refuses_bad_input_with_exit_2)
+Test(compare_cmd, refuses_bad_input_with_exit_2, .init = fx_setup, .fini = fx_teardown)
 {
     double a[5];
     fx_samples(a, 5, 50, 1);
@@ -235,7 +240,8 @@ Test(compare_cmd, refuses_bad_input_with_exit_2)
     cr_assert_str_eq(fx_read("out"), "");
 }
 
-Test(compare_cmd, chart_writes_png_and_svg_and_fails_clearly_without_gnuplot)
+Test(compare_cmd, chart_writes_png_and_svg_and_fails_clearly_without_gnuplot, .init = fx_setup,
+     .fini = fx_teardown)
 {
     double old_s[8], slow[8], fast[8];
     fx_samples(old_s, 8, 100, 1);

@@ -6,7 +6,8 @@
 #include "gate.h"
 #include "results_pool.h"
 
-TestSuite(gate, .init = fx_setup, .fini = fx_teardown);
+/* Every test has its own temp dir (fixtures per test: the Tsan build's Criterion stand-in has no
+ * suite-level fixtures). */
 
 static double base10[10], faster10[10], slower10[10], slightly_slower10[10], noisy_slower10[10];
 
@@ -63,7 +64,7 @@ static enum hp_gate_status gate_status_of(const char *old_dir, const char *new_d
     return s;
 }
 
-Test(gate, clear_win_is_improved_and_passes)
+Test(gate, clear_win_is_improved_and_passes, .init = fx_setup, .fini = fx_teardown)
 {
     make_samples();
     write_one("old", base10, 0, 0, 0, NULL);
@@ -73,7 +74,7 @@ Test(gate, clear_win_is_improved_and_passes)
     cr_assert(strstr(fx_read("out"), "improved") != NULL);
 }
 
-Test(gate, clear_loss_regresses_and_exits_1)
+Test(gate, clear_loss_regresses_and_exits_1, .init = fx_setup, .fini = fx_teardown)
 {
     make_samples();
     write_one("old", base10, 0, 0, 0, NULL);
@@ -84,7 +85,7 @@ Test(gate, clear_loss_regresses_and_exits_1)
     cr_assert(strstr(fx_read("out"), "FAILED") != NULL);
 }
 
-Test(gate, loss_under_the_threshold_or_within_noise_passes)
+Test(gate, loss_under_the_threshold_or_within_noise_passes, .init = fx_setup, .fini = fx_teardown)
 {
     make_samples();
     write_one("old", base10, 0, 0, 0, NULL);
@@ -96,7 +97,7 @@ Test(gate, loss_under_the_threshold_or_within_noise_passes)
     cr_assert_eq(gate("gate old noisy"), 0);
 }
 
-Test(gate, threshold_is_configurable_per_case)
+Test(gate, threshold_is_configurable_per_case, .init = fx_setup, .fini = fx_teardown)
 {
     make_samples();
     write_one("old", base10, 0, 0, 0, NULL);
@@ -111,7 +112,7 @@ Test(gate, threshold_is_configurable_per_case)
     cr_assert(strstr(fx_read("out"), "ignored") != NULL);
 }
 
-Test(gate, missing_and_new_cases_are_listed)
+Test(gate, missing_and_new_cases_are_listed, .init = fx_setup, .fini = fx_teardown)
 {
     make_samples();
     struct fx_case old_cases[] = {
@@ -132,7 +133,7 @@ Test(gate, missing_and_new_cases_are_listed)
     cr_assert_eq(gate("gate old new --config strict.ini"), 1);
 }
 
-Test(gate, an_extra_allocation_fails_unless_budgeted)
+Test(gate, an_extra_allocation_fails_unless_budgeted, .init = fx_setup, .fini = fx_teardown)
 {
     make_samples();
     write_one("old", base10, 0, 0, 0, NULL);
@@ -147,7 +148,7 @@ Test(gate, an_extra_allocation_fails_unless_budgeted)
     cr_assert_eq(gate("gate old amortized"), 0, "%s", fx_read("out"));
 }
 
-Test(gate, instruction_growth_beyond_one_percent_fails)
+Test(gate, instruction_growth_beyond_one_percent_fails, .init = fx_setup, .fini = fx_teardown)
 {
     make_samples();
     write_one("old", base10, 0, 0, 1000, NULL);
@@ -169,7 +170,7 @@ Test(gate, instruction_growth_beyond_one_percent_fails)
     cr_assert(strstr(fx_read("out"), "not gated") != NULL);
 }
 
-Test(gate, other_machines_gate_only_deterministic_metrics)
+Test(gate, other_machines_gate_only_deterministic_metrics, .init = fx_setup, .fini = fx_teardown)
 {
     make_samples();
     write_one("old", base10, 0, 0, 0, "machine-a");
@@ -187,7 +188,7 @@ Test(gate, other_machines_gate_only_deterministic_metrics)
     cr_assert_eq(gate("gate --deterministic old slow_here"), 0);
 }
 
-Test(gate, writes_a_json_verdict_and_markdown)
+Test(gate, writes_a_json_verdict_and_markdown, .init = fx_setup, .fini = fx_teardown)
 {
     make_samples();
     write_one("old", base10, 0, 0, 0, NULL);
@@ -205,7 +206,7 @@ Test(gate, writes_a_json_verdict_and_markdown)
     json_decref(v);
 }
 
-Test(gate, pooled_runs_concatenate_samples)
+Test(gate, pooled_runs_concatenate_samples, .init = fx_setup, .fini = fx_teardown)
 {
     make_samples();
     write_one("a1", base10, 0, 0, 0, NULL);
@@ -227,7 +228,7 @@ Test(gate, pooled_runs_concatenate_samples)
     hp_results_free(&r);
 }
 
-Test(gate, refuses_bad_input_with_exit_2)
+Test(gate, refuses_bad_input_with_exit_2, .init = fx_setup, .fini = fx_teardown)
 {
     make_samples();
     write_one("old", base10, 0, 0, 0, NULL);
@@ -279,7 +280,7 @@ Test(gate, refuses_bad_input_with_exit_2)
     cr_assert_str_eq(fx_read("out"), "");
 }
 
-Test(gate, a_run_against_itself_passes)
+Test(gate, a_run_against_itself_passes, .init = fx_setup, .fini = fx_teardown)
 {
     make_samples();
     write_one("old", base10, 1, 64, 500, NULL);
