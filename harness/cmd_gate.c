@@ -17,12 +17,14 @@ static void print_gate_usage(FILE *f)
                "  --config FILE       thresholds and budgets, INI (docs/ci.md)\n"
                "  --format text|md    the table (default text; md for pull-request comments)\n"
                "  --json FILE         write the verdict as JSON\n"
+               "  --clock auto|wall|cpu  samples the time rule compares (default auto: CPU time\n"
+               "                      for one-thread cases, wall time otherwise; docs/ci.md)\n"
                "  --deterministic     gate allocations, bytes and instructions per op only\n"
                "                      (committed baselines from another run or machine)\n"
                "exit status: 0 no regression, 1 a case regressed, 2 bad input\n");
 }
 
-enum { OPT_CONFIG = 256, OPT_FORMAT, OPT_JSON, OPT_DETERMINISTIC, OPT_HELP };
+enum { OPT_CONFIG = 256, OPT_FORMAT, OPT_JSON, OPT_DETERMINISTIC, OPT_CLOCK, OPT_HELP };
 
 int hp_cmd_gate(int argc, char **argv)
 {
@@ -31,13 +33,15 @@ int hp_cmd_gate(int argc, char **argv)
         {"format", required_argument, NULL, OPT_FORMAT},
         {"json", required_argument, NULL, OPT_JSON},
         {"deterministic", no_argument, NULL, OPT_DETERMINISTIC},
+        {"clock", required_argument, NULL, OPT_CLOCK},
         {"help", no_argument, NULL, OPT_HELP},
         {0},
     };
     struct hp_error err;
     const char *config_path = NULL, *json_path = NULL;
     enum hp_gate_format format = HP_GATE_TEXT;
-    bool deterministic = false;
+    bool deterministic = false, clock_set = false;
+    enum hp_gate_clock clock = HP_GATE_CLOCK_AUTO;
     opterr = 0;
     optind = 1;
     int opt;
@@ -62,6 +66,13 @@ int hp_cmd_gate(int argc, char **argv)
         case OPT_DETERMINISTIC:
             deterministic = true;
             break;
+        case OPT_CLOCK:
+            if (hp_gate_clock_parse(optarg, &clock) != 0) {
+                hp_error_set(&err, "--clock '%s': unknown (valid: auto, wall, cpu)", optarg);
+                return hp_usage_error(&err);
+            }
+            clock_set = true;
+            break;
         case OPT_HELP:
             print_gate_usage(stdout);
             return 0;
@@ -84,6 +95,8 @@ int hp_cmd_gate(int argc, char **argv)
         return hp_usage_error(&err);
     if (deterministic)
         config.deterministic_only = true;
+    if (clock_set)
+        config.clock = clock; /* the command line wins over the config */
 
     struct hp_results baseline, current;
     if (hp_results_read_pooled(argv[optind], &baseline, &err) != 0)

@@ -141,6 +141,12 @@ static int config_handler(void *user, const char *section, const char *name, con
             c->level = v;
             return 1;
         }
+        if (strcmp(name, "clock") == 0) {
+            if (hp_gate_clock_parse(value, &c->clock) != 0)
+                return config_problem(p, "clock '%s': unknown (valid: auto, wall, cpu)%s", value,
+                                      "");
+            return 1;
+        }
         if (strcmp(name, "fail_on_missing") == 0) {
             if (parse_bool(value, &c->fail_on_missing) != 0)
                 return config_problem(p, "fail_on_missing '%s': not yes or no%s", value, "");
@@ -151,7 +157,7 @@ static int config_handler(void *user, const char *section, const char *name, con
             return config_problem(p,
                                   "unknown key '%s' in [gate] (valid: threshold, level, "
                                   "allocs_budget, bytes_budget, instructions_tolerance, "
-                                  "fail_on_missing, ignore)%s",
+                                  "fail_on_missing, clock)%s",
                                   name, "");
         if (rc < 0)
             return config_problem(p, "%s '%s': not a valid non-negative value", name, value);
@@ -278,13 +284,55 @@ static bool same_string(const char *a, const char *b)
     return a && b && strcmp(a, b) == 0;
 }
 
+int hp_gate_clock_parse(const char *text, enum hp_gate_clock *out)
+{
+    if (strcmp(text, "auto") == 0)
+        *out = HP_GATE_CLOCK_AUTO;
+    else if (strcmp(text, "wall") == 0)
+        *out = HP_GATE_CLOCK_WALL;
+    else if (strcmp(text, "cpu") == 0)
+        *out = HP_GATE_CLOCK_CPU;
+    else
+        return -1;
+    return 0;
+}
+
+static bool use_cpu_clock(const struct hp_gate_row *row, enum hp_gate_clock clock)
+{
+    if (clock == HP_GATE_CLOCK_WALL || !row->old->cpu_ns_per_op || !row->new_->cpu_ns_per_op)
+        return false;
+    return clock == HP_GATE_CLOCK_CPU || (row->old->threads == 1 && row->new_->threads == 1);
+}
+
+/* A shallow copy of c whose ns/op samples are its CPU-time samples. */
+static int cpu_view(const struct hp_result_case *c, struct hp_result_case *view)
+{
+    *view = *c;
+    view->ns_per_op = c->cpu_ns_per_op;
+    if (c->samples == 0)
+        return 0;
+    return hp_summarize(view->ns_per_op, view->samples, 0.95, &view->summary);
+}
+
 static void gate_time(struct hp_gate_row *row, const struct hp_gate_config *config, bool time_gated,
                       struct hp_error *err, int *failed)
 {
     struct hp_compare_options options;
     hp_compare_options_defaults(&options);
     options.level = config->level;
-    if (hp_compare_cases(row->old, row->new_, &options, &row->cmp, err) != 0) {
+    const struct hp_result_case *old = row->old, *new_ = row->new_;
+    struct hp_result_case old_cpu, new_cpu;
+    row->cpu_clock = use_cpu_clock(row, config->clock);
+    if (row->cpu_clock) {
+        if (cpu_view(row->old, &old_cpu) != 0 || cpu_view(row->new_, &new_cpu) != 0) {
+            hp_error_set(err, "%s: the CPU-time samples cannot be summarised", row->name);
+            *failed = 1;
+            return;
+        }
+        old = &old_cpu;
+        new_ = &new_cpu;
+    }
+    if (hp_compare_cases(old, new_, &options, &row->cmp, err) != 0) {
         *failed = 1;
         return;
     }
@@ -490,10 +538,16 @@ void hp_gate_result_free(struct hp_gate_result *r)
 
 /* ---- output ----------------------------------------------------------------------------- */
 
-static void format_ns(char *out, size_t size, const struct hp_result_case *c)
+/* The median the time rule compared (CPU time marked "c"), or the wall-time median of a case
+ * present on one side only. */
+static void format_ns(char *out, size_t size, const struct hp_gate_row *row, bool old_side)
 {
+    const struct hp_result_case *c = old_side ? row->old : row->new_;
     if (!c || c->samples == 0)
         snprintf(out, size, "-");
+    else if (row->has_comparison)
+        snprintf(out, size, "%.4g%s", old_side ? row->cmp.old_median : row->cmp.new_median,
+                 row->cpu_clock ? "c" : "");
     else
         snprintf(out, size, "%.4g", c->summary.median);
 }
@@ -569,8 +623,8 @@ void hp_gate_print(FILE *f, const struct hp_gate_result *r, enum hp_gate_format 
     for (size_t i = 0; i < r->row_count; i++) {
         const struct hp_gate_row *row = &r->rows[i];
         char old_ns[32], new_ns[32], change[96], allocs[64], bytes[64], instr[80];
-        format_ns(old_ns, sizeof old_ns, row->old);
-        format_ns(new_ns, sizeof new_ns, row->new_);
+        format_ns(old_ns, sizeof old_ns, row, true);
+        format_ns(new_ns, sizeof new_ns, row, false);
         format_change(change, sizeof change, row);
         format_pair(allocs, sizeof allocs, allocs_of(row->old), allocs_of(row->new_), 4);
         format_pair(bytes, sizeof bytes, bytes_of(row->old), bytes_of(row->new_), 4);
@@ -592,6 +646,11 @@ void hp_gate_print(FILE *f, const struct hp_gate_result *r, enum hp_gate_format 
             md ? "\n" : "\n", r->failed ? "FAILED" : "passed", r->regressed, r->improved,
             r->unchanged, r->added, r->missing, r->ignored, r->time_gated ? "gated" : "NOT gated",
             100 * r->level);
+    if (r->time_gated)
+        fprintf(f,
+                "%sns/op marked c: CPU time per op (one-thread cases that recorded it on both "
+                "sides; --clock wall compares wall time)\n",
+                md ? "\n" : "");
 }
 
 static json_t *real_or_null(double v)
@@ -644,12 +703,11 @@ int hp_gate_write_json(const char *path, const struct hp_gate_result *r, struct 
         json_object_set_new(o, "threshold", json_real(row->limits.threshold));
         json_t *t = json_object();
         json_object_set_new(t, "state", json_string(metric_state_name(row->time)));
-        json_object_set_new(
-            t, "old_median_ns",
-            real_or_null(row->old && row->old->samples ? row->old->summary.median : NAN));
-        json_object_set_new(
-            t, "new_median_ns",
-            real_or_null(row->new_ && row->new_->samples ? row->new_->summary.median : NAN));
+        json_object_set_new(t, "clock", json_string(row->cpu_clock ? "cpu" : "wall"));
+        json_object_set_new(t, "old_median_ns",
+                            real_or_null(row->has_comparison ? row->cmp.old_median : NAN));
+        json_object_set_new(t, "new_median_ns",
+                            real_or_null(row->has_comparison ? row->cmp.new_median : NAN));
         json_object_set_new(t, "ratio", real_or_null(row->has_comparison ? row->cmp.ratio : NAN));
         json_object_set_new(t, "ratio_low",
                             real_or_null(row->has_comparison ? row->cmp.ratio_low : NAN));

@@ -25,6 +25,7 @@
  *     bytes_budget = 0            ; B/op growth tolerated
  *     instructions_tolerance = 1% ; instructions/op growth tolerated
  *     fail_on_missing = no        ; a baseline case absent from CURRENT fails the gate
+ *     clock = auto                ; auto, wall or cpu (enum hp_gate_clock)
  *
  *     [case router/github/ *]     ; fnmatch pattern (no space) over case names
  *     threshold = 10%
@@ -57,11 +58,23 @@ struct hp_gate_limits {
 
 enum { HP_GATE_MAX_RULES = 64 };
 
+/* Which samples the time rule compares. */
+enum hp_gate_clock {
+    /* CPU time (cpu_ns_per_op) for one-thread cases when both runs recorded it, wall time
+     * otherwise: CPU time leaves out the time a thread waited for a CPU, so another tenant on a
+     * shared machine barely moves it, but it also leaves out blocking, which matters only when
+     * threads wait for each other. */
+    HP_GATE_CLOCK_AUTO,
+    HP_GATE_CLOCK_WALL, /* ns_per_op always */
+    HP_GATE_CLOCK_CPU,  /* cpu_ns_per_op whenever both runs recorded it, any thread count */
+};
+
 struct hp_gate_config {
     struct hp_gate_limits defaults;
     double level;
     bool fail_on_missing;
     bool deterministic_only; /* gate allocations, bytes and instructions only (--deterministic) */
+    enum hp_gate_clock clock;
     size_t rule_count;
     struct {
         char pattern[256];
@@ -73,6 +86,9 @@ struct hp_gate_config {
 };
 
 void hp_gate_config_defaults(struct hp_gate_config *c);
+
+/* "auto", "wall", "cpu". Returns 0, or -1 for anything else. */
+int hp_gate_clock_parse(const char *text, enum hp_gate_clock *out);
 
 /* Reads an INI config into *c (which should hold the defaults). Refuses unknown sections and
  * keys, bad values and syntax errors with "FILE:LINE: problem". */
@@ -110,6 +126,7 @@ struct hp_gate_row {
 
     enum hp_gate_metric_state time, allocs, bytes, instructions;
     bool has_comparison;
+    bool cpu_clock; /* cmp compares CPU-time samples (else wall time) */
     struct hp_case_comparison cmp;
     double old_instructions, new_instructions; /* NAN when not compared */
     char why[512]; /* the reasons, e.g. "time x1.12 [1.08, 1.15] > 1.05; allocs/op 0 -> 1" */

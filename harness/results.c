@@ -243,6 +243,7 @@ static json_t *case_json(const struct hp_run *run, const struct hp_case *c)
     json_object_set_new(o, "samples", json_integer(c->samples_taken));
     json_object_set_new(o, "ns_per_op", doubles(c->ns_per_op, c->samples_taken));
     json_object_set_new(o, "ops_per_sec", doubles(c->ops_per_sec, c->samples_taken));
+    json_object_set_new(o, "cpu_ns_per_op", doubles(c->cpu_ns_per_op, c->samples_taken));
     json_t *per_thread = json_array();
     for (unsigned t = 0; t < c->threads; t++) {
         json_t *a = json_array();

@@ -50,6 +50,16 @@ int hp_results_pool(struct hp_results *into, const struct hp_results *more, stru
         if (!ops)
             return hp_error_set(err, "out of memory");
         dst->ops_per_sec = ops;
+        if (dst->cpu_ns_per_op && src->cpu_ns_per_op) {
+            double *cpu = realloc(dst->cpu_ns_per_op, total * sizeof *cpu);
+            if (!cpu)
+                return hp_error_set(err, "out of memory");
+            dst->cpu_ns_per_op = cpu;
+            memcpy(cpu + dst->samples, src->cpu_ns_per_op, src->samples * sizeof *cpu);
+        } else {
+            free(dst->cpu_ns_per_op); /* only where every pooled run recorded it */
+            dst->cpu_ns_per_op = NULL;
+        }
         memcpy(ns + dst->samples, src->ns_per_op, src->samples * sizeof *ns);
         memcpy(ops + dst->samples, src->ops_per_sec, src->samples * sizeof *ops);
         dst->samples = total;

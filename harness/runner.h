@@ -80,7 +80,12 @@ struct hp_case {
     double *ns_per_op;          /* [samples]: wall time / all ops of all threads */
     double *ops_per_sec;        /* [samples]: aggregate */
     double *thread_ops_per_sec; /* [samples * threads]: each thread's own rate */
-    struct hp_summary summary;  /* of ns_per_op */
+    /* [samples]: CPU time of all the case's threads in the measured region
+     * (CLOCK_THREAD_CPUTIME_ID) / all ops. Unlike wall time it leaves out the time a thread
+     * waited for a CPU, so another tenant on a shared machine barely moves it; it also leaves
+     * out time spent blocked, so it is the gate's clock for one-thread cases only (gate.h). */
+    double *cpu_ns_per_op;
+    struct hp_summary summary; /* of ns_per_op */
     bool noisy;
 
     uint64_t measured_ops;         /* over every measured sample and thread */
