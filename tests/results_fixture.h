@@ -35,13 +35,13 @@ struct fx_run {
 
 static char fx_dir[] = "/tmp/hotpath-fixture-XXXXXX";
 
-static void fx_setup(void)
+__attribute__((unused)) static void fx_setup(void)
 {
     strcpy(fx_dir, "/tmp/hotpath-fixture-XXXXXX");
     cr_assert_not_null(mkdtemp(fx_dir));
 }
 
-static void fx_teardown(void)
+__attribute__((unused)) static void fx_teardown(void)
 {
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx_dir);
@@ -49,7 +49,7 @@ static void fx_teardown(void)
 }
 
 /* fx_dir/NAME */
-static const char *fx_path(const char *name)
+__attribute__((unused)) static const char *fx_path(const char *name)
 {
     static char paths[8][512];
     static int next;
@@ -58,14 +58,14 @@ static const char *fx_path(const char *name)
     return p;
 }
 
-static json_t *fx_number(double v)
+__attribute__((unused)) static json_t *fx_number(double v)
 {
     return isnan(v) ? json_null() : json_real(v);
 }
 
 /* Writes fx_dir/DIR/results.json. */
-static void fx_write(const char *dir, const struct fx_run *run, const struct fx_case *cases,
-                     size_t count)
+__attribute__((unused)) static void fx_write(const char *dir, const struct fx_run *run,
+                                             const struct fx_case *cases, size_t count)
 {
     json_t *root = json_object();
     json_object_set_new(root, "format", json_string("hotpath-results"));
@@ -142,7 +142,7 @@ static void fx_write(const char *dir, const struct fx_run *run, const struct fx_
     json_decref(root);
 }
 
-static void fx_write_text(const char *name, const char *text)
+__attribute__((unused)) static void fx_write_text(const char *name, const char *text)
 {
     FILE *f = fopen(fx_path(name), "w");
     cr_assert_not_null(f);
@@ -151,7 +151,7 @@ static void fx_write_text(const char *name, const char *text)
 }
 
 /* The whole of fx_dir/NAME (static buffer). */
-static const char *fx_read(const char *name)
+__attribute__((unused)) static const char *fx_read(const char *name)
 {
     static char text[65536];
     FILE *f = fopen(fx_path(name), "r");
@@ -163,7 +163,7 @@ static const char *fx_read(const char *name)
 }
 
 /* Runs `hotpath ARGS` in fx_dir (stdout to fx_dir/out, stderr to fx_dir/err); its exit status. */
-static int fx_hotpath(const char *args)
+__attribute__((unused)) static int fx_hotpath(const char *args)
 {
     char cmd[4096];
     snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >out 2>err </dev/null", fx_dir, HOTPATH_BINARY,
@@ -174,7 +174,7 @@ static int fx_hotpath(const char *args)
 }
 
 /* n samples evenly spread over [center - spread, center + spread]. */
-static void fx_samples(double *out, size_t n, double center, double spread)
+__attribute__((unused)) static void fx_samples(double *out, size_t n, double center, double spread)
 {
     for (size_t i = 0; i < n; i++)
         out[i] = center - spread + 2 * spread * (double)i / (double)(n - 1);
