@@ -36,7 +36,8 @@ Test(instructions, dumps_are_matched_to_cases_by_name, .init = fx_setup, .fini =
 }
 
 /* The instruction count of `name` in fx_dir/DIR/results.json. */
-static double counted(const char *dir, const char *name, const char **source)
+__attribute__((unused)) static double counted(const char *dir, const char *name,
+                                              const char **source)
 {
     struct hp_results r;
     struct hp_error err = {{0}};
