@@ -141,6 +141,16 @@ static int config_handler(void *user, const char *section, const char *name, con
             c->level = v;
             return 1;
         }
+        if (strcmp(name, "time_rule") == 0) {
+            if (strcmp(value, "point") == 0)
+                c->time_rule = HP_GATE_RULE_POINT;
+            else if (strcmp(value, "bound") == 0)
+                c->time_rule = HP_GATE_RULE_BOUND;
+            else
+                return config_problem(p, "time_rule '%s': unknown (valid: point, bound)%s", value,
+                                      "");
+            return 1;
+        }
         if (strcmp(name, "clock") == 0) {
             if (hp_gate_clock_parse(value, &c->clock) != 0)
                 return config_problem(p, "clock '%s': unknown (valid: auto, wall, cpu)%s", value,
@@ -157,7 +167,7 @@ static int config_handler(void *user, const char *section, const char *name, con
             return config_problem(p,
                                   "unknown key '%s' in [gate] (valid: threshold, level, "
                                   "allocs_budget, bytes_budget, instructions_tolerance, "
-                                  "fail_on_missing, clock)%s",
+                                  "fail_on_missing, clock, time_rule)%s",
                                   name, "");
         if (rc < 0)
             return config_problem(p, "%s '%s': not a valid non-negative value", name, value);
@@ -344,13 +354,18 @@ static void gate_time(struct hp_gate_row *row, const struct hp_gate_config *conf
         return;
     }
     double t = row->limits.threshold;
-    /* Both the rank test and the interval (compare.h: HP_CHANGE_SLOWER), and the interval's
-     * lower bound beyond the tolerated slowdown. */
-    if (row->cmp.change == HP_CHANGE_SLOWER && row->cmp.ratio_low > 1 + t) {
+    /* Significant: compare.h's verdict (the rank test below alpha and the ratio interval
+     * excluding 1). Large enough: the point estimate beyond the threshold (rule "point"), or
+     * the whole interval beyond it (rule "bound", stricter, needs narrower intervals). */
+    bool slower_beyond = config->time_rule == HP_GATE_RULE_BOUND ? row->cmp.ratio_low > 1 + t
+                                                                 : row->cmp.ratio > 1 + t;
+    bool faster_beyond = config->time_rule == HP_GATE_RULE_BOUND ? row->cmp.ratio_high < 1 - t
+                                                                 : row->cmp.ratio < 1 - t;
+    if (row->cmp.change == HP_CHANGE_SLOWER && slower_beyond) {
         row->time = HP_METRIC_REGRESSED;
-        add_why(row, "time x%.3f [%.3f, %.3f] above x%.3f, p=%.2g", row->cmp.ratio,
-                row->cmp.ratio_low, row->cmp.ratio_high, 1 + t, row->cmp.p_value);
-    } else if (row->cmp.change == HP_CHANGE_FASTER && row->cmp.ratio_high < 1 - t) {
+        add_why(row, "time x%.3f [%.3f, %.3f] p=%.2g: slower, beyond x%.3f", row->cmp.ratio,
+                row->cmp.ratio_low, row->cmp.ratio_high, row->cmp.p_value, 1 + t);
+    } else if (row->cmp.change == HP_CHANGE_FASTER && faster_beyond) {
         row->time = HP_METRIC_IMPROVED;
         add_why(row, "time x%.3f [%.3f, %.3f]", row->cmp.ratio, row->cmp.ratio_low,
                 row->cmp.ratio_high);

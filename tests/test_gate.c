@@ -107,6 +107,14 @@ Test(gate, threshold_is_configurable_per_case, .init = fx_setup, .fini = fx_tear
     fx_write_text("tight.ini", "[gate]\nthreshold = 0.01\n");
     write_one("small", slightly_slower10, 0, 0, 0, NULL);
     cr_assert_eq(gate("gate old small --config tight.ini"), 1);
+    /* 8% slower, significant, but the interval reaches below 1.05: the point rule fails it, the
+     * bound rule does not */
+    double wide[10];
+    fx_samples(wide, 10, 108, 6);
+    write_one("wide", wide, 0, 0, 0, NULL);
+    cr_assert_eq(gate("gate old wide"), 1, "%s", fx_read("out"));
+    fx_write_text("bound.ini", "[gate]\ntime_rule = bound\n");
+    cr_assert_eq(gate("gate old wide --config bound.ini"), 0, "%s", fx_read("out"));
     fx_write_text("ignore.ini", "[case demo/x/threads=1]\nignore = yes\n");
     cr_assert_eq(gate("gate old new --config ignore.ini"), 0);
     cr_assert(strstr(fx_read("out"), "ignored") != NULL);
