@@ -10,16 +10,22 @@
 # attempt's figures and the confirmed ones are printed. Instructions are not counted here (the
 # instruction gate is deterministic; tests/test_gate.c covers it).
 #
+# With --deterministic, the trials count instructions (run --instructions, valgrind) and gate
+# only the deterministic metrics (gate --deterministic): the slowdown knob adds instructions, so
+# it must be caught there every time, and A/A must never fail.
+#
 # Usage: scripts/prove-gate.sh [--pairs N] [--trials N] [--rounds N] [--slowdowns "10 20"]
+#                              [--deterministic]
 # Exit status: 0 when A/A had no (confirmed) failure and every injected regression was caught.
 set -euo pipefail
-pairs=10 trials=10 rounds=4 slowdowns="10 20"
+pairs=10 trials=10 rounds=4 slowdowns="10 20" deterministic=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --pairs) pairs=$2; shift 2 ;;
     --trials) trials=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --slowdowns) slowdowns=$2; shift 2 ;;
+    --deterministic) deterministic=1; shift ;;
     *) echo "usage: $0 [--pairs N] [--trials N] [--rounds N] [--slowdowns \"10 20\"]" >&2; exit 2 ;;
   esac
 done
@@ -48,8 +54,10 @@ default="$work/build-default/hotpath"
 trial() {
   local dir="$work/$1-$3"
   final=0
-  "$root/scripts/gate-interleaved.sh" "$default" "$2" "$dir" "$rounds" -- "${cases[@]}" \
-    >"$dir.txt" 2>/dev/null || final=$?
+  local gate_args=()
+  [ "$deterministic" = 0 ] || gate_args=(--deterministic)
+  HOTPATH_INSTRUCTIONS=$deterministic "$root/scripts/gate-interleaved.sh" "$default" "$2" "$dir" \
+    "$rounds" "${gate_args[@]}" -- "${cases[@]}" >"$dir.txt" 2>/dev/null || final=$?
   [ "$final" != 2 ] || { echo "prove-gate: gate error in $dir" >&2; cat "$dir.txt" >&2; exit 2; }
   first=0
   grep -q '^FAILED' "$dir/first/gate.txt" && first=1
@@ -98,6 +106,7 @@ detect alloc alloc "one extra allocation per op"
 
 echo
 echo "prove-gate on $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs, load average at the end $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
+[ "$deterministic" = 0 ] || echo "deterministic metrics only (gate --deterministic), instructions counted by callgrind in the first run of each build"
 echo "per trial: $rounds alternating runs per build (5 samples of 10 ms each); cases demo/fnv64, demo/allocs-1, router/github/static (radix), pool/get_put (treiber), null"
 for line in "${summary[@]}"; do echo "  $line"; done
 if [ "$ok" = 1 ]; then echo "PROVED"; else echo "NOT PROVED"; fi
