@@ -29,8 +29,10 @@ static void list_workloads(void)
         size_t used = 0;
         for (int axis = 0; axis < HP_AXIS_COUNT; axis++)
             if ((*it)->axes & HP_AXIS_BIT(axis))
-                used += (size_t)snprintf(axes + used, sizeof axes - used, "%s%s", used ? "," : " [",
-                                         hp_axis_get(axis)->name);
+                used +=
+                    (size_t)snprintf(axes + used, sizeof axes - used, "%s%s%s%s", used ? "," : " [",
+                                     hp_axis_get(axis)->name, (*it)->axis_default[axis] ? "=" : "",
+                                     (*it)->axis_default[axis] ? (*it)->axis_default[axis] : "");
         if (used)
             snprintf(axes + used, sizeof axes - used, "]");
         printf("  %-32s %s%s\n", (*it)->name, (*it)->summary, axes);

@@ -1,5 +1,6 @@
 /* `hotpath run`: choose cases, measure them, write a results directory, print a summary. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,8 @@
 #include "cli.h"
 #include "commands.h"
 #include "instructions.h"
+#include "phase_run.h"
+#include "phases.h"
 #include "results.h"
 #include "runner.h"
 #include "selection.h"
@@ -23,7 +26,8 @@ static void print_run_usage(FILE *f)
     fprintf(f, "usage: hotpath run [options]\n"
                "  --workload PATTERN[,...]  workloads to run (glob; '*' crosses '/'); repeatable\n"
                "                            (default: the main job, see README)\n"
-               "  --AXIS NAME[,...]|all     implementations of an axis (default: all); axes:");
+               "  --AXIS NAME[,...]|all     implementations of an axis (default: all, or the\n"
+               "                            workload's default: see `hotpath list`); axes:");
     for (int axis = 0; axis < HP_AXIS_COUNT; axis++)
         fprintf(f, " --%s", hp_axis_get(axis)->name);
     fprintf(f,
@@ -40,10 +44,15 @@ static void print_run_usage(FILE *f)
             "  --out DIR                 results directory (default results/DATE-TIME)\n"
             "  --workloads-dir DIR       route sets and request lists (default: the "
             "source tree's workloads/)\n"
+            "  --quiet                   no progress line\n"
+            "  --phases FILE             run every phase of a phase file (workloads/*.phases)\n"
+            "                            on request/static, request/dynamic and\n"
+            "                            request/concurrent (or the --workload given) and print\n"
+            "                            the phase and claims tables; defaults then: --threads\n"
+            "                            1,2 --mode both --samples 20 --target-time 10ms\n"
             "  --instructions            also count instructions per op under valgrind's\n"
             "                            callgrind (exact, repeatable; see docs/ci.md)\n"
-            "  --instructions-ops N      ops per thread counted per case (default %d)\n"
-            "  --quiet                   no progress line\n",
+            "  --instructions-ops N      ops per thread counted per case (default %d)\n",
             HP_INSTRUCTIONS_DEFAULT_OPS);
 }
 
@@ -65,6 +74,7 @@ enum {
     OPT_INSTRUCTIONS_OPS,
     OPT_CALLGRIND_CHILD,
     OPT_HELP,
+    OPT_PHASES,
     OPT_AXIS_FIRST = 512 /* + axis id */
 };
 
@@ -136,10 +146,11 @@ static void print_summary(const struct hp_run *run, const char *dir)
 
 /* The process valgrind runs for --instructions: the same cases, batch mode, a fixed n, one
  * warm-up and one measured sample each, counted by callgrind around run(); no results written. */
-static int run_callgrind_child(struct hp_run *run, const struct hp_selection *sel, uint64_t ops,
-                               struct hp_error *err)
+static int run_callgrind_child(struct hp_run *run, const struct hp_phase_plan *plan,
+                               const struct hp_selection *sel, uint64_t ops, struct hp_error *err)
 {
-    if (hp_selection_expand(sel, &run->cases, &run->case_count, err) != 0)
+    if (plan ? hp_phase_expand(plan, sel, &run->cases, &run->case_count, err) != 0
+             : hp_selection_expand(sel, &run->cases, &run->case_count, err) != 0)
         return hp_usage_error(err);
     for (size_t i = 0; i < run->case_count; i++)
         run->cases[i].mode = HP_MODE_BATCH; /* the name keeps "/latency": same op, same count */
@@ -176,6 +187,9 @@ int hp_cmd_run(int argc, char **argv)
     sel.batch = true;
     sel.add_null_case = true;
     const char *out_dir = NULL;
+    const char *phases_file = NULL;
+    bool threads_given = false, mode_given = false, samples_given = false, target_given = false;
+    const char *axis_flag_given = NULL;
 
     struct option options[32 + HP_AXIS_COUNT];
     static const struct option fixed[] = {
@@ -197,6 +211,7 @@ int hp_cmd_run(int argc, char **argv)
         /* Hidden: the process valgrind runs for --instructions (instructions.h). */
         {"callgrind-child", required_argument, NULL, OPT_CALLGRIND_CHILD},
         {"help", no_argument, NULL, OPT_HELP},
+        {"phases", required_argument, NULL, OPT_PHASES},
     };
     size_t n_options = sizeof fixed / sizeof fixed[0];
     memcpy(options, fixed, sizeof fixed);
@@ -254,9 +269,11 @@ int hp_cmd_run(int argc, char **argv)
                 sel.threads[i] = (unsigned)value;
             }
             sel.thread_count = (size_t)n;
+            threads_given = true;
             break;
         }
         case OPT_MODE:
+            mode_given = true;
             if (strcmp(optarg, "batch") == 0) {
                 sel.batch = true, sel.latency = false;
             } else if (strcmp(optarg, "latency") == 0) {
@@ -272,11 +289,13 @@ int hp_cmd_run(int argc, char **argv)
             if (hp_parse_u64("--samples", optarg, 1, 100000, &value, &err) != 0)
                 return hp_usage_error(&err);
             cfg->samples = (unsigned)value;
+            samples_given = true;
             break;
         case OPT_TARGET:
             if (hp_parse_duration_ns("--target-time", optarg, 1e3, 60e9, &cfg->target_sample_ns,
                                      &err) != 0)
                 return hp_usage_error(&err);
+            target_given = true;
             break;
         case OPT_WARMUP:
             if (hp_parse_u64("--warmup", optarg, 0, 1000, &value, &err) != 0)
@@ -328,6 +347,9 @@ int hp_cmd_run(int argc, char **argv)
         case OPT_HELP:
             print_run_usage(stdout);
             return 0;
+        case OPT_PHASES:
+            phases_file = optarg;
+            break;
         case ':':
             hp_error_set(&err, "%s needs a value (see `hotpath run --help`)", argv[optind - 1]);
             return hp_usage_error(&err);
@@ -338,6 +360,7 @@ int hp_cmd_run(int argc, char **argv)
             if (opt >= OPT_AXIS_FIRST && opt < OPT_AXIS_FIRST + HP_AXIS_COUNT) {
                 if (hp_selection_set_impls(&sel, opt - OPT_AXIS_FIRST, optarg, &err) != 0)
                     return hp_usage_error(&err);
+                axis_flag_given = hp_axis_get(opt - OPT_AXIS_FIRST)->name;
                 break;
             }
             hp_error_set(&err, "unexpected option");
@@ -348,12 +371,40 @@ int hp_cmd_run(int argc, char **argv)
         hp_error_set(&err, "unexpected argument '%s' (see `hotpath run --help`)", argv[optind]);
         return hp_usage_error(&err);
     }
+    static struct hp_phase_plan plan; /* large; lives as long as the run */
+    if (phases_file) {
+        if (axis_flag_given) {
+            hp_error_set(&err,
+                         "--%s cannot be combined with --phases: the phase file chooses "
+                         "the implementations",
+                         axis_flag_given);
+            return hp_usage_error(&err);
+        }
+        if (hp_phases_read(phases_file, &plan, &err) != 0)
+            return hp_usage_error(&err);
+        run.plan = &plan;
+        /* Defaults that give every chart of the report data (latency spectrum, scaling) and
+         * keep the default job (bolt.phases) within a few minutes on a 2-core machine. */
+        if (!threads_given) {
+            sel.threads[0] = 1, sel.threads[1] = 2;
+            sel.thread_count = 2;
+        }
+        if (!mode_given)
+            sel.batch = true, sel.latency = true;
+        if (!samples_given)
+            cfg->samples = 20;
+        if (!target_given)
+            cfg->target_sample_ns = 10e6;
+        if (sel.workload_pattern_count == 0)
+            for (size_t i = 0; i < hp_phase_default_workload_count; i++)
+                sel.workload_patterns[sel.workload_pattern_count++] = hp_phase_default_workloads[i];
+    }
     if (sel.workload_pattern_count == 0)
         for (size_t i = 0; i < sizeof default_workloads / sizeof default_workloads[0]; i++)
             sel.workload_patterns[sel.workload_pattern_count++] = default_workloads[i];
 
     if (callgrind_child) {
-        return run_callgrind_child(&run, &sel, instructions_ops, &err);
+        return run_callgrind_child(&run, phases_file ? &plan : NULL, &sel, instructions_ops, &err);
     }
     if (count_instructions && !hp_instructions_available()) {
         hp_error_set(&err, "--instructions needs valgrind (not found in PATH; the Debian "
@@ -368,7 +419,8 @@ int hp_cmd_run(int argc, char **argv)
     }
     if (hp_results_check_dir(out_dir, &err) != 0)
         return hp_usage_error(&err);
-    if (hp_selection_expand(&sel, &run.cases, &run.case_count, &err) != 0)
+    if (phases_file ? hp_phase_expand(&plan, &sel, &run.cases, &run.case_count, &err) != 0
+                    : hp_selection_expand(&sel, &run.cases, &run.case_count, &err) != 0)
         return hp_usage_error(&err);
 
     hp_run_catch_stop_signals();
@@ -390,6 +442,11 @@ int hp_cmd_run(int argc, char **argv)
             status = 1;
         } else {
             print_summary(&run, written);
+            /* The tables are rendered from the files just written, as every later view is. */
+            if (phases_file && hp_phase_print_tables(stdout, written, &err) != 0) {
+                fprintf(stderr, "hotpath: %s\n", err.message);
+                status = 1;
+            }
             if (run.interrupted)
                 status = 130;
         }

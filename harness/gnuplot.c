@@ -48,11 +48,9 @@ static size_t append_quoted(char *out, size_t used, size_t size, const char *val
     return used;
 }
 
-/* Runs argv with stdout and stderr into one pipe, collects up to `capture_size` bytes of it,
- * and returns the exit status (or -1 with errno set when the program could not be started;
- * 128 + signal when it was killed). */
-static int spawn_and_wait(char *const argv[], const char *workdir, char *capture,
-                          size_t capture_size)
+/* Starts argv with stdout and stderr into one pipe (stdin from /dev/null). Returns 0, or -1
+ * with errno set when the program could not be started. */
+static int spawn(char *const argv[], const char *workdir, pid_t *pid, int *output_fd)
 {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0)
@@ -64,8 +62,7 @@ static int spawn_and_wait(char *const argv[], const char *workdir, char *capture
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     if (workdir)
         posix_spawn_file_actions_addchdir_np(&actions, workdir);
-    pid_t pid;
-    int rc = posix_spawnp(&pid, argv[0], &actions, NULL, argv, environ);
+    int rc = posix_spawnp(pid, argv[0], &actions, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&actions);
     close(fds[1]);
     if (rc != 0) {
@@ -73,10 +70,18 @@ static int spawn_and_wait(char *const argv[], const char *workdir, char *capture
         errno = rc;
         return -1;
     }
+    *output_fd = fds[0];
+    return 0;
+}
+
+/* Collects up to capture_size - 1 bytes of the output (the rest is read and dropped), closes
+ * it, waits, and returns the exit status (128 + signal when killed, -1 if waiting failed). */
+static int collect(pid_t pid, int output_fd, char *capture, size_t capture_size)
+{
     size_t used = 0;
     char scratch[4096];
     for (;;) {
-        ssize_t n = read(fds[0], scratch, sizeof scratch);
+        ssize_t n = read(output_fd, scratch, sizeof scratch);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -88,7 +93,7 @@ static int spawn_and_wait(char *const argv[], const char *workdir, char *capture
         used += take;
     }
     capture[used] = '\0';
-    close(fds[0]);
+    close(output_fd);
     int status;
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR)
@@ -96,6 +101,16 @@ static int spawn_and_wait(char *const argv[], const char *workdir, char *capture
     if (WIFEXITED(status))
         return WEXITSTATUS(status);
     return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+static int spawn_and_wait(char *const argv[], const char *workdir, char *capture,
+                          size_t capture_size)
+{
+    pid_t pid;
+    int fd;
+    if (spawn(argv, workdir, &pid, &fd) != 0)
+        return -1;
+    return collect(pid, fd, capture, capture_size);
 }
 
 static int not_startable(const char *program, int errnum, struct hp_error *err)
@@ -119,10 +134,11 @@ int hp_gnuplot_check(struct hp_error *err)
     return 0;
 }
 
-int hp_gnuplot_run(const char *script, const struct hp_gnuplot_var *vars, size_t var_count,
-                   const char *workdir, struct hp_error *err)
+int hp_gnuplot_start(const char *script, const struct hp_gnuplot_var *vars, size_t var_count,
+                     const char *workdir, struct hp_gnuplot_job *job, struct hp_error *err)
 {
     const char *program = hp_gnuplot_program();
+    snprintf(job->script, sizeof job->script, "%s", script);
     size_t size = 256;
     for (size_t i = 0; i < var_count; i++)
         size += strlen(vars[i].name) + 2 * strlen(vars[i].value) + 8;
@@ -137,19 +153,36 @@ int hp_gnuplot_run(const char *script, const struct hp_gnuplot_var *vars, size_t
         used += (size_t)snprintf(assignments + used, size - used, "; ");
     }
     char *argv[] = {(char *)program, "-e", assignments, (char *)script, NULL};
-    char output[2048];
-    int rc = spawn_and_wait(argv, workdir, output, sizeof output);
+    int rc = spawn(argv, workdir, &job->pid, &job->output_fd);
     int saved_errno = errno;
     free(assignments);
-    if (rc < 0)
+    if (rc != 0)
         return not_startable(program, saved_errno, err);
-    if (rc != 0) {
-        /* gnuplot's message ends with the line it stopped at; quote it. */
-        size_t len = strlen(output);
-        while (len && (output[len - 1] == '\n' || output[len - 1] == ' '))
-            output[--len] = '\0';
-        const char *tail = len > 600 ? output + len - 600 : output;
-        return hp_error_set(err, "gnuplot failed on %s (exit %d): %s", script, rc, tail);
-    }
     return 0;
+}
+
+int hp_gnuplot_finish(struct hp_gnuplot_job *job, struct hp_error *err)
+{
+    char output[2048];
+    int rc = collect(job->pid, job->output_fd, output, sizeof output);
+    if (rc == 0)
+        return 0;
+    if (rc < 0)
+        return hp_error_set(err, "gnuplot on %s: cannot wait for it: %s", job->script,
+                            strerror(errno));
+    /* gnuplot's message ends with the line it stopped at; quote it. */
+    size_t len = strlen(output);
+    while (len && (output[len - 1] == '\n' || output[len - 1] == ' '))
+        output[--len] = '\0';
+    const char *tail = len > 600 ? output + len - 600 : output;
+    return hp_error_set(err, "gnuplot failed on %s (exit %d): %s", job->script, rc, tail);
+}
+
+int hp_gnuplot_run(const char *script, const struct hp_gnuplot_var *vars, size_t var_count,
+                   const char *workdir, struct hp_error *err)
+{
+    struct hp_gnuplot_job job;
+    if (hp_gnuplot_start(script, vars, var_count, workdir, &job, err) != 0)
+        return -1;
+    return hp_gnuplot_finish(&job, err);
 }

@@ -11,6 +11,7 @@
 #define HOTPATH_GNUPLOT_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "error.h"
 
@@ -35,5 +36,17 @@ struct hp_gnuplot_var {
  * quoting the first lines gnuplot printed. */
 int hp_gnuplot_run(const char *script, const struct hp_gnuplot_var *vars, size_t var_count,
                    const char *workdir, struct hp_error *err);
+
+/* The same, in two steps, so that several charts can be drawn at once: start returns as soon
+ * as gnuplot is running (or -1 with err when it cannot be started); finish waits for it and
+ * gives run's result. Every started job must be finished. */
+struct hp_gnuplot_job {
+    pid_t pid;
+    int output_fd; /* gnuplot's stdout and stderr */
+    char script[512];
+};
+int hp_gnuplot_start(const char *script, const struct hp_gnuplot_var *vars, size_t var_count,
+                     const char *workdir, struct hp_gnuplot_job *job, struct hp_error *err);
+int hp_gnuplot_finish(struct hp_gnuplot_job *job, struct hp_error *err);
 
 #endif

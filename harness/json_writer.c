@@ -48,22 +48,72 @@ static inline void fail(struct hp_json_writer *w, size_t saved_len)
     w->overflow = true;
 }
 
-/* 1 where the byte can be copied into a JSON string as it is. */
+/* 1 where the byte can be copied into a JSON string as it is: not a control byte, '"' or
+ * '\\'. */
 static const uint8_t copy_verbatim[256] = {
-    ['\0' ... 0x1f] = 0, [0x20 ... 0xff] = 1, /* range designators: gnu11 */
+    ['\0' ... 0x1f] = 0,
+    [0x20 ... 0x21] = 1,
+    [0x23 ... 0x5b] = 1,
+    [0x5d ... 0xff] = 1, /* range designators: gnu11 */
 };
+
+/* Does any of the 8 bytes of x need escaping? Word-at-a-time tests (the "has a byte less than
+ * n" and "has a zero byte" bit tricks): a borrow can only flag bytes above a byte that really
+ * matches, so the answer for the word as a whole is exact. */
+static inline bool word_needs_escape(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t control = (x - ones * 0x20) & ~x;
+    uint64_t quote = x ^ (ones * '"');
+    uint64_t backslash = x ^ (ones * '\\');
+    quote = (quote - ones) & ~quote;
+    backslash = (backslash - ones) & ~backslash;
+    return ((control | quote | backslash) & highs) != 0;
+}
 
 static const char hex_digits[] = "0123456789abcdef";
 
 static bool put_escaped(struct hp_json_writer *w, const char *s, size_t len)
 {
-    if (!put_char(w, '"'))
-        return false;
     const unsigned char *p = (const unsigned char *)s;
     const unsigned char *const end = p + len;
+    if (len + 2 <= w->capacity - w->len) {
+        /* Fast path, the common case of a string with nothing to escape: copy while scanning,
+         * 8 bytes at a time; on the first byte to escape, fall through to the general loop
+         * with what was copied so far kept. */
+        char *out = w->buf + w->len;
+        *out++ = '"';
+        uint64_t word;
+        while (end - p >= 8 && (memcpy(&word, p, 8), !word_needs_escape(word))) {
+            memcpy(out, &word, 8);
+            out += 8;
+            p += 8;
+        }
+        /* The last 1-7 bytes of a string of 8 or more: one overlapping word when it is clean
+         * (bytes before p were already checked, so rewriting them changes nothing). */
+        if (p < end && end - p < 8 && len >= 8 &&
+            (memcpy(&word, end - 8, 8), !word_needs_escape(word))) {
+            out -= 8 - (end - p);
+            memcpy(out, &word, 8);
+            out += 8;
+            p = end;
+        }
+        while (p < end && copy_verbatim[*p])
+            *out++ = (char)*p++;
+        if (p == end)
+            *out++ = '"';
+        w->len = (size_t)(out - w->buf);
+        if (p == end)
+            return true;
+    } else if (!put_char(w, '"')) {
+        return false;
+    }
     while (p < end) {
         const unsigned char *run = p;
-        while (p < end && copy_verbatim[*p] && *p != '"' && *p != '\\')
+        uint64_t word;
+        while (end - p >= 8 && (memcpy(&word, p, 8), !word_needs_escape(word)))
+            p += 8;
+        while (p < end && copy_verbatim[*p])
             p++;
         if (!put(w, (const char *)run, (size_t)(p - run)))
             return false;
@@ -178,6 +228,38 @@ static void put_value(struct hp_json_writer *w, const char *s, size_t n)
         return;
     }
     w->need_comma = true;
+}
+
+void hp_json_key_encoded(struct hp_json_writer *w, const char *json, size_t len)
+{
+    if (w->overflow)
+        return;
+    size_t saved = w->len;
+    if (!put_separator(w) || !put(w, json, len) || !put_char(w, ':')) {
+        fail(w, saved);
+        return;
+    }
+    w->need_comma = false;
+}
+
+void hp_json_value_encoded(struct hp_json_writer *w, const char *json, size_t len)
+{
+    if (w->overflow)
+        return;
+    size_t saved = w->len;
+    if (!put_separator(w) || !put(w, json, len)) {
+        fail(w, saved);
+        return;
+    }
+    w->need_comma = true;
+}
+
+size_t hp_json_encode_string(char *out, size_t capacity, const char *s, size_t len)
+{
+    struct hp_json_writer w;
+    hp_json_writer_init(&w, out, capacity);
+    hp_json_string(&w, s, len);
+    return hp_json_writer_ok(&w) ? hp_json_writer_len(&w) : 0;
 }
 
 void hp_json_string(struct hp_json_writer *w, const char *s, size_t len)

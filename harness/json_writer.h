@@ -51,6 +51,16 @@ void hp_json_end_array(struct hp_json_writer *w);
 void hp_json_key(struct hp_json_writer *w, const char *s, size_t len);
 
 void hp_json_string(struct hp_json_writer *w, const char *s, size_t len);
+
+/* Pre-encoded pieces, for constants encoded once at startup (a route's pattern, its param
+ * names) so the hot path does not escape them again, like Go's json.RawMessage. `json` must
+ * be valid JSON: a quoted, escaped string for a key (the writer adds the ':'), any value for
+ * a value. Commas and the all-or-nothing rule are as for the other calls. */
+void hp_json_key_encoded(struct hp_json_writer *w, const char *json, size_t len);
+void hp_json_value_encoded(struct hp_json_writer *w, const char *json, size_t len);
+/* Encodes s as a JSON string (quotes included) into out; its length, or 0 when it does not
+ * fit in capacity. Not for the hot path: for preparing the pieces above. */
+size_t hp_json_encode_string(char *out, size_t capacity, const char *s, size_t len);
 void hp_json_int(struct hp_json_writer *w, int64_t v);
 void hp_json_uint(struct hp_json_writer *w, uint64_t v);
 void hp_json_bool(struct hp_json_writer *w, bool v);

@@ -16,6 +16,7 @@
 
 #include "build_info.h"
 #include "hlog.h"
+#include "phases.h"
 
 #ifdef HOTPATH_JEMALLOC
 #include <jemalloc/jemalloc.h>
@@ -227,6 +228,8 @@ static json_t *case_json(const struct hp_run *run, const struct hp_case *c)
     json_t *o = json_object();
     json_object_set_new(o, "name", json_string(c->name));
     json_object_set_new(o, "workload", json_string(c->workload->name));
+    if (c->phase)
+        json_object_set_new(o, "phase", json_string(c->phase));
     json_t *impls = json_object();
     for (int axis = 0; axis < HP_AXIS_COUNT; axis++)
         if (c->composition.impl[axis])
@@ -337,6 +340,34 @@ static json_t *case_json(const struct hp_run *run, const struct hp_case *c)
     return o;
 }
 
+/* The phase plan of a `run --phases`: what the phase and claims tables need besides the cases. */
+static json_t *plan_json(const struct hp_phase_plan *plan)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "file", json_string(plan->path));
+    json_t *order = json_array();
+    for (size_t i = 0; i < plan->count; i++) {
+        const struct hp_phase *p = &plan->phases[i];
+        json_t *phase = json_object();
+        json_object_set_new(phase, "name", json_string(p->name));
+        json_object_set_new(phase, "base", p->base[0] ? json_string(p->base) : json_null());
+        json_object_set_new(phase, "summary", json_string(p->summary));
+        json_t *claims = json_array();
+        for (size_t k = 0; k < p->claim_count; k++)
+            json_array_append_new(claims, json_string(p->claims[k]));
+        json_object_set_new(phase, "claims", claims);
+        json_t *impls = json_object();
+        for (int axis = 0; axis < HP_AXIS_COUNT; axis++)
+            if (p->impl[axis])
+                json_object_set_new(impls, hp_axis_get(axis)->name,
+                                    json_string(p->impl[axis]->name));
+        json_object_set_new(phase, "implementations", impls);
+        json_array_append_new(order, phase);
+    }
+    json_object_set_new(o, "order", order);
+    return o;
+}
+
 static json_t *run_json(const struct hp_run *run, const char *command)
 {
     json_t *root = json_object();
@@ -412,6 +443,8 @@ static json_t *run_json(const struct hp_run *run, const char *command)
     json_object_set_new(root, "harness_overhead_ns_per_op",
                         run->harness_overhead_ns >= 0 ? json_real(run->harness_overhead_ns)
                                                       : json_null());
+    if (run->plan)
+        json_object_set_new(root, "phases", plan_json(run->plan));
     json_t *cases = json_array();
     for (size_t i = 0; i < run->case_count; i++)
         json_array_append_new(cases, case_json(run, &run->cases[i]));

@@ -40,7 +40,9 @@ void hp_case_name(struct hp_case *c)
     if (used < sizeof c->name)
         used += (size_t)snprintf(c->name + used, sizeof c->name - used, "/threads=%u", c->threads);
     if (c->mode == HP_MODE_LATENCY && used < sizeof c->name)
-        snprintf(c->name + used, sizeof c->name - used, "/latency");
+        used += (size_t)snprintf(c->name + used, sizeof c->name - used, "/latency");
+    if (c->phase && used < sizeof c->name)
+        snprintf(c->name + used, sizeof c->name - used, "/phase=%s", c->phase);
 }
 
 uint64_t hp_predict_n(uint64_t n, double elapsed_ns, double target_ns)

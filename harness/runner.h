@@ -38,6 +38,8 @@ enum hp_mode { HP_MODE_BATCH, HP_MODE_LATENCY };
 
 enum { HP_MAX_THREADS = 64 };
 
+struct hp_phase_plan; /* phases.h */
+
 struct hp_run_config {
     double target_sample_ns; /* batch: minimum duration of one sample */
     unsigned samples;        /* R: measured rounds */
@@ -69,6 +71,7 @@ struct hp_case {
     struct hp_composition composition;
     unsigned threads;
     enum hp_mode mode;
+    const char *phase; /* run --phases: the phase this case measures (in the name too); else NULL */
 
     /* Filled by hp_case_name(): "router/github/all/router=radix/threads=2" (+"/latency"). */
     char name[256];
@@ -120,6 +123,7 @@ struct hp_run {
     bool machine_measured;      /* timer, floors and perf probe done (hp_run_measure_machine) */
     bool interrupted;           /* SIGINT/SIGTERM arrived: samples stop, results are partial */
     double harness_overhead_ns; /* the null case's median ns/op, batch, 1 thread; <0 unknown */
+    const struct hp_phase_plan *plan; /* run --phases: the plan, recorded in the results */
 
     struct hp_case *cases;
     size_t case_count;

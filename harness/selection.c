@@ -25,9 +25,11 @@ int hp_selection_set_impls(struct hp_selection *sel, int axis, char *list, struc
     if (n < 0)
         return -1;
     sel->impl_count[axis] = 0;
+    sel->impl_all[axis] = false;
     for (int i = 0; i < n; i++) {
         if (strcmp(items[i], "all") == 0) {
             sel->impl_count[axis] = 0; /* all */
+            sel->impl_all[axis] = true;
             return 0;
         }
         const struct hp_impl_info *impl = hp_impl_find(axis, items[i]);
@@ -70,13 +72,21 @@ static int push_case(struct expansion *ex, const struct hp_case *c, struct hp_er
     return 0;
 }
 
-/* The implementations of one axis for one workload: the user's list or the whole table. */
-static size_t axis_choices(const struct hp_selection *sel, int axis,
+/* The implementations of one axis for one workload: the user's list, the workload's default
+ * when the user named none, or the whole table. */
+static size_t axis_choices(const struct hp_selection *sel, const struct hp_workload *w, int axis,
                            const struct hp_impl_info **out)
 {
     if (sel->impl_count[axis] > 0) {
         memcpy(out, sel->impls[axis], sel->impl_count[axis] * sizeof *out);
         return sel->impl_count[axis];
+    }
+    if (!sel->impl_all[axis] && w->axis_default[axis]) {
+        const struct hp_impl_info *impl = hp_impl_find(axis, w->axis_default[axis]);
+        if (impl) {
+            out[0] = impl;
+            return 1;
+        }
     }
     size_t n = 0;
     for (const struct hp_impl_info *const *it = hp_axis_get(axis)->impls;
@@ -95,7 +105,7 @@ static int expand_workload(const struct hp_selection *sel, const struct hp_workl
         choice_count[axis] = 1;
         if (!(w->axes & HP_AXIS_BIT(axis)))
             continue;
-        choice_count[axis] = axis_choices(sel, axis, choices[axis]);
+        choice_count[axis] = axis_choices(sel, w, axis, choices[axis]);
         if (choice_count[axis] == 0)
             return hp_error_set(err,
                                 "workload %s needs a %s implementation, and none is "

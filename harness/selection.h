@@ -17,6 +17,8 @@ struct hp_selection {
     /* Per axis: the implementations to run; none listed means all of them. */
     const struct hp_impl_info *impls[HP_AXIS_COUNT][HP_SELECTION_MAX_ITEMS];
     size_t impl_count[HP_AXIS_COUNT];
+    /* Per axis: `--AXIS all` given (overrides a workload's axis_default). */
+    bool impl_all[HP_AXIS_COUNT];
     unsigned threads[HP_SELECTION_MAX_ITEMS];
     size_t thread_count;
     bool batch;

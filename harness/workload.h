@@ -75,6 +75,11 @@ struct hp_workload {
      * router that supports remove). Such compositions are skipped when an axis is expanded to
      * all its implementations, and refused when named explicitly. */
     bool (*supports)(const struct hp_composition *composition);
+    /* Optional, per axis: the implementation (by name) used when the user names none on that
+     * axis, for workloads with so many axes that running every combination by default makes
+     * no sense (the request workloads: 2,646). NULL: every implementation. `--AXIS all` still
+     * expands. */
+    const char *axis_default[HP_AXIS_COUNT];
 };
 
 /* The static workload table (harness/workloads/workload_table.c), NULL-terminated. */

@@ -97,6 +97,38 @@ Test(selection, expands_workloads_threads_and_modes)
     free(cases);
 }
 
+/* A workload's axis defaults stand in for axes the user did not name; `all` or a list
+ * replaces them. */
+Test(selection, axis_defaults_apply_unless_the_axis_is_named)
+{
+    struct hp_selection sel;
+    memset(&sel, 0, sizeof sel);
+    sel.workload_patterns[0] = "request/static";
+    sel.workload_pattern_count = 1;
+    sel.threads[0] = 1;
+    sel.thread_count = 1;
+    sel.batch = true;
+    struct hp_case *cases;
+    size_t count;
+    struct hp_error err;
+    cr_assert_eq(hp_selection_expand(&sel, &cases, &count, &err), 0, "%s", err.message);
+    cr_assert_eq(count, 1, "one composition: every axis has a default");
+    const struct hp_workload *w = hp_workload_find("request/static");
+    cr_assert_not_null(w);
+    for (int axis = 0; axis < HP_AXIS_COUNT; axis++)
+        if (w->axes & HP_AXIS_BIT(axis))
+            cr_assert_str_eq(cases[0].composition.impl[axis]->name, w->axis_default[axis]);
+    free(cases);
+
+    char all[] = "all";
+    cr_assert_eq(hp_selection_set_impls(&sel, HP_AXIS_ROUTER, all, &err), 0);
+    char two[] = "tls_cache,treiber";
+    cr_assert_eq(hp_selection_set_impls(&sel, HP_AXIS_POOL, two, &err), 0);
+    cr_assert_eq(hp_selection_expand(&sel, &cases, &count, &err), 0, "%s", err.message);
+    cr_assert_eq(count, hp_axis_impl_count(HP_AXIS_ROUTER) * 2);
+    free(cases);
+}
+
 Test(selection, refuses_a_pattern_that_matches_nothing)
 {
     struct hp_selection sel;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "alloc_count.h"
+#include "http_fixtures.h"
 #include "http_parser.h"
 #include "rng.h"
 
@@ -55,24 +56,7 @@ struct corpus_entry {
 static const struct corpus_entry corpus[] = {
     {
         .label = "browser GET",
-        .head = "GET /api/v1/users/12345/profile?fields=name,email&lang=en HTTP/1.1\r\n"
-                "Host: www.example.com\r\n"
-                "Connection: keep-alive\r\n"
-                "sec-ch-ua: \"Chromium\";v=\"124\", \"Google Chrome\";v=\"124\", "
-                "\"Not-A.Brand\";v=\"99\"\r\n"
-                "sec-ch-ua-mobile: ?0\r\n"
-                "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like "
-                "Gecko) Chrome/124.0.0.0 Safari/537.36\r\n"
-                "sec-ch-ua-platform: \"Linux\"\r\n"
-                "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,"
-                "image/webp,*/*;q=0.8\r\n"
-                "Sec-Fetch-Site: same-origin\r\n"
-                "Sec-Fetch-Mode: navigate\r\n"
-                "Referer: https://www.example.com/home\r\n"
-                "Accept-Encoding: gzip, deflate, br, zstd\r\n"
-                "Accept-Language: en-US,en;q=0.9\r\n"
-                "Cookie: session=abc123def456; theme=dark\r\n"
-                "\r\n",
+        .head = HP_FIXTURE_BROWSER_GET,
         .body = "",
         .method = "GET",
         .target = "/api/v1/users/12345/profile?fields=name,email&lang=en",
@@ -640,5 +624,30 @@ Test(http_parser, mutations_stay_in_bounds)
             }
         }
         free(buf);
+    }
+}
+
+/* The other heads the http/parse workloads measure parse as expected (the browser head is in
+ * the corpus above). */
+Test(http_parser, workload_fixtures)
+{
+    static const struct {
+        const char *text;
+        size_t len;
+        const char *path;
+        size_t headers;
+        size_t body;
+    } fixtures[] = {
+        {HP_FIXTURE_CURL_GET, sizeof HP_FIXTURE_CURL_GET - 1, "/api/v1/status", 3, 0},
+        {HP_FIXTURE_JSON_POST, sizeof HP_FIXTURE_JSON_POST - 1, "/api/orders", 7, 29},
+        {HP_FIXTURE_LINE3, sizeof HP_FIXTURE_LINE3 - 1, "/index.html", 3, 0},
+    };
+    for (size_t i = 0; i < sizeof fixtures / sizeof fixtures[0]; i++) {
+        struct hp_http_request req;
+        int rc = hp_http_parse_request(fixtures[i].text, fixtures[i].len, &req);
+        cr_assert_eq((size_t)rc, fixtures[i].len - fixtures[i].body, "fixture %zu: %d", i, rc);
+        cr_assert_eq(req.header_count, fixtures[i].headers, "fixture %zu", i);
+        cr_assert_eq(req.path.len, strlen(fixtures[i].path));
+        cr_assert_eq(memcmp(req.path.ptr, fixtures[i].path, req.path.len), 0);
     }
 }

@@ -264,3 +264,39 @@ Test(json_writer, zero_allocations)
     assert_output(&s, document);
     cr_assert_eq(d.allocs, 0);
 }
+
+Test(json_writer, pre_encoded_pieces)
+{
+    char encoded_key[32], encoded_value[32];
+    size_t key_len = hp_json_encode_string(encoded_key, sizeof encoded_key, "na\"me", 5);
+    size_t value_len = hp_json_encode_string(encoded_value, sizeof encoded_value, "/a/b", 4);
+    cr_assert_eq(key_len, 8);
+    cr_assert_eq(memcmp(encoded_key, "\"na\\\"me\"", 8), 0);
+    cr_assert_eq(hp_json_encode_string(encoded_value, 3, "abc", 3), 0, "does not fit");
+    value_len = hp_json_encode_string(encoded_value, sizeof encoded_value, "/a/b", 4);
+
+    char out[64];
+    struct hp_json_writer w;
+    hp_json_writer_init(&w, out, sizeof out);
+    hp_json_begin_object(&w);
+    hp_json_key_encoded(&w, encoded_key, key_len);
+    hp_json_value_encoded(&w, encoded_value, value_len);
+    hp_json_key(&w, "n", 1);
+    hp_json_int(&w, 1);
+    hp_json_key_encoded(&w, "\"k\"", 3);
+    hp_json_string(&w, "v", 1);
+    hp_json_end_object(&w);
+    cr_assert(hp_json_writer_ok(&w));
+    const char expect[] = "{\"na\\\"me\":\"/a/b\",\"n\":1,\"k\":\"v\"}";
+    cr_assert_eq(hp_json_writer_len(&w), sizeof expect - 1);
+    cr_assert_eq(memcmp(out, expect, sizeof expect - 1), 0, "%.*s", (int)w.len, out);
+
+    /* all or nothing: a pre-encoded value that does not fit writes nothing, not even the comma */
+    hp_json_writer_init(&w, out, 10);
+    hp_json_begin_array(&w);
+    hp_json_value_encoded(&w, "1", 1);
+    hp_json_value_encoded(&w, "\"1234567\"", 9);
+    cr_assert_not(hp_json_writer_ok(&w));
+    cr_assert_eq(hp_json_writer_len(&w), 2);
+    cr_assert_eq(memcmp(out, "[1", 2), 0);
+}

@@ -11,10 +11,13 @@
 #include "compare.h"
 #include "results_read.h"
 
-static char tmp_dir[] = "/tmp/hotpath-results-read-XXXXXX";
+/* Each test makes and removes its own directory (the Tsan build's Criterion stand-in has no
+ * suite fixtures). */
+static char tmp_dir[64];
 
 static void make_tmp(void)
 {
+    strcpy(tmp_dir, "/tmp/hotpath-results-read-XXXXXX");
     cr_assert_not_null(mkdtemp(tmp_dir));
 }
 
@@ -25,7 +28,6 @@ static void remove_tmp(void)
     cr_assert_eq(system(cmd), 0);
 }
 
-TestSuite(results_read, .init = make_tmp, .fini = remove_tmp);
 
 static void write_file(const char *name, const char *text)
 {
@@ -75,6 +77,7 @@ static void expect_refusal(const char *name, const char *fragment)
 
 Test(results_read, reads_a_constructed_document)
 {
+    make_tmp();
     write_results("results.json", "[10, 11, 12]",
                   ", \"phase\": \"phase 1\", \"metrics\": {\"retained\": {\"value\": 4096, "
                   "\"unit\": \"bytes\"}}");
@@ -103,10 +106,12 @@ Test(results_read, reads_a_constructed_document)
     cr_assert_str_eq(m->unit, "bytes");
     cr_assert_null(hp_results_find(&r, "nothing"));
     hp_results_free(&r);
+    remove_tmp();
 }
 
 Test(results_read, reads_what_the_run_command_wrote)
 {
+    make_tmp();
     char out[400], cmd[1000];
     snprintf(out, sizeof out, "%s/run", tmp_dir);
     snprintf(cmd, sizeof cmd,
@@ -122,10 +127,12 @@ Test(results_read, reads_what_the_run_command_wrote)
     cr_assert_null(r.cases[0].phase);
     cr_assert_eq(r.cases[0].allocs_per_op, 0.0);
     hp_results_free(&r);
+    remove_tmp();
 }
 
 Test(results_read, refuses_what_is_not_a_complete_valid_document)
 {
+    make_tmp();
     write_file("not_json.json", "{\"format\": \n  oops}");
     expect_refusal("not_json.json", ":2:");
     write_file("other_format.json", "{\"format\": \"something\"}");
@@ -147,10 +154,12 @@ Test(results_read, refuses_what_is_not_a_complete_valid_document)
     snprintf(path, sizeof path, "%s/absent", tmp_dir);
     cr_assert_eq(hp_results_read(path, &r, &err), -1);
     cr_assert(strstr(err.message, "absent") != NULL);
+    remove_tmp();
 }
 
 Test(results_read, refuses_duplicate_case_names)
 {
+    make_tmp();
     char text[2048];
     const char *one = "{\"name\": \"a\", \"workload\": \"null\", \"implementations\": {}, "
                       "\"threads\": 1, \"mode\": \"batch\", \"ops_per_thread_per_sample\": 1, "
@@ -164,6 +173,7 @@ Test(results_read, refuses_duplicate_case_names)
              one, one);
     write_file("dup.json", text);
     expect_refusal("dup.json", "two cases are named \"a\"");
+    remove_tmp();
 }
 
 /* ---- hp_compare_cases ------------------------------------------------------------------- */

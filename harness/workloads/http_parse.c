@@ -3,6 +3,7 @@
  * and < 30 ns per header). One op = one hp_http_parse_request of the same prepared request, which
  * stays hot in cache: this measures the parser, not memory.
  */
+#include "http_fixtures.h"
 #include "http_parser.h"
 #include "workload.h"
 
@@ -15,49 +16,10 @@ struct http_parse_state {
     struct hp_http_request req;
 };
 
-static const char browser_request[] =
-    "GET /api/v1/users/12345/profile?fields=name,email&lang=en HTTP/1.1\r\n"
-    "Host: www.example.com\r\n"
-    "Connection: keep-alive\r\n"
-    "sec-ch-ua: \"Chromium\";v=\"124\", \"Google Chrome\";v=\"124\", \"Not-A.Brand\";v=\"99\"\r\n"
-    "sec-ch-ua-mobile: ?0\r\n"
-    "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/124.0.0.0 Safari/537.36\r\n"
-    "sec-ch-ua-platform: \"Linux\"\r\n"
-    "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;"
-    "q=0.8\r\n"
-    "Sec-Fetch-Site: same-origin\r\n"
-    "Sec-Fetch-Mode: navigate\r\n"
-    "Referer: https://www.example.com/home\r\n"
-    "Accept-Encoding: gzip, deflate, br, zstd\r\n"
-    "Accept-Language: en-US,en;q=0.9\r\n"
-    "Cookie: session=abc123def456; theme=dark\r\n"
-    "\r\n";
-
-static const char curl_request[] = "GET /api/v1/status HTTP/1.1\r\n"
-                                   "Host: localhost:8080\r\n"
-                                   "User-Agent: curl/8.5.0\r\n"
-                                   "Accept: */*\r\n"
-                                   "\r\n";
-
-/* Head and body: the parser stops at the head; the body is there as a server would see it. */
-static const char json_post_request[] = "POST /api/orders HTTP/1.1\r\n"
-                                        "Host: api.example.com\r\n"
-                                        "User-Agent: python-requests/2.31.0\r\n"
-                                        "Accept-Encoding: gzip, deflate\r\n"
-                                        "Accept: application/json\r\n"
-                                        "Connection: keep-alive\r\n"
-                                        "Content-Type: application/json\r\n"
-                                        "Content-Length: 29\r\n"
-                                        "\r\n"
-                                        "{\"item\":\"book\",\"qty\":2,\"x\":1}";
-
-/* The bar case of C15: a request line and three short headers. */
-static const char line3_request[] = "GET /index.html HTTP/1.1\r\n"
-                                    "Host: example.com\r\n"
-                                    "User-Agent: bench/1.0\r\n"
-                                    "Accept: */*\r\n"
-                                    "\r\n";
+static const char browser_request[] = HP_FIXTURE_BROWSER_GET;
+static const char curl_request[] = HP_FIXTURE_CURL_GET;
+static const char json_post_request[] = HP_FIXTURE_JSON_POST;
+static const char line3_request[] = HP_FIXTURE_LINE3;
 
 static int setup_text(const char *text, size_t len, void **shared, struct hp_error *err)
 {

@@ -24,13 +24,8 @@
 
 #include "routers/route_set.h"
 #include "routers/router.h"
+#include "request_list.h"
 #include "workload.h"
-
-struct prepared_request {
-    enum hp_method method;
-    uint32_t len;
-    const char *path;
-};
 
 enum { WRITER_PERIOD_NS = 1000000, WRITER_LATENCY_CAP = 1 << 20 };
 
@@ -38,7 +33,7 @@ struct router_case {
     const struct hp_router_ops *ops;
     struct hp_router *router;
     struct hp_route_set *routes;
-    struct prepared_request *requests;
+    struct hp_request_line *requests;
     size_t request_count;
     char *request_text; /* the request file; paths point into it */
     unsigned threads;
@@ -71,91 +66,15 @@ static void case_free(struct router_case *c)
     free(c);
 }
 
-static char *read_file(const char *path, size_t *len, struct hp_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        hp_error_set(err, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap + 1);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        cap *= 2;
-        char *grown = realloc(buf, cap + 1);
-        if (!grown)
-            free(buf);
-        buf = grown;
-    }
-    bool failed = ferror(f);
-    fclose(f);
-    if (!buf || failed) {
-        free(buf);
-        hp_error_set(err, "%s: %s", path, buf ? "read error" : "out of memory");
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
-/* Parses `METHOD /path` lines in place (newlines become NULs). */
+/* Parses the request file (request_list.h); paths point into c->request_text. */
 static int load_requests(struct router_case *c, const char *path, struct hp_error *err)
 {
-    size_t len;
-    char *text = read_file(path, &len, err);
-    if (!text)
+    struct hp_request_list list;
+    if (hp_request_list_load(path, &list, err) != 0)
         return -1;
-    c->request_text = text;
-    size_t cap = 64;
-    c->requests = malloc(cap * sizeof *c->requests);
-    if (!c->requests)
-        return hp_error_set(err, "out of memory");
-    unsigned line_no = 0;
-    for (char *line = text; line < text + len;) {
-        char *end = memchr(line, '\n', (size_t)(text + len - line));
-        if (!end)
-            end = text + len;
-        *end = '\0';
-        line_no++;
-        size_t n = (size_t)(end - line);
-        if (n > 0 && line[n - 1] == '\r')
-            line[--n] = '\0';
-        char *p = line;
-        while (*p == ' ' || *p == '\t')
-            p++;
-        if (*p != '\0' && *p != '#') {
-            char *space = strchr(p, ' ');
-            int method = space ? hp_method_parse(p, (size_t)(space - p)) : -1;
-            if (method < 0)
-                return hp_error_set(err, "%s:%u: expected `METHOD /path`, got \"%.60s\"", path,
-                                    line_no, p);
-            char *target = space + 1;
-            while (*target == ' ')
-                target++;
-            size_t target_len = strlen(target);
-            while (target_len > 0 &&
-                   (target[target_len - 1] == ' ' || target[target_len - 1] == '\t'))
-                target[--target_len] = '\0';
-            if (target_len == 0 || target_len > UINT32_MAX)
-                return hp_error_set(err, "%s:%u: missing request path", path, line_no);
-            if (c->request_count == cap) {
-                cap *= 2;
-                struct prepared_request *grown = realloc(c->requests, cap * sizeof *grown);
-                if (!grown)
-                    return hp_error_set(err, "out of memory");
-                c->requests = grown;
-            }
-            c->requests[c->request_count++] =
-                (struct prepared_request){(enum hp_method)method, (uint32_t)target_len, target};
-        }
-        line = end + 1;
-    }
-    if (c->request_count == 0)
-        return hp_error_set(err, "%s: no requests", path);
+    c->requests = list.items;
+    c->request_count = list.count;
+    c->request_text = list.text;
     return 0;
 }
 
@@ -166,7 +85,7 @@ static int requests_from_routes(struct router_case *c, struct hp_error *err)
         return hp_error_set(err, "out of memory");
     for (size_t i = 0; i < c->routes->count; i++) {
         const struct hp_route *r = &c->routes->routes[i];
-        c->requests[i] = (struct prepared_request){r->method, r->pattern_len, r->pattern};
+        c->requests[i] = (struct hp_request_line){r->method, r->pattern_len, r->pattern};
     }
     c->request_count = c->routes->count;
     if (c->request_count == 0)
@@ -233,11 +152,11 @@ static uint64_t router_run(void *local, uint64_t n)
     struct router_thread *t = local;
     const struct hp_router_ops *ops = t->c->ops;
     const struct hp_router *router = t->c->router;
-    const struct prepared_request *requests = t->c->requests;
+    const struct hp_request_line *requests = t->c->requests;
     size_t count = t->c->request_count, cursor = t->cursor;
     uint64_t checksum = 0;
     for (uint64_t i = 0; i < n; i++) {
-        const struct prepared_request *q = &requests[cursor];
+        const struct hp_request_line *q = &requests[cursor];
         ops->lookup(router, q->method, q->path, q->len, &t->match);
         checksum =
             checksum * 31 +

@@ -1,0 +1,101 @@
+#include "phase_run.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "phase_tables.h"
+#include "results_read.h"
+
+const char *const hp_phase_default_workloads[] = {"request/static", "request/dynamic",
+                                                  "request/concurrent"};
+const size_t hp_phase_default_workload_count =
+    sizeof hp_phase_default_workloads / sizeof hp_phase_default_workloads[0];
+
+static bool selected(const struct hp_selection *sel, const struct hp_workload *w)
+{
+    for (size_t i = 0; i < sel->workload_pattern_count; i++)
+        if (fnmatch(sel->workload_patterns[i], w->name, 0) == 0)
+            return true;
+    return false;
+}
+
+static int check_phase_covers(const struct hp_phase_plan *plan, const struct hp_phase *p,
+                              const struct hp_selection *sel, struct hp_error *err)
+{
+    for (const struct hp_workload *const *it = hp_workload_table; *it; it++) {
+        if (!selected(sel, *it) || strcmp((*it)->name, "null") == 0)
+            continue;
+        for (int axis = 0; axis < HP_AXIS_COUNT; axis++)
+            if (((*it)->axes & HP_AXIS_BIT(axis)) && !p->impl[axis])
+                return hp_error_set(err,
+                                    "%s:%u: phase '%s' names no %s implementation (nor do its "
+                                    "bases), which workload %s needs",
+                                    plan->path, p->line, p->name, hp_axis_get(axis)->name,
+                                    (*it)->name);
+    }
+    return 0;
+}
+
+int hp_phase_expand(const struct hp_phase_plan *plan, const struct hp_selection *sel,
+                    struct hp_case **cases, size_t *count, struct hp_error *err)
+{
+    struct hp_case *all = NULL;
+    size_t total = 0;
+    for (size_t i = 0; i < plan->count; i++) {
+        const struct hp_phase *p = &plan->phases[i];
+        if (check_phase_covers(plan, p, sel, err) != 0)
+            goto fail;
+        struct hp_selection s = *sel;
+        s.add_null_case = sel->add_null_case && i == 0;
+        for (int axis = 0; axis < HP_AXIS_COUNT; axis++) {
+            s.impl_count[axis] = p->impl[axis] ? 1 : 0;
+            s.impls[axis][0] = p->impl[axis];
+        }
+        struct hp_case *mine;
+        size_t n;
+        if (hp_selection_expand(&s, &mine, &n, err) != 0) {
+            char reason[sizeof err->message];
+            snprintf(reason, sizeof reason, "%s", err->message);
+            hp_error_set(err, "%s:%u: phase '%s': %s", plan->path, p->line, p->name, reason);
+            goto fail;
+        }
+        struct hp_case *grown = realloc(all, (total + n) * sizeof *grown);
+        if (!grown) {
+            free(mine);
+            hp_error_set(err, "out of memory building the case list");
+            goto fail;
+        }
+        all = grown;
+        for (size_t k = 0; k < n; k++) {
+            struct hp_case *c = &all[total++];
+            *c = mine[k];
+            if (strcmp(c->workload->name, "null") != 0) {
+                c->phase = p->name;
+                hp_case_name(c);
+            }
+        }
+        free(mine);
+    }
+    *cases = all;
+    *count = total;
+    return 0;
+fail:
+    free(all);
+    return -1;
+}
+
+int hp_phase_print_tables(FILE *f, const char *dir, struct hp_error *err)
+{
+    struct hp_results r;
+    if (hp_results_read(dir, &r, err) != 0)
+        return -1;
+    struct hp_phase_view v;
+    int rc = hp_phase_view_build(&r, &v, err);
+    if (rc == 0) {
+        rc = hp_phase_tables_write(f, &r, &v, HP_TABLE_TEXT, err);
+        hp_phase_view_free(&v);
+    }
+    hp_results_free(&r);
+    return rc;
+}

@@ -1,0 +1,411 @@
+/* The request pipeline (see pipeline.h for the responses it produces). Every axis is reached
+ * through its ops; nothing here depends on which implementation was chosen, so two compositions
+ * differ in exactly their implementations. */
+#include "pipeline.h"
+
+#include <stdalign.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "contexts/context.h"
+#include "header_writers/header_writer.h"
+#include "http_parser.h"
+#include "json_writer.h"
+#include "response_writers/http_format.h"
+#include "response_writers/response_writer.h"
+#include "response_writers/sink.h"
+#include "routers/router.h"
+
+/* The handler's body: enough for the GitHub routes' params many times over; a body that does
+ * not fit (a very long path) gets a 500. */
+enum { BODY_MAX = 4096, ALLOW_MAX = 96 };
+
+enum header_id {
+    H_CONTENT_TYPE,
+    H_SERVER,
+    H_CONTENT_TYPE_OPTIONS,
+    H_FRAME_OPTIONS,
+    H_DATE, /* a constant too: its value is the run's fixed date, set in create */
+    H_CONTENT_LENGTH,
+    H_ALLOW,
+    H_COUNT
+};
+
+static const struct {
+    const char *name;
+    const char *value; /* constants only */
+} header_spec[H_COUNT] = {
+    [H_CONTENT_TYPE] = {"content-type", "application/json"},
+    [H_SERVER] = {"server", "hotpath"},
+    [H_CONTENT_TYPE_OPTIONS] = {"x-content-type-options", "nosniff"},
+    [H_FRAME_OPTIONS] = {"x-frame-options", "DENY"},
+    [H_DATE] = {"date", NULL},
+    [H_CONTENT_LENGTH] = {"content-length", NULL},
+    [H_ALLOW] = {"allow", NULL},
+};
+
+/* The first five of header_spec are the plans' constants. Date among them: its value changes
+ * once a second in a server, which would rebuild its plans (or its cached Date line) then, as
+ * nginx and h2o refresh a cached date string; Go's net/http adds Date outside Header.Set too.
+ * Here the date is fixed per run. */
+enum { CONSTANT_HEADERS = 5 };
+
+static const char body_not_found[] = "{\"error\":\"not found\"}";
+static const char body_not_allowed[] = "{\"error\":\"method not allowed\"}";
+static const char body_bad_request[] = "{\"error\":\"bad request\"}";
+static const char body_internal[] = "{\"error\":\"internal error\"}";
+
+/* A route's constant JSON, encoded once: its pattern as a string value and its param names as
+ * keys, so the handler escapes only what comes from the request (param and query values). */
+enum { ROUTE_JSON_KEYS = HP_CONTEXT_PARAM_SLOTS };
+
+struct route_json {
+    const char *pattern; /* "\"/repos/:owner/:repo\"" */
+    size_t pattern_len;
+    uint32_t key_count; /* the first ROUTE_JSON_KEYS params; later ones are escaped per request */
+    struct {
+        const char *json; /* "\"owner\"" */
+        uint32_t len;
+        uint32_t name_len; /* of the raw name: a cheap check that the router agrees */
+    } keys[ROUTE_JSON_KEYS];
+    char storage[];
+};
+
+struct hp_pipeline {
+    const struct hp_router_ops *router_ops;
+    const struct hp_header_writer_ops *header_ops;
+    const struct hp_response_writer_ops *response_ops;
+    const struct hp_buffer_pool_ops *buffer_ops;
+    const struct hp_route_set *routes;
+    struct hp_router *router;
+    struct hp_context_env *contexts;
+    struct hp_header_plan **route_plans; /* one per route: C2's "pre-built per route" */
+    struct route_json **route_json;      /* one per route */
+    struct hp_header_plan *error_plan;   /* 400, 404, 405, 500 */
+    struct hp_header_name names[H_COUNT];
+    char date[HP_HTTP_DATE_LENGTH];
+};
+
+struct hp_pipeline_worker {
+    struct hp_pipeline *pipeline;
+    struct hp_buffer_pool *buffers;
+    struct hp_match match;
+    struct hp_http_request request;
+    struct hp_header_state headers;
+    char content_length[HP_DECIMAL_U64_MAX];
+    char allow[ALLOW_MAX];
+    alignas(64) char body[BODY_MAX];
+};
+
+static const struct hp_impl_info *axis_impl(const struct hp_composition *c, enum hp_axis_id axis,
+                                            struct hp_error *err)
+{
+    const struct hp_impl_info *info = c->impl[axis];
+    if (!info)
+        hp_error_set(err, "the pipeline needs a %s implementation", hp_axis_get(axis)->name);
+    return info;
+}
+
+/* The pattern's wildcards in order (a segment starting with ':' or '*', route_set.h), each
+ * name encoded as a JSON key; the pattern encoded as a string. */
+static struct route_json *route_json_create(const struct hp_route *route, struct hp_error *err)
+{
+    /* Escaping at most doubles a printable byte; +2 quotes per piece. */
+    size_t room = 2 * route->pattern_len + 2 + ROUTE_JSON_KEYS * 2 + 2 * route->pattern_len + 2;
+    struct route_json *json = calloc(1, sizeof *json + room);
+    if (!json) {
+        hp_error_set(err, "out of memory creating the pipeline");
+        return NULL;
+    }
+    char *out = json->storage, *end = json->storage + room;
+    json->pattern = out;
+    json->pattern_len =
+        hp_json_encode_string(out, (size_t)(end - out), route->pattern, route->pattern_len);
+    out += json->pattern_len;
+    const char *p = route->pattern, *pattern_end = route->pattern + route->pattern_len;
+    while (p < pattern_end && json->key_count < ROUTE_JSON_KEYS) {
+        const char *segment = ++p; /* after a '/' */
+        const char *segment_end = memchr(segment, '/', (size_t)(pattern_end - segment));
+        if (!segment_end)
+            segment_end = pattern_end;
+        if (segment < segment_end && (*segment == ':' || *segment == '*')) {
+            if (*segment == '*')
+                segment_end = pattern_end;
+            size_t name_len = (size_t)(segment_end - segment - 1);
+            size_t len = hp_json_encode_string(out, (size_t)(end - out), segment + 1, name_len);
+            json->keys[json->key_count].json = out;
+            json->keys[json->key_count].len = (uint32_t)len;
+            json->keys[json->key_count].name_len = (uint32_t)name_len;
+            json->key_count++;
+            out += len;
+        }
+        p = segment_end;
+    }
+    return json;
+}
+
+struct hp_pipeline *hp_pipeline_create(const struct hp_pipeline_config *config,
+                                       struct hp_error *err)
+{
+    const struct hp_composition *c = config->composition;
+    const struct hp_impl_info *router, *pool, *context, *header, *response, *buffer;
+    if (!(router = axis_impl(c, HP_AXIS_ROUTER, err)) ||
+        !(pool = axis_impl(c, HP_AXIS_POOL, err)) ||
+        !(context = axis_impl(c, HP_AXIS_CONTEXT, err)) ||
+        !(header = axis_impl(c, HP_AXIS_HEADER_WRITER, err)) ||
+        !(response = axis_impl(c, HP_AXIS_RESPONSE_WRITER, err)) ||
+        !(buffer = axis_impl(c, HP_AXIS_BUFFER_POOL, err)))
+        return NULL;
+    struct hp_pipeline *p = calloc(1, sizeof *p);
+    if (!p) {
+        hp_error_set(err, "out of memory creating the pipeline");
+        return NULL;
+    }
+    /* Every ops struct starts with its hp_impl_info (registry.h). */
+    p->router_ops = (const struct hp_router_ops *)router;
+    p->header_ops = hp_header_writer_ops_of(header);
+    p->response_ops = hp_response_writer_ops_of(response);
+    p->buffer_ops = hp_buffer_pool_ops_of(buffer);
+    p->routes = config->routes;
+    if (hp_format_http_date(p->date, config->date) != 0) {
+        hp_error_set(err, "the pipeline's date cannot be formatted");
+        goto fail;
+    }
+    for (int h = 0; h < H_COUNT; h++)
+        if (hp_header_name_init(&p->names[h], header_spec[h].name, strlen(header_spec[h].name),
+                                err) != 0)
+            goto fail;
+    struct hp_header_field constants[CONSTANT_HEADERS];
+    for (int h = 0; h < CONSTANT_HEADERS; h++)
+        constants[h] = h == H_DATE
+                           ? (struct hp_header_field){&p->names[h], p->date, HP_HTTP_DATE_LENGTH}
+                           : (struct hp_header_field){&p->names[h], header_spec[h].value,
+                                                      strlen(header_spec[h].value)};
+    if (!(p->error_plan = p->header_ops->plan_create(constants, CONSTANT_HEADERS, err)))
+        goto fail;
+    size_t route_count = config->routes->count;
+    p->route_plans = calloc(route_count ? route_count : 1, sizeof *p->route_plans);
+    if (!p->route_plans) {
+        hp_error_set(err, "out of memory creating the pipeline");
+        goto fail;
+    }
+    for (size_t i = 0; i < route_count; i++)
+        if (!(p->route_plans[i] = p->header_ops->plan_create(constants, CONSTANT_HEADERS, err)))
+            goto fail;
+    p->route_json = calloc(route_count ? route_count : 1, sizeof *p->route_json);
+    if (!p->route_json) {
+        hp_error_set(err, "out of memory creating the pipeline");
+        goto fail;
+    }
+    for (size_t i = 0; i < route_count; i++)
+        if (!(p->route_json[i] = route_json_create(&config->routes->routes[i], err)))
+            goto fail;
+    if (!(p->router = p->router_ops->create(err)))
+        goto fail;
+    for (size_t i = 0; i < route_count; i++)
+        if (p->router_ops->add(p->router, &config->routes->routes[i], err) != 0)
+            goto fail;
+    struct hp_context_config context_config = {
+        .extra_bytes = 0,
+        .capacity = 1024,
+        .max_threads = config->max_threads ? config->max_threads : 64,
+    };
+    if (!(p->contexts = hp_context_env_create(hp_context_ops_of(context), hp_pool_ops_of(pool),
+                                              &context_config, err)))
+        goto fail;
+    return p;
+fail:
+    hp_pipeline_destroy(p);
+    return NULL;
+}
+
+void hp_pipeline_destroy(struct hp_pipeline *p)
+{
+    if (!p)
+        return;
+    hp_context_env_destroy(p->contexts);
+    if (p->router)
+        p->router_ops->destroy(p->router);
+    if (p->route_plans)
+        for (size_t i = 0; i < p->routes->count; i++)
+            p->header_ops->plan_destroy(p->route_plans[i]);
+    free(p->route_plans);
+    if (p->route_json)
+        for (size_t i = 0; i < p->routes->count; i++)
+            free(p->route_json[i]);
+    free(p->route_json);
+    p->header_ops->plan_destroy(p->error_plan);
+    free(p);
+}
+
+struct hp_pipeline_worker *hp_pipeline_worker_create(struct hp_pipeline *p, struct hp_error *err)
+{
+    struct hp_pipeline_worker *w = aligned_alloc(64, sizeof *w);
+    if (!w) {
+        hp_error_set(err, "out of memory creating a pipeline worker");
+        return NULL;
+    }
+    memset(w, 0, sizeof *w);
+    w->pipeline = p;
+    struct hp_buffer_pool_config buffer_config = {0};
+    if (!(w->buffers = p->buffer_ops->create(&buffer_config, err))) {
+        free(w);
+        return NULL;
+    }
+    hp_match_init(&w->match);
+    if (p->router_ops->thread_attach)
+        p->router_ops->thread_attach(p->router);
+    hp_context_thread_attach(p->contexts);
+    return w;
+}
+
+void hp_pipeline_worker_destroy(struct hp_pipeline_worker *w)
+{
+    if (!w)
+        return;
+    struct hp_pipeline *p = w->pipeline;
+    hp_context_thread_detach(p->contexts);
+    if (p->router_ops->thread_detach)
+        p->router_ops->thread_detach(p->router);
+    p->buffer_ops->destroy(w->buffers);
+    free(w);
+}
+
+/* The handler every route shares: {"route":PATTERN, PARAM:VALUE..., "query":{...}}. Returns the
+ * body length, or 0 when it did not fit. */
+static size_t handle_route(struct hp_pipeline_worker *w, struct hp_context *ctx)
+{
+    const struct route_json *route = w->pipeline->route_json[ctx->route_id];
+    struct hp_json_writer json;
+    hp_json_writer_init(&json, w->body, sizeof w->body);
+    hp_json_begin_object(&json);
+    hp_json_key_encoded(&json, "\"route\"", 7);
+    hp_json_value_encoded(&json, route->pattern, route->pattern_len);
+    for (uint32_t i = 0, n = hp_context_param_count(ctx); i < n; i++) {
+        const struct hp_param *param = hp_context_param_at(ctx, i);
+        if (i < route->key_count && route->keys[i].name_len == param->name_len)
+            hp_json_key_encoded(&json, route->keys[i].json, route->keys[i].len);
+        else
+            hp_json_key(&json, param->name, param->name_len);
+        hp_json_string(&json, param->value, param->value_len);
+    }
+    uint32_t query_count = hp_context_query_count(ctx);
+    if (query_count) {
+        hp_json_key_encoded(&json, "\"query\"", 7);
+        hp_json_begin_object(&json);
+        for (uint32_t i = 0; i < query_count; i++) {
+            const struct hp_query_param *q = hp_context_query_at(ctx, i);
+            hp_json_key(&json, q->name.ptr, q->name.len);
+            hp_json_string(&json, q->value.ptr, q->value.len);
+        }
+        hp_json_end_object(&json);
+    }
+    hp_json_end_object(&json);
+    return hp_json_writer_ok(&json) ? hp_json_writer_len(&json) : 0;
+}
+
+/* "GET, POST": the methods of `allowed` in enum order. */
+static size_t format_allow(char *out, uint32_t allowed)
+{
+    size_t n = 0;
+    for (int m = 0; m < HP_METHOD_COUNT; m++) {
+        if (!(allowed & (1u << m)))
+            continue;
+        const char *name = hp_method_name((enum hp_method)m);
+        size_t len = strlen(name);
+        if (n) {
+            memcpy(out + n, ", ", 2);
+            n += 2;
+        }
+        memcpy(out + n, name, len);
+        n += len;
+    }
+    return n;
+}
+
+/* Headers (the plan's constants, Content-Length, Allow when given), then the response
+ * into a buffer from the worker's pool. */
+static int respond(struct hp_pipeline_worker *w, int status, const struct hp_header_plan *plan,
+                   const char *body, size_t body_len, size_t allow_len,
+                   struct hp_pipeline_response *out)
+{
+    struct hp_pipeline *p = w->pipeline;
+    const struct hp_header_writer_ops *headers = p->header_ops;
+    headers->begin(&w->headers, plan);
+    size_t digits = hp_format_decimal_u64(w->content_length, body_len);
+    headers->set(&w->headers, &p->names[H_CONTENT_LENGTH], w->content_length, digits);
+    if (allow_len)
+        headers->set(&w->headers, &p->names[H_ALLOW], w->allow, allow_len);
+    struct hp_response response = {
+        .status = status,
+        .header_writer = headers,
+        .headers = &w->headers,
+        .body = body,
+        .body_length = body_len,
+    };
+    size_t length = hp_response_length(&response);
+    if (p->buffer_ops->get(w->buffers, length, &out->buffer) != 0)
+        return -1;
+    struct hp_buffer_sink sink;
+    hp_buffer_sink_init(&sink, out->buffer.data, out->buffer.capacity);
+    if (p->response_ops->write(&response, &sink.sink) != 0) {
+        p->buffer_ops->put(w->buffers, out->buffer);
+        return -1;
+    }
+    out->status = status;
+    out->length = sink.length;
+    return 0;
+}
+
+int hp_pipeline_handle(struct hp_pipeline_worker *w, const char *request, size_t len,
+                       struct hp_pipeline_response *out)
+{
+    struct hp_pipeline *p = w->pipeline;
+    if (hp_http_parse_request(request, len, &w->request) <= 0)
+        return respond(w, 400, p->error_plan, body_bad_request, sizeof body_bad_request - 1, 0,
+                       out);
+    /* hp_http_method and hp_method list the methods in the same order, OTHER first. */
+    int method = (int)hp_http_method_from_token(w->request.method.ptr, w->request.method.len) - 1;
+    if (method < 0)
+        return respond(w, 400, p->error_plan, body_bad_request, sizeof body_bad_request - 1, 0,
+                       out);
+
+    struct hp_context *ctx = hp_context_acquire(p->contexts);
+    if (!ctx)
+        return respond(w, 500, p->error_plan, body_internal, sizeof body_internal - 1, 0, out);
+    hp_context_bind_request(ctx, &w->request, (enum hp_method)method);
+    struct hp_match *match = &w->match;
+    p->router_ops->lookup(p->router, (enum hp_method)method, w->request.path.ptr,
+                          w->request.path.len, match);
+    int rc;
+    if (match->status == HP_MATCH_FOUND) {
+        ctx->route_id = match->route_id;
+        size_t body_len = 0;
+        if (hp_context_set_params(ctx, &match->params) == 0)
+            body_len = handle_route(w, ctx);
+        if (body_len) {
+            ctx->status = 200;
+            rc = respond(w, 200, p->route_plans[match->route_id], w->body, body_len, 0, out);
+        } else {
+            rc = respond(w, 500, p->error_plan, body_internal, sizeof body_internal - 1, 0, out);
+        }
+    } else if (match->status == HP_MATCH_METHOD_NOT_ALLOWED) {
+        size_t allow_len = format_allow(w->allow, match->allowed);
+        rc = respond(w, 405, p->error_plan, body_not_allowed, sizeof body_not_allowed - 1,
+                     allow_len, out);
+    } else {
+        rc = respond(w, 404, p->error_plan, body_not_found, sizeof body_not_found - 1, 0, out);
+    }
+    /* Param values may be copies the router made (radix_copy_params): released only now that
+     * the response holds its own bytes. */
+    p->router_ops->match_release(p->router, match);
+    hp_context_release(ctx);
+    hp_context_request_end(p->contexts);
+    return rc;
+}
+
+void hp_pipeline_response_done(struct hp_pipeline_worker *w, struct hp_pipeline_response *response)
+{
+    w->pipeline->buffer_ops->put(w->buffers, response->buffer);
+    response->buffer = (struct hp_buffer){NULL, 0};
+}

@@ -1,0 +1,64 @@
+/* split: a ~200-byte context of hot fields; param, query and local slots are blocks taken
+ * from their own pools the first time a request needs them.
+ *
+ * Technique: Bolt's plan 1.2 A ("hot fields only, ~200 bytes; paramBuf/queryBuf pointers,
+ * only allocate if needed"), with the buffers pooled rather than allocated.
+ * Claims: C4 (a small context makes acquire and reset cheap; a static route without a query
+ * string touches no block).
+ * Difference from its reference (inline): slot storage is attached on demand from a pool of
+ * the same pool implementation instead of living inside the object; release zeroes only the
+ * hot part and puts the blocks back.
+ */
+#include "contexts/context.h"
+
+#include <string.h>
+
+static void split_init(struct hp_context *ctx)
+{
+    ctx->request = NULL;
+    ctx->path = (struct hp_http_slice){NULL, 0};
+    ctx->query_string = (struct hp_http_slice){NULL, 0};
+    ctx->route_id = 0;
+    ctx->status = 0;
+    ctx->method = 0;
+    ctx->flags = 0;
+    for (int k = 0; k < HP_CONTEXT_KINDS; k++)
+        ctx->slots[k] = (struct hp_context_slots){NULL, 0, 0, NULL, NULL};
+    ctx->start_ns = 0;
+    ctx->user = NULL;
+    ctx->body_len = 0;
+    ctx->header_count = 0;
+}
+
+static int split_attach(struct hp_context *ctx, enum hp_context_kind kind)
+{
+    struct hp_context_slots *s = &ctx->slots[kind];
+    if (!s->block) {
+        struct hp_context_env *env = ctx->env;
+        s->block = env->pool_ops->get(env->blocks[kind]);
+        if (!s->block)
+            return -1;
+    }
+    s->items = s->block;
+    s->capacity = hp_context_slot_count[kind];
+    return 0;
+}
+
+static void split_reset(struct hp_context *ctx, size_t bytes)
+{
+    struct hp_context_env *env = ctx->env;
+    hp_context_free_overflow(ctx);
+    for (int k = 0; k < HP_CONTEXT_KINDS; k++)
+        if (ctx->slots[k].block)
+            env->pool_ops->put(env->blocks[k], ctx->slots[k].block);
+    memset(ctx, 0, bytes);
+}
+
+const struct hp_context_ops hp_context_split = {
+    .info = {"split", "200 B hot context; param/query slots attached from a pool when needed"},
+    .object_size = sizeof(struct hp_context),
+    .uses_blocks = true,
+    .init = split_init,
+    .attach = split_attach,
+    .reset = split_reset,
+};

@@ -1,0 +1,284 @@
+/* Phase files: parsing, inheritance, plan order and every refusal (with its file and line). */
+#include <criterion/criterion.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "phases.h"
+
+static struct hp_phase_plan plan;
+
+static void parse_ok(const char *text)
+{
+    struct hp_error err = {{0}};
+    int rc = hp_phases_parse(text, "t.phases", &plan, &err);
+    cr_assert_eq(rc, 0, "refused: %s", err.message);
+}
+
+/* Refused with a message that starts with "t.phases:LINE:" and contains `needle`. */
+static void refused(const char *text, unsigned line, const char *needle)
+{
+    struct hp_error err = {{0}};
+    cr_assert_eq(hp_phases_parse(text, "t.phases", &plan, &err), -1, "accepted:\n%s", text);
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "t.phases:%u: ", line);
+    cr_assert_eq(strncmp(err.message, prefix, strlen(prefix)), 0, "expected '%s...', got '%s'",
+                 prefix, err.message);
+    cr_assert_not_null(strstr(err.message, needle), "expected '%s' in '%s'", needle, err.message);
+    cr_assert_eq(plan.count, 0, "a refused file left phases behind");
+}
+
+static const char *impl(const char *phase, int axis)
+{
+    const struct hp_phase *p = hp_phases_find(&plan, phase);
+    cr_assert_not_null(p, "no phase %s", phase);
+    return p->impl[axis] ? p->impl[axis]->name : NULL;
+}
+
+Test(phases, order_inheritance_and_overrides)
+{
+    parse_ok("# a plan\n"
+             "[baseline]\n"
+             "summary = the seed before phase 1\n"
+             "router = radix\n"
+             "pool = mutex_freelist\n"
+             "\n"
+             "[one]\n"
+             "base = baseline\n"
+             "claims = C3\n"
+             "router = radix_static_first\n"
+             "[two]\n"
+             "base = one ; inline comment\n"
+             "claims = C7, C13\n"
+             "pool = percpu\n"
+             "buffer_pool = tiered\n");
+    cr_assert_eq(plan.count, 3);
+    cr_assert_str_eq(plan.phases[0].name, "baseline");
+    cr_assert_str_eq(plan.phases[1].name, "one");
+    cr_assert_str_eq(plan.phases[2].name, "two");
+    cr_assert_eq(plan.phases[0].line, 2);
+    cr_assert_eq(plan.phases[2].line, 11);
+    cr_assert_str_eq(plan.phases[0].summary, "the seed before phase 1");
+    cr_assert_str_eq(impl("baseline", HP_AXIS_ROUTER), "radix");
+    cr_assert_null(impl("baseline", HP_AXIS_BUFFER_POOL));
+    cr_assert_str_eq(impl("one", HP_AXIS_ROUTER), "radix_static_first");
+    cr_assert_str_eq(impl("one", HP_AXIS_POOL), "mutex_freelist");
+    cr_assert_str_eq(impl("two", HP_AXIS_ROUTER), "radix_static_first"); /* two levels up */
+    cr_assert_str_eq(impl("two", HP_AXIS_POOL), "percpu");
+    cr_assert_str_eq(impl("two", HP_AXIS_BUFFER_POOL), "tiered");
+    cr_assert(plan.phases[1].own[HP_AXIS_ROUTER]);
+    cr_assert(!plan.phases[1].own[HP_AXIS_POOL], "an inherited axis is not the phase's own");
+    cr_assert_str_eq(plan.phases[2].base, "one");
+    cr_assert_eq(plan.phases[1].claim_count, 1);
+    cr_assert_str_eq(plan.phases[1].claims[0], "C3");
+    cr_assert_eq(plan.phases[2].claim_count, 2);
+    cr_assert_str_eq(plan.phases[2].claims[1], "C13");
+    cr_assert_eq(plan.phases[2].summary[0], '\0', "summary is not inherited");
+}
+
+Test(phases, base_defined_later_and_empty_sections)
+{
+    parse_ok("[first]\nbase = later\npool = treiber\n[empty]\n[later]\nrouter = linear\n");
+    cr_assert_eq(plan.count, 3);
+    cr_assert_str_eq(plan.phases[1].name, "empty", "an empty section is still a phase");
+    cr_assert_str_eq(impl("first", HP_AXIS_ROUTER), "linear");
+    cr_assert_str_eq(impl("first", HP_AXIS_POOL), "treiber");
+    cr_assert_null(impl("empty", HP_AXIS_ROUTER));
+}
+
+Test(phases, reads_a_file)
+{
+    char path[] = "/tmp/hotpath-phases-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("[a]\nrouter = radix\n[b]\nbase = a\nrouter = cow_map\n", f);
+    fclose(f);
+    struct hp_error err = {{0}};
+    cr_assert_eq(hp_phases_read(path, &plan, &err), 0, "%s", err.message);
+    remove(path);
+    cr_assert_eq(plan.count, 2);
+    cr_assert_str_eq(impl("b", HP_AXIS_ROUTER), "cow_map");
+    cr_assert_eq(hp_phases_read("/nonexistent/x.phases", &plan, &err), -1);
+    cr_assert_not_null(strstr(err.message, "/nonexistent/x.phases: cannot open"), "%s",
+                       err.message);
+}
+
+Test(phases, shipped_plans_parse)
+{
+    /* Checked against whatever axes are registered: every shipped plan must stay valid. */
+    static const char *const files[] = {"workloads/bolt.phases", "workloads/fasterapi.phases",
+                                        "workloads/shockwave.phases"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        struct hp_error err = {{0}};
+        int rc = hp_phases_read(files[i], &plan, &err);
+        if (rc != 0 && strstr(err.message, "none registered yet"))
+            cr_skip_test("an axis of %s has no implementation in this build yet: %s", files[i],
+                         err.message);
+        cr_assert_eq(rc, 0, "%s", err.message);
+        cr_assert_geq(plan.count, 2, "%s: a plan needs a baseline and a phase", files[i]);
+        for (size_t p = 1; p < plan.count; p++)
+            cr_assert_gt(plan.phases[p].claim_count, 0, "%s: phase %s tests no claim", files[i],
+                         plan.phases[p].name);
+    }
+}
+
+Test(phases, refuses_unknown_axis_or_key)
+{
+    refused("[a]\nrouter = radix\nrouterr = radix\n", 3, "unknown key or axis 'routerr'");
+    refused("[a]\nrouter = radix\nrouterr = radix\n", 3, "valid: base, claims, summary, router");
+}
+
+Test(phases, refuses_unknown_implementation)
+{
+    refused("[a]\n\npool = magic\n", 3, "unknown pool implementation 'magic'");
+    refused("[a]\n\npool = magic\n", 3, "treiber");
+}
+
+Test(phases, refuses_cycles)
+{
+    refused("[a]\nbase = b\n[b]\nbase = a\n", 2, "a cycle of bases: a -> b -> a");
+    refused("[a]\nrouter = radix\nbase = a\n", 3, "a cycle of bases: a -> a");
+    refused("[x]\n[a]\nbase = c\n[b]\nbase = a\n[c]\nbase = b\n", 3, "a -> c -> b -> a");
+}
+
+Test(phases, refuses_unknown_base)
+{
+    refused("[a]\nrouter = radix\n[b]\nbase = nothere\n", 4,
+            "base 'nothere' names no phase of this file (phases: a, b)");
+}
+
+Test(phases, refuses_duplicate_phase)
+{
+    refused("[a]\nrouter = radix\n[b]\n[a]\npool = malloc\n", 4,
+            "duplicate phase name 'a' (first at line 1)");
+}
+
+Test(phases, refuses_unknown_claim)
+{
+    refused("[a]\nclaims = C1, C99\n", 2, "unknown claim id 'C99'");
+    refused("[a]\nclaims = C1,,C2\n", 2, "empty item");
+    refused("[a]\nclaims = C2, C2\n", 2, "C2 listed twice");
+}
+
+Test(phases, refuses_keys_given_twice)
+{
+    refused("[a]\nrouter = radix\npool = malloc\nrouter = linear\n", 4,
+            "router given twice in phase 'a' (first at line 2)");
+    refused("[a]\nbase = b\nbase = b\n[b]\n", 3, "base given twice");
+}
+
+Test(phases, refuses_syntax_and_stray_keys)
+{
+    refused("router = radix\n[a]\n", 1, "outside a phase");
+    refused("[a]\nrouter radix\n", 2, "syntax error");
+    refused("[a]\n[b\n", 2, "syntax error");
+    refused("[a b]\n", 1, "phase name 'a b'");
+    refused("[]\n", 1, "phase name ''");
+}
+
+Test(phases, refuses_empty_file)
+{
+    struct hp_error err = {{0}};
+    cr_assert_eq(hp_phases_parse("# nothing\n\n", "t.phases", &plan, &err), -1);
+    cr_assert_not_null(strstr(err.message, "t.phases: no phases"), "%s", err.message);
+}
+
+Test(phases, refuses_long_lines)
+{
+    char text[400];
+    snprintf(text, sizeof text, "[a]\nsummary = %0300d\n", 0);
+    refused(text, 2, "longer than");
+}
+
+/* ---- hotpath run --phases, as a user meets it ------------------------------------------- */
+
+struct outcome {
+    int status;
+    char out[65536], err[8192];
+    bool results_written;
+};
+
+static void slurp(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, size - 1, f) : 0;
+    buf[n] = '\0';
+    if (f)
+        fclose(f);
+}
+
+/* Runs `hotpath ARGS` from the repository root with results going to a fresh directory. */
+static void run_hotpath(const char *args, struct outcome *o)
+{
+    char dir[] = "/tmp/hotpath-phases-cli-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "%s %s --out %s/run >%s/out 2>%s/err </dev/null", HOTPATH_BINARY,
+             args, dir, dir, dir);
+    int raw = system(cmd);
+    o->status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    char path[256];
+    snprintf(path, sizeof path, "%s/out", dir);
+    slurp(path, o->out, sizeof o->out);
+    snprintf(path, sizeof path, "%s/err", dir);
+    slurp(path, o->err, sizeof o->err);
+    snprintf(path, sizeof path, "%s/run/results.json", dir);
+    struct stat st;
+    o->results_written = stat(path, &st) == 0;
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void expect_cli_refusal(const char *args, const char *needle)
+{
+    struct outcome o;
+    run_hotpath(args, &o);
+    cr_assert_eq(o.status, 2, "`hotpath %s`: exit %d, stderr: %s", args, o.status, o.err);
+    cr_assert_not_null(strstr(o.err, needle), "`hotpath %s`: expected '%s' in: %s", args, needle,
+                       o.err);
+    cr_assert(!o.results_written, "`hotpath %s` wrote results", args);
+}
+
+Test(run_phases, refusals_before_anything_runs)
+{
+    write_text("/tmp/hotpath-bad.phases", "[a]\nrouter = radix\nroutr = radix\n");
+    expect_cli_refusal("run --phases /tmp/hotpath-bad.phases",
+                       "hotpath: /tmp/hotpath-bad.phases:3: unknown key or axis 'routr'");
+    expect_cli_refusal("run --phases /nonexistent.phases", "/nonexistent.phases: cannot open");
+    write_text("/tmp/hotpath-nopool.phases", "[a]\nrouter = radix\n[b]\nbase = a\n");
+    expect_cli_refusal("run --phases /tmp/hotpath-nopool.phases --workload pool/get_put",
+                       "/tmp/hotpath-nopool.phases:1: phase 'a' names no pool implementation");
+    expect_cli_refusal("run --phases tests/fixtures/report.phases --router radix",
+                       "--router cannot be combined with --phases");
+    remove("/tmp/hotpath-bad.phases");
+    remove("/tmp/hotpath-nopool.phases");
+}
+
+Test(run_phases, runs_every_phase_and_prints_the_tables)
+{
+    struct outcome o;
+    run_hotpath("run --phases tests/fixtures/report.phases --workload router/github/static "
+                "--threads 1 --mode batch --samples 3 --target-time 200us --quiet",
+                &o);
+    cr_assert_eq(o.status, 0, "exit %d: %s", o.status, o.err);
+    cr_assert(o.results_written);
+    cr_assert_not_null(strstr(o.out, "router/github/static/router=radix/threads=1/phase=base"),
+                       "%s", o.out);
+    cr_assert_not_null(
+        strstr(o.out, "router/github/static/router=radix_static_first/threads=1/phase=fast"));
+    cr_assert_not_null(strstr(o.out, "vs previous phase"), "no phase table: %s", o.out);
+    cr_assert_not_null(strstr(o.out, "C3 "), "no claims table: %s", o.out);
+}
