@@ -656,7 +656,7 @@ void hp_gate_print(FILE *f, const struct hp_gate_result *r, enum hp_gate_format 
     }
     fprintf(f,
             "%s%s: %zu regressed, %zu improved, %zu unchanged, %zu new, %zu missing, %zu "
-            "ignored; time %s (regression: the whole %.0f%% interval of new/old above 1 + "
+            "ignored; time %s (regression: slower at %.0f%% confidence and by more than the "
             "threshold)\n",
             md ? "\n" : "\n", r->failed ? "FAILED" : "passed", r->regressed, r->improved,
             r->unchanged, r->added, r->missing, r->ignored, r->time_gated ? "gated" : "NOT gated",
