@@ -8,6 +8,7 @@
 #include "build_info.h"
 #include "cli.h"
 #include "commands.h"
+#include "instructions.h"
 #include "phase_run.h"
 #include "phases.h"
 #include "results.h"
@@ -48,7 +49,11 @@ static void print_run_usage(FILE *f)
             "                            on request/static, request/dynamic and\n"
             "                            request/concurrent (or the --workload given) and print\n"
             "                            the phase and claims tables; defaults then: --threads\n"
-            "                            1,2 --mode both --samples 20 --target-time 10ms\n");
+            "                            1,2 --mode both --samples 20 --target-time 10ms\n"
+            "  --instructions            also count instructions per op under valgrind's\n"
+            "                            callgrind (exact, repeatable; see docs/ci.md)\n"
+            "  --instructions-ops N      ops per thread counted per case (default %d)\n",
+            HP_INSTRUCTIONS_DEFAULT_OPS);
 }
 
 enum {
@@ -65,6 +70,9 @@ enum {
     OPT_OUT,
     OPT_WORKLOADS_DIR,
     OPT_QUIET,
+    OPT_INSTRUCTIONS,
+    OPT_INSTRUCTIONS_OPS,
+    OPT_CALLGRIND_CHILD,
     OPT_HELP,
     OPT_PHASES,
     OPT_AXIS_FIRST = 512 /* + axis id */
@@ -142,6 +150,34 @@ static void print_summary(const struct hp_run *run, const char *dir)
            run->duration_s);
 }
 
+/* The process valgrind runs for --instructions: the same cases, batch mode, a fixed n, one
+ * warm-up and one measured sample each, counted by callgrind around run(); no results written. */
+static int run_callgrind_child(struct hp_run *run, const struct hp_phase_plan *plan,
+                               const struct hp_selection *sel, uint64_t ops, struct hp_error *err)
+{
+    if (plan ? hp_phase_expand(plan, sel, &run->cases, &run->case_count, err) != 0
+             : hp_selection_expand(sel, &run->cases, &run->case_count, err) != 0)
+        return hp_usage_error(err);
+    for (size_t i = 0; i < run->case_count; i++)
+        run->cases[i].mode = HP_MODE_BATCH; /* the name keeps "/latency": same op, same count */
+    run->config.fixed_n = ops;
+    run->config.samples = 1;
+    run->config.warmup_rounds = 1;
+    run->config.callgrind = true;
+    run->config.quiet = true;
+    /* The timer and floors are not needed and slow under valgrind. */
+    hp_timer_init(&run->timer, true);
+    run->perf_available = false;
+    run->perf_why = "not counted under valgrind";
+    run->machine_measured = true;
+    int status = 0;
+    if (hp_run_execute(run, err) != 0)
+        status = hp_usage_error(err);
+    hp_run_release(run);
+    free(run->cases);
+    return status;
+}
+
 int hp_cmd_run(int argc, char **argv)
 {
     struct hp_error err;
@@ -176,6 +212,10 @@ int hp_cmd_run(int argc, char **argv)
         {"out", required_argument, NULL, OPT_OUT},
         {"workloads-dir", required_argument, NULL, OPT_WORKLOADS_DIR},
         {"quiet", no_argument, NULL, OPT_QUIET},
+        {"instructions", no_argument, NULL, OPT_INSTRUCTIONS},
+        {"instructions-ops", required_argument, NULL, OPT_INSTRUCTIONS_OPS},
+        /* Hidden: the process valgrind runs for --instructions (instructions.h). */
+        {"callgrind-child", required_argument, NULL, OPT_CALLGRIND_CHILD},
         {"help", no_argument, NULL, OPT_HELP},
         {"phases", required_argument, NULL, OPT_PHASES},
     };
@@ -189,6 +229,21 @@ int hp_cmd_run(int argc, char **argv)
     /* Keep argv intact for the command line recorded in the results. */
     char command[4096];
     join_command(argc, argv, command, sizeof command);
+    /* getopt permutes argv and list values are split in place; --instructions hands the
+     * original arguments to the child, so keep a copy (on the stack: early returns free it). */
+    size_t argv_bytes = 0;
+    for (int i = 0; i < argc; i++)
+        argv_bytes += strlen(argv[i]) + 1;
+    char argv_text[argv_bytes + 1];
+    char *original_argv[argc + 1];
+    for (int i = 0, used = 0; i < argc; i++) {
+        original_argv[i] = strcpy(argv_text + used, argv[i]);
+        used += (int)strlen(argv[i]) + 1;
+    }
+    original_argv[argc] = NULL;
+    bool count_instructions = false;
+    const char *callgrind_child = NULL;
+    uint64_t instructions_ops = HP_INSTRUCTIONS_DEFAULT_OPS;
 
     opterr = 0;
     optind = 1;
@@ -284,6 +339,17 @@ int hp_cmd_run(int argc, char **argv)
         case OPT_QUIET:
             cfg->quiet = true;
             break;
+        case OPT_INSTRUCTIONS:
+            count_instructions = true;
+            break;
+        case OPT_INSTRUCTIONS_OPS:
+            if (hp_parse_u64("--instructions-ops", optarg, 1, 100000000, &instructions_ops, &err) !=
+                0)
+                return hp_usage_error(&err);
+            break;
+        case OPT_CALLGRIND_CHILD:
+            callgrind_child = optarg;
+            break;
         case OPT_HELP:
             print_run_usage(stdout);
             return 0;
@@ -343,6 +409,15 @@ int hp_cmd_run(int argc, char **argv)
         for (size_t i = 0; i < sizeof default_workloads / sizeof default_workloads[0]; i++)
             sel.workload_patterns[sel.workload_pattern_count++] = default_workloads[i];
 
+    if (callgrind_child) {
+        return run_callgrind_child(&run, phases_file ? &plan : NULL, &sel, instructions_ops, &err);
+    }
+    if (count_instructions && !hp_instructions_available()) {
+        hp_error_set(&err, "--instructions needs valgrind (not found in PATH; the Debian "
+                           "package is valgrind)");
+        return hp_usage_error(&err);
+    }
+
     char default_dir[256];
     if (!out_dir) {
         hp_results_default_dir(default_dir, sizeof default_dir);
@@ -360,6 +435,12 @@ int hp_cmd_run(int argc, char **argv)
     int status = 0;
     if (hp_run_execute(&run, &err) != 0) {
         status = hp_usage_error(&err);
+    } else if (count_instructions && !run.interrupted &&
+               (printf("counting instructions under callgrind (%llu ops per thread per case)\n",
+                       (unsigned long long)instructions_ops),
+                hp_instructions_measure(&run, argc, original_argv, instructions_ops, &err)) != 0) {
+        fprintf(stderr, "hotpath: %s\n", err.message);
+        status = 1;
     } else {
         char written[4096];
         if (hp_results_write(&run, out_dir, command, written, sizeof written, &err) != 0) {

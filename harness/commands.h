@@ -7,5 +7,7 @@
 int hp_cmd_list(int argc, char **argv);
 int hp_cmd_run(int argc, char **argv);
 int hp_cmd_report(int argc, char **argv);
+int hp_cmd_compare(int argc, char **argv);
+int hp_cmd_gate(int argc, char **argv);
 
 #endif

@@ -16,6 +16,8 @@ static const struct command {
     {"route", hp_cmd_route, "ask routers what a route table answers for requests on stdin"},
     {"gen", hp_cmd_gen, "generate synthetic route sets and Zipf-skewed request streams"},
     {"report", hp_cmd_report, "report.md, report.html and gnuplot charts of a results directory"},
+    {"compare", hp_cmd_compare, "compare two results (or two phases of one) case by case"},
+    {"gate", hp_cmd_gate, "fail (exit 1) when CURRENT regressed against BASELINE"},
 };
 
 static void usage(FILE *f)

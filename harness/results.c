@@ -246,6 +246,7 @@ static json_t *case_json(const struct hp_run *run, const struct hp_case *c)
     json_object_set_new(o, "samples", json_integer(c->samples_taken));
     json_object_set_new(o, "ns_per_op", doubles(c->ns_per_op, c->samples_taken));
     json_object_set_new(o, "ops_per_sec", doubles(c->ops_per_sec, c->samples_taken));
+    json_object_set_new(o, "cpu_ns_per_op", doubles(c->cpu_ns_per_op, c->samples_taken));
     json_t *per_thread = json_array();
     for (unsigned t = 0; t < c->threads; t++) {
         json_t *a = json_array();
@@ -297,6 +298,15 @@ static json_t *case_json(const struct hp_run *run, const struct hp_case *c)
         json_object_set_new(o, "perf", perf);
     } else {
         json_object_set_new(o, "perf", json_null());
+    }
+
+    if (c->instructions_source) {
+        json_t *ins = json_object();
+        json_object_set_new(ins, "per_op", real_or_null(c->instructions_per_op));
+        json_object_set_new(ins, "source", json_string(c->instructions_source));
+        json_object_set_new(o, "instructions", ins);
+    } else {
+        json_object_set_new(o, "instructions", json_null());
     }
 
     if (c->has_latency && hp_hdr_total_count(&c->latency) > 0) {

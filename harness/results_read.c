@@ -191,6 +191,9 @@ static int read_case(const struct reader *rd, json_t *c, size_t index, bool comp
         read_samples(rd, c, where, "ops_per_sec", true, &out->ops_per_sec, &n) != 0)
         return -1;
     out->samples = n;
+    if (json_is_array(json_object_get(c, "cpu_ns_per_op")) &&
+        read_samples(rd, c, where, "cpu_ns_per_op", true, &out->cpu_ns_per_op, &n) != 0)
+        return -1;
     if (n == 0 && complete)
         return fail(rd, where, "has no samples in a complete run");
     if (n > 0 && hp_summarize(out->ns_per_op, n, 0.95, &out->summary) != 0)
@@ -404,6 +407,7 @@ static void free_case(struct hp_result_case *c)
     free(c->impls);
     free(c->ns_per_op);
     free(c->ops_per_sec);
+    free(c->cpu_ns_per_op);
     free(c->instructions_source);
     free(c->latency.hlog);
     for (size_t i = 0; i < c->metric_count; i++) {

@@ -51,8 +51,11 @@ struct hp_result_case {
     uint64_t ops_per_thread_per_sample;
 
     size_t samples;
-    double *ns_per_op;         /* [samples], each finite and > 0 */
-    double *ops_per_sec;       /* [samples] */
+    double *ns_per_op;   /* [samples], each finite and > 0 */
+    double *ops_per_sec; /* [samples] */
+    /* [samples]: CPU time of the case's threads / ops (runner.h), NULL when the file has none
+     * (files written before it was recorded). */
+    double *cpu_ns_per_op;
     struct hp_summary summary; /* recomputed from ns_per_op at 95%, not trusted from the file */
     bool noisy;                /* as the file says */
 

@@ -11,6 +11,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <valgrind/callgrind.h>
+
 #include "progress.h"
 #include "rng.h"
 
@@ -73,6 +75,7 @@ enum job_kind { JOB_THREAD_SETUP, JOB_RUN, JOB_LATENCY, JOB_THREAD_TEARDOWN, JOB
 
 struct thread_result {
     uint64_t start_ns, end_ns;
+    uint64_t cpu_start_ns, cpu_end_ns; /* this thread's CPU time */
     struct hp_alloc_counts allocs;
     struct hp_perf_values perf;
     int status;
@@ -102,6 +105,11 @@ struct worker_pool {
     unsigned pending;
     const struct hp_timer *timer;
     bool count_perf;
+    bool callgrind; /* hp_run_config.callgrind */
+    /* Set for measured samples of a callgrind run (hp_run_config.callgrind): the worker
+     * switches callgrind's collection on around exactly run(). Written by the main thread
+     * before the job is published under the mutex, so workers read it ordered. */
+    bool callgrind_collect;
     /* The start gate: participants spin until all of them arrived, so they start together. On
      * its own line, so spinning on it does not disturb the fields above. */
     _Alignas(64) unsigned arrived;
@@ -133,6 +141,16 @@ static void start_gate(struct worker_pool *pool)
     }
 }
 
+/* CPU time of the calling thread. A system call (~0.2 us), outside the wall-clock bracket
+ * below, once per sample. */
+static uint64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /* The bracket around every measured region, the same for both modes: all participants start
  * together, then allocation counts, counters and the clock are read as close to the work as
  * possible, in mirror order on the way out. */
@@ -144,6 +162,7 @@ static inline void measured_region_begin(struct worker *w, struct hp_alloc_count
     hp_alloc_counts_read(before);
     if (w->pool->count_perf)
         hp_perf_start(&w->perf);
+    r->cpu_start_ns = thread_cpu_ns();
     r->start_ns = hp_monotonic_ns();
 }
 
@@ -152,6 +171,7 @@ static inline void measured_region_end(struct worker *w, const struct hp_alloc_c
     struct thread_result *r = &w->result;
     struct hp_alloc_counts after;
     r->end_ns = hp_monotonic_ns();
+    r->cpu_end_ns = thread_cpu_ns();
     if (w->pool->count_perf)
         hp_perf_stop(&w->perf, &r->perf);
     hp_alloc_counts_read(&after);
@@ -163,7 +183,14 @@ static void run_batch_job(struct worker *w, struct hp_case *c, uint64_t n)
     void *local = c->local[w->index];
     struct hp_alloc_counts before;
     measured_region_begin(w, &before);
-    w->sink += c->workload->run(local, n);
+    if (w->pool->callgrind_collect) {
+        /* Collection is per thread in callgrind: each worker counts its own run(). */
+        CALLGRIND_TOGGLE_COLLECT;
+        w->sink += c->workload->run(local, n);
+        CALLGRIND_TOGGLE_COLLECT;
+    } else {
+        w->sink += c->workload->run(local, n);
+    }
     measured_region_end(w, &before);
 }
 
@@ -348,7 +375,10 @@ struct sample {
 static struct sample take_sample(struct worker_pool *pool, struct hp_case *c, bool keep)
 {
     enum job_kind kind = c->mode == HP_MODE_LATENCY ? JOB_LATENCY : JOB_RUN;
+    pool->callgrind_collect = keep && pool->callgrind;
     pool_dispatch(pool, kind, c, c->n, c->threads);
+    if (pool->callgrind_collect)
+        CALLGRIND_DUMP_STATS_AT(c->name); /* this case's count, then zeroed */
     uint64_t first = UINT64_MAX, last = 0;
     for (unsigned i = 0; i < c->threads; i++) {
         const struct thread_result *r = &pool->workers[i].result;
@@ -366,6 +396,13 @@ static struct sample take_sample(struct worker_pool *pool, struct hp_case *c, bo
     unsigned k = c->samples_taken++;
     c->ns_per_op[k] = s.wall_ns / (double)s.ops;
     c->ops_per_sec[k] = (double)s.ops * 1e9 / s.wall_ns;
+    uint64_t cpu_ns = 0;
+    for (unsigned i = 0; i < c->threads; i++) {
+        const struct thread_result *r = &pool->workers[i].result;
+        cpu_ns += r->cpu_end_ns - r->cpu_start_ns;
+    }
+    /* CPU clocks tick coarser than the wall clock on some kernels: never report zero. */
+    c->cpu_ns_per_op[k] = (cpu_ns > 0 ? (double)cpu_ns : 1.0) / (double)s.ops;
     for (unsigned i = 0; i < c->threads; i++) {
         const struct thread_result *r = &pool->workers[i].result;
         double elapsed = (double)(r->end_ns - r->start_ns);
@@ -396,6 +433,10 @@ static void calibrate(struct worker_pool *pool, struct hp_case *c, const struct 
     enum hp_mode mode = c->mode;
     /* n is found in batch mode for both modes; latency mode then derives its group size and
      * number of groups from the per-op time. */
+    if (run->config.fixed_n > 0 && mode == HP_MODE_BATCH) {
+        c->n = run->config.fixed_n;
+        return;
+    }
     c->mode = HP_MODE_BATCH;
     c->n = 1;
     struct sample s;
@@ -452,8 +493,9 @@ static int setup_case(struct worker_pool *pool, struct hp_case *c, const struct 
     };
     c->ns_per_op = calloc(run->config.samples, sizeof(double));
     c->ops_per_sec = calloc(run->config.samples, sizeof(double));
+    c->cpu_ns_per_op = calloc(run->config.samples, sizeof(double));
     c->thread_ops_per_sec = calloc((size_t)run->config.samples * c->threads, sizeof(double));
-    if (!c->ns_per_op || !c->ops_per_sec || !c->thread_ops_per_sec)
+    if (!c->ns_per_op || !c->ops_per_sec || !c->thread_ops_per_sec || !c->cpu_ns_per_op)
         return hp_error_set(err, "%s: out of memory", c->name);
     if (c->mode == HP_MODE_LATENCY) {
         for (unsigned i = 0; i < c->threads; i++) {
@@ -535,6 +577,7 @@ int hp_run_execute(struct hp_run *run, struct hp_error *err)
         pool_stop(&pool);
         return -1;
     }
+    pool.callgrind = cfg->callgrind;
 
     size_t ready = 0;
     int status = 0;
@@ -613,7 +656,8 @@ void hp_run_release(struct hp_run *run)
         free(c->ns_per_op);
         free(c->ops_per_sec);
         free(c->thread_ops_per_sec);
-        c->ns_per_op = c->ops_per_sec = c->thread_ops_per_sec = NULL;
+        free(c->cpu_ns_per_op);
+        c->ns_per_op = c->ops_per_sec = c->thread_ops_per_sec = c->cpu_ns_per_op = NULL;
         if (c->has_latency) {
             for (unsigned t = 0; t < c->threads; t++)
                 hp_hdr_destroy(&c->thread_latency[t]);

@@ -50,6 +50,12 @@ struct hp_run_config {
     bool quiet;              /* no progress line */
     bool force_monotonic;    /* latency timer: CLOCK_MONOTONIC even with an invariant TSC */
     const char *workloads_dir;
+    /* Instruction counting under callgrind (`run --instructions`, cmd_run.c): every case runs
+     * exactly fixed_n ops per thread per sample instead of calibrating, and with `callgrind` set
+     * collection is switched on only around run() of measured samples and each case's count is
+     * dumped under its name after its sample. */
+    uint64_t fixed_n; /* 0: calibrate */
+    bool callgrind;
 };
 
 void hp_run_config_defaults(struct hp_run_config *c);
@@ -77,13 +83,21 @@ struct hp_case {
     double *ns_per_op;          /* [samples]: wall time / all ops of all threads */
     double *ops_per_sec;        /* [samples]: aggregate */
     double *thread_ops_per_sec; /* [samples * threads]: each thread's own rate */
-    struct hp_summary summary;  /* of ns_per_op */
+    /* [samples]: CPU time of all the case's threads in the measured region
+     * (CLOCK_THREAD_CPUTIME_ID) / all ops. Unlike wall time it leaves out the time a thread
+     * waited for a CPU, so another tenant on a shared machine barely moves it; it also leaves
+     * out time spent blocked, so it is the gate's clock for one-thread cases only (gate.h). */
+    double *cpu_ns_per_op;
+    struct hp_summary summary; /* of ns_per_op */
     bool noisy;
 
     uint64_t measured_ops;         /* over every measured sample and thread */
     struct hp_alloc_counts allocs; /* over the same region */
     bool perf_ok;
     struct hp_perf_values perf; /* over the same region, when perf_ok */
+    /* Instructions per op counted by callgrind (run --instructions); source NULL when none. */
+    double instructions_per_op;
+    const char *instructions_source;
 
     struct hp_hdr latency; /* latency mode: every recorded group, all threads */
     bool has_latency;

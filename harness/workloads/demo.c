@@ -76,6 +76,19 @@ static int hash_setup(const struct hp_case_params *params, void **shared, struct
     return 0;
 }
 
+/* Test knobs of the regression gate (scripts/prove-gate.sh, docs/ci.md), never set in a default
+ * build: HOTPATH_TEST_SLOWDOWN_PCT=P hashes ceil(64 * P / 100) more bytes per op (the op is a
+ * chain of dependent multiplies, so its time grows by at least P%), HOTPATH_TEST_EXTRA_ALLOC=1
+ * adds one malloc(64) + free per op. Pass them as C flags:
+ * cmake -DCMAKE_C_FLAGS=-DHOTPATH_TEST_SLOWDOWN_PCT=10 (recorded in the results' build.cflags). */
+#ifndef HOTPATH_TEST_SLOWDOWN_PCT
+#define HOTPATH_TEST_SLOWDOWN_PCT 0
+#endif
+#ifndef HOTPATH_TEST_EXTRA_ALLOC
+#define HOTPATH_TEST_EXTRA_ALLOC 0
+#endif
+enum { HASH_EXTRA_BYTES = (64 * HOTPATH_TEST_SLOWDOWN_PCT + 99) / 100 };
+
 static uint64_t hash_run(void *local, uint64_t n)
 {
     const struct hash_state *s = local;
@@ -85,6 +98,17 @@ static uint64_t hash_run(void *local, uint64_t n)
             h ^= s->buf[j];
             h *= 0x100000001b3ull;
         }
+#if HOTPATH_TEST_SLOWDOWN_PCT > 0
+        for (size_t j = 0; j < HASH_EXTRA_BYTES; j++) {
+            h ^= s->buf[j % sizeof s->buf];
+            h *= 0x100000001b3ull;
+        }
+#endif
+#if HOTPATH_TEST_EXTRA_ALLOC
+        void *extra = malloc(64);
+        __asm__ volatile("" : : "r"(extra) : "memory"); /* escapes: not elided */
+        free(extra);
+#endif
     }
     return h;
 }

@@ -1,0 +1,173 @@
+#define _GNU_SOURCE
+#include "instructions.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+bool hp_instructions_available(void)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        return false;
+    char *copy = strdup(path);
+    if (!copy)
+        return false;
+    bool found = false;
+    char *save = NULL;
+    for (char *dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
+        char candidate[4096];
+        snprintf(candidate, sizeof candidate, "%s/valgrind", dir);
+        found = access(candidate, X_OK) == 0;
+    }
+    free(copy);
+    return found;
+}
+
+static const char trigger_prefix[] = "desc: Trigger: Client Request: ";
+
+/* One dump file: the case name of its trigger and its total instruction count. */
+static int read_dump(const char *path, char *name, size_t name_size, unsigned long long *total)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    char line[4096];
+    bool have_name = false, have_total = false;
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (strncmp(line, trigger_prefix, sizeof trigger_prefix - 1) == 0) {
+            const char *found = line + sizeof trigger_prefix - 1;
+            size_t length = strlen(found);
+            if (length >= name_size)
+                length = name_size - 1;
+            memcpy(name, found, length);
+            name[length] = '\0';
+            have_name = true;
+        } else if (strncmp(line, "totals: ", 8) == 0 || strncmp(line, "summary: ", 9) == 0) {
+            const char *number = strchr(line, ' ') + 1;
+            char *end;
+            *total = strtoull(number, &end, 10);
+            have_total = end != number;
+        }
+    }
+    fclose(f);
+    return have_name && have_total ? 0 : 1;
+}
+
+int hp_instructions_read_dumps(const char *dir, struct hp_run *run, uint64_t ops_per_thread,
+                               struct hp_error *err)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return hp_error_set(err, "%s: cannot read callgrind's output: %s", dir, strerror(errno));
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, "callgrind.out", 13) != 0)
+            continue;
+        char path[4096], name[512];
+        unsigned long long total = 0;
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (read_dump(path, name, sizeof name, &total) != 0)
+            continue; /* the final dump at exit carries no case */
+        for (size_t i = 0; i < run->case_count; i++) {
+            struct hp_case *c = &run->cases[i];
+            if (strcmp(c->name, name) != 0)
+                continue;
+            c->instructions_per_op = (double)total / ((double)ops_per_thread * c->threads);
+            c->instructions_source = "callgrind";
+        }
+    }
+    closedir(d);
+    return 0;
+}
+
+static void remove_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            unlink(path);
+        }
+        closedir(d);
+    }
+    rmdir(dir);
+}
+
+int hp_instructions_measure(struct hp_run *run, int run_argc, char **run_argv, uint64_t ops,
+                            struct hp_error *err)
+{
+    char self[4096];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (len <= 0)
+        return hp_error_set(err, "--instructions: cannot find this executable: %s",
+                            strerror(errno));
+    self[len] = '\0';
+    char dir[] = "/tmp/hotpath-callgrind-XXXXXX";
+    if (!mkdtemp(dir))
+        return hp_error_set(err, "--instructions: cannot make a temporary directory: %s",
+                            strerror(errno));
+    char out_file[4200], ops_text[32];
+    snprintf(out_file, sizeof out_file, "--callgrind-out-file=%s/callgrind.out", dir);
+    snprintf(ops_text, sizeof ops_text, "%llu", (unsigned long long)ops);
+
+    const char *fixed[] = {"valgrind", "--tool=callgrind", "--collect-atstart=no",
+                           "-q",       out_file,           self};
+    size_t nfixed = sizeof fixed / sizeof fixed[0];
+    char **args = calloc(nfixed + (size_t)run_argc + 6, sizeof *args);
+    if (!args) {
+        remove_dir(dir);
+        return hp_error_set(err, "out of memory");
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < nfixed; i++)
+        args[n++] = (char *)fixed[i];
+    for (int i = 0; i < run_argc; i++)
+        args[n++] = run_argv[i];
+    args[n++] = "--callgrind-child";
+    args[n++] = dir;
+    args[n++] = "--instructions-ops";
+    args[n++] = ops_text;
+    args[n] = NULL;
+
+    fflush(stdout);
+    fflush(stderr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, "valgrind", &actions, NULL, args, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    free(args);
+    if (rc != 0) {
+        remove_dir(dir);
+        return hp_error_set(err, "--instructions: cannot run valgrind: %s", strerror(rc));
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    int result = 0;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        result = hp_error_set(err, "--instructions: the callgrind run failed (%s %d)",
+                              WIFEXITED(status) ? "exit status" : "signal",
+                              WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+    else
+        result = hp_instructions_read_dumps(dir, run, ops, err);
+    remove_dir(dir);
+    return result;
+}

@@ -1,0 +1,297 @@
+/* The regression gate on constructed results files: its decisions (clear win, clear loss, a loss
+ * within noise or within the threshold, missing and new cases, an extra allocation, instruction
+ * growth, other machines), its exit codes and its refusals. */
+#include "results_fixture.h"
+
+#include "gate.h"
+#include "results_pool.h"
+
+/* Every test has its own temp dir (fixtures per test: the Tsan build's Criterion stand-in has no
+ * suite-level fixtures). */
+
+static double base10[10], faster10[10], slower10[10], slightly_slower10[10], noisy_slower10[10];
+
+static void make_samples(void)
+{
+    fx_samples(base10, 10, 100, 1);
+    fx_samples(faster10, 10, 80, 1);
+    fx_samples(slower10, 10, 120, 1);
+    fx_samples(slightly_slower10, 10, 103, 0.5); /* significant, but under the 5% threshold */
+    fx_samples(noisy_slower10, 10, 110, 60);     /* slower on average, lost in the noise */
+}
+
+/* One case "demo/x/threads=1" with the given samples and metrics. */
+static void write_one(const char *dir, const double *samples, double allocs, double bytes,
+                      double instructions, const char *fingerprint)
+{
+    struct fx_case c = {.workload = "demo/x",
+                        .samples = samples,
+                        .n = 10,
+                        .allocs = allocs,
+                        .bytes = bytes,
+                        .instructions = instructions};
+    struct fx_run run = {.fingerprint = fingerprint};
+    fx_write(dir, &run, &c, 1);
+}
+
+static int gate(const char *args)
+{
+    return fx_hotpath(args);
+}
+
+/* Evaluates the gate in-process and returns the status of the single row. */
+static enum hp_gate_status gate_status_of(const char *old_dir, const char *new_dir,
+                                          struct hp_gate_result *keep)
+{
+    struct hp_results a, b;
+    struct hp_error err = {{0}};
+    cr_assert_eq(hp_results_read(fx_path(old_dir), &a, &err), 0, "%s", err.message);
+    cr_assert_eq(hp_results_read(fx_path(new_dir), &b, &err), 0, "%s", err.message);
+    struct hp_gate_config config;
+    hp_gate_config_defaults(&config);
+    struct hp_gate_result r;
+    cr_assert_eq(hp_gate_evaluate(&a, &b, &config, &r, &err), 0, "%s", err.message);
+    cr_assert_geq(r.row_count, 1);
+    enum hp_gate_status s = r.rows[0].status;
+    if (keep) {
+        keep->failed = r.failed;
+        keep->time_gated = r.time_gated;
+        keep->note_count = r.note_count;
+    }
+    hp_gate_result_free(&r);
+    hp_results_free(&a);
+    hp_results_free(&b);
+    return s;
+}
+
+Test(gate, clear_win_is_improved_and_passes, .init = fx_setup, .fini = fx_teardown)
+{
+    make_samples();
+    write_one("old", base10, 0, 0, 0, NULL);
+    write_one("new", faster10, 0, 0, 0, NULL);
+    cr_assert_eq(gate_status_of("old", "new", NULL), HP_GATE_IMPROVED);
+    cr_assert_eq(gate("gate old new"), 0, "%s", fx_read("err"));
+    cr_assert(strstr(fx_read("out"), "improved") != NULL);
+}
+
+Test(gate, clear_loss_regresses_and_exits_1, .init = fx_setup, .fini = fx_teardown)
+{
+    make_samples();
+    write_one("old", base10, 0, 0, 0, NULL);
+    write_one("new", slower10, 0, 0, 0, NULL);
+    cr_assert_eq(gate_status_of("old", "new", NULL), HP_GATE_REGRESSED);
+    cr_assert_eq(gate("gate old new"), 1);
+    cr_assert(strstr(fx_read("out"), "REGRESSED") != NULL);
+    cr_assert(strstr(fx_read("out"), "FAILED") != NULL);
+}
+
+Test(gate, loss_under_the_threshold_or_within_noise_passes, .init = fx_setup, .fini = fx_teardown)
+{
+    make_samples();
+    write_one("old", base10, 0, 0, 0, NULL);
+    write_one("small", slightly_slower10, 0, 0, 0, NULL);
+    write_one("noisy", noisy_slower10, 0, 0, 0, NULL);
+    cr_assert_eq(gate_status_of("old", "small", NULL), HP_GATE_UNCHANGED);
+    cr_assert_eq(gate_status_of("old", "noisy", NULL), HP_GATE_UNCHANGED);
+    cr_assert_eq(gate("gate old small"), 0);
+    cr_assert_eq(gate("gate old noisy"), 0);
+}
+
+Test(gate, threshold_is_configurable_per_case, .init = fx_setup, .fini = fx_teardown)
+{
+    make_samples();
+    write_one("old", base10, 0, 0, 0, NULL);
+    write_one("new", slower10, 0, 0, 0, NULL);
+    fx_write_text("loose.ini", "; a case that may be 25% slower\n[case demo/*]\nthreshold = 25%\n");
+    cr_assert_eq(gate("gate old new --config loose.ini"), 0, "%s", fx_read("out"));
+    fx_write_text("tight.ini", "[gate]\nthreshold = 0.01\n");
+    write_one("small", slightly_slower10, 0, 0, 0, NULL);
+    cr_assert_eq(gate("gate old small --config tight.ini"), 1);
+    /* 8% slower, significant, but the interval reaches below 1.05: the point rule fails it, the
+     * bound rule does not */
+    double wide[10];
+    fx_samples(wide, 10, 108, 6);
+    write_one("wide", wide, 0, 0, 0, NULL);
+    cr_assert_eq(gate("gate old wide"), 1, "%s", fx_read("out"));
+    fx_write_text("bound.ini", "[gate]\ntime_rule = bound\n");
+    cr_assert_eq(gate("gate old wide --config bound.ini"), 0, "%s", fx_read("out"));
+    fx_write_text("ignore.ini", "[case demo/x/threads=1]\nignore = yes\n");
+    cr_assert_eq(gate("gate old new --config ignore.ini"), 0);
+    cr_assert(strstr(fx_read("out"), "ignored") != NULL);
+}
+
+Test(gate, missing_and_new_cases_are_listed, .init = fx_setup, .fini = fx_teardown)
+{
+    make_samples();
+    struct fx_case old_cases[] = {
+        {.workload = "demo/kept", .samples = base10, .n = 10},
+        {.workload = "demo/gone", .samples = base10, .n = 10},
+    };
+    struct fx_case new_cases[] = {
+        {.workload = "demo/kept", .samples = base10, .n = 10},
+        {.workload = "demo/added", .samples = base10, .n = 10},
+    };
+    fx_write("old", NULL, old_cases, 2);
+    fx_write("new", NULL, new_cases, 2);
+    cr_assert_eq(gate("gate old new"), 0, "%s", fx_read("err"));
+    const char *out = fx_read("out");
+    cr_assert(strstr(out, "demo/gone/threads=1") && strstr(out, "missing"), "%s", out);
+    cr_assert(strstr(out, "demo/added/threads=1") && strstr(out, "new"), "%s", out);
+    fx_write_text("strict.ini", "[gate]\nfail_on_missing = yes\n");
+    cr_assert_eq(gate("gate old new --config strict.ini"), 1);
+}
+
+Test(gate, an_extra_allocation_fails_unless_budgeted, .init = fx_setup, .fini = fx_teardown)
+{
+    make_samples();
+    write_one("old", base10, 0, 0, 0, NULL);
+    write_one("new", base10, 1, 64, 0, NULL);
+    cr_assert_eq(gate_status_of("old", "new", NULL), HP_GATE_REGRESSED);
+    cr_assert_eq(gate("gate old new"), 1);
+    cr_assert(strstr(fx_read("out"), "allocs/op 0 -> 1") != NULL, "%s", fx_read("out"));
+    fx_write_text("budget.ini", "[case demo/x/*]\nallocs_budget = 1\nbytes_budget = 64\n");
+    cr_assert_eq(gate("gate old new --config budget.ini"), 0, "%s", fx_read("out"));
+    /* amortized growth below the resolution is not a regression */
+    write_one("amortized", base10, 0.001, 0.5, 0, NULL);
+    cr_assert_eq(gate("gate old amortized"), 0, "%s", fx_read("out"));
+}
+
+Test(gate, instruction_growth_beyond_one_percent_fails, .init = fx_setup, .fini = fx_teardown)
+{
+    make_samples();
+    write_one("old", base10, 0, 0, 1000, NULL);
+    write_one("same", base10, 0, 0, 1000, NULL);
+    write_one("plus09", base10, 0, 0, 1009, NULL);
+    write_one("plus11", base10, 0, 0, 1011, NULL);
+    cr_assert_eq(gate("gate old same"), 0);
+    cr_assert_eq(gate("gate old plus09"), 0);
+    cr_assert_eq(gate("gate old plus11"), 1);
+    cr_assert(strstr(fx_read("out"), "instructions/op") != NULL);
+    /* counts from different sources are not compared */
+    struct fx_case perf = {.workload = "demo/x",
+                           .samples = base10,
+                           .n = 10,
+                           .instructions = 2000,
+                           .instr_source = "perf"};
+    fx_write("perf", NULL, &perf, 1);
+    cr_assert_eq(gate("gate old perf"), 0);
+    cr_assert(strstr(fx_read("out"), "not gated") != NULL);
+}
+
+Test(gate, other_machines_gate_only_deterministic_metrics, .init = fx_setup, .fini = fx_teardown)
+{
+    make_samples();
+    write_one("old", base10, 0, 0, 0, "machine-a");
+    write_one("slow_elsewhere", slower10, 0, 0, 0, "machine-b");
+    struct hp_gate_result r;
+    cr_assert_eq(gate_status_of("old", "slow_elsewhere", &r), HP_GATE_UNCHANGED);
+    cr_assert_not(r.time_gated);
+    cr_assert_eq(r.note_count, 1);
+    cr_assert_eq(gate("gate old slow_elsewhere"), 0);
+    cr_assert(strstr(fx_read("out"), "different machines") != NULL);
+    write_one("alloc_elsewhere", base10, 1, 64, 0, "machine-b");
+    cr_assert_eq(gate("gate old alloc_elsewhere"), 1);
+    /* --deterministic: the same on one machine */
+    write_one("slow_here", slower10, 0, 0, 0, "machine-a");
+    cr_assert_eq(gate("gate --deterministic old slow_here"), 0);
+}
+
+Test(gate, writes_a_json_verdict_and_markdown, .init = fx_setup, .fini = fx_teardown)
+{
+    make_samples();
+    write_one("old", base10, 0, 0, 0, NULL);
+    write_one("new", slower10, 0, 0, 0, NULL);
+    cr_assert_eq(gate("gate old new --format md --json verdict.json"), 1);
+    cr_assert(strstr(fx_read("out"), "| case | status |") != NULL);
+    json_error_t jerr;
+    json_t *v = json_load_file(fx_path("verdict.json"), 0, &jerr);
+    cr_assert_not_null(v, "%s", jerr.text);
+    cr_assert_str_eq(json_string_value(json_object_get(v, "verdict")), "fail");
+    json_t *c0 = json_array_get(json_object_get(v, "cases"), 0);
+    cr_assert_str_eq(json_string_value(json_object_get(c0, "status")), "REGRESSED");
+    double ratio = json_real_value(json_object_get(json_object_get(c0, "time"), "ratio"));
+    cr_assert_float_eq(ratio, 120.0 / 100.0, 1e-9);
+    json_decref(v);
+}
+
+Test(gate, pooled_runs_concatenate_samples, .init = fx_setup, .fini = fx_teardown)
+{
+    make_samples();
+    write_one("a1", base10, 0, 0, 0, NULL);
+    write_one("a2", faster10, 2, 0, 0, NULL);
+    struct hp_results r;
+    struct hp_error err = {{0}};
+    char list[1200];
+    snprintf(list, sizeof list, "%s,%s", fx_path("a1"), fx_path("a2"));
+    cr_assert_eq(hp_results_read_pooled(list, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(r.cases[0].samples, 20);
+    cr_assert_float_eq(r.cases[0].allocs_per_op, 1.0, 1e-12); /* equal ops on both sides */
+    cr_assert_float_eq(r.cases[0].summary.median, (80.0 + 1 + 99.0) / 2, 1e-9);
+    hp_results_free(&r);
+    struct fx_case other = {.workload = "demo/other", .samples = base10, .n = 10};
+    fx_write("a3", NULL, &other, 1);
+    snprintf(list, sizeof list, "%s,%s", fx_path("a1"), fx_path("a3"));
+    cr_assert_eq(hp_results_read_pooled(list, &r, &err), -1);
+    cr_assert(strstr(err.message, "demo/other") != NULL, "%s", err.message);
+    hp_results_free(&r);
+}
+
+Test(gate, refuses_bad_input_with_exit_2, .init = fx_setup, .fini = fx_teardown)
+{
+    make_samples();
+    write_one("old", base10, 0, 0, 0, NULL);
+    cr_assert_eq(gate("gate old nowhere"), 2);
+    cr_assert(strstr(fx_read("err"), "nowhere") != NULL, "%s", fx_read("err"));
+
+    mkdir(fx_path("broken"), 0755);
+    fx_write_text("broken/results.json", "{\"format\": \"hotpath-results\",\n \"version\": 1,\n");
+    cr_assert_eq(gate("gate old broken"), 2);
+    cr_assert(strstr(fx_read("err"), "broken/results.json") != NULL, "%s", fx_read("err"));
+
+    struct fx_case c = {.workload = "demo/x", .samples = base10, .n = 10};
+    struct fx_run debug = {.build_type = "Debug"};
+    fx_write("debug", &debug, &c, 1);
+    cr_assert_eq(gate("gate old debug"), 2);
+    cr_assert(strstr(fx_read("err"), "build type") != NULL, "%s", fx_read("err"));
+
+    struct fx_run partial = {.incomplete = true};
+    fx_write("partial", &partial, &c, 1);
+    cr_assert_eq(gate("gate old partial"), 2);
+    cr_assert(strstr(fx_read("err"), "interrupted") != NULL, "%s", fx_read("err"));
+
+    struct fx_case unrelated = {.workload = "demo/y", .samples = base10, .n = 10};
+    fx_write("unrelated", NULL, &unrelated, 1);
+    cr_assert_eq(gate("gate old unrelated"), 2);
+    cr_assert(strstr(fx_read("err"), "no case in common") != NULL, "%s", fx_read("err"));
+
+    fx_write_text("bad_key.ini", "[gate]\nthreshold = 5%\n\n[case demo/*]\nthreshhold = 10%\n");
+    cr_assert_eq(gate("gate old old --config bad_key.ini"), 2);
+    cr_assert(strstr(fx_read("err"), "bad_key.ini:5:") != NULL, "%s", fx_read("err"));
+    cr_assert(strstr(fx_read("err"), "threshhold") != NULL, "%s", fx_read("err"));
+
+    fx_write_text("bad_section.ini", "[gates]\nthreshold = 5%\n");
+    cr_assert_eq(gate("gate old old --config bad_section.ini"), 2);
+    cr_assert(strstr(fx_read("err"), "bad_section.ini:2:") != NULL, "%s", fx_read("err"));
+
+    fx_write_text("bad_value.ini", "[gate]\nthreshold = fast\n");
+    cr_assert_eq(gate("gate old old --config bad_value.ini"), 2);
+    cr_assert(strstr(fx_read("err"), "bad_value.ini:2:") != NULL, "%s", fx_read("err"));
+
+    fx_write_text("bad_line.ini", "[gate]\nthreshold 5%\n");
+    cr_assert_eq(gate("gate old old --config bad_line.ini"), 2);
+    cr_assert(strstr(fx_read("err"), "bad_line.ini:2:") != NULL, "%s", fx_read("err"));
+
+    cr_assert_eq(gate("gate old"), 2);
+    cr_assert_eq(gate("gate old old --format html"), 2);
+    cr_assert_eq(gate("gate old old --frobnicate"), 2);
+    /* nothing on stdout after a refusal */
+    cr_assert_str_eq(fx_read("out"), "");
+}
+
+Test(gate, a_run_against_itself_passes, .init = fx_setup, .fini = fx_teardown)
+{
+    make_samples();
+    write_one("old", base10, 1, 64, 500, NULL);
+    cr_assert_eq(gate("gate old old"), 0);
+    cr_assert(strstr(fx_read("out"), "passed") != NULL);
+}
