@@ -31,6 +31,7 @@
 #include <sched.h>
 #include <stdalign.h>
 #include <stdbool.h>
+#include <sys/rseq.h>
 #include <sys/sysinfo.h>
 
 struct cpu_list {
@@ -79,9 +80,26 @@ static inline void spin_unlock(int *lock)
     __atomic_store_n(lock, 0, __ATOMIC_RELEASE);
 }
 
+/* The CPU this thread runs on. glibc (2.35+) registers an rseq area per thread and exports where
+ * it is (__rseq_offset from the thread pointer); reading its cpu_id inline saves the call into
+ * sched_getcpu(), which reads the same field. cpu_id is negative when registration failed or is
+ * disabled (valgrind, GLIBC_TUNABLES=glibc.pthread.rseq=0): then ask sched_getcpu(). The value
+ * may be stale by the time it is used (migration): the per-list lock makes that harmless. */
+static inline int current_cpu(void)
+{
+    if (__rseq_size > 0) {
+        const struct rseq *area =
+            (const struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
+        int cpu = (int)__atomic_load_n(&area->cpu_id, __ATOMIC_RELAXED);
+        if (cpu >= 0)
+            return cpu;
+    }
+    return sched_getcpu();
+}
+
 static inline struct cpu_list *current_list(struct hp_pool *pool, unsigned *cpu_out)
 {
-    int cpu = sched_getcpu();
+    int cpu = current_cpu();
     unsigned index = cpu < 0 ? 0 : (unsigned)cpu % pool->cpu_count;
     *cpu_out = index;
     return &pool->cpus[index];
