@@ -261,17 +261,19 @@ static bool writer_supports(const struct hp_composition *composition)
 
 /* router/github/read_without_writer: the baseline of read_with_writer, the same routers, the
  * same setup and the same reader loop, no writer thread. */
-static int read_without_writer_setup(const struct hp_case_params *params, void **shared,
-                                     struct hp_error *err)
+/* The GitHub sweep for the writer workloads, both of which run only on routers that take
+ * registration concurrent with lookups (the baseline too, so the two compare like with like). */
+static int writer_router_setup(const char *workload, const struct hp_case_params *params,
+                               void **shared, struct hp_error *err)
 {
     if (router_setup(params, "github", "all", shared, err) != 0)
         return -1;
     struct router_case *c = *shared;
     if (!supports_concurrent_writer(c->ops)) {
         hp_error_set(err,
-                     "router/github/read_without_writer: the baseline of read_with_writer, for "
-                     "rwlock_map and cow_map only (router %s)",
-                     c->ops->info.name);
+                     "%s: router %s does not support registration concurrent with lookups (use "
+                     "rwlock_map or cow_map)",
+                     workload, c->ops->info.name);
         case_free(c);
         *shared = NULL;
         return -1;
@@ -279,19 +281,18 @@ static int read_without_writer_setup(const struct hp_case_params *params, void *
     return 0;
 }
 
+static int read_without_writer_setup(const struct hp_case_params *params, void **shared,
+                                     struct hp_error *err)
+{
+    return writer_router_setup("router/github/read_without_writer", params, shared, err);
+}
+
 static int read_with_writer_setup(const struct hp_case_params *params, void **shared,
                                   struct hp_error *err)
 {
-    if (router_setup(params, "github", "all", shared, err) != 0)
+    if (writer_router_setup("router/github/read_with_writer", params, shared, err) != 0)
         return -1;
     struct router_case *c = *shared;
-    if (!supports_concurrent_writer(c->ops)) {
-        hp_error_set(err,
-                     "router/github/read_with_writer: router %s does not support registration "
-                     "concurrent with lookups (use rwlock_map or cow_map)",
-                     c->ops->info.name);
-        goto fail;
-    }
     c->writer_latency_ns = malloc(WRITER_LATENCY_CAP * sizeof *c->writer_latency_ns);
     if (!c->writer_latency_ns) {
         hp_error_set(err, "out of memory");

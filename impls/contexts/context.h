@@ -104,6 +104,23 @@ struct hp_context {
     uint32_t header_count;
 };
 
+/* Every per-request field of the hot part to its empty value, but the slots, which each layout
+ * points at its own storage (init). */
+static inline void hp_context_clear_fields(struct hp_context *ctx)
+{
+    ctx->request = NULL;
+    ctx->path = (struct hp_http_slice){NULL, 0};
+    ctx->query_string = (struct hp_http_slice){NULL, 0};
+    ctx->route_id = 0;
+    ctx->status = 0;
+    ctx->method = 0;
+    ctx->flags = 0;
+    ctx->start_ns = 0;
+    ctx->user = NULL;
+    ctx->body_len = 0;
+    ctx->header_count = 0;
+}
+
 struct hp_context_ops {
     struct hp_impl_info info;
     size_t object_size; /* bytes of one pooled context, extra bytes excluded */

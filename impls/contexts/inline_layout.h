@@ -37,20 +37,10 @@ static inline int hp_inline_attach(struct hp_context *ctx, enum hp_context_kind 
 /* Every per-request field of the header to its empty value, slots pointed inline. */
 static inline void hp_inline_init(struct hp_context *ctx)
 {
-    ctx->request = NULL;
-    ctx->path = (struct hp_http_slice){NULL, 0};
-    ctx->query_string = (struct hp_http_slice){NULL, 0};
-    ctx->route_id = 0;
-    ctx->status = 0;
-    ctx->method = 0;
-    ctx->flags = 0;
+    hp_context_clear_fields(ctx);
     for (int k = 0; k < HP_CONTEXT_KINDS; k++)
         ctx->slots[k] = (struct hp_context_slots){hp_inline_slots(ctx, (enum hp_context_kind)k), 0,
                                                   hp_context_slot_count[k], NULL, NULL};
-    ctx->start_ns = 0;
-    ctx->user = NULL;
-    ctx->body_len = 0;
-    ctx->header_count = 0;
 }
 
 #endif

@@ -15,19 +15,9 @@
 
 static void split_init(struct hp_context *ctx)
 {
-    ctx->request = NULL;
-    ctx->path = (struct hp_http_slice){NULL, 0};
-    ctx->query_string = (struct hp_http_slice){NULL, 0};
-    ctx->route_id = 0;
-    ctx->status = 0;
-    ctx->method = 0;
-    ctx->flags = 0;
+    hp_context_clear_fields(ctx);
     for (int k = 0; k < HP_CONTEXT_KINDS; k++)
         ctx->slots[k] = (struct hp_context_slots){NULL, 0, 0, NULL, NULL};
-    ctx->start_ns = 0;
-    ctx->user = NULL;
-    ctx->body_len = 0;
-    ctx->header_count = 0;
 }
 
 static int split_attach(struct hp_context *ctx, enum hp_context_kind kind)
