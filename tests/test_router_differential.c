@@ -355,3 +355,30 @@ Test(differential, random_route_sets, .timeout = 300)
     cr_expect(tally.found > tally.requests / 10, "too few hits (%zu of %zu) to mean much",
               tally.found, tally.requests);
 }
+
+/* The radix walk copies paths of usual length into a padded buffer and walks longer ones in
+ * place (radix_tree.c, WALK_COPY_MAX): lengths on both sides of the switch, each ending in a
+ * static edge, a param, a catch-all, a query or a fragment, must get linear's answers. */
+Test(differential, path_lengths_around_the_copy_limit)
+{
+    struct fixture fx;
+    fixture_build(&fx, "GET /s/:a/tail\n"
+                       "GET /s/:a/:b\n"
+                       "GET /c/*rest\n"
+                       "GET /long/segment/that/is/static/and/has/no/params/at/all\n");
+    static const char *const prefixes[] = {"/s/", "/c/", "/s/x/"};
+    static const char *const endings[] = {"", "/tail", "?q=1", "#f", "/"};
+    struct tally tally = {0};
+    char path[1200];
+    for (size_t p = 0; p < 3; p++)
+        for (size_t e = 0; e < 5; e++)
+            for (size_t len = 1; len < 1100; len += len < 280 ? 1 : 97) {
+                size_t n = (size_t)snprintf(path, sizeof path, "%s", prefixes[p]);
+                for (size_t i = 0; i < len && n < sizeof path - 16; i++)
+                    path[n++] = (char)('a' + i % 26);
+                n += (size_t)snprintf(path + n, sizeof path - n, "%s", endings[e]);
+                check_request(&fx, HP_METHOD_GET, path, n, &tally);
+            }
+    cr_expect(tally.found > tally.requests / 2, "most of these requests should hit");
+    fixture_free(&fx);
+}

@@ -20,17 +20,17 @@ enum node_kind { NODE_STATIC, NODE_PARAM, NODE_CATCHALL };
  * word. */
 struct flat_node {
     uint64_t head;                /* the edge's first min(prefix_len, 8) bytes, zero above */
-    const char *prefix;           /* static: the edge (a slice of a route's pattern) */
+    uint64_t head_mask;           /* ones over those bytes */
     const struct hp_route *route; /* the route ending here, or NULL */
-    const char *name;             /* param / catch-all name */
-    uint32_t prefix_len;
+    /* static: the edge (a slice of a route's pattern); param / catch-all: the name */
+    const char *text;
+    uint32_t text_len;
     uint32_t first_child; /* index of the first static child (busiest first, contiguous) */
     uint32_t child_count;
     uint32_t param_child;    /* index, or 0 for none (0 is the root, nobody's child) */
     uint32_t catchall_child; /* likewise */
     uint32_t parent;         /* index (the root's is 0) */
-    uint32_t name_len;
-    uint8_t kind; /* enum node_kind */
+    uint8_t kind;            /* enum node_kind */
 };
 
 struct node {
@@ -330,11 +330,10 @@ static void tree_compile(struct hp_radix_tree *tree)
         f->head = 0;
         if (head_len) /* the root has no prefix */
             memcpy(&f->head, b->prefix, head_len);
-        f->prefix = b->prefix;
-        f->prefix_len = b->prefix_len;
+        f->head_mask = head_len ? ~0ull >> (64 - 8 * head_len) : 0;
         f->route = b->route;
-        f->name = b->name;
-        f->name_len = b->name_len;
+        f->text = b->kind == NODE_STATIC ? b->prefix : b->name;
+        f->text_len = b->kind == NODE_STATIC ? b->prefix_len : b->name_len;
         f->kind = (uint8_t)b->kind;
         f->parent = b->parent ? b->parent->flat_index : 0;
         f->first_child = next;
@@ -441,14 +440,16 @@ static inline const struct flat_node *static_child(const struct flat_node *flat,
     return NULL;
 }
 
-/* path[pos, min(pos + 8, len)) as a little-endian word, zero above; pos < len. Near the end
- * it loads the eight bytes that end at len and shifts the ones before pos out, so it never
- * reads past len; it does read up to 7 bytes before pos, which needs the eight bytes before
- * len to be readable: true for len >= 8, and walk_exact copies shorter paths after 8 zeros. */
+/* path[pos, min(pos + 8, len)) as a little-endian word, zero above (0 when pos == len). Near
+ * the end it loads the eight bytes that end at len and shifts the ones before pos out, so it
+ * never reads past len; it does read up to 8 bytes before pos, which needs the eight bytes
+ * before len to be readable: true for len >= 8, and walk_exact copies shorter paths after 8
+ * zeros. */
 static inline uint64_t path_word(const char *path, size_t pos, size_t len)
 {
     size_t back = pos + 8 <= len ? 0 : pos + 8 - len; /* a conditional move, not a branch */
-    return hp_load64(path + pos - back) >> (back * 8);
+    /* two shifts: back is 8 at the end, and one shift by 64 is undefined */
+    return (hp_load64(path + pos - back) >> (back * 4)) >> (back * 4);
 }
 
 /* The end of the param value starting before `from`: the first '/', '?' or '#' in
@@ -457,13 +458,6 @@ static size_t segment_end(const char *path, size_t from, size_t len)
 {
     size_t slash = hp_find_either(path, from, len, '/', '/');
     return hp_find_either(path, from, slash, '?', '#');
-}
-
-/* The mask of an edge's head bytes (prefix_len >= 1 for every edge). */
-static inline uint64_t head_mask(uint32_t prefix_len)
-{
-    uint32_t head_len = prefix_len < 8 ? prefix_len : 8;
-    return ~0ull >> (64 - 8 * head_len);
 }
 
 /* One param or catch-all value found by the walk: where it lies in the path, and its node
@@ -483,7 +477,7 @@ struct span {
  * node is entered at most once per alternative, so the walk is bounded by the tree's size. */
 static inline __attribute__((always_inline)) const struct flat_node *
 walk(const struct hp_radix_tree *tree, const char *path, size_t len, bool virtual_slash,
-     struct span *spans, uint32_t *span_count)
+     bool padded, struct span *spans, uint32_t *span_count)
 {
     const struct flat_node *flat = tree->flat;
     const size_t total = len + virtual_slash;
@@ -493,40 +487,36 @@ walk(const struct hp_radix_tree *tree, const char *path, size_t len, bool virtua
 enter:
     if (WORD_WALK && !virtual_slash) {
         /* len >= 8 here (walk_exact pads shorter paths). The path may still carry its
-         * `?query` or `#fragment`: no edge contains those bytes and params stop at them, so
-         * the walk ends at the first one without a separate scan for it. */
-        if (pos == len)
-            goto at_end;
-        uint64_t word = path_word(path, pos, len);
-        if ((unsigned char)word == '?' || (unsigned char)word == '#')
-            goto at_end;
+         * `?query` or `#fragment`: no edge contains those bytes (nor a NUL, which is what the
+         * word holds at the end of the path) and params stop at them, so the walk ends at the
+         * first one without a separate scan for it, and the test for it is only made when no
+         * edge matched. */
+        uint64_t word = padded ? hp_load64(path + pos) : path_word(path, pos, len);
         const struct flat_node *c = static_child(flat, n, (unsigned char)word);
         if (c) {
-            size_t edge = c->prefix_len;
-            bool match;
-            if (edge <= 8)
-                match = edge <= len - pos && ((word ^ c->head) & head_mask(c->prefix_len)) == 0;
-            else
-                match = edge <= len - pos && bytes_equal(path + pos, c->prefix, edge);
-            if (match) {
+            size_t edge = c->text_len;
+            if (edge <= len - pos && ((word ^ c->head) & c->head_mask) == 0 &&
+                (edge <= 8 || bytes_equal(path + pos + 8, c->text + 8, edge - 8))) {
                 pos += edge;
                 n = c;
                 goto enter;
             }
         }
+        if (pos == len || (unsigned char)word == '?' || (unsigned char)word == '#')
+            goto at_end;
     } else {
         if (pos == total)
             goto at_end;
         unsigned char first = (!virtual_slash || pos < len) ? (unsigned char)path[pos] : '/';
         const struct flat_node *c = static_child(flat, n, first);
         if (c) {
-            size_t edge = c->prefix_len;
+            size_t edge = c->text_len;
             bool match;
             if (!virtual_slash || pos + edge <= len)
-                match = edge <= len - pos && bytes_equal(path + pos, c->prefix, edge);
+                match = edge <= len - pos && bytes_equal(path + pos, c->text, edge);
             else /* the edge reaches the virtual slash, which must be its last byte */
-                match = pos + edge == total && c->prefix[edge - 1] == '/' &&
-                        bytes_equal(path + pos, c->prefix, edge - 1);
+                match = pos + edge == total && c->text[edge - 1] == '/' &&
+                        bytes_equal(path + pos, c->text, edge - 1);
             if (match) {
                 pos += edge;
                 n = c;
@@ -538,7 +528,7 @@ try_param:
     if (n->param_child && pos < len) {
         size_t end;
         if (WORD_WALK && !virtual_slash) {
-            uint64_t word = path_word(path, pos, len);
+            uint64_t word = padded ? hp_load64(path + pos) : path_word(path, pos, len);
             uint64_t stops = hp_bytes_equal_mask(word, '/') | hp_bytes_equal_mask(word, '?') |
                              hp_bytes_equal_mask(word, '#');
             if (stops)
@@ -583,7 +573,7 @@ try_catchall:
         const struct flat_node *child = n;
         n = flat + n->parent;
         if (child->kind == NODE_STATIC) {
-            pos -= child->prefix_len;
+            pos -= child->text_len;
             goto try_param;
         }
         /* A param: the catch-all at the same position is the only alternative left. */
@@ -597,19 +587,24 @@ found:
     return n;
 }
 
-/* The ordinary walk. Its word reads need the eight bytes before `len` to be readable: a
- * shorter path is walked in a copy placed after eight zero bytes (spans are offsets, so params
- * still point into the caller's path). */
+enum { WALK_COPY_MAX = 248 };
+
+/* The ordinary walk. A path of usual length is walked in a copy followed by eight zero bytes,
+ * so that the word at any position is one plain load: path_word's end-of-path arithmetic sat
+ * on the walk's critical path (each edge's length -> the next position -> the next word), and
+ * the copy is cheaper than paying it at every edge. Spans are offsets, so params still point
+ * into the caller's path. A longer path is walked in place (path_word needs len >= 8). */
 static inline __attribute__((always_inline)) const struct flat_node *
 walk_exact(const struct hp_radix_tree *tree, const char *path, size_t len, struct span *spans,
            uint32_t *span_count)
 {
-    if (WORD_WALK && len < 8) {
-        char padded[16] = {0};
-        memcpy(padded + 8, path, len);
-        return walk(tree, padded + 8, len, false, spans, span_count);
+    if (WORD_WALK && len <= WALK_COPY_MAX) {
+        char copy[WALK_COPY_MAX + 8];
+        memcpy(copy, path, len);
+        memset(copy + len, 0, 8);
+        return walk(tree, copy, len, false, true, spans, span_count);
     }
-    return walk(tree, path, len, false, spans, span_count);
+    return walk(tree, path, len, false, false, spans, span_count);
 }
 
 /* hp_radix_tree_lookup, inlined into the forest's lookup (one call less per request). */
@@ -639,8 +634,8 @@ static inline __attribute__((always_inline)) bool tree_lookup(const struct hp_ra
     struct hp_param *items = params->items;
     for (uint32_t j = 0; j < k; j++) {
         const struct flat_node *wildcard = tree->flat + spans[j].wildcard;
-        items[j].name = wildcard->name;
-        items[j].name_len = wildcard->name_len;
+        items[j].name = wildcard->text;
+        items[j].name_len = wildcard->text_len;
         items[j].value = path + spans[j].offset;
         items[j].value_len = spans[j].len;
     }
@@ -664,8 +659,8 @@ enum hp_match_status hp_radix_tree_slash_suggestion(const struct hp_radix_tree *
         return len > 1 && walk_exact(tree, path, len - 1, spans, &k)
                    ? HP_MATCH_REDIRECT_REMOVE_SLASH
                    : HP_MATCH_NOT_FOUND;
-    return walk(tree, path, len, true, spans, &k) ? HP_MATCH_REDIRECT_ADD_SLASH
-                                                  : HP_MATCH_NOT_FOUND;
+    return walk(tree, path, len, true, false, spans, &k) ? HP_MATCH_REDIRECT_ADD_SLASH
+                                                         : HP_MATCH_NOT_FOUND;
 }
 
 /* ---- case-insensitive search ---- */
@@ -743,17 +738,16 @@ static const struct flat_node *case_visit(const struct case_search *s, const str
         }
         for (int i = 0; i < count; i++) {
             const struct flat_node *c = static_child(s->flat, n, firsts[i]);
-            if (!c || c->prefix_len > s->len - pos)
+            if (!c || c->text_len > s->len - pos)
                 continue;
             struct case_rune r = rune;
             uint32_t j = 0;
-            while (j < c->prefix_len &&
-                   case_byte_accepts(s, pos + j, (unsigned char)c->prefix[j], &r))
+            while (j < c->text_len && case_byte_accepts(s, pos + j, (unsigned char)c->text[j], &r))
                 j++;
-            if (j < c->prefix_len)
+            if (j < c->text_len)
                 continue;
-            memcpy(s->out + pos, c->prefix, c->prefix_len);
-            const struct flat_node *found = case_visit(s, c, pos + c->prefix_len, r);
+            memcpy(s->out + pos, c->text, c->text_len);
+            const struct flat_node *found = case_visit(s, c, pos + c->text_len, r);
             if (found)
                 return found;
         }
