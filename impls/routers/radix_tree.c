@@ -3,6 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "routers/route_set.h"
 
@@ -460,6 +463,29 @@ static size_t segment_end(const char *path, size_t from, size_t len)
     return hp_find_either(path, from, slash, '?', '#');
 }
 
+/* segment_end in a padded copy (walk_exact): the bytes after len are zeros, readable up to
+ * WALK_PAD of them, so whole blocks are scanned without an end test per block, and no stop
+ * byte is found past len. Values are mostly shorter than one block. */
+static inline size_t padded_segment_end(const char *path, size_t from, size_t len)
+{
+#if defined(__SSE2__)
+    const __m128i slash = _mm_set1_epi8('/'), query = _mm_set1_epi8('?'),
+                  fragment = _mm_set1_epi8('#');
+    for (size_t i = from; i < len; i += 16) {
+        __m128i block = _mm_loadu_si128((const __m128i *)(const void *)(path + i));
+        __m128i stops =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, slash), _mm_cmpeq_epi8(block, query)),
+                         _mm_cmpeq_epi8(block, fragment));
+        unsigned mask = (unsigned)_mm_movemask_epi8(stops);
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+    }
+    return len;
+#else
+    return segment_end(path, from, len);
+#endif
+}
+
 /* One param or catch-all value found by the walk: where it lies in the path, and its node
  * (for the name). */
 struct span {
@@ -527,8 +553,10 @@ enter:
 try_param:
     if (n->param_child && pos < len) {
         size_t end;
-        if (WORD_WALK && !virtual_slash) {
-            uint64_t word = padded ? hp_load64(path + pos) : path_word(path, pos, len);
+        if (padded) {
+            end = padded_segment_end(path, pos, len);
+        } else if (WORD_WALK && !virtual_slash) {
+            uint64_t word = path_word(path, pos, len);
             uint64_t stops = hp_bytes_equal_mask(word, '/') | hp_bytes_equal_mask(word, '?') |
                              hp_bytes_equal_mask(word, '#');
             if (stops)
@@ -587,9 +615,9 @@ found:
     return n;
 }
 
-enum { WALK_COPY_MAX = 248 };
+enum { WALK_COPY_MAX = 240, WALK_PAD = 16 };
 
-/* The ordinary walk. A path of usual length is walked in a copy followed by eight zero bytes,
+/* The ordinary walk. A path of usual length is walked in a copy followed by WALK_PAD zeros,
  * so that the word at any position is one plain load: path_word's end-of-path arithmetic sat
  * on the walk's critical path (each edge's length -> the next position -> the next word), and
  * the copy is cheaper than paying it at every edge. Spans are offsets, so params still point
@@ -599,9 +627,9 @@ walk_exact(const struct hp_radix_tree *tree, const char *path, size_t len, struc
            uint32_t *span_count)
 {
     if (WORD_WALK && len <= WALK_COPY_MAX) {
-        char copy[WALK_COPY_MAX + 8];
+        char copy[WALK_COPY_MAX + WALK_PAD];
         memcpy(copy, path, len);
-        memset(copy + len, 0, 8);
+        memset(copy + len, 0, WALK_PAD);
         return walk(tree, copy, len, false, true, spans, span_count);
     }
     return walk(tree, path, len, false, false, spans, span_count);
