@@ -376,7 +376,11 @@ static struct sample take_sample(struct worker_pool *pool, struct hp_case *c, bo
 {
     enum job_kind kind = c->mode == HP_MODE_LATENCY ? JOB_LATENCY : JOB_RUN;
     pool->callgrind_collect = keep && pool->callgrind;
+    if (c->workload->sample_begin)
+        c->workload->sample_begin(c->shared);
     pool_dispatch(pool, kind, c, c->n, c->threads);
+    if (c->workload->sample_end)
+        c->workload->sample_end(c->shared);
     if (pool->callgrind_collect)
         CALLGRIND_DUMP_STATS_AT(c->name); /* this case's count, then zeroed */
     uint64_t first = UINT64_MAX, last = 0;

@@ -70,6 +70,13 @@ struct hp_workload {
     uint64_t (*run)(void *local, uint64_t n);
     void (*thread_teardown)(void *local);                 /* optional */
     void (*report)(void *shared, struct hp_metrics *out); /* optional */
+    /* Optional: called on the main thread just before the worker threads start a sample (a
+     * measured one or one of the calibration runs that choose n) and just after they have all
+     * finished it, outside the timed region. For background activity that belongs to this
+     * case alone (read_with_writer's writer), which must not run during other cases' samples:
+     * the runner sets every case up at once and interleaves their samples. */
+    void (*sample_begin)(void *shared);
+    void (*sample_end)(void *shared);
     void (*teardown)(void *shared);                       /* optional */
     /* Optional: false for compositions the workload cannot run (a writer workload needs a
      * router that supports remove). Such compositions are skipped when an axis is expanded to

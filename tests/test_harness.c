@@ -305,6 +305,98 @@ Test(runner, thread_setup_runs_once_per_worker_and_setup_errors_refuse_the_run)
     hp_run_release(&run);
 }
 
+/* sample_begin/sample_end bracket every run() call of their own case, on both modes and
+ * several threads, and never another case's. */
+struct bracket_state {
+    int open;         /* atomic: 1 between sample_begin and sample_end */
+    int begins, ends; /* main thread only */
+    int runs_outside; /* atomic */
+    int runs_inside;  /* atomic */
+};
+
+static struct bracket_state bracketed, unbracketed;
+
+static int bracket_setup(const struct hp_case_params *p, void **shared, struct hp_error *err)
+{
+    (void)err;
+    (void)p;
+    *shared = &bracketed;
+    return 0;
+}
+
+static int plain_setup(const struct hp_case_params *p, void **shared, struct hp_error *err)
+{
+    (void)p;
+    (void)err;
+    *shared = &unbracketed;
+    return 0;
+}
+
+static uint64_t bracket_run(void *local, uint64_t n)
+{
+    /* The other case's run must find the bracketed case closed: samples never overlap. */
+    (void)local;
+    bool open = __atomic_load_n(&bracketed.open, __ATOMIC_ACQUIRE);
+    __atomic_add_fetch(open ? &bracketed.runs_inside : &bracketed.runs_outside, 1,
+                       __ATOMIC_RELAXED);
+    return n;
+}
+
+static uint64_t plain_run(void *local, uint64_t n)
+{
+    (void)local;
+    if (__atomic_load_n(&bracketed.open, __ATOMIC_ACQUIRE))
+        __atomic_add_fetch(&unbracketed.runs_inside, 1, __ATOMIC_RELAXED);
+    return n;
+}
+
+static void bracket_begin(void *shared)
+{
+    struct bracket_state *b = shared;
+    b->begins++;
+    __atomic_store_n(&b->open, 1, __ATOMIC_RELEASE);
+}
+
+static void bracket_end(void *shared)
+{
+    struct bracket_state *b = shared;
+    b->ends++;
+    __atomic_store_n(&b->open, 0, __ATOMIC_RELEASE);
+}
+
+Test(runner, sample_hooks_bracket_every_sample_of_their_case_only)
+{
+    struct hp_workload hooked = {.name = "t/hooked",
+                                 .setup = bracket_setup,
+                                 .run = bracket_run,
+                                 .sample_begin = bracket_begin,
+                                 .sample_end = bracket_end};
+    struct hp_workload plain = {.name = "t/plain", .setup = plain_setup, .run = plain_run};
+    struct hp_case cases[3];
+    memset(cases, 0, sizeof cases);
+    cases[0].workload = &hooked;
+    cases[0].threads = 2;
+    cases[1].workload = &hooked;
+    cases[1].threads = 1;
+    cases[1].mode = HP_MODE_LATENCY;
+    cases[2].workload = &plain;
+    cases[2].threads = 2;
+    for (int i = 0; i < 3; i++)
+        hp_case_name(&cases[i]);
+    struct hp_run run;
+    quick_config(&run);
+    run.cases = cases;
+    run.case_count = 3;
+    struct hp_error err;
+    cr_assert_eq(hp_run_execute(&run, &err), 0, "%s", err.message);
+    cr_assert_gt(bracketed.begins, 2 * 3, "every measured sample of both hooked cases");
+    cr_assert_eq(bracketed.begins, bracketed.ends);
+    cr_assert_gt(bracketed.runs_inside, 0);
+    cr_assert_eq(bracketed.runs_outside, 0, "a run of the hooked case outside its bracket");
+    cr_assert_eq(unbracketed.runs_inside, 0, "another case ran inside the hooked case's bracket");
+    hp_run_release(&run);
+}
+
 /* ---- results directory ------------------------------------------------------------------ */
 
 static int count_interval(const struct hp_hlog_interval *interval, void *ctx)

@@ -10,7 +10,9 @@
  * of route has none).
  *
  * router/github/read_with_writer: readers sweep the GitHub "all" list while a background
- * writer republishes one route (remove + re-add, cycling through the set) 1,000 times a second;
+ * writer republishes one route (remove + re-add, cycling through the set) 1,000 times a second,
+ * during this case's samples only (the runner interleaves every case's samples: a writer left
+ * running would load the other cases, the baseline among them);
  * `report` adds the writer's latency figures (republishes, writer_p50/p99/max_ns). Only for the
  * routers that allow registration concurrent with lookups (rwlock_map, cow_map).
  * router/github/read_without_writer: the same readers with no writer, its baseline; one glob
@@ -44,7 +46,11 @@ struct router_case {
     /* read_with_writer only */
     pthread_t writer;
     bool writer_running;
-    int writer_stop;              /* atomic: set by the main thread, read by the writer */
+    /* writer_gate guards the two flags: the writer republishes only while a sample of this
+     * case runs (sample_begin/sample_end), and waits on writer_wake otherwise. */
+    pthread_mutex_t writer_gate;
+    pthread_cond_t writer_wake;
+    bool writer_active, writer_stop;
     uint64_t *writer_latency_ns;  /* one per republish, up to WRITER_LATENCY_CAP */
     uint64_t republishes;         /* written by the writer; read after join */
     struct hp_error writer_error; /* likewise; empty unless the writer failed */
@@ -66,6 +72,8 @@ static void case_free(struct router_case *c)
     free(c->route_requests);
     hp_request_list_free(&c->request_list);
     free(c->writer_latency_ns);
+    pthread_cond_destroy(&c->writer_wake);
+    pthread_mutex_destroy(&c->writer_gate);
     free(c);
 }
 
@@ -109,6 +117,8 @@ static int router_setup(const struct hp_case_params *params, const char *set_nam
     struct router_case *c = calloc(1, sizeof *c);
     if (!c)
         return hp_error_set(err, "out of memory");
+    pthread_mutex_init(&c->writer_gate, NULL);
+    pthread_cond_init(&c->writer_wake, NULL);
     /* Every router ops struct starts with its hp_impl_info (registry.h). */
     c->ops = (const struct hp_router_ops *)info;
     c->threads = params->threads ? params->threads : 1;
@@ -205,11 +215,22 @@ static void *writer_main(void *arg)
     if (c->ops->thread_attach)
         c->ops->thread_attach(c->router);
     struct timespec next;
-    clock_gettime(CLOCK_MONOTONIC, &next);
     struct hp_error err;
-    /* ACQUIRE pairs with the RELEASE store in writer_stop_and_join (only a flag: the join is
-     * what orders the writer's results before the main thread reads them). */
-    while (!__atomic_load_n(&c->writer_stop, __ATOMIC_ACQUIRE)) {
+    bool was_active = false;
+    for (;;) {
+        pthread_mutex_lock(&c->writer_gate);
+        while (!c->writer_active && !c->writer_stop) {
+            was_active = false;
+            pthread_cond_wait(&c->writer_wake, &c->writer_gate);
+        }
+        bool stop = c->writer_stop;
+        pthread_mutex_unlock(&c->writer_gate);
+        if (stop)
+            break;
+        if (!was_active) { /* a sample began: the first republish one period from now */
+            clock_gettime(CLOCK_MONOTONIC, &next);
+            was_active = true;
+        }
         next.tv_nsec += WRITER_PERIOD_NS;
         if (next.tv_nsec >= 1000000000) {
             next.tv_nsec -= 1000000000;
@@ -237,7 +258,10 @@ static void writer_stop_and_join(struct router_case *c)
 {
     if (!c->writer_running)
         return;
-    __atomic_store_n(&c->writer_stop, 1, __ATOMIC_RELEASE);
+    pthread_mutex_lock(&c->writer_gate);
+    c->writer_stop = true;
+    pthread_cond_signal(&c->writer_wake);
+    pthread_mutex_unlock(&c->writer_gate);
     pthread_join(c->writer, NULL);
     c->writer_running = false;
 }
@@ -285,6 +309,23 @@ static int read_without_writer_setup(const struct hp_case_params *params, void *
                                      struct hp_error *err)
 {
     return writer_router_setup("router/github/read_without_writer", params, shared, err);
+}
+
+static void writer_sample_begin(void *shared)
+{
+    struct router_case *c = shared;
+    pthread_mutex_lock(&c->writer_gate);
+    c->writer_active = true;
+    pthread_cond_signal(&c->writer_wake);
+    pthread_mutex_unlock(&c->writer_gate);
+}
+
+static void writer_sample_end(void *shared)
+{
+    struct router_case *c = shared;
+    pthread_mutex_lock(&c->writer_gate);
+    c->writer_active = false;
+    pthread_mutex_unlock(&c->writer_gate);
 }
 
 static int read_with_writer_setup(const struct hp_case_params *params, void **shared,
@@ -382,6 +423,8 @@ const struct hp_workload hp_workload_router_github_read_with_writer = {
     .run = router_run,
     .thread_teardown = router_thread_teardown,
     .report = read_with_writer_report,
+    .sample_begin = writer_sample_begin,
+    .sample_end = writer_sample_end,
     .teardown = router_teardown,
     .supports = writer_supports,
 };

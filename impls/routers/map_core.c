@@ -181,6 +181,15 @@ void hp_map_core_lookup_split(const struct hp_map_core *core, enum hp_method met
  * equals the path ignoring case; among them the smallest bytes, which is what the candidate
  * order says for two static routes), then the tree's answer, then the better of the two. A
  * scan of the table: this runs after a miss only, never on the lookup path. */
+void hp_map_core_prefetch(const struct hp_map_core *core, size_t max_lines)
+{
+    size_t lines = hp_route_hash_prefetch(&core->combined, max_lines);
+    for (int m = 0; m < HP_METHOD_COUNT && lines < max_lines; m++)
+        lines += hp_route_hash_prefetch(&core->by_method[m], max_lines - lines);
+    if (lines < max_lines)
+        hp_radix_forest_prefetch(&core->dynamic, max_lines - lines);
+}
+
 size_t hp_map_core_find_case_insensitive(const struct hp_map_core *core, enum hp_method method,
                                          const char *path, size_t len, char *out, size_t cap)
 {

@@ -78,6 +78,10 @@ void hp_map_core_lookup_combined(const struct hp_map_core *core, enum hp_method 
 void hp_map_core_lookup_split(const struct hp_map_core *core, enum hp_method method,
                               const char *path, size_t len, struct hp_match *out);
 
+/* Prefetches what lookups read (maps, then trees), at most max_lines cache lines: for a reader
+ * that is about to use a core another thread has just built (cow_map). */
+void hp_map_core_prefetch(const struct hp_map_core *core, size_t max_lines);
+
 /* The find_case_insensitive op (router.h) over the maps and the trees. */
 size_t hp_map_core_find_case_insensitive(const struct hp_map_core *core, enum hp_method method,
                                          const char *path, size_t len, char *out, size_t cap);

@@ -882,6 +882,21 @@ size_t hp_radix_forest_find_case_insensitive(const struct hp_radix_forest *fores
     return hp_radix_tree_find_case_insensitive(forest->trees[method], path, len, out) ? len : 0;
 }
 
+size_t hp_radix_forest_prefetch(const struct hp_radix_forest *forest, size_t max_lines)
+{
+    size_t lines = 0;
+    for (int m = 0; m < HP_METHOD_COUNT; m++) {
+        const struct hp_radix_tree *tree = forest->trees[m];
+        if (!tree || !tree->flat)
+            continue;
+        const char *flat = (const char *)tree->flat;
+        size_t bytes = (tree->node_count + 1) * sizeof *tree->flat;
+        for (size_t i = 0; i < bytes && lines < max_lines; i += 64, lines++)
+            __builtin_prefetch(flat + i);
+    }
+    return lines;
+}
+
 void hp_radix_forest_destroy(struct hp_radix_forest *forest)
 {
     for (int m = 0; m < HP_METHOD_COUNT; m++) {

@@ -104,6 +104,9 @@ void hp_radix_forest_lookup(const struct hp_radix_forest *forest, enum hp_method
 size_t hp_radix_forest_find_case_insensitive(const struct hp_radix_forest *forest,
                                              enum hp_method method, const char *path, size_t len,
                                              char *out, size_t cap);
+/* Prefetches the compiled trees (all a lookup reads), at most max_lines cache lines; returns
+ * the lines prefetched. */
+size_t hp_radix_forest_prefetch(const struct hp_radix_forest *forest, size_t max_lines);
 void hp_radix_forest_destroy(struct hp_radix_forest *forest);
 
 #endif

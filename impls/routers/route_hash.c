@@ -197,6 +197,22 @@ bool hp_route_hash_remove(struct hp_route_hash *t, const char *key, size_t key_l
     return true;
 }
 
+size_t hp_route_hash_prefetch(const struct hp_route_hash *t, size_t max_lines)
+{
+    if (!t->slots)
+        return 0;
+    const char *slots = (const char *)t->slots;
+    size_t bytes = ((size_t)t->mask + 1) * sizeof *t->slots, lines = 0;
+    for (size_t i = 0; i < bytes && lines < max_lines; i += 64, lines++)
+        __builtin_prefetch(slots + i);
+    for (uint32_t i = 0; i <= t->mask && lines < max_lines; i++)
+        if (t->slots[i].key) {
+            __builtin_prefetch(t->slots[i].key);
+            lines++;
+        }
+    return lines;
+}
+
 void hp_route_hash_free(struct hp_route_hash *t)
 {
     uint32_t capacity = capacity_of(t);

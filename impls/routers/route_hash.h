@@ -94,6 +94,10 @@ static inline uint32_t hp_route_hash_count(const struct hp_route_hash *t)
     return t->count;
 }
 
+/* Prefetches what a lookup reads (the slot array, then each key copy), at most max_lines cache
+ * lines; returns the lines prefetched. Reads the table, writes nothing. */
+size_t hp_route_hash_prefetch(const struct hp_route_hash *t, size_t max_lines);
+
 /* Frees every key copy and the slot array; leaves an empty table (reusable). */
 void hp_route_hash_free(struct hp_route_hash *t);
 
