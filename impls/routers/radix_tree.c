@@ -521,8 +521,12 @@ enter:
         const struct flat_node *c = static_child(flat, n, (unsigned char)word);
         if (c) {
             size_t edge = c->text_len;
-            if (edge <= len - pos && ((word ^ c->head) & c->head_mask) == 0 &&
-                (edge <= 8 || bytes_equal(path + pos + 8, c->text + 8, edge - 8))) {
+            /* In a padded copy an edge of up to 8 bytes needs no length test: past len the
+             * word holds zeros, and edges hold no zero byte. */
+            bool fits =
+                edge <= 8 ? padded || edge <= len - pos
+                          : edge <= len - pos && bytes_equal(path + pos + 8, c->text + 8, edge - 8);
+            if (((word ^ c->head) & c->head_mask) == 0 && fits) {
                 pos += edge;
                 n = c;
                 goto enter;
