@@ -457,6 +457,8 @@ static void calibrate(struct worker_pool *pool, struct hp_case *c, const struct 
     double overhead = run->timer.overhead_ns;
     if (run->config.latency_group > 0) {
         c->group = run->config.latency_group;
+    } else if (c->workload->latency_group > 0) {
+        c->group = c->workload->latency_group;
     } else {
         /* Time enough ops per read pair that the timer's own cost is under a tenth of it. */
         c->group = 1;

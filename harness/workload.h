@@ -63,6 +63,10 @@ struct hp_workload {
     const char *summary;  /* one line for `hotpath list` */
     uint32_t axes;        /* HP_AXIS_BIT() of every axis the workload needs an implementation of */
     unsigned min_threads; /* 0 or 1: any; 2: a case that needs two threads (a handoff) */
+    /* 0: latency mode picks the group size from the op's cost. Otherwise the ops per timed
+     * group (--latency-group still overrides): for workloads whose percentiles are compared
+     * with a sibling's, which must time groups of the same size. */
+    unsigned latency_group;
 
     int (*setup)(const struct hp_case_params *params, void **shared, struct hp_error *err);
     /* Optional: without it, every thread's local is the shared state. */
@@ -77,7 +81,7 @@ struct hp_workload {
      * the runner sets every case up at once and interleaves their samples. */
     void (*sample_begin)(void *shared);
     void (*sample_end)(void *shared);
-    void (*teardown)(void *shared);                       /* optional */
+    void (*teardown)(void *shared); /* optional */
     /* Optional: false for compositions the workload cannot run (a writer workload needs a
      * router that supports remove). Such compositions are skipped when an axis is expanded to
      * all its implementations, and refused when named explicitly. */

@@ -397,6 +397,40 @@ Test(runner, sample_hooks_bracket_every_sample_of_their_case_only)
     hp_run_release(&run);
 }
 
+Test(runner, a_workload_latency_group_is_used_unless_the_run_names_one)
+{
+    struct hp_workload fixed = {
+        .name = "t/fixed", .setup = plain_setup, .run = plain_run, .latency_group = 3};
+    struct hp_case c;
+    memset(&c, 0, sizeof c);
+    c.workload = &fixed;
+    c.threads = 1;
+    c.mode = HP_MODE_LATENCY;
+    hp_case_name(&c);
+    struct hp_run run;
+    quick_config(&run);
+    run.cases = &c;
+    run.case_count = 1;
+    struct hp_error err;
+    cr_assert_eq(hp_run_execute(&run, &err), 0, "%s", err.message);
+    cr_assert_eq(c.group, 3, "the workload's group, not the automatic one");
+    cr_assert_eq((uint64_t)hp_hdr_total_count(&c.latency), c.measured_ops / 3);
+    hp_run_release(&run);
+
+    memset(&c, 0, sizeof c);
+    c.workload = &fixed;
+    c.threads = 1;
+    c.mode = HP_MODE_LATENCY;
+    hp_case_name(&c);
+    quick_config(&run);
+    run.config.latency_group = 5;
+    run.cases = &c;
+    run.case_count = 1;
+    cr_assert_eq(hp_run_execute(&run, &err), 0, "%s", err.message);
+    cr_assert_eq(c.group, 5, "--latency-group overrides the workload's");
+    hp_run_release(&run);
+}
+
 /* ---- results directory ------------------------------------------------------------------ */
 
 static int count_interval(const struct hp_hlog_interval *interval, void *ctx)

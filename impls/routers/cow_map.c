@@ -166,14 +166,12 @@ static void cow_thread_detach(struct hp_router *r)
 
 enum { WARM_SLOTS = 4, WARM_MAX_LINES = 2048 /* 128 KB */ };
 
-/* Per thread, the snapshot it last warmed for each of a few routers (direct-mapped by router
- * address: a thread that uses several cow_map routers keeps, mostly, one entry each). A new
- * snapshot allocated where a warmed one was freed is not warmed again: a missed warm-up, not an
- * error. */
-static __thread struct warm_slot {
-    const struct hp_router *router;
-    const void *snapshot;
-} warmed[WARM_SLOTS];
+/* Per thread, the snapshots it warmed last, one slot per router address (direct-mapped: a
+ * thread that uses several cow_map routers keeps, mostly, one slot each). A slot holding s
+ * means this thread warmed s, whichever router it belongs to: live snapshots have distinct
+ * addresses. A new snapshot allocated where a warmed one was freed is not warmed again: a
+ * missed warm-up, not an error. */
+static __thread const void *warmed[WARM_SLOTS];
 
 /* ---- snapshots ---- */
 
@@ -302,11 +300,10 @@ static int cow_remove(struct hp_router *r, const struct hp_route *route, struct 
 /* Inside the read-side section: `s` is the snapshot this lookup is about to read. */
 static inline void warm_if_new(const struct hp_router *r, const struct cow_snapshot *s)
 {
-    struct warm_slot *slot = &warmed[((uintptr_t)r / 64) % WARM_SLOTS];
-    if (__builtin_expect(slot->snapshot == s && slot->router == r, 1))
+    const void **slot = &warmed[((uintptr_t)r / 64) % WARM_SLOTS];
+    if (__builtin_expect(*slot == s, 1))
         return;
-    slot->router = r;
-    slot->snapshot = s;
+    *slot = s;
     hp_map_core_prefetch(&s->core, WARM_MAX_LINES);
 }
 
