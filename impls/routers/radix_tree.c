@@ -529,7 +529,13 @@ enter:
             if (((word ^ c->head) & c->head_mask) == 0 && fits) {
                 pos += edge;
                 n = c;
-                goto enter;
+                if (c->child_count)
+                    goto enter;
+                /* No static child to try (a leaf, or a node with only a wildcard below): the
+                 * end test and the wildcards directly, without the next word and search. */
+                if (pos == len || path[pos] == '?' || path[pos] == '#')
+                    goto at_end;
+                goto try_param;
             }
         }
         if (pos == len || (unsigned char)word == '?' || (unsigned char)word == '#')
