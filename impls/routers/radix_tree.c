@@ -36,6 +36,8 @@ struct flat_node {
     uint8_t kind;            /* enum node_kind */
 };
 
+_Static_assert(sizeof(struct flat_node) == 64, "a compiled node is one cache line");
+
 struct node {
     enum node_kind kind;
     uint32_t prefix_len; /* static: bytes of the edge leading here */
