@@ -496,6 +496,40 @@ struct span {
                         * page of stack (a bigger frame costs a stack-clash probe per lookup) */
 };
 
+/* Where the walk records param and catch-all values: straight into the caller's hp_param
+ * items while they fit (the lookup's usual case: no second pass over the values), or as spans
+ * (the fallback when they do not, and the walks that need no values). */
+struct walk_values {
+    struct hp_param *items; /* NULL: record spans */
+    uint32_t capacity;      /* of items; one more value and the walk stops with `overflow` */
+    const char *origin;     /* the caller's path: item values point into it */
+    struct span *spans;
+    bool overflow;
+};
+
+/* Records value k (path[offset, offset + len), of wildcard node `wildcard`); false when it does
+ * not fit in the items. */
+static inline bool record_value(struct walk_values *v, const struct flat_node *flat, uint32_t k,
+                                size_t offset, size_t len, uint32_t wildcard)
+{
+    if (!v->items) {
+        v->spans[k] = (struct span){(uint32_t)offset, (uint32_t)len, wildcard};
+        return true;
+    }
+    if (k == v->capacity) {
+        v->overflow = true;
+        return false;
+    }
+    const struct flat_node *w = flat + wildcard;
+    v->items[k] = (struct hp_param){w->text, w->text_len, (uint32_t)len, v->origin + offset};
+    return true;
+}
+
+static inline size_t recorded_offset(const struct walk_values *v, uint32_t k)
+{
+    return v->items ? (size_t)(v->items[k].value - v->origin) : v->spans[k].offset;
+}
+
 /* The walk over path[0..len), followed, when `virtual_slash`, by one '/' that is not in the
  * buffer (to ask "would it match with a slash appended" without copying the path). The
  * ordinary lookup is compiled with virtual_slash false and carries none of its tests.
@@ -505,7 +539,7 @@ struct span {
  * node is entered at most once per alternative, so the walk is bounded by the tree's size. */
 static inline __attribute__((always_inline)) const struct flat_node *
 walk(const struct hp_radix_tree *tree, const char *path, size_t len, bool virtual_slash,
-     bool padded, struct span *spans, uint32_t *span_count)
+     bool padded, struct walk_values *values, uint32_t *value_count)
 {
     const struct flat_node *flat = tree->flat;
     const size_t total = len + virtual_slash;
@@ -581,9 +615,8 @@ try_param:
             end = hp_find_either(path, pos, len, '/', '/');
         }
         if (end > pos) {
-            spans[k].offset = (uint32_t)pos;
-            spans[k].len = (uint32_t)(end - pos);
-            spans[k].wildcard = n->param_child;
+            if (!record_value(values, flat, k, pos, end - pos, n->param_child))
+                return NULL;
             k++;
             pos = end;
             n = flat + n->param_child;
@@ -601,9 +634,8 @@ try_catchall:
          * to the end of the path proper. */
         size_t value_end =
             WORD_WALK && !virtual_slash ? hp_find_either(path, pos, len, '?', '#') : total;
-        spans[k].offset = (uint32_t)(pos - 1);
-        spans[k].len = (uint32_t)(value_end - pos + 1);
-        spans[k].wildcard = n->catchall_child;
+        if (!record_value(values, flat, k, pos - 1, value_end - pos + 1, n->catchall_child))
+            return NULL;
         k++;
         n = flat + n->catchall_child;
         goto found;
@@ -618,12 +650,12 @@ try_catchall:
         }
         /* A param: the catch-all at the same position is the only alternative left. */
         k--;
-        pos = spans[k].offset;
+        pos = recorded_offset(values, k);
         goto try_catchall;
     }
     return NULL;
 found:
-    *span_count = k;
+    *value_count = k;
     return n;
 }
 
@@ -635,16 +667,16 @@ enum { WALK_COPY_MAX = 240, WALK_PAD = 16 };
  * the copy is cheaper than paying it at every edge. Spans are offsets, so params still point
  * into the caller's path. A longer path is walked in place (path_word needs len >= 8). */
 static inline __attribute__((always_inline)) const struct flat_node *
-walk_exact(const struct hp_radix_tree *tree, const char *path, size_t len, struct span *spans,
-           uint32_t *span_count)
+walk_exact(const struct hp_radix_tree *tree, const char *path, size_t len,
+           struct walk_values *values, uint32_t *value_count)
 {
     if (WORD_WALK && len <= WALK_COPY_MAX) {
         char copy[WALK_COPY_MAX + WALK_PAD];
         memcpy(copy, path, len);
         memset(copy + len, 0, WALK_PAD);
-        return walk(tree, copy, len, false, true, spans, span_count);
+        return walk(tree, copy, len, false, true, values, value_count);
     }
-    return walk(tree, path, len, false, false, spans, span_count);
+    return walk(tree, path, len, false, false, values, value_count);
 }
 
 /* hp_radix_tree_lookup, inlined into the forest's lookup (one call less per request). */
@@ -657,9 +689,23 @@ static inline __attribute__((always_inline)) bool tree_lookup(const struct hp_ra
         params->count = 0;
     if (!tree || !tree->flat)
         return false;
-    struct span spans[HP_ROUTE_PARAMS_MAX];
     uint32_t k = 0;
-    const struct flat_node *n = walk_exact(tree, path, len, spans, &k);
+    const struct flat_node *n;
+    if (params) {
+        struct walk_values direct = {params->items, params->capacity, path, NULL, false};
+        n = walk_exact(tree, path, len, &direct, &k);
+        if (!direct.overflow) {
+            if (!n)
+                return false;
+            *route_id = n->route->id;
+            params->count = k;
+            return true;
+        }
+    }
+    /* No params wanted, or more values than params->items holds: spans, then the items. */
+    struct span spans[HP_ROUTE_PARAMS_MAX];
+    struct walk_values spanned = {NULL, 0, path, spans, false};
+    n = walk_exact(tree, path, len, &spanned, &k);
     if (!n)
         return false;
     *route_id = n->route->id;
@@ -694,13 +740,14 @@ enum hp_match_status hp_radix_tree_slash_suggestion(const struct hp_radix_tree *
     if (!tree || !tree->flat || len == 0)
         return HP_MATCH_NOT_FOUND;
     struct span spans[HP_ROUTE_PARAMS_MAX];
+    struct walk_values spanned = {NULL, 0, path, spans, false};
     uint32_t k;
     if (path[len - 1] == '/')
-        return len > 1 && walk_exact(tree, path, len - 1, spans, &k)
+        return len > 1 && walk_exact(tree, path, len - 1, &spanned, &k)
                    ? HP_MATCH_REDIRECT_REMOVE_SLASH
                    : HP_MATCH_NOT_FOUND;
-    return walk(tree, path, len, true, false, spans, &k) ? HP_MATCH_REDIRECT_ADD_SLASH
-                                                         : HP_MATCH_NOT_FOUND;
+    return walk(tree, path, len, true, false, &spanned, &k) ? HP_MATCH_REDIRECT_ADD_SLASH
+                                                            : HP_MATCH_NOT_FOUND;
 }
 
 /* ---- case-insensitive search ---- */
