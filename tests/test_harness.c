@@ -184,6 +184,16 @@ static void quick_config(struct hp_run *run)
     run->config.quiet = true;
 }
 
+/* Runs `cases` with quick_config and asserts that the run succeeded; release `run` after. */
+static void run_quick(struct hp_run *run, struct hp_case *cases, size_t n)
+{
+    quick_config(run);
+    run->cases = cases;
+    run->case_count = n;
+    struct hp_error err;
+    cr_assert_eq(hp_run_execute(run, &err), 0, "%s", err.message);
+}
+
 static struct hp_case make_case(const char *workload, unsigned threads, enum hp_mode mode)
 {
     struct hp_case c;
@@ -384,11 +394,7 @@ Test(runner, sample_hooks_bracket_every_sample_of_their_case_only)
     for (int i = 0; i < 3; i++)
         hp_case_name(&cases[i]);
     struct hp_run run;
-    quick_config(&run);
-    run.cases = cases;
-    run.case_count = 3;
-    struct hp_error err;
-    cr_assert_eq(hp_run_execute(&run, &err), 0, "%s", err.message);
+    run_quick(&run, cases, 3);
     cr_assert_gt(bracketed.begins, 2 * 3, "every measured sample of both hooked cases");
     cr_assert_eq(bracketed.begins, bracketed.ends);
     cr_assert_gt(bracketed.runs_inside, 0);
@@ -408,11 +414,7 @@ Test(runner, a_workload_latency_group_is_used_unless_the_run_names_one)
     c.mode = HP_MODE_LATENCY;
     hp_case_name(&c);
     struct hp_run run;
-    quick_config(&run);
-    run.cases = &c;
-    run.case_count = 1;
-    struct hp_error err;
-    cr_assert_eq(hp_run_execute(&run, &err), 0, "%s", err.message);
+    run_quick(&run, &c, 1);
     cr_assert_eq(c.group, 3, "the workload's group, not the automatic one");
     cr_assert_eq((uint64_t)hp_hdr_total_count(&c.latency), c.measured_ops / 3);
     hp_run_release(&run);
@@ -426,6 +428,7 @@ Test(runner, a_workload_latency_group_is_used_unless_the_run_names_one)
     run.config.latency_group = 5;
     run.cases = &c;
     run.case_count = 1;
+    struct hp_error err;
     cr_assert_eq(hp_run_execute(&run, &err), 0, "%s", err.message);
     cr_assert_eq(c.group, 5, "--latency-group overrides the workload's");
     hp_run_release(&run);
