@@ -1,9 +1,16 @@
 /* cow_map: the static "METHOD:path" map and the radix trees of rwlock_map, published through
  * one atomic pointer to an immutable snapshot. Readers take no lock: an RCU read-side section
  * (liburcu, memb flavour) around one pointer load. Registration (writers serialised by a mutex)
- * rebuilds a new snapshot from the route list, swaps the pointer and retires the old snapshot;
- * retired snapshots are freed in batches, after one grace period (synchronize_rcu: every reader
- * that could have loaded their pointers has left) for up to RETIRE_BATCH of them.
+ * builds a new snapshot, swaps the pointer and retires the old snapshot; retired snapshots are
+ * freed in batches, after one grace period (synchronize_rcu: every reader that could have
+ * loaded their pointers has left) for up to RETIRE_BATCH of them.
+ *
+ * What a registration copies: the part of the snapshot it changes, the static map for a static
+ * route or its method's tree otherwise, rebuilt from the route list; every other part is shared
+ * with the previous snapshot (hp_map_core_rebuild_part), and the writer counts, per part, the
+ * live snapshots holding it, so that a part is freed with the last of them. Copying everything
+ * made each publication a whole new table in memory the readers had never seen (see the
+ * warm-up below) and the writer twice as slow.
  *
  * Why batches: a memb grace period interrupts every CPU running one of the process's threads
  * (membarrier), so one per registration put two interruptions a millisecond into the readers
@@ -24,9 +31,11 @@
  *
  * Claim C6 (Bolt 3.1): lock-free static route map, atomic pointer to an immutable map,
  * copy-on-write on registration.
- * Reference: rwlock_map (same map_core, same key). ONE difference: publication by atomic
- * pointer + RCU instead of a rwlock. (Bolt's Go version leaves reclamation to the GC; here the
- * writer pays a grace period per registration instead.)
+ * Reference: rwlock_map (same map_core, same key). The difference under test: publication by
+ * atomic pointer + RCU instead of a rwlock; copying only the changed part and the readers'
+ * warm-up (above) are what that publication needs to keep readers fast under a writer, so
+ * they come with it. (Bolt's Go version leaves reclamation to the GC; here the writer pays a
+ * grace period per RETIRE_BATCH registrations instead.)
  * Supports add and remove concurrently with lookups. Readers should call thread_attach first
  * (RCU registration); a thread that did not is registered on its first lookup and unregistered
  * when it exits.
@@ -37,7 +46,9 @@
  *     nothing on x86-64 and is what `consume` is compiled as anyway.
  *   - reclaim: liburcu guarantees that after synchronize_rcu returns, every read-side section
  *     that began before it was called has ended; every retired snapshot was unpublished before
- *     that call, so no reader still holds it; only then is it poisoned and freed.
+ *     that call, so no reader still holds it; only then is it poisoned and freed, and with it
+ *     each part no live snapshot holds any more (shared parts are only ever read, and a part
+ *     is freed only after every snapshot that held it was reclaimed this way).
  *   - ThreadSanitizer cannot see liburcu's ordering (Debian's 0.13 has no annotations, and its
  *     read-side fast path is plain volatile accesses plus membarrier). Under HOTPATH_TSAN the
  *     read side calls liburcu out of line (no _LGPL_SOURCE, so no uninstrumented inline
@@ -83,7 +94,19 @@ struct cow_snapshot {
     struct hp_map_core core;
 };
 
-enum { RETIRE_BATCH = 16 };
+enum {
+    RETIRE_BATCH = 16,
+    /* Parts a core can hold: the combined table, a table and a tree per method. */
+    PARTS_PER_CORE = 1 + 2 * HP_METHOD_COUNT,
+    /* Snapshots alive at once: the retired ones, the published one and the one being built. */
+    PARTS_MAX = (RETIRE_BATCH + 2) * PARTS_PER_CORE,
+};
+
+/* A part (a table's slot array, or a tree) and how many live snapshots' cores hold it. */
+struct part_ref {
+    const void *part;
+    uint32_t refs;
+};
 
 struct hp_router {
     /* Readers: ACQUIRE load inside an RCU read-side section. Writer: RELEASE store under
@@ -96,6 +119,9 @@ struct hp_router {
     /* Unpublished snapshots waiting for a grace period (writer-owned). */
     struct cow_snapshot *retired[RETIRE_BATCH];
     size_t retired_count;
+    /* Every part of every live snapshot, with its count (writer-owned; PARTS_MAX entries). */
+    struct part_ref *parts;
+    size_t part_count;
 };
 
 static uint64_t snapshots_poisoned; /* relaxed atomic counter: a statistic, orders nothing */
@@ -185,30 +211,90 @@ static void check_magic(const struct cow_snapshot *s)
 #endif
 }
 
-static void snapshot_free(struct cow_snapshot *s)
+/* ---- parts: what snapshots share ---- */
+
+/* Calls visit(r, part, table or NULL, tree or NULL) for every part `core` holds. */
+static void core_parts(struct hp_router *r, struct hp_map_core *core,
+                       void (*visit)(struct hp_router *, struct hp_route_hash *,
+                                     struct hp_radix_tree *))
 {
-    struct hp_map_core core = s->core;
+    if (core->combined.slots)
+        visit(r, &core->combined, NULL);
+    for (int m = 0; m < HP_METHOD_COUNT; m++) {
+        if (core->by_method[m].slots)
+            visit(r, &core->by_method[m], NULL);
+        if (core->dynamic.trees[m])
+            visit(r, NULL, core->dynamic.trees[m]);
+    }
+}
+
+static struct part_ref *part_find(struct hp_router *r, const void *part)
+{
+    for (size_t i = 0; i < r->part_count; i++)
+        if (r->parts[i].part == part)
+            return &r->parts[i];
+    return NULL;
+}
+
+static void part_retain(struct hp_router *r, struct hp_route_hash *table,
+                        struct hp_radix_tree *tree)
+{
+    const void *part = table ? (const void *)table->slots : (const void *)tree;
+    struct part_ref *ref = part_find(r, part);
+    if (!ref) { /* PARTS_MAX bounds the parts of every snapshot that can be alive */
+        ref = &r->parts[r->part_count++];
+        *ref = (struct part_ref){part, 0};
+    }
+    ref->refs++;
+}
+
+/* The last snapshot holding a part frees it. */
+static void part_release(struct hp_router *r, struct hp_route_hash *table,
+                         struct hp_radix_tree *tree)
+{
+    struct part_ref *ref = part_find(r, table ? (const void *)table->slots : (const void *)tree);
+    if (--ref->refs > 0)
+        return;
+    *ref = r->parts[--r->part_count];
+    if (table) {
+        struct hp_route_hash owned = *table;
+        hp_route_hash_free(&owned);
+    } else {
+        hp_radix_tree_destroy(tree);
+    }
+}
+
+/* ---- snapshots ---- */
+
+static void snapshot_free(struct hp_router *r, struct cow_snapshot *s)
+{
+    core_parts(r, &s->core, part_release);
 #ifdef HOTPATH_COW_POISON
     memset(s, POISON_BYTE, sizeof *s);
     s->magic = SNAPSHOT_POISONED;
     __atomic_fetch_add(&snapshots_poisoned, 1, __ATOMIC_RELAXED);
 #endif
-    hp_map_core_destroy(&core);
     free(s);
 }
 
-static struct cow_snapshot *snapshot_build(const struct hp_route_list *list, struct hp_error *err)
+/* The next snapshot after `changed` was added to or removed from r->routes: a copy of the
+ * published core with only the part holding `changed` rebuilt, the rest shared. */
+static struct cow_snapshot *snapshot_derive(struct hp_router *r, const struct hp_route *changed,
+                                            struct hp_error *err)
 {
     struct cow_snapshot *s = malloc(sizeof *s);
     if (!s) {
         hp_error_set(err, "out of memory");
         return NULL;
     }
-    if (hp_map_core_build(&s->core, HP_MAP_KEY_COMBINED, list, NULL, err) != 0) {
+    /* Only writers store `current`, and they hold writer_lock: a relaxed load suffices. */
+    const struct cow_snapshot *published = __atomic_load_n(&r->current, __ATOMIC_RELAXED);
+    if (hp_map_core_rebuild_part(&s->core, &published->core, &r->routes, changed, err) != 0) {
         free(s);
         return NULL;
     }
     s->magic = SNAPSHOT_MAGIC;
+    core_parts(r, &s->core, part_retain);
     return s;
 }
 
@@ -221,7 +307,7 @@ static void reclaim_retired(struct hp_router *r)
     urcu_memb_synchronize_rcu();
     for (size_t i = 0; i < r->retired_count; i++) {
         tsan_acquire(r->retired[i]); /* pairs with each reader's tsan_release before unlock */
-        snapshot_free(r->retired[i]);
+        snapshot_free(r, r->retired[i]);
     }
     r->retired_count = 0;
 }
@@ -246,13 +332,18 @@ static struct hp_router *cow_create(struct hp_error *err)
         hp_error_set(err, "out of memory");
         return NULL;
     }
-    pthread_mutex_init(&r->writer_lock, NULL);
-    r->current = snapshot_build(&r->routes, err);
-    if (!r->current) {
-        pthread_mutex_destroy(&r->writer_lock);
+    r->parts = calloc(PARTS_MAX, sizeof *r->parts);
+    r->current = calloc(1, sizeof *r->current); /* an empty core: no parts */
+    if (!r->parts || !r->current) {
+        hp_error_set(err, "out of memory");
+        free(r->parts);
+        free(r->current);
         free(r);
         return NULL;
     }
+    hp_map_core_init(&r->current->core, HP_MAP_KEY_COMBINED);
+    r->current->magic = SNAPSHOT_MAGIC;
+    pthread_mutex_init(&r->writer_lock, NULL);
     return r;
 }
 
@@ -262,7 +353,7 @@ static int cow_add(struct hp_router *r, const struct hp_route *route, struct hp_
     pthread_mutex_lock(&r->writer_lock);
     if (hp_route_list_check(&r->routes, route, err) == 0 &&
         hp_route_list_append(&r->routes, route, err) == 0) {
-        struct cow_snapshot *next = snapshot_build(&r->routes, err);
+        struct cow_snapshot *next = snapshot_derive(r, route, err);
         if (next) {
             publish(r, next);
             rc = 0;
@@ -285,7 +376,7 @@ static int cow_remove(struct hp_router *r, const struct hp_route *route, struct 
         hp_error_set(err, "%s: not registered", where);
     } else {
         hp_route_list_remove(&r->routes, registered);
-        struct cow_snapshot *next = snapshot_build(&r->routes, err);
+        struct cow_snapshot *next = snapshot_derive(r, registered, err);
         if (next) {
             publish(r, next);
             rc = 0;
@@ -346,8 +437,9 @@ static void cow_destroy(struct hp_router *r)
         return;
     /* No reader may be running (the ops contract): free without a grace period. */
     for (size_t i = 0; i < r->retired_count; i++)
-        snapshot_free(r->retired[i]);
-    snapshot_free(r->current);
+        snapshot_free(r, r->retired[i]);
+    snapshot_free(r, r->current);
+    free(r->parts);
     hp_route_list_free(&r->routes);
     pthread_mutex_destroy(&r->writer_lock);
     free(r);

@@ -277,6 +277,64 @@ int hp_map_core_build(struct hp_map_core *core, enum hp_map_key_shape shape,
     return 0;
 }
 
+/* A new compiled tree holding the routes of `list` that `method`'s tree holds in a core. */
+static struct hp_radix_tree *build_method_tree(const struct hp_route_list *list,
+                                               enum hp_method method, struct hp_error *err)
+{
+    struct hp_radix_tree *tree = hp_radix_tree_create(err);
+    if (!tree)
+        return NULL;
+    for (size_t i = 0; i < list->count; i++) {
+        const struct hp_route *r = list->items[i];
+        if (r->method != method || hp_map_core_route_is_mapped(r))
+            continue;
+        if (hp_radix_tree_insert_bulk(tree, r, err) != 0) {
+            hp_radix_tree_destroy(tree);
+            return NULL;
+        }
+    }
+    hp_radix_tree_compile(tree);
+    return tree;
+}
+
+int hp_map_core_rebuild_part(struct hp_map_core *dst, const struct hp_map_core *base,
+                             const struct hp_route_list *list, const struct hp_route *changed,
+                             struct hp_error *err)
+{
+    if (!hp_map_core_route_is_mapped(changed)) {
+        struct hp_radix_tree *tree = build_method_tree(list, changed->method, err);
+        if (!tree)
+            return -1;
+        *dst = *base;
+        dst->dynamic.trees[changed->method] = tree;
+        return 0;
+    }
+    /* The map: a fresh table with the list's mapped routes (of the method, for split keys). */
+    struct hp_map_core fresh;
+    hp_map_core_init(&fresh, base->shape);
+    size_t mapped = 0;
+    for (size_t i = 0; i < list->count; i++)
+        mapped += hp_map_core_route_is_mapped(list->items[i]);
+    if (base->shape == HP_MAP_KEY_COMBINED && hp_route_hash_reserve(&fresh.combined, mapped) != 0)
+        return hp_error_set(err, "out of memory");
+    for (size_t i = 0; i < list->count; i++) {
+        const struct hp_route *r = list->items[i];
+        if (!hp_map_core_route_is_mapped(r) ||
+            (base->shape == HP_MAP_KEY_SPLIT && r->method != changed->method))
+            continue;
+        if (map_insert(&fresh, r, err) != 0) {
+            hp_map_core_destroy(&fresh);
+            return -1;
+        }
+    }
+    *dst = *base;
+    if (base->shape == HP_MAP_KEY_COMBINED)
+        dst->combined = fresh.combined;
+    else
+        dst->by_method[changed->method] = fresh.by_method[changed->method];
+    return 0;
+}
+
 int hp_map_core_remove(struct hp_map_core *core, const struct hp_route *route,
                        const struct hp_route_list *list, struct hp_error *err)
 {
@@ -292,19 +350,9 @@ int hp_map_core_remove(struct hp_map_core *core, const struct hp_route *route,
         return 0;
     }
     /* The tree has no removal: rebuild this method's tree from the remaining routes. */
-    struct hp_radix_tree *tree = hp_radix_tree_create(err);
+    struct hp_radix_tree *tree = build_method_tree(list, route->method, err);
     if (!tree)
         return -1;
-    for (size_t i = 0; i < list->count; i++) {
-        const struct hp_route *r = list->items[i];
-        if (r->method != route->method || hp_map_core_route_is_mapped(r))
-            continue;
-        if (hp_radix_tree_insert_bulk(tree, r, err) != 0) {
-            hp_radix_tree_destroy(tree);
-            return -1;
-        }
-    }
-    hp_radix_tree_compile(tree);
     hp_radix_tree_destroy(core->dynamic.trees[route->method]);
     core->dynamic.trees[route->method] = tree;
     return 0;

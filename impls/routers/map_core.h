@@ -66,6 +66,14 @@ int hp_map_core_insert(struct hp_map_core *core, const struct hp_route *route,
 int hp_map_core_build(struct hp_map_core *core, enum hp_map_key_shape shape,
                       const struct hp_route_list *list, const struct hp_route *except,
                       struct hp_error *err);
+/* For copy-on-write: *dst becomes a copy of *base in which only the part that holds `changed`
+ * (the map, or for split keys the method's map, when the route is mapped; else its method's
+ * tree) is rebuilt from `list`, which already has the change; every other part is base's own
+ * memory, shared. The caller tracks which parts each core owns (cow_map counts references).
+ * 0, or -1 with err set and *dst untouched. */
+int hp_map_core_rebuild_part(struct hp_map_core *dst, const struct hp_map_core *base,
+                             const struct hp_route_list *list, const struct hp_route *changed,
+                             struct hp_error *err);
 /* Removes a route present in `list` (which must not contain it any more): a map entry is
  * deleted in place, a tree route by rebuilding that method's tree from `list`. */
 int hp_map_core_remove(struct hp_map_core *core, const struct hp_route *route,
