@@ -382,3 +382,79 @@ Test(differential, path_lengths_around_the_copy_limit)
     cr_expect(tally.found > tally.requests / 2, "most of these requests should hit");
     fixture_free(&fx);
 }
+
+/* hp_map_core_rebuild_part (cow_map's copy of only the changed part) answers every request
+ * exactly as a core built whole from the same route list, for both key shapes, whichever
+ * route (static or not, any method) was removed or added back. */
+#include "routers/map_core.h"
+
+static void expect_same_cores(const struct hp_map_core *want, const struct hp_map_core *got,
+                              const struct hp_route_set *set, const char *what)
+{
+    for (size_t i = 0; i < set->count; i++) {
+        const struct hp_route *q = &set->routes[i];
+        for (int m = 0; m < 2; m++) {
+            enum hp_method method = m == 0 ? q->method : HP_METHOD_GET;
+            struct hp_match a, b;
+            hp_match_init(&a);
+            hp_match_init(&b);
+            void (*lookup)(const struct hp_map_core *, enum hp_method, const char *, size_t,
+                           struct hp_match *) = want->shape == HP_MAP_KEY_COMBINED
+                                                    ? hp_map_core_lookup_combined
+                                                    : hp_map_core_lookup_split;
+            lookup(want, method, q->pattern, q->pattern_len, &a);
+            lookup(got, method, q->pattern, q->pattern_len, &b);
+            static char wa[ANSWER_MAX], wb[ANSWER_MAX];
+            hp_match_format(wa, ANSWER_MAX, set, method, q->pattern, q->pattern_len, &a);
+            hp_match_format(wb, ANSWER_MAX, set, method, q->pattern, q->pattern_len, &b);
+            cr_assert_str_eq(wb, wa, "%s: %s %s", what, hp_method_name(method), q->pattern);
+            hp_match_release_default(NULL, &a);
+            hp_match_release_default(NULL, &b);
+        }
+    }
+}
+
+Test(differential, rebuilding_one_part_equals_building_the_whole_core)
+{
+    struct hp_route_set *set = NULL;
+    struct hp_error err = {""};
+    cr_assert(hp_route_set_load(HOTPATH_SOURCE_DIR "/workloads/routes/github.routes", &set, &err) ==
+                  0,
+              "%s", err.message);
+    struct hp_route_list all = {0}, fewer = {0};
+    for (size_t i = 0; i < set->count; i++)
+        cr_assert(hp_route_list_append(&all, &set->routes[i], &err) == 0);
+    for (int shape = 0; shape < 2; shape++) {
+        struct hp_map_core base;
+        cr_assert(hp_map_core_build(&base, (enum hp_map_key_shape)shape, &all, NULL, &err) == 0);
+        /* every 7th route: static and dynamic ones, of several methods */
+        for (size_t i = 0; i < set->count; i += 7) {
+            const struct hp_route *changed = &set->routes[i];
+            fewer.count = 0;
+            for (size_t j = 0; j < set->count; j++)
+                if (j != i)
+                    cr_assert(hp_route_list_append(&fewer, &set->routes[j], &err) == 0);
+            struct hp_map_core whole, derived;
+            cr_assert(hp_map_core_build(&whole, (enum hp_map_key_shape)shape, &fewer, NULL, &err) ==
+                      0);
+            cr_assert(hp_map_core_rebuild_part(&derived, &base, &fewer, changed, &err) == 0, "%s",
+                      err.message);
+            expect_same_cores(&whole, &derived, set, "without one route");
+            /* only the changed part is new: free it alone (the rest is base's) */
+            if (hp_map_core_route_is_mapped(changed)) {
+                hp_route_hash_free(shape == HP_MAP_KEY_COMBINED
+                                       ? &derived.combined
+                                       : &derived.by_method[changed->method]);
+            } else {
+                cr_assert(derived.dynamic.trees[changed->method] !=
+                          base.dynamic.trees[changed->method]);
+                hp_radix_tree_destroy(derived.dynamic.trees[changed->method]);
+            }
+            hp_map_core_destroy(&whole);
+        }
+        hp_map_core_destroy(&base);
+    }
+    hp_route_list_free(&all);
+    hp_route_list_free(&fewer);
+    hp_route_set_free(set);
+}
