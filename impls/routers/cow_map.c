@@ -18,14 +18,14 @@
  * divides that by RETIRE_BATCH and spares the writer most waits; the cost is up to
  * RETIRE_BATCH old snapshots kept until the next batch (or destroy).
  *
- * A second decision, without which readers are not fast under a writer: a reader thread that
- * meets a snapshot it has not seen yet first prefetches it (every line a lookup can read, up to
- * WARM_MAX_LINES). A new snapshot is new memory, written by the writer's CPU: without the warm-
- * up, the reader's next few hundred lookups each stalled on a few of its lines, one dependent
- * miss after another, and with two publications a millisecond that was more than 1% of lookups
- * (router/github/read_with_writer's p99 was twice its baseline's). Prefetched, the misses
- * overlap and land on the few lookups right after the publication: the cost moves from the
- * p99 to the p99.9 (README has both). The price:
+ * The warm-up, without which readers are not fast under a writer: a reader thread that meets
+ * a snapshot it has not seen yet first prefetches it (every line a lookup can read, up to
+ * WARM_MAX_LINES). A new part is new memory, written by the writer's CPU: without the warm-up,
+ * the reader's next lookups each stalled on a few of its lines, one dependent miss after
+ * another, and with two publications a millisecond that was more than 1% of lookups
+ * (router/github/read_with_writer's p99 was 2x its baseline's with whole copies, 1.2x with
+ * part copies). Prefetched, the misses overlap and land on the few lookups right after the
+ * publication: the cost moves from the p99 to the p99.9 (README has both). The price:
  * one per-thread table check per lookup, and up to WARM_MAX_LINES prefetches per publication
  * per reader thread, whether or not it would have read those lines.
  *
