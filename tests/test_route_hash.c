@@ -122,3 +122,31 @@ Test(route_hash, hash_distinguishes_and_spreads)
         empty += !used[i];
     cr_assert(empty > 4700 && empty < 5250, "empty buckets %d", empty);
 }
+
+/* The warm-up (cow_map's readers): every slot-array line and every key, never more lines than
+ * the budget, nothing allocated, nothing changed. */
+Test(route_hash, prefetch_counts_slot_lines_and_keys_within_its_budget)
+{
+    struct hp_route_hash t;
+    hp_route_hash_init(&t);
+    cr_assert_eq(hp_route_hash_prefetch(&t, 100), 0, "an empty table has nothing to prefetch");
+    char key[32];
+    for (uint32_t i = 0; i < 20; i++) {
+        int n = snprintf(key, sizeof key, "GET:/k%u", i);
+        cr_assert_eq(hp_route_hash_insert(&t, key, (size_t)n, i, NULL), HP_ROUTE_HASH_INSERTED);
+    }
+    size_t slot_lines = (((size_t)t.mask + 1) * sizeof *t.slots + 63) / 64;
+    struct hp_alloc_counts before, after;
+    hp_alloc_counts_read(&before);
+    cr_assert_eq(hp_route_hash_prefetch(&t, 100000), slot_lines + 20);
+    cr_assert_eq(hp_route_hash_prefetch(&t, 3), 3);
+    cr_assert_eq(hp_route_hash_prefetch(&t, slot_lines + 5), slot_lines + 5);
+    cr_assert_eq(hp_route_hash_prefetch(&t, 0), 0);
+    hp_alloc_counts_read(&after);
+    cr_assert_eq(hp_alloc_counts_delta(&before, &after).allocs, 0);
+    for (uint32_t i = 0; i < 20; i++) {
+        int n = snprintf(key, sizeof key, "GET:/k%u", i);
+        cr_assert_eq(hp_route_hash_lookup(&t, key, (size_t)n), i);
+    }
+    hp_route_hash_free(&t);
+}

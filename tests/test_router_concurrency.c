@@ -325,3 +325,42 @@ Test(router_allocations, method_split_lookup_allocates_nothing)
 {
     assert_zero_alloc_lookups(&hp_router_method_split);
 }
+
+/* router/github/read_with_writer's writer republishes only between sample_begin and
+ * sample_end: set up and left alone, it must not republish at all (the runner sets every case
+ * up at once, and a writer that ran during other cases' samples loaded them). */
+#include <time.h>
+
+#include "registry.h"
+#include "workload.h"
+
+Test(router_writer_workload, the_writer_republishes_only_during_its_samples)
+{
+    const struct hp_workload *w = hp_workload_find("router/github/read_with_writer");
+    cr_assert_not_null(w);
+    cr_assert_not_null(w->sample_begin);
+    cr_assert_not_null(w->sample_end);
+    struct hp_composition composition = {0};
+    composition.impl[HP_AXIS_ROUTER] = hp_impl_find(HP_AXIS_ROUTER, "cow_map");
+    cr_assert_not_null(composition.impl[HP_AXIS_ROUTER]);
+    struct hp_case_params params = {&composition, 1, 1, HOTPATH_SOURCE_DIR "/workloads"};
+    void *shared = NULL;
+    struct hp_error err = {""};
+    cr_assert_eq(w->setup(&params, &shared, &err), 0, "%s", err.message);
+    /* Thirty writer periods with no sample running. */
+    struct timespec idle = {0, 30 * 1000 * 1000};
+    nanosleep(&idle, NULL);
+    struct hp_metrics metrics = {0};
+    w->report(shared, &metrics); /* stops the writer */
+    bool found = false;
+    for (size_t i = 0; i < metrics.count; i++) {
+        if (strcmp(metrics.items[i].name, "republishes") == 0) {
+            found = true;
+            cr_assert_eq(metrics.items[i].value, 0, "%g republishes with no sample running",
+                         metrics.items[i].value);
+        }
+        cr_assert_neq(strcmp(metrics.items[i].name, "writer_failed"), 0);
+    }
+    cr_assert(found, "read_with_writer reports its republishes");
+    w->teardown(shared);
+}

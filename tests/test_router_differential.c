@@ -458,3 +458,28 @@ Test(differential, rebuilding_one_part_equals_building_the_whole_core)
     hp_route_list_free(&fewer);
     hp_route_set_free(set);
 }
+
+/* The forest's warm-up: some lines for a non-empty forest, never more than the budget, none for
+ * an empty one, no allocation. */
+Test(differential, forest_prefetch_stays_within_its_budget)
+{
+    struct hp_route_set *set = NULL;
+    struct hp_error err = {""};
+    cr_assert(hp_route_set_load(HOTPATH_SOURCE_DIR "/workloads/routes/github.routes", &set, &err) ==
+                  0,
+              "%s", err.message);
+    struct hp_radix_forest forest = {0};
+    cr_assert_eq(hp_radix_forest_prefetch(&forest, 100), 0);
+    for (size_t i = 0; i < set->count; i++)
+        cr_assert(hp_radix_forest_insert(&forest, &set->routes[i], &err) == 0, "%s", err.message);
+    struct hp_alloc_counts before, after;
+    hp_alloc_counts_read(&before);
+    size_t all = hp_radix_forest_prefetch(&forest, SIZE_MAX);
+    cr_assert_gt(all, set->count / 2, "at least a line per two routes' nodes");
+    cr_assert_eq(hp_radix_forest_prefetch(&forest, all - 1), all - 1);
+    cr_assert_eq(hp_radix_forest_prefetch(&forest, 1), 1);
+    hp_alloc_counts_read(&after);
+    cr_assert_eq(hp_alloc_counts_delta(&before, &after).allocs, 0);
+    hp_radix_forest_destroy(&forest);
+    hp_route_set_free(set);
+}
