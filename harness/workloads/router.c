@@ -243,6 +243,11 @@ static void *writer_main(void *arg)
             next.tv_sec++;
         }
         clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+        pthread_mutex_lock(&c->writer_gate);
+        bool still_active = c->writer_active && !c->writer_stop;
+        pthread_mutex_unlock(&c->writer_gate);
+        if (!still_active) /* the sample ended while the writer slept */
+            continue;
         const struct hp_route *route = &c->routes->routes[c->republishes % c->routes->count];
         uint64_t start = now_ns();
         if (c->ops->remove(c->router, route, &err) != 0 ||
