@@ -199,21 +199,9 @@ enum { WARM_SLOTS = 4, WARM_MAX_LINES = 2048 /* 128 KB */ };
  * missed warm-up, not an error. */
 static __thread const void *warmed[WARM_SLOTS];
 
-/* ---- snapshots ---- */
-
-static void check_magic(const struct cow_snapshot *s)
-{
-#ifdef HOTPATH_COW_POISON
-    if (__builtin_expect(s->magic != SNAPSHOT_MAGIC, 0))
-        abort(); /* a reader reached a retired snapshot: reclamation is broken */
-#else
-    (void)s;
-#endif
-}
-
 /* ---- parts: what snapshots share ---- */
 
-/* Calls visit(r, part, table or NULL, tree or NULL) for every part `core` holds. */
+/* Calls visit(r, table, NULL) or visit(r, NULL, tree) for every part `core` holds. */
 static void core_parts(struct hp_router *r, struct hp_map_core *core,
                        void (*visit)(struct hp_router *, struct hp_route_hash *,
                                      struct hp_radix_tree *))
@@ -265,6 +253,16 @@ static void part_release(struct hp_router *r, struct hp_route_hash *table,
 }
 
 /* ---- snapshots ---- */
+
+static void check_magic(const struct cow_snapshot *s)
+{
+#ifdef HOTPATH_COW_POISON
+    if (__builtin_expect(s->magic != SNAPSHOT_MAGIC, 0))
+        abort(); /* a reader reached a retired snapshot: reclamation is broken */
+#else
+    (void)s;
+#endif
+}
 
 static void snapshot_free(struct hp_router *r, struct cow_snapshot *s)
 {
