@@ -448,8 +448,8 @@ static inline const struct flat_node *static_child(const struct flat_node *flat,
 /* path[pos, min(pos + 8, len)) as a little-endian word, zero above (0 when pos == len). Near
  * the end it loads the eight bytes that end at len and shifts the ones before pos out, so it
  * never reads past len; it does read up to 8 bytes before pos, which needs the eight bytes
- * before len to be readable: true for len >= 8, and walk_exact copies shorter paths after 8
- * zeros. */
+ * before len to be readable: true for the paths walked in place, which are longer than
+ * WALK_COPY_MAX (walk_exact walks shorter ones in a padded copy). */
 static inline uint64_t path_word(const char *path, size_t pos, size_t len)
 {
     size_t back = pos + 8 <= len ? 0 : pos + 8 - len; /* a conditional move, not a branch */
@@ -548,7 +548,7 @@ walk(const struct hp_radix_tree *tree, const char *path, size_t len, bool virtua
     uint32_t k = 0;
 enter:
     if (WORD_WALK && !virtual_slash) {
-        /* len >= 8 here (walk_exact pads shorter paths). The path may still carry its
+        /* A padded copy, or a path long enough for path_word (walk_exact). It may still carry its
          * `?query` or `#fragment`: no edge contains those bytes (nor a NUL, which is what the
          * word holds at the end of the path) and params stop at them, so the walk ends at the
          * first one without a separate scan for it, and the test for it is only made when no
