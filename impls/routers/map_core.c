@@ -251,30 +251,49 @@ int hp_map_core_insert(struct hp_map_core *core, const struct hp_route *route, s
     return hp_radix_forest_insert(&core->dynamic, route, err);
 }
 
+/* Inserts the mapped routes of `list` but `except` (may be NULL) into core's map(s), only
+ * those of `only_method` when it is not -1; the combined table is sized once first. */
+static int fill_maps(struct hp_map_core *core, const struct hp_route_list *list,
+                     const struct hp_route *except, int only_method, struct hp_error *err)
+{
+    size_t mapped = 0;
+    for (size_t i = 0; i < list->count; i++) {
+        const struct hp_route *r = list->items[i];
+        mapped += r != except && (only_method < 0 || (int)r->method == only_method) &&
+                  hp_map_core_route_is_mapped(r);
+    }
+    /* Per-method tables grow as needed. */
+    if (core->shape == HP_MAP_KEY_COMBINED && hp_route_hash_reserve(&core->combined, mapped) != 0)
+        return hp_error_set(err, "out of memory");
+    for (size_t i = 0; i < list->count; i++) {
+        const struct hp_route *r = list->items[i];
+        if (r == except || (only_method >= 0 && (int)r->method != only_method) ||
+            !hp_map_core_route_is_mapped(r))
+            continue;
+        if (map_insert(core, r, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 int hp_map_core_build(struct hp_map_core *core, enum hp_map_key_shape shape,
                       const struct hp_route_list *list, const struct hp_route *except,
                       struct hp_error *err)
 {
     hp_map_core_init(core, shape);
-    size_t mapped = 0;
-    for (size_t i = 0; i < list->count; i++)
-        mapped += list->items[i] != except && hp_map_core_route_is_mapped(list->items[i]);
-    /* Size the combined table once; per-method tables grow as needed. */
-    if (shape == HP_MAP_KEY_COMBINED && hp_route_hash_reserve(&core->combined, mapped) != 0)
-        return hp_error_set(err, "out of memory");
+    if (fill_maps(core, list, except, -1, err) != 0)
+        goto fail;
     for (size_t i = 0; i < list->count; i++) {
-        if (list->items[i] == except)
-            continue;
         const struct hp_route *route = list->items[i];
-        if ((hp_map_core_route_is_mapped(route)
-                 ? map_insert(core, route, err)
-                 : hp_radix_forest_insert_bulk(&core->dynamic, route, err)) != 0) {
-            hp_map_core_destroy(core);
-            return -1;
-        }
+        if (route != except && !hp_map_core_route_is_mapped(route) &&
+            hp_radix_forest_insert_bulk(&core->dynamic, route, err) != 0)
+            goto fail;
     }
     hp_radix_forest_compile(&core->dynamic);
     return 0;
+fail:
+    hp_map_core_destroy(core);
+    return -1;
 }
 
 /* A new compiled tree holding the routes of `list` that `method`'s tree holds in a core. */
@@ -312,20 +331,10 @@ int hp_map_core_rebuild_part(struct hp_map_core *dst, const struct hp_map_core *
     /* The map: a fresh table with the list's mapped routes (of the method, for split keys). */
     struct hp_map_core fresh;
     hp_map_core_init(&fresh, base->shape);
-    size_t mapped = 0;
-    for (size_t i = 0; i < list->count; i++)
-        mapped += hp_map_core_route_is_mapped(list->items[i]);
-    if (base->shape == HP_MAP_KEY_COMBINED && hp_route_hash_reserve(&fresh.combined, mapped) != 0)
-        return hp_error_set(err, "out of memory");
-    for (size_t i = 0; i < list->count; i++) {
-        const struct hp_route *r = list->items[i];
-        if (!hp_map_core_route_is_mapped(r) ||
-            (base->shape == HP_MAP_KEY_SPLIT && r->method != changed->method))
-            continue;
-        if (map_insert(&fresh, r, err) != 0) {
-            hp_map_core_destroy(&fresh);
-            return -1;
-        }
+    int only_method = base->shape == HP_MAP_KEY_SPLIT ? (int)changed->method : -1;
+    if (fill_maps(&fresh, list, NULL, only_method, err) != 0) {
+        hp_map_core_destroy(&fresh);
+        return -1;
     }
     *dst = *base;
     if (base->shape == HP_MAP_KEY_COMBINED)
