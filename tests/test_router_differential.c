@@ -383,6 +383,17 @@ Test(differential, path_lengths_around_the_copy_limit)
     fixture_free(&fx);
 }
 
+/* The project's own GitHub route set (workloads/routes), loaded or the test fails. */
+static struct hp_route_set *project_github_set(void)
+{
+    struct hp_route_set *set = NULL;
+    struct hp_error err = {""};
+    cr_assert(hp_route_set_load(HOTPATH_SOURCE_DIR "/workloads/routes/github.routes", &set, &err) ==
+                  0,
+              "%s", err.message);
+    return set;
+}
+
 /* hp_map_core_rebuild_part (cow_map's copy of only the changed part) answers every request
  * exactly as a core built whole from the same route list, for both key shapes, whichever
  * route (static or not, any method) was removed or added back. */
@@ -416,11 +427,8 @@ static void expect_same_cores(const struct hp_map_core *want, const struct hp_ma
 
 Test(differential, rebuilding_one_part_equals_building_the_whole_core)
 {
-    struct hp_route_set *set = NULL;
+    struct hp_route_set *set = project_github_set();
     struct hp_error err = {""};
-    cr_assert(hp_route_set_load(HOTPATH_SOURCE_DIR "/workloads/routes/github.routes", &set, &err) ==
-                  0,
-              "%s", err.message);
     struct hp_route_list all = {0}, fewer = {0};
     for (size_t i = 0; i < set->count; i++)
         cr_assert(hp_route_list_append(&all, &set->routes[i], &err) == 0);
@@ -463,11 +471,8 @@ Test(differential, rebuilding_one_part_equals_building_the_whole_core)
  * an empty one, no allocation. */
 Test(differential, forest_prefetch_stays_within_its_budget)
 {
-    struct hp_route_set *set = NULL;
+    struct hp_route_set *set = project_github_set();
     struct hp_error err = {""};
-    cr_assert(hp_route_set_load(HOTPATH_SOURCE_DIR "/workloads/routes/github.routes", &set, &err) ==
-                  0,
-              "%s", err.message);
     struct hp_radix_forest forest = {0};
     cr_assert_eq(hp_radix_forest_prefetch(&forest, 100), 0);
     for (size_t i = 0; i < set->count; i++)
