@@ -383,6 +383,40 @@ Test(differential, path_lengths_around_the_copy_limit)
     fixture_free(&fx);
 }
 
+/* The radix walk's two shortcuts, each beside the tree shapes where it must not apply: it starts
+ * at the root's child when that edge is exactly "/" (and not when every route shares a longer
+ * first edge), and it passes a param's only static child "/" without a search, backtracking
+ * through it to a sibling or a catch-all when the rest dead-ends. */
+Test(differential, walk_shortcuts_and_their_neighbours)
+{
+    static const char *const sets[] = {
+        /* root edge "/api": no start past the root */
+        "GET /api/users\nGET /api/:x\nGET /api/:x/y\nGET /apiv/*rest\n",
+        /* root edge "/", a route and a catch-all there; a param whose "/" has a route, a param
+         * and a static child */
+        "GET /\nGET /*path\nGET /a/:x/\nGET /a/:x/:y\nGET /a/:x/b\n",
+        /* dead ends past the fused "/": to the catch-all after it, to a static sibling before */
+        "GET /u/:id/x\nGET /u/:id/*rest\nGET /u/new/x/z\nGET /u/:id/x/:k\nPOST /u/:id/\n",
+        /* consecutive params, each followed by its "/" alone */
+        "GET /r/:o/:r/:n/c\nGET /r/:o/:r/:n\nGET /r/:o/:r/i/:n\n",
+    };
+    struct tally tally = {0};
+    for (size_t i = 0; i < sizeof sets / sizeof *sets; i++) {
+        struct fixture fx;
+        fixture_build(&fx, sets[i]);
+        check_set_near(&fx, 500 + i, 40, &tally);
+        static const char *const extra[] = {"",       "/",     "//",    "a",         "/a//b",
+                                            "/u/1/",  "/u/1",  "/u//x", "/u/1/x/",   "/r/o/r/n/",
+                                            "/r/o//", "/api/", "/api",  "/api/x/y/", "/apiv"};
+        for (size_t e = 0; e < sizeof extra / sizeof *extra; e++)
+            for (int m = 0; m < 2; m++)
+                check_request(&fx, m ? HP_METHOD_POST : HP_METHOD_GET, extra[e], strlen(extra[e]),
+                              &tally);
+        fixture_free(&fx);
+    }
+    cr_expect(tally.found > tally.requests / 4, "many of these requests should hit");
+}
+
 /* The project's own GitHub route set (workloads/routes), loaded or the test fails. */
 static struct hp_route_set *project_github_set(void)
 {

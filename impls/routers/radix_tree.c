@@ -34,6 +34,8 @@ struct flat_node {
     uint32_t catchall_child; /* likewise */
     uint32_t parent;         /* index (the root's is 0) */
     uint8_t kind;            /* enum node_kind */
+    /* root or param: its only static child when that child's edge is exactly "/", or 0 */
+    uint32_t slash_child;
 };
 
 _Static_assert(sizeof(struct flat_node) == 64, "a compiled node is one cache line");
@@ -343,6 +345,9 @@ static void tree_compile(struct hp_radix_tree *tree)
         f->parent = b->parent ? b->parent->flat_index : 0;
         f->first_child = next;
         f->child_count = b->child_count;
+        bool root_or_param = !b->parent || b->kind == NODE_PARAM;
+        bool one_slash = b->child_count == 1 && b->children[0]->prefix_len == 1;
+        f->slash_child = root_or_param && one_slash ? next : 0;
         for (uint32_t i = 0; i < b->child_count; i++) {
             b->children[i]->flat_index = next++;
             queue[tail++] = b->children[i];
@@ -500,9 +505,11 @@ struct span {
  * items while they fit (the lookup's usual case: no second pass over the values), or as spans
  * (the fallback when they do not, and the walks that need no values). */
 struct walk_values {
-    struct hp_param *items; /* NULL: record spans */
+    struct hp_param *items; /* when spans is NULL */
     uint32_t capacity;      /* of items; one more value and the walk stops with `overflow` */
     const char *origin;     /* the caller's path: item values point into it */
+    /* Or NULL. Tested rather than items: each caller writes it as a constant, so the inlined
+     * walk carries no test of it. */
     struct span *spans;
     bool overflow;
 };
@@ -512,7 +519,7 @@ struct walk_values {
 static inline bool record_value(struct walk_values *v, const struct flat_node *flat, uint32_t k,
                                 size_t offset, size_t len, uint32_t wildcard)
 {
-    if (!v->items) {
+    if (v->spans) {
         v->spans[k] = (struct span){(uint32_t)offset, (uint32_t)len, wildcard};
         return true;
     }
@@ -527,7 +534,7 @@ static inline bool record_value(struct walk_values *v, const struct flat_node *f
 
 static inline size_t recorded_offset(const struct walk_values *v, uint32_t k)
 {
-    return v->items ? (size_t)(v->items[k].value - v->origin) : v->spans[k].offset;
+    return v->spans ? v->spans[k].offset : (size_t)(v->items[k].value - v->origin);
 }
 
 /* The walk over path[0..len), followed, when `virtual_slash`, by one '/' that is not in the
@@ -546,6 +553,12 @@ walk(const struct hp_radix_tree *tree, const char *path, size_t len, bool virtua
     const struct flat_node *n = flat;
     size_t pos = 0;
     uint32_t k = 0;
+    /* Patterns start with '/', so the root has one static child and no wildcard; when that
+     * child's edge is "/" alone, the walk starts past it (a backtrack still climbs to the root). */
+    if (flat->slash_child && len && path[0] == '/') {
+        n = flat + flat->slash_child;
+        pos = 1;
+    }
 enter:
     if (WORD_WALK && !virtual_slash) {
         /* A padded copy, or a path long enough for path_word (walk_exact). It may still carry its
@@ -569,6 +582,7 @@ enter:
                     goto enter;
                 /* No static child to try (a leaf, or a node with only a wildcard below): the
                  * end test and the wildcards directly, without the next word and search. */
+            no_static_child:
                 if (pos == len || path[pos] == '?' || path[pos] == '#')
                     goto at_end;
                 goto try_param;
@@ -597,7 +611,7 @@ enter:
         }
     }
 try_param:
-    if (n->param_child && pos < len) {
+    if (n->param_child) { /* no value at the end of the path: end > pos below tests it */
         size_t end;
         if (padded) {
             end = padded_segment_end(path, pos, len);
@@ -620,6 +634,17 @@ try_param:
             k++;
             pos = end;
             n = flat + n->param_child;
+            /* A value ends at a '/' or at the end; a param followed by routes has them all
+             * behind one "/" child, most often an edge of its own (`:owner/:repo`): passed here
+             * without the search at the next entry. Its parent link still leads a backtrack
+             * through the param. */
+            if (WORD_WALK && !virtual_slash && n->slash_child && (padded || pos < len) &&
+                path[pos] == '/') {
+                pos++;
+                n = flat + n->slash_child;
+                if (!n->child_count)
+                    goto no_static_child;
+            }
             goto enter;
         }
     }

@@ -16,8 +16,10 @@
  * Lookup: static child first, then the param, then the catch-all, backtracking to the next
  * alternative when a branch dead-ends (`/users/new` and `/users/:id`: `/users/newer` gives
  * id=newer). The walk is iterative (parent pointers, no recursion, no allocation) and visits
- * every node at most once, so a lookup costs at most the size of the tree. Params are recorded
- * as (offset, length) during the walk and turned into slices of the caller's path at the end.
+ * every node at most once, so a lookup costs at most the size of the tree. Param values are
+ * written into the caller's items, as slices of its path, while the walk goes (kept as
+ * (offset, length) spans only when they outnumber the items). An edge "/" that is the root's or
+ * a param's only static child is passed without a search.
  *
  * Registration refuses exactly what hp_route_pattern_check and hp_route_conflict_check refuse
  * (same messages): conflicts are found structurally, then described by the shared check.
