@@ -28,17 +28,33 @@ struct flat_node {
     /* static: the edge (a slice of a route's pattern); param / catch-all: the name */
     const char *text;
     uint32_t text_len;
-    uint32_t first_child; /* index of the first static child (busiest first, contiguous) */
-    uint32_t child_count;
-    uint32_t param_child;    /* index, or 0 for none (0 is the root, nobody's child) */
+    /* Links to other nodes are byte offsets from the start of the array, so that a link is an
+     * address with one add (in the load itself), not a multiply and an add: the walk is a chain
+     * of such loads, and the predicted branches leave that chain as its cost. */
+    uint32_t first_child;    /* the first static child (busiest first, contiguous) */
+    uint32_t param_child;    /* or 0 for none (0 is the root, nobody's child) */
     uint32_t catchall_child; /* likewise */
-    uint32_t parent;         /* index (the root's is 0) */
-    uint8_t kind;            /* enum node_kind */
+    uint32_t parent;         /* the root's is 0 */
     /* root or param: its only static child when that child's edge is exactly "/", or 0 */
     uint32_t slash_child;
+    /* route->id, here so that a hit's answer is not one more load, from another line */
+    uint32_t route_id;
+    uint16_t child_count; /* under 256: first bytes differ, and are not control bytes */
+    uint8_t kind;         /* enum node_kind */
 };
 
 _Static_assert(sizeof(struct flat_node) == 64, "a compiled node is one cache line");
+
+/* The link to the node at `index`, and back. */
+static inline uint32_t flat_link(size_t index)
+{
+    return (uint32_t)(index * sizeof(struct flat_node));
+}
+
+static inline const struct flat_node *node_at(const struct flat_node *flat, uint32_t link)
+{
+    return (const struct flat_node *)(const void *)((const char *)flat + link);
+}
 
 struct node {
     enum node_kind kind;
@@ -112,6 +128,8 @@ static struct node *node_new(struct hp_radix_tree *tree, enum node_kind kind, st
 {
     if (tree->node_count == tree->node_capacity) {
         size_t cap = tree->node_capacity ? tree->node_capacity * 2 : 64;
+        if (cap + 1 > UINT32_MAX / sizeof(struct flat_node)) /* links are 32-bit offsets */
+            return NULL;
         struct node **nodes = realloc(tree->nodes, cap * sizeof *nodes);
         if (!nodes)
             return NULL;
@@ -339,26 +357,27 @@ static void tree_compile(struct hp_radix_tree *tree)
             memcpy(&f->head, b->prefix, head_len);
         f->head_mask = head_len ? ~0ull >> (64 - 8 * head_len) : 0;
         f->route = b->route;
+        f->route_id = b->route ? b->route->id : 0;
         f->text = b->kind == NODE_STATIC ? b->prefix : b->name;
         f->text_len = b->kind == NODE_STATIC ? b->prefix_len : b->name_len;
         f->kind = (uint8_t)b->kind;
-        f->parent = b->parent ? b->parent->flat_index : 0;
-        f->first_child = next;
-        f->child_count = b->child_count;
+        f->parent = b->parent ? flat_link(b->parent->flat_index) : 0;
+        f->first_child = flat_link(next);
+        f->child_count = (uint16_t)b->child_count;
         bool root_or_param = !b->parent || b->kind == NODE_PARAM;
         bool one_slash = b->child_count == 1 && b->children[0]->prefix_len == 1;
-        f->slash_child = root_or_param && one_slash ? next : 0;
+        f->slash_child = root_or_param && one_slash ? flat_link(next) : 0;
         for (uint32_t i = 0; i < b->child_count; i++) {
             b->children[i]->flat_index = next++;
             queue[tail++] = b->children[i];
         }
         f->param_child = f->catchall_child = 0;
         if (b->param_child) {
-            f->param_child = b->param_child->flat_index = next++;
+            f->param_child = flat_link(b->param_child->flat_index = next++);
             queue[tail++] = b->param_child;
         }
         if (b->catchall_child) {
-            f->catchall_child = b->catchall_child->flat_index = next++;
+            f->catchall_child = flat_link(b->catchall_child->flat_index = next++);
             queue[tail++] = b->catchall_child;
         }
     }
@@ -443,7 +462,7 @@ static inline bool bytes_equal(const char *a, const char *b, size_t n)
 static inline const struct flat_node *static_child(const struct flat_node *flat,
                                                    const struct flat_node *n, unsigned char first)
 {
-    const struct flat_node *c = flat + n->first_child, *end = c + n->child_count;
+    const struct flat_node *c = node_at(flat, n->first_child), *end = c + n->child_count;
     for (; c < end; c++)
         if ((unsigned char)c->head == first)
             return c;
@@ -497,7 +516,7 @@ static inline size_t padded_segment_end(const char *path, size_t from, size_t le
  * (for the name). */
 struct span {
     uint32_t offset, len;
-    uint32_t wildcard; /* flat index. 12 bytes, so that HP_ROUTE_PARAMS_MAX spans stay under a
+    uint32_t wildcard; /* its link. 12 bytes, so that HP_ROUTE_PARAMS_MAX spans stay under a
                         * page of stack (a bigger frame costs a stack-clash probe per lookup) */
 };
 
@@ -527,7 +546,7 @@ static inline bool record_value(struct walk_values *v, const struct flat_node *f
         v->overflow = true;
         return false;
     }
-    const struct flat_node *w = flat + wildcard;
+    const struct flat_node *w = node_at(flat, wildcard);
     v->items[k] = (struct hp_param){w->text, w->text_len, (uint32_t)len, v->origin + offset};
     return true;
 }
@@ -556,7 +575,7 @@ walk(const struct hp_radix_tree *tree, const char *path, size_t len, bool virtua
     /* Patterns start with '/', so the root has one static child and no wildcard; when that
      * child's edge is "/" alone, the walk starts past it (a backtrack still climbs to the root). */
     if (flat->slash_child && len && path[0] == '/') {
-        n = flat + flat->slash_child;
+        n = node_at(flat, flat->slash_child);
         pos = 1;
     }
 enter:
@@ -633,7 +652,7 @@ try_param:
                 return NULL;
             k++;
             pos = end;
-            n = flat + n->param_child;
+            n = node_at(flat, n->param_child);
             /* A value ends at a '/' or at the end; a param followed by routes has them all
              * behind one "/" child, most often an edge of its own (`:owner/:repo`): passed here
              * without the search at the next entry. Its parent link still leads a backtrack
@@ -641,7 +660,7 @@ try_param:
             if (WORD_WALK && !virtual_slash && n->slash_child && (padded || pos < len) &&
                 path[pos] == '/') {
                 pos++;
-                n = flat + n->slash_child;
+                n = node_at(flat, n->slash_child);
                 if (!n->child_count)
                     goto no_static_child;
             }
@@ -662,13 +681,13 @@ try_catchall:
         if (!record_value(values, flat, k, pos - 1, value_end - pos + 1, n->catchall_child))
             return NULL;
         k++;
-        n = flat + n->catchall_child;
+        n = node_at(flat, n->catchall_child);
         goto found;
     }
     /* backtrack */
     while (n != flat) {
         const struct flat_node *child = n;
-        n = flat + n->parent;
+        n = node_at(flat, n->parent);
         if (child->kind == NODE_STATIC) {
             pos -= child->text_len;
             goto try_param;
@@ -722,7 +741,7 @@ static inline __attribute__((always_inline)) bool tree_lookup(const struct hp_ra
         if (!direct.overflow) {
             if (!n)
                 return false;
-            *route_id = n->route->id;
+            *route_id = n->route_id;
             params->count = k;
             return true;
         }
@@ -733,7 +752,7 @@ static inline __attribute__((always_inline)) bool tree_lookup(const struct hp_ra
     n = walk_exact(tree, path, len, &spanned, &k);
     if (!n)
         return false;
-    *route_id = n->route->id;
+    *route_id = n->route_id;
     if (!params)
         return true;
     if (k > params->capacity) {
@@ -744,7 +763,7 @@ static inline __attribute__((always_inline)) bool tree_lookup(const struct hp_ra
     }
     struct hp_param *items = params->items;
     for (uint32_t j = 0; j < k; j++) {
-        const struct flat_node *wildcard = tree->flat + spans[j].wildcard;
+        const struct flat_node *wildcard = node_at(tree->flat, spans[j].wildcard);
         items[j].name = wildcard->text;
         items[j].name_len = wildcard->text_len;
         items[j].value = path + spans[j].offset;
@@ -869,7 +888,8 @@ static const struct flat_node *case_visit(const struct case_search *s, const str
             if (end > pos) {
                 memcpy(s->out + pos, s->path + pos, end - pos);
                 struct case_rune fresh = {end, 0, 0, {0}};
-                const struct flat_node *found = case_visit(s, s->flat + n->param_child, end, fresh);
+                const struct flat_node *found =
+                    case_visit(s, node_at(s->flat, n->param_child), end, fresh);
                 if (found)
                     return found;
             }
@@ -877,7 +897,7 @@ static const struct flat_node *case_visit(const struct case_search *s, const str
     }
     if (n->catchall_child) {
         memcpy(s->out + pos, s->path + pos, s->len - pos);
-        return s->flat + n->catchall_child;
+        return node_at(s->flat, n->catchall_child);
     }
     return NULL;
 }
