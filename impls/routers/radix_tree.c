@@ -481,6 +481,7 @@ static inline uint64_t path_word(const char *path, size_t pos, size_t len)
     return (hp_load64(path + pos - back) >> (back * 4)) >> (back * 4);
 }
 
+#if !defined(__SSE2__) /* the scans below, without SSE2 */
 /* The end of the param value starting before `from`: the first '/', '?' or '#' in
  * path[from, len), or len. */
 static size_t segment_end(const char *path, size_t from, size_t len)
@@ -488,6 +489,7 @@ static size_t segment_end(const char *path, size_t from, size_t len)
     size_t slash = hp_find_either(path, from, len, '/', '/');
     return hp_find_either(path, from, slash, '?', '#');
 }
+#endif
 
 /* segment_end in a padded copy (walk_exact): the bytes after len are zeros, readable up to
  * WALK_PAD of them, so whole blocks are scanned without an end test per block, and no stop
@@ -507,6 +509,36 @@ static inline size_t padded_segment_end(const char *path, size_t from, size_t le
             return i + (size_t)__builtin_ctz(mask);
     }
     return len;
+#else
+    return segment_end(path, from, len);
+#endif
+}
+
+#if defined(__SSE2__)
+/* Bit i set when p[i] (i < 16) is '/', '?' or '#'. */
+static inline unsigned stops16(const char *p)
+{
+    __m128i block = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i stops = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('/')),
+                                              _mm_cmpeq_epi8(block, _mm_set1_epi8('?'))),
+                                 _mm_cmpeq_epi8(block, _mm_set1_epi8('#')));
+    return (unsigned)_mm_movemask_epi8(stops);
+}
+#endif
+
+/* segment_end for a path walked in place, len >= 16: whole blocks while they fit, then the
+ * block that ends at len, its bytes before `from` shifted out; nothing outside the path read. */
+static inline size_t in_place_segment_end(const char *path, size_t from, size_t len)
+{
+#if defined(__SSE2__)
+    size_t i = from;
+    for (; i + 16 <= len; i += 16) {
+        unsigned mask = stops16(path + i);
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+    }
+    unsigned mask = stops16(path + len - 16) >> (i - (len - 16));
+    return mask ? i + (size_t)__builtin_ctz(mask) : len;
 #else
     return segment_end(path, from, len);
 #endif
@@ -585,15 +617,15 @@ enter:
          * word holds at the end of the path) and params stop at them, so the walk ends at the
          * first one without a separate scan for it, and the test for it is only made when no
          * edge matched. */
-        uint64_t word = padded ? hp_load64(path + pos) : path_word(path, pos, len);
+        uint64_t word =
+            padded || pos + 8 <= len ? hp_load64(path + pos) : path_word(path, pos, len);
         const struct flat_node *c = static_child(flat, n, (unsigned char)word);
         if (c) {
             size_t edge = c->text_len;
-            /* In a padded copy an edge of up to 8 bytes needs no length test: past len the
-             * word holds zeros, and edges hold no zero byte. */
-            bool fits =
-                edge <= 8 ? padded || edge <= len - pos
-                          : edge <= len - pos && bytes_equal(path + pos + 8, c->text + 8, edge - 8);
+            /* An edge of up to 8 bytes needs no length test: past len the word holds zeros (the
+             * copy's, or path_word's), and edges hold no zero byte. */
+            bool fits = edge <= 8 ||
+                        (edge <= len - pos && bytes_equal(path + pos + 8, c->text + 8, edge - 8));
             if (((word ^ c->head) & c->head_mask) == 0 && fits) {
                 pos += edge;
                 n = c;
@@ -635,15 +667,7 @@ try_param:
         if (padded) {
             end = padded_segment_end(path, pos, len);
         } else if (WORD_WALK && !virtual_slash) {
-            uint64_t word = path_word(path, pos, len);
-            uint64_t stops = hp_bytes_equal_mask(word, '/') | hp_bytes_equal_mask(word, '?') |
-                             hp_bytes_equal_mask(word, '#');
-            if (stops)
-                end = pos + (size_t)(__builtin_ctzll(stops) >> 3);
-            else if (len - pos <= 8)
-                end = len;
-            else
-                end = segment_end(path, pos + 8, len);
+            end = in_place_segment_end(path, pos, len);
         } else {
             end = hp_find_either(path, pos, len, '/', '/');
         }
@@ -703,13 +727,14 @@ found:
     return n;
 }
 
-enum { WALK_COPY_MAX = 240, WALK_PAD = 16 };
+enum { WALK_COPY_MAX = 15, WALK_PAD = 16 };
 
-/* The ordinary walk. A path of usual length is walked in a copy followed by WALK_PAD zeros,
- * so that the word at any position is one plain load: path_word's end-of-path arithmetic sat
- * on the walk's critical path (each edge's length -> the next position -> the next word), and
- * the copy is cheaper than paying it at every edge. Spans are offsets, so params still point
- * into the caller's path. A longer path is walked in place (path_word needs len >= 8). */
+/* The ordinary walk. A path of 16 bytes or more is walked in place: a word is one plain load
+ * while 8 bytes of path remain (path_word only near the end), and a param value is scanned in
+ * blocks of 16 that never leave the path (in_place_segment_end). A shorter path, too short for
+ * those, is walked in a copy followed by WALK_PAD zeros. Copying every path (as before) cost
+ * more than it saved: a call to memcpy per lookup, and loads that waited on the copy's stores.
+ * Spans are offsets, so params point into the caller's path either way. */
 static inline __attribute__((always_inline)) const struct flat_node *
 walk_exact(const struct hp_radix_tree *tree, const char *path, size_t len,
            struct walk_values *values, uint32_t *value_count)
