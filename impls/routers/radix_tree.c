@@ -76,15 +76,19 @@ struct node {
 };
 
 struct hp_radix_tree {
+    /* The compiled form (node_capacity + 1 entries, the first node_count + 1 in use after a
+     * compile), NULL until the first node; and where a walk of a path starting with '/' starts:
+     * the root's child when its edge is "/" alone (the root's slash_child), else the root. Both
+     * first, read together: the start is one load from the tree, not a chain of three. */
+    struct flat_node *flat;
+    const struct flat_node *start;
     struct node root; /* empty prefix; its only static child starts with '/' */
     size_t route_count;
     /* Every node but the root, for destroy (no recursion over a deep tree). */
     struct node **nodes;
     size_t node_count, node_capacity;
-    /* The compiled form (node_capacity + 1 entries, the first node_count + 1 in use after a
-     * compile) and the compile's work queue, both grown with `nodes` so that compiling never
-     * allocates. NULL until the first node. */
-    struct flat_node *flat;
+    /* The compile's work queue, grown with `nodes` (as is flat) so that compiling never
+     * allocates. */
     struct node **queue;
 };
 
@@ -145,6 +149,7 @@ static struct node *node_new(struct hp_radix_tree *tree, enum node_kind kind, st
         if (tree->flat) /* keep the compiled tree: a failed insert leaves it in use */
             memcpy(flat, tree->flat, (tree->node_capacity + 1) * sizeof *flat);
         free(tree->flat);
+        tree->start = flat + (tree->start ? tree->start - tree->flat : 0);
         tree->flat = flat;
         tree->node_capacity = cap;
     }
@@ -381,6 +386,7 @@ static void tree_compile(struct hp_radix_tree *tree)
             queue[tail++] = b->catchall_child;
         }
     }
+    tree->start = node_at(tree->flat, tree->flat->slash_child);
 }
 
 void hp_radix_tree_compile(struct hp_radix_tree *tree)
@@ -605,9 +611,10 @@ walk(const struct hp_radix_tree *tree, const char *path, size_t len, bool virtua
     size_t pos = 0;
     uint32_t k = 0;
     /* Patterns start with '/', so the root has one static child and no wildcard; when that
-     * child's edge is "/" alone, the walk starts past it (a backtrack still climbs to the root). */
-    if (flat->slash_child && len && path[0] == '/') {
-        n = node_at(flat, flat->slash_child);
+     * child's edge is "/" alone, the walk starts past it, at tree->start (a backtrack still
+     * climbs to the root). */
+    if (tree->start != flat && len && path[0] == '/') {
+        n = tree->start;
         pos = 1;
     }
 enter:
