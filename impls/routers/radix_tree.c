@@ -22,9 +22,8 @@ enum node_kind { NODE_STATIC, NODE_PARAM, NODE_CATCHALL };
  * so the next edge is one load away. Its first eight bytes are in the node too, compared as one
  * word. */
 struct flat_node {
-    uint64_t head;                /* the edge's first min(prefix_len, 8) bytes, zero above */
-    uint64_t head_mask;           /* ones over those bytes */
-    const struct hp_route *route; /* the route ending here, or NULL */
+    uint64_t head;      /* the edge's first min(prefix_len, 8) bytes, zero above */
+    uint64_t head_mask; /* ones over those bytes */
     /* static: the edge (a slice of a route's pattern); param / catch-all: the name */
     const char *text;
     uint32_t text_len;
@@ -37,10 +36,15 @@ struct flat_node {
     uint32_t parent;         /* the root's is 0 */
     /* root or param: its only static child when that child's edge is exactly "/", or 0 */
     uint32_t slash_child;
-    /* route->id, here so that a hit's answer is not one more load, from another line */
+    /* The param child's slash_child, or 0: a walk passes the param's "/" from here, without
+     * loading the param node first (its name is read for the value, off the walk's chain). */
+    uint32_t param_slash;
+    /* The id of the route ending here (valid when has_route), here so that a hit's answer is
+     * not one more load, from another line; the route itself is in tree->routes. */
     uint32_t route_id;
     uint16_t child_count; /* under 256: first bytes differ, and are not control bytes */
     uint8_t kind;         /* enum node_kind */
+    uint8_t has_route;
 };
 
 _Static_assert(sizeof(struct flat_node) == 64, "a compiled node is one cache line");
@@ -87,9 +91,11 @@ struct hp_radix_tree {
     /* Every node but the root, for destroy (no recursion over a deep tree). */
     struct node **nodes;
     size_t node_count, node_capacity;
-    /* The compile's work queue, grown with `nodes` (as is flat) so that compiling never
-     * allocates. */
+    /* The compile's work queue, and the route ending at each compiled node (by flat index, for
+     * the case-insensitive search), both grown with `nodes` (as is flat) so that compiling
+     * never allocates. */
     struct node **queue;
+    const struct hp_route **routes;
 };
 
 struct hp_radix_tree *hp_radix_tree_create(struct hp_error *err)
@@ -118,6 +124,7 @@ void hp_radix_tree_destroy(struct hp_radix_tree *tree)
     free(tree->nodes);
     free(tree->flat);
     free(tree->queue);
+    free(tree->routes);
     free(tree);
 }
 
@@ -142,6 +149,10 @@ static struct node *node_new(struct hp_radix_tree *tree, enum node_kind kind, st
         if (!queue)
             return NULL;
         tree->queue = queue;
+        const struct hp_route **routes = realloc(tree->routes, (cap + 1) * sizeof *routes);
+        if (!routes)
+            return NULL;
+        tree->routes = routes;
         /* A zeroed entry is an empty root, so a tree whose first insert failed still walks. */
         struct flat_node *flat = calloc(cap + 1, sizeof *flat);
         if (!flat)
@@ -361,7 +372,8 @@ static void tree_compile(struct hp_radix_tree *tree)
         if (head_len) /* the root has no prefix */
             memcpy(&f->head, b->prefix, head_len);
         f->head_mask = head_len ? ~0ull >> (64 - 8 * head_len) : 0;
-        f->route = b->route;
+        tree->routes[b->flat_index] = b->route;
+        f->has_route = b->route != NULL;
         f->route_id = b->route ? b->route->id : 0;
         f->text = b->kind == NODE_STATIC ? b->prefix : b->name;
         f->text_len = b->kind == NODE_STATIC ? b->prefix_len : b->name_len;
@@ -385,6 +397,10 @@ static void tree_compile(struct hp_radix_tree *tree)
             f->catchall_child = flat_link(b->catchall_child->flat_index = next++);
             queue[tail++] = b->catchall_child;
         }
+    }
+    for (uint32_t i = 0; i < next; i++) {
+        struct flat_node *f = &tree->flat[i];
+        f->param_slash = f->param_child ? node_at(tree->flat, f->param_child)->slash_child : 0;
     }
     tree->start = node_at(tree->flat, tree->flat->slash_child);
 }
@@ -683,24 +699,25 @@ try_param:
                 return NULL;
             k++;
             pos = end;
-            n = node_at(flat, n->param_child);
             /* A value ends at a '/' or at the end; a param followed by routes has them all
              * behind one "/" child, most often an edge of its own (`:owner/:repo`): passed here
              * without the search at the next entry. Its parent link still leads a backtrack
              * through the param. */
-            if (WORD_WALK && !virtual_slash && n->slash_child && (padded || pos < len) &&
+            if (WORD_WALK && !virtual_slash && n->param_slash && (padded || pos < len) &&
                 path[pos] == '/') {
                 pos++;
-                n = node_at(flat, n->slash_child);
+                n = node_at(flat, n->param_slash);
                 if (!n->child_count)
                     goto no_static_child;
+                goto enter;
             }
+            n = node_at(flat, n->param_child);
             goto enter;
         }
     }
     goto try_catchall;
 at_end:
-    if (n->route)
+    if (n->has_route)
         goto found;
     /* only a catch-all can match an empty remainder */
 try_catchall:
@@ -874,7 +891,7 @@ static bool case_byte_accepts(const struct case_search *s, size_t pos, unsigned 
 static const struct flat_node *case_visit(const struct case_search *s, const struct flat_node *n,
                                           size_t pos, struct case_rune rune)
 {
-    if (pos == s->len && n->route)
+    if (pos == s->len && n->has_route)
         return n;
     if (pos < s->len) {
         /* The static children that the next byte may start: as sent, or its other case. */
@@ -942,7 +959,7 @@ const struct hp_route *hp_radix_tree_find_case_insensitive(const struct hp_radix
     struct case_search s = {tree->flat, path, len, out};
     struct case_rune none = {0, 0, 0, {0}};
     const struct flat_node *n = case_visit(&s, tree->flat, 0, none);
-    return n ? n->route : NULL;
+    return n ? tree->routes[n - tree->flat] : NULL;
 }
 
 /* ---- one tree per method ---- */
