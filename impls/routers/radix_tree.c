@@ -42,6 +42,9 @@ struct flat_node {
     /* The id of the route ending here (valid when has_route), here so that a hit's answer is
      * not one more load, from another line; the route itself is in tree->routes. */
     uint32_t route_id;
+    /* The first (busiest) static child's first_child: a walk that takes that child has the
+     * link to search below it from here, without waiting for a load of the child. */
+    uint32_t first_grandchild;
     uint16_t child_count; /* under 256: first bytes differ, and are not control bytes */
     uint8_t kind;         /* enum node_kind */
     uint8_t has_route;
@@ -401,6 +404,7 @@ static void tree_compile(struct hp_radix_tree *tree)
     for (uint32_t i = 0; i < next; i++) {
         struct flat_node *f = &tree->flat[i];
         f->param_slash = f->param_child ? node_at(tree->flat, f->param_child)->slash_child : 0;
+        f->first_grandchild = f->child_count ? node_at(tree->flat, f->first_child)->first_child : 0;
     }
     tree->start = node_at(tree->flat, tree->flat->slash_child);
 }
@@ -478,17 +482,24 @@ static inline bool bytes_equal(const char *a, const char *b, size_t n)
 #define WORD_WALK 0
 #endif
 
-/* The static child of n whose edge starts with `first`, or NULL. Children are contiguous and
- * busiest first, so the loop usually stops at once, and its loads do not depend on each
- * other. */
-static inline const struct flat_node *static_child(const struct flat_node *flat,
-                                                   const struct flat_node *n, unsigned char first)
+/* Among `count` static children from the link `children`, the one whose edge starts with
+ * `first`, or NULL. Children are contiguous and busiest first, so the loop usually stops at
+ * once, and its loads do not depend on each other. static_child: among all of n's. */
+static inline const struct flat_node *static_child_from(const struct flat_node *flat,
+                                                        uint32_t children, uint32_t count,
+                                                        unsigned char first)
 {
-    const struct flat_node *c = node_at(flat, n->first_child), *end = c + n->child_count;
+    const struct flat_node *c = node_at(flat, children), *end = c + count;
     for (; c < end; c++)
         if ((unsigned char)c->head == first)
             return c;
     return NULL;
+}
+
+static inline const struct flat_node *static_child(const struct flat_node *flat,
+                                                   const struct flat_node *n, unsigned char first)
+{
+    return static_child_from(flat, n->first_child, n->child_count, first);
 }
 
 /* path[pos, min(pos + 8, len)) as a little-endian word, zero above (0 when pos == len). Near
@@ -633,6 +644,7 @@ walk(const struct hp_radix_tree *tree, const char *path, size_t len, bool virtua
         n = tree->start;
         pos = 1;
     }
+    uint32_t children = n->first_child; /* n's, at each entry of the word walk: see below */
 enter:
     if (WORD_WALK && !virtual_slash) {
         /* A padded copy, or a path long enough for path_word (walk_exact). It may still carry its
@@ -642,7 +654,21 @@ enter:
          * edge matched. */
         uint64_t word =
             padded || pos + 8 <= len ? hp_load64(path + pos) : path_word(path, pos, len);
-        const struct flat_node *c = static_child(flat, n, (unsigned char)word);
+        /* The busiest child first, by itself: taking it, the walk already holds the link below
+         * it (first_grandchild). */
+        const struct flat_node *c = NULL;
+        uint32_t below = 0;
+        if (n->child_count) {
+            c = node_at(flat, children);
+            if ((unsigned char)c->head == (unsigned char)word) {
+                below = n->first_grandchild;
+            } else {
+                c = static_child_from(flat, children + (uint32_t)sizeof *c, n->child_count - 1u,
+                                      (unsigned char)word);
+                if (c)
+                    below = c->first_child;
+            }
+        }
         if (c) {
             size_t edge = c->text_len;
             /* An edge of up to 8 bytes needs no length test: past len the word holds zeros (the
@@ -652,6 +678,7 @@ enter:
             if (((word ^ c->head) & c->head_mask) == 0 && fits) {
                 pos += edge;
                 n = c;
+                children = below;
                 if (c->child_count)
                     goto enter;
                 /* No static child to try (a leaf, or a node with only a wildcard below): the
@@ -680,6 +707,7 @@ enter:
             if (match) {
                 pos += edge;
                 n = c;
+                children = n->first_child;
                 goto enter;
             }
         }
@@ -709,9 +737,11 @@ try_param:
                 n = node_at(flat, n->param_slash);
                 if (!n->child_count)
                     goto no_static_child;
+                children = n->first_child;
                 goto enter;
             }
             n = node_at(flat, n->param_child);
+            children = n->first_child;
             goto enter;
         }
     }
