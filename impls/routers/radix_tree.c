@@ -524,29 +524,6 @@ static size_t segment_end(const char *path, size_t from, size_t len)
 }
 #endif
 
-/* segment_end in a padded copy (walk_exact): the bytes after len are zeros, readable up to
- * WALK_PAD of them, so whole blocks are scanned without an end test per block, and no stop
- * byte is found past len. Values are mostly shorter than one block. */
-static inline size_t padded_segment_end(const char *path, size_t from, size_t len)
-{
-#if defined(__SSE2__)
-    const __m128i slash = _mm_set1_epi8('/'), query = _mm_set1_epi8('?'),
-                  fragment = _mm_set1_epi8('#');
-    for (size_t i = from; i < len; i += 16) {
-        __m128i block = _mm_loadu_si128((const __m128i *)(const void *)(path + i));
-        __m128i stops =
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, slash), _mm_cmpeq_epi8(block, query)),
-                         _mm_cmpeq_epi8(block, fragment));
-        unsigned mask = (unsigned)_mm_movemask_epi8(stops);
-        if (mask)
-            return i + (size_t)__builtin_ctz(mask);
-    }
-    return len;
-#else
-    return segment_end(path, from, len);
-#endif
-}
-
 #if defined(__SSE2__)
 /* Bit i set when p[i] (i < 16) is '/', '?' or '#'. */
 static inline unsigned stops16(const char *p)
@@ -558,6 +535,23 @@ static inline unsigned stops16(const char *p)
     return (unsigned)_mm_movemask_epi8(stops);
 }
 #endif
+
+/* segment_end in a padded copy (walk_exact): the bytes after len are zeros, readable up to
+ * WALK_PAD of them, so whole blocks are scanned without an end test per block, and no stop
+ * byte is found past len. Values are mostly shorter than one block. */
+static inline size_t padded_segment_end(const char *path, size_t from, size_t len)
+{
+#if defined(__SSE2__)
+    for (size_t i = from; i < len; i += 16) {
+        unsigned mask = stops16(path + i);
+        if (mask)
+            return i + (size_t)__builtin_ctz(mask);
+    }
+    return len;
+#else
+    return segment_end(path, from, len);
+#endif
+}
 
 /* segment_end for a path walked in place, len >= 16: whole blocks while they fit, then the
  * block that ends at len, its bytes before `from` shifted out; nothing outside the path read. */
@@ -707,7 +701,6 @@ enter:
             if (match) {
                 pos += edge;
                 n = c;
-                children = n->first_child;
                 goto enter;
             }
         }
