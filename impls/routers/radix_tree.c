@@ -34,7 +34,8 @@ struct flat_node {
     uint32_t param_child;    /* or 0 for none (0 is the root, nobody's child) */
     uint32_t catchall_child; /* likewise */
     uint32_t parent;         /* the root's is 0 */
-    /* root or param: its only static child when that child's edge is exactly "/", or 0 */
+    /* root or param: its only static child when that child's edge is exactly "/", or 0; read
+     * by the compile, for tree->start and param_slash */
     uint32_t slash_child;
     /* The param child's slash_child, or 0: a walk passes the param's "/" from here, without
      * loading the param node first (its name is read for the value, off the walk's chain). */
@@ -163,8 +164,8 @@ static struct node *node_new(struct hp_radix_tree *tree, enum node_kind kind, st
         if (tree->flat) /* keep the compiled tree: a failed insert leaves it in use */
             memcpy(flat, tree->flat, (tree->node_capacity + 1) * sizeof *flat);
         free(tree->flat);
-        tree->start = flat + (tree->start ? tree->start - tree->flat : 0);
         tree->flat = flat;
+        tree->start = node_at(flat, flat->slash_child); /* as compiled, or the empty root */
         tree->node_capacity = cap;
     }
     struct node *n = calloc(1, sizeof *n);
