@@ -1,4 +1,5 @@
-/* Concurrent registration for the routers that allow it (rwlock_map, cow_map), and zero
+/* Concurrent registration for the routers that allow it (rwlock_map, rwlock_split, cow_map,
+ * cow_split), and zero
  * allocations per lookup for the map routers.
  *
  * The writer alternates between version A (the base routes) and version B (A plus routes that
@@ -18,12 +19,14 @@
 #include <string.h>
 
 #include "alloc_count.h"
-#include "routers/cow_map.h"
+#include "routers/cow_router.h"
 #include "routers/route_set.h"
 #include "routers/router.h"
 
 extern const struct hp_router_ops hp_router_rwlock_map;
+extern const struct hp_router_ops hp_router_rwlock_split;
 extern const struct hp_router_ops hp_router_cow_map;
+extern const struct hp_router_ops hp_router_cow_split;
 extern const struct hp_router_ops hp_router_method_split;
 
 static const char base_routes[] = "GET /users\n"
@@ -231,8 +234,10 @@ static void run_concurrent(const struct hp_router_ops *ops, int rounds)
     /* Removing an unregistered route is refused. */
     cr_assert_neq(ops->remove(st.router, &toggled[0], &err), 0);
     ops->destroy(st.router);
-    /* After destroy: cow_map frees retired snapshots in batches, the last ones at destroy. */
-    if (ops == &hp_router_cow_map && hp_cow_map_poisoning_enabled())
+    /* After destroy: the copy-on-write routers free retired snapshots in batches, the last
+     * ones at destroy. */
+    bool copy_on_write = ops == &hp_router_cow_map || ops == &hp_router_cow_split;
+    if (copy_on_write && hp_cow_map_poisoning_enabled())
         cr_assert_geq(hp_cow_map_snapshots_poisoned() - poisoned_before, (uint64_t)publishes,
                       "every retired snapshot is poisoned before it is freed");
     hp_route_set_free(set_a);
@@ -244,9 +249,19 @@ Test(router_concurrency, rwlock_map_readers_see_one_version)
     run_concurrent(&hp_router_rwlock_map, 200);
 }
 
+Test(router_concurrency, rwlock_split_readers_see_one_version)
+{
+    run_concurrent(&hp_router_rwlock_split, 200);
+}
+
 Test(router_concurrency, cow_map_readers_see_one_version)
 {
     run_concurrent(&hp_router_cow_map, 100);
+}
+
+Test(router_concurrency, cow_split_readers_see_one_version)
+{
+    run_concurrent(&hp_router_cow_split, 100);
 }
 
 /* A few GitHub-like routes with static, param, catch-all, long static and 405/redirect cases. */
@@ -316,9 +331,19 @@ Test(router_allocations, rwlock_map_lookup_allocates_nothing)
     assert_zero_alloc_lookups(&hp_router_rwlock_map);
 }
 
+Test(router_allocations, rwlock_split_lookup_allocates_nothing)
+{
+    assert_zero_alloc_lookups(&hp_router_rwlock_split);
+}
+
 Test(router_allocations, cow_map_lookup_allocates_nothing)
 {
     assert_zero_alloc_lookups(&hp_router_cow_map);
+}
+
+Test(router_allocations, cow_split_lookup_allocates_nothing)
+{
+    assert_zero_alloc_lookups(&hp_router_cow_split);
 }
 
 Test(router_allocations, method_split_lookup_allocates_nothing)

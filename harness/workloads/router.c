@@ -14,7 +14,8 @@
  * during this case's samples only (the runner interleaves every case's samples: a writer left
  * running would load the other cases, the baseline among them);
  * `report` adds the writer's latency figures (republishes, writer_p50/p99/max_ns). Only for the
- * routers that allow registration concurrent with lookups (rwlock_map, cow_map).
+ * routers that allow registration concurrent with lookups (rwlock_map, rwlock_split, cow_map,
+ * cow_split).
  * router/github/read_without_writer: the same readers with no writer, its baseline; one glob
  * runs both: --workload 'router/github/read_with*' --mode latency.
  *
@@ -281,7 +282,8 @@ static void writer_stop_and_join(struct router_case *c)
  * routers whose header comments promise it are listed here. */
 static bool supports_concurrent_writer(const struct hp_router_ops *ops)
 {
-    static const char *const concurrent_writers[] = {"rwlock_map", "cow_map"};
+    static const char *const concurrent_writers[] = {"rwlock_map", "rwlock_split", "cow_map",
+                                                     "cow_split"};
     bool supported = false;
     for (size_t i = 0; i < sizeof concurrent_writers / sizeof concurrent_writers[0]; i++)
         supported |= strcmp(ops->info.name, concurrent_writers[i]) == 0;
@@ -307,7 +309,7 @@ static int writer_router_setup(const char *workload, const struct hp_case_params
     if (!supports_concurrent_writer(c->ops)) {
         hp_error_set(err,
                      "%s: router %s does not support registration concurrent with lookups (use "
-                     "rwlock_map or cow_map)",
+                     "rwlock_map, rwlock_split, cow_map or cow_split)",
                      workload, c->ops->info.name);
         case_free(c);
         *shared = NULL;
