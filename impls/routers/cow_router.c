@@ -141,6 +141,9 @@ void hp_cow_router_thread_detach(struct hp_router *r)
 
 __thread const void *hp_cow_warmed[HP_COW_WARM_SLOTS];
 
+/* The next router's warm slot. Relaxed: only spreading routers over slots matters. */
+static uint32_t next_warm_slot;
+
 /* ---- parts: what snapshots share ---- */
 
 /* Calls visit(r, table, NULL) or visit(r, NULL, tree) for every part `core` holds. */
@@ -273,6 +276,7 @@ struct hp_router *hp_cow_router_create(enum hp_map_key_shape shape, struct hp_er
         return NULL;
     }
     hp_map_core_init(&r->current->core, shape);
+    r->warm_slot = __atomic_fetch_add(&next_warm_slot, 1, __ATOMIC_RELAXED) % HP_COW_WARM_SLOTS;
     r->current->magic = HP_COW_SNAPSHOT_MAGIC;
     pthread_mutex_init(&r->writer_lock, NULL);
     return r;

@@ -47,7 +47,7 @@ enum {
     HP_COW_SNAPSHOT_POISONED = 0xdeadbeef,
     HP_COW_POISON_BYTE = 0xa5,
     HP_COW_RETIRE_BATCH = 16,
-    HP_COW_WARM_SLOTS = 4,
+    HP_COW_WARM_SLOTS = 8,
     HP_COW_WARM_MAX_LINES = 2048, /* 128 KB */
 };
 
@@ -63,7 +63,8 @@ struct hp_router {
      * writer_lock. Never NULL after create. Alone in its cache line: readers load it on every
      * lookup, the writer's fields below change on every registration. */
     struct cow_snapshot *current;
-    char pad[64 - sizeof(struct cow_snapshot *)];
+    uint32_t warm_slot; /* this router's slot in hp_cow_warmed; set at create, read-only after */
+    char pad[64 - sizeof(struct cow_snapshot *) - sizeof(uint32_t)];
     pthread_mutex_t writer_lock; /* serialises add/remove; readers never touch it */
     struct hp_route_list routes; /* writer-owned */
     /* Unpublished snapshots waiting for a grace period (writer-owned). */
@@ -89,11 +90,11 @@ void hp_cow_router_destroy(struct hp_router *r);
 extern __thread bool hp_cow_rcu_registered;
 void hp_cow_register_current_thread(void);
 
-/* Per thread, the snapshots it warmed last, one slot per router address (direct-mapped: a
- * thread that uses several routers keeps, mostly, one slot each). A slot holding s means this
- * thread warmed s, whichever router it belongs to: live snapshots have distinct addresses. A
- * new snapshot allocated where a warmed one was freed is not warmed again: a missed warm-up,
- * not an error. */
+/* Per thread, the snapshots it warmed last, one slot per router (routers take the slots in
+ * turn as they are created, so up to HP_COW_WARM_SLOTS routers alive at once never evict each
+ * other, whatever their addresses). A slot holding s means this thread warmed s, whichever
+ * router it belongs to: live snapshots have distinct addresses. A new snapshot allocated where
+ * a warmed one was freed is not warmed again: a missed warm-up, not an error. */
 extern __thread const void *hp_cow_warmed[HP_COW_WARM_SLOTS];
 
 static inline void hp_cow_check_magic(const struct cow_snapshot *s)
@@ -109,7 +110,7 @@ static inline void hp_cow_check_magic(const struct cow_snapshot *s)
 /* Inside the read-side section: `s` is the snapshot this lookup is about to read. */
 static inline void hp_cow_warm_if_new(const struct hp_router *r, const struct cow_snapshot *s)
 {
-    const void **slot = &hp_cow_warmed[((uintptr_t)r / 64) % HP_COW_WARM_SLOTS];
+    const void **slot = &hp_cow_warmed[r->warm_slot];
     if (__builtin_expect(*slot == s, 1))
         return;
     *slot = s;
