@@ -57,6 +57,10 @@ Test(registry, step_bounds_follow_the_declared_chains)
     /* A chain of like-for-like steps. */
     cr_assert_eq(step(HP_AXIS_ROUTER, "rwlock_map", "cow_split"), HP_GAIN_LIKE_FOR_LIKE);
     cr_assert_eq(step(HP_AXIS_POOL, "tls_cache", "tls_cache"), HP_GAIN_LIKE_FOR_LIKE);
+    /* Steps bounded in opposite directions: lower (the static-first probe saves a cheaper walk)
+     * then upper (C10's spill is one array where the seed's is a map). */
+    cr_assert_eq(step(HP_AXIS_ROUTER, "radix_static_first", "radix_heap_params"),
+                 HP_GAIN_UNBOUNDED);
     /* The oracle models nothing. */
     cr_assert_eq(step(HP_AXIS_ROUTER, "linear", "radix"), HP_GAIN_UNDECLARED);
 }

@@ -5,6 +5,12 @@
  *                        segment is matched by the param as the literal text ":id");
  *   router/S/KIND        WORKLOADS/requests/S-KIND.requests for KIND in static, param1,
  *                        param2, realistic (the last one a stream in realistic proportions).
+ * Sets: static, github, gplus, parse (the Go router benchmark suite's) and manyparams (a
+ * generated API whose routes have 0 to 8 params, 11% of them more than 4: C10's spill path;
+ * workloads/README.md has its command), with its `all` and `realistic` cases only.
+ * Metric `lookups_without_allocation`: the share of the case's requests (every route once, for
+ * `all`) whose lookup allocates nothing, counted once after the samples: C10's "0 allocations
+ * for 90% of routes".
  * Request file: one request a line, `METHOD /path[?query]` (route_set.h's request-list format,
  * read with its shared reader). Setup refuses a missing or empty file (a set without that kind
  * of route has none).
@@ -28,6 +34,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alloc_count.h"
 #include "routers/route_set.h"
 #include "routers/router.h"
 #include "workload.h"
@@ -206,6 +213,32 @@ static void router_thread_teardown(void *local)
 }
 
 static void router_teardown(void *shared);
+
+/* One pass over the case's requests on the calling (main) thread, after the samples: the share
+ * of lookups that allocated nothing, in percent. */
+static void router_report(void *shared, struct hp_metrics *out)
+{
+    struct router_case *c = shared;
+    const struct hp_router_ops *ops = c->ops;
+    if (ops->thread_attach)
+        ops->thread_attach(c->router);
+    struct hp_match match;
+    hp_match_init(&match);
+    size_t without = 0;
+    for (size_t i = 0; i < c->request_count; i++) {
+        const struct hp_request_line *q = &c->requests[i];
+        struct hp_alloc_counts before, after;
+        hp_alloc_counts_read(&before);
+        ops->lookup(c->router, q->method, q->path, q->len, &match);
+        hp_alloc_counts_read(&after);
+        ops->match_release(c->router, &match);
+        without += hp_alloc_counts_delta(&before, &after).allocs == 0;
+    }
+    if (ops->thread_detach)
+        ops->thread_detach(c->router);
+    hp_metrics_add(out, "lookups_without_allocation", "%",
+                   100.0 * (double)without / (double)c->request_count);
+}
 
 /* ---- read_with_writer ---- */
 
@@ -412,6 +445,7 @@ static void router_teardown(void *shared)
         .thread_setup = router_thread_setup,                                                       \
         .run = router_run,                                                                         \
         .thread_teardown = router_thread_teardown,                                                 \
+        .report = router_report,                                                                   \
         .teardown = router_teardown,                                                               \
     };
 
@@ -426,6 +460,9 @@ ROUTER_SET_CASES(static)
 ROUTER_SET_CASES(github)
 ROUTER_SET_CASES(gplus)
 ROUTER_SET_CASES(parse)
+ROUTER_CASE(manyparams, all, "every manyparams route (0-8 params) once, its pattern as the URL")
+ROUTER_CASE(manyparams, realistic,
+            "manyparams request stream, Zipf over routes of 0-8 params (C10's spill path)")
 
 const struct hp_workload hp_workload_router_github_read_with_writer = {
     .name = "router/github/read_with_writer",

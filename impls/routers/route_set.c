@@ -72,6 +72,19 @@ bool hp_params_reserve(struct hp_params *params, uint32_t count)
     return true;
 }
 
+bool hp_params_alloc(struct hp_params *params, uint32_t count)
+{
+    struct hp_param *items = malloc(count * sizeof *items);
+    if (!items) {
+        params->count = 0;
+        return false;
+    }
+    params->items = items;
+    params->capacity = count;
+    params->count = count;
+    return true;
+}
+
 int hp_route_where(const struct hp_route *route, char *buf, size_t size)
 {
     if (route->file)
