@@ -74,15 +74,11 @@ bool hp_params_reserve(struct hp_params *params, uint32_t count)
 
 bool hp_params_alloc(struct hp_params *params, uint32_t count)
 {
-    struct hp_param *items = malloc(count * sizeof *items);
-    if (!items) {
-        params->count = 0;
-        return false;
-    }
-    params->items = items;
-    params->capacity = count;
-    params->count = count;
-    return true;
+    params->capacity = 0; /* no room: reserve allocates, whatever the inline items hold */
+    if (hp_params_reserve(params, count))
+        return true;
+    params->capacity = HP_PARAMS_INLINE;
+    return false;
 }
 
 int hp_route_where(const struct hp_route *route, char *buf, size_t size)
