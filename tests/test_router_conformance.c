@@ -288,8 +288,8 @@ Test(matching, item19_params_are_slices_of_the_request)
         /* radix_heap_params: the slices live in one heap array (httprouter's Params). */
         bool always_heap = strcmp(fx.ops[i]->info.name, "radix_heap_params") == 0;
         unsigned expected = copies ? 3u : always_heap ? 1u : 0u;
-        cr_expect_eq(d.allocs, expected, "%s: %llu allocations for 3 params",
-                     fx.ops[i]->info.name, (unsigned long long)d.allocs);
+        cr_expect_eq(d.allocs, expected, "%s: %llu allocations for 3 params", fx.ops[i]->info.name,
+                     (unsigned long long)d.allocs);
         hp_alloc_counts_read(&before);
         fx.ops[i]->match_release(fx.r[i], &m);
         hp_alloc_counts_read(&after);
