@@ -68,10 +68,19 @@ static int add_row(struct hp_compare_rows *rows, const char *label,
 static int match_runs(const struct hp_results *a, const struct hp_results *b,
                       struct hp_compare_rows *rows, struct hp_error *err)
 {
-    for (size_t i = 0; i < a->case_count; i++)
-        if (add_row(rows, a->cases[i].name, &a->cases[i], hp_results_find(b, a->cases[i].name),
-                    err) != 0)
+    size_t compared = 0;
+    for (size_t i = 0; i < a->case_count; i++) {
+        const struct hp_result_case *partner = hp_results_find(b, a->cases[i].name);
+        compared += partner && !a->cases[i].overhead_probe;
+        if (add_row(rows, a->cases[i].name, &a->cases[i], partner, err) != 0)
             return -1;
+    }
+    /* Every run has the overhead probe: sharing it alone compares nothing. */
+    if (compared == 0)
+        return hp_error_set(err,
+                            "%s and %s have no case in common besides the overhead probe: "
+                            "nothing to compare",
+                            a->path, b->path);
     for (size_t i = 0; i < b->case_count; i++)
         if (!hp_results_find(a, b->cases[i].name) &&
             add_row(rows, b->cases[i].name, NULL, &b->cases[i], err) != 0)

@@ -191,7 +191,7 @@ int hp_cmd_run(int argc, char **argv)
     sel.threads[0] = 1;
     sel.thread_count = 1;
     sel.batch = true;
-    sel.add_null_case = true;
+    sel.add_overhead_probe = true;
     const char *out_dir = NULL;
     const char *phases_file = NULL;
     bool threads_given = false, mode_given = false, samples_given = false, target_given = false;

@@ -228,6 +228,8 @@ static json_t *case_json(const struct hp_run *run, const struct hp_case *c)
     json_t *o = json_object();
     json_object_set_new(o, "name", json_string(c->name));
     json_object_set_new(o, "workload", json_string(c->workload->name));
+    json_object_set_new(o, "overhead_probe",
+                        json_boolean(c->workload->flags & HP_WORKLOAD_OVERHEAD_PROBE));
     if (c->phase)
         json_object_set_new(o, "phase", json_string(c->phase));
     json_t *impls = json_object();

@@ -13,7 +13,9 @@
 #include "runner.h"
 
 #define HP_RESULTS_FORMAT  "hotpath-results"
-#define HP_RESULTS_VERSION 1
+/* Every change to results.json bumps it; readers accept every earlier version
+ * (docs/results-format.md lists what each added). */
+#define HP_RESULTS_VERSION 2
 
 struct hp_machine {
     char cpu_model[256];

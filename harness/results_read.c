@@ -17,6 +17,7 @@
 struct reader {
     const char *file;
     struct hp_error *err;
+    int version; /* the document's format version, once read */
 };
 
 static int fail(const struct reader *rd, const char *where, const char *problem)
@@ -144,6 +145,19 @@ static int read_samples(const struct reader *rd, json_t *c, const char *where, c
     return 0;
 }
 
+/* Version 1 files do not say which case is the overhead probe; every one of them was written
+ * when the probe was the workload named "null", so for those files alone the name decides.
+ * From version 2 on the per-case "overhead_probe" flag is the only source: absent means false. */
+static bool overhead_probe(const struct reader *rd, json_t *c, const char *where,
+                           const char *workload, int *status)
+{
+    if (*status != 0)
+        return false;
+    if (json_object_get(c, "overhead_probe"))
+        return optional_bool(rd, c, where, "overhead_probe", status);
+    return rd->version == 1 && workload && strcmp(workload, "null") == 0;
+}
+
 static int read_case(const struct reader *rd, json_t *c, size_t index, bool complete,
                      struct hp_result_case *out)
 {
@@ -155,6 +169,7 @@ static int read_case(const struct reader *rd, json_t *c, size_t index, bool comp
 
     out->name = required_string(rd, c, where, "name", &st);
     out->workload = required_string(rd, c, where, "workload", &st);
+    out->overhead_probe = overhead_probe(rd, c, where, out->workload, &st);
     out->phase = optional_string(rd, c, where, "phase", &st);
     json_t *impls = required(rd, c, where, "implementations", JSON_OBJECT, &st);
     out->threads = (unsigned)required_count(rd, c, where, "threads", &st);
@@ -288,7 +303,7 @@ static int refuse_duplicate_names(const struct reader *rd, const struct hp_resul
     return 0;
 }
 
-static int read_document(const struct reader *rd, json_t *root, struct hp_results *r)
+static int read_document(struct reader *rd, json_t *root, struct hp_results *r)
 {
     int st = 0;
     if (!json_is_object(root))
@@ -305,6 +320,7 @@ static int read_document(const struct reader *rd, json_t *root, struct hp_result
                  (long long)json_integer_value(version), HP_RESULTS_VERSION);
         return fail(rd, "version", problem);
     }
+    rd->version = (int)json_integer_value(version);
     json_t *complete = required(rd, root, "", "complete", JSON_TRUE, &st);
     r->complete = complete && json_is_true(complete);
     r->started = required_string(rd, root, "", "started", &st);
@@ -387,7 +403,7 @@ int hp_results_read(const char *path, struct hp_results *out, struct hp_error *e
         return -1;
     }
     out->json = root;
-    struct reader rd = {file, err};
+    struct reader rd = {.file = file, .err = err};
     if (read_document(&rd, root, out) != 0) {
         hp_results_free(out);
         return -1;

@@ -44,6 +44,9 @@ struct hp_result_case {
     char *name;     /* unique in the run */
     char *workload; /* e.g. "router/github/all" */
     char *phase;    /* the phase this case ran for (run --phases), or NULL */
+    /* A case of the overhead probe (workload.h): it measures the harness, not an
+     * implementation, so it does not count as a comparison in compare and gate. */
+    bool overhead_probe;
     size_t impl_count;
     struct hp_result_impl *impls; /* in the order the file lists them */
     unsigned threads;

@@ -45,6 +45,12 @@ void hp_case_name(struct hp_case *c)
         snprintf(c->name + used, sizeof c->name - used, "/phase=%s", c->phase);
 }
 
+bool hp_case_is_overhead_measure(const struct hp_case *c)
+{
+    return (c->workload->flags & HP_WORKLOAD_OVERHEAD_PROBE) && c->threads == 1 &&
+           c->mode == HP_MODE_BATCH;
+}
+
 uint64_t hp_predict_n(uint64_t n, double elapsed_ns, double target_ns)
 {
     double next;
@@ -641,8 +647,7 @@ int hp_run_execute(struct hp_run *run, struct hp_error *err)
         if (c->mode == HP_MODE_LATENCY)
             for (unsigned t = 0; t < c->threads; t++)
                 hp_hdr_merge(&c->latency, &c->thread_latency[t]);
-        if (strcmp(c->workload->name, "null") == 0 && c->threads == 1 && c->mode == HP_MODE_BATCH &&
-            c->samples_taken > 0)
+        if (hp_case_is_overhead_measure(c) && c->samples_taken > 0)
             run->harness_overhead_ns = c->summary.median;
         /* report comes after thread_teardown: per-thread figures are folded in there. */
         pool_dispatch(&pool, JOB_THREAD_TEARDOWN, c, 0, c->threads);

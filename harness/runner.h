@@ -112,6 +112,10 @@ struct hp_case {
 /* Writes c->name from its workload, composition, threads and mode. */
 void hp_case_name(struct hp_case *c);
 
+/* The case whose median is the run's harness overhead: the overhead probe (workload.h), batch
+ * mode, one thread. */
+bool hp_case_is_overhead_measure(const struct hp_case *c);
+
 struct hp_run {
     struct hp_run_config config;
     struct hp_timer timer;
@@ -122,7 +126,7 @@ struct hp_run {
     double duration_s;
     bool machine_measured;      /* timer, floors and perf probe done (hp_run_measure_machine) */
     bool interrupted;           /* SIGINT/SIGTERM arrived: samples stop, results are partial */
-    double harness_overhead_ns; /* the null case's median ns/op, batch, 1 thread; <0 unknown */
+    double harness_overhead_ns; /* hp_case_is_overhead_measure's median ns/op; <0 unknown */
     const struct hp_phase_plan *plan; /* run --phases: the plan, recorded in the results */
 
     struct hp_case *cases;

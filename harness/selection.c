@@ -182,12 +182,11 @@ int hp_selection_expand(const struct hp_selection *sel, struct hp_case **cases, 
     }
     bool has_overhead_case = false;
     for (size_t i = 0; i < ex.count; i++)
-        has_overhead_case |= strcmp(ex.cases[i].workload->name, "null") == 0 &&
-                             ex.cases[i].threads == 1 && ex.cases[i].mode == HP_MODE_BATCH;
-    if (sel->add_null_case && !has_overhead_case) {
+        has_overhead_case |= hp_case_is_overhead_measure(&ex.cases[i]);
+    if (sel->add_overhead_probe && !has_overhead_case) {
         struct hp_case c;
         memset(&c, 0, sizeof c);
-        c.workload = hp_workload_find("null");
+        c.workload = hp_workload_overhead_probe();
         c.threads = 1;
         c.mode = HP_MODE_BATCH;
         if (c.workload && push_case(&ex, &c, err) != 0) {

@@ -23,7 +23,7 @@ struct hp_selection {
     size_t thread_count;
     bool batch;
     bool latency;
-    bool add_null_case; /* the null case, batch, 1 thread: the harness overhead of the run */
+    bool add_overhead_probe; /* the null case, batch, 1 thread: the harness overhead of the run */
 };
 
 /* Parses "radix,linear" or "all" for an axis into sel->impls[axis]. */

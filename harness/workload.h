@@ -58,6 +58,17 @@ struct hp_metrics {
 /* Adds a metric (ignored past HP_METRICS_MAX). */
 void hp_metrics_add(struct hp_metrics *m, const char *name, const char *unit, double value);
 
+/* Capabilities and roles of a workload (struct hp_workload.flags), so that the harness decides
+ * by flag, never by a workload's name. */
+enum {
+    /* The overhead probe (the `null` workload): an empty operation whose ns/op is what the
+     * harness itself costs per op. Every run measures it (batch, one thread) and records it as
+     * harness_overhead_ns_per_op; its cases are marked "overhead_probe" in results.json, and a
+     * comparison or gate needs a case in common besides them. It uses no axis, so a phase run
+     * measures it once, outside every phase. */
+    HP_WORKLOAD_OVERHEAD_PROBE = 1u << 0,
+};
+
 struct hp_workload {
     const char *name;     /* "null", "router/github/all", ...; slash-separated */
     const char *summary;  /* one line for `hotpath list` */
@@ -67,6 +78,7 @@ struct hp_workload {
      * group (--latency-group still overrides): for workloads whose percentiles are compared
      * with a sibling's, which must time groups of the same size. */
     unsigned latency_group;
+    uint32_t flags; /* HP_WORKLOAD_* */
 
     int (*setup)(const struct hp_case_params *params, void **shared, struct hp_error *err);
     /* Optional: without it, every thread's local is the shared state. */
@@ -96,5 +108,7 @@ struct hp_workload {
 /* The static workload table (harness/workloads/workload_table.c), NULL-terminated. */
 extern const struct hp_workload *const hp_workload_table[];
 const struct hp_workload *hp_workload_find(const char *name);
+/* The workload flagged HP_WORKLOAD_OVERHEAD_PROBE, or NULL. */
+const struct hp_workload *hp_workload_overhead_probe(void);
 
 #endif

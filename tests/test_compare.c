@@ -279,3 +279,29 @@ Test(compare_cmd, chart_writes_png_and_svg_and_fails_clearly_without_gnuplot, .i
     cr_assert_str_eq(fx_read("out"), "", "no table when the chart cannot be drawn");
     cr_assert_neq(stat(fx_path("nochart.png"), &st), 0);
 }
+
+/* Two runs of unrelated workloads share only the overhead probe (every run has it): nothing is
+ * compared, and compare says so instead of printing a table. */
+Test(compare_cmd, runs_sharing_only_the_overhead_probe_are_refused, .init = fx_setup,
+     .fini = fx_teardown)
+{
+    double a[5];
+    fx_samples(a, 5, 50, 1);
+    struct fx_run v2 = {.version = 2};
+    struct fx_case old_cases[] = {
+        {.workload = "demo/a", .samples = a, .n = 5},
+        {.workload = "probe", .samples = a, .n = 5, .overhead_probe = true}};
+    struct fx_case new_cases[] = {
+        {.workload = "demo/b", .samples = a, .n = 5},
+        {.workload = "probe", .samples = a, .n = 5, .overhead_probe = true}};
+    fx_write("a", &v2, old_cases, 2);
+    fx_write("b", &v2, new_cases, 2);
+    cr_assert_eq(fx_hotpath("compare a b"), 2);
+    cr_assert(strstr(fx_read("err"), "no case in common besides the overhead probe") != NULL, "%s",
+              fx_read("err"));
+    cr_assert_str_eq(fx_read("out"), "");
+    /* Nothing in common at all: the same refusal. */
+    fx_write("c", &v2, new_cases, 1);
+    cr_assert_eq(fx_hotpath("compare a c --format csv"), 2);
+    cr_assert_str_eq(fx_read("out"), "");
+}

@@ -84,7 +84,7 @@ Test(selection, expands_workloads_threads_and_modes)
     sel.threads[1] = 2;
     sel.thread_count = 2;
     sel.batch = sel.latency = true;
-    sel.add_null_case = true;
+    sel.add_overhead_probe = true;
     struct hp_case *cases;
     size_t count;
     struct hp_error err;
