@@ -101,6 +101,8 @@ int hp_phase_expand(const struct hp_phase_plan *plan, const struct hp_selection 
         }
         free(mine);
     }
+    if (hp_cases_refuse_duplicate_names(all, total, err) != 0)
+        goto fail;
     *cases = all;
     *count = total;
     return 0;

@@ -28,8 +28,12 @@ int hp_selection_set_impls(struct hp_selection *sel, int axis, char *list, struc
     sel->impl_all[axis] = false;
     for (int i = 0; i < n; i++) {
         if (strcmp(items[i], "all") == 0) {
-            sel->impl_count[axis] = 0; /* all */
-            sel->impl_all[axis] = true;
+            if (n > 1)
+                return hp_error_set(err,
+                                    "%s: 'all' stands alone (it already names every "
+                                    "implementation); give it without other names",
+                                    flag);
+            sel->impl_all[axis] = true; /* impl_count stays 0: all */
             return 0;
         }
         const struct hp_impl_info *impl = hp_impl_find(axis, items[i]);
@@ -38,9 +42,38 @@ int hp_selection_set_impls(struct hp_selection *sel, int axis, char *list, struc
             return hp_error_set(err, "%s: unknown implementation '%s' (valid: %s, all)", flag,
                                 items[i], *valid ? valid : "none registered yet");
         }
+        /* Two cases of one name would make a results file its own readers refuse. */
+        for (size_t k = 0; k < sel->impl_count[axis]; k++)
+            if (sel->impls[axis][k] == impl)
+                return hp_error_set(err, "%s: '%s' is listed twice", flag, items[i]);
         sel->impls[axis][sel->impl_count[axis]++] = impl;
     }
     return 0;
+}
+
+static int compare_case_names(const void *a, const void *b)
+{
+    return strcmp((*(const struct hp_case *const *)a)->name,
+                  (*(const struct hp_case *const *)b)->name);
+}
+
+int hp_cases_refuse_duplicate_names(const struct hp_case *cases, size_t count, struct hp_error *err)
+{
+    const struct hp_case **sorted = malloc((count ? count : 1) * sizeof *sorted);
+    if (!sorted)
+        return hp_error_set(err, "out of memory checking the case list");
+    for (size_t i = 0; i < count; i++)
+        sorted[i] = &cases[i];
+    qsort(sorted, count, sizeof *sorted, compare_case_names);
+    int rc = 0;
+    for (size_t i = 1; i < count && rc == 0; i++)
+        if (strcmp(sorted[i - 1]->name, sorted[i]->name) == 0)
+            rc = hp_error_set(err,
+                              "two cases would both be named %s: results need one name per "
+                              "case (is a workload, implementation or phase given twice?)",
+                              sorted[i]->name);
+    free(sorted);
+    return rc;
 }
 
 static bool workload_selected(const struct hp_selection *sel, const struct hp_workload *w)
@@ -197,6 +230,10 @@ int hp_selection_expand(const struct hp_selection *sel, struct hp_case **cases, 
     if (ex.count == 0) {
         free(ex.cases);
         return hp_error_set(err, "the selection gives no case to run");
+    }
+    if (hp_cases_refuse_duplicate_names(ex.cases, ex.count, err) != 0) {
+        free(ex.cases);
+        return -1;
     }
     *cases = ex.cases;
     *count = ex.count;

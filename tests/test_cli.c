@@ -98,6 +98,27 @@ Test(cli, run_refuses_unknown_implementations_listing_valid_ones)
     cr_assert_str_empty(o.out);
 }
 
+/* Two cases of one name make a results file that report, compare and gate refuse: such a run
+ * is refused before anything is measured, whichever way the duplicate comes. */
+Test(cli, run_refuses_what_would_give_two_cases_one_name)
+{
+    expect_refusal("run --workload router/github/static --router radix,radix",
+                   "--router: 'radix' is listed twice");
+    expect_refusal("run --phases " HOTPATH_SOURCE_DIR "/workloads/bolt.phases --workload null",
+                   "workload null is the overhead probe, measured once in every run");
+    expect_refusal("run --phases " HOTPATH_SOURCE_DIR "/workloads/bolt.phases --workload "
+                   "demo/fnv64",
+                   "workload demo/fnv64 uses no implementation axis");
+}
+
+/* "all" names every implementation: a list holding it is a typo, and every name is checked. */
+Test(cli, run_refuses_all_in_a_list_and_unknown_names_beside_it)
+{
+    expect_refusal("run --pool all,nope", "--pool: 'all' stands alone");
+    expect_refusal("run --pool nope,all", "--pool: unknown implementation 'nope'");
+    expect_refusal("run --router all,radix", "--router: 'all' stands alone");
+}
+
 Test(cli, run_refuses_an_existing_output_directory)
 {
     char dir[] = "/tmp/hotpath-cli-out-XXXXXX";
