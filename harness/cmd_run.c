@@ -423,27 +423,41 @@ int hp_cmd_run(int argc, char **argv)
         hp_results_default_dir(default_dir, sizeof default_dir);
         out_dir = default_dir;
     }
-    if (hp_results_check_dir(out_dir, &err) != 0)
-        return hp_usage_error(&err);
     if (phases_file ? hp_phase_expand(&plan, &sel, &run.cases, &run.case_count, &err) != 0
                     : hp_selection_expand(&sel, &run.cases, &run.case_count, &err) != 0)
         return hp_usage_error(&err);
+    /* The output location is checked, and DIR.partial created, before anything is measured. */
+    static struct hp_results_dir out; /* large */
+    if (hp_results_check_file_names(run.cases, run.case_count, &err) != 0 ||
+        hp_results_dir_reserve(&out, out_dir, &err) != 0) {
+        free(run.cases);
+        return hp_usage_error(&err);
+    }
 
     hp_run_catch_stop_signals();
     hp_run_measure_machine(&run);
+    /* Every case is set up before the header: a case refused there costs nothing more. */
+    if (hp_run_setup(&run, &err) != 0) {
+        hp_results_dir_release(&out);
+        hp_run_release(&run);
+        free(run.cases);
+        return hp_usage_error(&err);
+    }
     print_header(&run, run.case_count);
     int status = 0;
     if (hp_run_execute(&run, &err) != 0) {
+        hp_results_dir_release(&out);
         status = hp_usage_error(&err);
     } else if (count_instructions && !run.interrupted &&
                (printf("counting instructions under callgrind (%llu ops per thread per case)\n",
                        (unsigned long long)instructions_ops),
                 hp_instructions_measure(&run, argc, original_argv, instructions_ops, &err)) != 0) {
+        hp_results_dir_release(&out);
         fprintf(stderr, "hotpath: %s\n", err.message);
         status = 1;
     } else {
-        char written[4096];
-        if (hp_results_write(&run, out_dir, command, written, sizeof written, &err) != 0) {
+        char written[HP_RESULTS_PATH_MAX];
+        if (hp_results_write(&run, &out, command, written, sizeof written, &err) != 0) {
             fprintf(stderr, "hotpath: %s\n", err.message);
             status = 1;
         } else {

@@ -31,7 +31,7 @@ static void run_hotpath(const char *args, struct outcome *o)
 {
     char dir[] = "/tmp/hotpath-cli-XXXXXX";
     cr_assert_not_null(mkdtemp(dir));
-    char cmd[4096];
+    char cmd[8192];
     snprintf(cmd, sizeof cmd, "cd %s && %s %s >out 2>err </dev/null", dir, HOTPATH_BINARY, args);
     int raw = system(cmd);
     o->status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
@@ -126,6 +126,128 @@ Test(cli, run_refuses_an_existing_output_directory)
     char args[256];
     snprintf(args, sizeof args, "run --workload null --out %s", dir);
     expect_refusal(args, "already exists");
+}
+
+/* A bad --out is refused before anything is measured (exit 2, nothing created); the name
+ * "DIR/" is DIR. */
+Test(cli, run_checks_the_output_location_before_measuring)
+{
+    char dir[] = "/tmp/hotpath-cli-out-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char args[6000], file[300];
+    snprintf(file, sizeof file, "%s/file", dir);
+    FILE *f = fopen(file, "w");
+    cr_assert_not_null(f);
+    fclose(f);
+    expect_refusal("run --workload null --out /proc/x", "--out /proc/x: cannot create");
+    snprintf(args, sizeof args, "run --workload null --out %s/x", file);
+    expect_refusal(args, "Not a directory");
+    expect_refusal("run --workload null --out ''", "--out: empty directory name");
+    /* 2,500 levels: refused whole, no directory made. */
+    size_t used = (size_t)snprintf(args, sizeof args, "run --workload null --out %s/", dir);
+    for (int i = 0; i < 2500; i++)
+        used += (size_t)snprintf(args + used, sizeof args - used, "d/");
+    expect_refusal(args, "too long");
+    char path[400];
+    snprintf(path, sizeof path, "%s/d", dir);
+    struct stat st;
+    cr_assert_neq(stat(path, &st), 0, "a refused --out created directories");
+
+    /* An existing DIR.partial: an interrupted run when it holds results, else a killed (or
+     * running) one; either way refused. */
+    snprintf(path, sizeof path, "%s/killed.partial", dir);
+    cr_assert_eq(mkdir(path, 0777), 0);
+    snprintf(args, sizeof args, "run --workload null --out %s/killed", dir);
+    expect_refusal(args, "without results");
+    snprintf(path, sizeof path, "%s/stopped.partial", dir);
+    cr_assert_eq(mkdir(path, 0777), 0);
+    snprintf(path, sizeof path, "%s/stopped.partial/results.json", dir);
+    f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fclose(f);
+    snprintf(args, sizeof args, "run --workload null --out %s/stopped", dir);
+    expect_refusal(args, "(an interrupted run)");
+
+    /* A case refused at setup: exit 2, and the directories made for --out are gone again. */
+    snprintf(args, sizeof args,
+             "run --workload router/github/static --router radix --workloads-dir %s --out "
+             "%s/new/parents/r",
+             dir, dir);
+    expect_refusal(args, "github.routes");
+    snprintf(path, sizeof path, "%s/new", dir);
+    cr_assert_neq(stat(path, &st), 0, "a run refused at setup left %s", path);
+
+    /* A trailing slash names the directory itself. */
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd,
+             "%s run --workload null --samples 2 --target-time 1ms --quiet --out %s/slash/ "
+             ">/dev/null 2>&1",
+             HOTPATH_BINARY, dir);
+    cr_assert_eq(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/slash/results.json", dir);
+    cr_assert_eq(stat(path, &st), 0, "--out DIR/ writes DIR");
+    snprintf(path, sizeof path, "%s/slash.partial", dir);
+    cr_assert_neq(stat(path, &st), 0);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+/* A full disk while the results are written: one message, a non-zero exit, and nothing left
+ * that a later run would take for an interrupted one. The disk is a 64 KiB tmpfs filled up
+ * first (needs root; the test says so and skips otherwise). */
+Test(cli, a_write_failure_leaves_nothing_behind)
+{
+    if (geteuid() != 0)
+        cr_skip_test("mounting a small tmpfs to fill needs root");
+    char dir[] = "/tmp/hotpath-cli-full-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "mount -t tmpfs -o size=64k hotpath-test '%s' 2>/dev/null", dir);
+    if (system(cmd) != 0) {
+        rmdir(dir);
+        cr_skip_test("cannot mount a tmpfs here (a container without the capability?)");
+    }
+    char filler[300];
+    snprintf(filler, sizeof filler, "%s/filler", dir);
+    FILE *f = fopen(filler, "w");
+    static const char block[4096];
+    while (f && fwrite(block, 1, sizeof block, f) == sizeof block && fflush(f) == 0)
+        ;
+    if (f)
+        fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "%s run --workload null,demo/allocs-1 --mode both --samples 2 --target-time 1ms "
+             "--quiet --out %s/r >/dev/null 2>%s.err",
+             HOTPATH_BINARY, dir, dir);
+    int full = system(cmd);
+    char path[400];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/r", dir);
+    bool final_left = stat(path, &st) == 0;
+    snprintf(path, sizeof path, "%s/r.partial", dir);
+    bool partial_left = stat(path, &st) == 0;
+    unlink(filler);
+    snprintf(cmd, sizeof cmd,
+             "%s run --workload null --samples 2 --target-time 1ms --quiet --out %s/r "
+             ">/dev/null 2>&1",
+             HOTPATH_BINARY, dir);
+    int again = system(cmd);
+    snprintf(cmd, sizeof cmd, "umount '%s'", dir);
+    int unmounted = system(cmd);
+    rmdir(dir);
+    char err[4096];
+    snprintf(path, sizeof path, "%s.err", dir);
+    slurp(path, err, sizeof err);
+    unlink(path);
+
+    cr_assert_eq(unmounted, 0);
+    cr_assert(WIFEXITED(full) && WEXITSTATUS(full) == 1, "exit %d on a full disk", full);
+    cr_assert_eq(count_lines(err), 1, "one message: %s", err);
+    cr_assert(strstr(err, "No space left on device") && strstr(err, "nothing was kept"), "%s", err);
+    cr_assert_not(final_left, "a failed write took the final name");
+    cr_assert_not(partial_left, "a failed write left r.partial for the next run to refuse");
+    cr_assert(WIFEXITED(again) && WEXITSTATUS(again) == 0,
+              "the same --out, with room again, works: exit %d", again);
 }
 
 Test(cli, list_names_every_axis_and_workload)
