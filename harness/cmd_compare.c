@@ -199,6 +199,17 @@ static void csv_number(FILE *f, double v)
         fprintf(f, ",%.10g", v);
 }
 
+/* One line per side that is a partial run (its results.json says complete: false). */
+static void warn_partial(FILE *f, const struct hp_results *const sides[2], bool md)
+{
+    for (int i = 0; i < 2; i++)
+        if (sides[i] && !sides[i]->complete)
+            fprintf(f,
+                    md ? "> **Warning: partial results** in `%s`. %s\n\n"
+                       : "WARNING: partial results in %s. %s\n",
+                    sides[i]->path, HP_PARTIAL_RESULTS_WARNING);
+}
+
 static void print_csv(FILE *f, const struct hp_compare_rows *rows)
 {
     fprintf(f, "case,old_ns_per_op,new_ns_per_op,ratio,ratio_low,ratio_high,p_value,change,"
@@ -386,10 +397,14 @@ int hp_cmd_compare(int argc, char **argv)
         if (chart && hp_compare_chart_write(&rows, chart, &err) != 0) {
             fprintf(stderr, "hotpath: %s\n", err.message);
             status = 1;
-        } else if (format == FORMAT_CSV) {
-            print_csv(stdout, &rows);
         } else {
-            print_table(stdout, &rows, format == FORMAT_MD);
+            /* CSV has no room for a remark: the warning goes to stderr there. */
+            const struct hp_results *sides[2] = {&a, phases ? NULL : &b};
+            warn_partial(format == FORMAT_CSV ? stderr : stdout, sides, format == FORMAT_MD);
+            if (format == FORMAT_CSV)
+                print_csv(stdout, &rows);
+            else
+                print_table(stdout, &rows, format == FORMAT_MD);
         }
     }
     hp_compare_rows_free(&rows);

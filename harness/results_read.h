@@ -112,6 +112,11 @@ struct hp_results {
     void *json; /* the parsed document (a jansson json_t *), for keys this struct does not map */
 };
 
+/* What every view of a run with complete: false says beside its tables. */
+#define HP_PARTIAL_RESULTS_WARNING                                                                 \
+    "The run was interrupted (complete: false): cases hold only the samples taken before it "      \
+    "stopped, some perhaps none, and comparisons of them are weaker than a full run's."
+
 /* Reads `path` (a results directory or a results.json). Returns 0, or -1 with err set and *out
  * left empty (safe to free). */
 int hp_results_read(const char *path, struct hp_results *out, struct hp_error *err);

@@ -305,3 +305,25 @@ Test(compare_cmd, runs_sharing_only_the_overhead_probe_are_refused, .init = fx_s
     cr_assert_eq(fx_hotpath("compare a c --format csv"), 2);
     cr_assert_str_eq(fx_read("out"), "");
 }
+
+/* A partial run (Ctrl-C, complete: false) is compared, with a warning in every format. */
+Test(compare_cmd, a_partial_run_is_compared_with_a_warning, .init = fx_setup, .fini = fx_teardown)
+{
+    double a[5];
+    fx_samples(a, 5, 50, 1);
+    struct fx_case c = {.workload = "demo/x", .samples = a, .n = 5};
+    struct fx_run partial = {.incomplete = true};
+    fx_write("full", NULL, &c, 1);
+    fx_write("cut", &partial, &c, 1);
+    cr_assert_eq(fx_hotpath("compare full cut"), 0, "%s", fx_read("err"));
+    cr_assert(strstr(fx_read("out"), "WARNING: partial results in") != NULL, "%s", fx_read("out"));
+    cr_assert(strstr(fx_read("out"), "cut/results.json") != NULL, "%s", fx_read("out"));
+    cr_assert_eq(fx_hotpath("compare full cut --format md"), 0);
+    cr_assert(strstr(fx_read("out"), "> **Warning: partial results**") != NULL, "%s",
+              fx_read("out"));
+    cr_assert_eq(fx_hotpath("compare full cut --format csv"), 0);
+    cr_assert(strstr(fx_read("err"), "WARNING: partial results") != NULL, "%s", fx_read("err"));
+    cr_assert(strstr(fx_read("out"), "WARNING") == NULL, "the CSV stays CSV: %s", fx_read("out"));
+    cr_assert_eq(fx_hotpath("compare full full"), 0);
+    cr_assert(strstr(fx_read("out"), "WARNING") == NULL, "%s", fx_read("out"));
+}
