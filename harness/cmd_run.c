@@ -85,6 +85,22 @@ static void join_command(int argc, char **argv, char *out, size_t size)
         used += (size_t)snprintf(out + used, size - used, " %s", argv[i]);
 }
 
+/* The cases whose requests mostly miss (workload.h): measured at setup, so said before the
+ * long part. */
+static void warn_low_found_share(const struct hp_run *run)
+{
+    for (size_t i = 0; i < run->case_count; i++) {
+        const struct hp_case *c = &run->cases[i];
+        for (size_t m = 0; m < c->metrics.count; m++)
+            if (strcmp(c->metrics.items[m].name, HP_METRIC_FOUND_SHARE) == 0 &&
+                c->metrics.items[m].value < HP_FOUND_SHARE_WARN_BELOW)
+                printf("WARNING: %s: only %.1f%% of its requests find a route (%s %.3g); the "
+                       "rest measure misses (404, 405, redirects)\n",
+                       c->name, 100 * c->metrics.items[m].value, HP_METRIC_FOUND_SHARE,
+                       c->metrics.items[m].value);
+    }
+}
+
 static void print_header(const struct hp_run *run, size_t case_count)
 {
     const struct hp_run_config *cfg = &run->config;
@@ -108,6 +124,7 @@ static void print_header(const struct hp_run *run, size_t case_count)
     else
         printf("cache-line handoff n/a (one CPU)\n");
     printf("hardware counters: %s%s\n", run->perf_available ? "" : "unavailable: ", run->perf_why);
+    warn_low_found_share(run);
     fflush(stdout);
 }
 

@@ -502,6 +502,7 @@ static int setup_case(struct worker_pool *pool, struct hp_case *c, const struct 
         .threads = c->threads,
         .seed = run->config.seed,
         .workloads_dir = run->config.workloads_dir,
+        .metrics = &c->metrics,
     };
     c->ns_per_op = calloc(run->config.samples, sizeof(double));
     c->ops_per_sec = calloc(run->config.samples, sizeof(double));

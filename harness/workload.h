@@ -40,6 +40,9 @@ struct hp_case_params {
     uint64_t seed;    /* for request streams and anything else random */
     /* Path to the workloads/ directory, for workloads that read route sets or request lists. */
     const char *workloads_dir;
+    /* Where setup records figures it found while preparing the case (found_share below); they
+     * join the case's metrics in the results. NULL outside a run: nothing is recorded. */
+    struct hp_metrics *metrics;
 };
 
 enum { HP_METRICS_MAX = 16 };
@@ -55,8 +58,16 @@ struct hp_metrics {
     size_t count;
 };
 
-/* Adds a metric (ignored past HP_METRICS_MAX). */
+/* Adds a metric (ignored past HP_METRICS_MAX, or when m is NULL). */
 void hp_metrics_add(struct hp_metrics *m, const char *name, const char *unit, double value);
+
+/* The share of a case's requests that find a route (status found), for the workloads that look
+ * requests up (the router and request workloads): measured at setup by looking every request up
+ * once, and recorded as this metric. Setup refuses a case where no request finds a route (it would
+ * measure nothing but misses); the run header and the report warn below
+ * HP_FOUND_SHARE_WARN_BELOW. */
+#define HP_METRIC_FOUND_SHARE     "found_share"
+#define HP_FOUND_SHARE_WARN_BELOW 0.5
 
 /* Capabilities and roles of a workload (struct hp_workload.flags), so that the harness decides
  * by flag, never by a workload's name. */

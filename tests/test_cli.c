@@ -250,6 +250,92 @@ Test(cli, a_write_failure_leaves_nothing_behind)
               "the same --out, with room again, works: exit %d", again);
 }
 
+static void write_text(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fputs(text, f);
+    cr_assert_eq(fclose(f), 0);
+}
+
+/* A workloads directory holding one route set and request lists. */
+static void make_workloads_dir(char *dir, const char *routes, const char *static_requests)
+{
+    cr_assert_not_null(mkdtemp(dir));
+    char path[400];
+    snprintf(path, sizeof path, "%s/routes", dir);
+    cr_assert_eq(mkdir(path, 0777), 0);
+    snprintf(path, sizeof path, "%s/requests", dir);
+    cr_assert_eq(mkdir(path, 0777), 0);
+    write_text(dir, "routes/github.routes", routes);
+    write_text(dir, "requests/github-static.requests", static_requests);
+    write_text(dir, "requests/github-param2.requests", static_requests);
+}
+
+/* Router and request workloads looking up requests that find no route time nothing but 404s:
+ * the share that finds one is recorded (found_share), a share of 0 is refused at setup, and a
+ * share below one half is warned about in the run header and in the report. */
+Test(cli, lookups_that_mostly_miss_are_warned_about_and_all_misses_refused)
+{
+    char args[2048];
+    char empty[] = "/tmp/hotpath-cli-wl-XXXXXX";
+    make_workloads_dir(empty, "", "GET /a\nGET /x\n");
+    snprintf(args, sizeof args, "run --workload router/github/static --workloads-dir %s", empty);
+    expect_refusal(args, "none of the 2 requests of");
+    expect_refusal(args, "finds a route");
+
+    char no_slash[] = "/tmp/hotpath-cli-wl-XXXXXX";
+    make_workloads_dir(no_slash, "GET /a\nGET /b\n", "GET a\nGET b\n");
+    snprintf(args, sizeof args, "run --workload router/github/static --workloads-dir %s", no_slash);
+    expect_refusal(args, "every lookup would be a miss");
+    snprintf(args, sizeof args, "run --workload request/param2 --workloads-dir %s", no_slash);
+    expect_refusal(args, "would be answered 404");
+
+    char few[] = "/tmp/hotpath-cli-wl-XXXXXX";
+    make_workloads_dir(few, "GET /a\nGET /b\n", "GET /a\nGET /x\nGET /y\n");
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "%s run --workload router/github/static --router radix --samples 2 --target-time "
+             "1ms --quiet --workloads-dir %s --out %s/r >%s/out 2>%s/err && %s report %s/r "
+             ">/dev/null 2>>%s/err",
+             HOTPATH_BINARY, few, few, few, few, HOTPATH_BINARY, few, few);
+    int raw = system(cmd);
+    char path[400], text[65536];
+    snprintf(path, sizeof path, "%s/err", few);
+    slurp(path, text, sizeof text);
+    cr_assert(WIFEXITED(raw) && WEXITSTATUS(raw) == 0, "exit %d: %s", raw, text);
+    snprintf(path, sizeof path, "%s/out", few);
+    slurp(path, text, sizeof text);
+    cr_assert_not_null(strstr(text, "WARNING: router/github/static/router=radix/threads=1: only "
+                                    "33.3% of its requests find a route"),
+                       "%s", text);
+    cr_assert_lt(strstr(text, "WARNING"), strstr(text, "found_share="), "in the header: %s", text);
+    snprintf(path, sizeof path, "%s/r/report.md", few);
+    slurp(path, text, sizeof text);
+    cr_assert_not_null(strstr(text, "**Warning:** `router/github/static/router=radix/threads=1`: "
+                                    "only 33.3%"),
+                       "%s", text);
+    snprintf(path, sizeof path, "%s/r/results.json", few);
+    json_error_t jerr;
+    json_t *root = json_load_file(path, 0, &jerr);
+    cr_assert_not_null(root, "%s", jerr.text);
+    json_t *share = json_object_get(
+        json_object_get(
+            json_object_get(json_array_get(json_object_get(root, "cases"), 0), "metrics"),
+            "found_share"),
+        "value");
+    cr_assert_float_eq(json_number_value(share), 1.0 / 3, 1e-9);
+    json_decref(root);
+
+    const char *dirs[] = {empty, no_slash, few};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dirs[i]);
+        cr_assert_eq(system(cmd), 0);
+    }
+}
+
 Test(cli, list_names_every_axis_and_workload)
 {
     struct outcome o;

@@ -343,7 +343,7 @@ Test(router_writer_workload, the_writer_republishes_only_during_its_samples)
     struct hp_composition composition = {0};
     composition.impl[HP_AXIS_ROUTER] = hp_impl_find(HP_AXIS_ROUTER, "cow_map");
     cr_assert_not_null(composition.impl[HP_AXIS_ROUTER]);
-    struct hp_case_params params = {&composition, 1, 1, HOTPATH_SOURCE_DIR "/workloads"};
+    struct hp_case_params params = {&composition, 1, 1, HOTPATH_SOURCE_DIR "/workloads", NULL};
     void *shared = NULL;
     struct hp_error err = {""};
     cr_assert_eq(w->setup(&params, &shared, &err), 0, "%s", err.message);

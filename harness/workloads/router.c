@@ -19,7 +19,9 @@
  * runs both: --workload 'router/github/read_with*' --mode latency.
  *
  * Everything is parsed in setup; run() only indexes the prepared array (method enum, pointer,
- * length). Each thread has its own cursor (spread over the list) and its own match.
+ * length). Each thread has its own cursor (spread over the list) and its own match. Setup also
+ * looks every request up once, records the share that finds a route (found_share) and refuses
+ * a list in which none does (an empty route set, paths without '/'): workload.h.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -113,6 +115,34 @@ static int requests_from_routes(struct router_case *c, struct hp_error *err)
     return 0;
 }
 
+/* Looks every request up once (outside any measurement) and records the share that finds a
+ * route (workload.h); refuses a case in which none does: it would time nothing but misses. */
+static int record_found_share(struct router_case *c, const struct hp_case_params *params,
+                              const char *requests_name, struct hp_error *err)
+{
+    if (c->ops->thread_attach)
+        c->ops->thread_attach(c->router);
+    struct hp_match match;
+    hp_match_init(&match);
+    size_t found = 0;
+    for (size_t i = 0; i < c->request_count; i++) {
+        const struct hp_request_line *q = &c->requests[i];
+        c->ops->lookup(c->router, q->method, q->path, q->len, &match);
+        found += match.status == HP_MATCH_FOUND;
+        c->ops->match_release(c->router, &match);
+    }
+    if (c->ops->thread_detach)
+        c->ops->thread_detach(c->router);
+    if (found == 0)
+        return hp_error_set(err,
+                            "none of the %zu requests of %s finds a route of %s (%zu routes): "
+                            "every lookup would be a miss; check both files",
+                            c->request_count, requests_name, c->routes->name, c->routes->count);
+    hp_metrics_add(params->metrics, HP_METRIC_FOUND_SHARE, "fraction",
+                   (double)found / (double)c->request_count);
+    return 0;
+}
+
 /* kind: "all" or a request file kind. */
 static int router_setup(const struct hp_case_params *params, const char *set_name, const char *kind,
                         void **shared, struct hp_error *err)
@@ -139,11 +169,12 @@ static int router_setup(const struct hp_case_params *params, const char *set_nam
         if (c->ops->add(c->router, &c->routes->routes[i], err) != 0)
             goto fail;
     if (strcmp(kind, "all") == 0) {
-        if (requests_from_routes(c, err) != 0)
+        if (requests_from_routes(c, err) != 0 ||
+            record_found_share(c, params, "the route patterns", err) != 0)
             goto fail;
     } else {
         snprintf(path, sizeof path, "%s/requests/%s-%s.requests", dir, set_name, kind);
-        if (load_requests(c, path, err) != 0)
+        if (load_requests(c, path, err) != 0 || record_found_share(c, params, path, err) != 0)
             goto fail;
     }
     *shared = c;
