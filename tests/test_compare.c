@@ -238,6 +238,13 @@ Test(compare_cmd, refuses_bad_input_with_exit_2, .init = fx_setup, .fini = fx_te
     cr_assert_eq(fx_hotpath("compare run"), 2);
     cr_assert_eq(fx_hotpath("compare run run extra"), 2);
     cr_assert_str_eq(fx_read("out"), "");
+    /* `compare a, b`: the shell gives "a," and "b"; an empty list item is a typo. */
+    cr_assert_eq(fx_hotpath("compare run, run"), 2);
+    cr_assert(strstr(fx_read("err"), "'run,': an empty item in the list of results") != NULL, "%s",
+              fx_read("err"));
+    cr_assert_eq(fx_hotpath("compare run ,run"), 2);
+    cr_assert_eq(fx_hotpath("compare run,,run run"), 2);
+    cr_assert_str_eq(fx_read("out"), "");
 }
 
 Test(compare_cmd, chart_writes_png_and_svg_and_fails_clearly_without_gnuplot, .init = fx_setup,
