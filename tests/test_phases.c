@@ -177,7 +177,11 @@ Test(phases, refuses_syntax_and_stray_keys)
 {
     refused("router = radix\n[a]\n", 1, "outside a phase");
     refused("[a]\nrouter radix\n", 2, "syntax error");
-    refused("[a]\n[b\n", 2, "syntax error");
+    refused("[a]\n[b\n", 2, "section header '[b' has no closing ']'");
+    /* The unterminated header is reported at its own line, not at the first key after it. */
+    refused("[a\nrouter = radix\n", 1, "section header '[a' has no closing ']'");
+    refused("[a]\nrouter = radix\n[b\nrouter = linear\n", 3, "has no closing ']'");
+    refused("[a] x\nrouter = radix\n", 1, "text after the section header: 'x'");
     refused("[a b]\n", 1, "phase name 'a b'");
     refused("[]\n", 1, "phase name ''");
 }
