@@ -128,6 +128,41 @@ static size_t axis_choices(const struct hp_selection *sel, const struct hp_workl
     return n;
 }
 
+/* "workload W cannot run router=radix: it needs REQUIREMENT (valid: --router a, b)": the
+ * implementations listed are those that, in place of the chosen one, the workload accepts. */
+static int refuse_composition(const struct hp_workload *w, const struct hp_composition *chosen,
+                              struct hp_error *err)
+{
+    char what[512], valid[1024];
+    size_t used = 0, valid_used = 0;
+    what[0] = valid[0] = '\0';
+    for (int axis = 0; axis < HP_AXIS_COUNT; axis++) {
+        if (!chosen->impl[axis])
+            continue;
+        const char *axis_name = hp_axis_get(axis)->name;
+        if (used < sizeof what)
+            used += (size_t)snprintf(what + used, sizeof what - used, "%s%s=%s", used ? ", " : "",
+                                     axis_name, chosen->impl[axis]->name);
+        struct hp_composition other = *chosen;
+        size_t listed = 0;
+        for (const struct hp_impl_info *const *it = hp_axis_get(axis)->impls; *it; it++) {
+            other.impl[axis] = *it;
+            if (!w->supports(&other) || valid_used >= sizeof valid)
+                continue;
+            if (listed++ == 0) /* "--router a, b; --pool c" */
+                valid_used +=
+                    (size_t)snprintf(valid + valid_used, sizeof valid - valid_used, "%s--%s %s",
+                                     valid_used ? "; " : "", axis_name, (*it)->name);
+            else
+                valid_used += (size_t)snprintf(valid + valid_used, sizeof valid - valid_used,
+                                               ", %s", (*it)->name);
+        }
+    }
+    return hp_error_set(err, "workload %s cannot run %s: it needs %s (valid: %s)", w->name, what,
+                        w->requirement ? w->requirement : "another composition",
+                        valid_used ? valid : "no implementation registered");
+}
+
 static int expand_workload(const struct hp_selection *sel, const struct hp_workload *w,
                            struct expansion *ex, struct hp_error *err)
 {
@@ -160,11 +195,8 @@ static int expand_workload(const struct hp_selection *sel, const struct hp_workl
             explicit_choice |= sel->impl_count[axis] > 0;
         }
         if (w->supports && !w->supports(&c.composition)) {
-            if (explicit_choice && combinations == 1) {
-                hp_case_name(&c);
-                return hp_error_set(err, "workload %s cannot run this composition: %s", w->name,
-                                    c.name);
-            }
+            if (explicit_choice && combinations == 1)
+                return refuse_composition(w, &c.composition, err);
             continue;
         }
         for (int mode = 0; mode < 2; mode++) {

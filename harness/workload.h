@@ -109,6 +109,9 @@ struct hp_workload {
      * router that supports remove). Such compositions are skipped when an axis is expanded to
      * all its implementations, and refused when named explicitly. */
     bool (*supports)(const struct hp_composition *composition);
+    /* With supports: what a composition must offer, for the refusal ("a router that accepts
+     * registrations during lookups"); the refusal also lists the implementations that do. */
+    const char *requirement;
     /* Optional, per axis: the implementation (by name) used when the user names none on that
      * axis, for workloads with so many axes that running every combination by default makes
      * no sense (the request workloads: 2,646). NULL: every implementation. `--AXIS all` still

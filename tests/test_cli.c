@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "routers/router.h"
+
 struct outcome {
     int status;
     char out[65536];
@@ -109,6 +111,32 @@ Test(cli, run_refuses_what_would_give_two_cases_one_name)
     expect_refusal("run --phases " HOTPATH_SOURCE_DIR "/workloads/bolt.phases --workload "
                    "demo/fnv64",
                    "workload demo/fnv64 uses no implementation axis");
+}
+
+/* A workload that cannot run the named implementation says what it needs and which
+ * implementations have it (by their capability flag), not the case name it never made. */
+Test(cli, run_says_why_a_composition_is_refused_and_what_would_do)
+{
+    struct outcome o;
+    run_hotpath("run --workload router/github/read_with_writer --router radix", &o);
+    cr_assert_eq(o.status, 2, "%s", o.err);
+    cr_assert_not_null(strstr(o.err, "workload router/github/read_with_writer cannot run "
+                                     "router=radix: it needs a router that accepts "
+                                     "registrations during lookups (valid: --router "),
+                       "%s", o.err);
+    cr_assert_null(strstr(o.err, "threads="), "%s", o.err);
+    for (const struct hp_impl_info *const *it = hp_router_table; *it; it++) {
+        const struct hp_router_ops *ops = (const struct hp_router_ops *)*it;
+        bool can = (ops->flags & HP_ROUTER_CONCURRENT_WRITES) && ops->remove;
+        const char *valid = strstr(o.err, "(valid: ");
+        char word[80]; /* the name as a word of the list: " NAME," or " NAME)" */
+        snprintf(word, sizeof word, " %s", ops->info.name);
+        bool shown = false;
+        for (const char *p = valid; p && (p = strstr(p, word)); p += strlen(word))
+            shown |= p[strlen(word)] == ',' || p[strlen(word)] == ')';
+        cr_assert_eq(shown, can, "%s %s listed: %s", ops->info.name, can ? "not" : "wrongly",
+                     o.err);
+    }
 }
 
 /* "all" names every implementation: a list holding it is a typo, and every name is checked. */

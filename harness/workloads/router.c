@@ -14,7 +14,7 @@
  * during this case's samples only (the runner interleaves every case's samples: a writer left
  * running would load the other cases, the baseline among them);
  * `report` adds the writer's latency figures (republishes, writer_p50/p99/max_ns). Only for the
- * routers that allow registration concurrent with lookups (rwlock_map, cow_map).
+ * routers that allow registration concurrent with lookups (HP_ROUTER_CONCURRENT_WRITES).
  * router/github/read_without_writer: the same readers with no writer, its baseline; one glob
  * runs both: --workload 'router/github/read_with*' --mode latency.
  *
@@ -308,15 +308,9 @@ static void writer_stop_and_join(struct router_case *c)
     c->writer_running = false;
 }
 
-/* router.h has no machine-readable "registration may run concurrently with lookups" flag; the
- * routers whose header comments promise it are listed here. */
 static bool supports_concurrent_writer(const struct hp_router_ops *ops)
 {
-    static const char *const concurrent_writers[] = {"rwlock_map", "cow_map"};
-    bool supported = false;
-    for (size_t i = 0; i < sizeof concurrent_writers / sizeof concurrent_writers[0]; i++)
-        supported |= strcmp(ops->info.name, concurrent_writers[i]) == 0;
-    return supported && ops->remove;
+    return (ops->flags & HP_ROUTER_CONCURRENT_WRITES) && ops->remove;
 }
 
 static bool writer_supports(const struct hp_composition *composition)
@@ -336,10 +330,18 @@ static int writer_router_setup(const char *workload, const struct hp_case_params
         return -1;
     struct router_case *c = *shared;
     if (!supports_concurrent_writer(c->ops)) {
+        char valid[512];
+        size_t used = 0;
+        valid[0] = '\0';
+        for (const struct hp_impl_info *const *it = hp_router_table; *it; it++)
+            if (supports_concurrent_writer((const struct hp_router_ops *)*it) &&
+                used < sizeof valid)
+                used += (size_t)snprintf(valid + used, sizeof valid - used, "%s%s",
+                                         used ? ", " : "", (*it)->name);
         hp_error_set(err,
-                     "%s: router %s does not support registration concurrent with lookups (use "
-                     "rwlock_map or cow_map)",
-                     workload, c->ops->info.name);
+                     "%s: router %s cannot accept registrations during lookups (routers that "
+                     "can: %s)",
+                     workload, c->ops->info.name, used ? valid : "none");
         case_free(c);
         *shared = NULL;
         return -1;
@@ -470,6 +472,7 @@ const struct hp_workload hp_workload_router_github_read_with_writer = {
     .sample_end = writer_sample_end,
     .teardown = router_teardown,
     .supports = writer_supports,
+    .requirement = "a router that accepts registrations during lookups",
 };
 
 const struct hp_workload hp_workload_router_github_read_without_writer = {
@@ -483,4 +486,5 @@ const struct hp_workload hp_workload_router_github_read_without_writer = {
     .thread_teardown = router_thread_teardown,
     .teardown = router_teardown,
     .supports = writer_supports,
+    .requirement = "a router that accepts registrations during lookups",
 };
