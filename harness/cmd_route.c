@@ -12,10 +12,12 @@
  * With `--router all` every router answers every request; the first disagreement is reported on
  * stderr with both answers and the exit status is 1.
  * All input (flags, route file, the request lines) is checked before anything is printed: bad
- * input gives one message on stderr and exit status 2.
+ * input gives one message on stderr and exit status 2. Requests are text (a NUL byte is
+ * refused), at most 1 MiB a line and 64 MiB in all.
  */
 #include "cmd_route.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,18 +33,49 @@ static int usage_error(const char *message)
     return HP_EXIT_USAGE;
 }
 
-static char *read_all(FILE *f, size_t *len)
+/* Limits of what stdin may hold: a request line longer than Go's default limit for a whole
+ * request header (http.DefaultMaxHeaderBytes, 1 MiB) is no request, and the total bounds the
+ * memory a pipe from /dev/zero or `yes` could take. */
+enum { STDIN_LINE_MAX = 1 << 20, STDIN_TOTAL_MAX = 64 << 20 };
+
+/* All of stdin, checked against the limits while it is read (so /dev/zero stops at the first
+ * MiB); NULL with err set ("stdin: ...", "stdin:LINE: ..."). */
+static char *read_stdin(FILE *f, size_t *len, struct hp_error *err)
 {
-    size_t cap = 1 << 16, used = 0;
+    size_t cap = 1 << 16, used = 0, line_start = 0;
+    unsigned line = 1;
     char *buf = malloc(cap);
-    while (buf) {
-        used += fread(buf + used, 1, cap - used, f);
-        if (used < cap)
-            break;
-        char *bigger = realloc(buf, cap *= 2);
-        if (!bigger)
+    for (;;) {
+        if (!buf) {
+            hp_error_set(err, "stdin: out of memory");
+            return NULL;
+        }
+        size_t got = fread(buf + used, 1, cap - used, f);
+        for (size_t i = used; i < used + got; i++)
+            if (buf[i] == '\n') {
+                line_start = i + 1;
+                line++;
+            }
+        used += got;
+        int failed = 0;
+        if (used - line_start > STDIN_LINE_MAX)
+            failed = hp_error_set(err, "stdin:%u: a line longer than 1 MiB (no request is)", line);
+        else if (used > STDIN_TOTAL_MAX)
+            failed = hp_error_set(err, "stdin: more than 64 MiB of requests (the limit)");
+        else if (ferror(f)) /* EISDIR: `route < directory` */
+            failed = hp_error_set(err, "stdin: cannot read: %s", strerror(errno));
+        if (failed) {
             free(buf);
-        buf = bigger;
+            return NULL;
+        }
+        if (got == 0 || feof(f))
+            break;
+        if (used == cap) {
+            char *bigger = realloc(buf, cap *= 2);
+            if (!bigger)
+                free(buf);
+            buf = bigger;
+        }
     }
     *len = used;
     return buf;
@@ -92,12 +125,12 @@ int hp_cmd_route(int argc, char **argv)
         return usage_error(err.message);
 
     size_t text_len = 0;
-    char *text = read_all(stdin, &text_len);
+    char *text = read_stdin(stdin, &text_len, &err);
     struct hp_request_list requests;
     if (!text || hp_request_list_parse("stdin", text, text_len, &requests, &err) < 0) {
         free(text);
         hp_route_set_free(set);
-        return usage_error(text ? err.message : "stdin: out of memory");
+        return usage_error(err.message);
     }
     const struct hp_request_line *reqs = requests.items;
     size_t req_count = requests.count;
