@@ -5,7 +5,8 @@
  * results.json itself. It refuses, with one message naming the file (and the JSON line where
  * jansson knows it), anything that is not a complete "hotpath-results" document of a version it
  * knows: a missing or wrong-typed required key, a case without samples, a non-finite or
- * non-positive sample, duplicate case names. A run interrupted by Ctrl-C (complete: false) is
+ * non-positive sample, a negative count or time per op (allocations, perf, instructions,
+ * latency, floors), duplicate case names. A run interrupted by Ctrl-C (complete: false) is
  * read, with `complete` false, so a caller can decide whether to refuse it.
  *
  * Numbers the run could not measure are stored in the file as null; here they are NAN (test

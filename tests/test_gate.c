@@ -259,6 +259,13 @@ Test(gate, refuses_bad_input_with_exit_2, .init = fx_setup, .fini = fx_teardown)
     cr_assert_eq(gate("gate old partial"), 2);
     cr_assert(strstr(fx_read("err"), "interrupted") != NULL, "%s", fx_read("err"));
 
+    /* A negative allocs/op is no improvement but an impossible file. */
+    write_one("negative", base10, -1, 0, 0, NULL);
+    cr_assert_eq(gate("gate old negative"), 2);
+    cr_assert(strstr(fx_read("err"), "negative/results.json: cases[0].allocations.allocs_per_op: "
+                                     "is negative") != NULL,
+              "%s", fx_read("err"));
+
     struct fx_case unrelated = {.workload = "demo/y", .samples = base10, .n = 10};
     fx_write("unrelated", NULL, &unrelated, 1);
     cr_assert_eq(gate("gate old unrelated"), 2);

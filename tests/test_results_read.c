@@ -197,6 +197,25 @@ Test(results_read, refuses_what_is_not_a_complete_valid_document)
     expect_refusal("bad_type.json", "cases[0].latency");
     write_file("missing.json", "{\"format\": \"hotpath-results\", \"version\": 1}");
     expect_refusal("missing.json", "complete: missing");
+    /* Impossible figures: a negative count or time per op would gate as an improvement. */
+    write_results("negative_allocs.json", "[10, 11, 12]",
+                  ", \"allocations\": {\"allocs_per_op\": -1, \"bytes_per_op\": 0}");
+    expect_refusal("negative_allocs.json", "cases[0].allocations.allocs_per_op: is negative");
+    write_results("negative_bytes.json", "[10, 11, 12]",
+                  ", \"allocations\": {\"allocs_per_op\": 0, \"bytes\": -64}");
+    expect_refusal("negative_bytes.json", "cases[0].allocations.bytes: is negative");
+    write_results("negative_instructions.json", "[10, 11, 12]",
+                  ", \"instructions\": {\"per_op\": -5, \"source\": \"callgrind\"}");
+    expect_refusal("negative_instructions.json", "cases[0].instructions.per_op: is negative");
+    write_results("negative_p99.json", "[10, 11, 12]",
+                  ", \"latency\": {\"count\": 3, \"p99_ns\": -2}");
+    expect_refusal("negative_p99.json", "cases[0].latency.p99_ns: is negative");
+    write_results("negative_cycles.json", "[10, 11, 12]", ", \"perf\": {\"cycles_per_op\": -1}");
+    expect_refusal("negative_cycles.json", "cases[0].perf.cycles_per_op: is negative");
+    write_results("negative_count.json", "[10, 11, 12]", ", \"threads\": -1");
+    expect_refusal("negative_count.json", "threads");
+    write_file("nan.json", "{\"format\": \"hotpath-results\", \"version\": 1, \"complete\": NaN}");
+    expect_refusal("nan.json", "invalid JSON");
 
     struct hp_results r;
     struct hp_error err = {{0}};
