@@ -443,15 +443,15 @@ int hp_cmd_run(int argc, char **argv)
     if (phases_file ? hp_phase_expand(&plan, &sel, &run.cases, &run.case_count, &err) != 0
                     : hp_selection_expand(&sel, &run.cases, &run.case_count, &err) != 0)
         return hp_usage_error(&err);
-    /* The output location is checked, and DIR.partial created, before anything is measured. */
+    /* The output location is checked, and DIR.partial created, before anything is measured;
+     * from then on Ctrl-C ends in a marked partial directory. */
+    hp_run_catch_stop_signals();
     static struct hp_results_dir out; /* large */
     if (hp_results_check_file_names(run.cases, run.case_count, &err) != 0 ||
         hp_results_dir_reserve(&out, out_dir, &err) != 0) {
         free(run.cases);
         return hp_usage_error(&err);
     }
-
-    hp_run_catch_stop_signals();
     hp_run_measure_machine(&run);
     /* Every case is set up before the header: a case refused there costs nothing more. */
     if (hp_run_setup(&run, &err) != 0) {
