@@ -198,22 +198,23 @@ Test(results_read, refuses_what_is_not_a_complete_valid_document)
     write_file("missing.json", "{\"format\": \"hotpath-results\", \"version\": 1}");
     expect_refusal("missing.json", "complete: missing");
     /* Impossible figures: a negative count or time per op would gate as an improvement. */
-    write_results("negative_allocs.json", "[10, 11, 12]",
-                  ", \"allocations\": {\"allocs_per_op\": -1, \"bytes_per_op\": 0}");
-    expect_refusal("negative_allocs.json", "cases[0].allocations.allocs_per_op: is negative");
-    write_results("negative_bytes.json", "[10, 11, 12]",
-                  ", \"allocations\": {\"allocs_per_op\": 0, \"bytes\": -64}");
-    expect_refusal("negative_bytes.json", "cases[0].allocations.bytes: is negative");
-    write_results("negative_instructions.json", "[10, 11, 12]",
-                  ", \"instructions\": {\"per_op\": -5, \"source\": \"callgrind\"}");
-    expect_refusal("negative_instructions.json", "cases[0].instructions.per_op: is negative");
-    write_results("negative_p99.json", "[10, 11, 12]",
-                  ", \"latency\": {\"count\": 3, \"p99_ns\": -2}");
-    expect_refusal("negative_p99.json", "cases[0].latency.p99_ns: is negative");
-    write_results("negative_cycles.json", "[10, 11, 12]", ", \"perf\": {\"cycles_per_op\": -1}");
-    expect_refusal("negative_cycles.json", "cases[0].perf.cycles_per_op: is negative");
-    write_results("negative_count.json", "[10, 11, 12]", ", \"threads\": -1");
-    expect_refusal("negative_count.json", "threads");
+    static const struct {
+        const char *case_extra, *fragment;
+    } impossible[] = {
+        {", \"allocations\": {\"allocs_per_op\": -1, \"bytes_per_op\": 0}",
+         "cases[0].allocations.allocs_per_op: is negative"},
+        {", \"allocations\": {\"allocs_per_op\": 0, \"bytes\": -64}",
+         "cases[0].allocations.bytes: is negative"},
+        {", \"instructions\": {\"per_op\": -5, \"source\": \"callgrind\"}",
+         "cases[0].instructions.per_op: is negative"},
+        {", \"latency\": {\"count\": 3, \"p99_ns\": -2}", "cases[0].latency.p99_ns: is negative"},
+        {", \"perf\": {\"cycles_per_op\": -1}", "cases[0].perf.cycles_per_op: is negative"},
+        {", \"threads\": -1", "cases[0].threads: is negative"},
+    };
+    for (size_t i = 0; i < sizeof impossible / sizeof impossible[0]; i++) {
+        write_results("impossible.json", "[10, 11, 12]", impossible[i].case_extra);
+        expect_refusal("impossible.json", impossible[i].fragment);
+    }
     write_file("nan.json", "{\"format\": \"hotpath-results\", \"version\": 1, \"complete\": NaN}");
     expect_refusal("nan.json", "invalid JSON");
 
