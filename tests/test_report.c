@@ -21,6 +21,9 @@
 #include "results_read.h"
 
 static const char *const fixture = "tests/fixtures/report_run";
+/* The charts a report of the fixture draws. */
+static const char *const fixture_charts[4] = {"phase_bars", "latency_spectrum-1",
+                                              "thread_scaling-1", "allocations"};
 
 /* A fresh copy of the fixture (report writes beside the results). */
 static void copy_fixture(char *dir, size_t size)
@@ -64,6 +67,14 @@ static bool exists(const char *dir, const char *name)
     return stat(path, &st) == 0;
 }
 
+/* A report of a fresh copy of the fixture, in dir. */
+static void report_of_fixture(char *dir, size_t size, struct hp_report_outcome *outcome)
+{
+    copy_fixture(dir, size);
+    struct hp_error err = {{0}};
+    cr_assert_eq(hp_report_write(dir, outcome, &err), 0, "%s", err.message);
+}
+
 static size_t count(const char *haystack, const char *needle)
 {
     size_t n = 0;
@@ -75,29 +86,25 @@ static size_t count(const char *haystack, const char *needle)
 Test(report, draws_every_chart_from_the_fixture)
 {
     char dir[64];
-    copy_fixture(dir, sizeof dir);
     struct hp_report_outcome outcome;
-    struct hp_error err = {{0}};
-    cr_assert_eq(hp_report_write(dir, &outcome, &err), 0, "%s", err.message);
+    report_of_fixture(dir, sizeof dir, &outcome);
     cr_assert_eq(outcome.charts_drawn, 4, "drawn %zu", outcome.charts_drawn);
     cr_assert_eq(outcome.charts_omitted, 0);
-    static const char *const charts[] = {"phase_bars", "latency_spectrum-1", "thread_scaling-1",
-                                         "allocations"};
     for (size_t i = 0; i < 4; i++) {
         char name[128];
         size_t len;
-        snprintf(name, sizeof name, "charts/%s.png", charts[i]);
+        snprintf(name, sizeof name, "charts/%s.png", fixture_charts[i]);
         char *png = slurp(dir, name, &len);
         cr_assert_gt(len, 1000, "%s is too small to be a chart", name);
         cr_assert_eq(memcmp(png, "\x89PNG", 4), 0, "%s is not a PNG", name);
         free(png);
-        snprintf(name, sizeof name, "charts/%s.svg", charts[i]);
+        snprintf(name, sizeof name, "charts/%s.svg", fixture_charts[i]);
         char *svg = slurp(dir, name, &len);
         cr_assert_not_null(strstr(svg, "<svg"), "%s is not an SVG", name);
         cr_assert_not_null(strstr(svg, "machine: "), "%s has no machine footnote", name);
         cr_assert_not_null(strstr(svg, "2026-"), "%s has no date in its footnote", name);
         free(svg);
-        snprintf(name, sizeof name, "charts/%s.dat", charts[i]);
+        snprintf(name, sizeof name, "charts/%s.dat", fixture_charts[i]);
         cr_assert(exists(dir, name), "%s missing", name);
     }
     size_t len;
@@ -350,10 +357,8 @@ Test(report, shows_peer_benchmarks_when_peers_txt_is_there)
 Test(report, no_peers_section_without_peers_txt)
 {
     char dir[64];
-    copy_fixture(dir, sizeof dir);
     struct hp_report_outcome outcome;
-    struct hp_error err = {{0}};
-    cr_assert_eq(hp_report_write(dir, &outcome, &err), 0, "%s", err.message);
+    report_of_fixture(dir, sizeof dir, &outcome);
     size_t len;
     char *md = slurp(dir, "report.md", &len);
     cr_assert_null(strstr(md, "Peers"), "a peer row the run did not measure");
@@ -503,10 +508,8 @@ static void assert_no_debris(const char *dir)
 Test(report, a_full_disk_leaves_the_earlier_charts_and_no_part_of_new_ones)
 {
     char dir[64];
-    copy_fixture(dir, sizeof dir);
     struct hp_report_outcome outcome;
-    struct hp_error err = {{0}};
-    cr_assert_eq(hp_report_write(dir, &outcome, &err), 0, "%s", err.message);
+    report_of_fixture(dir, sizeof dir, &outcome);
     size_t old_len, len;
     char *old_png = slurp(dir, "charts/phase_bars.png", &old_len);
     char *old_md = slurp(dir, "report.md", &len);
@@ -593,12 +596,10 @@ static bool attribute(const char *p, const char *end, const char *name, char **o
 
 static bool same_as_a_chart(const char *dir, const unsigned char *png, size_t len)
 {
-    static const char *const charts[] = {"phase_bars", "latency_spectrum-1", "thread_scaling-1",
-                                         "allocations"};
     for (size_t i = 0; i < 4; i++) {
         char name[128];
         size_t file_len;
-        snprintf(name, sizeof name, "charts/%s.png", charts[i]);
+        snprintf(name, sizeof name, "charts/%s.png", fixture_charts[i]);
         if (!exists(dir, name))
             continue;
         char *file = slurp(dir, name, &file_len);
@@ -613,10 +614,8 @@ static bool same_as_a_chart(const char *dir, const unsigned char *png, size_t le
 Test(report, html_renders_the_tables_markup_and_every_chart)
 {
     char dir[64];
-    copy_fixture(dir, sizeof dir);
     struct hp_report_outcome outcome;
-    struct hp_error err = {{0}};
-    cr_assert_eq(hp_report_write(dir, &outcome, &err), 0, "%s", err.message);
+    report_of_fixture(dir, sizeof dir, &outcome);
     size_t len;
     char *html = slurp(dir, "report.html", &len);
     char stack[64][16];
@@ -655,6 +654,7 @@ Test(report, html_renders_the_tables_markup_and_every_chart)
                 if (strncmp(src, data_png, sizeof data_png - 1) == 0) {
                     unsigned char *png;
                     size_t png_len;
+                    struct hp_error err = {{0}};
                     const char *b64 = src + sizeof data_png - 1;
                     cr_assert_eq(hp_base64_decode(b64, strlen(b64), &png, &png_len, &err), 0, "%s",
                                  err.message);
