@@ -19,8 +19,9 @@
 /* The program that will be run: $HOTPATH_GNUPLOT or "gnuplot". */
 const char *hp_gnuplot_program(void);
 
-/* Checks that the program can be started (runs it with --version). Returns 0, or -1 with a
- * message naming the program and how to install it. */
+/* Checks that the program can be started (runs it with --version, within the time limit)
+ * and that $HOTPATH_GNUPLOT_TIMEOUT, when set, is a duration. Returns 0, or -1 with a message
+ * naming the program and how to install it, or the bad limit. */
 int hp_gnuplot_check(struct hp_error *err);
 
 /* The path of a chart template: HOTPATH_SCRIPTS_DIR (the source tree's scripts/ at build time,
