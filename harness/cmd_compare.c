@@ -375,8 +375,7 @@ int hp_cmd_compare(int argc, char **argv)
     } else {
         /* The chart first: a missing gnuplot refuses before any table is printed. */
         if (chart && hp_compare_chart_write(&rows, chart, &err) != 0) {
-            fprintf(stderr, "hotpath: %s\n", err.message);
-            status = 1;
+            status = hp_usage_error(&err);
         } else if (format == FORMAT_CSV) {
             print_csv(stdout, &rows);
         } else {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "build_info.h"
+#include "files.h"
 #include "hlog.h"
 #include "phases.h"
 
@@ -138,34 +139,14 @@ int hp_results_check_dir(const char *dir, struct hp_error *err)
     return 0;
 }
 
-/* Writes `name` inside `dir` through a temporary file and a rename. */
-static int write_atomically(const char *dir, const char *name,
-                            int (*write_fn)(FILE *f, const void *ctx), const void *ctx,
-                            struct hp_error *err)
+/* Writes `name` inside `dir` (see files.h). */
+static int write_in(const char *dir, const char *name, int (*write_fn)(FILE *f, const void *ctx),
+                    const void *ctx, struct hp_error *err)
 {
-    char final_path[4096], tmp_path[4096];
-    snprintf(final_path, sizeof final_path, "%s/%s", dir, name);
-    snprintf(tmp_path, sizeof tmp_path, "%s/.%s.tmp", dir, name);
-    FILE *f = fopen(tmp_path, "w");
-    if (!f)
-        return hp_error_set(err, "cannot write %s: %s", tmp_path, strerror(errno));
-    int rc = write_fn(f, ctx);
-    if (fflush(f) != 0 || ferror(f))
-        rc = -1;
-    if (fsync(fileno(f)) != 0)
-        rc = -1;
-    if (fclose(f) != 0)
-        rc = -1;
-    if (rc != 0) {
-        unlink(tmp_path);
-        return hp_error_set(err, "cannot write %s: %s", final_path, strerror(errno));
-    }
-    if (rename(tmp_path, final_path) != 0) {
-        unlink(tmp_path);
-        return hp_error_set(err, "cannot rename %s to %s: %s", tmp_path, final_path,
-                            strerror(errno));
-    }
-    return 0;
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+        return hp_error_set(err, "%s/%s: path too long", dir, name);
+    return hp_file_write(path, write_fn, ctx, err);
 }
 
 /* ---- names ------------------------------------------------------------------------------ */
@@ -594,13 +575,13 @@ int hp_results_write(const struct hp_run *run, const char *dir, const char *comm
         char name[300];
         hlog_file_name(c, name, sizeof name);
         struct hlog_ctx hc = {run, c};
-        if (write_atomically(partial, name, write_hlog, &hc, err) != 0)
+        if (write_in(partial, name, write_hlog, &hc, err) != 0)
             return -1;
     }
-    if (write_atomically(partial, "results.txt", write_txt, &ctx, err) != 0 ||
-        write_atomically(partial, "results.csv", write_csv, &ctx, err) != 0 ||
+    if (write_in(partial, "results.txt", write_txt, &ctx, err) != 0 ||
+        write_in(partial, "results.csv", write_csv, &ctx, err) != 0 ||
         /* results.json last: its presence says the other files are complete. */
-        write_atomically(partial, "results.json", write_json, &ctx, err) != 0)
+        write_in(partial, "results.json", write_json, &ctx, err) != 0)
         return -1;
     const char *final_dir = partial;
     if (!run->interrupted) {
