@@ -395,8 +395,7 @@ int hp_cmd_compare(int argc, char **argv)
     } else {
         /* The chart first: a missing gnuplot refuses before any table is printed. */
         if (chart && hp_compare_chart_write(&rows, chart, &err) != 0) {
-            fprintf(stderr, "hotpath: %s\n", err.message);
-            status = 1;
+            status = hp_usage_error(&err);
         } else {
             /* CSV has no room for a remark: the warning goes to stderr there. */
             const struct hp_results *sides[2] = {&a, phases ? NULL : &b};

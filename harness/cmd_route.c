@@ -17,12 +17,12 @@
  */
 #include "cmd_route.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
+#include "files.h"
 #include "registry.h"
 #include "routers/route_set.h"
 #include "routers/router.h"
@@ -38,47 +38,25 @@ static int usage_error(const char *message)
  * memory a pipe from /dev/zero or `yes` could take. */
 enum { STDIN_LINE_MAX = 1 << 20, STDIN_TOTAL_MAX = 64 << 20 };
 
-/* All of stdin, checked against the limits while it is read (so /dev/zero stops at the first
- * MiB); NULL with err set ("stdin: ...", "stdin:LINE: ..."). */
-static char *read_stdin(FILE *f, size_t *len, struct hp_error *err)
+/* All of stdin within the limits (files.h refuses a directory and anything longer); NULL with
+ * err set. */
+static char *read_stdin(size_t *len, struct hp_error *err)
 {
-    size_t cap = 1 << 16, used = 0, line_start = 0;
+    char *text;
+    if (hp_file_read("/dev/stdin", STDIN_TOTAL_MAX, &text, len, err) != 0)
+        return NULL;
     unsigned line = 1;
-    char *buf = malloc(cap);
-    for (;;) {
-        if (!buf) {
-            hp_error_set(err, "stdin: out of memory");
+    for (size_t start = 0; start < *len; line++) {
+        const char *nl = memchr(text + start, '\n', *len - start);
+        size_t end = nl ? (size_t)(nl - text) : *len;
+        if (end - start > STDIN_LINE_MAX) {
+            free(text);
+            hp_error_set(err, "stdin:%u: a line longer than 1 MiB (no request is)", line);
             return NULL;
         }
-        size_t got = fread(buf + used, 1, cap - used, f);
-        for (size_t i = used; i < used + got; i++)
-            if (buf[i] == '\n') {
-                line_start = i + 1;
-                line++;
-            }
-        used += got;
-        int failed = 0;
-        if (used - line_start > STDIN_LINE_MAX)
-            failed = hp_error_set(err, "stdin:%u: a line longer than 1 MiB (no request is)", line);
-        else if (used > STDIN_TOTAL_MAX)
-            failed = hp_error_set(err, "stdin: more than 64 MiB of requests (the limit)");
-        else if (ferror(f)) /* EISDIR: `route < directory` */
-            failed = hp_error_set(err, "stdin: cannot read: %s", strerror(errno));
-        if (failed) {
-            free(buf);
-            return NULL;
-        }
-        if (got == 0 || feof(f))
-            break;
-        if (used == cap) {
-            char *bigger = realloc(buf, cap *= 2);
-            if (!bigger)
-                free(buf);
-            buf = bigger;
-        }
+        start = end + 1;
     }
-    *len = used;
-    return buf;
+    return text;
 }
 
 struct active_router {
@@ -125,7 +103,7 @@ int hp_cmd_route(int argc, char **argv)
         return usage_error(err.message);
 
     size_t text_len = 0;
-    char *text = read_stdin(stdin, &text_len, &err);
+    char *text = read_stdin(&text_len, &err);
     struct hp_request_list requests;
     if (!text || hp_request_list_parse("stdin", text, text_len, &requests, &err) < 0) {
         free(text);

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <limits.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
@@ -17,6 +16,7 @@
 #include <unistd.h>
 
 #include "build_info.h"
+#include "files.h"
 #include "hlog.h"
 #include "phases.h"
 #include "results_read.h"
@@ -214,51 +214,21 @@ void hp_results_dir_release(struct hp_results_dir *d)
 {
     if (!d->partial[0])
         return;
-    DIR *dir = opendir(d->partial);
-    if (dir) {
-        /* Everything in it is this run's: reserve created it empty. */
-        struct dirent *e;
-        while ((e = readdir(dir)) != NULL)
-            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-                unlinkat(dirfd(dir), e->d_name, 0);
-        closedir(dir);
-    }
-    if (rmdir(d->partial) == 0)
+    hp_dir_remove(d->partial); /* everything in it is this run's: reserve created it empty */
+    struct stat st;
+    if (lstat(d->partial, &st) != 0)
         remove_created_parents(d);
     d->partial[0] = '\0';
 }
 
-/* Writes `name` inside `dir` through a temporary file and a rename. */
-static int write_atomically(const char *dir, const char *name,
-                            int (*write_fn)(FILE *f, const void *ctx), const void *ctx,
-                            struct hp_error *err)
+/* Writes `name` inside `dir` (see files.h). */
+static int write_in(const char *dir, const char *name, int (*write_fn)(FILE *f, const void *ctx),
+                    const void *ctx, struct hp_error *err)
 {
-    char final_path[HP_RESULTS_PATH_MAX], tmp_path[HP_RESULTS_PATH_MAX];
-    snprintf(final_path, sizeof final_path, "%s/%s", dir, name);
-    snprintf(tmp_path, sizeof tmp_path, "%s/.%s.tmp", dir, name);
-    FILE *f = fopen(tmp_path, "w");
-    if (!f)
-        return hp_error_set(err, "cannot write %s: %s", tmp_path, strerror(errno));
-    /* The first failure's errno is the one to report (ENOSPC, EIO, ...). */
-    int failure = 0;
-    errno = 0;
-    if (write_fn(f, ctx) != 0 || fflush(f) != 0 || ferror(f))
-        failure = errno ? errno : EIO;
-    if (fsync(fileno(f)) != 0 && !failure)
-        failure = errno;
-    if (fclose(f) != 0 && !failure)
-        failure = errno;
-    if (failure) {
-        unlink(tmp_path);
-        return hp_error_set(err, "cannot write %s: %s", final_path, strerror(failure));
-    }
-    if (rename(tmp_path, final_path) != 0) {
-        failure = errno;
-        unlink(tmp_path);
-        return hp_error_set(err, "cannot rename %s to %s: %s", tmp_path, final_path,
-                            strerror(failure));
-    }
-    return 0;
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+        return hp_error_set(err, "%s/%s: path too long", dir, name);
+    return hp_file_write(path, write_fn, ctx, err);
 }
 
 /* ---- names ------------------------------------------------------------------------------ */
@@ -711,13 +681,13 @@ static int write_files(const struct hp_run *run, const struct hp_results_dir *d,
         char name[300];
         hlog_file_name(c, name, sizeof name);
         struct hlog_ctx hc = {run, c};
-        if (write_atomically(d->partial, name, write_hlog, &hc, err) != 0)
+        if (write_in(d->partial, name, write_hlog, &hc, err) != 0)
             return -1;
     }
-    if (write_atomically(d->partial, "results.txt", write_txt, &ctx, err) != 0 ||
-        write_atomically(d->partial, "results.csv", write_csv, &ctx, err) != 0 ||
+    if (write_in(d->partial, "results.txt", write_txt, &ctx, err) != 0 ||
+        write_in(d->partial, "results.csv", write_csv, &ctx, err) != 0 ||
         /* results.json last: its presence says the other files are complete. */
-        write_atomically(d->partial, "results.json", write_json, &ctx, err) != 0)
+        write_in(d->partial, "results.json", write_json, &ctx, err) != 0)
         return -1;
     struct hp_results back;
     struct hp_error why;

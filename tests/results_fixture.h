@@ -167,15 +167,24 @@ __attribute__((unused)) static const char *fx_read(const char *name)
     return text;
 }
 
-/* Runs `hotpath ARGS` in fx_dir (stdout to fx_dir/out, stderr to fx_dir/err); its exit status. */
-__attribute__((unused)) static int fx_hotpath(const char *args)
+/* Runs `SHELL_PREFIX hotpath ARGS` in fx_dir (shell_prefix: shell words before it, such as
+ * "ulimit -f 1;"), stdout to STDOUT_PATH (relative to fx_dir), stderr to fx_dir/err; its exit
+ * status. */
+__attribute__((unused)) static int fx_hotpath_with(const char *shell_prefix, const char *args,
+                                                   const char *stdout_path)
 {
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >out 2>err </dev/null", fx_dir, HOTPATH_BINARY,
-             args);
+    snprintf(cmd, sizeof cmd, "cd '%s' && %s '%s' %s >%s 2>err </dev/null", fx_dir, shell_prefix,
+             HOTPATH_BINARY, args, stdout_path);
     int raw = system(cmd);
     cr_assert(WIFEXITED(raw), "hotpath %s did not exit normally", args);
     return WEXITSTATUS(raw);
+}
+
+/* Runs `hotpath ARGS` in fx_dir (stdout to fx_dir/out, stderr to fx_dir/err); its exit status. */
+__attribute__((unused)) static int fx_hotpath(const char *args)
+{
+    return fx_hotpath_with("", args, "out");
 }
 
 /* n samples evenly spread over [center - spread, center + spread]. */

@@ -174,8 +174,8 @@ Test(cmd_route, bad_input_is_one_message_and_exit_2)
     unlink(routes);
 }
 
-/* Stdin that is not a list of text lines: refused with one message naming the line, exit 2,
- * nothing printed. */
+/* Stdin that is not a list of text lines of bounded size: refused with one message (naming the
+ * line where there is one), exit 2, nothing printed. */
 Test(cmd_route, stdin_is_text_of_bounded_size)
 {
     const char *routes = routes_file();
@@ -189,12 +189,23 @@ Test(cmd_route, stdin_is_text_of_bounded_size)
 
     run_route_bytes(args, "/tmp", "", 0, &r);
     cr_expect_eq(r.status, 2, "a directory is no empty input");
-    cr_expect(strstr(r.err, "stdin: cannot read: Is a directory"), "%s", r.err);
+    cr_expect(strstr(r.err, "/dev/stdin: is a directory"), "%s", r.err);
 
     run_route_bytes(args, "/dev/zero", "", 0, &r);
     cr_expect_eq(r.status, 2);
-    cr_expect(strstr(r.err, "stdin:1: a line longer than 1 MiB"), "%s", r.err);
+    cr_expect(strstr(r.err, "/dev/stdin: longer than 64 MiB"), "%s", r.err);
     cr_expect(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "one line: %s", r.err);
+
+    size_t long_len = (1u << 20) + 16;
+    char *long_line = malloc(long_len);
+    cr_assert_not_null(long_line);
+    memcpy(long_line, "GET /\nGET /", 11);
+    memset(long_line + 11, 'a', long_len - 12);
+    long_line[long_len - 1] = '\n';
+    run_route_bytes(args, NULL, long_line, long_len, &r);
+    free(long_line);
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "stdin:2: a line longer than 1 MiB"), "%s", r.err);
 
     /* Many short lines: the total is bounded too (64 MiB). */
     size_t big = (64u << 20) + 6;
@@ -205,7 +216,7 @@ Test(cmd_route, stdin_is_text_of_bounded_size)
     run_route_bytes(args, NULL, lines, big, &r);
     free(lines);
     cr_expect_eq(r.status, 2);
-    cr_expect(strstr(r.err, "stdin: more than 64 MiB"), "%s", r.err);
+    cr_expect(strstr(r.err, "/dev/stdin: longer than 64 MiB"), "%s", r.err);
     cr_expect_str_eq(r.out, "");
     unlink(routes);
 }

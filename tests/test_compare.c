@@ -334,3 +334,39 @@ Test(compare_cmd, a_partial_run_is_compared_with_a_warning, .init = fx_setup, .f
     cr_assert_eq(fx_hotpath("compare full full"), 0);
     cr_assert(strstr(fx_read("out"), "WARNING") == NULL, "%s", fx_read("out"));
 }
+
+Test(compare, a_table_that_cannot_be_written_fails, .init = fx_setup, .fini = fx_teardown)
+{
+    double samples[10];
+    fx_samples(samples, 10, 100, 1);
+    struct fx_case c = {.workload = "demo/x", .samples = samples, .n = 10};
+    fx_write("old", NULL, &c, 1);
+    for (int i = 0; i < 3; i++) {
+        static const char *const formats[] = {"text", "md", "csv"};
+        char args[128];
+        snprintf(args, sizeof args, "compare old old --format %s", formats[i]);
+        cr_assert_eq(fx_hotpath_with("", args, "/dev/full"), 2, "%s", formats[i]);
+        cr_assert_str_eq(fx_read("err"),
+                         "hotpath: cannot write standard output: No space left on device\n");
+    }
+}
+
+Test(compare_cmd, a_chart_that_cannot_be_written_leaves_nothing, .init = fx_setup,
+     .fini = fx_teardown)
+{
+    double old_s[8], slow[8];
+    fx_samples(old_s, 8, 100, 1);
+    fx_samples(slow, 8, 130, 1);
+    struct fx_case old_case = {.workload = "demo/a", .samples = old_s, .n = 8};
+    struct fx_case new_case = {.workload = "demo/a", .samples = slow, .n = 8};
+    fx_write("old", NULL, &old_case, 1);
+    fx_write("new", NULL, &new_case, 1);
+    /* Files may not grow past 8 KiB (dash counts 512-byte blocks): the chart does not fit. */
+    cr_assert_eq(
+        fx_hotpath_with("trap '' XFSZ; ulimit -f 16;", "compare old new --chart change", "out"), 2);
+    cr_assert(strstr(fx_read("err"), "change.png is incomplete"), "%s", fx_read("err"));
+    struct stat st;
+    static const char *const files[] = {"change.png", "change.svg", "change.dat"};
+    for (size_t i = 0; i < 3; i++)
+        cr_assert_neq(stat(fx_path(files[i]), &st), 0, "%s was left", files[i]);
+}

@@ -352,3 +352,67 @@ Test(gate, runs_sharing_only_the_overhead_probe_are_refused, .init = fx_setup, .
     cr_assert(strstr(fx_read("out"), "passed: compared 1 case besides the overhead probe") != NULL,
               "%s", fx_read("out"));
 }
+
+Test(gate, config_reader_refuses_what_inih_would_misread, .init = fx_setup, .fini = fx_teardown)
+{
+    make_samples();
+    write_one("old", base10, 0, 0, 0, NULL);
+
+    fx_write_text("repeated.ini", "[gate]\nthreshold = 5%\nlevel = 0.9\nthreshold = 10%\n");
+    cr_assert_eq(gate("gate old old --config repeated.ini"), 2);
+    cr_assert(strstr(fx_read("err"), "repeated.ini:4: 'threshold' is set again (first at line 2)"),
+              "%s", fx_read("err"));
+    fx_write_text("repeated_case.ini",
+                  "[gate]\nthreshold = 5%\n[case demo/*]\nthreshold = 9%\nignore = yes\n"
+                  "ignore = no\n");
+    cr_assert_eq(gate("gate old old --config repeated_case.ini"), 2);
+    cr_assert(
+        strstr(fx_read("err"), "repeated_case.ini:6: 'ignore' is set again (first at line 5)"),
+        "%s", fx_read("err"));
+    /* One key in [gate] and in a [case] is no repetition. */
+    fx_write_text("both.ini", "[gate]\nthreshold = 5%\n[case demo/*]\nthreshold = 9%\n");
+    cr_assert_eq(gate("gate old old --config both.ini"), 0, "%s", fx_read("err"));
+
+    /* inih reads a line in pieces of 199 characters and counts each piece as a line. */
+    char long_line[512];
+    snprintf(long_line, sizeof long_line, "[gate]\nthreshold = 5%%  ; %0230d\nlevel = x\n", 0);
+    fx_write_text("long.ini", long_line);
+    cr_assert_eq(gate("gate old old --config long.ini"), 2);
+    cr_assert(strstr(fx_read("err"), "long.ini:2: line too long: 248 characters, the limit is 199"),
+              "%s", fx_read("err"));
+    snprintf(long_line, sizeof long_line, "[gate]\nthreshold = 5%%  ; %0181d\nlevel = x\n", 0);
+    fx_write_text("longest.ini", long_line); /* 199 characters: read whole */
+    cr_assert_eq(gate("gate old old --config longest.ini"), 2);
+    cr_assert(strstr(fx_read("err"), "longest.ini:3: level 'x'"), "%s", fx_read("err"));
+
+    /* Inputs that never end, or are no file. */
+    cr_assert_eq(fx_hotpath_with("timeout 60", "gate old old --config /dev/zero", "out"), 2);
+    cr_assert(strstr(fx_read("err"), "/dev/zero: longer than 64 KiB"), "%s", fx_read("err"));
+    cr_assert_eq(gate("gate old old --config ."), 2);
+    cr_assert(strstr(fx_read("err"), ".: is a directory"), "%s", fx_read("err"));
+}
+
+Test(gate, a_verdict_or_table_that_cannot_be_written_fails, .init = fx_setup, .fini = fx_teardown)
+{
+    make_samples();
+    write_one("old", base10, 0, 0, 0, NULL);
+    /* 512 bytes per file at most (dash counts 512-byte blocks); the verdict is longer. */
+    cr_assert_eq(fx_hotpath_with("trap '' XFSZ; ulimit -f 1;", "gate old old --json v.json", "out"),
+                 2);
+    cr_assert(strstr(fx_read("err"), "cannot write v.json: File too large"), "%s", fx_read("err"));
+    struct stat st;
+    cr_assert_neq(stat(fx_path("v.json"), &st), 0, "a partial verdict was left");
+    cr_assert_neq(stat(fx_path(".v.json.tmp"), &st), 0, "the temporary was left");
+    /* A device is written in place, never replaced. */
+    cr_assert_eq(gate("gate old old --json /dev/full"), 2);
+    cr_assert(strstr(fx_read("err"), "cannot write /dev/full: No space left on device"), "%s",
+              fx_read("err"));
+    cr_assert_eq(stat("/dev/full", &st), 0);
+    cr_assert(S_ISCHR(st.st_mode), "/dev/full was replaced");
+    /* The table to a full device. */
+    cr_assert_eq(fx_hotpath_with("", "gate old old", "/dev/full"), 2);
+    cr_assert_str_eq(fx_read("err"), "hotpath: cannot write standard output: No space left on "
+                                     "device\n");
+    cr_assert_eq(gate("gate old old --json v.json"), 0, "%s", fx_read("err"));
+    cr_assert(strstr(fx_read("v.json"), "\"verdict\": \"pass\""));
+}
