@@ -39,6 +39,7 @@ const struct hp_router_ops hp_router_cow_split = {
             .bound_reason = "the reader drops the rwlock's two atomic RMWs as Bolt drops RLock/"
                             "RUnlock; an RCU section is a thread-local store, like Load",
         },
+    .flags = HP_ROUTER_CONCURRENT_WRITES,
     .create = cow_split_create,
     .add = hp_cow_router_add,
     .remove = hp_cow_router_remove,

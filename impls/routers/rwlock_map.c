@@ -38,6 +38,7 @@ const struct hp_router_ops hp_router_rwlock_map = {
             .bound_reason = "the rwlock costs what RWMutex.RLock/RUnlock cost (one atomic RMW "
                             "each) and the key is built as Bolt builds it",
         },
+    .flags = HP_ROUTER_CONCURRENT_WRITES,
     .create = rwlock_map_create,
     .add = hp_rwlock_router_add,
     .remove = hp_rwlock_router_remove,

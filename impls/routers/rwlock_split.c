@@ -35,6 +35,7 @@ const struct hp_router_ops hp_router_rwlock_split = {
             .bound = HP_GAIN_LIKE_FOR_LIKE,
             .bound_reason = "the work removed is the key concatenation Bolt's keyBuf copy does",
         },
+    .flags = HP_ROUTER_CONCURRENT_WRITES,
     .create = rwlock_split_create,
     .add = hp_rwlock_router_add,
     .remove = hp_rwlock_router_remove,
