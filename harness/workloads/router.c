@@ -152,8 +152,8 @@ static int record_found_share(struct router_case *c, const struct hp_case_params
                             c->request_count, requests_name, c->routes->name, c->routes->count);
     hp_metrics_add(params->metrics, HP_METRIC_FOUND_SHARE, "fraction",
                    (double)found / (double)c->request_count);
-    hp_metrics_add(params->metrics, "lookups_without_allocation", "%",
-                   100.0 * (double)without_allocation / (double)c->request_count);
+    hp_metrics_add(params->metrics, "lookups_without_allocation", "fraction",
+                   (double)without_allocation / (double)c->request_count);
     return 0;
 }
 
