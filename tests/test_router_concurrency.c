@@ -18,12 +18,14 @@
 #include <string.h>
 
 #include "alloc_count.h"
-#include "routers/cow_map.h"
+#include "routers/cow_router.h"
 #include "routers/route_set.h"
 #include "routers/router.h"
 
 extern const struct hp_router_ops hp_router_rwlock_map;
+extern const struct hp_router_ops hp_router_rwlock_split;
 extern const struct hp_router_ops hp_router_cow_map;
+extern const struct hp_router_ops hp_router_cow_split;
 extern const struct hp_router_ops hp_router_method_split;
 
 static const char base_routes[] = "GET /users\n"
@@ -231,8 +233,10 @@ static void run_concurrent(const struct hp_router_ops *ops, int rounds)
     /* Removing an unregistered route is refused. */
     cr_assert_neq(ops->remove(st.router, &toggled[0], &err), 0);
     ops->destroy(st.router);
-    /* After destroy: cow_map frees retired snapshots in batches, the last ones at destroy. */
-    if (ops == &hp_router_cow_map && hp_cow_map_poisoning_enabled())
+    /* After destroy: the copy-on-write routers free retired snapshots in batches, the last
+     * ones at destroy. */
+    bool copy_on_write = ops == &hp_router_cow_map || ops == &hp_router_cow_split;
+    if (copy_on_write && hp_cow_map_poisoning_enabled())
         cr_assert_geq(hp_cow_map_snapshots_poisoned() - poisoned_before, (uint64_t)publishes,
                       "every retired snapshot is poisoned before it is freed");
     hp_route_set_free(set_a);
@@ -270,7 +274,7 @@ static const char alloc_routes[] =
     "GET /feeds\nGET /src/*filepath\nPUT /user/starred/:owner/:repo\n"
     "GET /a/very/long/static/route/that/does/not/fit/in/the/one/hundred/and/twenty/eight/byte/"
     "key/buffer/of/the/combined/map\n"
-    "GET /x/:a/:b/:c/:d/:e/:f/:g/:h\n";
+    "GET /x/:a/:b/:c/:d\n"; /* HP_PARAMS_INLINE params: still inline */
 
 static const char *const alloc_requests[] = {
     "GET /authorizations",
@@ -281,7 +285,7 @@ static const char *const alloc_requests[] = {
     "GET /feeds",
     "GET /src/a/b.c",
     "PUT /user/starred/o/r",
-    "GET /x/1/2/3/4/5/6/7/8",
+    "GET /x/1/2/3/4",
     "DELETE /authorizations",
     "GET /feeds/",
     "GET /nothing/here",
@@ -330,9 +334,19 @@ Test(router_allocations, rwlock_map_lookup_allocates_nothing)
     assert_zero_alloc_lookups(&hp_router_rwlock_map);
 }
 
+Test(router_allocations, rwlock_split_lookup_allocates_nothing)
+{
+    assert_zero_alloc_lookups(&hp_router_rwlock_split);
+}
+
 Test(router_allocations, cow_map_lookup_allocates_nothing)
 {
     assert_zero_alloc_lookups(&hp_router_cow_map);
+}
+
+Test(router_allocations, cow_split_lookup_allocates_nothing)
+{
+    assert_zero_alloc_lookups(&hp_router_cow_split);
 }
 
 Test(router_allocations, method_split_lookup_allocates_nothing)

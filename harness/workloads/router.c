@@ -5,6 +5,12 @@
  *                        segment is matched by the param as the literal text ":id");
  *   router/S/KIND        WORKLOADS/requests/S-KIND.requests for KIND in static, param1,
  *                        param2, realistic (the last one a stream in realistic proportions).
+ * Sets: static, github, gplus, parse (the Go router benchmark suite's) and manyparams (a
+ * generated API whose routes have 0 to 8 params, 11% of them more than 4: C10's spill path;
+ * workloads/README.md has its command), with its `all` and `realistic` cases only.
+ * Metric `lookups_without_allocation`: the share of the case's requests (every route once, for
+ * `all`) whose lookup allocates nothing, counted in setup's pass (found_share's): C10's "0
+ * allocations for 90% of routes".
  * Request file: one request a line, `METHOD /path[?query]` (route_set.h's request-list format,
  * read with its shared reader). Setup refuses a missing or empty file (a set without that kind
  * of route has none).
@@ -29,6 +35,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alloc_count.h"
 #include "routers/route_set.h"
 #include "routers/router.h"
 #include "workload.h"
@@ -116,7 +123,8 @@ static int requests_from_routes(struct router_case *c, struct hp_error *err)
 }
 
 /* Looks every request up once (outside any measurement) and records the share that finds a
- * route (workload.h); refuses a case in which none does: it would time nothing but misses. */
+ * route (workload.h) and the share whose lookup allocates nothing (C10); refuses a case in
+ * which none finds a route: it would time nothing but misses. */
 static int record_found_share(struct router_case *c, const struct hp_case_params *params,
                               const char *requests_name, struct hp_error *err)
 {
@@ -124,11 +132,15 @@ static int record_found_share(struct router_case *c, const struct hp_case_params
         c->ops->thread_attach(c->router);
     struct hp_match match;
     hp_match_init(&match);
-    size_t found = 0;
+    size_t found = 0, without_allocation = 0;
     for (size_t i = 0; i < c->request_count; i++) {
         const struct hp_request_line *q = &c->requests[i];
+        struct hp_alloc_counts before, after;
+        hp_alloc_counts_read(&before);
         c->ops->lookup(c->router, q->method, q->path, q->len, &match);
+        hp_alloc_counts_read(&after);
         found += match.status == HP_MATCH_FOUND;
+        without_allocation += hp_alloc_counts_delta(&before, &after).allocs == 0;
         c->ops->match_release(c->router, &match);
     }
     if (c->ops->thread_detach)
@@ -140,6 +152,8 @@ static int record_found_share(struct router_case *c, const struct hp_case_params
                             c->request_count, requests_name, c->routes->name, c->routes->count);
     hp_metrics_add(params->metrics, HP_METRIC_FOUND_SHARE, "fraction",
                    (double)found / (double)c->request_count);
+    hp_metrics_add(params->metrics, "lookups_without_allocation", "fraction",
+                   (double)without_allocation / (double)c->request_count);
     return 0;
 }
 
@@ -457,6 +471,9 @@ ROUTER_SET_CASES(static)
 ROUTER_SET_CASES(github)
 ROUTER_SET_CASES(gplus)
 ROUTER_SET_CASES(parse)
+ROUTER_CASE(manyparams, all, "every manyparams route (0-8 params) once, its pattern as the URL")
+ROUTER_CASE(manyparams, realistic,
+            "manyparams request stream, Zipf over routes of 0-8 params (C10's spill path)")
 
 const struct hp_workload hp_workload_router_github_read_with_writer = {
     .name = "router/github/read_with_writer",

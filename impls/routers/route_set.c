@@ -72,6 +72,15 @@ bool hp_params_reserve(struct hp_params *params, uint32_t count)
     return true;
 }
 
+bool hp_params_alloc(struct hp_params *params, uint32_t count)
+{
+    params->capacity = 0; /* no room: reserve allocates, whatever the inline items hold */
+    if (hp_params_reserve(params, count))
+        return true;
+    params->capacity = HP_PARAMS_INLINE;
+    return false;
+}
+
 int hp_route_where(const struct hp_route *route, char *buf, size_t size)
 {
     if (route->file)

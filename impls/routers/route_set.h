@@ -94,6 +94,11 @@ void hp_match_release_default(const struct hp_router *r, struct hp_match *m);
  * previous overflow). Sets params->count. Returns false when out of memory (count = 0). */
 bool hp_params_reserve(struct hp_params *params, uint32_t count);
 
+/* One new heap array of exactly `count` params (count > 0), whatever the inline room: the
+ * always-heap side of C10 (radix_heap_params). params must hold no previous allocation (a
+ * released match). Sets params->count. Returns false when out of memory (count = 0). */
+bool hp_params_alloc(struct hp_params *params, uint32_t count);
+
 /* Eight bytes of `p` as one little-endian word (memcpy: no alignment assumption; compiles to
  * one load). */
 static inline uint64_t hp_load64(const char *p)
