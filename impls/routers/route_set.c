@@ -2,10 +2,11 @@
 #include "routers/route_set.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char *const method_names[HP_METHOD_COUNT] = {
     [HP_METHOD_GET] = "GET",         [HP_METHOD_HEAD] = "HEAD",       [HP_METHOD_POST] = "POST",
@@ -323,10 +324,23 @@ static int valid_methods(char *buf, size_t size)
     return 0;
 }
 
+static int file_too_large(const char *name, const char *what, size_t limit, struct hp_error *err)
+{
+    return hp_error_set(err, "%s: larger than the limit of %zu bytes for a %s", name, limit, what);
+}
+
+static int line_too_long(const char *name, unsigned line, struct hp_error *err)
+{
+    return hp_error_set(err, "%s:%u: line longer than the limit of %d bytes", name, line,
+                        HP_ROUTE_LINE_MAX);
+}
+
 int hp_route_set_parse(const char *name, const char *text, size_t len, struct hp_route_set **out,
                        struct hp_error *err)
 {
     *out = NULL;
+    if (len > HP_ROUTE_FILE_MAX)
+        return file_too_large(name, "route file", HP_ROUTE_FILE_MAX, err);
     struct hp_route_set *set = calloc(1, sizeof *set);
     size_t lines = 1;
     for (size_t i = 0; i < len; i++)
@@ -343,6 +357,10 @@ int hp_route_set_parse(const char *name, const char *text, size_t len, struct hp
         const char *nl = memchr(text + at, '\n', len - at);
         size_t end = nl ? (size_t)(nl - text) : len;
         line++;
+        if (end - at > HP_ROUTE_LINE_MAX) {
+            hp_route_set_free(set);
+            return line_too_long(name, line, err);
+        }
         size_t i = at;
         at = end + 1;
         while (i < end && is_blank(text[i]))
@@ -415,15 +433,30 @@ int hp_route_set_parse(const char *name, const char *text, size_t len, struct hp
     return 0;
 }
 
-/* The whole file in one malloc'd buffer; NULL with err set ("PATH: ..."). */
-static char *read_whole_file(const char *path, size_t *len_out, struct hp_error *err)
+/* The whole file in one malloc'd buffer, refused (NULL, err set, "PATH: ...") when it is a
+ * directory, holds more than `max` bytes, or (max_line > 0) a line of more than max_line bytes:
+ * never more than max + 1 bytes are read, whatever the file (a pipe, /dev/zero). */
+static char *read_whole_file(const char *path, const char *what, size_t max, size_t max_line,
+                             size_t *len_out, struct hp_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
         hp_error_set(err, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 &&
+        (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max))) {
+        fclose(f);
+        if (S_ISDIR(st.st_mode))
+            hp_error_set(err, "%s: is a directory, not a %s", path, what);
+        else
+            file_too_large(path, what, max, err);
+        return NULL;
+    }
     size_t cap = 1 << 16, len = 0;
+    size_t line_start = 0; /* where the current line starts */
+    unsigned line = 1;
     char *text = malloc(cap);
     for (;;) {
         if (!text) {
@@ -431,19 +464,43 @@ static char *read_whole_file(const char *path, size_t *len_out, struct hp_error 
             hp_error_set(err, "%s: out of memory", path);
             return NULL;
         }
-        len += fread(text + len, 1, cap - len, f);
+        size_t got = fread(text + len, 1, cap - len, f);
+        for (size_t i = len; max_line && i <= len + got;) {
+            const char *nl = i < len + got ? memchr(text + i, '\n', len + got - i) : NULL;
+            size_t end = nl ? (size_t)(nl - text) : len + got;
+            if (end - line_start > max_line) {
+                fclose(f);
+                free(text);
+                line_too_long(path, line, err);
+                return NULL;
+            }
+            if (!nl)
+                break;
+            line++;
+            i = line_start = end + 1;
+        }
+        len += got;
+        if (len > max) {
+            fclose(f);
+            free(text);
+            file_too_large(path, what, max, err);
+            return NULL;
+        }
         if (len < cap)
             break;
-        char *bigger = realloc(text, cap *= 2);
+        size_t bigger_cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+        char *bigger = realloc(text, bigger_cap);
         if (!bigger)
             free(text);
         text = bigger;
+        cap = bigger_cap;
     }
     bool failed = ferror(f);
+    int read_errno = errno;
     fclose(f);
     if (failed) {
         free(text);
-        hp_error_set(err, "%s: read error", path);
+        hp_error_set(err, "%s: read error: %s", path, strerror(read_errno));
         return NULL;
     }
     *len_out = len;
@@ -454,7 +511,8 @@ int hp_route_set_load(const char *path, struct hp_route_set **out, struct hp_err
 {
     *out = NULL;
     size_t len;
-    char *text = read_whole_file(path, &len, err);
+    char *text =
+        read_whole_file(path, "route file", HP_ROUTE_FILE_MAX, HP_ROUTE_LINE_MAX, &len, err);
     if (!text)
         return -1;
     int rc = hp_route_set_parse(path, text, len, out, err);
@@ -681,7 +739,7 @@ int hp_request_list_load(const char *path, struct hp_request_list *out, struct h
 {
     *out = (struct hp_request_list){0};
     size_t len;
-    char *text = read_whole_file(path, &len, err);
+    char *text = read_whole_file(path, "request list", HP_REQUEST_LIST_MAX, 0, &len, err);
     if (!text)
         return -1;
     int rc = hp_request_list_parse(path, text, len, out, err);

@@ -1,7 +1,10 @@
 /* Route sets: the route-file parser, and the checks every router applies on registration.
  *
  * Route file: one route a line, `METHOD /pattern`; blank lines and lines whose first
- * non-blank byte is `#` are ignored, and a route may be followed by a `# comment`.
+ * non-blank byte is `#` are ignored, and a route may be followed by a `# comment`. At most
+ * HP_ROUTE_FILE_MAX bytes, lines of at most HP_ROUTE_LINE_MAX bytes (without the newline): the
+ * reader stops at the first byte past either limit, so a file such as /dev/zero is refused
+ * without being read whole, as is a directory.
  *
  * Pattern syntax (router-conformance.md items 3-11, 17, 18):
  *   - starts with `/`; at most HP_ROUTE_PATTERN_MAX bytes; no `?`, `#`, spaces or control
@@ -35,8 +38,10 @@
 #include "routers/router.h"
 
 enum {
-    HP_ROUTE_PATTERN_MAX = 16384, /* bytes in one pattern */
-    HP_ROUTE_PARAMS_MAX = 256     /* params + catch-all in one pattern */
+    HP_ROUTE_PATTERN_MAX = 16384,        /* bytes in one pattern */
+    HP_ROUTE_PARAMS_MAX = 256,           /* params + catch-all in one pattern */
+    HP_ROUTE_LINE_MAX = 32768,           /* bytes in one line of a route file */
+    HP_ROUTE_FILE_MAX = 64 * 1024 * 1024 /* bytes in a route file (~1.9M generated routes) */
 };
 
 struct hp_route_set {
@@ -57,7 +62,10 @@ void hp_route_set_free(struct hp_route_set *set);
  * a line, `METHOD PATH` separated by blanks; PATH is one blank-free token taken as it is
  * (query, fragment, any bytes; it need not start with '/', so miss paths can be listed); blank
  * lines and lines whose first non-blank byte is `#` are ignored; a CR before the newline is a
- * blank. The same request may repeat. Every refusal is "NAME:LINE: problem"; nothing is kept. */
+ * blank. The same request may repeat. Every refusal is "NAME:LINE: problem"; nothing is kept.
+ * A file is read up to HP_REQUEST_LIST_MAX bytes, and refused beyond. */
+enum { HP_REQUEST_LIST_MAX = 64 * 1024 * 1024 };
+
 struct hp_request_line {
     enum hp_method method;
     uint32_t len;
