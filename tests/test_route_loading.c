@@ -1,5 +1,5 @@
-/* The route file reader's limits: a size, a line length, no directory; never more read than
- * the limit, whatever the file. */
+/* Loading route tables: the radix tree's conflict messages, and the route file reader's limits
+ * (a size, a line length, no directory; never more read than the limit, whatever the file). */
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -12,6 +12,15 @@
 #ifndef HOTPATH_BINARY
 #define HOTPATH_BINARY "build/hotpath"
 #endif
+
+/* An edge split (`/ab` then `/a`) leaves the shorter route on a node first made for the longer:
+ * a duplicate of the shorter one must still be named as such. */
+Test(route_loading, duplicate_after_an_edge_split)
+{
+    struct hp_route routes[] = {mk_route("GET", "/ab", 1), mk_route("GET", "/a", 2),
+                                mk_route("GET", "/a", 3)};
+    expect_refused(routes, 3, "duplicate route GET /a, already registered at t.routes:2");
+}
 
 /* ---- the route file reader's limits ---- */
 

@@ -49,8 +49,7 @@ int hp_radix_tree_insert(struct hp_radix_tree *tree, const struct hp_route *rout
                          struct hp_error *err);
 
 /* Bulk registration (a rebuild from a route list whose routes were all accepted before):
- * hp_radix_tree_insert without the pattern check, without the conflict dry run (a conflict is
- * still refused, but may leave empty nodes behind) and without compiling the lookup form after
+ * hp_radix_tree_insert without the pattern check and without compiling the lookup form after
  * each route (compiling is linear in the tree, so n single inserts cost n^2). The tree must not
  * be looked up between a bulk insert and hp_radix_tree_compile. */
 int hp_radix_tree_insert_bulk(struct hp_radix_tree *tree, const struct hp_route *route,
