@@ -1,41 +1,20 @@
-/* cow_map: the static "METHOD:path" map and the radix trees of rwlock_map, published through
- * one atomic pointer to an immutable snapshot. Readers take no lock: an RCU read-side section
- * (liburcu, memb flavour) around one pointer load. Registration (writers serialised by a mutex)
- * builds a new snapshot, swaps the pointer and retires the old snapshot; retired snapshots are
- * freed in batches, after one grace period (synchronize_rcu: every reader that could have
- * loaded their pointers has left) for up to RETIRE_BATCH of them.
- *
- * What a registration copies: the part of the snapshot it changes, the static map for a static
- * route or its method's tree otherwise, rebuilt from the route list; every other part is shared
- * with the previous snapshot (hp_map_core_rebuild_part), and the writer counts, per part, the
- * live snapshots holding it, so that a part is freed with the last of them. Copying everything
- * made each publication a whole new table in memory the readers had never seen (see the
- * warm-up below) and the writer twice as slow.
- *
- * Why batches: a memb grace period interrupts every CPU running one of the process's threads
- * (membarrier), so one per registration put two interruptions a millisecond into the readers
- * of router/github/read_with_writer (remove + add at 1 kHz) and showed in their p99. Batching
- * divides that by RETIRE_BATCH and spares the writer most waits; the cost is up to
- * RETIRE_BATCH old snapshots kept until the next batch (or destroy).
- *
- * The warm-up, without which readers are not fast under a writer: a reader thread that meets
- * a snapshot it has not seen yet first prefetches it (every line a lookup can read, up to
- * WARM_MAX_LINES). A new part is new memory, written by the writer's CPU: without the warm-up,
- * the reader's next lookups each stalled on a few of its lines, one dependent miss after
- * another, and with two publications a millisecond that was more than 1% of lookups
- * (router/github/read_with_writer's p99 was 2x its baseline's with whole copies, 1.2x with
- * part copies). Prefetched, the misses overlap and land on the few lookups right after the
- * publication: the cost moves from the p99 to the p99.9 (README has both). The price:
- * one per-thread table check per lookup, and up to WARM_MAX_LINES prefetches per publication
- * per reader thread, whether or not it would have read those lines.
+/* cow_map: rwlock_map's static "METHOD:path" map and radix trees in an immutable snapshot,
+ * published through one atomic pointer. Readers take no lock: an RCU read-side section
+ * (liburcu, memb flavour) around one pointer load. A registration (writers serialised by a
+ * mutex) derives a new snapshot that rebuilds only the part holding the route and shares the
+ * rest (parts, below), swaps the pointer and retires the old snapshot; retired snapshots are
+ * freed RETIRE_BATCH at a time, after one grace period. A reader that meets a snapshot new to
+ * it prefetches it first (warming, below).
  *
  * Claim C6 (Bolt 3.1): lock-free static route map, atomic pointer to an immutable map,
  * copy-on-write on registration.
  * Reference: rwlock_map (same map_core, same key). The difference under test: publication by
- * atomic pointer + RCU instead of a rwlock; copying only the changed part and the readers'
- * warm-up (above) are what that publication needs to keep readers fast under a writer, so
- * they come with it. (Bolt's Go version leaves reclamation to the GC; here the writer pays a
- * grace period per RETIRE_BATCH registrations instead.)
+ * atomic pointer + RCU instead of a rwlock; part copies and the warm-up are what that
+ * publication needs to keep readers fast under a writer, so they come with it. (Bolt's Go
+ * version leaves reclamation to the GC; here the writer pays a grace period per RETIRE_BATCH
+ * registrations instead.)
+ * add_all, for loading a table and not the technique under test, checks the whole table at
+ * once and publishes one snapshot built whole, where add publishes one per route.
  * Supports add and remove concurrently with lookups. Readers should call thread_attach first
  * (RCU registration); a thread that did not is registered on its first lookup and unregistered
  * when it exits.
@@ -94,6 +73,11 @@ struct cow_snapshot {
     struct hp_map_core core;
 };
 
+/* Why batches: a memb grace period interrupts every CPU running one of the process's threads
+ * (membarrier), so one per registration put two interruptions a millisecond into the readers
+ * of router/github/read_with_writer (remove + add at 1 kHz) and showed in their p99. Batching
+ * divides that by RETIRE_BATCH and spares the writer most waits; the cost is up to
+ * RETIRE_BATCH old snapshots kept until the next batch (or destroy). */
 enum {
     RETIRE_BATCH = 16,
     /* Parts a core can hold: the combined table, a table and a tree per method. */
@@ -188,7 +172,16 @@ static void cow_thread_detach(struct hp_router *r)
     }
 }
 
-/* ---- warming ---- */
+/* ---- warming ----
+ *
+ * Without it readers are not fast under a writer: a new part is new memory, written by the
+ * writer's CPU, and the reader's next lookups each stalled on a few of its lines, one dependent
+ * miss after another (with two publications a millisecond, more than 1% of lookups). So a
+ * reader thread that meets a snapshot it has not seen yet first prefetches it (every line a
+ * lookup can read, up to WARM_MAX_LINES): the misses overlap and land on the few lookups right
+ * after the publication, the cost moves from the p99 to the p99.9 (README has both). The price:
+ * one per-thread table check per lookup, and up to WARM_MAX_LINES prefetches per publication
+ * per reader thread, whether or not it would have read those lines. */
 
 enum { WARM_SLOTS = 4, WARM_MAX_LINES = 2048 /* 128 KB */ };
 
@@ -199,7 +192,14 @@ enum { WARM_SLOTS = 4, WARM_MAX_LINES = 2048 /* 128 KB */ };
  * missed warm-up, not an error. */
 static __thread const void *warmed[WARM_SLOTS];
 
-/* ---- parts: what snapshots share ---- */
+/* ---- parts: what snapshots share ----
+ *
+ * What a registration copies: the part of the snapshot it changes, the static map for a static
+ * route or its method's tree otherwise, rebuilt from the route list; every other part is shared
+ * with the previous snapshot (hp_map_core_rebuild_part), and the writer counts, per part, the
+ * live snapshots holding it, so that a part is freed with the last of them. A whole copy per
+ * registration put a whole table of memory the readers had never seen under them (see warming)
+ * and made the writer twice as slow. */
 
 /* Calls visit(r, table, NULL) or visit(r, NULL, tree) for every part `core` holds. */
 static void core_parts(struct hp_router *r, struct hp_map_core *core,
@@ -363,6 +363,33 @@ static int cow_add(struct hp_router *r, const struct hp_route *route, struct hp_
     return rc;
 }
 
+/* Loading a table (header): one snapshot, built whole. */
+static int cow_add_all(struct hp_router *r, const struct hp_route *routes, size_t count,
+                       struct hp_error *err)
+{
+    int rc = -1;
+    pthread_mutex_lock(&r->writer_lock);
+    if (hp_route_list_check_all(&r->routes, routes, count, err) == 0 &&
+        hp_route_list_append_all(&r->routes, routes, count, err) == 0) {
+        struct cow_snapshot *next = malloc(sizeof *next);
+        if (!next) {
+            hp_error_set(err, "out of memory");
+        } else if (hp_map_core_build(&next->core, HP_MAP_KEY_COMBINED, &r->routes, NULL, err) !=
+                   0) {
+            free(next);
+        } else {
+            next->magic = SNAPSHOT_MAGIC;
+            core_parts(r, &next->core, part_retain);
+            publish(r, next);
+            rc = 0;
+        }
+        if (rc != 0)
+            r->routes.count -= count;
+    }
+    pthread_mutex_unlock(&r->writer_lock);
+    return rc;
+}
+
 static int cow_remove(struct hp_router *r, const struct hp_route *route, struct hp_error *err)
 {
     int rc = -1;
@@ -448,6 +475,7 @@ const struct hp_router_ops hp_router_cow_map = {
                         "behind an atomic pointer (RCU); concurrent add/remove"},
     .create = cow_create,
     .add = cow_add,
+    .add_all = cow_add_all,
     .remove = cow_remove,
     .lookup = cow_lookup,
     .find_case_insensitive = cow_find_case_insensitive,

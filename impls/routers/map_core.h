@@ -62,6 +62,12 @@ bool hp_map_core_route_is_mapped(const struct hp_route *route);
  * or whatever the tree refuses) and the core unchanged for that route. */
 int hp_map_core_insert(struct hp_map_core *core, const struct hp_route *route,
                        struct hp_error *err);
+/* Loading a table: hp_map_core_insert for each of routes[0..count) (already checked, with
+ * hp_route_list_check_all), in the same order, the trees compiled once at the end instead of
+ * after each route; the maps come out as single inserts leave them. 0, or -1 with err set (out
+ * of memory) and the core holding some of the routes. */
+int hp_map_core_insert_all(struct hp_map_core *core, const struct hp_route *routes, size_t count,
+                           struct hp_error *err);
 /* Builds a core holding exactly `list`'s routes, skipping `except` (may be NULL). */
 int hp_map_core_build(struct hp_map_core *core, enum hp_map_key_shape shape,
                       const struct hp_route_list *list, const struct hp_route *except,
@@ -98,8 +104,16 @@ size_t hp_map_core_find_case_insensitive(const struct hp_map_core *core, enum hp
  * registered route of the same method (the same checks, and words, as every router). */
 int hp_route_list_check(const struct hp_route_list *list, const struct hp_route *route,
                         struct hp_error *err);
+/* hp_route_list_check for each of routes[0..count) in turn, each against the list and the
+ * routes before it (the same refusals and messages), in time linear in the routes
+ * (hp_route_conflicts) instead of in routes x list. */
+int hp_route_list_check_all(const struct hp_route_list *list, const struct hp_route *routes,
+                            size_t count, struct hp_error *err);
 int hp_route_list_append(struct hp_route_list *list, const struct hp_route *route,
                          struct hp_error *err);
+/* Appends &routes[0..count); all or, out of memory, none. */
+int hp_route_list_append_all(struct hp_route_list *list, const struct hp_route *routes,
+                             size_t count, struct hp_error *err);
 /* The registered route with route's method and pattern, or NULL. */
 const struct hp_route *hp_route_list_find(const struct hp_route_list *list,
                                           const struct hp_route *route);

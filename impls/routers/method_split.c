@@ -6,7 +6,8 @@
  * Reference: rwlock_map's structure (map_core.h), single-threaded. ONE difference: the key
  * shape (no concatenation, no key buffer); the same routes go into the maps.
  * No lock: lookups may run from many threads at once, but add/remove must not run concurrently
- * with lookups (not meant for concurrent registration).
+ * with lookups (not meant for concurrent registration). add_all (loading a table, not under
+ * test) checks the whole table against itself at once and compiles each tree once.
  */
 #include <stdlib.h>
 
@@ -39,6 +40,15 @@ static int split_add(struct hp_router *r, const struct hp_route *route, struct h
         return -1;
     }
     return 0;
+}
+
+static int split_add_all(struct hp_router *r, const struct hp_route *routes, size_t count,
+                         struct hp_error *err)
+{
+    if (hp_route_list_check_all(&r->routes, routes, count, err) != 0 ||
+        hp_route_list_append_all(&r->routes, routes, count, err) != 0)
+        return -1;
+    return hp_map_core_insert_all(&r->core, routes, count, err);
 }
 
 static int split_remove(struct hp_router *r, const struct hp_route *route, struct hp_error *err)
@@ -82,6 +92,7 @@ const struct hp_router_ops hp_router_method_split = {
     .info = {"method_split", "one static map per method (path as key) + radix tree; no lock"},
     .create = split_create,
     .add = split_add,
+    .add_all = split_add_all,
     .remove = split_remove,
     .lookup = split_lookup,
     .find_case_insensitive = split_find_case_insensitive,

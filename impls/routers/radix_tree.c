@@ -411,12 +411,12 @@ void hp_radix_tree_compile(struct hp_radix_tree *tree)
         tree_compile(tree);
 }
 
-/* bulk: a rebuild from routes accepted before (route list), so the pattern check is skipped
- * and the lookup form is compiled once at the end. */
-static int tree_insert(struct hp_radix_tree *tree, const struct hp_route *route, bool bulk,
-                       struct hp_error *err)
+/* checked: the pattern check (skipped by a rebuild from routes accepted before); compile: the
+ * lookup form after this route (skipped by a bulk load, which compiles once at the end). */
+static int tree_insert(struct hp_radix_tree *tree, const struct hp_route *route, bool checked,
+                       bool compile, struct hp_error *err)
 {
-    if (!bulk && hp_route_pattern_check(route, err) < 0)
+    if (checked && hp_route_pattern_check(route, err) < 0)
         return -1;
     struct node *end = walk_insert(tree, route, err);
     if (!end)
@@ -428,7 +428,7 @@ static int tree_insert(struct hp_radix_tree *tree, const struct hp_route *route,
         if (n->kind == NODE_STATIC && n->parent)
             child_promote(n->parent, n);
     }
-    if (!bulk)
+    if (compile)
         tree_compile(tree);
     return 0;
 }
@@ -436,13 +436,13 @@ static int tree_insert(struct hp_radix_tree *tree, const struct hp_route *route,
 int hp_radix_tree_insert(struct hp_radix_tree *tree, const struct hp_route *route,
                          struct hp_error *err)
 {
-    return tree_insert(tree, route, false, err);
+    return tree_insert(tree, route, true, true, err);
 }
 
 int hp_radix_tree_insert_bulk(struct hp_radix_tree *tree, const struct hp_route *route,
                               struct hp_error *err)
 {
-    return tree_insert(tree, route, true, err);
+    return tree_insert(tree, route, false, false, err);
 }
 
 /* ---- lookup ---- */
@@ -981,27 +981,39 @@ const struct hp_route *hp_radix_tree_find_case_insensitive(const struct hp_radix
 
 /* ---- one tree per method ---- */
 
-static int forest_insert(struct hp_radix_forest *forest, const struct hp_route *route, bool bulk,
-                         struct hp_error *err)
+static int forest_insert(struct hp_radix_forest *forest, const struct hp_route *route, bool checked,
+                         bool compile, struct hp_error *err)
 {
     if ((unsigned)route->method >= HP_METHOD_COUNT)
         return hp_route_pattern_check(route, err);
     struct hp_radix_tree **tree = &forest->trees[route->method];
     if (!*tree && !(*tree = hp_radix_tree_create(err)))
         return -1;
-    return tree_insert(*tree, route, bulk, err);
+    return tree_insert(*tree, route, checked, compile, err);
 }
 
 int hp_radix_forest_insert(struct hp_radix_forest *forest, const struct hp_route *route,
                            struct hp_error *err)
 {
-    return forest_insert(forest, route, false, err);
+    return forest_insert(forest, route, true, true, err);
 }
 
 int hp_radix_forest_insert_bulk(struct hp_radix_forest *forest, const struct hp_route *route,
                                 struct hp_error *err)
 {
-    return forest_insert(forest, route, true, err);
+    return forest_insert(forest, route, false, false, err);
+}
+
+int hp_radix_forest_insert_all(struct hp_radix_forest *forest, const struct hp_route *routes,
+                               size_t count, size_t *inserted, struct hp_error *err)
+{
+    size_t i = 0;
+    while (i < count && forest_insert(forest, &routes[i], true, false, err) == 0)
+        i++;
+    hp_radix_forest_compile(forest);
+    if (inserted)
+        *inserted = i;
+    return i == count ? 0 : -1;
 }
 
 void hp_radix_forest_compile(struct hp_radix_forest *forest)

@@ -97,6 +97,12 @@ int hp_radix_forest_insert(struct hp_radix_forest *forest, const struct hp_route
 int hp_radix_forest_insert_bulk(struct hp_radix_forest *forest, const struct hp_route *route,
                                 struct hp_error *err);
 void hp_radix_forest_compile(struct hp_radix_forest *forest);
+/* Loading a table: hp_radix_forest_insert for each route in turn (the same checks and
+ * messages), compiling once at the end instead of after each. 0, or -1 with err set by the
+ * first route refused; *inserted (may be NULL): the routes registered before it. Compiled
+ * either way. */
+int hp_radix_forest_insert_all(struct hp_radix_forest *forest, const struct hp_route *routes,
+                               size_t count, size_t *inserted, struct hp_error *err);
 /* `path` is the request target (cut at `?`/`#` here). Needs out initialised (hp_match_init)
  * and released between lookups that allocated. */
 void hp_radix_forest_lookup(const struct hp_radix_forest *forest, enum hp_method method,

@@ -51,7 +51,8 @@ struct hp_route_set {
     char *storage; /* the patterns, NUL-terminated, back to back */
 };
 
-/* Reads and validates a route file (syntax and conflicts). 0, or -1 with err set. */
+/* Reads and validates a route file (syntax, limits and conflicts), in time linear in its size.
+ * 0, or -1 with err set. */
 int hp_route_set_load(const char *path, struct hp_route_set **out, struct hp_error *err);
 /* Same from memory; `name` is used in messages and as each route's file. */
 int hp_route_set_parse(const char *name, const char *text, size_t len, struct hp_route_set **out,
@@ -92,6 +93,23 @@ int hp_route_pattern_check(const struct hp_route *route, struct hp_error *err);
  * (different methods included), -1 with err naming both. */
 int hp_route_conflict_check(const struct hp_route *existing, const struct hp_route *route,
                             struct hp_error *err);
+
+/* The same check against a whole table, in time linear in the pattern instead of in the table:
+ * add() refuses `route` (which passed hp_route_pattern_check) exactly when
+ * hp_route_conflict_check refuses it against one of the routes added before, with that check's
+ * message for the first such route in the order they were added; otherwise records it. The
+ * routes must outlive the index. For loading a table (the route-file parser, routers' add_all).
+ * Fields are the index's own; init allocates nothing, destroy frees everything. */
+struct hp_route_conflicts {
+    struct hp_route_conflict_node *nodes;
+    size_t count, capacity, static_count;
+    uint32_t *slots;
+    uint32_t slot_mask;
+};
+void hp_route_conflicts_init(struct hp_route_conflicts *c);
+int hp_route_conflicts_add(struct hp_route_conflicts *c, const struct hp_route *route,
+                           struct hp_error *err);
+void hp_route_conflicts_destroy(struct hp_route_conflicts *c);
 
 /* Releases a params overflow array (items != inline_items) and resets count; leaves the match
  * ready for the next lookup. The match_release of every router that does not copy values. */

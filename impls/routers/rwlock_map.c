@@ -8,6 +8,8 @@
  * the lock is writer-preferring (glibc PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP), as Go's
  * RWMutex is, so a steady stream of readers cannot starve route registration.
  * Supports add and remove concurrently with lookups (writers take the lock exclusively).
+ * add_all (loading a table, not under test) checks the whole table against itself at once and
+ * compiles each tree once, under one write lock.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -51,6 +53,18 @@ static int rwlock_add(struct hp_router *r, const struct hp_route *route, struct 
         if (rc != 0)
             hp_route_list_remove(&r->routes, route);
     }
+    pthread_rwlock_unlock(&r->lock);
+    return rc;
+}
+
+static int rwlock_add_all(struct hp_router *r, const struct hp_route *routes, size_t count,
+                          struct hp_error *err)
+{
+    int rc = -1;
+    pthread_rwlock_wrlock(&r->lock);
+    if (hp_route_list_check_all(&r->routes, routes, count, err) == 0 &&
+        hp_route_list_append_all(&r->routes, routes, count, err) == 0)
+        rc = hp_map_core_insert_all(&r->core, routes, count, err);
     pthread_rwlock_unlock(&r->lock);
     return rc;
 }
@@ -109,6 +123,7 @@ const struct hp_router_ops hp_router_rwlock_map = {
                            "rwlock; concurrent add/remove"},
     .create = rwlock_create,
     .add = rwlock_add,
+    .add_all = rwlock_add_all,
     .remove = rwlock_remove,
     .lookup = rwlock_lookup,
     .find_case_insensitive = rwlock_find_case_insensitive,
