@@ -1,13 +1,12 @@
 /* Route-file parsing and the registration checks every router shares (see route_set.h). */
 #include "routers/route_set.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "files.h"
 #include "routers/route_hash.h"
 
 static const char *const method_names[HP_METHOD_COUNT] = {
@@ -500,11 +499,6 @@ static int valid_methods(char *buf, size_t size)
     return 0;
 }
 
-static int file_too_large(const char *name, const char *what, size_t limit, struct hp_error *err)
-{
-    return hp_error_set(err, "%s: larger than the limit of %zu bytes for a %s", name, limit, what);
-}
-
 static int line_too_long(const char *name, unsigned line, struct hp_error *err)
 {
     return hp_error_set(err, "%s:%u: line longer than the limit of %d bytes", name, line,
@@ -515,8 +509,6 @@ int hp_route_set_parse(const char *name, const char *text, size_t len, struct hp
                        struct hp_error *err)
 {
     *out = NULL;
-    if (len > HP_ROUTE_FILE_MAX)
-        return file_too_large(name, "route file", HP_ROUTE_FILE_MAX, err);
     struct hp_route_set *set = calloc(1, sizeof *set);
     struct hp_route_conflicts conflicts;
     hp_route_conflicts_init(&conflicts);
@@ -609,87 +601,12 @@ fail:
     return -1;
 }
 
-/* The whole file in one malloc'd buffer, refused (NULL, err set, "PATH: ...") when it is a
- * directory, holds more than `max` bytes, or (max_line > 0) a line of more than max_line bytes:
- * never more than max + 1 bytes are read, whatever the file (a pipe, /dev/zero). */
-static char *read_whole_file(const char *path, const char *what, size_t max, size_t max_line,
-                             size_t *len_out, struct hp_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        hp_error_set(err, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fileno(f), &st) == 0 &&
-        (S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max))) {
-        fclose(f);
-        if (S_ISDIR(st.st_mode))
-            hp_error_set(err, "%s: is a directory, not a %s", path, what);
-        else
-            file_too_large(path, what, max, err);
-        return NULL;
-    }
-    size_t cap = 1 << 16, len = 0;
-    size_t line_start = 0; /* where the current line starts */
-    unsigned line = 1;
-    char *text = malloc(cap);
-    for (;;) {
-        if (!text) {
-            fclose(f);
-            hp_error_set(err, "%s: out of memory", path);
-            return NULL;
-        }
-        size_t got = fread(text + len, 1, cap - len, f);
-        for (size_t i = len; max_line && i <= len + got;) {
-            const char *nl = i < len + got ? memchr(text + i, '\n', len + got - i) : NULL;
-            size_t end = nl ? (size_t)(nl - text) : len + got;
-            if (end - line_start > max_line) {
-                fclose(f);
-                free(text);
-                line_too_long(path, line, err);
-                return NULL;
-            }
-            if (!nl)
-                break;
-            line++;
-            i = line_start = end + 1;
-        }
-        len += got;
-        if (len > max) {
-            fclose(f);
-            free(text);
-            file_too_large(path, what, max, err);
-            return NULL;
-        }
-        if (len < cap)
-            break;
-        size_t bigger_cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
-        char *bigger = realloc(text, bigger_cap);
-        if (!bigger)
-            free(text);
-        text = bigger;
-        cap = bigger_cap;
-    }
-    bool failed = ferror(f);
-    int read_errno = errno;
-    fclose(f);
-    if (failed) {
-        free(text);
-        hp_error_set(err, "%s: read error: %s", path, strerror(read_errno));
-        return NULL;
-    }
-    *len_out = len;
-    return text;
-}
-
 int hp_route_set_load(const char *path, struct hp_route_set **out, struct hp_error *err)
 {
     *out = NULL;
     size_t len;
-    char *text =
-        read_whole_file(path, "route file", HP_ROUTE_FILE_MAX, HP_ROUTE_LINE_MAX, &len, err);
-    if (!text)
+    char *text;
+    if (hp_file_read(path, HP_ROUTE_FILE_MAX, &text, &len, err) != 0)
         return -1;
     int rc = hp_route_set_parse(path, text, len, out, err);
     free(text);
@@ -915,8 +832,8 @@ int hp_request_list_load(const char *path, struct hp_request_list *out, struct h
 {
     *out = (struct hp_request_list){0};
     size_t len;
-    char *text = read_whole_file(path, "request list", HP_REQUEST_LIST_MAX, 0, &len, err);
-    if (!text)
+    char *text;
+    if (hp_file_read(path, HP_REQUEST_LIST_MAX, &text, &len, err) != 0)
         return -1;
     int rc = hp_request_list_parse(path, text, len, out, err);
     free(text);

@@ -2,9 +2,9 @@
  *
  * Route file: one route a line, `METHOD /pattern`; blank lines and lines whose first
  * non-blank byte is `#` are ignored, and a route may be followed by a `# comment`. At most
- * HP_ROUTE_FILE_MAX bytes, lines of at most HP_ROUTE_LINE_MAX bytes (without the newline): the
- * reader stops at the first byte past either limit, so a file such as /dev/zero is refused
- * without being read whole, as is a directory.
+ * HP_ROUTE_FILE_MAX bytes, read with hp_file_read (files.h: a directory, or a file or stream
+ * such as /dev/zero longer than the limit, is refused having read no more than the limit), in
+ * lines of at most HP_ROUTE_LINE_MAX bytes without the newline.
  *
  * Pattern syntax (router-conformance.md items 3-11, 17, 18):
  *   - starts with `/`; at most HP_ROUTE_PATTERN_MAX bytes; no `?`, `#`, spaces or control
