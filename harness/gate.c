@@ -557,7 +557,6 @@ int hp_gate_evaluate(const struct hp_results *baseline, const struct hp_results 
     out->rows = calloc(baseline->case_count + current->case_count + 1, sizeof *out->rows);
     if (!out->rows)
         return hp_error_set(err, "out of memory");
-    size_t common = 0;
     for (size_t i = 0; i < baseline->case_count; i++) {
         struct hp_gate_row *row = &out->rows[out->row_count++];
         row->old = &baseline->cases[i];
@@ -571,7 +570,8 @@ int hp_gate_evaluate(const struct hp_results *baseline, const struct hp_results 
                     config->fail_on_missing ? " (fail_on_missing)" : ", not gated");
             continue;
         }
-        common++;
+        if (!row->old->overhead_probe)
+            out->compared++;
         int failed = 0;
         gate_time(row, config, out->time_gated, err, &failed);
         if (failed) {
@@ -596,9 +596,11 @@ int hp_gate_evaluate(const struct hp_results *baseline, const struct hp_results 
         row->old_instructions = row->new_instructions = NAN;
         add_why(row, "in the current run only, not gated");
     }
-    if (common == 0) {
+    if (out->compared == 0) {
         hp_gate_result_free(out);
-        return hp_error_set(err, "%s and %s have no case in common: nothing to gate",
+        return hp_error_set(err,
+                            "%s and %s have no case in common besides the overhead probe: "
+                            "nothing to gate",
                             baseline->path, current->path);
     }
     for (size_t i = 0; i < out->row_count; i++) {
@@ -740,12 +742,12 @@ void hp_gate_print(FILE *f, const struct hp_gate_result *r, enum hp_gate_format 
                     row->why);
     }
     fprintf(f,
-            "%s%s: %zu regressed, %zu improved, %zu unchanged, %zu new, %zu missing, %zu "
-            "ignored; time %s (regression: slower at %.0f%% confidence and by more than the "
-            "threshold)\n",
-            md ? "\n" : "\n", r->failed ? "FAILED" : "passed", r->regressed, r->improved,
-            r->unchanged, r->added, r->missing, r->ignored, r->time_gated ? "gated" : "NOT gated",
-            100 * r->level);
+            "%s%s: compared %zu case%s besides the overhead probe; %zu regressed, %zu improved, "
+            "%zu unchanged, %zu new, %zu missing, %zu ignored; time %s "
+            "(regression: slower at %.0f%% confidence and by more than the threshold)\n",
+            md ? "\n" : "\n", r->failed ? "FAILED" : "passed", r->compared,
+            r->compared == 1 ? "" : "s", r->regressed, r->improved, r->unchanged, r->added,
+            r->missing, r->ignored, r->time_gated ? "gated" : "NOT gated", 100 * r->level);
     if (r->time_gated)
         fprintf(f,
                 "%sns/op marked c: CPU time per op (one-thread cases that recorded it on both "

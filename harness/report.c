@@ -594,6 +594,15 @@ static void md_header(struct report *rep)
             r->config_samples, r->target_sample_ns / 1e6, (unsigned long long)r->seed);
     if (isfinite(r->harness_overhead_ns))
         fprintf(rep->md, "- Harness overhead (null case): %.3g ns/op\n", r->harness_overhead_ns);
+    for (size_t i = 0; i < r->case_count; i++) { /* requests that mostly miss (workload.h) */
+        const struct hp_result_metric *m =
+            hp_result_case_metric(&r->cases[i], HP_METRIC_FOUND_SHARE);
+        if (m && m->value < HP_FOUND_SHARE_WARN_BELOW)
+            fprintf(rep->md,
+                    "- **Warning:** `%s`: only %.1f%% of its requests find a route (%s %.3g); "
+                    "the rest measure misses (404, 405, redirects)\n",
+                    r->cases[i].name, 100 * m->value, HP_METRIC_FOUND_SHARE, m->value);
+    }
     fprintf(rep->md, "\n");
 }
 

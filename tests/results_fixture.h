@@ -25,12 +25,14 @@ struct fx_case {
     double allocs, bytes;     /* per op */
     double instructions;      /* 0: not recorded */
     const char *instr_source; /* default "callgrind" */
+    bool overhead_probe;      /* written as "overhead_probe" from version 2 on */
 };
 
 struct fx_run {
     const char *fingerprint; /* default "machine-a" */
     const char *build_type;  /* default "Release" */
     bool incomplete;
+    int version; /* 0: 1, the oldest format readers accept */
 };
 
 static char fx_dir[] = "/tmp/hotpath-fixture-XXXXXX";
@@ -69,7 +71,8 @@ __attribute__((unused)) static void fx_write(const char *dir, const struct fx_ru
 {
     json_t *root = json_object();
     json_object_set_new(root, "format", json_string("hotpath-results"));
-    json_object_set_new(root, "version", json_integer(1));
+    int version = run && run->version ? run->version : 1;
+    json_object_set_new(root, "version", json_integer(version));
     json_object_set_new(root, "complete", json_boolean(!(run && run->incomplete)));
     json_object_set_new(root, "started", json_string("2026-11-23T12:00:00Z"));
     json_object_set_new(root, "started_epoch_s", json_real(1.0));
@@ -104,6 +107,8 @@ __attribute__((unused)) static void fx_write(const char *dir, const struct fx_ru
         json_t *o = json_object();
         json_object_set_new(o, "name", json_string(name));
         json_object_set_new(o, "workload", json_string(workload));
+        if (version >= 2)
+            json_object_set_new(o, "overhead_probe", json_boolean(c->overhead_probe));
         if (c->phase)
             json_object_set_new(o, "phase", json_string(c->phase));
         json_object_set_new(o, "implementations", json_object());

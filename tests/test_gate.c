@@ -259,6 +259,13 @@ Test(gate, refuses_bad_input_with_exit_2, .init = fx_setup, .fini = fx_teardown)
     cr_assert_eq(gate("gate old partial"), 2);
     cr_assert(strstr(fx_read("err"), "interrupted") != NULL, "%s", fx_read("err"));
 
+    /* A negative allocs/op is no improvement but an impossible file. */
+    write_one("negative", base10, -1, 0, 0, NULL);
+    cr_assert_eq(gate("gate old negative"), 2);
+    cr_assert(strstr(fx_read("err"), "negative/results.json: cases[0].allocations.allocs_per_op: "
+                                     "is negative") != NULL,
+              "%s", fx_read("err"));
+
     struct fx_case unrelated = {.workload = "demo/y", .samples = base10, .n = 10};
     fx_write("unrelated", NULL, &unrelated, 1);
     cr_assert_eq(gate("gate old unrelated"), 2);
@@ -294,6 +301,56 @@ Test(gate, a_run_against_itself_passes, .init = fx_setup, .fini = fx_teardown)
     write_one("old", base10, 1, 64, 500, NULL);
     cr_assert_eq(gate("gate old old"), 0);
     cr_assert(strstr(fx_read("out"), "passed") != NULL);
+}
+
+/* Every run has the overhead probe: two runs of unrelated workloads share it, and sharing it
+ * alone must not pass as a comparison. The probe is known by the flag results.json (version 2)
+ * gives its cases, not by its name; version 1 files, which have no flag, by the workload name
+ * "null" they were all written with. */
+Test(gate, runs_sharing_only_the_overhead_probe_are_refused, .init = fx_setup, .fini = fx_teardown)
+{
+    make_samples();
+    struct fx_run v2 = {.version = 2};
+    struct fx_case old_cases[] = {
+        {.workload = "demo/a", .samples = base10, .n = 10},
+        {.workload = "probe", .samples = base10, .n = 10, .overhead_probe = true}};
+    struct fx_case new_cases[] = {
+        {.workload = "demo/b", .samples = base10, .n = 10},
+        {.workload = "probe", .samples = base10, .n = 10, .overhead_probe = true}};
+    fx_write("a", &v2, old_cases, 2);
+    fx_write("b", &v2, new_cases, 2);
+    cr_assert_eq(gate("gate a b"), 2, "%s", fx_read("out"));
+    cr_assert(strstr(fx_read("err"), "no case in common besides the overhead probe") != NULL, "%s",
+              fx_read("err"));
+    cr_assert_str_eq(fx_read("out"), "");
+
+    /* Version 1: the workload named "null" is the probe. */
+    struct fx_case old_v1[] = {{.workload = "demo/a", .samples = base10, .n = 10},
+                               {.workload = "null", .samples = base10, .n = 10}};
+    struct fx_case new_v1[] = {{.workload = "demo/b", .samples = base10, .n = 10},
+                               {.workload = "null", .samples = base10, .n = 10}};
+    fx_write("a1", NULL, old_v1, 2);
+    fx_write("b1", NULL, new_v1, 2);
+    cr_assert_eq(gate("gate a1 b1"), 2);
+    cr_assert(strstr(fx_read("err"), "besides the overhead probe") != NULL, "%s", fx_read("err"));
+
+    /* Version 2 decides by the flag alone: a case of a workload named "null" without it is an
+     * ordinary case, and the gate says how many it compared. */
+    fx_write("a2", &v2, old_v1, 2);
+    fx_write("b2", &v2, new_v1, 2);
+    cr_assert_eq(gate("gate a2 b2"), 0, "%s", fx_read("err"));
+    cr_assert(strstr(fx_read("out"), "passed: compared 1 case besides the overhead probe") != NULL,
+              "%s", fx_read("out"));
+
+    /* A real case in common besides the probe: compared and counted. */
+    struct fx_case shared[] = {
+        {.workload = "demo/a", .samples = base10, .n = 10},
+        {.workload = "demo/c", .samples = base10, .n = 10},
+        {.workload = "probe", .samples = base10, .n = 10, .overhead_probe = true}};
+    fx_write("c", &v2, shared, 3);
+    cr_assert_eq(gate("gate a c --format md"), 0, "%s", fx_read("err"));
+    cr_assert(strstr(fx_read("out"), "passed: compared 1 case besides the overhead probe") != NULL,
+              "%s", fx_read("out"));
 }
 
 Test(gate, config_reader_refuses_what_inih_would_misread, .init = fx_setup, .fini = fx_teardown)

@@ -14,12 +14,14 @@
  * during this case's samples only (the runner interleaves every case's samples: a writer left
  * running would load the other cases, the baseline among them);
  * `report` adds the writer's latency figures (republishes, writer_p50/p99/max_ns). Only for the
- * routers that allow registration concurrent with lookups (rwlock_map, cow_map).
+ * routers that allow registration concurrent with lookups (HP_ROUTER_CONCURRENT_WRITES).
  * router/github/read_without_writer: the same readers with no writer, its baseline; one glob
  * runs both: --workload 'router/github/read_with*' --mode latency.
  *
  * Everything is parsed in setup; run() only indexes the prepared array (method enum, pointer,
- * length). Each thread has its own cursor (spread over the list) and its own match.
+ * length). Each thread has its own cursor (spread over the list) and its own match. Setup also
+ * looks every request up once, records the share that finds a route (found_share) and refuses
+ * a list in which none does (an empty route set, paths without '/'): workload.h.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -113,6 +115,34 @@ static int requests_from_routes(struct router_case *c, struct hp_error *err)
     return 0;
 }
 
+/* Looks every request up once (outside any measurement) and records the share that finds a
+ * route (workload.h); refuses a case in which none does: it would time nothing but misses. */
+static int record_found_share(struct router_case *c, const struct hp_case_params *params,
+                              const char *requests_name, struct hp_error *err)
+{
+    if (c->ops->thread_attach)
+        c->ops->thread_attach(c->router);
+    struct hp_match match;
+    hp_match_init(&match);
+    size_t found = 0;
+    for (size_t i = 0; i < c->request_count; i++) {
+        const struct hp_request_line *q = &c->requests[i];
+        c->ops->lookup(c->router, q->method, q->path, q->len, &match);
+        found += match.status == HP_MATCH_FOUND;
+        c->ops->match_release(c->router, &match);
+    }
+    if (c->ops->thread_detach)
+        c->ops->thread_detach(c->router);
+    if (found == 0)
+        return hp_error_set(err,
+                            "none of the %zu requests of %s finds a route of %s (%zu routes): "
+                            "every lookup would be a miss; check both files",
+                            c->request_count, requests_name, c->routes->name, c->routes->count);
+    hp_metrics_add(params->metrics, HP_METRIC_FOUND_SHARE, "fraction",
+                   (double)found / (double)c->request_count);
+    return 0;
+}
+
 /* kind: "all" or a request file kind. */
 static int router_setup(const struct hp_case_params *params, const char *set_name, const char *kind,
                         void **shared, struct hp_error *err)
@@ -138,11 +168,12 @@ static int router_setup(const struct hp_case_params *params, const char *set_nam
     if (hp_router_add_all(c->ops, c->router, c->routes->routes, c->routes->count, err) != 0)
         goto fail;
     if (strcmp(kind, "all") == 0) {
-        if (requests_from_routes(c, err) != 0)
+        if (requests_from_routes(c, err) != 0 ||
+            record_found_share(c, params, "the route patterns", err) != 0)
             goto fail;
     } else {
         snprintf(path, sizeof path, "%s/requests/%s-%s.requests", dir, set_name, kind);
-        if (load_requests(c, path, err) != 0)
+        if (load_requests(c, path, err) != 0 || record_found_share(c, params, path, err) != 0)
             goto fail;
     }
     *shared = c;
@@ -276,15 +307,9 @@ static void writer_stop_and_join(struct router_case *c)
     c->writer_running = false;
 }
 
-/* router.h has no machine-readable "registration may run concurrently with lookups" flag; the
- * routers whose header comments promise it are listed here. */
 static bool supports_concurrent_writer(const struct hp_router_ops *ops)
 {
-    static const char *const concurrent_writers[] = {"rwlock_map", "cow_map"};
-    bool supported = false;
-    for (size_t i = 0; i < sizeof concurrent_writers / sizeof concurrent_writers[0]; i++)
-        supported |= strcmp(ops->info.name, concurrent_writers[i]) == 0;
-    return supported && ops->remove;
+    return (ops->flags & HP_ROUTER_CONCURRENT_WRITES) && ops->remove;
 }
 
 static bool writer_supports(const struct hp_composition *composition)
@@ -304,10 +329,18 @@ static int writer_router_setup(const char *workload, const struct hp_case_params
         return -1;
     struct router_case *c = *shared;
     if (!supports_concurrent_writer(c->ops)) {
+        char valid[512];
+        size_t used = 0;
+        valid[0] = '\0';
+        for (const struct hp_impl_info *const *it = hp_router_table; *it; it++)
+            if (supports_concurrent_writer((const struct hp_router_ops *)*it) &&
+                used < sizeof valid)
+                used += (size_t)snprintf(valid + used, sizeof valid - used, "%s%s",
+                                         used ? ", " : "", (*it)->name);
         hp_error_set(err,
-                     "%s: router %s does not support registration concurrent with lookups (use "
-                     "rwlock_map or cow_map)",
-                     workload, c->ops->info.name);
+                     "%s: router %s cannot accept registrations during lookups (routers that "
+                     "can: %s)",
+                     workload, c->ops->info.name, used ? valid : "none");
         case_free(c);
         *shared = NULL;
         return -1;
@@ -438,6 +471,7 @@ const struct hp_workload hp_workload_router_github_read_with_writer = {
     .sample_end = writer_sample_end,
     .teardown = router_teardown,
     .supports = writer_supports,
+    .requirement = "a router that accepts registrations during lookups",
 };
 
 const struct hp_workload hp_workload_router_github_read_without_writer = {
@@ -451,4 +485,5 @@ const struct hp_workload hp_workload_router_github_read_without_writer = {
     .thread_teardown = router_thread_teardown,
     .teardown = router_teardown,
     .supports = writer_supports,
+    .requirement = "a router that accepts registrations during lookups",
 };

@@ -473,6 +473,7 @@ static void cow_destroy(struct hp_router *r)
 const struct hp_router_ops hp_router_cow_map = {
     .info = {"cow_map", "\"METHOD:path\" static map + radix tree in an immutable snapshot "
                         "behind an atomic pointer (RCU); concurrent add/remove"},
+    .flags = HP_ROUTER_CONCURRENT_WRITES,
     .create = cow_create,
     .add = cow_add,
     .add_all = cow_add_all,

@@ -785,6 +785,11 @@ int hp_request_list_parse(const char *name, const char *text, size_t len,
         size_t i = at;
         at = end + 1;
         line++;
+        if (memchr(copy + i, '\0', end - i)) { /* it would end the path early, or be printed */
+            free(copy);
+            free(items);
+            return hp_error_set(err, "%s:%u: NUL byte in the line (requests are text)", name, line);
+        }
         while (i < end && is_blank(copy[i]))
             i++;
         if (i == end || copy[i] == '#')

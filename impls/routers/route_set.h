@@ -63,8 +63,9 @@ void hp_route_set_free(struct hp_route_set *set);
  * a line, `METHOD PATH` separated by blanks; PATH is one blank-free token taken as it is
  * (query, fragment, any bytes; it need not start with '/', so miss paths can be listed); blank
  * lines and lines whose first non-blank byte is `#` are ignored; a CR before the newline is a
- * blank. The same request may repeat. Every refusal is "NAME:LINE: problem"; nothing is kept.
- * A file is read up to HP_REQUEST_LIST_MAX bytes, and refused beyond. */
+ * blank; a NUL byte is refused. The same request may repeat. Every refusal is
+ * "NAME:LINE: problem"; nothing is kept. A file is read up to HP_REQUEST_LIST_MAX bytes, and
+ * refused beyond. */
 enum { HP_REQUEST_LIST_MAX = 64 * 1024 * 1024 };
 
 struct hp_request_line {

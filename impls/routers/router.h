@@ -86,8 +86,16 @@ void hp_match_init(struct hp_match *m);
 
 struct hp_router;
 
+/* Capabilities (struct hp_router_ops.flags): callers decide by flag, never by a router's name. */
+enum {
+    /* add and remove may run on one thread while lookups run on others (a writer republishing
+     * routes under live traffic); the header comment says how readers are kept safe. */
+    HP_ROUTER_CONCURRENT_WRITES = 1u << 0,
+};
+
 struct hp_router_ops {
     struct hp_impl_info info;
+    uint32_t flags; /* HP_ROUTER_* */
     struct hp_router *(*create)(struct hp_error *err);
     /* Registration: may allocate and be slow. Refuses (message naming route->file:route->line)
      * what the conformance list refuses. */
@@ -105,7 +113,7 @@ struct hp_router_ops {
     /* path: the request target; the path ends at its first '?' or '#'. Must not allocate
      * (radix_copy_params excepted; more than HP_PARAMS_INLINE params: at most one allocation).
      * Safe to call from many threads at once, and concurrently with add/remove for
-     * implementations that say so in their header comment. */
+     * implementations flagged HP_ROUTER_CONCURRENT_WRITES. */
     void (*lookup)(const struct hp_router *r, enum hp_method method, const char *path, size_t len,
                    struct hp_match *out);
     /* The case-insensitive suggestion after a miss (route_set.h, "case-insensitive

@@ -121,6 +121,7 @@ static void rwlock_destroy(struct hp_router *r)
 const struct hp_router_ops hp_router_rwlock_map = {
     .info = {"rwlock_map", "\"METHOD:path\" static map + radix tree behind a writer-preferring "
                            "rwlock; concurrent add/remove"},
+    .flags = HP_ROUTER_CONCURRENT_WRITES,
     .create = rwlock_create,
     .add = rwlock_add,
     .add_all = rwlock_add_all,
