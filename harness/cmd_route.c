@@ -128,9 +128,8 @@ int hp_cmd_route(int argc, char **argv)
         created++;
         if (routers[i].ops->thread_attach)
             routers[i].ops->thread_attach(routers[i].router);
-        for (size_t k = 0; k < set->count && !status; k++)
-            if (routers[i].ops->add(routers[i].router, &set->routes[k], &err) < 0)
-                status = HP_EXIT_USAGE;
+        if (hp_router_add_all(routers[i].ops, routers[i].router, set->routes, set->count, &err) < 0)
+            status = HP_EXIT_USAGE;
         if (status)
             break;
     }

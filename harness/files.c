@@ -107,7 +107,7 @@ int hp_file_read(const char *path, size_t max_bytes, char **text, size_t *len, s
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return hp_error_set(err, "%s: cannot read: %s", path, strerror(errno));
+        return hp_error_set(err, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0) {
         int saved = errno;

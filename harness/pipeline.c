@@ -216,9 +216,8 @@ struct hp_pipeline *hp_pipeline_create(const struct hp_pipeline_config *config,
             goto fail;
     if (!(p->router = p->router_ops->create(err)))
         goto fail;
-    for (size_t i = 0; i < route_count; i++)
-        if (p->router_ops->add(p->router, &config->routes->routes[i], err) != 0)
-            goto fail;
+    if (hp_router_add_all(p->router_ops, p->router, config->routes->routes, route_count, err) != 0)
+        goto fail;
     struct hp_context_config context_config = {
         .extra_bytes = 0,
         .capacity = 1024,

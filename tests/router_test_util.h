@@ -62,7 +62,7 @@ static inline void router_free(const struct hp_router_ops *ops, struct hp_router
     ops->destroy(r);
 }
 
-/* Builds every router from an already parsed set. */
+/* Builds every router from an already parsed set, loaded as a table (hp_router_add_all). */
 static inline void fixture_from_set(struct fixture *fx, struct hp_route_set *set)
 {
     fx->set = set;
@@ -70,12 +70,9 @@ static inline void fixture_from_set(struct fixture *fx, struct hp_route_set *set
     for (size_t i = 0; i < fx->n; i++) {
         fx->ops[i] = router_ops(i);
         fx->r[i] = router_new(fx->ops[i]);
-        for (size_t k = 0; k < set->count; k++) {
-            struct hp_error err = {""};
-            cr_assert(fx->ops[i]->add(fx->r[i], &set->routes[k], &err) == 0,
-                      "%s refused a route the set accepted: %s", fx->ops[i]->info.name,
-                      err.message);
-        }
+        struct hp_error err = {""};
+        cr_assert(hp_router_add_all(fx->ops[i], fx->r[i], set->routes, set->count, &err) == 0,
+                  "%s refused a route the set accepted: %s", fx->ops[i]->info.name, err.message);
     }
 }
 
@@ -144,7 +141,8 @@ static inline struct hp_route mk_route(const char *method, const char *pattern, 
 }
 
 /* Every router accepts routes[0..n-1) and refuses routes[n-1] with the same message, which
- * contains `want`; the route-file parser refuses the same file with the same message. */
+ * contains `want`, whether the routes are added one by one or loaded as a table; the
+ * route-file parser refuses the same file with the same message. */
 static inline void expect_refused(const struct hp_route *routes, size_t n, const char *want)
 {
     char first[sizeof((struct hp_error *)0)->message] = "";
@@ -164,6 +162,13 @@ static inline void expect_refused(const struct hp_route *routes, size_t n, const
         else
             cr_expect_str_eq(err.message, first, "%s says '%s', %s says '%s'", ops->info.name,
                              err.message, router_ops(0)->info.name, first);
+        router_free(ops, r);
+        r = router_new(ops);
+        struct hp_error all_err = {""};
+        cr_expect(hp_router_add_all(ops, r, routes, n, &all_err) != 0, "%s loaded a table with %s",
+                  ops->info.name, routes[n - 1].pattern);
+        cr_expect_str_eq(all_err.message, err.message, "%s: add_all says '%s', add says '%s'",
+                         ops->info.name, all_err.message, err.message);
         router_free(ops, r);
     }
     /* The same routes as a file. */

@@ -80,9 +80,8 @@ static void oracle_open(struct oracle *o, const struct hp_route_set *set)
     cr_assert_not_null(o->router, "linear: create failed: %s", err.message);
     if (o->ops->thread_attach)
         o->ops->thread_attach(o->router);
-    for (size_t i = 0; i < set->count; i++)
-        cr_assert_eq(o->ops->add(o->router, &set->routes[i], &err), 0,
-                     "linear refused a route the set accepted: %s", err.message);
+    cr_assert_eq(hp_router_add_all(o->ops, o->router, set->routes, set->count, &err), 0,
+                 "linear refused a route the set accepted: %s", err.message);
     hp_match_init(&o->match);
 }
 

@@ -114,8 +114,7 @@ static struct hp_router *router_with(const struct hp_router_ops *ops, const stru
     struct hp_error err = {{0}};
     struct hp_router *r = ops->create(&err);
     cr_assert(r, "%s", err.message);
-    for (size_t i = 0; i < s->count; i++)
-        cr_assert_eq(ops->add(r, &s->routes[i], &err), 0, "%s", err.message);
+    cr_assert_eq(hp_router_add_all(ops, r, s->routes, s->count, &err), 0, "%s", err.message);
     return r;
 }
 

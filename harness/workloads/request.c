@@ -85,11 +85,10 @@ static int select_lines(const struct hp_case_params *params, const struct hp_rou
     struct hp_router *router = ops->create(err);
     if (!router)
         return -1;
-    for (size_t i = 0; i < routes->count; i++)
-        if (ops->add(router, &routes->routes[i], err) != 0) {
-            ops->destroy(router);
-            return -1;
-        }
+    if (hp_router_add_all(ops, router, routes->routes, routes->count, err) != 0) {
+        ops->destroy(router);
+        return -1;
+    }
     if (ops->thread_attach)
         ops->thread_attach(router);
     struct hp_match match;

@@ -179,9 +179,8 @@ static int router_setup(const struct hp_case_params *params, const char *set_nam
         goto fail;
     if (!(c->router = c->ops->create(err)))
         goto fail;
-    for (size_t i = 0; i < c->routes->count; i++)
-        if (c->ops->add(c->router, &c->routes->routes[i], err) != 0)
-            goto fail;
+    if (hp_router_add_all(c->ops, c->router, c->routes->routes, c->routes->count, err) != 0)
+        goto fail;
     if (strcmp(kind, "all") == 0) {
         if (requests_from_routes(c, err) != 0 ||
             record_found_share(c, params, "the route patterns", err) != 0)

@@ -43,6 +43,7 @@ const struct hp_router_ops hp_router_cow_map = {
     .flags = HP_ROUTER_CONCURRENT_WRITES,
     .create = cow_map_create,
     .add = hp_cow_router_add,
+    .add_all = hp_cow_router_add_all,
     .remove = hp_cow_router_remove,
     .lookup = cow_map_lookup,
     .find_case_insensitive = hp_cow_router_find_case_insensitive,

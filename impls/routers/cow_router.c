@@ -1,42 +1,20 @@
 /* The body of the copy-on-write routers (cow_map, cow_split): map_core (static maps + radix
- * forest) of either key shape, published through one atomic pointer to an immutable snapshot.
+ * forest) of either key shape in an immutable snapshot, published through one atomic pointer.
  * Readers take no lock: an RCU read-side section (liburcu, memb flavour) around one pointer load.
- * Registration (writers serialised by a mutex) builds a new snapshot, swaps the pointer and retires
- * the old snapshot; retired snapshots are freed in batches, after one grace period
- * (synchronize_rcu: every reader that could have loaded their pointers has left) for up to
- * RETIRE_BATCH of them.
- *
- * What a registration copies: the part of the snapshot it changes, the static map for a static
- * route or its method's tree otherwise, rebuilt from the route list; every other part is shared
- * with the previous snapshot (hp_map_core_rebuild_part), and the writer counts, per part, the
- * live snapshots holding it, so that a part is freed with the last of them. Copying everything
- * made each publication a whole new table in memory the readers had never seen (see the
- * warm-up below) and the writer twice as slow.
- *
- * Why batches: a memb grace period interrupts every CPU running one of the process's threads
- * (membarrier), so one per registration put two interruptions a millisecond into the readers
- * of router/github/read_with_writer (remove + add at 1 kHz) and showed in their p99. Batching
- * divides that by RETIRE_BATCH and spares the writer most waits; the cost is up to
- * RETIRE_BATCH old snapshots kept until the next batch (or destroy).
- *
- * The warm-up, without which readers are not fast under a writer: a reader thread that meets
- * a snapshot it has not seen yet first prefetches it (every line a lookup can read, up to
- * HP_COW_WARM_MAX_LINES). A new part is new memory, written by the writer's CPU: without the
- * warm-up, the reader's next lookups each stalled on a few of its lines, one dependent miss after
- * another, and with two publications a millisecond that was more than 1% of lookups
- * (router/github/read_with_writer's p99 was 2x its baseline's with whole copies, 1.2x with
- * part copies). Prefetched, the misses overlap and land on the few lookups right after the
- * publication: the cost moves from the p99 to the p99.9 (README has both). The price:
- * one per-thread table check per lookup, and up to HP_COW_WARM_MAX_LINES prefetches per publication
- * per reader thread, whether or not it would have read those lines.
+ * A registration (writers serialised by a mutex) derives a new snapshot that rebuilds only the
+ * part holding the route and shares the rest (parts, below), swaps the pointer and retires the
+ * old snapshot; retired snapshots are freed RETIRE_BATCH at a time, after one grace period. A
+ * reader that meets a snapshot new to it prefetches it first (warming, below).
  *
  * Claim C6 (Bolt 3.1): lock-free static route map, atomic pointer to an immutable map,
  * copy-on-write on registration. The key shape is the one thing cow_map and cow_split choose
  * (create's parameter, and the lookup each one inlines, cow_router.h), so each differs from the
  * rwlock router of its shape in the publication alone; copying only the changed part and the
- * readers' warm-up (above) are what that publication needs to keep readers fast under a writer,
+ * readers' warm-up (below) are what that publication needs to keep readers fast under a writer,
  * so they come with it. (Bolt's Go version leaves reclamation to the GC; here the writer pays a
  * grace period per RETIRE_BATCH registrations instead.)
+ * add_all, for loading a table and not the technique under test, checks the whole table at
+ * once and publishes one snapshot built whole, where add publishes one per route.
  * Supports add and remove concurrently with lookups. Readers should call thread_attach first
  * (RCU registration); a thread that did not is registered on its first lookup and unregistered
  * when it exits.
@@ -59,6 +37,11 @@
  */
 #include "routers/cow_router.h"
 
+/* Why batches: a memb grace period interrupts every CPU running one of the process's threads
+ * (membarrier), so one per registration put two interruptions a millisecond into the readers
+ * of router/github/read_with_writer (remove + add at 1 kHz) and showed in their p99. Batching
+ * divides that by RETIRE_BATCH and spares the writer most waits; the cost is up to
+ * RETIRE_BATCH old snapshots kept until the next batch (or destroy). */
 enum {
     RETIRE_BATCH = HP_COW_RETIRE_BATCH,
     /* Parts a core can hold: the combined table, a table and a tree per method. */
@@ -137,14 +120,31 @@ void hp_cow_router_thread_detach(struct hp_router *r)
     }
 }
 
-/* ---- warming (the reader's side is in cow_router.h) ---- */
+/* ---- warming (the reader's side is in cow_router.h) ----
+ *
+ * Without it readers are not fast under a writer: a new part is new memory, written by the
+ * writer's CPU, and the reader's next lookups each stalled on a few of its lines, one dependent
+ * miss after another (with two publications a millisecond, more than 1% of lookups;
+ * router/github/read_with_writer's p99 was 2x its baseline's with whole copies, 1.2x with part
+ * copies). So a reader thread that meets a snapshot it has not seen yet first prefetches it
+ * (every line a lookup can read, up to HP_COW_WARM_MAX_LINES): the misses overlap and land on
+ * the few lookups right after the publication, the cost moves from the p99 to the p99.9 (README
+ * has both). The price: one per-thread table check per lookup, and up to HP_COW_WARM_MAX_LINES
+ * prefetches per publication per reader thread, whether or not it would have read those lines. */
 
 __thread const void *hp_cow_warmed[HP_COW_WARM_SLOTS];
 
 /* The next router's warm slot. Relaxed: only spreading routers over slots matters. */
 static uint32_t next_warm_slot;
 
-/* ---- parts: what snapshots share ---- */
+/* ---- parts: what snapshots share ----
+ *
+ * What a registration copies: the part of the snapshot it changes, the static map for a static
+ * route or its method's tree otherwise, rebuilt from the route list; every other part is shared
+ * with the previous snapshot (hp_map_core_rebuild_part), and the writer counts, per part, the
+ * live snapshots holding it, so that a part is freed with the last of them. A whole copy per
+ * registration put a whole table of memory the readers had never seen under them (see warming)
+ * and made the writer twice as slow. */
 
 /* Calls visit(r, table, NULL) or visit(r, NULL, tree) for every part `core` holds. */
 static void core_parts(struct hp_router *r, struct hp_map_core *core,
@@ -295,6 +295,35 @@ int hp_cow_router_add(struct hp_router *r, const struct hp_route *route, struct 
         } else {
             hp_route_list_remove(&r->routes, route);
         }
+    }
+    pthread_mutex_unlock(&r->writer_lock);
+    return rc;
+}
+
+/* Loading a table (header): one snapshot, built whole. */
+int hp_cow_router_add_all(struct hp_router *r, const struct hp_route *routes, size_t count,
+                          struct hp_error *err)
+{
+    int rc = -1;
+    pthread_mutex_lock(&r->writer_lock);
+    if (hp_route_list_check_all(&r->routes, routes, count, err) == 0 &&
+        hp_route_list_append_all(&r->routes, routes, count, err) == 0) {
+        /* Only writers store `current`, and they hold writer_lock: a relaxed load suffices. */
+        const struct cow_snapshot *published = __atomic_load_n(&r->current, __ATOMIC_RELAXED);
+        struct cow_snapshot *next = malloc(sizeof *next);
+        if (!next) {
+            hp_error_set(err, "out of memory");
+        } else if (hp_map_core_build(&next->core, published->core.shape, &r->routes, NULL, err) !=
+                   0) {
+            free(next);
+        } else {
+            next->magic = HP_COW_SNAPSHOT_MAGIC;
+            core_parts(r, &next->core, part_retain);
+            publish(r, next);
+            rc = 0;
+        }
+        if (rc != 0)
+            r->routes.count -= count;
     }
     pthread_mutex_unlock(&r->writer_lock);
     return rc;

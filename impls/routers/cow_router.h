@@ -77,6 +77,8 @@ struct hp_router {
 
 struct hp_router *hp_cow_router_create(enum hp_map_key_shape shape, struct hp_error *err);
 int hp_cow_router_add(struct hp_router *r, const struct hp_route *route, struct hp_error *err);
+int hp_cow_router_add_all(struct hp_router *r, const struct hp_route *routes, size_t count,
+                          struct hp_error *err);
 int hp_cow_router_remove(struct hp_router *r, const struct hp_route *route, struct hp_error *err);
 size_t hp_cow_router_find_case_insensitive(const struct hp_router *r, enum hp_method method,
                                            const char *path, size_t len, char *out, size_t cap);

@@ -251,6 +251,18 @@ int hp_map_core_insert(struct hp_map_core *core, const struct hp_route *route, s
     return hp_radix_forest_insert(&core->dynamic, route, err);
 }
 
+int hp_map_core_insert_all(struct hp_map_core *core, const struct hp_route *routes, size_t count,
+                           struct hp_error *err)
+{
+    int rc = 0;
+    for (size_t i = 0; i < count && rc == 0; i++)
+        rc = hp_map_core_route_is_mapped(&routes[i])
+                 ? map_insert(core, &routes[i], err)
+                 : hp_radix_forest_insert_bulk(&core->dynamic, &routes[i], err);
+    hp_radix_forest_compile(&core->dynamic);
+    return rc;
+}
+
 /* Inserts the mapped routes of `list` but `except` (may be NULL) into core's map(s), only
  * those of `only_method` when it is not -1; the combined table is sized once first. */
 static int fill_maps(struct hp_map_core *core, const struct hp_route_list *list,
@@ -385,18 +397,55 @@ int hp_route_list_check(const struct hp_route_list *list, const struct hp_route 
     return 0;
 }
 
+int hp_route_list_check_all(const struct hp_route_list *list, const struct hp_route *routes,
+                            size_t count, struct hp_error *err)
+{
+    struct hp_route_conflicts conflicts;
+    hp_route_conflicts_init(&conflicts);
+    int rc = 0;
+    /* The registered routes were accepted, so adding them refuses nothing (but out of memory). */
+    for (size_t i = 0; i < list->count && rc == 0; i++)
+        rc = hp_route_conflicts_add(&conflicts, list->items[i], err);
+    for (size_t i = 0; i < count && rc == 0; i++)
+        rc = hp_route_pattern_check(&routes[i], err) != 0
+                 ? -1
+                 : hp_route_conflicts_add(&conflicts, &routes[i], err);
+    hp_route_conflicts_destroy(&conflicts);
+    return rc;
+}
+
+/* Room for `more` entries. */
+static int route_list_reserve(struct hp_route_list *list, size_t more, struct hp_error *err)
+{
+    if (list->count + more <= list->capacity)
+        return 0;
+    size_t capacity = list->capacity ? list->capacity : 64;
+    while (capacity < list->count + more)
+        capacity *= 2;
+    const struct hp_route **items = realloc(list->items, capacity * sizeof *items);
+    if (!items)
+        return hp_error_set(err, "out of memory");
+    list->items = items;
+    list->capacity = capacity;
+    return 0;
+}
+
 int hp_route_list_append(struct hp_route_list *list, const struct hp_route *route,
                          struct hp_error *err)
 {
-    if (list->count == list->capacity) {
-        size_t capacity = list->capacity ? list->capacity * 2 : 64;
-        const struct hp_route **items = realloc(list->items, capacity * sizeof *items);
-        if (!items)
-            return hp_error_set(err, "out of memory");
-        list->items = items;
-        list->capacity = capacity;
-    }
+    if (route_list_reserve(list, 1, err) != 0)
+        return -1;
     list->items[list->count++] = route;
+    return 0;
+}
+
+int hp_route_list_append_all(struct hp_route_list *list, const struct hp_route *routes,
+                             size_t count, struct hp_error *err)
+{
+    if (route_list_reserve(list, count, err) != 0)
+        return -1;
+    for (size_t i = 0; i < count; i++)
+        list->items[list->count++] = &routes[i];
     return 0;
 }
 

@@ -1,4 +1,5 @@
-/* The static-map-then-tree structure shared by rwlock_map, cow_map and method_split.
+/* The static-map-then-tree structure shared by the map routers: rwlock_map and rwlock_split
+ * (rwlock_router.h), cow_map and cow_split (cow_router.h), method_split.
  *
  * Fully static routes whose key fits HP_MAP_KEY_MAX bytes ("METHOD:" + pattern) live in exact-
  * match hash tables (route_hash.h); every other route lives in a per-method radix forest
@@ -14,8 +15,8 @@
  * tree matches; else NOT_FOUND. A static exact hit is what the full tree would answer too,
  * because its walk tries static edges first.
  *
- * The core itself has no synchronisation: rwlock_map wraps it in a rwlock, cow_map publishes
- * immutable copies of it, method_split uses it bare.
+ * The core itself has no synchronisation: the rwlock routers wrap it in a rwlock, the
+ * copy-on-write routers publish immutable copies of it, method_split uses it bare.
  */
 #ifndef HOTPATH_MAP_CORE_H
 #define HOTPATH_MAP_CORE_H
@@ -62,6 +63,12 @@ bool hp_map_core_route_is_mapped(const struct hp_route *route);
  * or whatever the tree refuses) and the core unchanged for that route. */
 int hp_map_core_insert(struct hp_map_core *core, const struct hp_route *route,
                        struct hp_error *err);
+/* Loading a table: hp_map_core_insert for each of routes[0..count) (already checked, with
+ * hp_route_list_check_all), in the same order, the trees compiled once at the end instead of
+ * after each route; the maps come out as single inserts leave them. 0, or -1 with err set (out
+ * of memory) and the core holding some of the routes. */
+int hp_map_core_insert_all(struct hp_map_core *core, const struct hp_route *routes, size_t count,
+                           struct hp_error *err);
 /* Builds a core holding exactly `list`'s routes, skipping `except` (may be NULL). */
 int hp_map_core_build(struct hp_map_core *core, enum hp_map_key_shape shape,
                       const struct hp_route_list *list, const struct hp_route *except,
@@ -69,7 +76,7 @@ int hp_map_core_build(struct hp_map_core *core, enum hp_map_key_shape shape,
 /* For copy-on-write: *dst becomes a copy of *base in which only the part that holds `changed`
  * (the map, or for split keys the method's map, when the route is mapped; else its method's
  * tree) is rebuilt from `list`, which already has the change; every other part is base's own
- * memory, shared. The caller tracks which parts each core owns (cow_map counts references).
+ * memory, shared. The caller tracks which parts each core owns (cow_router.c counts references).
  * 0, or -1 with err set and *dst untouched. */
 int hp_map_core_rebuild_part(struct hp_map_core *dst, const struct hp_map_core *base,
                              const struct hp_route_list *list, const struct hp_route *changed,
@@ -98,8 +105,16 @@ size_t hp_map_core_find_case_insensitive(const struct hp_map_core *core, enum hp
  * registered route of the same method (the same checks, and words, as every router). */
 int hp_route_list_check(const struct hp_route_list *list, const struct hp_route *route,
                         struct hp_error *err);
+/* hp_route_list_check for each of routes[0..count) in turn, each against the list and the
+ * routes before it (the same refusals and messages), in time linear in the routes
+ * (hp_route_conflicts) instead of in routes x list. */
+int hp_route_list_check_all(const struct hp_route_list *list, const struct hp_route *routes,
+                            size_t count, struct hp_error *err);
 int hp_route_list_append(struct hp_route_list *list, const struct hp_route *route,
                          struct hp_error *err);
+/* Appends &routes[0..count); all or, out of memory, none. */
+int hp_route_list_append_all(struct hp_route_list *list, const struct hp_route *routes,
+                             size_t count, struct hp_error *err);
 /* The registered route with route's method and pattern, or NULL. */
 const struct hp_route *hp_route_list_find(const struct hp_route_list *list,
                                           const struct hp_route *route);

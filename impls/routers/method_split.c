@@ -10,7 +10,8 @@
  * run concurrently with lookups. It differs from rwlock_map in two decisions (the key shape and
  * the lock): for C5 alone compare rwlock_map with rwlock_split, for C6 rwlock_split with
  * cow_split.
- * Lookups may run from many threads at once.
+ * Lookups may run from many threads at once. add_all (loading a table, not under test) checks
+ * the whole table at once and compiles each tree once.
  */
 #include <stdlib.h>
 
@@ -43,6 +44,15 @@ static int split_add(struct hp_router *r, const struct hp_route *route, struct h
         return -1;
     }
     return 0;
+}
+
+static int split_add_all(struct hp_router *r, const struct hp_route *routes, size_t count,
+                         struct hp_error *err)
+{
+    if (hp_route_list_check_all(&r->routes, routes, count, err) != 0 ||
+        hp_route_list_append_all(&r->routes, routes, count, err) != 0)
+        return -1;
+    return hp_map_core_insert_all(&r->core, routes, count, err);
 }
 
 static int split_remove(struct hp_router *r, const struct hp_route *route, struct hp_error *err)
@@ -96,6 +106,7 @@ const struct hp_router_ops hp_router_method_split = {
         },
     .create = split_create,
     .add = split_add,
+    .add_all = split_add_all,
     .remove = split_remove,
     .lookup = split_lookup,
     .find_case_insensitive = split_find_case_insensitive,

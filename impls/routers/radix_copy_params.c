@@ -2,7 +2,8 @@
  * match, as FasterAPI's router does (`substr` + `push_back`).
  * Technique: shared radix tree; after the walk, malloc + memcpy per value; match_release frees.
  * Claim: C9 (zero-copy slices vs one allocation per param).
- * Difference from its reference (radix): exactly one allocation per param value per lookup. */
+ * Difference from its reference (radix): exactly one allocation per param value per lookup.
+ * add_all (loading a table, not under test): radix's, the tree compiled once. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,12 @@ static struct hp_router *copy_create(struct hp_error *err)
 static int copy_add(struct hp_router *r, const struct hp_route *route, struct hp_error *err)
 {
     return hp_radix_forest_insert(&r->forest, route, err);
+}
+
+static int copy_add_all(struct hp_router *r, const struct hp_route *routes, size_t count,
+                        struct hp_error *err)
+{
+    return hp_radix_forest_insert_all(&r->forest, routes, count, NULL, err);
 }
 
 static void copy_release(const struct hp_router *r, struct hp_match *m)
@@ -83,6 +90,7 @@ const struct hp_router_ops hp_router_radix_copy_params = {
         },
     .create = copy_create,
     .add = copy_add,
+    .add_all = copy_add_all,
     .lookup = copy_lookup,
     .find_case_insensitive = copy_find_case_insensitive,
     .match_release = copy_release,

@@ -12,6 +12,7 @@
  * values outnumber the items). match_release frees the array.
  * By count, like httprouter: one allocation per lookup with params. Cheaper per allocation:
  * jemalloc's thread cache and an immediate free, where Go pays mallocgc and a share of GC.
+ * add_all (loading a table, not under test): radix's, the tree compiled once.
  */
 #include <stdlib.h>
 
@@ -33,6 +34,12 @@ static struct hp_router *heap_params_create(struct hp_error *err)
 static int heap_params_add(struct hp_router *r, const struct hp_route *route, struct hp_error *err)
 {
     return hp_radix_forest_insert(&r->forest, route, err);
+}
+
+static int heap_params_add_all(struct hp_router *r, const struct hp_route *routes, size_t count,
+                               struct hp_error *err)
+{
+    return hp_radix_forest_insert_all(&r->forest, routes, count, NULL, err);
 }
 
 static void heap_params_lookup(const struct hp_router *r, enum hp_method method, const char *path,
@@ -70,6 +77,7 @@ const struct hp_router_ops hp_router_radix_heap_params = {
         },
     .create = heap_params_create,
     .add = heap_params_add,
+    .add_all = heap_params_add_all,
     .lookup = heap_params_lookup,
     .find_case_insensitive = heap_params_find_case_insensitive,
     .match_release = hp_match_release_default,

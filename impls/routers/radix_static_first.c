@@ -5,7 +5,8 @@
  * Claim: C3 (exact-match table first, tree second, vs always walking the tree).
  * Difference from its reference (radix): the hash probe in front of the tree. A static route
  * that matches the whole path always wins (static beats any wildcard), so the probe never
- * changes an answer. */
+ * changes an answer.
+ * add_all (loading a table, not under test): radix's, the tree compiled once, then the table. */
 #include <stdlib.h>
 
 #include "routers/radix_tree.h"
@@ -33,10 +34,9 @@ static struct hp_router *static_first_create(struct hp_error *err)
     return r;
 }
 
-static int static_first_add(struct hp_router *r, const struct hp_route *route, struct hp_error *err)
+/* A route the tree has just accepted: into the table too when it is static. */
+static int statics_insert(struct hp_router *r, const struct hp_route *route, struct hp_error *err)
 {
-    if (hp_radix_forest_insert(&r->forest, route, err) < 0)
-        return -1;
     if (!pattern_is_static(route))
         return 0;
     /* The tree refused duplicates already, so the key is new. */
@@ -44,6 +44,26 @@ static int static_first_add(struct hp_router *r, const struct hp_route *route, s
                              route->id, NULL) == HP_ROUTE_HASH_NO_MEMORY)
         return hp_error_set(err, "out of memory");
     return 0;
+}
+
+static int static_first_add(struct hp_router *r, const struct hp_route *route, struct hp_error *err)
+{
+    if (hp_radix_forest_insert(&r->forest, route, err) < 0)
+        return -1;
+    return statics_insert(r, route, err);
+}
+
+/* The tree takes the table, compiled once; then the table its static routes, in the same order
+ * as add would insert them. */
+static int static_first_add_all(struct hp_router *r, const struct hp_route *routes, size_t count,
+                                struct hp_error *err)
+{
+    size_t inserted;
+    int rc = hp_radix_forest_insert_all(&r->forest, routes, count, &inserted, err);
+    for (size_t i = 0; i < inserted; i++)
+        if (statics_insert(r, &routes[i], err) != 0)
+            return -1;
+    return rc;
 }
 
 static void static_first_lookup(const struct hp_router *r, enum hp_method method, const char *path,
@@ -93,6 +113,7 @@ const struct hp_router_ops hp_router_radix_static_first = {
         },
     .create = static_first_create,
     .add = static_first_add,
+    .add_all = static_first_add_all,
     .lookup = static_first_lookup,
     .find_case_insensitive = static_first_find_case_insensitive,
     .match_release = hp_match_release_default,

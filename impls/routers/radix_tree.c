@@ -220,9 +220,11 @@ static bool wildcard_at(const char *p, size_t i)
     return (p[i] == ':' || p[i] == '*') && i > 0 && p[i - 1] == '/';
 }
 
-static int conflict(const struct node *existing, const struct hp_route *route, struct hp_error *err)
+/* `existing`: a route the walk of `route` met where they part (or end together). */
+static int conflict(const struct hp_route *existing, const struct hp_route *route,
+                    struct hp_error *err)
 {
-    if (hp_route_conflict_check(existing->any_route, route, err) < 0)
+    if (hp_route_conflict_check(existing, route, err) < 0)
         return -1;
     /* Unreachable while the structural walk and the shared check agree; say so plainly. */
     char where[512];
@@ -230,11 +232,11 @@ static int conflict(const struct node *existing, const struct hp_route *route, s
     return hp_error_set(err, "%s: conflicts with a registered route", where);
 }
 
-/* Walks (and, when `apply`, builds) the path of `route`. The dry run finds every conflict
- * before anything changes, so a refused route leaves the tree as it was. Returns the node the
- * route ends at (apply) or the root (dry run, no conflict); NULL with err set otherwise. */
+/* Walks and builds the path of `route`: the node it ends at, or NULL with err set. A conflict
+ * lies on nodes that exist (a node created for this route has nothing below it yet), so it is
+ * found before anything changes, and a refused route leaves the tree as it was. */
 static struct node *walk_insert(struct hp_radix_tree *tree, const struct hp_route *route,
-                                bool apply, struct hp_error *err)
+                                struct hp_error *err)
 {
     const char *p = route->pattern;
     size_t len = route->pattern_len;
@@ -242,11 +244,11 @@ static struct node *walk_insert(struct hp_radix_tree *tree, const struct hp_rout
     size_t i = 0;
     for (;;) {
         if (i == len) {
-            if (n->route) {
-                conflict(n, route, err);
+            if (n->route) { /* the duplicate, not any_route: an edge split keeps the longer's */
+                conflict(n->route, route, err);
                 return NULL;
             }
-            return apply ? n : &tree->root;
+            return n;
         }
         if (wildcard_at(p, i)) {
             size_t end = i + 1;
@@ -256,18 +258,16 @@ static struct node *walk_insert(struct hp_radix_tree *tree, const struct hp_rout
             uint32_t name_len = (uint32_t)(end - i - 1);
             if (p[i] == ':') {
                 if (n->catchall_child) {
-                    conflict(n->catchall_child, route, err);
+                    conflict(n->catchall_child->any_route, route, err);
                     return NULL;
                 }
                 if (n->param_child) {
                     if (n->param_child->name_len != name_len ||
                         memcmp(n->param_child->name, name, name_len) != 0) {
-                        conflict(n->param_child, route, err);
+                        conflict(n->param_child->any_route, route, err);
                         return NULL;
                     }
                 } else {
-                    if (!apply)
-                        return &tree->root;
                     struct node *param = node_new(tree, NODE_PARAM, n);
                     if (!param)
                         goto no_memory;
@@ -281,11 +281,10 @@ static struct node *walk_insert(struct hp_radix_tree *tree, const struct hp_rout
                 continue;
             }
             if (n->param_child || n->catchall_child) {
-                conflict(n->param_child ? n->param_child : n->catchall_child, route, err);
+                conflict((n->param_child ? n->param_child : n->catchall_child)->any_route, route,
+                         err);
                 return NULL;
             }
-            if (!apply)
-                return &tree->root;
             struct node *all = node_new(tree, NODE_CATCHALL, n);
             if (!all)
                 goto no_memory;
@@ -301,8 +300,6 @@ static struct node *walk_insert(struct hp_radix_tree *tree, const struct hp_rout
             run_end++;
         int ci = child_index(n, (unsigned char)p[i]);
         if (ci < 0) {
-            if (!apply)
-                return &tree->root;
             struct node *child = node_new(tree, NODE_STATIC, n);
             if (!child)
                 goto no_memory;
@@ -322,8 +319,6 @@ static struct node *walk_insert(struct hp_radix_tree *tree, const struct hp_rout
         while (common < limit && child->prefix[common] == p[i + common])
             common++;
         if (common < child->prefix_len) {
-            if (!apply)
-                return &tree->root;
             /* Split the edge: mid takes the common bytes, child keeps the rest. */
             struct node *mid = node_new(tree, NODE_STATIC, n);
             if (!mid)
@@ -416,16 +411,14 @@ void hp_radix_tree_compile(struct hp_radix_tree *tree)
         tree_compile(tree);
 }
 
-/* bulk: a rebuild from routes accepted before (route list), so the pattern check and the
- * conflict dry run are skipped and the lookup form is compiled once at the end. */
-static int tree_insert(struct hp_radix_tree *tree, const struct hp_route *route, bool bulk,
-                       struct hp_error *err)
+/* checked: the pattern check (skipped by a rebuild from routes accepted before); compile: the
+ * lookup form after this route (skipped by a bulk load, which compiles once at the end). */
+static int tree_insert(struct hp_radix_tree *tree, const struct hp_route *route, bool checked,
+                       bool compile, struct hp_error *err)
 {
-    if (!bulk && hp_route_pattern_check(route, err) < 0)
+    if (checked && hp_route_pattern_check(route, err) < 0)
         return -1;
-    if (!bulk && !walk_insert(tree, route, false, err))
-        return -1;
-    struct node *end = walk_insert(tree, route, true, err);
+    struct node *end = walk_insert(tree, route, err);
     if (!end)
         return -1;
     end->route = route;
@@ -435,7 +428,7 @@ static int tree_insert(struct hp_radix_tree *tree, const struct hp_route *route,
         if (n->kind == NODE_STATIC && n->parent)
             child_promote(n->parent, n);
     }
-    if (!bulk)
+    if (compile)
         tree_compile(tree);
     return 0;
 }
@@ -443,13 +436,13 @@ static int tree_insert(struct hp_radix_tree *tree, const struct hp_route *route,
 int hp_radix_tree_insert(struct hp_radix_tree *tree, const struct hp_route *route,
                          struct hp_error *err)
 {
-    return tree_insert(tree, route, false, err);
+    return tree_insert(tree, route, true, true, err);
 }
 
 int hp_radix_tree_insert_bulk(struct hp_radix_tree *tree, const struct hp_route *route,
                               struct hp_error *err)
 {
-    return tree_insert(tree, route, true, err);
+    return tree_insert(tree, route, false, false, err);
 }
 
 /* ---- lookup ---- */
@@ -993,27 +986,39 @@ const struct hp_route *hp_radix_tree_find_case_insensitive(const struct hp_radix
 
 /* ---- one tree per method ---- */
 
-static int forest_insert(struct hp_radix_forest *forest, const struct hp_route *route, bool bulk,
-                         struct hp_error *err)
+static int forest_insert(struct hp_radix_forest *forest, const struct hp_route *route, bool checked,
+                         bool compile, struct hp_error *err)
 {
     if ((unsigned)route->method >= HP_METHOD_COUNT)
         return hp_route_pattern_check(route, err);
     struct hp_radix_tree **tree = &forest->trees[route->method];
     if (!*tree && !(*tree = hp_radix_tree_create(err)))
         return -1;
-    return tree_insert(*tree, route, bulk, err);
+    return tree_insert(*tree, route, checked, compile, err);
 }
 
 int hp_radix_forest_insert(struct hp_radix_forest *forest, const struct hp_route *route,
                            struct hp_error *err)
 {
-    return forest_insert(forest, route, false, err);
+    return forest_insert(forest, route, true, true, err);
 }
 
 int hp_radix_forest_insert_bulk(struct hp_radix_forest *forest, const struct hp_route *route,
                                 struct hp_error *err)
 {
-    return forest_insert(forest, route, true, err);
+    return forest_insert(forest, route, false, false, err);
+}
+
+int hp_radix_forest_insert_all(struct hp_radix_forest *forest, const struct hp_route *routes,
+                               size_t count, size_t *inserted, struct hp_error *err)
+{
+    size_t i = 0;
+    while (i < count && forest_insert(forest, &routes[i], true, false, err) == 0)
+        i++;
+    hp_radix_forest_compile(forest);
+    if (inserted)
+        *inserted = i;
+    return i == count ? 0 : -1;
 }
 
 void hp_radix_forest_compile(struct hp_radix_forest *forest)

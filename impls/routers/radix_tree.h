@@ -49,8 +49,7 @@ int hp_radix_tree_insert(struct hp_radix_tree *tree, const struct hp_route *rout
                          struct hp_error *err);
 
 /* Bulk registration (a rebuild from a route list whose routes were all accepted before):
- * hp_radix_tree_insert without the pattern check, without the conflict dry run (a conflict is
- * still refused, but may leave empty nodes behind) and without compiling the lookup form after
+ * hp_radix_tree_insert without the pattern check and without compiling the lookup form after
  * each route (compiling is linear in the tree, so n single inserts cost n^2). The tree must not
  * be looked up between a bulk insert and hp_radix_tree_compile. */
 int hp_radix_tree_insert_bulk(struct hp_radix_tree *tree, const struct hp_route *route,
@@ -98,6 +97,12 @@ int hp_radix_forest_insert(struct hp_radix_forest *forest, const struct hp_route
 int hp_radix_forest_insert_bulk(struct hp_radix_forest *forest, const struct hp_route *route,
                                 struct hp_error *err);
 void hp_radix_forest_compile(struct hp_radix_forest *forest);
+/* Loading a table: hp_radix_forest_insert for each route in turn (the same checks and
+ * messages), compiling once at the end instead of after each. 0, or -1 with err set by the
+ * first route refused; *inserted (may be NULL): the routes registered before it. Compiled
+ * either way. */
+int hp_radix_forest_insert_all(struct hp_radix_forest *forest, const struct hp_route *routes,
+                               size_t count, size_t *inserted, struct hp_error *err);
 /* `path` is the request target (cut at `?`/`#` here). Needs out initialised (hp_match_init)
  * and released between lookups that allocated. */
 void hp_radix_forest_lookup(const struct hp_radix_forest *forest, enum hp_method method,

@@ -1,11 +1,13 @@
 /* Route-file parsing and the registration checks every router shares (see route_set.h). */
 #include "routers/route_set.h"
 
-#include <errno.h>
-#include <stdio.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "files.h"
+#include "routers/route_hash.h"
 
 static const char *const method_names[HP_METHOD_COUNT] = {
     [HP_METHOD_GET] = "GET",         [HP_METHOD_HEAD] = "HEAD",       [HP_METHOD_POST] = "POST",
@@ -242,6 +244,180 @@ int hp_route_conflict_check(const struct hp_route *existing, const struct hp_rou
                         (int)a.len, a.bytes, method, PATTERN_ARGS(existing), other);
 }
 
+/* ---- conflicts against a whole table ----
+ *
+ * A trie per method whose nodes are the pattern prefixes that end at a segment boundary, so
+ * that a route meets, segment by segment, exactly the registered routes it could conflict
+ * with. Two routes conflict (hp_route_conflict_check) where their segments, equal so far,
+ * hold two different wildcards, or where both end: at a node, every registered route with a
+ * different wildcard at the next position passes through the node's one wildcard child (a
+ * second one would have been refused), and the first of them to be registered created it;
+ * an identical pattern ends at the same node. The walk stops at the first such place, which
+ * is where the pairwise check would stop for every conflicting route, so the route it names
+ * is the earliest registered one the pairwise loop would name, and the message comes from
+ * hp_route_conflict_check itself. A route that conflicts creates nothing (a conflict lies on
+ * nodes that exist), so the index stays exact after a refusal. */
+
+struct hp_route_conflict_node {
+    const struct hp_route *ends_here;      /* the route whose pattern ends here */
+    const struct hp_route *wildcard_route; /* the first route through the wildcard child */
+    const char *wildcard_name;             /* its name (a slice of that route's pattern) */
+    uint32_t wildcard_name_len;
+    uint32_t wildcard_child; /* 0: none (0 is a root, nobody's child) */
+    char wildcard_kind;      /* ':' or '*' */
+    /* A static node: its parent and segment (a slice of the pattern that made it), the key
+     * of the edge table, and the key's hash. */
+    uint32_t parent;
+    uint32_t segment_len;
+    const char *segment;
+    uint64_t hash;
+};
+
+enum { CONFLICT_NODES_MIN = 1024, CONFLICT_SLOTS_MIN = 2048 };
+
+void hp_route_conflicts_init(struct hp_route_conflicts *c)
+{
+    *c = (struct hp_route_conflicts){0};
+}
+
+void hp_route_conflicts_destroy(struct hp_route_conflicts *c)
+{
+    free(c->nodes);
+    free(c->slots);
+    hp_route_conflicts_init(c);
+}
+
+/* Room for one more node; false when out of memory. */
+static bool conflicts_reserve_node(struct hp_route_conflicts *c)
+{
+    if (!c->nodes) {
+        if (!(c->nodes = calloc(CONFLICT_NODES_MIN, sizeof *c->nodes)))
+            return false;
+        c->capacity = CONFLICT_NODES_MIN;
+        c->count = HP_METHOD_COUNT; /* the roots */
+    }
+    if (c->count < c->capacity)
+        return true;
+    if (c->capacity >= UINT32_MAX / 2)
+        return false;
+    struct hp_route_conflict_node *nodes = realloc(c->nodes, 2 * c->capacity * sizeof *nodes);
+    if (!nodes)
+        return false;
+    memset(nodes + c->capacity, 0, c->capacity * sizeof *nodes);
+    c->nodes = nodes;
+    c->capacity *= 2;
+    return true;
+}
+
+/* The edge table: node ids (0: empty slot; roots are nobody's child), open addressing with
+ * linear probing, at most half full. */
+static bool conflicts_reserve_slot(struct hp_route_conflicts *c)
+{
+    size_t capacity = c->slots ? (size_t)c->slot_mask + 1 : 0;
+    if (2 * (c->static_count + 1) <= capacity)
+        return true;
+    size_t bigger = capacity ? 2 * capacity : CONFLICT_SLOTS_MIN;
+    if (bigger > UINT32_MAX)
+        return false;
+    uint32_t *slots = calloc(bigger, sizeof *slots);
+    if (!slots)
+        return false;
+    for (size_t i = 0; i < capacity; i++) {
+        uint32_t id = c->slots[i];
+        if (!id)
+            continue;
+        size_t at = (size_t)c->nodes[id].hash & (bigger - 1);
+        while (slots[at])
+            at = (at + 1) & (bigger - 1);
+        slots[at] = id;
+    }
+    free(c->slots);
+    c->slots = slots;
+    c->slot_mask = (uint32_t)(bigger - 1);
+    return true;
+}
+
+/* The static child of `parent` for segment[0..len), made when missing; 0 when out of memory. */
+static uint32_t conflicts_static_child(struct hp_route_conflicts *c, uint32_t parent,
+                                       const char *segment, size_t len)
+{
+    if (!conflicts_reserve_node(c) || !conflicts_reserve_slot(c))
+        return 0;
+    uint64_t hash = hp_route_hash_bytes(segment, len) ^ (parent * 0x9e3779b97f4a7c15ull);
+    size_t at = (size_t)hash & c->slot_mask;
+    for (uint32_t id; (id = c->slots[at]) != 0; at = (at + 1) & c->slot_mask) {
+        const struct hp_route_conflict_node *n = &c->nodes[id];
+        if (n->hash == hash && n->parent == parent && n->segment_len == len &&
+            memcmp(n->segment, segment, len) == 0)
+            return id;
+    }
+    uint32_t id = (uint32_t)c->count++;
+    c->nodes[id].parent = parent;
+    c->nodes[id].segment = segment;
+    c->nodes[id].segment_len = (uint32_t)len;
+    c->nodes[id].hash = hash;
+    c->slots[at] = id;
+    c->static_count++;
+    return id;
+}
+
+static int conflicts_refuse(const struct hp_route *existing, const struct hp_route *route,
+                            struct hp_error *err)
+{
+    if (hp_route_conflict_check(existing, route, err) < 0)
+        return -1;
+    /* Unreachable while this index and the pairwise check agree; say so plainly. */
+    return route_error(route, err, "conflicts with a registered route");
+}
+
+int hp_route_conflicts_add(struct hp_route_conflicts *c, const struct hp_route *route,
+                           struct hp_error *err)
+{
+    if ((unsigned)route->method >= HP_METHOD_COUNT)
+        return hp_route_pattern_check(route, err);
+    if (!conflicts_reserve_node(c))
+        return route_error(route, err, "out of memory");
+    uint32_t at = (uint32_t)route->method;
+    size_t pos = 1;
+    struct segment s;
+    while (next_segment(route, &pos, &s)) {
+        if (s.kind == 0) {
+            if (!(at = conflicts_static_child(c, at, s.bytes, s.len)))
+                return route_error(route, err, "out of memory");
+            continue;
+        }
+        if (!conflicts_reserve_node(c))
+            return route_error(route, err, "out of memory");
+        struct hp_route_conflict_node *node = &c->nodes[at];
+        if (!node->wildcard_child) {
+            node->wildcard_child = (uint32_t)c->count++;
+            node->wildcard_route = route;
+            node->wildcard_name = s.bytes;
+            node->wildcard_name_len = (uint32_t)s.len;
+            node->wildcard_kind = s.kind;
+        } else if (node->wildcard_kind != s.kind || node->wildcard_name_len != s.len ||
+                   memcmp(node->wildcard_name, s.bytes, s.len) != 0) {
+            return conflicts_refuse(node->wildcard_route, route, err);
+        }
+        at = node->wildcard_child;
+    }
+    if (c->nodes[at].ends_here)
+        return conflicts_refuse(c->nodes[at].ends_here, route, err);
+    c->nodes[at].ends_here = route;
+    return 0;
+}
+
+int hp_router_add_all(const struct hp_router_ops *ops, struct hp_router *r,
+                      const struct hp_route *routes, size_t count, struct hp_error *err)
+{
+    if (ops->add_all)
+        return ops->add_all(r, routes, count, err);
+    for (size_t i = 0; i < count; i++)
+        if (ops->add(r, &routes[i], err) != 0)
+            return -1;
+    return 0;
+}
+
 /* ---- answers as text ---- */
 
 struct text {
@@ -332,18 +508,26 @@ static int valid_methods(char *buf, size_t size)
     return 0;
 }
 
+static int line_too_long(const char *name, unsigned line, struct hp_error *err)
+{
+    return hp_error_set(err, "%s:%u: line longer than the limit of %d bytes", name, line,
+                        HP_ROUTE_LINE_MAX);
+}
+
 int hp_route_set_parse(const char *name, const char *text, size_t len, struct hp_route_set **out,
                        struct hp_error *err)
 {
     *out = NULL;
     struct hp_route_set *set = calloc(1, sizeof *set);
+    struct hp_route_conflicts conflicts;
+    hp_route_conflicts_init(&conflicts);
     size_t lines = 1;
     for (size_t i = 0; i < len; i++)
         lines += text[i] == '\n';
     if (!set || !(set->name = strdup(name)) || !(set->storage = malloc(len + 1)) ||
         !(set->routes = calloc(lines, sizeof *set->routes))) {
-        hp_route_set_free(set);
-        return hp_error_set(err, "%s: out of memory", name);
+        hp_error_set(err, "%s: out of memory", name);
+        goto fail;
     }
 
     size_t used = 0;
@@ -352,6 +536,10 @@ int hp_route_set_parse(const char *name, const char *text, size_t len, struct hp
         const char *nl = memchr(text + at, '\n', len - at);
         size_t end = nl ? (size_t)(nl - text) : len;
         line++;
+        if (end - at > HP_ROUTE_LINE_MAX) {
+            line_too_long(name, line, err);
+            goto fail;
+        }
         size_t i = at;
         at = end + 1;
         while (i < end && is_blank(text[i]))
@@ -375,25 +563,24 @@ int hp_route_set_parse(const char *name, const char *text, size_t len, struct hp
         if (method < 0) {
             char methods[128];
             valid_methods(methods, sizeof methods);
-            hp_route_set_free(set);
-            return hp_error_set(err, "%s:%u: unknown method '%.*s' (valid: %s)", name, line,
-                                (int)(method_len > 40 ? 40 : method_len), text + method_start,
-                                methods);
+            hp_error_set(err, "%s:%u: unknown method '%.*s' (valid: %s)", name, line,
+                         (int)(method_len > 40 ? 40 : method_len), text + method_start, methods);
+            goto fail;
         }
         if (pattern_len == 0) {
-            hp_route_set_free(set);
-            return hp_error_set(err, "%s:%u: expected 'METHOD /path', got no path", name, line);
+            hp_error_set(err, "%s:%u: expected 'METHOD /path', got no path", name, line);
+            goto fail;
         }
         if (i < end && text[i] != '#') {
-            hp_route_set_free(set);
-            return hp_error_set(err,
-                                "%s:%u: unexpected text after the path (expected 'METHOD /path', "
-                                "optionally followed by '# comment')",
-                                name, line);
+            hp_error_set(err,
+                         "%s:%u: unexpected text after the path (expected 'METHOD /path', "
+                         "optionally followed by '# comment')",
+                         name, line);
+            goto fail;
         }
         if (memchr(text + method_start, 0, end - method_start)) {
-            hp_route_set_free(set);
-            return hp_error_set(err, "%s:%u: NUL byte in line", name, line);
+            hp_error_set(err, "%s:%u: NUL byte in line", name, line);
+            goto fail;
         }
         char *pattern = set->storage + used;
         memcpy(pattern, text + pattern_start, pattern_len);
@@ -409,62 +596,26 @@ int hp_route_set_parse(const char *name, const char *text, size_t len, struct hp
             .file = set->name,
             .line = line,
         };
-        if (hp_route_pattern_check(route, err) < 0) {
-            hp_route_set_free(set);
-            return -1;
-        }
-        for (size_t k = 0; k < set->count; k++)
-            if (hp_route_conflict_check(&set->routes[k], route, err) < 0) {
-                hp_route_set_free(set);
-                return -1;
-            }
+        if (hp_route_pattern_check(route, err) < 0 ||
+            hp_route_conflicts_add(&conflicts, route, err) < 0)
+            goto fail;
         set->count++;
     }
+    hp_route_conflicts_destroy(&conflicts);
     *out = set;
     return 0;
-}
-
-/* The whole file in one malloc'd buffer; NULL with err set ("PATH: ..."). */
-static char *read_whole_file(const char *path, size_t *len_out, struct hp_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        hp_error_set(err, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, len = 0;
-    char *text = malloc(cap);
-    for (;;) {
-        if (!text) {
-            fclose(f);
-            hp_error_set(err, "%s: out of memory", path);
-            return NULL;
-        }
-        len += fread(text + len, 1, cap - len, f);
-        if (len < cap)
-            break;
-        char *bigger = realloc(text, cap *= 2);
-        if (!bigger)
-            free(text);
-        text = bigger;
-    }
-    bool failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        free(text);
-        hp_error_set(err, "%s: read error", path);
-        return NULL;
-    }
-    *len_out = len;
-    return text;
+fail:
+    hp_route_set_free(set);
+    hp_route_conflicts_destroy(&conflicts);
+    return -1;
 }
 
 int hp_route_set_load(const char *path, struct hp_route_set **out, struct hp_error *err)
 {
     *out = NULL;
     size_t len;
-    char *text = read_whole_file(path, &len, err);
-    if (!text)
+    char *text;
+    if (hp_file_read(path, HP_ROUTE_FILE_MAX, &text, &len, err) != 0)
         return -1;
     int rc = hp_route_set_parse(path, text, len, out, err);
     free(text);
@@ -695,8 +846,8 @@ int hp_request_list_load(const char *path, struct hp_request_list *out, struct h
 {
     *out = (struct hp_request_list){0};
     size_t len;
-    char *text = read_whole_file(path, &len, err);
-    if (!text)
+    char *text;
+    if (hp_file_read(path, HP_REQUEST_LIST_MAX, &text, &len, err) != 0)
         return -1;
     int rc = hp_request_list_parse(path, text, len, out, err);
     free(text);

@@ -1,7 +1,10 @@
 /* Route sets: the route-file parser, and the checks every router applies on registration.
  *
  * Route file: one route a line, `METHOD /pattern`; blank lines and lines whose first
- * non-blank byte is `#` are ignored, and a route may be followed by a `# comment`.
+ * non-blank byte is `#` are ignored, and a route may be followed by a `# comment`. At most
+ * HP_ROUTE_FILE_MAX bytes, read with hp_file_read (files.h: a directory, or a file or stream
+ * such as /dev/zero longer than the limit, is refused having read no more than the limit), in
+ * lines of at most HP_ROUTE_LINE_MAX bytes without the newline.
  *
  * Pattern syntax (router-conformance.md items 3-11, 17, 18):
  *   - starts with `/`; at most HP_ROUTE_PATTERN_MAX bytes; no `?`, `#`, spaces or control
@@ -35,8 +38,10 @@
 #include "routers/router.h"
 
 enum {
-    HP_ROUTE_PATTERN_MAX = 16384, /* bytes in one pattern */
-    HP_ROUTE_PARAMS_MAX = 256     /* params + catch-all in one pattern */
+    HP_ROUTE_PATTERN_MAX = 16384,        /* bytes in one pattern */
+    HP_ROUTE_PARAMS_MAX = 256,           /* params + catch-all in one pattern */
+    HP_ROUTE_LINE_MAX = 32768,           /* bytes in one line of a route file */
+    HP_ROUTE_FILE_MAX = 64 * 1024 * 1024 /* bytes in a route file (~1.9M generated routes) */
 };
 
 struct hp_route_set {
@@ -46,7 +51,8 @@ struct hp_route_set {
     char *storage; /* the patterns, NUL-terminated, back to back */
 };
 
-/* Reads and validates a route file (syntax and conflicts). 0, or -1 with err set. */
+/* Reads and validates a route file (syntax, limits and conflicts), in time linear in its size.
+ * 0, or -1 with err set. */
 int hp_route_set_load(const char *path, struct hp_route_set **out, struct hp_error *err);
 /* Same from memory; `name` is used in messages and as each route's file. */
 int hp_route_set_parse(const char *name, const char *text, size_t len, struct hp_route_set **out,
@@ -58,7 +64,10 @@ void hp_route_set_free(struct hp_route_set *set);
  * (query, fragment, any bytes; it need not start with '/', so miss paths can be listed); blank
  * lines and lines whose first non-blank byte is `#` are ignored; a CR before the newline is a
  * blank; a NUL byte is refused. The same request may repeat. Every refusal is
- * "NAME:LINE: problem"; nothing is kept. */
+ * "NAME:LINE: problem"; nothing is kept. A file is read up to HP_REQUEST_LIST_MAX bytes, and
+ * refused beyond. */
+enum { HP_REQUEST_LIST_MAX = 64 * 1024 * 1024 };
+
 struct hp_request_line {
     enum hp_method method;
     uint32_t len;
@@ -85,6 +94,23 @@ int hp_route_pattern_check(const struct hp_route *route, struct hp_error *err);
  * (different methods included), -1 with err naming both. */
 int hp_route_conflict_check(const struct hp_route *existing, const struct hp_route *route,
                             struct hp_error *err);
+
+/* The same check against a whole table, in time linear in the pattern instead of in the table:
+ * add() refuses `route` (which passed hp_route_pattern_check) exactly when
+ * hp_route_conflict_check refuses it against one of the routes added before, with that check's
+ * message for the first such route in the order they were added; otherwise records it. The
+ * routes must outlive the index. For loading a table (the route-file parser, routers' add_all).
+ * Fields are the index's own; init allocates nothing, destroy frees everything. */
+struct hp_route_conflicts {
+    struct hp_route_conflict_node *nodes;
+    size_t count, capacity, static_count;
+    uint32_t *slots;
+    uint32_t slot_mask;
+};
+void hp_route_conflicts_init(struct hp_route_conflicts *c);
+int hp_route_conflicts_add(struct hp_route_conflicts *c, const struct hp_route *route,
+                           struct hp_error *err);
+void hp_route_conflicts_destroy(struct hp_route_conflicts *c);
 
 /* Releases a params overflow array (items != inline_items) and resets count; leaves the match
  * ready for the next lookup. The match_release of every router that does not copy values. */

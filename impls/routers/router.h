@@ -102,6 +102,14 @@ struct hp_router_ops {
     /* Registration: may allocate and be slow. Refuses (message naming route->file:route->line)
      * what the conformance list refuses. */
     int (*add)(struct hp_router *r, const struct hp_route *route, struct hp_error *err);
+    /* Optional: loading a table. Registers routes[0..count) as `count` calls of add would
+     * (the same routes accepted, the first refusal with add's message), in time about linear
+     * in the table, where a loop of add may be quadratic (a conflict check against every
+     * registered route, a rebuild per route). Not the technique under test: add is. After a
+     * refusal the router may hold any of the routes before the refused one: destroy it. Callers
+     * go through hp_router_add_all, which loops add when this is NULL. */
+    int (*add_all)(struct hp_router *r, const struct hp_route *routes, size_t count,
+                   struct hp_error *err);
     /* Optional (NULL when the implementation does not support it): unregister a route. */
     int (*remove)(struct hp_router *r, const struct hp_route *route, struct hp_error *err);
     /* path: the request target; the path ends at its first '?' or '#'. Must not allocate
@@ -128,5 +136,10 @@ struct hp_router_ops {
     void (*thread_detach)(struct hp_router *r);
     void (*destroy)(struct hp_router *r);
 };
+
+/* Loads a table: ops->add_all, or add for each route in turn when the router has none. 0, or -1
+ * with err set by the first route refused. */
+int hp_router_add_all(const struct hp_router_ops *ops, struct hp_router *r,
+                      const struct hp_route *routes, size_t count, struct hp_error *err);
 
 #endif

@@ -41,6 +41,7 @@ const struct hp_router_ops hp_router_rwlock_map = {
     .flags = HP_ROUTER_CONCURRENT_WRITES,
     .create = rwlock_map_create,
     .add = hp_rwlock_router_add,
+    .add_all = hp_rwlock_router_add_all,
     .remove = hp_rwlock_router_remove,
     .lookup = rwlock_map_lookup,
     .find_case_insensitive = hp_rwlock_router_find_case_insensitive,

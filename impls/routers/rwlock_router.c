@@ -38,6 +38,18 @@ int hp_rwlock_router_add(struct hp_router *r, const struct hp_route *route, stru
     return rc;
 }
 
+int hp_rwlock_router_add_all(struct hp_router *r, const struct hp_route *routes, size_t count,
+                             struct hp_error *err)
+{
+    int rc = -1;
+    pthread_rwlock_wrlock(&r->lock);
+    if (hp_route_list_check_all(&r->routes, routes, count, err) == 0 &&
+        hp_route_list_append_all(&r->routes, routes, count, err) == 0)
+        rc = hp_map_core_insert_all(&r->core, routes, count, err);
+    pthread_rwlock_unlock(&r->lock);
+    return rc;
+}
+
 int hp_rwlock_router_remove(struct hp_router *r, const struct hp_route *route, struct hp_error *err)
 {
     int rc = 0;

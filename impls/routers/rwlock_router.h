@@ -6,6 +6,9 @@
  * The lock: PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP, as Go's sync.RWMutex prefers writers
  * (a steady stream of readers cannot starve route registration); an uncontended read lock and
  * unlock are one atomic RMW each, as RWMutex.RLock / RUnlock are.
+ *
+ * add_all (loading a table, not the technique under test): under one write lock, the whole
+ * table checked at once, then the same map inserts in add's order, each tree compiled once.
  */
 #ifndef HOTPATH_RWLOCK_ROUTER_H
 #define HOTPATH_RWLOCK_ROUTER_H
@@ -22,6 +25,8 @@ struct hp_router {
 
 struct hp_router *hp_rwlock_router_create(enum hp_map_key_shape shape, struct hp_error *err);
 int hp_rwlock_router_add(struct hp_router *r, const struct hp_route *route, struct hp_error *err);
+int hp_rwlock_router_add_all(struct hp_router *r, const struct hp_route *routes, size_t count,
+                             struct hp_error *err);
 int hp_rwlock_router_remove(struct hp_router *r, const struct hp_route *route,
                             struct hp_error *err);
 size_t hp_rwlock_router_find_case_insensitive(const struct hp_router *r, enum hp_method method,

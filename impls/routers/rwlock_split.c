@@ -38,6 +38,7 @@ const struct hp_router_ops hp_router_rwlock_split = {
     .flags = HP_ROUTER_CONCURRENT_WRITES,
     .create = rwlock_split_create,
     .add = hp_rwlock_router_add,
+    .add_all = hp_rwlock_router_add_all,
     .remove = hp_rwlock_router_remove,
     .lookup = rwlock_split_lookup,
     .find_case_insensitive = hp_rwlock_router_find_case_insensitive,
