@@ -1,4 +1,4 @@
-/* `hotpath list`: every axis and implementation, every workload, every phase file. */
+/* `hotpath list`: every axis and implementation, every workload, every shipped phase file. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "data_dir.h"
 #include "workload.h"
 
 static void list_axes(void)
@@ -44,10 +45,10 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void list_phase_files(void)
+static void list_phase_files(const char *workloads_dir)
 {
-    printf("\nPhase files (workloads/*.phases):\n");
-    DIR *d = opendir(HOTPATH_SOURCE_DIR "/workloads");
+    printf("\nPhase files (run with --phases NAME; in %s/):\n", workloads_dir);
+    DIR *d = opendir(workloads_dir);
     char *names[256];
     size_t count = 0;
     struct dirent *e;
@@ -69,14 +70,16 @@ static void list_phase_files(void)
 
 int hp_cmd_list(int argc, char **argv)
 {
-    (void)argv;
+    struct hp_error err;
     if (argc > 1) {
-        struct hp_error err;
         hp_error_set(&err, "list takes no arguments (got '%s')", argv[1]);
         return hp_usage_error(&err);
     }
+    char workloads_dir[4096];
+    if (hp_data_path("workloads", workloads_dir, sizeof workloads_dir, &err) != 0)
+        return hp_usage_error(&err);
     list_axes();
     list_workloads();
-    list_phase_files();
+    list_phase_files(workloads_dir);
     return 0;
 }

@@ -8,6 +8,7 @@
 #include "build_info.h"
 #include "cli.h"
 #include "commands.h"
+#include "data_dir.h"
 #include "instructions.h"
 #include "phase_run.h"
 #include "phases.h"
@@ -42,10 +43,11 @@ static void print_run_usage(FILE *f)
             "  --seed N                  case order and request streams (default 1)\n"
             "  --pin                     pin worker i to the i-th allowed CPU\n"
             "  --out DIR                 results directory (default results/DATE-TIME)\n"
-            "  --workloads-dir DIR       route sets and request lists (default: the "
-            "source tree's workloads/)\n"
+            "  --workloads-dir DIR       route sets, request lists and phase files (default:\n"
+            "                            the data directory's workloads/, see README)\n"
             "  --quiet                   no progress line\n"
-            "  --phases FILE             run every phase of a phase file (workloads/*.phases)\n"
+            "  --phases FILE             run every phase of a phase file (a path, or the name\n"
+            "                            of a shipped one: `hotpath list`)\n"
             "                            on request/static, request/dynamic and\n"
             "                            request/concurrent (or the --workload given) and print\n"
             "                            the phase and claims tables; defaults then: --threads\n"
@@ -376,6 +378,19 @@ int hp_cmd_run(int argc, char **argv)
     if (optind < argc) {
         hp_error_set(&err, "unexpected argument '%s' (see `hotpath run --help`)", argv[optind]);
         return hp_usage_error(&err);
+    }
+    /* Found before anything is measured; the run keeps pointing at it. */
+    char workloads_dir[4096], phases_path[4200];
+    if (!cfg->workloads_dir) {
+        if (hp_data_path("workloads", workloads_dir, sizeof workloads_dir, &err) != 0)
+            return hp_usage_error(&err);
+        cfg->workloads_dir = workloads_dir;
+    }
+    if (phases_file) {
+        if (hp_data_find_phases(phases_file, cfg->workloads_dir, phases_path, sizeof phases_path,
+                                &err) != 0)
+            return hp_usage_error(&err);
+        phases_file = phases_path;
     }
     static struct hp_phase_plan plan; /* large; lives as long as the run */
     if (phases_file) {

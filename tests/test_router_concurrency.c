@@ -332,6 +332,7 @@ Test(router_allocations, method_split_lookup_allocates_nothing)
 #include <time.h>
 
 #include "registry.h"
+#include "data_dir.h"
 #include "workload.h"
 
 Test(router_writer_workload, the_writer_republishes_only_during_its_samples)
@@ -343,9 +344,13 @@ Test(router_writer_workload, the_writer_republishes_only_during_its_samples)
     struct hp_composition composition = {0};
     composition.impl[HP_AXIS_ROUTER] = hp_impl_find(HP_AXIS_ROUTER, "cow_map");
     cr_assert_not_null(composition.impl[HP_AXIS_ROUTER]);
-    struct hp_case_params params = {&composition, 1, 1, HOTPATH_SOURCE_DIR "/workloads"};
-    void *shared = NULL;
+    /* The workloads directory `hotpath run` would use (data_dir.h), from this test's build. */
     struct hp_error err = {""};
+    char workloads_dir[4096];
+    cr_assert_eq(hp_data_path("workloads", workloads_dir, sizeof workloads_dir, &err), 0, "%s",
+                 err.message);
+    struct hp_case_params params = {&composition, 1, 1, workloads_dir};
+    void *shared = NULL;
     cr_assert_eq(w->setup(&params, &shared, &err), 0, "%s", err.message);
     /* Thirty writer periods with no sample running. */
     struct timespec idle = {0, 30 * 1000 * 1000};
