@@ -1,9 +1,11 @@
-/* `hotpath list`: every axis and implementation, every workload, every shipped phase file. */
+/* `hotpath list`: every axis and implementation, every workload, every shipped phase file;
+ * `hotpath list --claims`: the claims catalogue (docs/claims.md). */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "claims.h"
 #include "cli.h"
 #include "commands.h"
 #include "data_dir.h"
@@ -71,8 +73,15 @@ static void list_phase_files(const char *workloads_dir)
 int hp_cmd_list(int argc, char **argv)
 {
     struct hp_error err;
+    if (argc == 2 && strcmp(argv[1], "--claims") == 0) {
+        if (hp_claims_write_catalogue(stdout) != 0 || fflush(stdout) != 0) {
+            fprintf(stderr, "hotpath: list --claims: cannot write to stdout\n");
+            return 1;
+        }
+        return 0;
+    }
     if (argc > 1) {
-        hp_error_set(&err, "list takes no arguments (got '%s')", argv[1]);
+        hp_error_set(&err, "list takes no arguments but --claims (got '%s')", argv[1]);
         return hp_usage_error(&err);
     }
     char workloads_dir[4096];
