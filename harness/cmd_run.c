@@ -42,7 +42,7 @@ static void print_run_usage(FILE *f)
             "  --timer auto|monotonic    latency timer (default auto: TSC when invariant)\n"
             "  --seed N                  case order and request streams (default 1)\n"
             "  --pin                     pin worker i to the i-th allowed CPU\n"
-            "  --out DIR                 results directory (default results/DATE-TIME)\n"
+            "  --out DIR                 results directory (default results/DATE-TIME-MS)\n"
             "  --workloads-dir DIR       route sets, request lists and phase files (default:\n"
             "                            the data directory's workloads/, see README)\n"
             "  --quiet                   no progress line\n"
