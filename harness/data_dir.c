@@ -17,8 +17,7 @@ static int is_dir(const char *path)
 static int holds_workloads(const char *dir)
 {
     char path[4200];
-    snprintf(path, sizeof path, "%s/workloads", dir);
-    return is_dir(path);
+    return snprintf(path, sizeof path, "%s/workloads", dir) < (int)sizeof path && is_dir(path);
 }
 
 static int find_data_dir(char *out, size_t size, struct hp_error *err)
