@@ -109,6 +109,13 @@ Test(cli, run_refuses_an_existing_output_directory)
     expect_refusal(args, "already exists");
 }
 
+static void remove_tree(const char *dir)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
 /* Default results names: a name taken by a finished run or by an interrupted one (.partial) is
  * never chosen again, even for a run started in the same millisecond, and names sort by start. */
 Test(cli, default_results_names_are_unique_and_sort_by_start)
@@ -134,9 +141,7 @@ Test(cli, default_results_names_are_unique_and_sort_by_start)
     hp_results_dir_name_at(&start, later, sizeof later);
     cr_assert(strcmp(first, second) < 0 && strcmp(second, third) < 0 && strcmp(third, later) < 0,
               "not in start order: %s %s %s %s", first, second, third, later);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
+    remove_tree(dir);
 }
 
 Test(cli, two_runs_without_out_both_write_their_results)
@@ -149,8 +154,7 @@ Test(cli, two_runs_without_out_both_write_their_results)
              "--quiet >/dev/null || exit 1; done && test $(ls results | wc -l) -eq 2",
              dir, HOTPATH_BINARY);
     int raw = system(cmd);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    cr_assert_eq(system(cmd), 0);
+    remove_tree(dir);
     cr_assert(WIFEXITED(raw) && WEXITSTATUS(raw) == 0, "two default-named runs: exit %d", raw);
 }
 
