@@ -68,10 +68,19 @@ static int add_row(struct hp_compare_rows *rows, const char *label,
 static int match_runs(const struct hp_results *a, const struct hp_results *b,
                       struct hp_compare_rows *rows, struct hp_error *err)
 {
-    for (size_t i = 0; i < a->case_count; i++)
-        if (add_row(rows, a->cases[i].name, &a->cases[i], hp_results_find(b, a->cases[i].name),
-                    err) != 0)
+    size_t compared = 0;
+    for (size_t i = 0; i < a->case_count; i++) {
+        const struct hp_result_case *partner = hp_results_find(b, a->cases[i].name);
+        compared += partner && !a->cases[i].overhead_probe;
+        if (add_row(rows, a->cases[i].name, &a->cases[i], partner, err) != 0)
             return -1;
+    }
+    /* Every run has the overhead probe: sharing it alone compares nothing. */
+    if (compared == 0)
+        return hp_error_set(err,
+                            "%s and %s have no case in common besides the overhead probe: "
+                            "nothing to compare",
+                            a->path, b->path);
     for (size_t i = 0; i < b->case_count; i++)
         if (!hp_results_find(a, b->cases[i].name) &&
             add_row(rows, b->cases[i].name, NULL, &b->cases[i], err) != 0)
@@ -188,6 +197,17 @@ static void csv_number(FILE *f, double v)
         fputs(",", f);
     else
         fprintf(f, ",%.10g", v);
+}
+
+/* One line per side that is a partial run (its results.json says complete: false). */
+static void warn_partial(FILE *f, const struct hp_results *const sides[2], bool md)
+{
+    for (int i = 0; i < 2; i++)
+        if (sides[i] && !sides[i]->complete)
+            fprintf(f,
+                    md ? "> **Warning: partial results** in `%s`. %s\n\n"
+                       : "WARNING: partial results in %s. %s\n",
+                    sides[i]->path, HP_PARTIAL_RESULTS_WARNING);
 }
 
 static void print_csv(FILE *f, const struct hp_compare_rows *rows)
@@ -375,12 +395,15 @@ int hp_cmd_compare(int argc, char **argv)
     } else {
         /* The chart first: a missing gnuplot refuses before any table is printed. */
         if (chart && hp_compare_chart_write(&rows, chart, &err) != 0) {
-            fprintf(stderr, "hotpath: %s\n", err.message);
-            status = 1;
-        } else if (format == FORMAT_CSV) {
-            print_csv(stdout, &rows);
+            status = hp_usage_error(&err);
         } else {
-            print_table(stdout, &rows, format == FORMAT_MD);
+            /* CSV has no room for a remark: the warning goes to stderr there. */
+            const struct hp_results *sides[2] = {&a, phases ? NULL : &b};
+            warn_partial(format == FORMAT_CSV ? stderr : stdout, sides, format == FORMAT_MD);
+            if (format == FORMAT_CSV)
+                print_csv(stdout, &rows);
+            else
+                print_table(stdout, &rows, format == FORMAT_MD);
         }
     }
     hp_compare_rows_free(&rows);

@@ -19,8 +19,18 @@ static void list_axes(void)
         printf("  %-16s %s\n", a->name, a->summary);
         if (!a->impls[0])
             printf("    %-20s %s\n", "(none yet)", "");
-        for (const struct hp_impl_info *const *it = a->impls; *it; it++)
-            printf("    %-20s %s\n", (*it)->name, (*it)->summary);
+        for (const struct hp_impl_info *const *it = a->impls; *it; it++) {
+            const struct hp_impl_info *impl = *it;
+            printf("    %-20s %s\n", impl->name, impl->summary);
+            /* The implementation's own fidelity declaration (registry.h). */
+            printf("    %-20s   models: %s\n", "", impl->models ? impl->models : "(undeclared)");
+            if (impl->reference)
+                printf("    %-20s   gain from %s: %s (%s)\n", "", impl->reference,
+                       hp_gain_bound_name(impl->bound), impl->bound_reason);
+            else
+                printf("    %-20s   a reference; gains against it: %s (%s)\n", "",
+                       hp_gain_bound_name(impl->bound), impl->bound_reason);
+        }
     }
 }
 

@@ -26,6 +26,11 @@ int hp_cmd_report(int argc, char **argv)
         fprintf(stderr, "hotpath: %s\n", err.message);
         return 2;
     }
+    for (size_t i = 0; i < outcome.warning_count && i < HP_REPORT_MAX_WARNINGS; i++)
+        fprintf(stderr, "hotpath: warning: %s\n", outcome.warnings[i]);
+    if (outcome.warning_count > HP_REPORT_MAX_WARNINGS)
+        fprintf(stderr, "hotpath: %zu more warnings in %s\n",
+                outcome.warning_count - HP_REPORT_MAX_WARNINGS, outcome.report_md);
     printf("report: %s\n        %s\n%zu chart%s drawn (PNG and SVG)", outcome.report_md,
            outcome.report_html, outcome.charts_drawn, outcome.charts_drawn == 1 ? "" : "s");
     if (outcome.charts_omitted)

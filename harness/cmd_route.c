@@ -12,7 +12,8 @@
  * With `--router all` every router answers every request; the first disagreement is reported on
  * stderr with both answers and the exit status is 1.
  * All input (flags, route file, the request lines) is checked before anything is printed: bad
- * input gives one message on stderr and exit status 2.
+ * input gives one message on stderr and exit status 2. Requests are text (a NUL byte is
+ * refused), at most 1 MiB a line and 64 MiB in all.
  */
 #include "cmd_route.h"
 
@@ -21,6 +22,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "files.h"
 #include "registry.h"
 #include "routers/route_set.h"
 #include "routers/router.h"
@@ -31,21 +33,30 @@ static int usage_error(const char *message)
     return HP_EXIT_USAGE;
 }
 
-static char *read_all(FILE *f, size_t *len)
+/* Limits of what stdin may hold: a request line longer than Go's default limit for a whole
+ * request header (http.DefaultMaxHeaderBytes, 1 MiB) is no request, and the total bounds the
+ * memory a pipe from /dev/zero or `yes` could take. */
+enum { STDIN_LINE_MAX = 1 << 20, STDIN_TOTAL_MAX = 64 << 20 };
+
+/* All of stdin within the limits (files.h refuses a directory and anything longer); NULL with
+ * err set. */
+static char *read_stdin(size_t *len, struct hp_error *err)
 {
-    size_t cap = 1 << 16, used = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        used += fread(buf + used, 1, cap - used, f);
-        if (used < cap)
-            break;
-        char *bigger = realloc(buf, cap *= 2);
-        if (!bigger)
-            free(buf);
-        buf = bigger;
+    char *text;
+    if (hp_file_read("/dev/stdin", STDIN_TOTAL_MAX, &text, len, err) != 0)
+        return NULL;
+    unsigned line = 1;
+    for (size_t start = 0; start < *len; line++) {
+        const char *nl = memchr(text + start, '\n', *len - start);
+        size_t end = nl ? (size_t)(nl - text) : *len;
+        if (end - start > STDIN_LINE_MAX) {
+            free(text);
+            hp_error_set(err, "stdin:%u: a line longer than 1 MiB (no request is)", line);
+            return NULL;
+        }
+        start = end + 1;
     }
-    *len = used;
-    return buf;
+    return text;
 }
 
 struct active_router {
@@ -92,12 +103,12 @@ int hp_cmd_route(int argc, char **argv)
         return usage_error(err.message);
 
     size_t text_len = 0;
-    char *text = read_all(stdin, &text_len);
+    char *text = read_stdin(&text_len, &err);
     struct hp_request_list requests;
     if (!text || hp_request_list_parse("stdin", text, text_len, &requests, &err) < 0) {
         free(text);
         hp_route_set_free(set);
-        return usage_error(text ? err.message : "stdin: out of memory");
+        return usage_error(err.message);
     }
     const struct hp_request_line *reqs = requests.items;
     size_t req_count = requests.count;

@@ -87,6 +87,22 @@ static void join_command(int argc, char **argv, char *out, size_t size)
         used += (size_t)snprintf(out + used, size - used, " %s", argv[i]);
 }
 
+/* The cases whose requests mostly miss (workload.h): measured at setup, so said before the
+ * long part. */
+static void warn_low_found_share(const struct hp_run *run)
+{
+    for (size_t i = 0; i < run->case_count; i++) {
+        const struct hp_case *c = &run->cases[i];
+        for (size_t m = 0; m < c->metrics.count; m++)
+            if (strcmp(c->metrics.items[m].name, HP_METRIC_FOUND_SHARE) == 0 &&
+                c->metrics.items[m].value < HP_FOUND_SHARE_WARN_BELOW)
+                printf("WARNING: %s: only %.1f%% of its requests find a route (%s %.3g); the "
+                       "rest measure misses (404, 405, redirects)\n",
+                       c->name, 100 * c->metrics.items[m].value, HP_METRIC_FOUND_SHARE,
+                       c->metrics.items[m].value);
+    }
+}
+
 static void print_header(const struct hp_run *run, size_t case_count)
 {
     const struct hp_run_config *cfg = &run->config;
@@ -110,6 +126,7 @@ static void print_header(const struct hp_run *run, size_t case_count)
     else
         printf("cache-line handoff n/a (one CPU)\n");
     printf("hardware counters: %s%s\n", run->perf_available ? "" : "unavailable: ", run->perf_why);
+    warn_low_found_share(run);
     fflush(stdout);
 }
 
@@ -193,7 +210,7 @@ int hp_cmd_run(int argc, char **argv)
     sel.threads[0] = 1;
     sel.thread_count = 1;
     sel.batch = true;
-    sel.add_null_case = true;
+    sel.add_overhead_probe = true;
     const char *out_dir = NULL;
     const char *phases_file = NULL;
     bool threads_given = false, mode_given = false, samples_given = false, target_given = false;
@@ -438,27 +455,41 @@ int hp_cmd_run(int argc, char **argv)
         hp_results_default_dir(default_dir, sizeof default_dir);
         out_dir = default_dir;
     }
-    if (hp_results_check_dir(out_dir, &err) != 0)
-        return hp_usage_error(&err);
     if (phases_file ? hp_phase_expand(&plan, &sel, &run.cases, &run.case_count, &err) != 0
                     : hp_selection_expand(&sel, &run.cases, &run.case_count, &err) != 0)
         return hp_usage_error(&err);
-
+    /* The output location is checked, and DIR.partial created, before anything is measured;
+     * from then on Ctrl-C ends in a marked partial directory. */
     hp_run_catch_stop_signals();
+    static struct hp_results_dir out; /* large */
+    if (hp_results_check_file_names(run.cases, run.case_count, &err) != 0 ||
+        hp_results_dir_reserve(&out, out_dir, &err) != 0) {
+        free(run.cases);
+        return hp_usage_error(&err);
+    }
     hp_run_measure_machine(&run);
+    /* Every case is set up before the header: a case refused there costs nothing more. */
+    if (hp_run_setup(&run, &err) != 0) {
+        hp_results_dir_release(&out);
+        hp_run_release(&run);
+        free(run.cases);
+        return hp_usage_error(&err);
+    }
     print_header(&run, run.case_count);
     int status = 0;
     if (hp_run_execute(&run, &err) != 0) {
+        hp_results_dir_release(&out);
         status = hp_usage_error(&err);
     } else if (count_instructions && !run.interrupted &&
                (printf("counting instructions under callgrind (%llu ops per thread per case)\n",
                        (unsigned long long)instructions_ops),
                 hp_instructions_measure(&run, argc, original_argv, instructions_ops, &err)) != 0) {
+        hp_results_dir_release(&out);
         fprintf(stderr, "hotpath: %s\n", err.message);
         status = 1;
     } else {
-        char written[4096];
-        if (hp_results_write(&run, out_dir, command, written, sizeof written, &err) != 0) {
+        char written[HP_RESULTS_PATH_MAX];
+        if (hp_results_write(&run, &out, command, written, sizeof written, &err) != 0) {
             fprintf(stderr, "hotpath: %s\n", err.message);
             status = 1;
         } else {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "files.h"
 #include "gnuplot.h"
 
 void hp_compare_rows_free(struct hp_compare_rows *rows)
@@ -51,8 +52,10 @@ int hp_compare_chart_write(const struct hp_compare_rows *rows, const char *prefi
                 100 * (row->cmp.ratio_high - 1), bar_colour(row->cmp.change));
         plotted++;
     }
-    if (fclose(f) != 0)
-        return hp_error_set(err, "%s: cannot write: %s", data_path, strerror(errno));
+    if (hp_file_close(f, data_path, err) != 0) {
+        remove(data_path);
+        return -1;
+    }
     if (plotted == 0) {
         remove(data_path);
         return hp_error_set(err, "--chart: no case was compared on both sides with enough samples "
@@ -71,5 +74,14 @@ int hp_compare_chart_write(const struct hp_compare_rows *rows, const char *prefi
         {"data", data_path},    {"out", prefix},     {"chart_title", title},
         {"footnote", footnote}, {"rows", rows_text}, {"height", height},
     };
-    return hp_gnuplot_run(script, vars, sizeof vars / sizeof vars[0], NULL, err);
+    if (hp_gnuplot_run(script, vars, sizeof vars / sizeof vars[0], NULL, err) == 0)
+        return 0;
+    /* No chart rather than part of one. */
+    static const char *const extensions[] = {"dat", "png", "svg"};
+    for (size_t i = 0; i < 3; i++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s.%s", prefix, extensions[i]);
+        remove(path);
+    }
+    return -1;
 }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "files.h"
+
 void hp_gate_config_defaults(struct hp_gate_config *c)
 {
     memset(c, 0, sizeof *c);
@@ -25,11 +27,27 @@ void hp_gate_config_defaults(struct hp_gate_config *c)
 
 /* ---- config ----------------------------------------------------------------------------- */
 
+/* A config is a few lines; inih reads a line into a buffer of INI_MAX_LINE bytes. */
+enum {
+    CONFIG_MAX_BYTES = 64 << 10,
+    CONFIG_MAX_LINE = INI_MAX_LINE - 1,
+    CONFIG_MAX_KEYS = 16 * (HP_GATE_MAX_RULES + 1),
+};
+
 struct config_parse {
     struct hp_gate_config *config;
     const char *path;
+    const char *rest; /* the text not yet given to inih */
+    int line;         /* the line inih is working on */
+    /* Every key set so far: in which section (-1 for [gate], else the rule) and on which line. */
+    struct {
+        int section;
+        char name[32];
+        int line;
+    } keys[CONFIG_MAX_KEYS];
+    size_t key_count;
     char problem[512];
-    int problem_set;
+    int problem_line;
 };
 
 /* "5%", "0.05", "5 %": a non-negative fraction. Percent values are divided by 100. */
@@ -76,13 +94,37 @@ static int parse_bool(const char *text, bool *out)
     return -1;
 }
 
-static int config_problem(struct config_parse *p, const char *fmt, const char *a, const char *b)
+__attribute__((format(printf, 2, 3))) static int config_problem(struct config_parse *p,
+                                                                const char *fmt, ...)
 {
-    if (!p->problem_set) {
-        snprintf(p->problem, sizeof p->problem, fmt, a, b);
-        p->problem_set = 1;
+    if (!p->problem_line) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(p->problem, sizeof p->problem, fmt, ap);
+        va_end(ap);
+        p->problem_line = p->line;
     }
     return 0; /* inih: an error on this line */
+}
+
+/* Refuses a key given twice in one section ([gate], or one [case] rule): the first value
+ * would be lost without a word. */
+static bool repeated_key(struct config_parse *p, int section, const char *name)
+{
+    for (size_t i = 0; i < p->key_count; i++) {
+        if (p->keys[i].section == section && strcmp(p->keys[i].name, name) == 0) {
+            config_problem(p, "'%s' is set again (first at line %d); give each key once", name,
+                           p->keys[i].line);
+            return true;
+        }
+    }
+    if (p->key_count < CONFIG_MAX_KEYS) {
+        p->keys[p->key_count].section = section;
+        snprintf(p->keys[p->key_count].name, sizeof p->keys[0].name, "%s", name);
+        p->keys[p->key_count].line = p->line;
+        p->key_count++;
+    }
+    return false;
 }
 
 /* The limit keys, shared by [gate] and [case] sections. Returns 1 when the key was one of them,
@@ -134,6 +176,8 @@ static int config_handler(void *user, const char *section, const char *name, con
     if (strcmp(section, "gate") == 0) {
         if (!name)
             return 1;
+        if (repeated_key(p, -1, name))
+            return 0;
         if (strcmp(name, "level") == 0) {
             double v;
             if (parse_number(value, &v) != 0 || v <= 0 || v >= 1)
@@ -188,6 +232,8 @@ static int config_handler(void *user, const char *section, const char *name, con
         }
         if (!name)
             return 1;
+        if (repeated_key(p, (int)c->rule_count - 1, name))
+            return 0;
         typeof(c->rules[0]) *rule = &c->rules[c->rule_count - 1];
         bool *has[5] = {&rule->has_threshold, &rule->has_allocs_budget, &rule->has_bytes_budget,
                         &rule->has_instructions_tolerance, &rule->has_ignore};
@@ -204,23 +250,62 @@ static int config_handler(void *user, const char *section, const char *name, con
     return config_problem(p, "unknown section [%s] (valid: [gate], [case PATTERN])%s", section, "");
 }
 
+/* inih's reader: the next line of p->rest (checked to fit by hp_gate_config_read). */
+static char *next_line(char *out, int size, void *stream)
+{
+    struct config_parse *p = stream;
+    if (!*p->rest)
+        return NULL;
+    size_t len = strcspn(p->rest, "\n");
+    size_t take = len < (size_t)size - 1 ? len : (size_t)size - 1;
+    memcpy(out, p->rest, take);
+    out[take] = '\0';
+    p->rest += len + (p->rest[len] == '\n');
+    p->line++;
+    return out;
+}
+
 int hp_gate_config_read(const char *path, struct hp_gate_config *c, struct hp_error *err)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return hp_error_set(err, "%s: cannot read: %s", path, strerror(errno));
-    struct config_parse p = {.config = c, .path = path};
-    int rc = ini_parse_file(f, config_handler, &p);
-    fclose(f);
-    if (rc < 0)
-        return hp_error_set(err, "%s: cannot read", path);
-    if (rc > 0) {
-        if (p.problem_set)
-            return hp_error_set(err, "%s:%d: %s", path, rc, p.problem);
-        return hp_error_set(err, "%s:%d: not an INI line (expected [section] or key = value)", path,
-                            rc);
+    char *text;
+    size_t len;
+    if (hp_file_read(path, CONFIG_MAX_BYTES, &text, &len, err) != 0)
+        return -1;
+    /* Lines inih would cut (and then count wrong) are refused here, with their own number. */
+    int line = 1;
+    for (const char *l = text; l < text + len; line++) {
+        const char *nl = memchr(l, '\n', (size_t)(text + len - l));
+        size_t n = nl ? (size_t)(nl - l) : (size_t)(text + len - l);
+        int rc = 0;
+        if (memchr(l, '\0', n))
+            rc = hp_error_set(err, "%s:%d: a NUL byte (not a text file)", path, line);
+        else if (n > CONFIG_MAX_LINE)
+            rc = hp_error_set(err, "%s:%d: line too long: %zu characters, the limit is %d", path,
+                              line, n, CONFIG_MAX_LINE);
+        if (rc != 0) {
+            free(text);
+            return -1;
+        }
+        l += n + 1;
     }
-    return 0;
+    struct config_parse *p = calloc(1, sizeof *p);
+    if (!p) {
+        free(text);
+        return hp_error_set(err, "out of memory");
+    }
+    p->config = c;
+    p->path = path;
+    p->rest = text;
+    int rc = ini_parse_stream(next_line, p, config_handler, p);
+    if (rc > 0 && p->problem_line == rc)
+        hp_error_set(err, "%s:%d: %s", path, p->problem_line, p->problem);
+    else if (rc > 0)
+        hp_error_set(err, "%s:%d: not an INI line (expected [section] or key = value)", path, rc);
+    else if (rc < 0)
+        hp_error_set(err, "%s: cannot parse: out of memory", path);
+    free(p);
+    free(text);
+    return rc == 0 ? 0 : -1;
 }
 
 struct hp_gate_limits hp_gate_limits_for(const struct hp_gate_config *c, const char *case_name)
@@ -472,7 +557,6 @@ int hp_gate_evaluate(const struct hp_results *baseline, const struct hp_results 
     out->rows = calloc(baseline->case_count + current->case_count + 1, sizeof *out->rows);
     if (!out->rows)
         return hp_error_set(err, "out of memory");
-    size_t common = 0;
     for (size_t i = 0; i < baseline->case_count; i++) {
         struct hp_gate_row *row = &out->rows[out->row_count++];
         row->old = &baseline->cases[i];
@@ -486,7 +570,8 @@ int hp_gate_evaluate(const struct hp_results *baseline, const struct hp_results 
                     config->fail_on_missing ? " (fail_on_missing)" : ", not gated");
             continue;
         }
-        common++;
+        if (!row->old->overhead_probe)
+            out->compared++;
         int failed = 0;
         gate_time(row, config, out->time_gated, err, &failed);
         if (failed) {
@@ -511,9 +596,11 @@ int hp_gate_evaluate(const struct hp_results *baseline, const struct hp_results 
         row->old_instructions = row->new_instructions = NAN;
         add_why(row, "in the current run only, not gated");
     }
-    if (common == 0) {
+    if (out->compared == 0) {
         hp_gate_result_free(out);
-        return hp_error_set(err, "%s and %s have no case in common: nothing to gate",
+        return hp_error_set(err,
+                            "%s and %s have no case in common besides the overhead probe: "
+                            "nothing to gate",
                             baseline->path, current->path);
     }
     for (size_t i = 0; i < out->row_count; i++) {
@@ -655,12 +742,12 @@ void hp_gate_print(FILE *f, const struct hp_gate_result *r, enum hp_gate_format 
                     row->why);
     }
     fprintf(f,
-            "%s%s: %zu regressed, %zu improved, %zu unchanged, %zu new, %zu missing, %zu "
-            "ignored; time %s (regression: slower at %.0f%% confidence and by more than the "
-            "threshold)\n",
-            md ? "\n" : "\n", r->failed ? "FAILED" : "passed", r->regressed, r->improved,
-            r->unchanged, r->added, r->missing, r->ignored, r->time_gated ? "gated" : "NOT gated",
-            100 * r->level);
+            "%s%s: compared %zu case%s besides the overhead probe; %zu regressed, %zu improved, "
+            "%zu unchanged, %zu new, %zu missing, %zu ignored; time %s "
+            "(regression: slower at %.0f%% confidence and by more than the threshold)\n",
+            md ? "\n" : "\n", r->failed ? "FAILED" : "passed", r->compared,
+            r->compared == 1 ? "" : "s", r->regressed, r->improved, r->unchanged, r->added,
+            r->missing, r->ignored, r->time_gated ? "gated" : "NOT gated", 100 * r->level);
     if (r->time_gated)
         fprintf(f,
                 "%sns/op marked c: CPU time per op (one-thread cases that recorded it on both "
@@ -686,6 +773,11 @@ static const char *metric_state_name(enum hp_gate_metric_state s)
         return "regressed";
     }
     return "?";
+}
+
+static int write_verdict(FILE *f, const void *root)
+{
+    return json_dumpf(root, f, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
 }
 
 int hp_gate_write_json(const char *path, const struct hp_gate_result *r, struct hp_error *err)
@@ -752,9 +844,7 @@ int hp_gate_write_json(const char *path, const struct hp_gate_result *r, struct 
         json_array_append_new(cases, o);
     }
     json_object_set_new(root, "cases", cases);
-    int rc = json_dump_file(root, path, JSON_INDENT(2) | JSON_REAL_PRECISION(10));
+    int rc = hp_file_write(path, write_verdict, root, err);
     json_decref(root);
-    if (rc != 0)
-        return hp_error_set(err, "%s: cannot write the gate verdict", path);
-    return 0;
+    return rc;
 }

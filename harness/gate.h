@@ -148,6 +148,7 @@ struct hp_gate_result {
     double level;    /* of the ratio intervals */
     bool failed;     /* any REGRESSED (or MISSING with fail_on_missing) */
     size_t regressed, improved, unchanged, added, missing, ignored;
+    size_t compared;    /* cases in both runs, the overhead probe's not counted; never 0 */
     char notes[4][256]; /* run-level remarks ("different machines: ...") */
     size_t note_count;
     size_t row_count;
@@ -155,7 +156,8 @@ struct hp_gate_result {
 };
 
 /* Gates `current` against `baseline`. Refuses (-1, err) incompatible runs: different build
- * types, an interrupted run, no case in common. The result points into both results. */
+ * types, an interrupted run, no case in common besides the overhead probe (every run has it).
+ * The result points into both results. */
 int hp_gate_evaluate(const struct hp_results *baseline, const struct hp_results *current,
                      const struct hp_gate_config *config, struct hp_gate_result *out,
                      struct hp_error *err);

@@ -3,14 +3,21 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "data_dir.h"
+#include "files.h"
 
 extern char **environ;
 
@@ -80,13 +87,35 @@ static int spawn(char *const argv[], const char *workdir, pid_t *pid, int *outpu
     return 0;
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+enum { TIMED_OUT = -2 };
+
 /* Collects up to capture_size - 1 bytes of the output (the rest is read and dropped), closes
- * it, waits, and returns the exit status (128 + signal when killed, -1 if waiting failed). */
-static int collect(pid_t pid, int output_fd, char *capture, size_t capture_size)
+ * it, waits, and returns the exit status (128 + signal when killed, -1 if waiting failed). A
+ * child still running at `deadline` (CLOCK_MONOTONIC seconds) is killed: TIMED_OUT. */
+static int collect(pid_t pid, int output_fd, char *capture, size_t capture_size, double deadline)
 {
     size_t used = 0;
     char scratch[4096];
+    bool timed_out = false;
     for (;;) {
+        double left = deadline - now_s();
+        if (left <= 0) {
+            timed_out = true;
+            break;
+        }
+        struct pollfd ready = {.fd = output_fd, .events = POLLIN};
+        int polled = poll(&ready, 1, (int)(left * 1000) + 1);
+        if (polled < 0 && errno != EINTR)
+            break;
+        if (polled <= 0)
+            continue;
         ssize_t n = read(output_fd, scratch, sizeof scratch);
         if (n < 0 && errno == EINTR)
             continue;
@@ -100,23 +129,38 @@ static int collect(pid_t pid, int output_fd, char *capture, size_t capture_size)
     }
     capture[used] = '\0';
     close(output_fd);
+    /* The output closed; the child may still linger (or have closed it and hung). */
     int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
+    for (;;) {
+        pid_t done = timed_out ? 0 : waitpid(pid, &status, WNOHANG);
+        if (done == pid)
+            break;
+        if (done < 0 && errno != EINTR)
             return -1;
+        if (timed_out || now_s() >= deadline) {
+            kill(pid, SIGKILL);
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            return TIMED_OUT;
+        }
+        nanosleep(&(struct timespec){.tv_nsec = 5 * 1000 * 1000}, NULL);
+    }
     if (WIFEXITED(status))
         return WEXITSTATUS(status);
     return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
-static int spawn_and_wait(char *const argv[], const char *workdir, char *capture,
-                          size_t capture_size)
+/* How long one gnuplot may take: HOTPATH_GNUPLOT_TIMEOUT (a duration such as 30s), else a
+ * minute, far above the second a chart takes. */
+static int timeout_s(double *out, struct hp_error *err)
 {
-    pid_t pid;
-    int fd;
-    if (spawn(argv, workdir, &pid, &fd) != 0)
+    const char *env = getenv("HOTPATH_GNUPLOT_TIMEOUT");
+    double ns = 60e9;
+    if (env && *env &&
+        hp_parse_duration_ns("HOTPATH_GNUPLOT_TIMEOUT", env, 1e6, 86400e9, &ns, err) != 0)
         return -1;
-    return collect(pid, fd, capture, capture_size);
+    *out = ns / 1e9;
+    return 0;
 }
 
 static int not_startable(const char *program, int errnum, struct hp_error *err)
@@ -130,11 +174,19 @@ static int not_startable(const char *program, int errnum, struct hp_error *err)
 int hp_gnuplot_check(struct hp_error *err)
 {
     const char *program = hp_gnuplot_program();
+    double timeout;
+    if (timeout_s(&timeout, err) != 0)
+        return -1;
     char *argv[] = {(char *)program, "--version", NULL};
     char output[512];
-    int rc = spawn_and_wait(argv, NULL, output, sizeof output);
-    if (rc < 0)
+    pid_t pid;
+    int fd;
+    if (spawn(argv, NULL, &pid, &fd) != 0)
         return not_startable(program, errno, err);
+    int rc = collect(pid, fd, output, sizeof output, now_s() + timeout);
+    if (rc == TIMED_OUT)
+        return hp_error_set(err, "%s --version did not answer within %g s and was killed", program,
+                            timeout);
     if (rc != 0)
         return hp_error_set(err, "%s --version failed (exit %d): %.200s", program, rc, output);
     char templates[4096];
@@ -150,7 +202,10 @@ int hp_gnuplot_start(const char *script, const struct hp_gnuplot_var *vars, size
                      const char *workdir, struct hp_gnuplot_job *job, struct hp_error *err)
 {
     const char *program = hp_gnuplot_program();
+    memset(job, 0, sizeof *job);
     snprintf(job->script, sizeof job->script, "%s", script);
+    if (timeout_s(&job->timeout_s, err) != 0)
+        return -1;
     size_t size = 256;
     for (size_t i = 0; i < var_count; i++)
         size += strlen(vars[i].name) + 2 * strlen(vars[i].value) + 8;
@@ -163,8 +218,11 @@ int hp_gnuplot_start(const char *script, const struct hp_gnuplot_var *vars, size
         used += (size_t)snprintf(assignments + used, size - used, "%s=", vars[i].name);
         used = append_quoted(assignments, used, size, vars[i].value);
         used += (size_t)snprintf(assignments + used, size - used, "; ");
+        if (strcmp(vars[i].name, "out") == 0)
+            snprintf(job->out, sizeof job->out, "%s", vars[i].value);
     }
     char *argv[] = {(char *)program, "-e", assignments, (char *)script, NULL};
+    job->deadline = now_s() + job->timeout_s;
     int rc = spawn(argv, workdir, &job->pid, &job->output_fd);
     int saved_errno = errno;
     free(assignments);
@@ -173,15 +231,73 @@ int hp_gnuplot_start(const char *script, const struct hp_gnuplot_var *vars, size
     return 0;
 }
 
+/* A chart file gnuplot said it wrote: present and complete (a full disk leaves it empty or cut
+ * short while gnuplot still exits 0), and on disk before it is renamed into place. */
+static int check_output(const struct hp_gnuplot_job *job, const char *extension,
+                        struct hp_error *err)
+{
+    static const char png_end[] = "IEND\xae\x42\x60\x82";
+    char path[sizeof job->out + 8];
+    snprintf(path, sizeof path, "%s.%s", job->out, extension);
+    char *bytes = NULL;
+    size_t len = 0;
+    struct hp_error read_err;
+    bool readable = hp_file_read(path, (size_t)1 << 28, &bytes, &len, &read_err) == 0;
+    bool complete = false;
+    if (readable && strcmp(extension, "png") == 0) {
+        complete = len > 16 && memcmp(bytes, "\x89PNG", 4) == 0 &&
+                   memcmp(bytes + len - 8, png_end, 8) == 0;
+    } else if (readable) {
+        while (len && (bytes[len - 1] == '\n' || bytes[len - 1] == ' '))
+            len--;
+        complete = len >= 6 && memcmp(bytes + len - 6, "</svg>", 6) == 0;
+    }
+    free(bytes);
+    if (complete) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        bool synced = fd >= 0 && fsync(fd) == 0;
+        if (fd >= 0)
+            close(fd);
+        if (synced)
+            return 0;
+    }
+    char dir[sizeof path];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    struct statvfs fs;
+    bool full = statvfs(slash ? dir : ".", &fs) == 0 && fs.f_bavail == 0;
+    if (!readable)
+        return hp_error_set(err, "gnuplot (%s) exited 0 but %s is missing%s", job->script, path,
+                            full ? ": the file system holding it is full" : "");
+    return hp_error_set(err, "gnuplot (%s) exited 0 but %s is incomplete (%zu bytes)%s",
+                        job->script, path, len, full ? ": the file system holding it is full" : "");
+}
+
 int hp_gnuplot_finish(struct hp_gnuplot_job *job, struct hp_error *err)
 {
     char output[2048];
-    int rc = collect(job->pid, job->output_fd, output, sizeof output);
-    if (rc == 0)
-        return 0;
+    int rc = collect(job->pid, job->output_fd, output, sizeof output, job->deadline);
+    if (rc == TIMED_OUT) {
+        const char *chart = strrchr(job->out, '/');
+        return hp_error_set(err,
+                            "gnuplot did not finish the chart %s (%s) within %g s and was "
+                            "killed (HOTPATH_GNUPLOT_TIMEOUT sets the limit)",
+                            chart         ? chart + 1
+                            : job->out[0] ? job->out
+                                          : "?",
+                            job->script, job->timeout_s);
+    }
     if (rc < 0)
         return hp_error_set(err, "gnuplot on %s: cannot wait for it: %s", job->script,
                             strerror(errno));
+    if (rc == 0) {
+        if (job->out[0] &&
+            (check_output(job, "png", err) != 0 || check_output(job, "svg", err) != 0))
+            return -1;
+        return 0;
+    }
     /* gnuplot's message ends with the line it stopped at; quote it. */
     size_t len = strlen(output);
     while (len && (output[len - 1] == '\n' || output[len - 1] == ' '))

@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "files.h"
+
 extern char **environ;
 
 bool hp_instructions_available(void)
@@ -92,23 +94,6 @@ int hp_instructions_read_dumps(const char *dir, struct hp_run *run, uint64_t ops
     return 0;
 }
 
-static void remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char path[4096];
-            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-            unlink(path);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-}
-
 int hp_instructions_measure(struct hp_run *run, int run_argc, char **run_argv, uint64_t ops,
                             struct hp_error *err)
 {
@@ -131,7 +116,7 @@ int hp_instructions_measure(struct hp_run *run, int run_argc, char **run_argv, u
     size_t nfixed = sizeof fixed / sizeof fixed[0];
     char **args = calloc(nfixed + (size_t)run_argc + 6, sizeof *args);
     if (!args) {
-        remove_dir(dir);
+        hp_dir_remove(dir);
         return hp_error_set(err, "out of memory");
     }
     size_t n = 0;
@@ -155,7 +140,7 @@ int hp_instructions_measure(struct hp_run *run, int run_argc, char **run_argv, u
     posix_spawn_file_actions_destroy(&actions);
     free(args);
     if (rc != 0) {
-        remove_dir(dir);
+        hp_dir_remove(dir);
         return hp_error_set(err, "--instructions: cannot run valgrind: %s", strerror(rc));
     }
     int status;
@@ -168,6 +153,6 @@ int hp_instructions_measure(struct hp_run *run, int run_argc, char **run_argv, u
                               WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
     else
         result = hp_instructions_read_dumps(dir, run, ops, err);
-    remove_dir(dir);
+    hp_dir_remove(dir);
     return result;
 }

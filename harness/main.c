@@ -5,6 +5,7 @@
 #include "cmd_gen.h"
 #include "cmd_route.h"
 #include "commands.h"
+#include "files.h"
 
 static const struct command {
     const char *name;
@@ -28,7 +29,7 @@ static void usage(FILE *f)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
 }
 
-int main(int argc, char **argv)
+static int run_command(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -46,4 +47,17 @@ int main(int argc, char **argv)
         fprintf(stderr, " %s", commands[i].name);
     fprintf(stderr, ")\n");
     return 2;
+}
+
+int main(int argc, char **argv)
+{
+    int status = run_command(argc, argv);
+    /* A table that did not reach its reader (a full disk, /dev/full, a closed pipe) is a
+     * failure, whatever the command decided. */
+    struct hp_error err;
+    if (hp_file_close(stdout, "standard output", &err) != 0) {
+        fprintf(stderr, "hotpath: %s\n", err.message);
+        return status ? status : 2;
+    }
+    return status;
 }

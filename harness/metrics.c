@@ -4,7 +4,7 @@
 
 void hp_metrics_add(struct hp_metrics *m, const char *name, const char *unit, double value)
 {
-    if (m->count >= HP_METRICS_MAX)
+    if (!m || m->count >= HP_METRICS_MAX)
         return;
     struct hp_metric *metric = &m->items[m->count++];
     snprintf(metric->name, sizeof metric->name, "%s", name);

@@ -24,7 +24,7 @@ static int check_phase_covers(const struct hp_phase_plan *plan, const struct hp_
                               const struct hp_selection *sel, struct hp_error *err)
 {
     for (const struct hp_workload *const *it = hp_workload_table; *it; it++) {
-        if (!selected(sel, *it) || strcmp((*it)->name, "null") == 0)
+        if (!selected(sel, *it))
             continue;
         for (int axis = 0; axis < HP_AXIS_COUNT; axis++)
             if (((*it)->axes & HP_AXIS_BIT(axis)) && !p->impl[axis])
@@ -37,17 +37,41 @@ static int check_phase_covers(const struct hp_phase_plan *plan, const struct hp_
     return 0;
 }
 
+/* A workload that uses no axis measures the same thing in every phase: its cases would differ
+ * in the phase part of their names only. */
+static int refuse_workloads_without_axes(const struct hp_selection *sel, struct hp_error *err)
+{
+    for (const struct hp_workload *const *it = hp_workload_table; *it; it++) {
+        if (!selected(sel, *it) || (*it)->axes != 0)
+            continue;
+        if ((*it)->flags & HP_WORKLOAD_OVERHEAD_PROBE)
+            return hp_error_set(err,
+                                "--phases: workload %s is the overhead probe, measured once in "
+                                "every run already; choose workloads that use an axis the "
+                                "phases set (e.g. request/static)",
+                                (*it)->name);
+        return hp_error_set(err,
+                            "--phases: workload %s uses no implementation axis, so every phase "
+                            "would measure the same thing; choose workloads that use an axis "
+                            "the phases set (e.g. request/static)",
+                            (*it)->name);
+    }
+    return 0;
+}
+
 int hp_phase_expand(const struct hp_phase_plan *plan, const struct hp_selection *sel,
                     struct hp_case **cases, size_t *count, struct hp_error *err)
 {
     struct hp_case *all = NULL;
     size_t total = 0;
+    if (refuse_workloads_without_axes(sel, err) != 0)
+        return -1;
     for (size_t i = 0; i < plan->count; i++) {
         const struct hp_phase *p = &plan->phases[i];
         if (check_phase_covers(plan, p, sel, err) != 0)
             goto fail;
         struct hp_selection s = *sel;
-        s.add_null_case = sel->add_null_case && i == 0;
+        s.add_overhead_probe = sel->add_overhead_probe && i == 0;
         for (int axis = 0; axis < HP_AXIS_COUNT; axis++) {
             s.impl_count[axis] = p->impl[axis] ? 1 : 0;
             s.impls[axis][0] = p->impl[axis];
@@ -70,13 +94,15 @@ int hp_phase_expand(const struct hp_phase_plan *plan, const struct hp_selection 
         for (size_t k = 0; k < n; k++) {
             struct hp_case *c = &all[total++];
             *c = mine[k];
-            if (strcmp(c->workload->name, "null") != 0) {
+            if (!(c->workload->flags & HP_WORKLOAD_OVERHEAD_PROBE)) {
                 c->phase = p->name;
                 hp_case_name(c);
             }
         }
         free(mine);
     }
+    if (hp_cases_refuse_duplicate_names(all, total, err) != 0)
+        goto fail;
     *cases = all;
     *count = total;
     return 0;

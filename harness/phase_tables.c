@@ -551,9 +551,11 @@ int hp_phase_tables_write(FILE *f, const struct hp_results *r, struct hp_phase_v
                           enum hp_table_format format, struct hp_error *err)
 {
     bool md = format == HP_TABLE_MARKDOWN;
-    (void)r; /* the cases are reached through the view; kept for the results' context */
     fprintf(f, md ? "## Phases%s%s\n\n" : "\nphases%s%s\n", v->file ? " of " : "",
             v->file ? v->file : "");
+    if (!r->complete)
+        fprintf(f, md ? "> **Warning: partial results.** %s\n\n" : "WARNING: partial results. %s\n",
+                HP_PARTIAL_RESULTS_WARNING);
     for (size_t p = 0; p < v->phase_count; p++) {
         const struct hp_view_phase *phase = &v->phases[p];
         fprintf(f, md ? "- **%s**%s%s" : "  %s%s%s", phase->name, *phase->summary ? ": " : "",

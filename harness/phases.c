@@ -61,8 +61,19 @@ static bool valid_phase_name(const char *s, size_t len)
 static void open_section(struct parse_state *st, const char *text)
 {
     const char *close = strchr(text, ']');
-    if (!close)
-        return; /* inih reports the syntax error */
+    /* inih reports neither of these at their line: it keeps the previous section and goes on,
+     * so the first complaint would come from a later line. */
+    if (!close) {
+        fail(st, st->line, "section header '%.*s' has no closing ']'", (int)strcspn(text, "\r\n"),
+             text);
+        return;
+    }
+    const char *after = close + 1 + strspn(close + 1, " \t\r\n");
+    if (*after && *after != ';' && *after != '#') {
+        fail(st, st->line, "text after the section header: '%.*s'", (int)strcspn(after, "\r\n"),
+             after);
+        return;
+    }
     size_t len = (size_t)(close - text - 1);
     const char *name = text + 1;
     if (!valid_phase_name(name, len)) {

@@ -20,35 +20,25 @@
  * not fit (a very long path) gets a 500. */
 enum { BODY_MAX = 4096, ALLOW_MAX = 96 };
 
-enum header_id {
-    H_CONTENT_TYPE,
-    H_SERVER,
-    H_CONTENT_TYPE_OPTIONS,
-    H_FRAME_OPTIONS,
-    H_DATE, /* a constant too: its value is the run's fixed date, set in create */
-    H_CONTENT_LENGTH,
-    H_ALLOW,
-    H_COUNT
+const struct hp_pipeline_header hp_pipeline_handler_headers[HP_PIPELINE_HANDLER_HEADERS] = {
+    {"Content-Type", "application/json"},
+    {"Server", "hotpath"},
+    {"X-Content-Type-Options", "nosniff"},
+    {"X-Frame-Options", "DENY"},
 };
 
-static const struct {
-    const char *name;
-    const char *value; /* constants only */
-} header_spec[H_COUNT] = {
-    [H_CONTENT_TYPE] = {"content-type", "application/json"},
-    [H_SERVER] = {"server", "hotpath"},
-    [H_CONTENT_TYPE_OPTIONS] = {"x-content-type-options", "nosniff"},
-    [H_FRAME_OPTIONS] = {"x-frame-options", "DENY"},
-    [H_DATE] = {"date", NULL},
-    [H_CONTENT_LENGTH] = {"content-length", NULL},
-    [H_ALLOW] = {"allow", NULL},
-};
-
-/* The first five of header_spec are the plans' constants. Date among them: its value changes
- * once a second in a server, which would rebuild its plans (or its cached Date line) then, as
- * nginx and h2o refresh a cached date string; Go's net/http adds Date outside Header.Set too.
- * Here the date is fixed per run. */
-enum { CONSTANT_HEADERS = 5 };
+int hp_pipeline_handler_fields(struct hp_header_name names[HP_PIPELINE_HANDLER_HEADERS],
+                               struct hp_header_field fields[HP_PIPELINE_HANDLER_HEADERS],
+                               struct hp_error *err)
+{
+    for (int h = 0; h < HP_PIPELINE_HANDLER_HEADERS; h++) {
+        const struct hp_pipeline_header *spec = &hp_pipeline_handler_headers[h];
+        if (hp_header_name_init(&names[h], spec->name, strlen(spec->name), err) != 0)
+            return -1;
+        fields[h] = (struct hp_header_field){&names[h], spec->value, strlen(spec->value)};
+    }
+    return 0;
+}
 
 static const char body_not_found[] = "{\"error\":\"not found\"}";
 static const char body_not_allowed[] = "{\"error\":\"method not allowed\"}";
@@ -87,7 +77,8 @@ struct hp_pipeline {
     struct hp_header_plan **route_plans; /* one per route: C2's "pre-built per route" */
     struct route_json **route_json;      /* one per route */
     struct hp_header_plan *error_plan;   /* 400, 404, 405, 500 */
-    struct hp_header_name names[H_COUNT];
+    struct hp_header_name handler_names[HP_PIPELINE_HANDLER_HEADERS];
+    struct hp_header_name allow_name;
     char date[HP_HTTP_DATE_LENGTH];
 };
 
@@ -199,17 +190,11 @@ struct hp_pipeline *hp_pipeline_create(const struct hp_pipeline_config *config,
         hp_error_set(err, "the pipeline's date cannot be formatted");
         goto fail;
     }
-    for (int h = 0; h < H_COUNT; h++)
-        if (hp_header_name_init(&p->names[h], header_spec[h].name, strlen(header_spec[h].name),
-                                err) != 0)
-            goto fail;
-    struct hp_header_field constants[CONSTANT_HEADERS];
-    for (int h = 0; h < CONSTANT_HEADERS; h++)
-        constants[h] = h == H_DATE
-                           ? (struct hp_header_field){&p->names[h], p->date, HP_HTTP_DATE_LENGTH}
-                           : (struct hp_header_field){&p->names[h], header_spec[h].value,
-                                                      strlen(header_spec[h].value)};
-    if (!(p->error_plan = p->header_ops->plan_create(constants, CONSTANT_HEADERS, err)))
+    struct hp_header_field constants[HP_PIPELINE_HANDLER_HEADERS];
+    if (hp_pipeline_handler_fields(p->handler_names, constants, err) != 0 ||
+        hp_header_name_init(&p->allow_name, "Allow", 5, err) != 0)
+        goto fail;
+    if (!(p->error_plan = p->header_ops->plan_create(constants, HP_PIPELINE_HANDLER_HEADERS, err)))
         goto fail;
     size_t route_count = config->routes->count;
     p->route_plans = calloc(route_count ? route_count : 1, sizeof *p->route_plans);
@@ -218,7 +203,8 @@ struct hp_pipeline *hp_pipeline_create(const struct hp_pipeline_config *config,
         goto fail;
     }
     for (size_t i = 0; i < route_count; i++)
-        if (!(p->route_plans[i] = p->header_ops->plan_create(constants, CONSTANT_HEADERS, err)))
+        if (!(p->route_plans[i] =
+                  p->header_ops->plan_create(constants, HP_PIPELINE_HANDLER_HEADERS, err)))
             goto fail;
     p->route_json = calloc(route_count ? route_count : 1, sizeof *p->route_json);
     if (!p->route_json) {
@@ -372,8 +358,9 @@ static size_t format_allow(char *out, uint32_t allowed)
     return n;
 }
 
-/* Headers (the plan's constants, Content-Length, Allow when given), then the response
- * into a buffer from the worker's pool. */
+/* The handler's headers (the plan's constants, Allow when given) through the header writer;
+ * Date and Content-Length from fixed bytes by the response writer; the response into a buffer
+ * from the worker's pool. */
 static int respond(struct hp_pipeline_worker *w, int status, const struct hp_header_plan *plan,
                    const char *body, size_t body_len, size_t allow_len,
                    struct hp_pipeline_response *out)
@@ -381,29 +368,34 @@ static int respond(struct hp_pipeline_worker *w, int status, const struct hp_hea
     struct hp_pipeline *p = w->pipeline;
     const struct hp_header_writer_ops *headers = p->header_ops;
     headers->begin(&w->headers, plan);
-    size_t digits = hp_format_decimal_u64(w->content_length, body_len);
-    headers->set(&w->headers, &p->names[H_CONTENT_LENGTH], w->content_length, digits);
     if (allow_len)
-        headers->set(&w->headers, &p->names[H_ALLOW], w->allow, allow_len);
+        headers->set(&w->headers, &p->allow_name, w->allow, allow_len);
     struct hp_response response = {
         .status = status,
         .header_writer = headers,
         .headers = &w->headers,
+        .date = p->date,
+        .content_length = w->content_length,
+        .content_length_digits = hp_format_decimal_u64(w->content_length, body_len),
         .body = body,
         .body_length = body_len,
     };
+    int rc = -1;
     size_t length = hp_response_length(&response);
-    if (p->buffer_ops->get(w->buffers, length, &out->buffer) != 0)
-        return -1;
-    struct hp_buffer_sink sink;
-    hp_buffer_sink_init(&sink, out->buffer.data, out->buffer.capacity);
-    if (p->response_ops->write(&response, &sink.sink) != 0) {
-        p->buffer_ops->put(w->buffers, out->buffer);
-        return -1;
+    if (p->buffer_ops->get(w->buffers, length, &out->buffer) == 0) {
+        struct hp_buffer_sink sink;
+        hp_buffer_sink_init(&sink, out->buffer.data, out->buffer.capacity);
+        if (p->response_ops->write(&response, &sink.sink) == 0) {
+            out->status = status;
+            out->length = sink.length;
+            rc = 0;
+        } else {
+            p->buffer_ops->put(w->buffers, out->buffer);
+        }
     }
-    out->status = status;
-    out->length = sink.length;
-    return 0;
+    if (headers->end)
+        headers->end(&w->headers);
+    return rc;
 }
 
 int hp_pipeline_handle(struct hp_pipeline_worker *w, const char *request, size_t len,

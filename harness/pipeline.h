@@ -19,10 +19,13 @@
  *        pipeline is given whole requests) and for a method no router knows;
  *   500  body {"error":"internal error"} when the body does not fit its buffer or memory runs
  *        out for params.
- * Headers, in this order: Content-Type: application/json, Server: hotpath,
- * X-Content-Type-Options: nosniff, X-Frame-Options: DENY, Date: <fixed per run> (the route's
- * constant plan, built once per route), then Content-Length: <n> and, for a 405, Allow (set
- * per request).
+ * Headers, in this order: what the handler sets through the header writer (the route's
+ * constant plan, built once per route: Content-Type: application/json, Server: hotpath,
+ * X-Content-Type-Options: nosniff, X-Frame-Options: DENY, names spelled canonically as Go
+ * handlers and Gin spell them; then, for a 405, Allow, set per request), then Date: <fixed per
+ * run> and Content-Length: <n>, which the response writer adds from fixed bytes as net/http's
+ * extraHeader does (never through the header writer). The date is formatted once per run, where
+ * net/http formats time.Now() per response (work every composition would share).
  * A request body, if any, is ignored.
  *
  * Threads: one pipeline (router, route plans, context pools) is shared by every thread; each
@@ -37,8 +40,24 @@
 
 #include "buffer_pools/buffer_pool.h"
 #include "error.h"
+#include "header_writers/header_writer.h"
 #include "routers/route_set.h"
 #include "workload.h"
+
+/* The headers the handler sets on every response (each route plan's constants), shared with
+ * the header/set_serialize workload so that the micro case sets the same headers the same way. */
+enum { HP_PIPELINE_HANDLER_HEADERS = 4 };
+struct hp_pipeline_header {
+    const char *name; /* canonical spelling */
+    const char *value;
+};
+extern const struct hp_pipeline_header hp_pipeline_handler_headers[HP_PIPELINE_HANDLER_HEADERS];
+
+/* Prepares those headers for plan_create: a descriptor each in names[], and the fields (names
+ * pointing into names[]). 0, or -1 with err set. Setup only. */
+int hp_pipeline_handler_fields(struct hp_header_name names[HP_PIPELINE_HANDLER_HEADERS],
+                               struct hp_header_field fields[HP_PIPELINE_HANDLER_HEADERS],
+                               struct hp_error *err);
 
 struct hp_pipeline_config {
     /* The router, pool, context, header_writer, response_writer and buffer_pool to use. */

@@ -2,7 +2,9 @@
 #include "report.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "files.h"
 #include "gnuplot.h"
 #include "hdr_histogram.h"
 #include "hlog.h"
@@ -21,15 +24,24 @@
 struct report {
     const struct hp_results *r;
     const char *dir;
-    char charts_dir[4096];
+    /* The charts are drawn into charts_tmp, which replaces charts_dir once every chart is
+     * complete: a failure leaves the earlier charts (or none), never a part. */
+    char charts_dir[4096], charts_tmp[4096];
     char footnote[768];
     FILE *md; /* report.md, built in memory */
     struct hp_phase_view view;
     bool has_view;
     struct hp_report_outcome *outcome;
     /* Charts are drawn by gnuplot processes running side by side, finished at the end. */
-    struct hp_gnuplot_job jobs[64];
+    struct hp_gnuplot_job *jobs;
     size_t job_count;
+};
+
+enum {
+    MAX_CHARTS = 64,
+    HLOG_MAX_BYTES = 64 << 20,
+    PNG_MAX_BYTES = 64 << 20,
+    PEERS_MAX_BYTES = 16 << 20,
 };
 
 /* Waits for every started gnuplot; the first failure is reported. */
@@ -52,40 +64,27 @@ static int finish_jobs(struct report *rep, struct hp_error *err)
 
 /* ---- files ------------------------------------------------------------------------------ */
 
-static int write_file(const char *path, const char *text, size_t len, struct hp_error *err)
+/* Swaps the finished charts into place (renameat2's exchange is atomic), then removes the old
+ * ones. */
+static int install_charts(const struct report *rep, struct hp_error *err)
 {
-    char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f)
-        return hp_error_set(err, "cannot write %s: %s", tmp, strerror(errno));
-    bool ok = fwrite(text, 1, len, f) == len;
-    ok &= fclose(f) == 0;
-    if (!ok || rename(tmp, path) != 0) {
-        unlink(tmp);
-        return hp_error_set(err, "cannot write %s: %s", path, strerror(errno));
+    if (renameat2(AT_FDCWD, rep->charts_tmp, AT_FDCWD, rep->charts_dir, RENAME_EXCHANGE) == 0) {
+        hp_dir_remove(rep->charts_tmp); /* now the old charts */
+        return 0;
     }
-    return 0;
-}
-
-static char *read_whole(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = NULL;
-    size_t size = 0;
-    FILE *mem = open_memstream(&buf, &size);
-    char chunk[65536];
-    size_t n;
-    while (mem && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        fwrite(chunk, 1, n, mem);
-    fclose(f);
-    if (!mem)
-        return NULL;
-    fclose(mem);
-    *len = size;
-    return buf;
+    if (errno == ENOENT && rename(rep->charts_tmp, rep->charts_dir) == 0)
+        return 0;
+    if (errno == EINVAL) { /* a file system without the exchange: move the old charts aside */
+        char old[4200];
+        snprintf(old, sizeof old, "%s.old", rep->charts_tmp);
+        hp_dir_remove(old);
+        if (rename(rep->charts_dir, old) == 0 && rename(rep->charts_tmp, rep->charts_dir) == 0) {
+            hp_dir_remove(old);
+            return 0;
+        }
+    }
+    return hp_error_set(err, "cannot move the charts from %s to %s: %s", rep->charts_tmp,
+                        rep->charts_dir, strerror(errno));
 }
 
 /* ---- charts ----------------------------------------------------------------------------- */
@@ -97,8 +96,8 @@ static int draw(struct report *rep, const char *template_name, const char *out_n
     char script[4096], common[4096], out[4200], data[4200];
     hp_gnuplot_script_path(template_name, script, sizeof script);
     hp_gnuplot_script_path("chart_common.gp", common, sizeof common);
-    snprintf(out, sizeof out, "%s/%s", rep->charts_dir, out_name);
-    snprintf(data, sizeof data, "%s/%s.dat", rep->charts_dir, out_name);
+    snprintf(out, sizeof out, "%s/%s", rep->charts_tmp, out_name);
+    snprintf(data, sizeof data, "%s/%s.dat", rep->charts_tmp, out_name);
     struct hp_gnuplot_var vars[16] = {
         {"common", common},          {"out", out}, {"data", data}, {"chart_title", title},
         {"footnote", rep->footnote},
@@ -106,8 +105,8 @@ static int draw(struct report *rep, const char *template_name, const char *out_n
     size_t n = 5;
     for (size_t i = 0; i < extra_count && n < 16; i++)
         vars[n++] = extra[i];
-    if (rep->job_count == sizeof rep->jobs / sizeof rep->jobs[0])
-        return hp_error_set(err, "too many charts");
+    if (rep->job_count == MAX_CHARTS)
+        return hp_error_set(err, "too many charts (at most %d)", MAX_CHARTS);
     if (hp_gnuplot_start(script, vars, n, NULL, &rep->jobs[rep->job_count], err) != 0)
         return -1;
     rep->job_count++;
@@ -117,11 +116,18 @@ static int draw(struct report *rep, const char *template_name, const char *out_n
 static FILE *open_data(struct report *rep, const char *out_name, struct hp_error *err)
 {
     char path[4200];
-    snprintf(path, sizeof path, "%s/%s.dat", rep->charts_dir, out_name);
+    snprintf(path, sizeof path, "%s/%s.dat", rep->charts_tmp, out_name);
     FILE *f = fopen(path, "w");
     if (!f)
         hp_error_set(err, "cannot write %s: %s", path, strerror(errno));
     return f;
+}
+
+static int close_data(struct report *rep, const char *out_name, FILE *f, struct hp_error *err)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s.dat", rep->charts_tmp, out_name);
+    return hp_file_close(f, path, err);
 }
 
 static void md_image(struct report *rep, const char *out_name, const char *alt)
@@ -181,7 +187,8 @@ static int chart_phase_bars(struct report *rep, struct hp_error *err)
         }
         fputc('\n', f);
     }
-    fclose(f);
+    if (close_data(rep, "phase_bars", f, err) != 0)
+        return -1;
     double low = INFINITY, high = 0;
     for (size_t r = 0; r < rep->view.row_count; r++)
         for (size_t p = 0; p < rep->view.phase_count; p++) {
@@ -225,7 +232,8 @@ static int chart_allocations(struct report *rep, struct hp_error *err)
         }
         fputc('\n', f);
     }
-    fclose(f);
+    if (close_data(rep, "allocations", f, err) != 0)
+        return -1;
     char titles[2048], count[16];
     phase_titles(&rep->view, titles, sizeof titles);
     snprintf(count, sizeof count, "%zu", rep->view.phase_count);
@@ -292,49 +300,98 @@ static int merge_interval(const struct hp_hlog_interval *interval, void *ctx)
     return 0;
 }
 
-/* The spectrum of one case into f: from its .hlog when it reads, else the five percentiles
- * the results record. Returns the largest x written. */
-static double write_spectrum(struct report *rep, const struct hp_result_case *c, FILE *f)
+/* Reads the .hlog of c into h (initialized here; the caller destroys it on success). On
+ * failure err says what is wrong with the file. */
+static int read_hlog(const struct report *rep, const struct hp_result_case *c, struct hp_hdr *h,
+                     struct hp_error *err)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", rep->r->dir, c->latency.hlog);
+    char *text;
+    size_t len;
+    if (hp_file_read(path, HLOG_MAX_BYTES, &text, &len, err) != 0)
+        return -1;
+    FILE *log = len ? fmemopen(text, len, "r") : NULL;
+    struct hp_error inner;
+    int rc = -1;
+    if (!log) {
+        hp_error_set(err, "%s: %s", path, len ? "out of memory" : "empty");
+    } else if (hp_hdr_init(h, HP_LATENCY_LOWEST_NS, HP_LATENCY_HIGHEST_NS, HP_LATENCY_SIGFIGS,
+                           &inner) != 0) {
+        hp_error_set(err, "%s: %s", path, inner.message);
+    } else {
+        struct merge_ctx m = {h};
+        if (hp_hlog_read(log, path, merge_interval, &m, err) == 0) {
+            int64_t count = hp_hdr_total_count(h);
+            if (count == (int64_t)c->latency.count)
+                rc = 0;
+            else
+                hp_error_set(err, "%s: holds %lld latencies where results.json records %llu", path,
+                             (long long)count, (unsigned long long)c->latency.count);
+        }
+        if (rc != 0)
+            hp_hdr_destroy(h);
+    }
+    if (log)
+        fclose(log);
+    free(text);
+    return rc;
+}
+
+__attribute__((format(printf, 3, 4))) static void warn(struct report *rep, FILE *notes,
+                                                       const char *fmt, ...)
+{
+    char text[sizeof rep->outcome->warnings[0]];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    fprintf(notes, "**Warning:** %s\n\n", text);
+    struct hp_report_outcome *o = rep->outcome;
+    if (o->warning_count < HP_REPORT_MAX_WARNINGS)
+        memcpy(o->warnings[o->warning_count], text, sizeof text);
+    o->warning_count++;
+}
+
+/* The spectrum of one case into f: from its .hlog, else (with a warning in notes) from the five
+ * percentiles results.json records. Returns the largest x written; *positive is set when a
+ * latency above 0 was written (the y axis is logarithmic). */
+static double write_spectrum(struct report *rep, const struct hp_result_case *c, FILE *f,
+                             FILE *notes, bool *positive)
 {
     double xmax = 1;
-    if (c->latency.hlog) {
-        char path[4200];
-        snprintf(path, sizeof path, "%s/%s", rep->r->dir, c->latency.hlog);
-        FILE *log = fopen(path, "r");
-        struct hp_hdr h;
-        struct hp_error ignored;
-        if (log && hp_hdr_init(&h, HP_LATENCY_LOWEST_NS, HP_LATENCY_HIGHEST_NS, HP_LATENCY_SIGFIGS,
-                               &ignored) == 0) {
-            struct merge_ctx m = {&h};
-            int rc = hp_hlog_read(log, path, merge_interval, &m, &ignored);
-            int64_t count = hp_hdr_total_count(&h);
-            if (rc == 0 && count > 0) {
-                fclose(log);
-                /* Twenty points per decade of 1/(1-p), up to where the count still resolves
-                 * the percentile (beyond 1/(1-p) = count every value is the maximum). */
-                double limit = (double)count < 1e6 ? (double)count : 1e6;
-                for (int k = 0;; k++) {
-                    double x = pow(10, k / 20.0);
-                    if (x > limit)
-                        break;
-                    double p = 100.0 * (1 - 1 / x);
-                    fprintf(f, "%.6g\t%lld\n", x, (long long)hp_hdr_value_at_percentile(&h, p));
-                    xmax = x;
-                }
-                hp_hdr_destroy(&h);
-                return xmax;
-            }
-            hp_hdr_destroy(&h);
+    struct hp_error why;
+    struct hp_hdr h;
+    if (!c->latency.hlog) {
+        hp_error_set(&why, "results.json names no .hlog file for `%s`", c->name);
+    } else if (read_hlog(rep, c, &h, &why) == 0) {
+        /* Twenty points per decade of 1/(1-p), up to where the count still resolves the
+         * percentile (beyond 1/(1-p) = count every value is the maximum). */
+        double count = (double)hp_hdr_total_count(&h);
+        double limit = count < 1e6 ? count : 1e6;
+        for (int k = 0;; k++) {
+            double x = pow(10, k / 20.0);
+            if (x > limit)
+                break;
+            int64_t v = hp_hdr_value_at_percentile(&h, 100.0 * (1 - 1 / x));
+            fprintf(f, "%.6g\t%lld\n", x, (long long)v);
+            *positive |= v > 0;
+            xmax = x;
         }
-        if (log)
-            fclose(log);
+        hp_hdr_destroy(&h);
+        return xmax;
     }
+    warn(rep, notes,
+         "%s; the spectrum of `%s` shows instead the five percentiles results.json records "
+         "(p50, p90, p99, p99.9, p99.99).",
+         why.message, c->name);
     const double xs[] = {2, 10, 100, 1000, 10000};
     const double vs[] = {c->latency.p50_ns, c->latency.p90_ns, c->latency.p99_ns,
                          c->latency.p999_ns, c->latency.p9999_ns};
     for (size_t i = 0; i < 5; i++)
         if (isfinite(vs[i]) && xs[i] <= (double)c->latency.count) {
             fprintf(f, "%g\t%g\n", xs[i], vs[i]);
+            *positive |= vs[i] > 0;
             xmax = xs[i];
         }
     return xmax;
@@ -360,9 +417,17 @@ static int chart_latency(struct report *rep, struct hp_error *err)
         FILE *f = open_data(rep, name, err);
         if (!f)
             return -1;
+        char *notes_text = NULL;
+        size_t notes_len = 0;
+        FILE *notes = open_memstream(&notes_text, &notes_len);
+        if (!notes) {
+            fclose(f);
+            return hp_error_set(err, "out of memory");
+        }
         char titles[4096];
         size_t used = 0, variants = 0;
         double xmax = 2;
+        bool positive = false;
         for (size_t i = 0; i < rep->r->case_count; i++) {
             const struct hp_result_case *c = &rep->r->cases[i];
             if (!is_latency_case(c) || strcmp(c->workload, workloads[w]) != 0)
@@ -370,7 +435,7 @@ static int chart_latency(struct report *rep, struct hp_error *err)
             char label[256];
             variant_label(c, true, label, sizeof label);
             fprintf(f, "%s# %s\n", variants ? "\n\n" : "", c->name);
-            double x = write_spectrum(rep, c, f);
+            double x = write_spectrum(rep, c, f, notes, &positive);
             if (x > xmax)
                 xmax = x;
             if (used < sizeof titles)
@@ -378,7 +443,19 @@ static int chart_latency(struct report *rep, struct hp_error *err)
                                          variants ? " " : "", label);
             variants++;
         }
-        fclose(f);
+        fclose(notes);
+        fprintf(rep->md, "#### %s\n\n%s", workloads[w], notes_text);
+        free(notes_text);
+        if (close_data(rep, name, f, err) != 0)
+            return -1;
+        if (!positive) {
+            char data[4200];
+            snprintf(data, sizeof data, "%s/%s.dat", rep->charts_tmp, name);
+            unlink(data);
+            omitted(rep, "every latency recorded for this workload is 0 ns (below what the timer "
+                         "resolves): a logarithmic axis has nothing to show.");
+            continue;
+        }
         char count[16], xmax_text[32], title[256];
         snprintf(count, sizeof count, "%zu", variants);
         snprintf(xmax_text, sizeof xmax_text, "%g", xmax);
@@ -387,7 +464,6 @@ static int chart_latency(struct report *rep, struct hp_error *err)
             {"titles", titles}, {"nvariants", count}, {"xmax", xmax_text}};
         if (draw(rep, "latency_spectrum.gp", name, title, extra, 3, err) != 0)
             return -1;
-        fprintf(rep->md, "#### %s\n\n", workloads[w]);
         md_image(rep, name, title);
     }
     return 0;
@@ -478,7 +554,10 @@ static int chart_scaling(struct report *rep, struct hp_error *err)
         }
         if (!f)
             continue;
-        fclose(f);
+        if (close_data(rep, name, f, err) != 0) {
+            free(keys);
+            return -1;
+        }
         char count[16], title[256];
         snprintf(count, sizeof count, "%zu", variants);
         snprintf(title, sizeof title, "thread scaling: %s (ops/s, all threads)", workloads[w]);
@@ -515,6 +594,15 @@ static void md_header(struct report *rep)
             r->config_samples, r->target_sample_ns / 1e6, (unsigned long long)r->seed);
     if (isfinite(r->harness_overhead_ns))
         fprintf(rep->md, "- Harness overhead (null case): %.3g ns/op\n", r->harness_overhead_ns);
+    for (size_t i = 0; i < r->case_count; i++) { /* requests that mostly miss (workload.h) */
+        const struct hp_result_metric *m =
+            hp_result_case_metric(&r->cases[i], HP_METRIC_FOUND_SHARE);
+        if (m && m->value < HP_FOUND_SHARE_WARN_BELOW)
+            fprintf(rep->md,
+                    "- **Warning:** `%s`: only %.1f%% of its requests find a route (%s %.3g); "
+                    "the rest measure misses (404, 405, redirects)\n",
+                    r->cases[i].name, 100 * m->value, HP_METRIC_FOUND_SHARE, m->value);
+    }
     fprintf(rep->md, "\n");
 }
 
@@ -551,17 +639,22 @@ static int by_value(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void md_peers(struct report *rep)
+static int md_peers(struct report *rep, struct hp_error *err)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/peers.txt", rep->dir);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
+    if (access(path, F_OK) != 0)
+        return 0;
+    char *text;
+    size_t len;
+    if (hp_file_read(path, PEERS_MAX_BYTES, &text, &len, err) != 0)
+        return -1;
     static struct peer_row rows[64];
     size_t n = 0;
-    char line[1024];
-    while (fgets(line, sizeof line, f)) {
+    for (char *line = text, *next; *line; line = next) {
+        next = line + strcspn(line, "\n");
+        if (*next)
+            *next++ = '\0';
         char name[160];
         unsigned long long iterations;
         double ns, bytes = NAN, allocs = NAN;
@@ -584,9 +677,9 @@ static void md_peers(struct report *rep)
         row->bytes = bytes;
         row->allocs = allocs;
     }
-    fclose(f);
+    free(text);
     if (n == 0)
-        return;
+        return 0;
     fprintf(rep->md, "## Peers (Go)\n\nGin and httprouter routing the same GitHub route set and "
                      "request lists, measured on this machine by `scripts/peers/run.sh` into "
                      "`peers.txt` (Go's benchmark format; the `-N` suffix is GOMAXPROCS). Each op "
@@ -600,6 +693,7 @@ static void md_peers(struct report *rep)
                 rows[i].bytes, rows[i].allocs);
     }
     fprintf(rep->md, "\n");
+    return 0;
 }
 
 /* ---- report.html: the subset of Markdown report.md uses ---------------------------------- */
@@ -607,10 +701,7 @@ static void md_peers(struct report *rep)
 static void html_escape(FILE *out, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '<' && n - i >= 4 && strncmp(s + i, "<br>", 4) == 0) {
-            fputs("<br>", out);
-            i += 3;
-        } else if (s[i] == '<') {
+        if (s[i] == '<') {
             fputs("&lt;", out);
         } else if (s[i] == '>') {
             fputs("&gt;", out);
@@ -624,14 +715,21 @@ static void html_escape(FILE *out, const char *s, size_t n)
     }
 }
 
+/* Embeds a chart drawn for this report (a "charts/" link, read from where it is drawn). */
 static void html_image(FILE *out, const struct report *rep, const char *alt, size_t alt_len,
                        const char *path, size_t path_len)
 {
+    static const char prefix[] = "charts/";
     char full[4400];
-    snprintf(full, sizeof full, "%s/%.*s", rep->dir, (int)path_len, path);
+    if (path_len > sizeof prefix - 1 && memcmp(path, prefix, sizeof prefix - 1) == 0)
+        snprintf(full, sizeof full, "%s/%.*s", rep->charts_tmp, (int)(path_len - sizeof prefix + 1),
+                 path + sizeof prefix - 1);
+    else
+        snprintf(full, sizeof full, "%s/%.*s", rep->dir, (int)path_len, path);
     size_t len = 0;
-    char *bytes = read_whole(full, &len);
-    if (!bytes) {
+    char *bytes = NULL;
+    struct hp_error ignored;
+    if (hp_file_read(full, PNG_MAX_BYTES, &bytes, &len, &ignored) != 0) {
         fputs("<em>chart missing</em>", out);
         return;
     }
@@ -648,7 +746,8 @@ static void html_image(FILE *out, const struct report *rep, const char *alt, siz
     free(bytes);
 }
 
-/* Inline Markdown: `code`, **bold**, *em*, ![alt](png) embedded, [text](link). */
+/* Inline Markdown: `code`, **bold**, *em*, ![alt](png) embedded, [text](link), and the one
+ * HTML tag the tables use, <br>. */
 static void html_inline(FILE *out, const struct report *rep, const char *s, size_t n)
 {
     size_t i = 0;
@@ -704,6 +803,11 @@ static void html_inline(FILE *out, const struct report *rep, const char *s, size
                 i += (size_t)(close - rest) + 1;
                 continue;
             }
+        }
+        if (left >= 4 && memcmp(rest, "<br>", 4) == 0) {
+            fputs("<br>", out);
+            i += 4;
+            continue;
         }
         html_escape(out, rest, 1);
         i++;
@@ -809,6 +913,7 @@ int hp_report_write(const char *results_dir, struct hp_report_outcome *outcome,
     }
     struct report rep = {.r = &r, .dir = r.dir, .outcome = outcome};
     snprintf(rep.charts_dir, sizeof rep.charts_dir, "%s/charts", r.dir);
+    snprintf(rep.charts_tmp, sizeof rep.charts_tmp, "%s/.charts.tmp", r.dir);
     snprintf(rep.footnote, sizeof rep.footnote,
              "machine: %s, %u CPUs, %s, host %s; run %s; %s build %.12s", r.cpu_model,
              r.cpus_online, r.kernel, r.hostname, r.started, r.build_type, r.git_commit);
@@ -817,8 +922,15 @@ int hp_report_write(const char *results_dir, struct hp_report_outcome *outcome,
     char *md_text = NULL, *phases_text = NULL, *html_text = NULL;
     size_t md_len = 0, phases_len = 0, html_len = 0;
     int rc = -1;
-    if (mkdir(rep.charts_dir, 0777) != 0 && errno != EEXIST) {
-        hp_error_set(err, "cannot create %s: %s", rep.charts_dir, strerror(errno));
+    bool charts_installed = false;
+    rep.jobs = calloc(MAX_CHARTS, sizeof *rep.jobs);
+    if (!rep.jobs) {
+        hp_error_set(err, "out of memory");
+        goto done;
+    }
+    hp_dir_remove(rep.charts_tmp); /* left by a report that was killed */
+    if (mkdir(rep.charts_tmp, 0777) != 0) {
+        hp_error_set(err, "cannot create %s: %s", rep.charts_tmp, strerror(errno));
         goto done;
     }
     rep.md = open_memstream(&md_text, &md_len);
@@ -845,7 +957,8 @@ int hp_report_write(const char *results_dir, struct hp_report_outcome *outcome,
         goto done;
     if (finish_jobs(&rep, err) != 0)
         goto done;
-    md_peers(&rep);
+    if (md_peers(&rep, err) != 0)
+        goto done;
     md_cases(&rep);
     fclose(rep.md);
     rep.md = NULL;
@@ -858,17 +971,21 @@ int hp_report_write(const char *results_dir, struct hp_report_outcome *outcome,
     markdown_to_html(&rep, md_text, html);
     fclose(html);
 
+    /* The charts, then the texts, report.md last: each file is whole or absent. */
+    if (install_charts(&rep, err) != 0)
+        goto done;
+    charts_installed = true;
     char path[4200];
     if (phases_text) {
         snprintf(path, sizeof path, "%s/phases.md", r.dir);
-        if (write_file(path, phases_text, phases_len, err) != 0)
+        if (hp_file_write_text(path, phases_text, phases_len, err) != 0)
             goto done;
     }
     snprintf(outcome->report_html, sizeof outcome->report_html, "%s/report.html", r.dir);
-    if (write_file(outcome->report_html, html_text, html_len, err) != 0)
+    if (hp_file_write_text(outcome->report_html, html_text, html_len, err) != 0)
         goto done;
     snprintf(outcome->report_md, sizeof outcome->report_md, "%s/report.md", r.dir);
-    if (write_file(outcome->report_md, md_text, md_len, err) != 0)
+    if (hp_file_write_text(outcome->report_md, md_text, md_len, err) != 0)
         goto done;
     rc = 0;
 done:
@@ -876,6 +993,9 @@ done:
         struct hp_error ignored;
         finish_jobs(&rep, &ignored);
     }
+    if (!charts_installed)
+        hp_dir_remove(rep.charts_tmp);
+    free(rep.jobs);
     if (rep.md)
         fclose(rep.md);
     free(md_text);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
@@ -16,8 +17,10 @@
 #include <unistd.h>
 
 #include "build_info.h"
+#include "files.h"
 #include "hlog.h"
 #include "phases.h"
+#include "results_read.h"
 
 #ifdef HOTPATH_JEMALLOC
 #include <jemalloc/jemalloc.h>
@@ -123,67 +126,127 @@ void hp_results_default_dir(char *out, size_t size)
     hp_results_dir_name_at(&now, out, size);
 }
 
-static int make_parents(const char *path, struct hp_error *err)
+/* A path component longer than this is refused by the kernel (ENAMETOOLONG). */
+enum { NAME_LIMIT = NAME_MAX };
+
+static bool is_directory(const char *path)
 {
-    char buf[4096];
-    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-        return hp_error_set(err, "%s: path too long", path);
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Removes the directories between d->path[0..d->kept_prefix) and DIR that reserve created,
+ * deepest first; rmdir leaves any a user filled in the meantime. */
+static void remove_created_parents(struct hp_results_dir *d)
+{
+    char buf[HP_RESULTS_PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", d->path);
+    for (char *slash = strrchr(buf, '/'); slash && (size_t)(slash - buf) > d->kept_prefix;
+         slash = strrchr(buf, '/')) {
+        *slash = '\0';
+        if (rmdir(buf) != 0)
+            return;
+    }
+}
+
+/* Checks the name, refuses an existing DIR or DIR.partial, creates the missing parents and
+ * DIR.partial. On failure nothing it created is left. */
+int hp_results_dir_reserve(struct hp_results_dir *d, const char *dir, struct hp_error *err)
+{
+    memset(d, 0, sizeof *d);
+    size_t len = strlen(dir);
+    while (len > 1 && dir[len - 1] == '/') /* "DIR/" is DIR: its partial is DIR.partial */
+        len--;
+    if (len == 0)
+        return hp_error_set(err, "--out: empty directory name");
+    /* Room for ".partial", a '/' and the longest file name the kernel allows inside. */
+    size_t longest = HP_RESULTS_PATH_MAX - 1 - (sizeof ".partial" - 1) - 1 - NAME_LIMIT;
+    if (len > longest)
+        return hp_error_set(err, "--out: a path of %zu characters is too long (at most %zu)", len,
+                            longest);
+    memcpy(d->path, dir, len);
+    d->path[len] = '\0';
+    for (const char *p = d->path; *p;) {
+        size_t part = strcspn(p, "/");
+        bool last = p[part] == '\0';
+        if (part + (last ? sizeof ".partial" - 1 : 0) > NAME_LIMIT)
+            return hp_error_set(err,
+                                "--out %.60s...: the name '%.40s...' is longer than %d bytes%s",
+                                d->path, p, NAME_LIMIT, last ? " with .partial added" : "");
+        p += part + (last ? 0 : 1);
+    }
+    memcpy(d->partial, d->path, len);
+    memcpy(d->partial + len, ".partial", sizeof ".partial");
+    struct stat st;
+    if (lstat(d->path, &st) == 0)
+        return hp_error_set(err, "--out %s: already exists; choose a new directory", d->path);
+    if (lstat(d->partial, &st) == 0) {
+        char results[HP_RESULTS_PATH_MAX + 16];
+        snprintf(results, sizeof results, "%s/results.json", d->partial);
+        if (lstat(results, &st) == 0)
+            return hp_error_set(err,
+                                "--out %s: %s already exists (an interrupted run); remove it "
+                                "or choose a new directory",
+                                d->path, d->partial);
+        return hp_error_set(err,
+                            "--out %s: %s already exists, without results (a run writing "
+                            "there now, or one that was killed); remove it or choose a new "
+                            "directory",
+                            d->path, d->partial);
+    }
+    /* The parents: each existing one must be a directory; the missing ones are created. */
+    char buf[HP_RESULTS_PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", d->path);
+    d->kept_prefix = len;
+    bool creating = false;
     for (char *p = buf + 1; *p; p++) {
         if (*p != '/')
             continue;
         *p = '\0';
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return hp_error_set(err, "cannot create directory %s: %s", buf, strerror(errno));
+        if (mkdir(buf, 0777) == 0) {
+            if (!creating) { /* the first one missing: its parent is the deepest kept */
+                const char *parent_end = strrchr(buf, '/');
+                d->kept_prefix = parent_end ? (size_t)(parent_end - buf) : 0;
+            }
+            creating = true;
+        } else if (errno != EEXIST || !is_directory(buf)) {
+            int saved = errno == EEXIST ? ENOTDIR : errno;
+            if (creating)
+                remove_created_parents(d);
+            return hp_error_set(err, "--out %s: cannot create directory %s: %s", d->path, buf,
+                                strerror(saved));
+        }
         *p = '/';
     }
+    if (mkdir(d->partial, 0777) != 0) {
+        int saved = errno;
+        if (creating)
+            remove_created_parents(d);
+        return hp_error_set(err, "--out %s: cannot create %s: %s", d->path, d->partial,
+                            strerror(saved));
+    }
     return 0;
 }
 
-int hp_results_check_dir(const char *dir, struct hp_error *err)
+void hp_results_dir_release(struct hp_results_dir *d)
 {
+    if (!d->partial[0])
+        return;
+    hp_dir_remove(d->partial); /* everything in it is this run's: reserve created it empty */
     struct stat st;
-    char partial[4096];
-    if (!*dir)
-        return hp_error_set(err, "--out: empty directory name");
-    if (stat(dir, &st) == 0)
-        return hp_error_set(err, "--out %s: already exists; choose a new directory", dir);
-    snprintf(partial, sizeof partial, "%s.partial", dir);
-    if (stat(partial, &st) == 0)
-        return hp_error_set(err,
-                            "--out %s: %s already exists (an interrupted run); remove it "
-                            "or choose a new directory",
-                            dir, partial);
-    return 0;
+    if (lstat(d->partial, &st) != 0)
+        remove_created_parents(d);
+    d->partial[0] = '\0';
 }
 
-/* Writes `name` inside `dir` through a temporary file and a rename. */
-static int write_atomically(const char *dir, const char *name,
-                            int (*write_fn)(FILE *f, const void *ctx), const void *ctx,
-                            struct hp_error *err)
+/* Writes `name` inside `dir` (see files.h). */
+static int write_in(const char *dir, const char *name, int (*write_fn)(FILE *f, const void *ctx),
+                    const void *ctx, struct hp_error *err)
 {
-    char final_path[4096], tmp_path[4096];
-    snprintf(final_path, sizeof final_path, "%s/%s", dir, name);
-    snprintf(tmp_path, sizeof tmp_path, "%s/.%s.tmp", dir, name);
-    FILE *f = fopen(tmp_path, "w");
-    if (!f)
-        return hp_error_set(err, "cannot write %s: %s", tmp_path, strerror(errno));
-    int rc = write_fn(f, ctx);
-    if (fflush(f) != 0 || ferror(f))
-        rc = -1;
-    if (fsync(fileno(f)) != 0)
-        rc = -1;
-    if (fclose(f) != 0)
-        rc = -1;
-    if (rc != 0) {
-        unlink(tmp_path);
-        return hp_error_set(err, "cannot write %s: %s", final_path, strerror(errno));
-    }
-    if (rename(tmp_path, final_path) != 0) {
-        unlink(tmp_path);
-        return hp_error_set(err, "cannot rename %s to %s: %s", tmp_path, final_path,
-                            strerror(errno));
-    }
-    return 0;
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+        return hp_error_set(err, "%s/%s: path too long", dir, name);
+    return hp_file_write(path, write_fn, ctx, err);
 }
 
 /* ---- names ------------------------------------------------------------------------------ */
@@ -246,6 +309,8 @@ static json_t *case_json(const struct hp_run *run, const struct hp_case *c)
     json_t *o = json_object();
     json_object_set_new(o, "name", json_string(c->name));
     json_object_set_new(o, "workload", json_string(c->workload->name));
+    json_object_set_new(o, "overhead_probe",
+                        json_boolean(c->workload->flags & HP_WORKLOAD_OVERHEAD_PROBE));
     if (c->phase)
         json_object_set_new(o, "phase", json_string(c->phase));
     json_t *impls = json_object();
@@ -595,16 +660,38 @@ static int write_hlog(FILE *f, const void *ctx)
 
 /* ---- all files -------------------------------------------------------------------------- */
 
-int hp_results_write(const struct hp_run *run, const char *dir, const char *command,
-                     char *final_dir_out, size_t final_dir_size, struct hp_error *err)
+int hp_results_check_file_names(const struct hp_case *cases, size_t count, struct hp_error *err)
 {
-    char partial[4096];
-    snprintf(partial, sizeof partial, "%s.partial", dir);
-    if (make_parents(partial, err) != 0)
-        return -1;
-    if (mkdir(partial, 0777) != 0)
-        return hp_error_set(err, "cannot create %s: %s", partial, strerror(errno));
-    struct json_ctx ctx = {.run = run, .command = command, .dir = dir};
+    /* Each .hlog is written as ".NAME.tmp" first: that name must fit in a directory entry. */
+    enum { TEMPORARY_EXTRA = sizeof "..tmp" - 1 };
+    char(*names)[300] = calloc(count ? count : 1, sizeof *names);
+    if (!names)
+        return hp_error_set(err, "out of memory checking file names");
+    size_t n = 0;
+    int rc = 0;
+    for (size_t i = 0; i < count && rc == 0; i++) {
+        if (cases[i].mode != HP_MODE_LATENCY)
+            continue;
+        hlog_file_name(&cases[i], names[n], sizeof names[n]);
+        if (strlen(names[n]) + TEMPORARY_EXTRA > NAME_LIMIT)
+            rc = hp_error_set(err, "%s: the case name is too long for its .hlog file name",
+                              cases[i].name);
+        for (size_t k = 0; k < n && rc == 0; k++)
+            if (strcmp(names[k], names[n]) == 0)
+                rc = hp_error_set(err, "%s: its .hlog file name %s is another case's too",
+                                  cases[i].name, names[n]);
+        n++;
+    }
+    free(names);
+    return rc;
+}
+
+/* The files into d->partial; then results.json is read back with the one reader every view
+ * uses, so that no run is marked complete that a reader would refuse. */
+static int write_files(const struct hp_run *run, const struct hp_results_dir *d,
+                       const char *command, struct hp_error *err)
+{
+    struct json_ctx ctx = {.run = run, .command = command, .dir = d->path};
     for (size_t i = 0; i < run->case_count; i++) {
         const struct hp_case *c = &run->cases[i];
         if (!c->has_latency || hp_hdr_total_count(&c->latency) == 0)
@@ -612,19 +699,40 @@ int hp_results_write(const struct hp_run *run, const char *dir, const char *comm
         char name[300];
         hlog_file_name(c, name, sizeof name);
         struct hlog_ctx hc = {run, c};
-        if (write_atomically(partial, name, write_hlog, &hc, err) != 0)
+        if (write_in(d->partial, name, write_hlog, &hc, err) != 0)
             return -1;
     }
-    if (write_atomically(partial, "results.txt", write_txt, &ctx, err) != 0 ||
-        write_atomically(partial, "results.csv", write_csv, &ctx, err) != 0 ||
+    if (write_in(d->partial, "results.txt", write_txt, &ctx, err) != 0 ||
+        write_in(d->partial, "results.csv", write_csv, &ctx, err) != 0 ||
         /* results.json last: its presence says the other files are complete. */
-        write_atomically(partial, "results.json", write_json, &ctx, err) != 0)
+        write_in(d->partial, "results.json", write_json, &ctx, err) != 0)
         return -1;
-    const char *final_dir = partial;
-    if (!run->interrupted) {
-        if (rename(partial, dir) != 0)
-            return hp_error_set(err, "cannot rename %s to %s: %s", partial, dir, strerror(errno));
-        final_dir = dir;
+    struct hp_results back;
+    struct hp_error why;
+    if (hp_results_read(d->partial, &back, &why) != 0)
+        return hp_error_set(err, "hotpath's own reader refuses the results just written: %s",
+                            why.message);
+    hp_results_free(&back);
+    return 0;
+}
+
+int hp_results_write(const struct hp_run *run, struct hp_results_dir *d, const char *command,
+                     char *final_dir_out, size_t final_dir_size, struct hp_error *err)
+{
+    const char *final_dir = d->partial;
+    int rc = write_files(run, d, command, err);
+    if (rc == 0 && !run->interrupted) {
+        if (rename(d->partial, d->path) != 0)
+            rc = hp_error_set(err, "cannot rename %s to %s: %s", d->partial, d->path,
+                              strerror(errno));
+        final_dir = d->path;
+    }
+    if (rc != 0) {
+        /* Nothing half-written stays behind for a later run to take for an interrupted one. */
+        char message[sizeof err->message];
+        snprintf(message, sizeof message, "%s", err->message);
+        hp_results_dir_release(d);
+        return hp_error_set(err, "%s; nothing was kept", message);
     }
     if (final_dir_out)
         snprintf(final_dir_out, final_dir_size, "%s", final_dir);

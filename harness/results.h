@@ -1,10 +1,11 @@
 /* The results directory of one run: the data every table, chart, comparison and gate is
  * rendered from. See docs/results-format.md for the files and the JSON schema.
  *
- * Written safely: the run writes into DIR.partial/, every file through a temporary name and a
- * rename, and only a complete run renames DIR.partial/ to DIR/. An interrupted run (Ctrl-C)
- * leaves DIR.partial/ with complete files whose results.json says "complete": false. No file
- * is ever left half-written under its final name.
+ * Written safely: DIR.partial/ is created before anything is measured, the run writes into it,
+ * every file through a temporary name and a rename, and only a complete run renames
+ * DIR.partial/ to DIR/. An interrupted run (Ctrl-C) leaves DIR.partial/ with complete files
+ * whose results.json says "complete": false; a run that fails (a case refused, a full disk)
+ * removes it. No file is ever left half-written under its final name.
  */
 #ifndef HOTPATH_RESULTS_H
 #define HOTPATH_RESULTS_H
@@ -15,7 +16,9 @@
 #include "runner.h"
 
 #define HP_RESULTS_FORMAT  "hotpath-results"
-#define HP_RESULTS_VERSION 1
+/* Every change to results.json bumps it; readers accept every earlier version
+ * (docs/results-format.md lists what each added). */
+#define HP_RESULTS_VERSION 2
 
 struct hp_machine {
     char cpu_model[256];
@@ -37,14 +40,36 @@ void hp_machine_describe(struct hp_machine *m);
 void hp_results_dir_name_at(const struct timespec *when, char *out, size_t size);
 void hp_results_default_dir(char *out, size_t size);
 
-/* Refuses (before anything runs) a directory that exists already, or whose .partial does, or
- * whose parent cannot be created. */
-int hp_results_check_dir(const char *dir, struct hp_error *err);
+enum { HP_RESULTS_PATH_MAX = 4096 };
 
-/* Writes results.json, results.txt, results.csv and one .hlog per latency case. `command` is
- * the command line that produced the run, recorded verbatim. On success *final_dir_out (may be
- * NULL) gets the directory actually written: DIR, or DIR.partial for an interrupted run. */
-int hp_results_write(const struct hp_run *run, const char *dir, const char *command,
+/* The output directory of a run, reserved before anything is measured, so that a bad --out
+ * costs nothing: a bad name, an existing DIR or DIR.partial, a parent that is not a directory
+ * or cannot be created, DIR.partial itself not creatable (a read-only or virtual file system). */
+struct hp_results_dir {
+    char path[HP_RESULTS_PATH_MAX];    /* DIR, trailing slashes removed */
+    char partial[HP_RESULTS_PATH_MAX]; /* DIR.partial; empty once released */
+    size_t kept_prefix; /* path[0..kept_prefix) existed before; deeper parents were created */
+};
+
+/* Checks the name and creates the missing parents and DIR.partial (empty). Returns 0, or -1
+ * with err set ("--out DIR: problem") and nothing created. */
+int hp_results_dir_reserve(struct hp_results_dir *d, const char *dir, struct hp_error *err);
+
+/* Removes DIR.partial with everything in it and the parents reserve created: for a run that
+ * ends without results (a case refused at setup, a failure before writing). */
+void hp_results_dir_release(struct hp_results_dir *d);
+
+/* Refuses, before anything is measured, cases whose .hlog file would not fit a directory entry
+ * or would be another case's. */
+int hp_results_check_file_names(const struct hp_case *cases, size_t count, struct hp_error *err);
+
+/* Writes the .hlog files, results.txt, results.csv and results.json (last) into DIR.partial,
+ * reads results.json back with the reader every view uses, and renames DIR.partial to DIR
+ * (an interrupted run stays DIR.partial, "complete": false). `command` is the command line
+ * that produced the run, recorded verbatim. On any failure (a full disk, the reader refusing)
+ * it releases the directory, so nothing half-written is left, and returns -1 with err set. On
+ * success *final_dir_out (may be NULL) gets the directory written: DIR or DIR.partial. */
+int hp_results_write(const struct hp_run *run, struct hp_results_dir *d, const char *command,
                      char *final_dir_out, size_t final_dir_size, struct hp_error *err);
 
 /* "router/github/all/router=radix/threads=2" -> "BenchmarkRouter/github/all/router=radix-2",

@@ -90,10 +90,17 @@ int hp_results_read_pooled(const char *list, struct hp_results *out, struct hp_e
     char *copy = strdup(list);
     if (!copy)
         return hp_error_set(err, "out of memory");
-    char *save = NULL;
+    char *rest = copy;
     int index = 0;
     int status = 0;
-    for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+    for (char *item = strsep(&rest, ","); item; item = strsep(&rest, ",")) {
+        if (!*item) { /* "a," or "a,,b": a typo, not a list of one */
+            status = hp_error_set(err,
+                                  "'%s': an empty item in the list of results (a stray comma?); "
+                                  "pooled runs are written RUN1,RUN2 with no space",
+                                  list);
+            break;
+        }
         if (index++ == 0) {
             if (hp_results_read(item, out, err) != 0) {
                 status = -1;

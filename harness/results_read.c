@@ -17,6 +17,7 @@
 struct reader {
     const char *file;
     struct hp_error *err;
+    int version; /* the document's format version, once read */
 };
 
 static int fail(const struct reader *rd, const char *where, const char *problem)
@@ -82,6 +83,20 @@ static double optional_number(const struct reader *rd, json_t *obj, const char *
     return v ? json_number_value(v) : NAN;
 }
 
+/* A figure no measurement can make negative (a count or a time per op), or NAN for null or
+ * absent: a negative one would be read as an improvement by the gate. */
+static double optional_nonnegative(const struct reader *rd, json_t *obj, const char *where,
+                                   const char *key, int *status)
+{
+    double v = optional_number(rd, obj, where, key, status);
+    if (*status == 0 && v < 0) {
+        char path[256];
+        snprintf(path, sizeof path, "%s%s%s", where, *where ? "." : "", key);
+        *status = fail(rd, path, "is negative, which no measurement can be");
+    }
+    return v;
+}
+
 static double required_number(const struct reader *rd, json_t *obj, const char *where,
                               const char *key, int *status)
 {
@@ -144,6 +159,19 @@ static int read_samples(const struct reader *rd, json_t *c, const char *where, c
     return 0;
 }
 
+/* Version 1 files do not say which case is the overhead probe; every one of them was written
+ * when the probe was the workload named "null", so for those files alone the name decides.
+ * From version 2 on the per-case "overhead_probe" flag is the only source: absent means false. */
+static bool overhead_probe(const struct reader *rd, json_t *c, const char *where,
+                           const char *workload, int *status)
+{
+    if (*status != 0)
+        return false;
+    if (json_object_get(c, "overhead_probe"))
+        return optional_bool(rd, c, where, "overhead_probe", status);
+    return rd->version == 1 && workload && strcmp(workload, "null") == 0;
+}
+
 static int read_case(const struct reader *rd, json_t *c, size_t index, bool complete,
                      struct hp_result_case *out)
 {
@@ -155,6 +183,7 @@ static int read_case(const struct reader *rd, json_t *c, size_t index, bool comp
 
     out->name = required_string(rd, c, where, "name", &st);
     out->workload = required_string(rd, c, where, "workload", &st);
+    out->overhead_probe = overhead_probe(rd, c, where, out->workload, &st);
     out->phase = optional_string(rd, c, where, "phase", &st);
     json_t *impls = required(rd, c, where, "implementations", JSON_OBJECT, &st);
     out->threads = (unsigned)required_count(rd, c, where, "threads", &st);
@@ -201,21 +230,28 @@ static int read_case(const struct reader *rd, json_t *c, size_t index, bool comp
     json_t *stats = member(rd, c, where, "stats", JSON_OBJECT, true, &st);
     out->noisy = optional_bool(rd, stats, where, "noisy", &st);
 
+    char sub[96]; /* "cases[3].allocations": where an inner figure is, for messages */
     json_t *alloc = member(rd, c, where, "allocations", JSON_OBJECT, true, &st);
-    out->allocs_per_op = optional_number(rd, alloc, where, "allocs_per_op", &st);
-    out->bytes_per_op = optional_number(rd, alloc, where, "bytes_per_op", &st);
-    out->frees_per_op = optional_number(rd, alloc, where, "frees_per_op", &st);
+    snprintf(sub, sizeof sub, "%s.allocations", where);
+    static const char *const counts[] = {"allocs", "bytes", "frees"}; /* when recorded */
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+        optional_nonnegative(rd, alloc, sub, counts[i], &st);
+    out->allocs_per_op = optional_nonnegative(rd, alloc, sub, "allocs_per_op", &st);
+    out->bytes_per_op = optional_nonnegative(rd, alloc, sub, "bytes_per_op", &st);
+    out->frees_per_op = optional_nonnegative(rd, alloc, sub, "frees_per_op", &st);
 
     json_t *perf = member(rd, c, where, "perf", JSON_OBJECT, true, &st);
+    snprintf(sub, sizeof sub, "%s.perf", where);
     out->has_perf = perf != NULL;
-    out->cycles_per_op = optional_number(rd, perf, where, "cycles_per_op", &st);
-    out->instructions_per_op = optional_number(rd, perf, where, "instructions_per_op", &st);
-    out->branch_misses_per_op = optional_number(rd, perf, where, "branch_misses_per_op", &st);
-    out->cache_misses_per_op = optional_number(rd, perf, where, "cache_misses_per_op", &st);
+    out->cycles_per_op = optional_nonnegative(rd, perf, sub, "cycles_per_op", &st);
+    out->instructions_per_op = optional_nonnegative(rd, perf, sub, "instructions_per_op", &st);
+    out->branch_misses_per_op = optional_nonnegative(rd, perf, sub, "branch_misses_per_op", &st);
+    out->cache_misses_per_op = optional_nonnegative(rd, perf, sub, "cache_misses_per_op", &st);
 
     /* A dedicated count (callgrind, or perf recorded by --instructions) wins over perf's. */
     json_t *ins = member(rd, c, where, "instructions", JSON_OBJECT, true, &st);
-    out->instructions = optional_number(rd, ins, where, "per_op", &st);
+    snprintf(sub, sizeof sub, "%s.instructions", where);
+    out->instructions = optional_nonnegative(rd, ins, sub, "per_op", &st);
     out->instructions_source = optional_string(rd, ins, where, "source", &st);
     if (isnan(out->instructions) && !isnan(out->instructions_per_op)) {
         out->instructions = out->instructions_per_op;
@@ -226,18 +262,19 @@ static int read_case(const struct reader *rd, json_t *c, size_t index, bool comp
     out->has_latency = lat != NULL;
     if (lat) {
         struct hp_result_latency *l = &out->latency;
-        l->count = required_count(rd, lat, where, "count", &st);
-        l->min_ns = optional_number(rd, lat, where, "min_ns", &st);
-        l->mean_ns = optional_number(rd, lat, where, "mean_ns", &st);
-        l->p50_ns = optional_number(rd, lat, where, "p50_ns", &st);
-        l->p90_ns = optional_number(rd, lat, where, "p90_ns", &st);
-        l->p99_ns = optional_number(rd, lat, where, "p99_ns", &st);
-        l->p999_ns = optional_number(rd, lat, where, "p999_ns", &st);
-        l->p9999_ns = optional_number(rd, lat, where, "p9999_ns", &st);
-        l->max_ns = optional_number(rd, lat, where, "max_ns", &st);
+        snprintf(sub, sizeof sub, "%s.latency", where);
+        l->count = required_count(rd, lat, sub, "count", &st);
+        l->min_ns = optional_nonnegative(rd, lat, sub, "min_ns", &st);
+        l->mean_ns = optional_nonnegative(rd, lat, sub, "mean_ns", &st);
+        l->p50_ns = optional_nonnegative(rd, lat, sub, "p50_ns", &st);
+        l->p90_ns = optional_nonnegative(rd, lat, sub, "p90_ns", &st);
+        l->p99_ns = optional_nonnegative(rd, lat, sub, "p99_ns", &st);
+        l->p999_ns = optional_nonnegative(rd, lat, sub, "p999_ns", &st);
+        l->p9999_ns = optional_nonnegative(rd, lat, sub, "p9999_ns", &st);
+        l->max_ns = optional_nonnegative(rd, lat, sub, "max_ns", &st);
         l->timer_overhead_ns_per_op =
-            optional_number(rd, lat, where, "timer_overhead_ns_per_op", &st);
-        l->hlog = optional_string(rd, lat, where, "hlog", &st);
+            optional_nonnegative(rd, lat, sub, "timer_overhead_ns_per_op", &st);
+        l->hlog = optional_string(rd, lat, sub, "hlog", &st);
     }
 
     json_t *metrics = member(rd, c, where, "metrics", JSON_OBJECT, true, &st);
@@ -288,7 +325,7 @@ static int refuse_duplicate_names(const struct reader *rd, const struct hp_resul
     return 0;
 }
 
-static int read_document(const struct reader *rd, json_t *root, struct hp_results *r)
+static int read_document(struct reader *rd, json_t *root, struct hp_results *r)
 {
     int st = 0;
     if (!json_is_object(root))
@@ -305,11 +342,14 @@ static int read_document(const struct reader *rd, json_t *root, struct hp_result
                  (long long)json_integer_value(version), HP_RESULTS_VERSION);
         return fail(rd, "version", problem);
     }
+    rd->version = (int)json_integer_value(version);
     json_t *complete = required(rd, root, "", "complete", JSON_TRUE, &st);
     r->complete = complete && json_is_true(complete);
     r->started = required_string(rd, root, "", "started", &st);
     r->started_epoch_s = required_number(rd, root, "", "started_epoch_s", &st);
     r->duration_s = required_number(rd, root, "", "duration_s", &st);
+    if (st == 0 && r->duration_s < 0)
+        return fail(rd, "duration_s", "is negative, which no run can last");
     r->command = required_string(rd, root, "", "command", &st);
 
     json_t *machine = required(rd, root, "", "machine", JSON_OBJECT, &st);
@@ -330,16 +370,19 @@ static int read_document(const struct reader *rd, json_t *root, struct hp_result
     r->seed = required_count(rd, config, "config", "seed", &st);
     r->config_samples = (unsigned)required_count(rd, config, "config", "samples", &st);
     r->target_sample_ns = required_number(rd, config, "config", "target_sample_ns", &st);
+    if (st == 0 && r->target_sample_ns <= 0)
+        return fail(rd, "config.target_sample_ns", "is not a positive time");
 
     json_t *floors = member(rd, root, "", "floors", JSON_OBJECT, true, &st);
-    r->floors.monotonic_read_ns = optional_number(rd, floors, "floors", "monotonic_read_ns", &st);
-    r->floors.tsc_read_ns = optional_number(rd, floors, "floors", "tsc_read_ns", &st);
-    r->floors.l1_load_ns = optional_number(rd, floors, "floors", "l1_load_ns", &st);
-    r->floors.cas_ns = optional_number(rd, floors, "floors", "cas_ns", &st);
-    r->floors.handoff_ns = optional_number(rd, floors, "floors", "handoff_ns", &st);
+    r->floors.monotonic_read_ns =
+        optional_nonnegative(rd, floors, "floors", "monotonic_read_ns", &st);
+    r->floors.tsc_read_ns = optional_nonnegative(rd, floors, "floors", "tsc_read_ns", &st);
+    r->floors.l1_load_ns = optional_nonnegative(rd, floors, "floors", "l1_load_ns", &st);
+    r->floors.cas_ns = optional_nonnegative(rd, floors, "floors", "cas_ns", &st);
+    r->floors.handoff_ns = optional_nonnegative(rd, floors, "floors", "handoff_ns", &st);
     json_t *perf = member(rd, root, "", "perf_counters", JSON_OBJECT, true, &st);
     r->perf_available = optional_bool(rd, perf, "perf_counters", "available", &st);
-    r->harness_overhead_ns = optional_number(rd, root, "", "harness_overhead_ns_per_op", &st);
+    r->harness_overhead_ns = optional_nonnegative(rd, root, "", "harness_overhead_ns_per_op", &st);
 
     json_t *cases = required(rd, root, "", "cases", JSON_ARRAY, &st);
     if (st != 0)
@@ -387,7 +430,7 @@ int hp_results_read(const char *path, struct hp_results *out, struct hp_error *e
         return -1;
     }
     out->json = root;
-    struct reader rd = {file, err};
+    struct reader rd = {.file = file, .err = err};
     if (read_document(&rd, root, out) != 0) {
         hp_results_free(out);
         return -1;

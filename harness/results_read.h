@@ -5,7 +5,8 @@
  * results.json itself. It refuses, with one message naming the file (and the JSON line where
  * jansson knows it), anything that is not a complete "hotpath-results" document of a version it
  * knows: a missing or wrong-typed required key, a case without samples, a non-finite or
- * non-positive sample, duplicate case names. A run interrupted by Ctrl-C (complete: false) is
+ * non-positive sample, a negative count or time per op (allocations, perf, instructions,
+ * latency, floors), duplicate case names. A run interrupted by Ctrl-C (complete: false) is
  * read, with `complete` false, so a caller can decide whether to refuse it.
  *
  * Numbers the run could not measure are stored in the file as null; here they are NAN (test
@@ -44,6 +45,9 @@ struct hp_result_case {
     char *name;     /* unique in the run */
     char *workload; /* e.g. "router/github/all" */
     char *phase;    /* the phase this case ran for (run --phases), or NULL */
+    /* A case of the overhead probe (workload.h): it measures the harness, not an
+     * implementation, so it does not count as a comparison in compare and gate. */
+    bool overhead_probe;
     size_t impl_count;
     struct hp_result_impl *impls; /* in the order the file lists them */
     unsigned threads;
@@ -108,6 +112,11 @@ struct hp_results {
 
     void *json; /* the parsed document (a jansson json_t *), for keys this struct does not map */
 };
+
+/* What every view of a run with complete: false says beside its tables. */
+#define HP_PARTIAL_RESULTS_WARNING                                                                 \
+    "The run was interrupted (complete: false): cases hold only the samples taken before it "      \
+    "stopped, some perhaps none, and comparisons of them are weaker than a full run's."
 
 /* Reads `path` (a results directory or a results.json). Returns 0, or -1 with err set and *out
  * left empty (safe to free). */

@@ -44,6 +44,12 @@ void hp_case_name(struct hp_case *c)
         snprintf(c->name + used, sizeof c->name - used, "/phase=%s", c->phase);
 }
 
+bool hp_case_is_overhead_measure(const struct hp_case *c)
+{
+    return (c->workload->flags & HP_WORKLOAD_OVERHEAD_PROBE) && c->threads == 1 &&
+           c->mode == HP_MODE_BATCH;
+}
+
 uint64_t hp_predict_n(uint64_t n, double elapsed_ns, double target_ns)
 {
     double next;
@@ -495,6 +501,7 @@ static int setup_case(struct worker_pool *pool, struct hp_case *c, const struct 
         .threads = c->threads,
         .seed = run->config.seed,
         .workloads_dir = run->config.workloads_dir,
+        .metrics = &c->metrics,
     };
     c->ns_per_op = calloc(run->config.samples, sizeof(double));
     c->ops_per_sec = calloc(run->config.samples, sizeof(double));
@@ -559,7 +566,10 @@ void hp_run_measure_machine(struct hp_run *run)
     run->machine_measured = true;
 }
 
-int hp_run_execute(struct hp_run *run, struct hp_error *err)
+/* The worker threads of the run being set up or measured: one run at a time per process. */
+static struct worker_pool run_pool;
+
+int hp_run_setup(struct hp_run *run, struct hp_error *err)
 {
     const struct hp_run_config *cfg = &run->config;
     unsigned max_threads = 1;
@@ -571,34 +581,38 @@ int hp_run_execute(struct hp_run *run, struct hp_error *err)
     }
 
     run->started_epoch_s = wall_clock_s();
-    uint64_t started_ns = hp_monotonic_ns();
+    run->started_ns = hp_monotonic_ns();
     run->harness_overhead_ns = -1;
     run->interrupted = false;
     if (!run->machine_measured)
         hp_run_measure_machine(run);
 
-    static struct worker_pool pool;
-    if (pool_start(&pool, max_threads, cfg->pin, &run->timer, run->perf_available, err) != 0) {
-        pool_stop(&pool);
+    if (pool_start(&run_pool, max_threads, cfg->pin, &run->timer, run->perf_available, err) != 0) {
+        pool_stop(&run_pool);
         return -1;
     }
-    pool.callgrind = cfg->callgrind;
+    run_pool.callgrind = cfg->callgrind;
 
-    size_t ready = 0;
-    int status = 0;
-    for (; ready < run->case_count; ready++) {
-        if (setup_case(&pool, &run->cases[ready], run, err) != 0) {
-            teardown_case(&pool, &run->cases[ready], false);
-            status = -1;
-            break;
+    for (size_t ready = 0; ready < run->case_count; ready++) {
+        if (setup_case(&run_pool, &run->cases[ready], run, err) != 0) {
+            teardown_case(&run_pool, &run->cases[ready], false);
+            for (size_t i = 0; i < ready; i++)
+                teardown_case(&run_pool, &run->cases[i], true);
+            pool_stop(&run_pool);
+            return -1;
         }
     }
-    if (status != 0) {
-        for (size_t i = 0; i < ready; i++)
-            teardown_case(&pool, &run->cases[i], true);
-        pool_stop(&pool);
+    run->set_up = true;
+    return 0;
+}
+
+int hp_run_execute(struct hp_run *run, struct hp_error *err)
+{
+    if (!run->set_up && hp_run_setup(run, err) != 0)
         return -1;
-    }
+    run->set_up = false; /* every case is torn down at the end */
+    const struct hp_run_config *cfg = &run->config;
+    uint64_t started_ns = run->started_ns;
 
     struct hp_progress progress;
     hp_progress_begin(&progress, cfg->quiet,
@@ -606,7 +620,7 @@ int hp_run_execute(struct hp_run *run, struct hp_error *err)
 
     for (size_t i = 0; i < run->case_count && !hp_run_stop_requested; i++) {
         hp_progress_step(&progress, run->cases[i].name, "calibrating");
-        calibrate(&pool, &run->cases[i], run);
+        calibrate(&run_pool, &run->cases[i], run);
     }
 
     size_t *order = malloc(run->case_count * sizeof *order);
@@ -623,7 +637,7 @@ int hp_run_execute(struct hp_run *run, struct hp_error *err)
             hp_progress_step(&progress, c->name, keep ? "measuring" : "warming up");
             if (round == cfg->warmup_rounds)
                 reset_latency(c); /* the latency histogram holds measured rounds only */
-            take_sample(&pool, c, keep);
+            take_sample(&run_pool, c, keep);
         }
     }
     free(order);
@@ -640,16 +654,15 @@ int hp_run_execute(struct hp_run *run, struct hp_error *err)
         if (c->mode == HP_MODE_LATENCY)
             for (unsigned t = 0; t < c->threads; t++)
                 hp_hdr_merge(&c->latency, &c->thread_latency[t]);
-        if (strcmp(c->workload->name, "null") == 0 && c->threads == 1 && c->mode == HP_MODE_BATCH &&
-            c->samples_taken > 0)
+        if (hp_case_is_overhead_measure(c) && c->samples_taken > 0)
             run->harness_overhead_ns = c->summary.median;
         /* report comes after thread_teardown: per-thread figures are folded in there. */
-        pool_dispatch(&pool, JOB_THREAD_TEARDOWN, c, 0, c->threads);
+        pool_dispatch(&run_pool, JOB_THREAD_TEARDOWN, c, 0, c->threads);
         if (c->workload->report)
             c->workload->report(c->shared, &c->metrics);
-        teardown_case(&pool, c, false);
+        teardown_case(&run_pool, c, false);
     }
-    pool_stop(&pool);
+    pool_stop(&run_pool);
     run->duration_s = (double)(hp_monotonic_ns() - started_ns) / 1e9;
     return 0;
 }

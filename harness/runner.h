@@ -112,6 +112,10 @@ struct hp_case {
 /* Writes c->name from its workload, composition, threads and mode. */
 void hp_case_name(struct hp_case *c);
 
+/* The case whose median is the run's harness overhead: the overhead probe (workload.h), batch
+ * mode, one thread. */
+bool hp_case_is_overhead_measure(const struct hp_case *c);
+
 struct hp_run {
     struct hp_run_config config;
     struct hp_timer timer;
@@ -122,8 +126,10 @@ struct hp_run {
     double duration_s;
     bool machine_measured;      /* timer, floors and perf probe done (hp_run_measure_machine) */
     bool interrupted;           /* SIGINT/SIGTERM arrived: samples stop, results are partial */
-    double harness_overhead_ns; /* the null case's median ns/op, batch, 1 thread; <0 unknown */
+    double harness_overhead_ns; /* hp_case_is_overhead_measure's median ns/op; <0 unknown */
     const struct hp_phase_plan *plan; /* run --phases: the plan, recorded in the results */
+    bool set_up;                      /* hp_run_setup done, hp_run_execute not yet */
+    uint64_t started_ns;              /* monotonic clock at the start (hp_run_setup) */
 
     struct hp_case *cases;
     size_t case_count;
@@ -133,10 +139,15 @@ struct hp_run {
  * hp_run_execute does it when it was not done, so a caller may do it first to print them. */
 void hp_run_measure_machine(struct hp_run *run);
 
-/* Measures the timer and floors (unless done), sets every case up (all of them before any
- * measurement, so a bad case refuses the run before time is spent), calibrates, warms up, runs the
- * rounds, collects reports and tears everything down. Returns 0, or -1 with err set when a case
- * could not be set up (nothing has been measured then). */
+/* Measures the timer and floors (unless done), starts the worker threads and sets every case
+ * up (all of them before any measurement, so a bad case refuses the run before time is spent).
+ * Returns 0, or -1 with err set and everything torn down. A caller may call it first to print
+ * what setup found (the cases' setup metrics, e.g. found_share) before the long part. */
+int hp_run_setup(struct hp_run *run, struct hp_error *err);
+
+/* Sets the run up (unless hp_run_setup did), calibrates, warms up, runs the rounds, collects
+ * reports and tears everything down. Returns 0, or -1 with err set when a case could not be
+ * set up (nothing has been measured then). */
 int hp_run_execute(struct hp_run *run, struct hp_error *err);
 
 /* Frees what hp_run_execute allocated in the cases. */

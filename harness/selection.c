@@ -28,8 +28,12 @@ int hp_selection_set_impls(struct hp_selection *sel, int axis, char *list, struc
     sel->impl_all[axis] = false;
     for (int i = 0; i < n; i++) {
         if (strcmp(items[i], "all") == 0) {
-            sel->impl_count[axis] = 0; /* all */
-            sel->impl_all[axis] = true;
+            if (n > 1)
+                return hp_error_set(err,
+                                    "%s: 'all' stands alone (it already names every "
+                                    "implementation); give it without other names",
+                                    flag);
+            sel->impl_all[axis] = true; /* impl_count stays 0: all */
             return 0;
         }
         const struct hp_impl_info *impl = hp_impl_find(axis, items[i]);
@@ -38,9 +42,38 @@ int hp_selection_set_impls(struct hp_selection *sel, int axis, char *list, struc
             return hp_error_set(err, "%s: unknown implementation '%s' (valid: %s, all)", flag,
                                 items[i], *valid ? valid : "none registered yet");
         }
+        /* Two cases of one name would make a results file its own readers refuse. */
+        for (size_t k = 0; k < sel->impl_count[axis]; k++)
+            if (sel->impls[axis][k] == impl)
+                return hp_error_set(err, "%s: '%s' is listed twice", flag, items[i]);
         sel->impls[axis][sel->impl_count[axis]++] = impl;
     }
     return 0;
+}
+
+static int compare_case_names(const void *a, const void *b)
+{
+    return strcmp((*(const struct hp_case *const *)a)->name,
+                  (*(const struct hp_case *const *)b)->name);
+}
+
+int hp_cases_refuse_duplicate_names(const struct hp_case *cases, size_t count, struct hp_error *err)
+{
+    const struct hp_case **sorted = malloc((count ? count : 1) * sizeof *sorted);
+    if (!sorted)
+        return hp_error_set(err, "out of memory checking the case list");
+    for (size_t i = 0; i < count; i++)
+        sorted[i] = &cases[i];
+    qsort(sorted, count, sizeof *sorted, compare_case_names);
+    int rc = 0;
+    for (size_t i = 1; i < count && rc == 0; i++)
+        if (strcmp(sorted[i - 1]->name, sorted[i]->name) == 0)
+            rc = hp_error_set(err,
+                              "two cases would both be named %s: results need one name per "
+                              "case (is a workload, implementation or phase given twice?)",
+                              sorted[i]->name);
+    free(sorted);
+    return rc;
 }
 
 static bool workload_selected(const struct hp_selection *sel, const struct hp_workload *w)
@@ -95,6 +128,41 @@ static size_t axis_choices(const struct hp_selection *sel, const struct hp_workl
     return n;
 }
 
+/* "workload W cannot run router=radix: it needs REQUIREMENT (valid: --router a, b)": the
+ * implementations listed are those that, in place of the chosen one, the workload accepts. */
+static int refuse_composition(const struct hp_workload *w, const struct hp_composition *chosen,
+                              struct hp_error *err)
+{
+    char what[512], valid[1024];
+    size_t used = 0, valid_used = 0;
+    what[0] = valid[0] = '\0';
+    for (int axis = 0; axis < HP_AXIS_COUNT; axis++) {
+        if (!chosen->impl[axis])
+            continue;
+        const char *axis_name = hp_axis_get(axis)->name;
+        if (used < sizeof what)
+            used += (size_t)snprintf(what + used, sizeof what - used, "%s%s=%s", used ? ", " : "",
+                                     axis_name, chosen->impl[axis]->name);
+        struct hp_composition other = *chosen;
+        size_t listed = 0;
+        for (const struct hp_impl_info *const *it = hp_axis_get(axis)->impls; *it; it++) {
+            other.impl[axis] = *it;
+            if (!w->supports(&other) || valid_used >= sizeof valid)
+                continue;
+            if (listed++ == 0) /* "--router a, b; --pool c" */
+                valid_used +=
+                    (size_t)snprintf(valid + valid_used, sizeof valid - valid_used, "%s--%s %s",
+                                     valid_used ? "; " : "", axis_name, (*it)->name);
+            else
+                valid_used += (size_t)snprintf(valid + valid_used, sizeof valid - valid_used,
+                                               ", %s", (*it)->name);
+        }
+    }
+    return hp_error_set(err, "workload %s cannot run %s: it needs %s (valid: %s)", w->name, what,
+                        w->requirement ? w->requirement : "another composition",
+                        valid_used ? valid : "no implementation registered");
+}
+
 static int expand_workload(const struct hp_selection *sel, const struct hp_workload *w,
                            struct expansion *ex, struct hp_error *err)
 {
@@ -127,11 +195,8 @@ static int expand_workload(const struct hp_selection *sel, const struct hp_workl
             explicit_choice |= sel->impl_count[axis] > 0;
         }
         if (w->supports && !w->supports(&c.composition)) {
-            if (explicit_choice && combinations == 1) {
-                hp_case_name(&c);
-                return hp_error_set(err, "workload %s cannot run this composition: %s", w->name,
-                                    c.name);
-            }
+            if (explicit_choice && combinations == 1)
+                return refuse_composition(w, &c.composition, err);
             continue;
         }
         for (int mode = 0; mode < 2; mode++) {
@@ -182,12 +247,11 @@ int hp_selection_expand(const struct hp_selection *sel, struct hp_case **cases, 
     }
     bool has_overhead_case = false;
     for (size_t i = 0; i < ex.count; i++)
-        has_overhead_case |= strcmp(ex.cases[i].workload->name, "null") == 0 &&
-                             ex.cases[i].threads == 1 && ex.cases[i].mode == HP_MODE_BATCH;
-    if (sel->add_null_case && !has_overhead_case) {
+        has_overhead_case |= hp_case_is_overhead_measure(&ex.cases[i]);
+    if (sel->add_overhead_probe && !has_overhead_case) {
         struct hp_case c;
         memset(&c, 0, sizeof c);
-        c.workload = hp_workload_find("null");
+        c.workload = hp_workload_overhead_probe();
         c.threads = 1;
         c.mode = HP_MODE_BATCH;
         if (c.workload && push_case(&ex, &c, err) != 0) {
@@ -198,6 +262,10 @@ int hp_selection_expand(const struct hp_selection *sel, struct hp_case **cases, 
     if (ex.count == 0) {
         free(ex.cases);
         return hp_error_set(err, "the selection gives no case to run");
+    }
+    if (hp_cases_refuse_duplicate_names(ex.cases, ex.count, err) != 0) {
+        free(ex.cases);
+        return -1;
     }
     *cases = ex.cases;
     *count = ex.count;

@@ -23,15 +23,21 @@ struct hp_selection {
     size_t thread_count;
     bool batch;
     bool latency;
-    bool add_null_case; /* the null case, batch, 1 thread: the harness overhead of the run */
+    bool add_overhead_probe; /* the null case, batch, 1 thread: the harness overhead of the run */
 };
 
-/* Parses "radix,linear" or "all" for an axis into sel->impls[axis]. */
+/* Parses "radix,linear" or "all" for an axis into sel->impls[axis]. Refuses unknown names, a
+ * name listed twice and "all" in a list. */
 int hp_selection_set_impls(struct hp_selection *sel, int axis, char *list, struct hp_error *err);
 
-/* Builds the cases (calloc'ed array, names filled). Refuses patterns matching no workload and
- * explicitly named implementations a matched workload cannot run. */
+/* Builds the cases (calloc'ed array, names filled). Refuses patterns matching no workload,
+ * explicitly named implementations a matched workload cannot run, and two cases of one name. */
 int hp_selection_expand(const struct hp_selection *sel, struct hp_case **cases, size_t *count,
                         struct hp_error *err);
+
+/* Refuses (-1, err naming it) a list in which two cases have one name: every reader of results
+ * refuses such a file. */
+int hp_cases_refuse_duplicate_names(const struct hp_case *cases, size_t count,
+                                    struct hp_error *err);
 
 #endif

@@ -40,6 +40,9 @@ struct hp_case_params {
     uint64_t seed;    /* for request streams and anything else random */
     /* Path to the workloads/ directory, for workloads that read route sets or request lists. */
     const char *workloads_dir;
+    /* Where setup records figures it found while preparing the case (found_share below); they
+     * join the case's metrics in the results. NULL outside a run: nothing is recorded. */
+    struct hp_metrics *metrics;
 };
 
 enum { HP_METRICS_MAX = 16 };
@@ -55,8 +58,27 @@ struct hp_metrics {
     size_t count;
 };
 
-/* Adds a metric (ignored past HP_METRICS_MAX). */
+/* Adds a metric (ignored past HP_METRICS_MAX, or when m is NULL). */
 void hp_metrics_add(struct hp_metrics *m, const char *name, const char *unit, double value);
+
+/* The share of a case's requests that find a route (status found), for the workloads that look
+ * requests up (the router and request workloads): measured at setup by looking every request up
+ * once, and recorded as this metric. Setup refuses a case where no request finds a route (it would
+ * measure nothing but misses); the run header and the report warn below
+ * HP_FOUND_SHARE_WARN_BELOW. */
+#define HP_METRIC_FOUND_SHARE     "found_share"
+#define HP_FOUND_SHARE_WARN_BELOW 0.5
+
+/* Capabilities and roles of a workload (struct hp_workload.flags), so that the harness decides
+ * by flag, never by a workload's name. */
+enum {
+    /* The overhead probe (the `null` workload): an empty operation whose ns/op is what the
+     * harness itself costs per op. Every run measures it (batch, one thread) and records it as
+     * harness_overhead_ns_per_op; its cases are marked "overhead_probe" in results.json, and a
+     * comparison or gate needs a case in common besides them. It uses no axis, so a phase run
+     * measures it once, outside every phase. */
+    HP_WORKLOAD_OVERHEAD_PROBE = 1u << 0,
+};
 
 struct hp_workload {
     const char *name;     /* "null", "router/github/all", ...; slash-separated */
@@ -67,6 +89,7 @@ struct hp_workload {
      * group (--latency-group still overrides): for workloads whose percentiles are compared
      * with a sibling's, which must time groups of the same size. */
     unsigned latency_group;
+    uint32_t flags; /* HP_WORKLOAD_* */
 
     int (*setup)(const struct hp_case_params *params, void **shared, struct hp_error *err);
     /* Optional: without it, every thread's local is the shared state. */
@@ -86,6 +109,9 @@ struct hp_workload {
      * router that supports remove). Such compositions are skipped when an axis is expanded to
      * all its implementations, and refused when named explicitly. */
     bool (*supports)(const struct hp_composition *composition);
+    /* With supports: what a composition must offer, for the refusal ("a router that accepts
+     * registrations during lookups"); the refusal also lists the implementations that do. */
+    const char *requirement;
     /* Optional, per axis: the implementation (by name) used when the user names none on that
      * axis, for workloads with so many axes that running every combination by default makes
      * no sense (the request workloads: 2,646). NULL: every implementation. `--AXIS all` still
@@ -96,5 +122,7 @@ struct hp_workload {
 /* The static workload table (harness/workloads/workload_table.c), NULL-terminated. */
 extern const struct hp_workload *const hp_workload_table[];
 const struct hp_workload *hp_workload_find(const char *name);
+/* The workload flagged HP_WORKLOAD_OVERHEAD_PROBE, or NULL. */
+const struct hp_workload *hp_workload_overhead_probe(void);
 
 #endif

@@ -25,10 +25,41 @@ enum hp_axis_id {
     HP_AXIS_COUNT
 };
 
+/* What a gain measured between two implementations is, for the systems they model. */
+enum hp_gain_bound {
+    HP_GAIN_LIKE_FOR_LIKE, /* the C analogues do the modelled work, no more and no less */
+    HP_GAIN_LOWER_BOUND,   /* the modelled systems would gain more (e.g. the work removed is
+                            * necessarily cheaper in C: no GC, jemalloc's thread cache) */
+    HP_GAIN_UPPER_BOUND,   /* the modelled systems would gain less */
+    HP_GAIN_UNBOUNDED,     /* steps bounded in opposite directions */
+    HP_GAIN_UNDECLARED,    /* no chain of declared references joins the two */
+};
+
+/* An implementation's fidelity is declared here, next to its name, so that a report renders it
+ * from the implementations themselves:
+ *   - models: the function or system it stands for, and where that is;
+ *   - reference: the implementation of the same axis it differs from in exactly one decision
+ *     (its header comment names the decision), NULL for a reference;
+ *   - bound: what a gain measured from `reference` to it is, for the modelled systems, with a
+ *     one-line reason. For a reference: what gains measured against it are, as far as its own
+ *     departures from its model go (its variants' bounds already account for them). */
 struct hp_impl_info {
     const char *name;    /* short, stable, used on the command line and in results files */
     const char *summary; /* one line for `hotpath list` */
+    const char *models;
+    const char *reference;
+    enum hp_gain_bound bound;
+    const char *bound_reason;
 };
+
+/* The bound of a step from one implementation of an axis to another: the bounds of the steps
+ * along the chain of references that joins them, combined (like-for-like steps add nothing,
+ * lower and upper together leave the gain unbounded). HP_GAIN_UNDECLARED when no chain joins
+ * them. The same for a step and its reverse (a bound on the size of the change). */
+enum hp_gain_bound hp_step_bound(enum hp_axis_id axis, const struct hp_impl_info *from,
+                                 const struct hp_impl_info *to);
+/* "like-for-like", "lower bound", ...: stable words for reports. */
+const char *hp_gain_bound_name(enum hp_gain_bound bound);
 
 struct hp_axis {
     const char *name; /* "router", "pool", ... also the command-line flag: --router NAME */

@@ -17,7 +17,7 @@ baseline="$root/ci/baselines/results.json"
 [ -x "$hotpath" ] || { echo "ci-baselines: no $hotpath (build the Release build first)" >&2; exit 2; }
 
 # The zero-allocation paths and the allocation checks, every implementation, one thread.
-cases=(--workload 'demo/*,router/github/static,router/github/param2,router/static/static,pool/get_put,pool/hold8,http/parse/line3,http/parse/browser,request/static,request/param2,context/acquire_release'
+cases=(--workload 'demo/*,router/github/static,router/github/param2,router/static/static,router/manyparams/all,pool/get_put,pool/hold8,http/parse/line3,http/parse/browser,request/static,request/param2,context/acquire_release'
        --threads 1 --samples 3 --target-time 1ms)
 instructions=()
 if command -v valgrind >/dev/null; then

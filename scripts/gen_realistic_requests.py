@@ -22,7 +22,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # Set name -> number of requests to write.
-SETS = {"static": 500, "github": 800, "gplus": 300, "parse": 300}
+SETS = {"static": 500, "github": 800, "gplus": 300, "parse": 300, "manyparams": 400}
 
 USERS = ["julienschmidt", "octocat", "torvalds", "antirez", "mitchellh", "bradfitz", "rsc",
          "kelseyhightower", "sindresorhus", "gaearon", "defunkt", "mojombo", "fatih", "spf13",
@@ -46,6 +46,9 @@ COLLECTIONS_MOMENTS = ["vault"]
 CLASSES = ["GameScore", "Player", "Post", "Comment", "Order", "Product", "go"]
 EVENTS = ["AppOpened", "Search", "Error", "Purchase", "SignUp"]
 FILES = ["pic.jpg", "avatar.png", "report.pdf", "notes.txt", "song.mp3"]
+VERSIONS = ["v1", "v2", "v3", "1.21.4", "2.0.0-rc1", "2024-01"]
+LANGS = ["en", "de", "fr", "ja", "pt-br", "zh-hans"]
+TEAMS = ["platform", "infra", "core-runtime", "web", "data", "security", "sre"]
 
 ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
@@ -116,6 +119,18 @@ def param_value(rng, set_name, before, name):
         return rng.choice(KEYWORDS)
     if name == "email":
         return rng.choice(EMAILS)
+    if name == "version":
+        return rng.choice(VERSIONS)
+    if name == "lang":
+        return rng.choice(LANGS)
+    if name == "team":
+        return rng.choice(TEAMS)
+    if name == "slug":
+        return rng.choice(KEYWORDS) + "-" + rng.choice(LABELS)
+    if name in ("key", "item"):
+        return alnum_string(rng, 12)
+    if name == "token":
+        return hex_string(rng, 32)
     sys.exit(f"gen_realistic_requests: no value vocabulary for parameter '{name}' in set "
              f"'{set_name}'; add one")
 

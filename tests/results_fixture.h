@@ -25,12 +25,14 @@ struct fx_case {
     double allocs, bytes;     /* per op */
     double instructions;      /* 0: not recorded */
     const char *instr_source; /* default "callgrind" */
+    bool overhead_probe;      /* written as "overhead_probe" from version 2 on */
 };
 
 struct fx_run {
     const char *fingerprint; /* default "machine-a" */
     const char *build_type;  /* default "Release" */
     bool incomplete;
+    int version; /* 0: 1, the oldest format readers accept */
 };
 
 static char fx_dir[] = "/tmp/hotpath-fixture-XXXXXX";
@@ -69,7 +71,8 @@ __attribute__((unused)) static void fx_write(const char *dir, const struct fx_ru
 {
     json_t *root = json_object();
     json_object_set_new(root, "format", json_string("hotpath-results"));
-    json_object_set_new(root, "version", json_integer(1));
+    int version = run && run->version ? run->version : 1;
+    json_object_set_new(root, "version", json_integer(version));
     json_object_set_new(root, "complete", json_boolean(!(run && run->incomplete)));
     json_object_set_new(root, "started", json_string("2026-11-23T12:00:00Z"));
     json_object_set_new(root, "started_epoch_s", json_real(1.0));
@@ -104,6 +107,8 @@ __attribute__((unused)) static void fx_write(const char *dir, const struct fx_ru
         json_t *o = json_object();
         json_object_set_new(o, "name", json_string(name));
         json_object_set_new(o, "workload", json_string(workload));
+        if (version >= 2)
+            json_object_set_new(o, "overhead_probe", json_boolean(c->overhead_probe));
         if (c->phase)
             json_object_set_new(o, "phase", json_string(c->phase));
         json_object_set_new(o, "implementations", json_object());
@@ -162,15 +167,24 @@ __attribute__((unused)) static const char *fx_read(const char *name)
     return text;
 }
 
-/* Runs `hotpath ARGS` in fx_dir (stdout to fx_dir/out, stderr to fx_dir/err); its exit status. */
-__attribute__((unused)) static int fx_hotpath(const char *args)
+/* Runs `SHELL_PREFIX hotpath ARGS` in fx_dir (shell_prefix: shell words before it, such as
+ * "ulimit -f 1;"), stdout to STDOUT_PATH (relative to fx_dir), stderr to fx_dir/err; its exit
+ * status. */
+__attribute__((unused)) static int fx_hotpath_with(const char *shell_prefix, const char *args,
+                                                   const char *stdout_path)
 {
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "cd '%s' && '%s' %s >out 2>err </dev/null", fx_dir, HOTPATH_BINARY,
-             args);
+    snprintf(cmd, sizeof cmd, "cd '%s' && %s '%s' %s >%s 2>err </dev/null", fx_dir, shell_prefix,
+             HOTPATH_BINARY, args, stdout_path);
     int raw = system(cmd);
     cr_assert(WIFEXITED(raw), "hotpath %s did not exit normally", args);
     return WEXITSTATUS(raw);
+}
+
+/* Runs `hotpath ARGS` in fx_dir (stdout to fx_dir/out, stderr to fx_dir/err); its exit status. */
+__attribute__((unused)) static int fx_hotpath(const char *args)
+{
+    return fx_hotpath_with("", args, "out");
 }
 
 /* n samples evenly spread over [center - spread, center + spread]. */

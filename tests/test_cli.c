@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "results.h"
+#include "routers/router.h"
 
 struct outcome {
     int status;
@@ -33,7 +34,7 @@ static void run_hotpath(const char *args, struct outcome *o)
 {
     char dir[] = "/tmp/hotpath-cli-XXXXXX";
     cr_assert_not_null(mkdtemp(dir));
-    char cmd[4096];
+    char cmd[8192];
     snprintf(cmd, sizeof cmd, "cd %s && %s %s >out 2>err </dev/null", dir, HOTPATH_BINARY, args);
     int raw = system(cmd);
     o->status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
@@ -100,6 +101,52 @@ Test(cli, run_refuses_unknown_implementations_listing_valid_ones)
     cr_assert_str_empty(o.out);
 }
 
+/* Two cases of one name make a results file that report, compare and gate refuse: such a run
+ * is refused before anything is measured, whichever way the duplicate comes. */
+Test(cli, run_refuses_what_would_give_two_cases_one_name)
+{
+    expect_refusal("run --workload router/github/static --router radix,radix",
+                   "--router: 'radix' is listed twice");
+    expect_refusal("run --phases bolt.phases --workload null",
+                   "workload null is the overhead probe, measured once in every run");
+    expect_refusal("run --phases bolt.phases --workload demo/fnv64",
+                   "workload demo/fnv64 uses no implementation axis");
+}
+
+/* A workload that cannot run the named implementation says what it needs and which
+ * implementations have it (by their capability flag), not the case name it never made. */
+Test(cli, run_says_why_a_composition_is_refused_and_what_would_do)
+{
+    struct outcome o;
+    run_hotpath("run --workload router/github/read_with_writer --router radix", &o);
+    cr_assert_eq(o.status, 2, "%s", o.err);
+    cr_assert_not_null(strstr(o.err, "workload router/github/read_with_writer cannot run "
+                                     "router=radix: it needs a router that accepts "
+                                     "registrations during lookups (valid: --router "),
+                       "%s", o.err);
+    cr_assert_null(strstr(o.err, "threads="), "%s", o.err);
+    for (const struct hp_impl_info *const *it = hp_router_table; *it; it++) {
+        const struct hp_router_ops *ops = (const struct hp_router_ops *)*it;
+        bool can = (ops->flags & HP_ROUTER_CONCURRENT_WRITES) && ops->remove;
+        const char *valid = strstr(o.err, "(valid: ");
+        char word[80]; /* the name as a word of the list: " NAME," or " NAME)" */
+        snprintf(word, sizeof word, " %s", ops->info.name);
+        bool shown = false;
+        for (const char *p = valid; p && (p = strstr(p, word)); p += strlen(word))
+            shown |= p[strlen(word)] == ',' || p[strlen(word)] == ')';
+        cr_assert_eq(shown, can, "%s %s listed: %s", ops->info.name, can ? "not" : "wrongly",
+                     o.err);
+    }
+}
+
+/* "all" names every implementation: a list holding it is a typo, and every name is checked. */
+Test(cli, run_refuses_all_in_a_list_and_unknown_names_beside_it)
+{
+    expect_refusal("run --pool all,nope", "--pool: 'all' stands alone");
+    expect_refusal("run --pool nope,all", "--pool: unknown implementation 'nope'");
+    expect_refusal("run --router all,radix", "--router: 'all' stands alone");
+}
+
 Test(cli, run_refuses_an_existing_output_directory)
 {
     char dir[] = "/tmp/hotpath-cli-out-XXXXXX";
@@ -156,6 +203,214 @@ Test(cli, two_runs_without_out_both_write_their_results)
     int raw = system(cmd);
     remove_tree(dir);
     cr_assert(WIFEXITED(raw) && WEXITSTATUS(raw) == 0, "two default-named runs: exit %d", raw);
+}
+
+/* A bad --out is refused before anything is measured (exit 2, nothing created); the name
+ * "DIR/" is DIR. */
+Test(cli, run_checks_the_output_location_before_measuring)
+{
+    char dir[] = "/tmp/hotpath-cli-out-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char args[6000], file[300];
+    snprintf(file, sizeof file, "%s/file", dir);
+    FILE *f = fopen(file, "w");
+    cr_assert_not_null(f);
+    fclose(f);
+    expect_refusal("run --workload null --out /proc/x", "--out /proc/x: cannot create");
+    snprintf(args, sizeof args, "run --workload null --out %s/x", file);
+    expect_refusal(args, "Not a directory");
+    expect_refusal("run --workload null --out ''", "--out: empty directory name");
+    /* 2,500 levels: refused whole, no directory made. */
+    size_t used = (size_t)snprintf(args, sizeof args, "run --workload null --out %s/", dir);
+    for (int i = 0; i < 2500; i++)
+        used += (size_t)snprintf(args + used, sizeof args - used, "d/");
+    expect_refusal(args, "too long");
+    char path[400];
+    snprintf(path, sizeof path, "%s/d", dir);
+    struct stat st;
+    cr_assert_neq(stat(path, &st), 0, "a refused --out created directories");
+
+    /* An existing DIR.partial: an interrupted run when it holds results, else a killed (or
+     * running) one; either way refused. */
+    snprintf(path, sizeof path, "%s/killed.partial", dir);
+    cr_assert_eq(mkdir(path, 0777), 0);
+    snprintf(args, sizeof args, "run --workload null --out %s/killed", dir);
+    expect_refusal(args, "without results");
+    snprintf(path, sizeof path, "%s/stopped.partial", dir);
+    cr_assert_eq(mkdir(path, 0777), 0);
+    snprintf(path, sizeof path, "%s/stopped.partial/results.json", dir);
+    f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fclose(f);
+    snprintf(args, sizeof args, "run --workload null --out %s/stopped", dir);
+    expect_refusal(args, "(an interrupted run)");
+
+    /* A case refused at setup: exit 2, and the directories made for --out are gone again. */
+    snprintf(args, sizeof args,
+             "run --workload router/github/static --router radix --workloads-dir %s --out "
+             "%s/new/parents/r",
+             dir, dir);
+    expect_refusal(args, "github.routes");
+    snprintf(path, sizeof path, "%s/new", dir);
+    cr_assert_neq(stat(path, &st), 0, "a run refused at setup left %s", path);
+
+    /* A trailing slash names the directory itself. */
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd,
+             "%s run --workload null --samples 2 --target-time 1ms --quiet --out %s/slash/ "
+             ">/dev/null 2>&1",
+             HOTPATH_BINARY, dir);
+    cr_assert_eq(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/slash/results.json", dir);
+    cr_assert_eq(stat(path, &st), 0, "--out DIR/ writes DIR");
+    snprintf(path, sizeof path, "%s/slash.partial", dir);
+    cr_assert_neq(stat(path, &st), 0);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+/* A full disk while the results are written: one message, a non-zero exit, and nothing left
+ * that a later run would take for an interrupted one. The disk is a 64 KiB tmpfs filled up
+ * first (needs root; the test says so and skips otherwise). */
+Test(cli, a_write_failure_leaves_nothing_behind)
+{
+    if (geteuid() != 0)
+        cr_skip_test("mounting a small tmpfs to fill needs root");
+    char dir[] = "/tmp/hotpath-cli-full-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "mount -t tmpfs -o size=64k hotpath-test '%s' 2>/dev/null", dir);
+    if (system(cmd) != 0) {
+        rmdir(dir);
+        cr_skip_test("cannot mount a tmpfs here (a container without the capability?)");
+    }
+    char filler[300];
+    snprintf(filler, sizeof filler, "%s/filler", dir);
+    FILE *f = fopen(filler, "w");
+    static const char block[4096];
+    while (f && fwrite(block, 1, sizeof block, f) == sizeof block && fflush(f) == 0)
+        ;
+    if (f)
+        fclose(f);
+    snprintf(cmd, sizeof cmd,
+             "%s run --workload null,demo/allocs-1 --mode both --samples 2 --target-time 1ms "
+             "--quiet --out %s/r >/dev/null 2>%s.err",
+             HOTPATH_BINARY, dir, dir);
+    int full = system(cmd);
+    char path[400];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/r", dir);
+    bool final_left = stat(path, &st) == 0;
+    snprintf(path, sizeof path, "%s/r.partial", dir);
+    bool partial_left = stat(path, &st) == 0;
+    unlink(filler);
+    snprintf(cmd, sizeof cmd,
+             "%s run --workload null --samples 2 --target-time 1ms --quiet --out %s/r "
+             ">/dev/null 2>&1",
+             HOTPATH_BINARY, dir);
+    int again = system(cmd);
+    snprintf(cmd, sizeof cmd, "umount '%s'", dir);
+    int unmounted = system(cmd);
+    rmdir(dir);
+    char err[4096];
+    snprintf(path, sizeof path, "%s.err", dir);
+    slurp(path, err, sizeof err);
+    unlink(path);
+
+    cr_assert_eq(unmounted, 0);
+    cr_assert(WIFEXITED(full) && WEXITSTATUS(full) == 1, "exit %d on a full disk", full);
+    cr_assert_eq(count_lines(err), 1, "one message: %s", err);
+    cr_assert(strstr(err, "No space left on device") && strstr(err, "nothing was kept"), "%s", err);
+    cr_assert_not(final_left, "a failed write took the final name");
+    cr_assert_not(partial_left, "a failed write left r.partial for the next run to refuse");
+    cr_assert(WIFEXITED(again) && WEXITSTATUS(again) == 0,
+              "the same --out, with room again, works: exit %d", again);
+}
+
+static void write_text(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fputs(text, f);
+    cr_assert_eq(fclose(f), 0);
+}
+
+/* A workloads directory holding one route set and request lists. */
+static void make_workloads_dir(char *dir, const char *routes, const char *static_requests)
+{
+    cr_assert_not_null(mkdtemp(dir));
+    char path[400];
+    snprintf(path, sizeof path, "%s/routes", dir);
+    cr_assert_eq(mkdir(path, 0777), 0);
+    snprintf(path, sizeof path, "%s/requests", dir);
+    cr_assert_eq(mkdir(path, 0777), 0);
+    write_text(dir, "routes/github.routes", routes);
+    write_text(dir, "requests/github-static.requests", static_requests);
+    write_text(dir, "requests/github-param2.requests", static_requests);
+}
+
+/* Router and request workloads looking up requests that find no route time nothing but 404s:
+ * the share that finds one is recorded (found_share), a share of 0 is refused at setup, and a
+ * share below one half is warned about in the run header and in the report. */
+Test(cli, lookups_that_mostly_miss_are_warned_about_and_all_misses_refused)
+{
+    char args[2048];
+    char empty[] = "/tmp/hotpath-cli-wl-XXXXXX";
+    make_workloads_dir(empty, "", "GET /a\nGET /x\n");
+    snprintf(args, sizeof args, "run --workload router/github/static --workloads-dir %s", empty);
+    expect_refusal(args, "none of the 2 requests of");
+    expect_refusal(args, "finds a route");
+
+    char no_slash[] = "/tmp/hotpath-cli-wl-XXXXXX";
+    make_workloads_dir(no_slash, "GET /a\nGET /b\n", "GET a\nGET b\n");
+    snprintf(args, sizeof args, "run --workload router/github/static --workloads-dir %s", no_slash);
+    expect_refusal(args, "every lookup would be a miss");
+    snprintf(args, sizeof args, "run --workload request/param2 --workloads-dir %s", no_slash);
+    expect_refusal(args, "would be answered 404");
+
+    char few[] = "/tmp/hotpath-cli-wl-XXXXXX";
+    make_workloads_dir(few, "GET /a\nGET /b\n", "GET /a\nGET /x\nGET /y\n");
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "%s run --workload router/github/static --router radix --samples 2 --target-time "
+             "1ms --quiet --workloads-dir %s --out %s/r >%s/out 2>%s/err && %s report %s/r "
+             ">/dev/null 2>>%s/err",
+             HOTPATH_BINARY, few, few, few, few, HOTPATH_BINARY, few, few);
+    int raw = system(cmd);
+    char path[400], text[65536];
+    snprintf(path, sizeof path, "%s/err", few);
+    slurp(path, text, sizeof text);
+    cr_assert(WIFEXITED(raw) && WEXITSTATUS(raw) == 0, "exit %d: %s", raw, text);
+    snprintf(path, sizeof path, "%s/out", few);
+    slurp(path, text, sizeof text);
+    cr_assert_not_null(strstr(text, "WARNING: router/github/static/router=radix/threads=1: only "
+                                    "33.3% of its requests find a route"),
+                       "%s", text);
+    cr_assert_lt(strstr(text, "WARNING"), strstr(text, "found_share="), "in the header: %s", text);
+    snprintf(path, sizeof path, "%s/r/report.md", few);
+    slurp(path, text, sizeof text);
+    cr_assert_not_null(strstr(text, "**Warning:** `router/github/static/router=radix/threads=1`: "
+                                    "only 33.3%"),
+                       "%s", text);
+    snprintf(path, sizeof path, "%s/r/results.json", few);
+    json_error_t jerr;
+    json_t *root = json_load_file(path, 0, &jerr);
+    cr_assert_not_null(root, "%s", jerr.text);
+    json_t *share = json_object_get(
+        json_object_get(
+            json_object_get(json_array_get(json_object_get(root, "cases"), 0), "metrics"),
+            "found_share"),
+        "value");
+    cr_assert_float_eq(json_number_value(share), 1.0 / 3, 1e-9);
+    json_decref(root);
+
+    const char *dirs[] = {empty, no_slash, few};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", dirs[i]);
+        cr_assert_eq(system(cmd), 0);
+    }
 }
 
 Test(cli, list_names_every_axis_and_workload)

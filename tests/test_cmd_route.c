@@ -30,8 +30,10 @@ static void slurp(const char *path, char *buf, size_t size)
     fclose(f);
 }
 
-/* Runs `hotpath route ARGS` with `input` on stdin; argv is NULL-terminated. */
-static void run_route(const char *const *args, const char *input, struct run *r)
+/* Runs `hotpath route ARGS` with the file `stdin_path` (NULL: `input`, `input_len` bytes) on
+ * stdin; argv is NULL-terminated. */
+static void run_route_bytes(const char *const *args, const char *stdin_path, const char *input,
+                            size_t input_len, struct run *r)
 {
     char dir[] = "/tmp/hp_cmd_route_XXXXXX";
     cr_assert(mkdtemp(dir));
@@ -39,7 +41,12 @@ static void run_route(const char *const *args, const char *input, struct run *r)
     snprintf(in, sizeof in, "%s/in", dir);
     snprintf(out, sizeof out, "%s/out", dir);
     snprintf(err, sizeof err, "%s/err", dir);
-    write_file(in, input);
+    FILE *f = fopen(in, "w");
+    cr_assert(f);
+    cr_assert_eq(fwrite(input, 1, input_len, f), input_len);
+    fclose(f);
+    if (stdin_path)
+        snprintf(in, sizeof in, "%s", stdin_path);
     fflush(stdout);
     fflush(stderr);
     int saved[3] = {dup(0), dup(1), dup(2)};
@@ -61,10 +68,16 @@ static void run_route(const char *const *args, const char *input, struct run *r)
     clearerr(stdin);
     slurp(out, r->out, sizeof r->out);
     slurp(err, r->err, sizeof r->err);
+    snprintf(in, sizeof in, "%s/in", dir);
     unlink(in);
     unlink(out);
     unlink(err);
     rmdir(dir);
+}
+
+static void run_route(const char *const *args, const char *input, struct run *r)
+{
+    run_route_bytes(args, NULL, input, strlen(input), r);
 }
 
 static const char *routes_file(void)
@@ -158,5 +171,52 @@ Test(cmd_route, bad_input_is_one_message_and_exit_2)
     cr_expect_eq(r.status, 2);
     cr_expect_str_eq(r.out, "", "no partial output");
     cr_expect(strstr(r.err, "stdin:2: unknown method 'FETCH' (valid: GET,"), "%s", r.err);
+    unlink(routes);
+}
+
+/* Stdin that is not a list of text lines of bounded size: refused with one message (naming the
+ * line where there is one), exit 2, nothing printed. */
+Test(cmd_route, stdin_is_text_of_bounded_size)
+{
+    const char *routes = routes_file();
+    const char *args[] = {"--routes", routes, NULL};
+    struct run r;
+    static const char nul[] = "GET /\nGET /a\0b\n";
+    run_route_bytes(args, NULL, nul, sizeof nul - 1, &r);
+    cr_expect_eq(r.status, 2);
+    cr_expect_str_eq(r.out, "", "nothing printed raw");
+    cr_expect(strstr(r.err, "hotpath: stdin:2: NUL byte in the line"), "%s", r.err);
+
+    run_route_bytes(args, "/tmp", "", 0, &r);
+    cr_expect_eq(r.status, 2, "a directory is no empty input");
+    cr_expect(strstr(r.err, "/dev/stdin: is a directory"), "%s", r.err);
+
+    run_route_bytes(args, "/dev/zero", "", 0, &r);
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "/dev/stdin: longer than 64 MiB"), "%s", r.err);
+    cr_expect(strchr(r.err, '\n') == r.err + strlen(r.err) - 1, "one line: %s", r.err);
+
+    size_t long_len = (1u << 20) + 16;
+    char *long_line = malloc(long_len);
+    cr_assert_not_null(long_line);
+    memcpy(long_line, "GET /\nGET /", 11);
+    memset(long_line + 11, 'a', long_len - 12);
+    long_line[long_len - 1] = '\n';
+    run_route_bytes(args, NULL, long_line, long_len, &r);
+    free(long_line);
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "stdin:2: a line longer than 1 MiB"), "%s", r.err);
+
+    /* Many short lines: the total is bounded too (64 MiB). */
+    size_t big = (64u << 20) + 6;
+    char *lines = malloc(big);
+    cr_assert_not_null(lines);
+    for (size_t i = 0; i + 6 <= big; i += 6)
+        memcpy(lines + i, "GET /\n", 6);
+    run_route_bytes(args, NULL, lines, big, &r);
+    free(lines);
+    cr_expect_eq(r.status, 2);
+    cr_expect(strstr(r.err, "/dev/stdin: longer than 64 MiB"), "%s", r.err);
+    cr_expect_str_eq(r.out, "");
     unlink(routes);
 }

@@ -238,6 +238,13 @@ Test(compare_cmd, refuses_bad_input_with_exit_2, .init = fx_setup, .fini = fx_te
     cr_assert_eq(fx_hotpath("compare run"), 2);
     cr_assert_eq(fx_hotpath("compare run run extra"), 2);
     cr_assert_str_eq(fx_read("out"), "");
+    /* `compare a, b`: the shell gives "a," and "b"; an empty list item is a typo. */
+    cr_assert_eq(fx_hotpath("compare run, run"), 2);
+    cr_assert(strstr(fx_read("err"), "'run,': an empty item in the list of results") != NULL, "%s",
+              fx_read("err"));
+    cr_assert_eq(fx_hotpath("compare run ,run"), 2);
+    cr_assert_eq(fx_hotpath("compare run,,run run"), 2);
+    cr_assert_str_eq(fx_read("out"), "");
 }
 
 Test(compare_cmd, chart_writes_png_and_svg_and_fails_clearly_without_gnuplot, .init = fx_setup,
@@ -278,4 +285,88 @@ Test(compare_cmd, chart_writes_png_and_svg_and_fails_clearly_without_gnuplot, .i
     cr_assert(strstr(fx_read("err"), "gnuplot") != NULL, "%s", fx_read("err"));
     cr_assert_str_eq(fx_read("out"), "", "no table when the chart cannot be drawn");
     cr_assert_neq(stat(fx_path("nochart.png"), &st), 0);
+}
+
+/* Two runs of unrelated workloads share only the overhead probe (every run has it): nothing is
+ * compared, and compare says so instead of printing a table. */
+Test(compare_cmd, runs_sharing_only_the_overhead_probe_are_refused, .init = fx_setup,
+     .fini = fx_teardown)
+{
+    double a[5];
+    fx_samples(a, 5, 50, 1);
+    struct fx_run v2 = {.version = 2};
+    struct fx_case old_cases[] = {
+        {.workload = "demo/a", .samples = a, .n = 5},
+        {.workload = "probe", .samples = a, .n = 5, .overhead_probe = true}};
+    struct fx_case new_cases[] = {
+        {.workload = "demo/b", .samples = a, .n = 5},
+        {.workload = "probe", .samples = a, .n = 5, .overhead_probe = true}};
+    fx_write("a", &v2, old_cases, 2);
+    fx_write("b", &v2, new_cases, 2);
+    cr_assert_eq(fx_hotpath("compare a b"), 2);
+    cr_assert(strstr(fx_read("err"), "no case in common besides the overhead probe") != NULL, "%s",
+              fx_read("err"));
+    cr_assert_str_eq(fx_read("out"), "");
+    /* Nothing in common at all: the same refusal. */
+    fx_write("c", &v2, new_cases, 1);
+    cr_assert_eq(fx_hotpath("compare a c --format csv"), 2);
+    cr_assert_str_eq(fx_read("out"), "");
+}
+
+/* A partial run (Ctrl-C, complete: false) is compared, with a warning in every format. */
+Test(compare_cmd, a_partial_run_is_compared_with_a_warning, .init = fx_setup, .fini = fx_teardown)
+{
+    double a[5];
+    fx_samples(a, 5, 50, 1);
+    struct fx_case c = {.workload = "demo/x", .samples = a, .n = 5};
+    struct fx_run partial = {.incomplete = true};
+    fx_write("full", NULL, &c, 1);
+    fx_write("cut", &partial, &c, 1);
+    cr_assert_eq(fx_hotpath("compare full cut"), 0, "%s", fx_read("err"));
+    cr_assert(strstr(fx_read("out"), "WARNING: partial results in") != NULL, "%s", fx_read("out"));
+    cr_assert(strstr(fx_read("out"), "cut/results.json") != NULL, "%s", fx_read("out"));
+    cr_assert_eq(fx_hotpath("compare full cut --format md"), 0);
+    cr_assert(strstr(fx_read("out"), "> **Warning: partial results**") != NULL, "%s",
+              fx_read("out"));
+    cr_assert_eq(fx_hotpath("compare full cut --format csv"), 0);
+    cr_assert(strstr(fx_read("err"), "WARNING: partial results") != NULL, "%s", fx_read("err"));
+    cr_assert(strstr(fx_read("out"), "WARNING") == NULL, "the CSV stays CSV: %s", fx_read("out"));
+    cr_assert_eq(fx_hotpath("compare full full"), 0);
+    cr_assert(strstr(fx_read("out"), "WARNING") == NULL, "%s", fx_read("out"));
+}
+
+Test(compare, a_table_that_cannot_be_written_fails, .init = fx_setup, .fini = fx_teardown)
+{
+    double samples[10];
+    fx_samples(samples, 10, 100, 1);
+    struct fx_case c = {.workload = "demo/x", .samples = samples, .n = 10};
+    fx_write("old", NULL, &c, 1);
+    for (int i = 0; i < 3; i++) {
+        static const char *const formats[] = {"text", "md", "csv"};
+        char args[128];
+        snprintf(args, sizeof args, "compare old old --format %s", formats[i]);
+        cr_assert_eq(fx_hotpath_with("", args, "/dev/full"), 2, "%s", formats[i]);
+        cr_assert_str_eq(fx_read("err"),
+                         "hotpath: cannot write standard output: No space left on device\n");
+    }
+}
+
+Test(compare_cmd, a_chart_that_cannot_be_written_leaves_nothing, .init = fx_setup,
+     .fini = fx_teardown)
+{
+    double old_s[8], slow[8];
+    fx_samples(old_s, 8, 100, 1);
+    fx_samples(slow, 8, 130, 1);
+    struct fx_case old_case = {.workload = "demo/a", .samples = old_s, .n = 8};
+    struct fx_case new_case = {.workload = "demo/a", .samples = slow, .n = 8};
+    fx_write("old", NULL, &old_case, 1);
+    fx_write("new", NULL, &new_case, 1);
+    /* Files may not grow past 8 KiB (dash counts 512-byte blocks): the chart does not fit. */
+    cr_assert_eq(
+        fx_hotpath_with("trap '' XFSZ; ulimit -f 16;", "compare old new --chart change", "out"), 2);
+    cr_assert(strstr(fx_read("err"), "change.png is incomplete"), "%s", fx_read("err"));
+    struct stat st;
+    static const char *const files[] = {"change.png", "change.svg", "change.dat"};
+    for (size_t i = 0; i < 3; i++)
+        cr_assert_neq(stat(fx_path(files[i]), &st), 0, "%s was left", files[i]);
 }

@@ -259,6 +259,13 @@ Test(gate, refuses_bad_input_with_exit_2, .init = fx_setup, .fini = fx_teardown)
     cr_assert_eq(gate("gate old partial"), 2);
     cr_assert(strstr(fx_read("err"), "interrupted") != NULL, "%s", fx_read("err"));
 
+    /* A negative allocs/op is no improvement but an impossible file. */
+    write_one("negative", base10, -1, 0, 0, NULL);
+    cr_assert_eq(gate("gate old negative"), 2);
+    cr_assert(strstr(fx_read("err"), "negative/results.json: cases[0].allocations.allocs_per_op: "
+                                     "is negative") != NULL,
+              "%s", fx_read("err"));
+
     struct fx_case unrelated = {.workload = "demo/y", .samples = base10, .n = 10};
     fx_write("unrelated", NULL, &unrelated, 1);
     cr_assert_eq(gate("gate old unrelated"), 2);
@@ -294,4 +301,118 @@ Test(gate, a_run_against_itself_passes, .init = fx_setup, .fini = fx_teardown)
     write_one("old", base10, 1, 64, 500, NULL);
     cr_assert_eq(gate("gate old old"), 0);
     cr_assert(strstr(fx_read("out"), "passed") != NULL);
+}
+
+/* Every run has the overhead probe: two runs of unrelated workloads share it, and sharing it
+ * alone must not pass as a comparison. The probe is known by the flag results.json (version 2)
+ * gives its cases, not by its name; version 1 files, which have no flag, by the workload name
+ * "null" they were all written with. */
+Test(gate, runs_sharing_only_the_overhead_probe_are_refused, .init = fx_setup, .fini = fx_teardown)
+{
+    make_samples();
+    struct fx_run v2 = {.version = 2};
+    struct fx_case old_cases[] = {
+        {.workload = "demo/a", .samples = base10, .n = 10},
+        {.workload = "probe", .samples = base10, .n = 10, .overhead_probe = true}};
+    struct fx_case new_cases[] = {
+        {.workload = "demo/b", .samples = base10, .n = 10},
+        {.workload = "probe", .samples = base10, .n = 10, .overhead_probe = true}};
+    fx_write("a", &v2, old_cases, 2);
+    fx_write("b", &v2, new_cases, 2);
+    cr_assert_eq(gate("gate a b"), 2, "%s", fx_read("out"));
+    cr_assert(strstr(fx_read("err"), "no case in common besides the overhead probe") != NULL, "%s",
+              fx_read("err"));
+    cr_assert_str_eq(fx_read("out"), "");
+
+    /* Version 1: the workload named "null" is the probe. */
+    struct fx_case old_v1[] = {{.workload = "demo/a", .samples = base10, .n = 10},
+                               {.workload = "null", .samples = base10, .n = 10}};
+    struct fx_case new_v1[] = {{.workload = "demo/b", .samples = base10, .n = 10},
+                               {.workload = "null", .samples = base10, .n = 10}};
+    fx_write("a1", NULL, old_v1, 2);
+    fx_write("b1", NULL, new_v1, 2);
+    cr_assert_eq(gate("gate a1 b1"), 2);
+    cr_assert(strstr(fx_read("err"), "besides the overhead probe") != NULL, "%s", fx_read("err"));
+
+    /* Version 2 decides by the flag alone: a case of a workload named "null" without it is an
+     * ordinary case, and the gate says how many it compared. */
+    fx_write("a2", &v2, old_v1, 2);
+    fx_write("b2", &v2, new_v1, 2);
+    cr_assert_eq(gate("gate a2 b2"), 0, "%s", fx_read("err"));
+    cr_assert(strstr(fx_read("out"), "passed: compared 1 case besides the overhead probe") != NULL,
+              "%s", fx_read("out"));
+
+    /* A real case in common besides the probe: compared and counted. */
+    struct fx_case shared[] = {
+        {.workload = "demo/a", .samples = base10, .n = 10},
+        {.workload = "demo/c", .samples = base10, .n = 10},
+        {.workload = "probe", .samples = base10, .n = 10, .overhead_probe = true}};
+    fx_write("c", &v2, shared, 3);
+    cr_assert_eq(gate("gate a c --format md"), 0, "%s", fx_read("err"));
+    cr_assert(strstr(fx_read("out"), "passed: compared 1 case besides the overhead probe") != NULL,
+              "%s", fx_read("out"));
+}
+
+Test(gate, config_reader_refuses_what_inih_would_misread, .init = fx_setup, .fini = fx_teardown)
+{
+    make_samples();
+    write_one("old", base10, 0, 0, 0, NULL);
+
+    fx_write_text("repeated.ini", "[gate]\nthreshold = 5%\nlevel = 0.9\nthreshold = 10%\n");
+    cr_assert_eq(gate("gate old old --config repeated.ini"), 2);
+    cr_assert(strstr(fx_read("err"), "repeated.ini:4: 'threshold' is set again (first at line 2)"),
+              "%s", fx_read("err"));
+    fx_write_text("repeated_case.ini",
+                  "[gate]\nthreshold = 5%\n[case demo/*]\nthreshold = 9%\nignore = yes\n"
+                  "ignore = no\n");
+    cr_assert_eq(gate("gate old old --config repeated_case.ini"), 2);
+    cr_assert(
+        strstr(fx_read("err"), "repeated_case.ini:6: 'ignore' is set again (first at line 5)"),
+        "%s", fx_read("err"));
+    /* One key in [gate] and in a [case] is no repetition. */
+    fx_write_text("both.ini", "[gate]\nthreshold = 5%\n[case demo/*]\nthreshold = 9%\n");
+    cr_assert_eq(gate("gate old old --config both.ini"), 0, "%s", fx_read("err"));
+
+    /* inih reads a line in pieces of 199 characters and counts each piece as a line. */
+    char long_line[512];
+    snprintf(long_line, sizeof long_line, "[gate]\nthreshold = 5%%  ; %0230d\nlevel = x\n", 0);
+    fx_write_text("long.ini", long_line);
+    cr_assert_eq(gate("gate old old --config long.ini"), 2);
+    cr_assert(strstr(fx_read("err"), "long.ini:2: line too long: 248 characters, the limit is 199"),
+              "%s", fx_read("err"));
+    snprintf(long_line, sizeof long_line, "[gate]\nthreshold = 5%%  ; %0181d\nlevel = x\n", 0);
+    fx_write_text("longest.ini", long_line); /* 199 characters: read whole */
+    cr_assert_eq(gate("gate old old --config longest.ini"), 2);
+    cr_assert(strstr(fx_read("err"), "longest.ini:3: level 'x'"), "%s", fx_read("err"));
+
+    /* Inputs that never end, or are no file. */
+    cr_assert_eq(fx_hotpath_with("timeout 60", "gate old old --config /dev/zero", "out"), 2);
+    cr_assert(strstr(fx_read("err"), "/dev/zero: longer than 64 KiB"), "%s", fx_read("err"));
+    cr_assert_eq(gate("gate old old --config ."), 2);
+    cr_assert(strstr(fx_read("err"), ".: is a directory"), "%s", fx_read("err"));
+}
+
+Test(gate, a_verdict_or_table_that_cannot_be_written_fails, .init = fx_setup, .fini = fx_teardown)
+{
+    make_samples();
+    write_one("old", base10, 0, 0, 0, NULL);
+    /* 512 bytes per file at most (dash counts 512-byte blocks); the verdict is longer. */
+    cr_assert_eq(fx_hotpath_with("trap '' XFSZ; ulimit -f 1;", "gate old old --json v.json", "out"),
+                 2);
+    cr_assert(strstr(fx_read("err"), "cannot write v.json: File too large"), "%s", fx_read("err"));
+    struct stat st;
+    cr_assert_neq(stat(fx_path("v.json"), &st), 0, "a partial verdict was left");
+    cr_assert_neq(stat(fx_path(".v.json.tmp"), &st), 0, "the temporary was left");
+    /* A device is written in place, never replaced. */
+    cr_assert_eq(gate("gate old old --json /dev/full"), 2);
+    cr_assert(strstr(fx_read("err"), "cannot write /dev/full: No space left on device"), "%s",
+              fx_read("err"));
+    cr_assert_eq(stat("/dev/full", &st), 0);
+    cr_assert(S_ISCHR(st.st_mode), "/dev/full was replaced");
+    /* The table to a full device. */
+    cr_assert_eq(fx_hotpath_with("", "gate old old", "/dev/full"), 2);
+    cr_assert_str_eq(fx_read("err"), "hotpath: cannot write standard output: No space left on "
+                                     "device\n");
+    cr_assert_eq(gate("gate old old --json v.json"), 0, "%s", fx_read("err"));
+    cr_assert(strstr(fx_read("v.json"), "\"verdict\": \"pass\""));
 }

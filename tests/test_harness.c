@@ -84,7 +84,7 @@ Test(selection, expands_workloads_threads_and_modes)
     sel.threads[1] = 2;
     sel.thread_count = 2;
     sel.batch = sel.latency = true;
-    sel.add_null_case = true;
+    sel.add_overhead_probe = true;
     struct hp_case *cases;
     size_t count;
     struct hp_error err;
@@ -451,7 +451,9 @@ static void run_and_write(struct hp_run *run, struct hp_case *cases, size_t n, c
     struct hp_error err;
     cr_assert_eq(hp_run_execute(run, &err), 0, "%s", err.message);
     run->interrupted = interrupted;
-    cr_assert_eq(hp_results_write(run, dir, "hotpath run (test)", written, written_size, &err), 0,
+    static struct hp_results_dir out;
+    cr_assert_eq(hp_results_dir_reserve(&out, dir, &err), 0, "%s", err.message);
+    cr_assert_eq(hp_results_write(run, &out, "hotpath run (test)", written, written_size, &err), 0,
                  "%s", err.message);
 }
 
@@ -529,7 +531,9 @@ Test(results, a_complete_run_writes_every_file)
     hp_run_release(&run);
 
     struct hp_error check;
-    cr_assert_neq(hp_results_check_dir(dir, &check), 0, "an existing directory is refused");
+    static struct hp_results_dir again;
+    cr_assert_neq(hp_results_dir_reserve(&again, dir, &check), 0,
+                  "an existing directory is refused");
 }
 
 Test(results, an_interrupted_run_is_marked_partial)

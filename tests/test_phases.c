@@ -1,6 +1,7 @@
 /* Phase files: parsing, inheritance, plan order and every refusal (with its file and line). */
 #include <criterion/criterion.h>
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -176,7 +177,11 @@ Test(phases, refuses_syntax_and_stray_keys)
 {
     refused("router = radix\n[a]\n", 1, "outside a phase");
     refused("[a]\nrouter radix\n", 2, "syntax error");
-    refused("[a]\n[b\n", 2, "syntax error");
+    refused("[a]\n[b\n", 2, "section header '[b' has no closing ']'");
+    /* The unterminated header is reported at its own line, not at the first key after it. */
+    refused("[a\nrouter = radix\n", 1, "section header '[a' has no closing ']'");
+    refused("[a]\nrouter = radix\n[b\nrouter = linear\n", 3, "has no closing ']'");
+    refused("[a] x\nrouter = radix\n", 1, "text after the section header: 'x'");
     refused("[a b]\n", 1, "phase name 'a b'");
     refused("[]\n", 1, "phase name ''");
 }
@@ -281,4 +286,42 @@ Test(run_phases, runs_every_phase_and_prints_the_tables)
         strstr(o.out, "router/github/static/router=radix_static_first/threads=1/phase=fast"));
     cr_assert_not_null(strstr(o.out, "vs previous phase"), "no phase table: %s", o.out);
     cr_assert_not_null(strstr(o.out, "C3 "), "no claims table: %s", o.out);
+}
+
+/* Ctrl-C during `run --phases`: the phase and claims tables printed from the partial results
+ * say that they are partial. */
+Test(run_phases, tables_after_ctrl_c_carry_a_warning)
+{
+    char dir[] = "/tmp/hotpath-phases-int-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char out_dir[300], stdout_path[300];
+    snprintf(out_dir, sizeof out_dir, "%s/r", dir);
+    snprintf(stdout_path, sizeof stdout_path, "%s/out", dir);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (!freopen(stdout_path, "w", stdout))
+            _exit(126);
+        execl(HOTPATH_BINARY, "hotpath", "run", "--phases", "tests/fixtures/report.phases",
+              "--workload", "router/static/static", "--threads", "1", "--mode", "batch",
+              "--samples", "100000", "--target-time", "1ms", "--quiet", "--out", out_dir,
+              (char *)NULL);
+        _exit(127);
+    }
+    static char text[65536];
+    text[0] = '\0';
+    while (!strstr(text, "hotpath run:")) {
+        usleep(10 * 1000);
+        slurp(stdout_path, text, sizeof text);
+    }
+    usleep(300 * 1000);
+    kill(pid, SIGINT);
+    int status;
+    waitpid(pid, &status, 0);
+    slurp(stdout_path, text, sizeof text);
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130, "status %d: %s", status, text);
+    cr_assert_not_null(strstr(text, "vs previous phase"), "no phase table: %s", text);
+    cr_assert_not_null(strstr(text, "WARNING: partial results."), "no warning: %s", text);
 }

@@ -56,14 +56,14 @@ static uint64_t in_use(const struct hp_pool_ops *ops, struct hp_pool *pool)
     return hp_pool_in_use(&s);
 }
 
-Test(pools, table_lists_all_seven)
+Test(pools, table_lists_all_eight)
 {
-    const char *expected[] = {"malloc",    "mutex_freelist", "treiber", "bounded_cas",
-                              "tls_cache", "percpu",         "arena"};
+    const char *expected[] = {"malloc",    "mutex_freelist", "treiber",      "bounded_cas",
+                              "tls_cache", "percpu",         "percpu_cache", "arena"};
     size_t n = 0;
     FOR_EACH_POOL(ops)
     {
-        cr_assert_lt(n, 7);
+        cr_assert_lt(n, 8);
         cr_assert_str_eq(ops->info.name, expected[n]);
         cr_assert_not_null(ops->create);
         cr_assert_not_null(ops->get);
@@ -72,7 +72,7 @@ Test(pools, table_lists_all_seven)
         cr_assert_not_null(ops->destroy);
         n++;
     }
-    cr_assert_eq(n, 7);
+    cr_assert_eq(n, 8);
 }
 
 Test(pools, create_refuses_zero_object_size)

@@ -4,20 +4,26 @@
  * and the .hlog files), and the claim verdicts against hand-made comparisons. */
 #include <criterion/criterion.h>
 
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "claims.h"
+#include "hlog.h"
 #include "phase_tables.h"
 #include "report.h"
 #include "results_read.h"
 
 static const char *const fixture = "tests/fixtures/report_run";
+/* The charts a report of the fixture draws. */
+static const char *const fixture_charts[4] = {"phase_bars", "latency_spectrum-1",
+                                              "thread_scaling-1", "allocations"};
 
 /* A fresh copy of the fixture (report writes beside the results). */
 static void copy_fixture(char *dir, size_t size)
@@ -61,6 +67,14 @@ static bool exists(const char *dir, const char *name)
     return stat(path, &st) == 0;
 }
 
+/* A report of a fresh copy of the fixture, in dir. */
+static void report_of_fixture(char *dir, size_t size, struct hp_report_outcome *outcome)
+{
+    copy_fixture(dir, size);
+    struct hp_error err = {{0}};
+    cr_assert_eq(hp_report_write(dir, outcome, &err), 0, "%s", err.message);
+}
+
 static size_t count(const char *haystack, const char *needle)
 {
     size_t n = 0;
@@ -72,29 +86,25 @@ static size_t count(const char *haystack, const char *needle)
 Test(report, draws_every_chart_from_the_fixture)
 {
     char dir[64];
-    copy_fixture(dir, sizeof dir);
     struct hp_report_outcome outcome;
-    struct hp_error err = {{0}};
-    cr_assert_eq(hp_report_write(dir, &outcome, &err), 0, "%s", err.message);
+    report_of_fixture(dir, sizeof dir, &outcome);
     cr_assert_eq(outcome.charts_drawn, 4, "drawn %zu", outcome.charts_drawn);
     cr_assert_eq(outcome.charts_omitted, 0);
-    static const char *const charts[] = {"phase_bars", "latency_spectrum-1", "thread_scaling-1",
-                                         "allocations"};
     for (size_t i = 0; i < 4; i++) {
         char name[128];
         size_t len;
-        snprintf(name, sizeof name, "charts/%s.png", charts[i]);
+        snprintf(name, sizeof name, "charts/%s.png", fixture_charts[i]);
         char *png = slurp(dir, name, &len);
         cr_assert_gt(len, 1000, "%s is too small to be a chart", name);
         cr_assert_eq(memcmp(png, "\x89PNG", 4), 0, "%s is not a PNG", name);
         free(png);
-        snprintf(name, sizeof name, "charts/%s.svg", charts[i]);
+        snprintf(name, sizeof name, "charts/%s.svg", fixture_charts[i]);
         char *svg = slurp(dir, name, &len);
         cr_assert_not_null(strstr(svg, "<svg"), "%s is not an SVG", name);
         cr_assert_not_null(strstr(svg, "machine: "), "%s has no machine footnote", name);
         cr_assert_not_null(strstr(svg, "2026-"), "%s has no date in its footnote", name);
         free(svg);
-        snprintf(name, sizeof name, "charts/%s.dat", charts[i]);
+        snprintf(name, sizeof name, "charts/%s.dat", fixture_charts[i]);
         cr_assert(exists(dir, name), "%s missing", name);
     }
     size_t len;
@@ -380,13 +390,336 @@ Test(report, shows_peer_benchmarks_when_peers_txt_is_there)
 Test(report, no_peers_section_without_peers_txt)
 {
     char dir[64];
-    copy_fixture(dir, sizeof dir);
     struct hp_report_outcome outcome;
-    struct hp_error err = {{0}};
-    cr_assert_eq(hp_report_write(dir, &outcome, &err), 0, "%s", err.message);
+    report_of_fixture(dir, sizeof dir, &outcome);
     size_t len;
     char *md = slurp(dir, "report.md", &len);
     cr_assert_null(strstr(md, "Peers"), "a peer row the run did not measure");
     free(md);
+    remove_tree(dir);
+}
+
+/* Runs `ENV hotpath report DIR` through sh (ENV: shell words before the command); its stderr
+ * into *stderr_text (a static buffer), its exit status returned. */
+static int report_command(const char *env, const char *dir, char **stderr_text)
+{
+    char err_path[128], cmd[2048];
+    snprintf(err_path, sizeof err_path, "%s.err", dir);
+    snprintf(cmd, sizeof cmd, "%s %s report %s >/dev/null 2>%s", env, HOTPATH_BINARY, dir,
+             err_path);
+    int raw = system(cmd);
+    cr_assert(WIFEXITED(raw), "%s did not exit", cmd);
+    FILE *f = fopen(err_path, "r");
+    cr_assert_not_null(f);
+    static char text[16384];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    unlink(err_path);
+    *stderr_text = text;
+    return WEXITSTATUS(raw);
+}
+
+static void write_text(const char *dir, const char *name, const char *text)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs(text, f);
+    cr_assert_eq(fclose(f), 0);
+}
+
+/* The .hlog files of the fixture, in results.json order (each latency case names one). */
+static size_t fixture_hlogs(char names[][256], size_t max)
+{
+    json_error_t jerr;
+    json_t *root = json_load_file("tests/fixtures/report_run/results.json", 0, &jerr);
+    cr_assert_not_null(root, "%s", jerr.text);
+    size_t n = 0, i;
+    json_t *c;
+    json_array_foreach(json_object_get(root, "cases"), i, c)
+    {
+        const char *hlog =
+            json_string_value(json_object_get(json_object_get(c, "latency"), "hlog"));
+        if (hlog && n < max)
+            snprintf(names[n++], 256, "%s", hlog);
+    }
+    json_decref(root);
+    return n;
+}
+
+Test(report, names_each_bad_hlog_and_what_it_used_instead)
+{
+    char dir[64];
+    copy_fixture(dir, sizeof dir);
+    char hlogs[8][256];
+    cr_assert_geq(fixture_hlogs(hlogs, 8), 3);
+    char path[1024], cmd[2048];
+    snprintf(path, sizeof path, "%s/%s", dir, hlogs[0]);
+    cr_assert_eq(unlink(path), 0);                                             /* missing */
+    snprintf(cmd, sizeof cmd, "sed -i 's/HISTF/HXSTF/' %s/%s", dir, hlogs[1]); /* corrupt */
+    cr_assert_eq(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/%s", dir, hlogs[2]);
+    cr_assert_eq(truncate(path, 300), 0); /* cut inside its header */
+    char *stderr_text;
+    cr_assert_eq(report_command("", dir, &stderr_text), 0, "%s", stderr_text);
+    size_t len;
+    char *md = slurp(dir, "report.md", &len);
+    for (size_t i = 0; i < 3; i++) {
+        char *line = strstr(stderr_text, hlogs[i]);
+        cr_assert_not_null(line, "stderr does not name %s: %s", hlogs[i], stderr_text);
+        cr_assert_not_null(strstr(md, hlogs[i]), "report.md does not name %s", hlogs[i]);
+    }
+    cr_assert_eq(count(stderr_text, "hotpath: warning: "), 3, "%s", stderr_text);
+    cr_assert_eq(count(stderr_text, "five percentiles results.json records"), 3, "%s", stderr_text);
+    cr_assert_eq(count(md, "**Warning:** "), 3, "%s", md);
+    cr_assert_not_null(strstr(stderr_text, "No such file"), "%s", stderr_text);
+    free(md);
+    remove_tree(dir);
+}
+
+/* results.json of dir with every latency figure set to 0 (a case faster than the timer). */
+static void zero_latencies(const char *dir)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    json_error_t jerr;
+    json_t *root = json_load_file(path, 0, &jerr);
+    cr_assert_not_null(root, "%s", jerr.text);
+    size_t i;
+    json_t *c;
+    json_array_foreach(json_object_get(root, "cases"), i, c)
+    {
+        json_t *lat = json_object_get(c, "latency");
+        if (!json_is_object(lat))
+            continue;
+        static const char *const keys[] = {"min_ns", "mean_ns", "p50_ns",   "p90_ns",
+                                           "p99_ns", "p999_ns", "p9999_ns", "max_ns"};
+        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+            json_object_set_new(lat, keys[k], json_real(0));
+    }
+    cr_assert_eq(json_dump_file(root, path, JSON_INDENT(1)), 0);
+    json_decref(root);
+}
+
+Test(report, leaves_out_a_spectrum_of_zeros_and_says_why)
+{
+    char dir[64];
+    copy_fixture(dir, sizeof dir);
+    zero_latencies(dir);
+    char hlogs[8][256];
+    size_t n = fixture_hlogs(hlogs, 8);
+    for (size_t i = 0; i < n; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, hlogs[i]);
+        cr_assert_eq(truncate(path, 0), 0);
+    }
+    char *stderr_text;
+    cr_assert_eq(report_command("", dir, &stderr_text), 0, "%s", stderr_text);
+    cr_assert_eq(count(stderr_text, "hotpath: warning: "), n, "%s", stderr_text);
+    size_t len;
+    char *md = slurp(dir, "report.md", &len);
+    cr_assert_not_null(strstr(md, "*Not drawn: every latency recorded for this workload is 0 ns"),
+                       "%s", md);
+    cr_assert(!exists(dir, "charts/latency_spectrum-1.png"));
+    cr_assert(exists(dir, "charts/phase_bars.png"), "the other charts are drawn");
+    free(md);
+    remove_tree(dir);
+}
+
+/* Fails the test when dir (or charts/ in it) holds an empty file or a leftover temporary. */
+static void assert_no_debris(const char *dir)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "test -z \"$(find %s -empty -type f; find %s -name '*.tmp*' -o -name '.*.tmp')\"", dir,
+             dir);
+    cr_assert_eq(system(cmd), 0, "empty files or temporaries left in %s", dir);
+}
+
+Test(report, a_full_disk_leaves_the_earlier_charts_and_no_part_of_new_ones)
+{
+    char dir[64];
+    struct hp_report_outcome outcome;
+    report_of_fixture(dir, sizeof dir, &outcome);
+    size_t old_len, len;
+    char *old_png = slurp(dir, "charts/phase_bars.png", &old_len);
+    char *old_md = slurp(dir, "report.md", &len);
+    free(old_md);
+    write_text(dir, "report.md", "the earlier report\n");
+    /* Files may not grow past 8 KiB (dash counts 512-byte blocks): the data files fit, the
+     * charts do not; writes past the limit fail with EFBIG as they would with ENOSPC. */
+    char *stderr_text;
+    int status = report_command("trap '' XFSZ; ulimit -f 16;", dir, &stderr_text);
+    cr_assert_eq(status, 2, "%s", stderr_text);
+    cr_assert_eq(count(stderr_text, "\n"), 1, "one message: %s", stderr_text);
+    cr_assert_not_null(strstr(stderr_text, "incomplete"), "%s", stderr_text);
+    cr_assert_null(strstr(stderr_text, "gnuplot failed"), "%s", stderr_text);
+    char *md = slurp(dir, "report.md", &len);
+    cr_assert_str_eq(md, "the earlier report\n", "report.md was replaced by a failed report");
+    free(md);
+    char *png = slurp(dir, "charts/phase_bars.png", &len);
+    cr_assert(len == old_len && memcmp(png, old_png, len) == 0, "the earlier chart was touched");
+    free(png);
+    free(old_png);
+    assert_no_debris(dir);
+    /* Without earlier charts, none at all. */
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -r %s/charts", dir);
+    cr_assert_eq(system(cmd), 0);
+    cr_assert_eq(report_command("trap '' XFSZ; ulimit -f 16;", dir, &stderr_text), 2);
+    cr_assert(!exists(dir, "charts"), "a failed report left charts/");
+    assert_no_debris(dir);
+    remove_tree(dir);
+}
+
+Test(report, a_hung_gnuplot_is_killed_and_named)
+{
+    char dir[64];
+    copy_fixture(dir, sizeof dir);
+    char script[128], env[512];
+    snprintf(script, sizeof script, "%s/hung-gnuplot", dir);
+    write_text(dir, "hung-gnuplot",
+               "#!/bin/sh\n[ \"$1\" = --version ] && { echo 'gnuplot 5.4'; exit 0; }\n"
+               "exec sleep 20\n");
+    cr_assert_eq(chmod(script, 0755), 0);
+    snprintf(env, sizeof env, "HOTPATH_GNUPLOT=%s HOTPATH_GNUPLOT_TIMEOUT=1s", script);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    char *stderr_text;
+    int status = report_command(env, dir, &stderr_text);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    cr_assert_eq(status, 2, "%s", stderr_text);
+    cr_assert_lt(t1.tv_sec - t0.tv_sec, 10, "the report waited for the hung gnuplot");
+    cr_assert_not_null(strstr(stderr_text, "did not finish the chart phase_bars"), "%s",
+                       stderr_text);
+    cr_assert_not_null(strstr(stderr_text, "killed"), "%s", stderr_text);
+    cr_assert(!exists(dir, "charts") && !exists(dir, "report.md"));
+    unlink(script);
+    assert_no_debris(dir);
+    remove_tree(dir);
+}
+
+/* ---- report.html through a small HTML parser ---------------------------------------------- */
+
+static bool is_void_element(const char *tag)
+{
+    static const char *const voids[] = {"br", "img", "meta", "hr", "input", "link", "wbr"};
+    for (size_t i = 0; i < sizeof voids / sizeof voids[0]; i++)
+        if (strcmp(tag, voids[i]) == 0)
+            return true;
+    return false;
+}
+
+/* The value of attribute `name` in the tag text [p, end), copied into out; false if absent. */
+static bool attribute(const char *p, const char *end, const char *name, char **out)
+{
+    size_t n = strlen(name);
+    for (; p + n + 2 < end; p++) {
+        if ((p[-1] == ' ') && strncmp(p, name, n) == 0 && p[n] == '=' && p[n + 1] == '"') {
+            const char *v = p + n + 2, *close = memchr(v, '"', (size_t)(end - v));
+            cr_assert_not_null(close, "unterminated attribute %s", name);
+            *out = strndup(v, (size_t)(close - v));
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool same_as_a_chart(const char *dir, const unsigned char *png, size_t len)
+{
+    for (size_t i = 0; i < 4; i++) {
+        char name[128];
+        size_t file_len;
+        snprintf(name, sizeof name, "charts/%s.png", fixture_charts[i]);
+        if (!exists(dir, name))
+            continue;
+        char *file = slurp(dir, name, &file_len);
+        bool same = file_len == len && memcmp(file, png, len) == 0;
+        free(file);
+        if (same)
+            return true;
+    }
+    return false;
+}
+
+Test(report, html_renders_the_tables_markup_and_every_chart)
+{
+    char dir[64];
+    struct hp_report_outcome outcome;
+    report_of_fixture(dir, sizeof dir, &outcome);
+    size_t len;
+    char *html = slurp(dir, "report.html", &len);
+    char stack[64][16];
+    size_t depth = 0, cells = 0, breaks_in_cells = 0, images = 0, links = 0;
+    const char *cell_start = NULL;
+    for (const char *p = html; (p = strchr(p, '<'));) {
+        const char *end = strchr(p, '>');
+        cr_assert_not_null(end, "unterminated tag at offset %td", p - html);
+        if (p[1] == '!') { /* <!DOCTYPE html> */
+            p = end + 1;
+            continue;
+        }
+        bool closing = p[1] == '/';
+        const char *name = p + (closing ? 2 : 1);
+        size_t name_len = strcspn(name, " >/");
+        char tag[16];
+        cr_assert_lt(name_len, sizeof tag, "tag name too long at offset %td", p - html);
+        memcpy(tag, name, name_len);
+        tag[name_len] = '\0';
+        if (closing) {
+            cr_assert_gt(depth, 0, "</%s> closes nothing", tag);
+            cr_assert_str_eq(stack[depth - 1], tag, "</%s> closes <%s>", tag, stack[depth - 1]);
+            depth--;
+            if (cell_start && (strcmp(tag, "td") == 0 || strcmp(tag, "th") == 0)) {
+                char *cell = strndup(cell_start, (size_t)(p - cell_start));
+                cr_assert_null(strstr(cell, "&lt;"), "escaped markup in a table cell: %s", cell);
+                free(cell);
+                cell_start = NULL;
+                cells++;
+            }
+        } else if (is_void_element(tag)) {
+            breaks_in_cells += strcmp(tag, "br") == 0 && cell_start;
+            char *src = NULL;
+            if (strcmp(tag, "img") == 0 && attribute(name, end, "src", &src)) {
+                static const char data_png[] = "data:image/png;base64,";
+                if (strncmp(src, data_png, sizeof data_png - 1) == 0) {
+                    unsigned char *png;
+                    size_t png_len;
+                    struct hp_error err = {{0}};
+                    const char *b64 = src + sizeof data_png - 1;
+                    cr_assert_eq(hp_base64_decode(b64, strlen(b64), &png, &png_len, &err), 0, "%s",
+                                 err.message);
+                    cr_assert(same_as_a_chart(dir, png, png_len),
+                              "an embedded image is none of the charts in %s/charts", dir);
+                    free(png);
+                } else {
+                    cr_assert(exists(dir, src), "<img src=\"%s\"> is not in %s", src, dir);
+                }
+                images++;
+            }
+            free(src);
+        } else {
+            cr_assert_lt(depth, 64, "nesting too deep");
+            snprintf(stack[depth++], sizeof stack[0], "%s", tag);
+            if (strcmp(tag, "td") == 0 || strcmp(tag, "th") == 0)
+                cell_start = end + 1;
+            char *href = NULL;
+            if (strcmp(tag, "a") == 0 && attribute(name, end, "href", &href)) {
+                cr_assert(strstr(href, "://") || exists(dir, href), "a link to %s, not in %s", href,
+                          dir);
+                links++;
+            }
+            free(href);
+        }
+        p = end + 1;
+    }
+    cr_assert_eq(depth, 0, "<%s> is never closed", depth ? stack[depth - 1] : "");
+    cr_assert_gt(cells, 20, "report.html has its tables");
+    cr_assert_gt(breaks_in_cells, 0, "the phase table's line breaks are <br> tags");
+    cr_assert_eq(images, 4, "one image per chart");
+    cr_assert_eq(links, 8, "each chart links its SVG and its data");
+    free(html);
     remove_tree(dir);
 }

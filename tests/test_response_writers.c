@@ -85,7 +85,8 @@ Test(sink, buffer_sink_all_or_nothing)
     cr_assert_eq(sink.length, 0);
 }
 
-/* One response case: the header writer fills its state from a plan and per-request fields. */
+/* One response case: the header writer fills its state from a plan and per-request fields;
+ * Date and Content-Length come from the response itself (net/http's extraHeader). */
 struct response_case {
     int status;
     const char *allow; /* NULL: no Allow header */
@@ -93,33 +94,50 @@ struct response_case {
     const char *expected;
 };
 
-static struct hp_header_name content_type, server, date, content_length, request_id, allow;
+static struct hp_header_name content_type, server, request_id, allow;
 
 static void names_init(void)
 {
-    cr_assert_eq(hp_header_name_init(&content_type, "content-type", 12, NULL), 0);
-    cr_assert_eq(hp_header_name_init(&server, "server", 6, NULL), 0);
-    cr_assert_eq(hp_header_name_init(&date, "date", 4, NULL), 0);
-    cr_assert_eq(hp_header_name_init(&content_length, "content-length", 14, NULL), 0);
-    cr_assert_eq(hp_header_name_init(&request_id, "x-request-id", 12, NULL), 0);
-    cr_assert_eq(hp_header_name_init(&allow, "allow", 5, NULL), 0);
+    cr_assert_eq(hp_header_name_init(&content_type, "Content-Type", 12, NULL), 0);
+    cr_assert_eq(hp_header_name_init(&server, "Server", 6, NULL), 0);
+    cr_assert_eq(hp_header_name_init(&request_id, "X-Request-Id", 12, NULL), 0);
+    cr_assert_eq(hp_header_name_init(&allow, "Allow", 5, NULL), 0);
 }
 
 static const char date_value[] = "Sun, 06 Nov 1994 08:49:37 GMT";
 
-/* begin + the handler's sets; digits must outlive the response. */
+/* begin + the handler's sets. */
 static void fill_headers(const struct hp_header_writer_ops *headers, struct hp_header_state *state,
-                         const struct hp_header_plan *plan, const struct response_case *c,
-                         char *digits)
+                         const struct hp_header_plan *plan, const struct response_case *c)
 {
     headers->begin(state, plan);
-    size_t body_length = strlen(c->body);
-    size_t digit_count = hp_format_decimal_u64(digits, body_length);
-    cr_assert_eq(headers->set(state, &date, date_value, 29), HP_HEADER_OK);
-    cr_assert_eq(headers->set(state, &content_length, digits, digit_count), HP_HEADER_OK);
     cr_assert_eq(headers->set(state, &request_id, "r-42", 4), HP_HEADER_OK);
     if (c->allow)
         cr_assert_eq(headers->set(state, &allow, c->allow, strlen(c->allow)), HP_HEADER_OK);
+}
+
+static void end_headers(const struct hp_header_writer_ops *headers, struct hp_header_state *state)
+{
+    if (headers->end)
+        headers->end(state);
+}
+
+/* The response for case c, its Content-Length digits formatted into `digits`. */
+static struct hp_response response_of(const struct hp_header_writer_ops *headers,
+                                      const struct hp_header_state *state,
+                                      const struct response_case *c, char *digits)
+{
+    size_t body_length = strlen(c->body);
+    return (struct hp_response){
+        .status = c->status,
+        .header_writer = headers,
+        .headers = state,
+        .date = date_value,
+        .content_length = digits,
+        .content_length_digits = hp_format_decimal_u64(digits, body_length),
+        .body = body_length ? c->body : NULL, /* NULL allowed with length 0 */
+        .body_length = body_length,
+    };
 }
 
 static const struct response_case cases[] = {
@@ -127,45 +145,46 @@ static const struct response_case cases[] = {
      "HTTP/1.1 200 OK\r\n"
      "Content-Type: application/json\r\n"
      "Server: hotpath\r\n"
+     "X-Request-Id: r-42\r\n"
      "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
      "Content-Length: 11\r\n"
-     "X-Request-Id: r-42\r\n"
      "\r\n"
      "{\"ok\":true}"},
     {404, NULL, "{\"error\":\"not found\"}",
      "HTTP/1.1 404 Not Found\r\n"
      "Content-Type: application/json\r\n"
      "Server: hotpath\r\n"
+     "X-Request-Id: r-42\r\n"
      "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
      "Content-Length: 21\r\n"
-     "X-Request-Id: r-42\r\n"
      "\r\n"
      "{\"error\":\"not found\"}"},
     {405, "GET, POST", "{\"error\":\"method not allowed\"}",
      "HTTP/1.1 405 Method Not Allowed\r\n"
      "Content-Type: application/json\r\n"
      "Server: hotpath\r\n"
-     "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
-     "Content-Length: 30\r\n"
      "X-Request-Id: r-42\r\n"
      "Allow: GET, POST\r\n"
+     "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
+     "Content-Length: 30\r\n"
      "\r\n"
      "{\"error\":\"method not allowed\"}"},
     {200, NULL, "",
      "HTTP/1.1 200 OK\r\n"
      "Content-Type: application/json\r\n"
      "Server: hotpath\r\n"
+     "X-Request-Id: r-42\r\n"
      "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
      "Content-Length: 0\r\n"
-     "X-Request-Id: r-42\r\n"
      "\r\n"},
 };
+
+static const struct hp_header_field constants[] = {{&content_type, "application/json", 16},
+                                                   {&server, "hotpath", 7}};
 
 Test(response_writers, exact_bytes_for_every_pair)
 {
     names_init();
-    const struct hp_header_field constants[] = {{&content_type, "application/json", 16},
-                                                {&server, "hotpath", 7}};
     static unsigned char out[4096];
     FOR_EACH_HEADER_WRITER(headers)
     {
@@ -177,11 +196,8 @@ Test(response_writers, exact_bytes_for_every_pair)
                 const struct response_case *c = &cases[i];
                 struct hp_header_state state;
                 char digits[HP_DECIMAL_U64_MAX];
-                fill_headers(headers, &state, plan, c, digits);
-                struct hp_response response = {c->status, headers, &state, c->body,
-                                               strlen(c->body)};
-                if (c->body[0] == '\0')
-                    response.body = NULL; /* allowed with length 0 */
+                fill_headers(headers, &state, plan, c);
+                struct hp_response response = response_of(headers, &state, c, digits);
                 struct hp_buffer_sink sink;
                 memset(out, 0xAA, sizeof out);
                 hp_buffer_sink_init(&sink, out, sizeof out);
@@ -195,9 +211,33 @@ Test(response_writers, exact_bytes_for_every_pair)
                           (const char *)out);
                 cr_assert_eq(out[expected_length], 0xAA, "wrote past the response");
                 cr_assert_eq(hp_response_length(&response), expected_length);
+                end_headers(headers, &state);
             }
         }
         headers->plan_destroy(plan);
+    }
+}
+
+/* Without a date and a length, no Date or Content-Length line: the writer adds nothing else. */
+Test(response_writers, date_and_length_lines_only_when_given)
+{
+    names_init();
+    static const char expected[] = "HTTP/1.1 204 No Content\r\nX-Request-Id: r-42\r\n\r\n";
+    static unsigned char out[256];
+    FOR_EACH_RESPONSE_WRITER(writer)
+    {
+        struct hp_header_state state;
+        hp_header_writer_prebuilt.begin(&state, NULL);
+        cr_assert_eq(hp_header_writer_prebuilt.set(&state, &request_id, "r-42", 4), HP_HEADER_OK);
+        struct hp_response response = {
+            .status = 204, .header_writer = &hp_header_writer_prebuilt, .headers = &state};
+        struct hp_buffer_sink sink;
+        hp_buffer_sink_init(&sink, out, sizeof out);
+        cr_assert_eq(writer->write(&response, &sink.sink), 0, "%s", writer->info.name);
+        cr_assert_eq(sink.length, sizeof expected - 1, "%s: %.*s", writer->info.name,
+                     (int)sink.length, (const char *)out);
+        cr_assert(memcmp(out, expected, sizeof expected - 1) == 0);
+        cr_assert_eq(hp_response_length(&response), sizeof expected - 1);
     }
 }
 
@@ -213,15 +253,12 @@ Test(response_writers, responses_append)
         struct hp_buffer_sink sink;
         hp_buffer_sink_init(&sink, out, sizeof out);
         const struct hp_header_writer_ops *headers = &hp_header_writer_precomputed;
-        struct hp_header_plan *plan = headers->plan_create(
-            (const struct hp_header_field[]){{&content_type, "application/json", 16},
-                                             {&server, "hotpath", 7}},
-            2, NULL);
+        struct hp_header_plan *plan = headers->plan_create(constants, 2, NULL);
         for (int i = 0; i < 2; i++) {
-            fill_headers(headers, &state, plan, &cases[i], digits[i]);
-            struct hp_response response = {cases[i].status, headers, &state, cases[i].body,
-                                           strlen(cases[i].body)};
+            fill_headers(headers, &state, plan, &cases[i]);
+            struct hp_response response = response_of(headers, &state, &cases[i], digits[i]);
             cr_assert_eq(writer->write(&response, &sink.sink), 0);
+            end_headers(headers, &state);
         }
         size_t first = strlen(cases[0].expected), second = strlen(cases[1].expected);
         cr_assert_eq(sink.length, first + second, "%s", writer->info.name);
@@ -239,7 +276,11 @@ Test(response_writers, unknown_status_writes_nothing)
     {
         struct hp_header_state state;
         hp_header_writer_prebuilt.begin(&state, NULL);
-        struct hp_response response = {299, &hp_header_writer_prebuilt, &state, "x", 1};
+        struct hp_response response = {.status = 299,
+                                       .header_writer = &hp_header_writer_prebuilt,
+                                       .headers = &state,
+                                       .body = "x",
+                                       .body_length = 1};
         struct hp_buffer_sink sink;
         hp_buffer_sink_init(&sink, out, sizeof out);
         cr_assert_eq(writer->write(&response, &sink.sink), -1, "%s", writer->info.name);
@@ -256,24 +297,25 @@ Test(response_writers, full_sink_refused)
     {
         struct hp_header_state state;
         char digits[HP_DECIMAL_U64_MAX];
-        fill_headers(&hp_header_writer_canonical, &state, NULL, &cases[0], digits);
-        struct hp_response response = {200, &hp_header_writer_canonical, &state, cases[0].body,
-                                       strlen(cases[0].body)};
+        fill_headers(&hp_header_writer_canonical, &state, NULL, &cases[0]);
+        struct hp_response response =
+            response_of(&hp_header_writer_canonical, &state, &cases[0], digits);
         struct hp_buffer_sink sink;
         hp_buffer_sink_init(&sink, out, sizeof out);
         cr_assert_eq(writer->write(&response, &sink.sink), -1, "%s", writer->info.name);
         cr_assert_leq(sink.length, sizeof out);
         if (writer == &hp_response_writer_single_write)
             cr_assert_eq(sink.length, 0, "single_write wrote part of a response");
+        end_headers(&hp_header_writer_canonical, &state);
     }
 }
 
+/* The response writers allocate nothing (what a header writer allocates is its own business:
+ * test_header_writers.c counts it). */
 Test(response_writers, no_allocation_per_response)
 {
     names_init();
     static unsigned char out[1024];
-    const struct hp_header_field constants[] = {{&content_type, "application/json", 16},
-                                                {&server, "hotpath", 7}};
     FOR_EACH_HEADER_WRITER(headers)
     {
         struct hp_header_plan *plan = headers->plan_create(constants, 2, NULL);
@@ -283,24 +325,22 @@ Test(response_writers, no_allocation_per_response)
             char digits[HP_DECIMAL_U64_MAX];
             struct hp_buffer_sink sink;
             hp_buffer_sink_init(&sink, out, sizeof out);
+            fill_headers(headers, &state, plan, &cases[0]);
+            struct hp_response response = response_of(headers, &state, &cases[0], digits);
             size_t written = 0;
             struct hp_alloc_counts before, after;
             hp_alloc_counts_read(&before);
             for (int i = 0; i < 1000; i++) {
-                headers->begin(&state, plan);
-                size_t n = hp_format_decimal_u64(digits, 11);
-                headers->set(&state, &date, date_value, 29);
-                headers->set(&state, &content_length, digits, n);
-                struct hp_response response = {200, headers, &state, "{\"ok\":true}", 11};
                 hp_buffer_sink_reset(&sink);
                 writer->write(&response, &sink.sink);
                 written += sink.length;
             }
             hp_alloc_counts_read(&after);
+            end_headers(headers, &state);
             struct hp_alloc_counts delta = hp_alloc_counts_delta(&before, &after);
             cr_assert_eq(delta.allocs, 0, "%s/%s: %llu allocations", writer->info.name,
                          headers->info.name, (unsigned long long)delta.allocs);
-            cr_assert_eq(written, 1000 * (size_t)(17 + 32 + 17 + 37 + 20 + 2 + 11));
+            cr_assert_eq(written, 1000 * strlen(cases[0].expected));
         }
         headers->plan_destroy(plan);
     }

@@ -28,7 +28,6 @@ static void remove_tmp(void)
     cr_assert_eq(system(cmd), 0);
 }
 
-
 static void write_file(const char *name, const char *text)
 {
     char path[512];
@@ -41,12 +40,13 @@ static void write_file(const char *name, const char *text)
 
 /* A minimal valid document with one case; `case_extra` is spliced into the case object and
  * `samples` is its ns_per_op array (ops_per_sec gets the same length). */
-static void write_results(const char *name, const char *samples, const char *case_extra)
+static void write_results_version(const char *name, int version, const char *samples,
+                                  const char *case_extra)
 {
     char text[4096];
     snprintf(
         text, sizeof text,
-        "{\"format\": \"hotpath-results\", \"version\": 1, \"complete\": true,\n"
+        "{\"format\": \"hotpath-results\", \"version\": %d, \"complete\": true,\n"
         " \"started\": \"2026-11-23T12:00:00Z\", \"started_epoch_s\": 1.0, \"duration_s\": 2.5,\n"
         " \"command\": \"hotpath run\",\n"
         " \"machine\": {\"fingerprint\": \"abc\", \"cpu_model\": \"cpu\", \"cpus_online\": 2},\n"
@@ -58,8 +58,13 @@ static void write_results(const char *name, const char *samples, const char *cas
         "   \"ops_per_thread_per_sample\": 100, \"measured_ops\": 300,\n"
         "   \"ns_per_op\": %s, \"ops_per_sec\": %s,\n"
         "   \"allocations\": {\"allocs_per_op\": 0.5, \"bytes_per_op\": 16}%s}]}\n",
-        samples, samples, case_extra);
+        version, samples, samples, case_extra);
     write_file(name, text);
+}
+
+static void write_results(const char *name, const char *samples, const char *case_extra)
+{
+    write_results_version(name, 1, samples, case_extra);
 }
 
 static void expect_refusal(const char *name, const char *fragment)
@@ -126,8 +131,52 @@ Test(results_read, reads_what_the_run_command_wrote)
     cr_assert_eq(r.cases[0].samples, 3);
     cr_assert_null(r.cases[0].phase);
     cr_assert_eq(r.cases[0].allocs_per_op, 0.0);
+    cr_assert(r.cases[0].overhead_probe, "the run marks the overhead probe's case");
     hp_results_free(&r);
     remove_tmp();
+}
+
+/* Which case is the overhead probe: from version 2 on the per-case flag alone says so (absent:
+ * not the probe); version 1 files have no flag, and their probe is the workload named "null". */
+Test(results_read, the_overhead_probe_is_the_flagged_case)
+{
+    make_tmp();
+    struct hp_results r;
+    struct hp_error err = {{0}};
+    char path[512];
+    snprintf(path, sizeof path, "%s/results.json", tmp_dir);
+
+    write_results("results.json", "[10, 11, 12]", "");
+    cr_assert_eq(hp_results_read(path, &r, &err), 0, "%s", err.message);
+    cr_assert(r.cases[0].overhead_probe, "version 1: the null workload is the probe");
+    hp_results_free(&r);
+
+    write_results_version("results.json", 2, "[10, 11, 12]", "");
+    cr_assert_eq(hp_results_read(path, &r, &err), 0, "%s", err.message);
+    cr_assert_not(r.cases[0].overhead_probe, "version 2 without the flag: not the probe");
+    hp_results_free(&r);
+
+    write_results_version("results.json", 2, "[10, 11, 12]", ", \"overhead_probe\": true");
+    cr_assert_eq(hp_results_read(path, &r, &err), 0, "%s", err.message);
+    cr_assert(r.cases[0].overhead_probe);
+    hp_results_free(&r);
+
+    write_results_version("bad.json", 2, "[10, 11, 12]", ", \"overhead_probe\": \"yes\"");
+    expect_refusal("bad.json", "cases[0].overhead_probe");
+    remove_tmp();
+}
+
+/* Readers accept every earlier version: the committed CI baseline (version 1) among them. */
+Test(results_read, reads_the_committed_version_1_baseline)
+{
+    struct hp_results r;
+    struct hp_error err = {{0}};
+    cr_assert_eq(hp_results_read("ci/baselines/results.json", &r, &err), 0, "%s", err.message);
+    size_t probes = 0;
+    for (size_t i = 0; i < r.case_count; i++)
+        probes += r.cases[i].overhead_probe;
+    cr_assert_eq(probes, 1, "the baseline's null case is its overhead probe");
+    hp_results_free(&r);
 }
 
 Test(results_read, refuses_what_is_not_a_complete_valid_document)
@@ -147,6 +196,26 @@ Test(results_read, refuses_what_is_not_a_complete_valid_document)
     expect_refusal("bad_type.json", "cases[0].latency");
     write_file("missing.json", "{\"format\": \"hotpath-results\", \"version\": 1}");
     expect_refusal("missing.json", "complete: missing");
+    /* Impossible figures: a negative count or time per op would gate as an improvement. */
+    static const struct {
+        const char *case_extra, *fragment;
+    } impossible[] = {
+        {", \"allocations\": {\"allocs_per_op\": -1, \"bytes_per_op\": 0}",
+         "cases[0].allocations.allocs_per_op: is negative"},
+        {", \"allocations\": {\"allocs_per_op\": 0, \"bytes\": -64}",
+         "cases[0].allocations.bytes: is negative"},
+        {", \"instructions\": {\"per_op\": -5, \"source\": \"callgrind\"}",
+         "cases[0].instructions.per_op: is negative"},
+        {", \"latency\": {\"count\": 3, \"p99_ns\": -2}", "cases[0].latency.p99_ns: is negative"},
+        {", \"perf\": {\"cycles_per_op\": -1}", "cases[0].perf.cycles_per_op: is negative"},
+        {", \"threads\": -1", "cases[0].threads: is negative"},
+    };
+    for (size_t i = 0; i < sizeof impossible / sizeof impossible[0]; i++) {
+        write_results("impossible.json", "[10, 11, 12]", impossible[i].case_extra);
+        expect_refusal("impossible.json", impossible[i].fragment);
+    }
+    write_file("nan.json", "{\"format\": \"hotpath-results\", \"version\": 1, \"complete\": NaN}");
+    expect_refusal("nan.json", "invalid JSON");
 
     struct hp_results r;
     struct hp_error err = {{0}};

@@ -32,6 +32,7 @@ static const struct shipped_set shipped_sets[] = {
     {"github", 203, {"static", "param2", "realistic"}},
     {"gplus", 13, {"static", "param1", "param2", "realistic"}},
     {"parse", 26, {"static", "param1", "param2", "realistic"}},
+    {"manyparams", 160, {"realistic"}},
 };
 enum { SHIPPED_SET_COUNT = sizeof shipped_sets / sizeof shipped_sets[0] };
 
@@ -204,6 +205,46 @@ static char *sorted_route_list(const char *path, size_t *count, struct hp_error 
     if (!list)
         hp_error_set(err, "%s: out of memory", path);
     return list;
+}
+
+/* manyparams (C10's set) is exactly what `hotpath gen routes` makes with the flags its first
+ * line names, and it has what it is for: routes of 5 to 8 params, about a tenth of the set. */
+Test(route_sets, manyparams_is_generated_and_spills)
+{
+    struct hp_route_gen_params params;
+    hp_route_gen_params_default(&params);
+    params.routes = 160;
+    params.max_depth = 10;
+    params.param_share = 0.5;
+    params.catchall_share = 0;
+    params.prefix_fanout = 8;
+    params.seed = 3;
+    struct hp_error err = {{0}};
+    char *generated = hp_route_gen_routes(&params, &err);
+    cr_assert_not_null(generated, "%s", err.message);
+    FILE *f = fopen("workloads/routes/manyparams.routes", "r");
+    cr_assert_not_null(f);
+    static char committed[65536];
+    size_t n = fread(committed, 1, sizeof committed - 1, f);
+    fclose(f);
+    committed[n] = 0;
+    cr_assert_str_eq(committed, generated, "regenerate it with the command on its first line");
+    free(generated);
+
+    struct hp_route_set *set = load_shipped("manyparams");
+    size_t over_inline = 0, most = 0;
+    for (size_t i = 0; i < set->count; i++) {
+        size_t wildcards = 0;
+        for (const char *p = set->routes[i].pattern; (p = strstr(p, "/:")); p++)
+            wildcards++;
+        over_inline += wildcards > HP_PARAMS_INLINE;
+        most = wildcards > most ? wildcards : most;
+    }
+    cr_expect_eq(most, 8, "the deepest route has %zu params", most);
+    cr_expect(over_inline * 20 >= set->count && over_inline * 5 <= set->count,
+              "%zu of %zu routes have more than %d params", over_inline, set->count,
+              (int)HP_PARAMS_INLINE);
+    hp_route_set_free(set);
 }
 
 /* Writes into out the lines that only one of two sorted lists has; returns how many. */

@@ -1,5 +1,6 @@
-/* The null case: an empty operation. Its ns/op is what the harness itself costs per op in batch
- * mode (the loop around run's body), and every results file records it. */
+/* The null case, the overhead probe (HP_WORKLOAD_OVERHEAD_PROBE): an empty operation. Its ns/op
+ * is what the harness itself costs per op in batch mode (the loop around run's body), and every
+ * results file records it. */
 #include "workload.h"
 
 static int null_setup(const struct hp_case_params *params, void **shared, struct hp_error *err)
@@ -22,6 +23,7 @@ static uint64_t null_run(void *local, uint64_t n)
 const struct hp_workload hp_workload_null = {
     .name = "null",
     .summary = "an empty operation: the harness's own cost per op",
+    .flags = HP_WORKLOAD_OVERHEAD_PROBE,
     .setup = null_setup,
     .run = null_run,
 };

@@ -289,4 +289,5 @@ const struct hp_workload hp_workload_pool_remote_free = {
     .thread_teardown = pool_thread_teardown,
     .teardown = pool_teardown,
     .supports = remote_free_supports,
+    .requirement = "a pool whose objects outlive their request (no request_end)",
 };

@@ -5,6 +5,12 @@
  *                        segment is matched by the param as the literal text ":id");
  *   router/S/KIND        WORKLOADS/requests/S-KIND.requests for KIND in static, param1,
  *                        param2, realistic (the last one a stream in realistic proportions).
+ * Sets: static, github, gplus, parse (the Go router benchmark suite's) and manyparams (a
+ * generated API whose routes have 0 to 8 params, 11% of them more than 4: C10's spill path;
+ * workloads/README.md has its command), with its `all` and `realistic` cases only.
+ * Metric `lookups_without_allocation`: the share of the case's requests (every route once, for
+ * `all`) whose lookup allocates nothing, counted in setup's pass (found_share's): C10's "0
+ * allocations for 90% of routes".
  * Request file: one request a line, `METHOD /path[?query]` (route_set.h's request-list format,
  * read with its shared reader). Setup refuses a missing or empty file (a set without that kind
  * of route has none).
@@ -14,12 +20,14 @@
  * during this case's samples only (the runner interleaves every case's samples: a writer left
  * running would load the other cases, the baseline among them);
  * `report` adds the writer's latency figures (republishes, writer_p50/p99/max_ns). Only for the
- * routers that allow registration concurrent with lookups (rwlock_map, cow_map).
+ * routers that allow registration concurrent with lookups (HP_ROUTER_CONCURRENT_WRITES).
  * router/github/read_without_writer: the same readers with no writer, its baseline; one glob
  * runs both: --workload 'router/github/read_with*' --mode latency.
  *
  * Everything is parsed in setup; run() only indexes the prepared array (method enum, pointer,
- * length). Each thread has its own cursor (spread over the list) and its own match.
+ * length). Each thread has its own cursor (spread over the list) and its own match. Setup also
+ * looks every request up once, records the share that finds a route (found_share) and refuses
+ * a list in which none does (an empty route set, paths without '/'): workload.h.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -27,6 +35,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "alloc_count.h"
 #include "routers/route_set.h"
 #include "routers/router.h"
 #include "workload.h"
@@ -113,6 +122,41 @@ static int requests_from_routes(struct router_case *c, struct hp_error *err)
     return 0;
 }
 
+/* Looks every request up once (outside any measurement) and records the share that finds a
+ * route (workload.h) and the share whose lookup allocates nothing (C10); refuses a case in
+ * which none finds a route: it would time nothing but misses. */
+static int record_found_share(struct router_case *c, const struct hp_case_params *params,
+                              const char *requests_name, struct hp_error *err)
+{
+    if (c->ops->thread_attach)
+        c->ops->thread_attach(c->router);
+    struct hp_match match;
+    hp_match_init(&match);
+    size_t found = 0, without_allocation = 0;
+    for (size_t i = 0; i < c->request_count; i++) {
+        const struct hp_request_line *q = &c->requests[i];
+        struct hp_alloc_counts before, after;
+        hp_alloc_counts_read(&before);
+        c->ops->lookup(c->router, q->method, q->path, q->len, &match);
+        hp_alloc_counts_read(&after);
+        found += match.status == HP_MATCH_FOUND;
+        without_allocation += hp_alloc_counts_delta(&before, &after).allocs == 0;
+        c->ops->match_release(c->router, &match);
+    }
+    if (c->ops->thread_detach)
+        c->ops->thread_detach(c->router);
+    if (found == 0)
+        return hp_error_set(err,
+                            "none of the %zu requests of %s finds a route of %s (%zu routes): "
+                            "every lookup would be a miss; check both files",
+                            c->request_count, requests_name, c->routes->name, c->routes->count);
+    hp_metrics_add(params->metrics, HP_METRIC_FOUND_SHARE, "fraction",
+                   (double)found / (double)c->request_count);
+    hp_metrics_add(params->metrics, "lookups_without_allocation", "fraction",
+                   (double)without_allocation / (double)c->request_count);
+    return 0;
+}
+
 /* kind: "all" or a request file kind. */
 static int router_setup(const struct hp_case_params *params, const char *set_name, const char *kind,
                         void **shared, struct hp_error *err)
@@ -139,11 +183,12 @@ static int router_setup(const struct hp_case_params *params, const char *set_nam
         if (c->ops->add(c->router, &c->routes->routes[i], err) != 0)
             goto fail;
     if (strcmp(kind, "all") == 0) {
-        if (requests_from_routes(c, err) != 0)
+        if (requests_from_routes(c, err) != 0 ||
+            record_found_share(c, params, "the route patterns", err) != 0)
             goto fail;
     } else {
         snprintf(path, sizeof path, "%s/requests/%s-%s.requests", dir, set_name, kind);
-        if (load_requests(c, path, err) != 0)
+        if (load_requests(c, path, err) != 0 || record_found_share(c, params, path, err) != 0)
             goto fail;
     }
     *shared = c;
@@ -277,15 +322,9 @@ static void writer_stop_and_join(struct router_case *c)
     c->writer_running = false;
 }
 
-/* router.h has no machine-readable "registration may run concurrently with lookups" flag; the
- * routers whose header comments promise it are listed here. */
 static bool supports_concurrent_writer(const struct hp_router_ops *ops)
 {
-    static const char *const concurrent_writers[] = {"rwlock_map", "cow_map"};
-    bool supported = false;
-    for (size_t i = 0; i < sizeof concurrent_writers / sizeof concurrent_writers[0]; i++)
-        supported |= strcmp(ops->info.name, concurrent_writers[i]) == 0;
-    return supported && ops->remove;
+    return (ops->flags & HP_ROUTER_CONCURRENT_WRITES) && ops->remove;
 }
 
 static bool writer_supports(const struct hp_composition *composition)
@@ -305,10 +344,18 @@ static int writer_router_setup(const char *workload, const struct hp_case_params
         return -1;
     struct router_case *c = *shared;
     if (!supports_concurrent_writer(c->ops)) {
+        char valid[512];
+        size_t used = 0;
+        valid[0] = '\0';
+        for (const struct hp_impl_info *const *it = hp_router_table; *it; it++)
+            if (supports_concurrent_writer((const struct hp_router_ops *)*it) &&
+                used < sizeof valid)
+                used += (size_t)snprintf(valid + used, sizeof valid - used, "%s%s",
+                                         used ? ", " : "", (*it)->name);
         hp_error_set(err,
-                     "%s: router %s does not support registration concurrent with lookups (use "
-                     "rwlock_map or cow_map)",
-                     workload, c->ops->info.name);
+                     "%s: router %s cannot accept registrations during lookups (routers that "
+                     "can: %s)",
+                     workload, c->ops->info.name, used ? valid : "none");
         case_free(c);
         *shared = NULL;
         return -1;
@@ -424,6 +471,9 @@ ROUTER_SET_CASES(static)
 ROUTER_SET_CASES(github)
 ROUTER_SET_CASES(gplus)
 ROUTER_SET_CASES(parse)
+ROUTER_CASE(manyparams, all, "every manyparams route (0-8 params) once, its pattern as the URL")
+ROUTER_CASE(manyparams, realistic,
+            "manyparams request stream, Zipf over routes of 0-8 params (C10's spill path)")
 
 const struct hp_workload hp_workload_router_github_read_with_writer = {
     .name = "router/github/read_with_writer",
@@ -439,6 +489,7 @@ const struct hp_workload hp_workload_router_github_read_with_writer = {
     .sample_end = writer_sample_end,
     .teardown = router_teardown,
     .supports = writer_supports,
+    .requirement = "a router that accepts registrations during lookups",
 };
 
 const struct hp_workload hp_workload_router_github_read_without_writer = {
@@ -452,4 +503,5 @@ const struct hp_workload hp_workload_router_github_read_without_writer = {
     .thread_teardown = router_thread_teardown,
     .teardown = router_teardown,
     .supports = writer_supports,
+    .requirement = "a router that accepts registrations during lookups",
 };

@@ -22,3 +22,11 @@ const struct hp_workload *hp_workload_find(const char *name)
             return *it;
     return NULL;
 }
+
+const struct hp_workload *hp_workload_overhead_probe(void)
+{
+    for (const struct hp_workload *const *it = hp_workload_table; *it; it++)
+        if ((*it)->flags & HP_WORKLOAD_OVERHEAD_PROBE)
+            return *it;
+    return NULL;
+}

@@ -41,7 +41,16 @@ static void malloc_destroy(struct hp_buffer_pool *pool)
 }
 
 const struct hp_buffer_pool_ops hp_buffer_pool_malloc = {
-    .info = {"malloc", "no pool: malloc(size) per response, free on put (the reference)"},
+    .info =
+        {
+            .name = "malloc",
+            .summary = "no pool: malloc(size) per response, free on put (the reference)",
+            .models = "no buffer pool: make([]byte, n) per response (or new[] in C++)",
+            .reference = NULL,
+            .bound = HP_GAIN_LOWER_BOUND,
+            .bound_reason = "jemalloc frees at once where a GC keeps dead buffers until the next "
+                            "cycle: its peak is lower than Go's",
+        },
     .create = malloc_create,
     .get = malloc_get,
     .put = malloc_put,

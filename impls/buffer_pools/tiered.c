@@ -82,7 +82,17 @@ static void tiered_destroy(struct hp_buffer_pool *pool)
 }
 
 const struct hp_buffer_pool_ops hp_buffer_pool_tiered = {
-    .info = {"tiered", "512 B / 4 KiB / 16 KiB classes with a retain limit; larger: malloc"},
+    .info =
+        {
+            .name = "tiered",
+            .summary = "512 B / 4 KiB / 16 KiB classes with a retain limit; larger: malloc",
+            .models = "the skill document's SmartBufferPool (seed 002: sync.Pools of 512 B, 4 KB, "
+                      "16 KB, oversized not pooled)",
+            .reference = "single_class",
+            .bound = HP_GAIN_LIKE_FOR_LIKE,
+            .bound_reason = "the seed's classes and retain rule; a retain limit where sync.Pool "
+                            "drops buffers at GC",
+        },
     .create = tiered_create,
     .get = tiered_get,
     .put = tiered_put,

@@ -1,23 +1,20 @@
-/* canonical: every set validates and canonicalises the field name, then stores the field in a
- * per-request header table.
+/* canonical: Go's w.Header().Set(name, value), with names spelled canonically.
  *
- * Technique: Go's net/http path, w.Header().Set(name, value): textproto.CanonicalMIMEHeaderKey
- * with its quick check (one pass validating every byte as a token character and finding
- * whether the name is already canonical; only a name that is not is copied, canonicalised, into
- * per-request storage, where Go allocates a new string), value validation, then a hashed insert
- * into a map-shaped table. The route's constant headers go through the same set on
- * every request.
- * Claims: the reference of C1 and C2.
+ * Models: net/http Header.Set -> textproto.MIMEHeader.Set (header.go): h[CanonicalMIMEHeaderKey
+ * (key)] = []string{value}. Per set: CanonicalMIMEHeaderKey's quick check (reader.go: one pass,
+ * validHeaderFieldByte per byte; a canonical name is returned as it is, no copy), one allocation
+ * for the value holder ([]string{value} escapes into the map), a hashed insert. The route's
+ * constant headers go through the same set on every request, as a Go handler's Set calls do.
+ * Claims: the reference of C1.
  * Difference from its reference: it is the reference.
+ * Cheaper than Go: the map is a fixed table in the caller's memory (Go allocates the Header map
+ * and its bucket per response); the holder is a jemalloc thread-cache malloc + free, not
+ * mallocgc plus a share of GC; a name that is not canonical (never, in this project's callers,
+ * but see canonical_lower) is copied into an arena where Go allocates a string.
+ * Like Go: no value is checked (Header.Set checks none); a name the check refuses is refused
+ * here (Go stores it and drops it at write time).
  */
 #include "header_writers/header_common.h"
-
-struct canonical_state {
-    struct hp_header_table table;
-};
-
-_Static_assert(sizeof(struct canonical_state) <= HP_HEADER_STATE_SIZE,
-               "canonical_state must fit in struct hp_header_state");
 
 static struct hp_header_plan *canonical_plan_create(const struct hp_header_field *constants,
                                                     size_t count, struct hp_error *err)
@@ -25,78 +22,43 @@ static struct hp_header_plan *canonical_plan_create(const struct hp_header_field
     return hp_header_plan_copy(constants, count, false, err);
 }
 
-/* Works from the name as the caller spelled it (name->text); the precomputed form in the
- * descriptor is deliberately ignored. As Go: a name already canonical is used as it is, one
- * that is not is canonicalised into a copy. */
-static int canonical_set_text(struct canonical_state *state, const char *text, size_t length,
-                              const char *value, size_t value_length)
+/* Works from the name as the caller spelled it (text); the descriptor's precomputed forms are
+ * deliberately ignored. The plan's constants were checked when it was made: cannot fail. */
+static void canonical_begin(struct hp_header_state *state, const struct hp_header_plan *plan)
 {
-    int check = hp_header_name_check(text, length);
-    if (check < 0 || !hp_header_value_valid(value, value_length))
-        return HP_HEADER_INVALID;
-    struct hp_header_table *table = &state->table;
-    const char *name = text;
-    uint32_t copied = 0;
-    if (check > 0) {
-        if (table->arena_used + length > sizeof table->arena)
-            return HP_HEADER_FULL;
-        char *canonical = table->arena + table->arena_used;
-        hp_header_canonicalise(canonical, text, length);
-        name = canonical;
-        copied = (uint32_t)length;
-    }
-    uint32_t count_before = table->count;
-    int result = hp_header_table_put(table, name, length, value, value_length);
-    if (table->count != count_before) /* a new entry keeps the copy; a replacement does not */
-        table->arena_used += copied;
-    return result;
+    struct hp_header_table *table = hp_header_table_of(state);
+    hp_header_table_reset(table);
+    for (size_t i = 0; plan && i < plan->count; i++)
+        (void)hp_header_canonical_set_text(table, plan->names[i].text, plan->names[i].length,
+                                           plan->values[i].value, plan->values[i].length);
 }
 
-static void canonical_begin(struct hp_header_state *header_state, const struct hp_header_plan *plan)
-{
-    struct canonical_state *state = (struct canonical_state *)header_state->bytes;
-    hp_header_table_reset(&state->table);
-    if (!plan)
-        return;
-    /* The plan's constants were validated when it was made; they cannot fail here. */
-    for (size_t i = 0; i < plan->count; i++)
-        (void)canonical_set_text(state, plan->names[i].text, plan->names[i].length, plan->values[i],
-                                 plan->value_lengths[i]);
-}
-
-static int canonical_set(struct hp_header_state *header_state, const struct hp_header_name *name,
+static int canonical_set(struct hp_header_state *state, const struct hp_header_name *name,
                          const char *value, size_t value_length)
 {
-    return canonical_set_text((struct canonical_state *)header_state->bytes, name->text,
-                              name->length, value, value_length);
-}
-
-static size_t canonical_block_length(const struct hp_header_state *header_state)
-{
-    return ((const struct canonical_state *)header_state->bytes)->table.block_length;
-}
-
-static unsigned char *canonical_write_block(const struct hp_header_state *header_state,
-                                            unsigned char *out)
-{
-    return hp_header_table_write(&((const struct canonical_state *)header_state->bytes)->table,
-                                 out);
-}
-
-static int canonical_emit_lines(const struct hp_header_state *header_state, struct hp_sink *sink)
-{
-    return hp_header_table_emit(&((const struct canonical_state *)header_state->bytes)->table,
-                                sink);
+    return hp_header_canonical_set_text(hp_header_table_of(state), name->text, name->length, value,
+                                        value_length);
 }
 
 const struct hp_header_writer_ops hp_header_writer_canonical = {
-    .info = {"canonical", "every set validates + canonicalises the name into a per-request "
-                          "table (Go net/http Header.Set)"},
+    .info =
+        {
+            .name = "canonical",
+            .summary = "per set: CanonicalMIMEHeaderKey's check, a value holder, a hashed insert "
+                       "(Go net/http Header.Set, canonical spellings)",
+            .models = "Go net/http Header.Set: textproto CanonicalMIMEHeaderKey quick check + "
+                      "h[key] = []string{value} (net/http/header.go, net/textproto/reader.go)",
+            .reference = NULL,
+            .bound = HP_GAIN_LIKE_FOR_LIKE,
+            .bound_reason = "its own per-set work, the quick check over a canonical name, is Go's "
+                            "byte for byte",
+        },
     .plan_create = canonical_plan_create,
     .plan_destroy = hp_header_plan_free,
     .begin = canonical_begin,
     .set = canonical_set,
-    .block_length = canonical_block_length,
-    .write_block = canonical_write_block,
-    .emit_lines = canonical_emit_lines,
+    .end = hp_header_table_end,
+    .block_length = hp_header_table_block_length,
+    .write_block = hp_header_table_write,
+    .emit_lines = hp_header_table_emit,
 };

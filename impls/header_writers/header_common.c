@@ -1,7 +1,10 @@
-/* Shared header-writer pieces: name descriptors, route plans, the per-request header table. */
+/* Shared header-writer pieces: field syntax, name descriptors, route plans, value holders and
+ * the per-request header table. */
 #include "header_writers/header_common.h"
 
 #include <stdlib.h>
+
+#include "routers/route_hash.h"
 
 #define TCHAR(c) [(unsigned char)(c)] = 1
 const uint8_t hp_header_token_bytes[256] = {
@@ -10,6 +13,60 @@ const uint8_t hp_header_token_bytes[256] = {
     TCHAR('`'), TCHAR('|'), TCHAR('~'), ['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1,
 };
 #undef TCHAR
+
+bool hp_header_name_valid(const char *text, size_t length)
+{
+    if (length == 0 || length > HP_HEADER_NAME_MAX)
+        return false;
+    for (size_t i = 0; i < length; i++)
+        if (!hp_header_token_bytes[(unsigned char)text[i]])
+            return false;
+    return true;
+}
+
+bool hp_header_value_valid(const char *value, size_t length)
+{
+    if (length > UINT32_MAX)
+        return false;
+    for (size_t i = 0; i < length; i++) {
+        unsigned char c = (unsigned char)value[i];
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
+            return false;
+    }
+    return true;
+}
+
+/* noinline: the calls stay calls (and countable) whatever the compiler decides. */
+__attribute__((noinline)) void hp_header_canonicalise(char *out, const char *text, size_t length)
+{
+    bool upper = true;
+    for (size_t i = 0; i < length; i++) {
+        char c = text[i];
+        if (upper && c >= 'a' && c <= 'z')
+            c = (char)(c - ('a' - 'A'));
+        else if (!upper && c >= 'A' && c <= 'Z')
+            c = (char)(c + ('a' - 'A'));
+        out[i] = c;
+        upper = c == '-';
+    }
+}
+
+__attribute__((noinline)) int hp_header_name_check(const char *text, size_t length)
+{
+    if (length == 0 || length > HP_HEADER_NAME_MAX)
+        return -1;
+    bool upper = true;
+    int needs_change = 0;
+    for (size_t i = 0; i < length; i++) {
+        char c = text[i];
+        if (!hp_header_token_bytes[(unsigned char)c])
+            return -1;
+        if ((upper && c >= 'a' && c <= 'z') || (!upper && c >= 'A' && c <= 'Z'))
+            needs_change = 1;
+        upper = c == '-';
+    }
+    return needs_change;
+}
 
 int hp_header_name_init(struct hp_header_name *name, const char *text, size_t length,
                         struct hp_error *err)
@@ -31,6 +88,8 @@ int hp_header_name_init(struct hp_header_name *name, const char *text, size_t le
                                     (int)length, text, (unsigned char)text[i], i);
     }
     hp_header_canonicalise(name->canonical, text, length);
+    for (size_t i = 0; i < length; i++)
+        name->lower[i] = (char)(text[i] >= 'A' && text[i] <= 'Z' ? text[i] + ('a' - 'A') : text[i]);
     name->canonical_length = length;
     return 0;
 }
@@ -84,8 +143,7 @@ struct hp_header_plan *hp_header_plan_copy(const struct hp_header_field *constan
         plan->names[i].text = next;
         next = (char *)hp_put_bytes((unsigned char *)next, constants[i].name->text,
                                     constants[i].name->length);
-        plan->values[i] = next;
-        plan->value_lengths[i] = constants[i].value_length;
+        plan->values[i] = (struct hp_header_values){next, constants[i].value_length};
         next = (char *)hp_put_bytes((unsigned char *)next, constants[i].value,
                                     constants[i].value_length);
     }
@@ -94,7 +152,7 @@ struct hp_header_plan *hp_header_plan_copy(const struct hp_header_field *constan
         unsigned char *out = plan->block;
         for (size_t i = 0; i < count; i++)
             out = hp_header_put_line(out, plan->names[i].canonical, plan->names[i].canonical_length,
-                                     plan->values[i], plan->value_lengths[i]);
+                                     plan->values[i].value, plan->values[i].length);
     }
     return plan;
 }
@@ -104,11 +162,19 @@ void hp_header_plan_free(struct hp_header_plan *plan)
     free(plan);
 }
 
-int hp_header_table_put(struct hp_header_table *table, const char *name, size_t name_length,
-                        const char *value, size_t value_length)
+struct hp_header_values *hp_header_values_new(const char *value, size_t length)
 {
-    uint32_t hash = hp_header_hash(name, name_length);
-    unsigned slot = hash & (HP_HEADER_TABLE_SLOTS - 1);
+    struct hp_header_values *values = malloc(sizeof *values);
+    if (values)
+        *values = (struct hp_header_values){value, length};
+    return values;
+}
+
+int hp_header_table_put(struct hp_header_table *table, const char *name, size_t name_length,
+                        const struct hp_header_values *values, bool owned)
+{
+    uint64_t hash = hp_route_hash_bytes(name, name_length);
+    unsigned slot = (unsigned)hash & (HP_HEADER_TABLE_SLOTS - 1);
     for (;;) {
         unsigned index = table->slots[slot];
         if (index == 0)
@@ -116,42 +182,119 @@ int hp_header_table_put(struct hp_header_table *table, const char *name, size_t 
         struct hp_header_entry *entry = &table->entries[index - 1];
         if (entry->hash == hash && entry->name_length == name_length &&
             memcmp(entry->name, name, name_length) == 0) {
-            table->block_length = table->block_length - entry->value_length + value_length;
-            entry->value = value;
-            entry->value_length = (uint32_t)value_length;
+            table->block_length = table->block_length - entry->values->length + values->length;
+            if (entry->owned)
+                free((void *)entry->values);
+            entry->values = values;
+            entry->owned = owned;
             return HP_HEADER_OK;
         }
         slot = (slot + 1) & (HP_HEADER_TABLE_SLOTS - 1);
     }
-    if (table->count == HP_HEADER_FIELDS_MAX)
+    if (table->count == HP_HEADER_FIELDS_MAX) {
+        if (owned)
+            free((void *)values);
         return HP_HEADER_FULL;
+    }
     struct hp_header_entry *entry = &table->entries[table->count];
     entry->name = name;
     entry->name_length = (uint32_t)name_length;
-    entry->value = value;
-    entry->value_length = (uint32_t)value_length;
+    entry->values = values;
+    entry->owned = owned;
     entry->hash = hash;
     table->slots[slot] = (uint8_t)(++table->count);
-    table->block_length += hp_header_line_length(name_length, value_length);
+    table->block_length += hp_header_line_length(name_length, values->length);
     return HP_HEADER_OK;
 }
 
-unsigned char *hp_header_table_write(const struct hp_header_table *table, unsigned char *out)
+int hp_header_canonical_set_text(struct hp_header_table *table, const char *text, size_t length,
+                                 const char *value, size_t value_length)
 {
+    int check = hp_header_name_check(text, length);
+    if (check < 0)
+        return HP_HEADER_INVALID;
+    const char *name = text;
+    uint32_t copied = 0;
+    if (check > 0) {
+        if (table->arena_used + length > sizeof table->arena)
+            return HP_HEADER_FULL;
+        char *canonical = table->arena + table->arena_used;
+        hp_header_canonicalise(canonical, text, length);
+        name = canonical;
+        copied = (uint32_t)length;
+    }
+    struct hp_header_values *values = hp_header_values_new(value, value_length);
+    if (!values)
+        return HP_HEADER_NO_MEMORY;
+    uint32_t count_before = table->count;
+    int result = hp_header_table_put(table, name, length, values, true);
+    if (table->count != count_before) /* a new entry keeps the copy; a replacement does not */
+        table->arena_used += copied;
+    return result;
+}
+
+void hp_header_table_begin(struct hp_header_table *table, const struct hp_header_plan *plan,
+                           bool copy_values)
+{
+    hp_header_table_reset(table);
+    if (!plan)
+        return;
+    for (size_t i = 0; i < plan->count; i++) {
+        const struct hp_header_name *name = &plan->names[i];
+        if (copy_values)
+            (void)hp_header_table_set_precomputed(table, name, plan->values[i].value,
+                                                  plan->values[i].length);
+        else
+            (void)hp_header_table_put(table, name->canonical, name->canonical_length,
+                                      &plan->values[i], false);
+    }
+}
+
+int hp_header_table_set_precomputed(struct hp_header_table *table,
+                                    const struct hp_header_name *name, const char *value,
+                                    size_t value_length)
+{
+    /* canonical_length 0: hp_header_name_init refused the name. */
+    if (name->canonical_length == 0)
+        return HP_HEADER_INVALID;
+    struct hp_header_values *values = hp_header_values_new(value, value_length);
+    if (!values)
+        return HP_HEADER_NO_MEMORY;
+    return hp_header_table_put(table, name->canonical, name->canonical_length, values, true);
+}
+
+void hp_header_table_end(struct hp_header_state *state)
+{
+    struct hp_header_table *table = hp_header_table_of(state);
+    for (uint32_t i = 0; i < table->count; i++)
+        if (table->entries[i].owned)
+            free((void *)table->entries[i].values);
+    table->count = 0;
+}
+
+size_t hp_header_table_block_length(const struct hp_header_state *state)
+{
+    return hp_header_table_of_const(state)->block_length;
+}
+
+unsigned char *hp_header_table_write(const struct hp_header_state *state, unsigned char *out)
+{
+    const struct hp_header_table *table = hp_header_table_of_const(state);
     for (uint32_t i = 0; i < table->count; i++) {
         const struct hp_header_entry *entry = &table->entries[i];
-        out = hp_header_put_line(out, entry->name, entry->name_length, entry->value,
-                                 entry->value_length);
+        out = hp_header_put_line(out, entry->name, entry->name_length, entry->values->value,
+                                 entry->values->length);
     }
     return out;
 }
 
-int hp_header_table_emit(const struct hp_header_table *table, struct hp_sink *sink)
+int hp_header_table_emit(const struct hp_header_state *state, struct hp_sink *sink)
 {
+    const struct hp_header_table *table = hp_header_table_of_const(state);
     for (uint32_t i = 0; i < table->count; i++) {
         const struct hp_header_entry *entry = &table->entries[i];
-        if (hp_header_emit_line(sink, entry->name, entry->name_length, entry->value,
-                                entry->value_length) != 0)
+        if (hp_header_emit_line(sink, entry->name, entry->name_length, entry->values->value,
+                                entry->values->length) != 0)
             return -1;
     }
     return 0;

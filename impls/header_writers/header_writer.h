@@ -1,56 +1,60 @@
-/* The header_writer axis: how a handler's response headers are stored and serialised.
+/* The header_writer axis: how the headers a handler sets reach the response.
  *
- * Claims: C1 (bypassing canonicalisation and validation of header names saves 60-80 ns per
- * request) and C2 (a header block pre-built per route saves 10-15 ns). Three implementations,
- * one decision apart each:
+ * It models the handler's side of Go's net/http: w.Header().Set(name, value) (textproto's
+ * CanonicalMIMEHeaderKey, then h[key] = []string{value}) and Header.writeSubset at write time.
+ * Date and Content-Length are not the handler's: the response writer adds them from fixed bytes
+ * (net/http's extraHeader, response_writer.h), so they never pass through this axis.
+ * Claims C1 (bypassing CanonicalMIMEHeaderKey) and C2 (pre-allocated header values):
  *
- *   canonical    every set validates the name (Go's httpguts.ValidHeaderFieldName: a non-empty
- *                RFC 7230 token), canonicalises it (Go's textproto.CanonicalMIMEHeaderKey:
- *                upper case at the start and after each '-', lower case elsewhere; like Go,
- *                a name found already canonical by the one-pass quick check is used as it is,
- *                any other is copied canonicalised into the state), validates the value, and stores
- * the field in a per-request header table (Go's map[string][]string shape: open addressing, keyed
- * by the canonical name). A route's constant headers go through the same set on every request, as a
- * Go handler calling w.Header().Set("Content-Type", ...) does. precomputed  names arrive as
- * descriptors canonicalised and validated once (hp_header_name_init); constant values were
- * validated once when the plan was made. Per request: the same table, no name work. (C1's bypass.)
- *   prebuilt     the route's constant headers are serialised ONCE into bytes when the plan is
- *                made; per request only the variable fields are stored (an array, no table) and
- *                appended after the constant bytes. (C2.)
+ *   canonical       Header.Set with names spelled canonically ("Content-Type", as Go handlers
+ *                   and Gin spell them): per set, CanonicalMIMEHeaderKey's one-pass check,
+ *                   one allocation for the value holder ([]string{value}), a hashed insert.
+ *   canonical_lower canonical, with names spelled in lower case, as Bolt's SetHeaderBytes
+ *                   passes them: every name is also canonicalised into a copy.
+ *   precomputed     Bolt 1.1: h["Content-Type"] = []string{...}: no name work (C1).
+ *   preallocated    Bolt 1.3: the route's constant values are holders made once; the map
+ *                   writes stay (C2).
+ *   prebuilt        no table: the constant lines are bytes made once per route (the header half
+ *                   of Bolt 3.1's pre-built response, C8).
  *
  * Usage, per route at setup and per request on the hot path:
  *
- *     struct hp_header_name content_type, date, content_length;   // once per process
- *     hp_header_name_init(&content_type, "content-type", 12, &err);  // canonical: Content-Type
- *     ...
+ *     struct hp_header_name content_type, allow;                     // once per process
+ *     hp_header_name_init(&content_type, "Content-Type", 12, &err);
  *     struct hp_header_field constants[] = {{&content_type, "application/json", 16}, ...};
- *     struct hp_header_plan *plan = ops->plan_create(constants, 2, &err); // once per route
+ *     struct hp_header_plan *plan = ops->plan_create(constants, 4, &err); // once per route
  *
  *     struct hp_header_state state;          // caller memory: per worker or in the context
- *     ops->begin(&state, plan);              // per request: the route's constants are in
- *     ops->set(&state, &date, date_text, 29);
- *     ops->set(&state, &content_length, digits, digit_count);
+ *     ops->begin(&state, plan);              // per request: the route's constants are set
+ *     ops->set(&state, &allow, "GET, POST", 9);
  *     n = ops->block_length(&state);         // then write_block (one buffer) or emit_lines
+ *     ...
+ *     if (ops->end) ops->end(&state);        // after the response is written
  *
  * The header block is the header lines only, "Name: value\r\n" each, WITHOUT the blank line
- * that ends the header section (the response writer adds it). Every implementation produces the
- * same bytes for the same plan and the same sequence of sets, in this fixed order: the plan's
- * constant fields in the order they were given to plan_create, then the per-request fields in
- * the order of their set calls. Names are written in canonical form, values exactly as given
- * (no trimming, no rewriting).
+ * that ends the header section. Every implementation produces the same bytes for the same plan
+ * and the same sequence of sets, in this order: the plan's constant fields in the order given to
+ * plan_create, then the per-request fields in the order of their set calls. Names are written
+ * in canonical form, values exactly as given. (Go sorts the keys and sanitises the values at
+ * write time, Header.writeSubset; no writer models that, so it costs every writer nothing.)
  *
- * Per request nothing is allocated: the state is caller memory of fixed size (struct
- * hp_header_state), begin resets it in O(1), and set stores pointers to the caller's bytes.
+ * Values are not checked per set, as Go's Header.Set checks none: a caller passes only bytes
+ * that Go's httpguts.ValidHeaderFieldValue accepts (no control byte but tab). plan_create
+ * checks the constants once.
+ *
+ * Allocation per request: what the modelled code allocates. The table writers (canonical,
+ * canonical_lower, precomputed) allocate one value holder per set, as Go's []string{value};
+ * preallocated takes the constants' holders from the plan (per-request sets still allocate);
+ * prebuilt allocates nothing. end frees them (Go's GC does, later).
  *
  * Contract, the same for every implementation (what keeps their output byte-identical):
  *   - a request sets each name at most once, and never a name the plan holds as a constant
- *     (names compare case-insensitively). A Go map would overwrite; prebuilt cannot overwrite
- *     its pre-built bytes, so the contract forbids the case rather than let the writers differ.
- *     The writers do not check it.
- *   - name descriptors and value bytes passed to set stay valid and unchanged until the last
- *     block_length / write_block / emit_lines of that request (set does not copy values, as a
- *     Go string header does not).
+ *     (names compare case-insensitively). prebuilt cannot overwrite its pre-built bytes, so the
+ *     contract forbids the case rather than let the writers differ. Not checked.
+ *   - name descriptors and value bytes passed to set stay valid and unchanged until end (set
+ *     does not copy values, as a Go string header does not).
  *   - at most HP_HEADER_FIELDS_MAX fields per request, constants included.
+ *   - every begin is followed by end (when not NULL) before the state's next begin.
  *
  * Threads: a plan is immutable after plan_create and may be shared by any number of threads
  * (its bytes are published to them by whatever hands them the plan pointer, e.g. thread
@@ -79,23 +83,25 @@ enum {
 /* set's results. */
 enum {
     HP_HEADER_OK = 0,
-    HP_HEADER_INVALID = -1, /* name or value bytes refused; nothing stored */
-    HP_HEADER_FULL = -2,    /* more than HP_HEADER_FIELDS_MAX fields; nothing stored */
+    HP_HEADER_INVALID = -1,   /* the name is not a valid field name; nothing stored */
+    HP_HEADER_FULL = -2,      /* more than HP_HEADER_FIELDS_MAX fields; nothing stored */
+    HP_HEADER_NO_MEMORY = -3, /* the value holder could not be allocated; nothing stored */
 };
 
 /* A header field name, prepared once (at startup or route setup, never per request).
  *
- * `text` is the name as the caller spells it ("content-type"); the canonical writer works from
- * it on every set, as Go's Header.Set does. `canonical` is its canonical form, computed once by
- * hp_header_name_init; the precomputed and prebuilt writers use only that. A descriptor whose
- * text is not a valid field name has canonical_length 0: canonical refuses it on set by
- * validating `text`, precomputed and prebuilt refuse it because it was never prepared, so all
- * three refuse the same names. */
+ * `text` is the name as the caller spells it ("Content-Type"); the canonical writer works from
+ * it on every set, as Go's Header.Set does. `lower` is the same name in lower case, made once:
+ * the spelling canonical_lower works from (Bolt's constants). `canonical` is its canonical form,
+ * computed once by hp_header_name_init; the other writers use only that. A descriptor whose text
+ * is not a valid field name has canonical_length 0: the canonical writers refuse it on set by
+ * checking the bytes, the others because it was never prepared, so all refuse the same names. */
 struct hp_header_name {
     const char *text; /* not copied: must outlive every use of the descriptor */
     size_t length;
     size_t canonical_length; /* 0: text is not a valid field name */
     char canonical[HP_HEADER_NAME_MAX];
+    char lower[HP_HEADER_NAME_MAX]; /* length bytes; filled only for a valid name */
 };
 
 /* Fills *name from text[0..length). 0, or -1 with err set when text is not a valid field name
@@ -133,19 +139,20 @@ struct hp_header_writer_ops {
                                           struct hp_error *err);
     void (*plan_destroy)(struct hp_header_plan *plan); /* NULL allowed */
 
-    /* Per request: forgets the previous request's fields and starts this one's with the plan's
-     * constants (canonical sets them one by one, precomputed copies them into the table,
-     * prebuilt only remembers the plan). The plan must outlive the state's use. */
+    /* Per request: starts this request's fields with the plan's constants, set as the
+     * modelled handler sets them (the table writers insert them one by one, prebuilt only
+     * remembers the plan). The plan must outlive the state's use. */
     void (*begin)(struct hp_header_state *state, const struct hp_header_plan *plan);
 
-    /* Adds one field. HP_HEADER_OK; HP_HEADER_INVALID when the name is not a valid field name
-     * or the value holds a byte Go's httpguts.ValidHeaderFieldValue refuses (a control byte
-     * other than horizontal tab: 0x00-0x08, 0x0A-0x1F, 0x7F; bytes >= 0x80 are allowed; or is
-     * longer than UINT32_MAX);
-     * HP_HEADER_FULL past HP_HEADER_FIELDS_MAX. Values may be empty ("X-Empty: \r\n"). Every
-     * writer validates per-request values: they come from the request or the handler. */
+    /* Adds one field. HP_HEADER_OK; HP_HEADER_INVALID when the name is not a valid field name;
+     * HP_HEADER_FULL past HP_HEADER_FIELDS_MAX; HP_HEADER_NO_MEMORY. The value is not checked
+     * (see above); it may be empty ("X-Empty: \r\n"), and at most UINT32_MAX bytes. */
     int (*set)(struct hp_header_state *state, const struct hp_header_name *name, const char *value,
                size_t value_length);
+
+    /* Optional (NULL: nothing to free): after the request's last block_length / write_block /
+     * emit_lines, frees what its begin and sets allocated. */
+    void (*end)(struct hp_header_state *state);
 
     /* Bytes of the header block (all "Name: value\r\n" lines, no final blank line). */
     size_t (*block_length)(const struct hp_header_state *state);
@@ -161,7 +168,9 @@ struct hp_header_writer_ops {
 };
 
 extern const struct hp_header_writer_ops hp_header_writer_canonical;
+extern const struct hp_header_writer_ops hp_header_writer_canonical_lower;
 extern const struct hp_header_writer_ops hp_header_writer_precomputed;
+extern const struct hp_header_writer_ops hp_header_writer_preallocated;
 extern const struct hp_header_writer_ops hp_header_writer_prebuilt;
 
 static inline const struct hp_header_writer_ops *

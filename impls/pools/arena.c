@@ -164,7 +164,17 @@ static void arena_destroy(struct hp_pool *pool)
 }
 
 const struct hp_pool_ops hp_pool_arena = {
-    .info = {"arena", "request-lifetime bump allocator: put is a no-op, request_end frees all"},
+    .info =
+        {
+            .name = "arena",
+            .summary = "request-lifetime bump allocator: put is a no-op, request_end frees all",
+            .models = "Shockwave's arena tier (seed 004: bulk allocation for the request's "
+                      "lifetime, freed all at once)",
+            .reference = "malloc",
+            .bound = HP_GAIN_LOWER_BOUND,
+            .bound_reason = "the malloc it replaces is cheaper here (jemalloc's thread cache, no "
+                            "GC) than Go's heap tier",
+        },
     .create = arena_create,
     .get = arena_get,
     .put = arena_put,

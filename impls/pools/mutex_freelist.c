@@ -2,7 +2,8 @@
  *
  * Technique: the simplest shared pool (what a Go sync.Pool degenerates to without its per-P
  * caches, and what FasterAPI's mutex-guarded buffer pool does).
- * Claims: C7 (the "one shared pool" side), C13/C14 (pool tier).
+ * Claims: C7's "one shared pool" (mutex_freelist -> percpu splits it per CPU; Bolt's own pool
+ * is sync.Pool: tls_cache), C13/C14 (pool tier).
  * Difference from its reference (malloc): idle objects are kept on a list and reused instead of
  * going back to the allocator; the list is never trimmed, so it holds at most the peak number
  * of objects in use. */
@@ -81,7 +82,17 @@ static void mutex_freelist_destroy(struct hp_pool *pool)
 }
 
 const struct hp_pool_ops hp_pool_mutex_freelist = {
-    .info = {"mutex_freelist", "one free list behind one pthread mutex"},
+    .info =
+        {
+            .name = "mutex_freelist",
+            .summary = "one free list behind one pthread mutex",
+            .models = "one shared pool behind one lock (FasterAPI's mutex-guarded buffer pool, "
+                      "seed 003; a sync.Pool without its per-P caches)",
+            .reference = "malloc",
+            .bound = HP_GAIN_LOWER_BOUND,
+            .bound_reason = "the malloc it replaces is cheaper here (jemalloc's thread cache, no "
+                            "GC) than the heaps it models; the mutex costs what std::mutex costs",
+        },
     .create = mutex_freelist_create,
     .get = mutex_freelist_get,
     .put = mutex_freelist_put,

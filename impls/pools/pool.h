@@ -73,6 +73,7 @@ extern const struct hp_pool_ops hp_pool_treiber;
 extern const struct hp_pool_ops hp_pool_bounded_cas;
 extern const struct hp_pool_ops hp_pool_tls_cache;
 extern const struct hp_pool_ops hp_pool_percpu;
+extern const struct hp_pool_ops hp_pool_percpu_cache;
 extern const struct hp_pool_ops hp_pool_arena;
 
 /* The ops of an implementation found through the registry (info is the first member). */

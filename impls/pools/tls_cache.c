@@ -1,12 +1,17 @@
 /* tls_cache: a small per-thread cache of idle objects in front of a shared, mutex-guarded
  * depot, refilled and flushed in batches.
  *
- * Technique: the shape of Go's sync.Pool (per-P private/shared caches over a global victim
- * list) and jemalloc's tcache (per-thread bins, filled and flushed half a bin at a time). A
- * get or put that stays within the thread's cache touches no shared cache line at all.
- * Claims: C7 (thread-local cache vs one shared pool).
+ * Models: Go's sync.Pool (sync/pool.go: Get and Put pin the P and use its private slot, then
+ * its shared chain, then steal or the victim cache), which is Gin's engine.pool and Bolt's
+ * context pool; also jemalloc's tcache (per-thread bins, filled and flushed half a bin at a
+ * time). A get or put that stays within the thread's cache touches no shared cache line and
+ * makes no atomic RMW, as Get/Put on the P's private slot.
+ * Claims: the reference of C7 as Bolt had it (tls_cache -> percpu_cache); the thread-local
+ * cache of C7's three-way comparison.
  * Difference from its reference (mutex_freelist): the same mutex-guarded free list, reached
  * only once per BATCH objects through a CACHE_SIZE-entry per-thread array.
+ * Like sync.Pool on the fast path; its slow path is a mutex depot where Go steals from other
+ * Ps' lock-free chains, and nothing is dropped at GC.
  *
  * Each thread's cache is a slot of the pool (see pool_common.h), 64-byte aligned so two
  * threads' caches never share a cache line. Only the owning thread touches its cache between
@@ -175,7 +180,17 @@ static void tls_cache_destroy(struct hp_pool *pool)
 }
 
 const struct hp_pool_ops hp_pool_tls_cache = {
-    .info = {"tls_cache", "per-thread cache (32) over a mutex depot, batch refill/flush (16)"},
+    .info =
+        {
+            .name = "tls_cache",
+            .summary = "per-thread cache (32) over a mutex depot, batch refill/flush (16)",
+            .models = "Go sync.Pool Get/Put (sync/pool.go: pin, the P's private slot and shared "
+                      "chain, victim cache): Gin's engine.pool and Bolt's context pool",
+            .reference = "mutex_freelist",
+            .bound = HP_GAIN_LIKE_FOR_LIKE,
+            .bound_reason = "no atomic RMW on the fast path, as Get/Put on the P's private slot; a "
+                            "mutex depot where Go steals lock-free",
+        },
     .create = tls_cache_create,
     .get = tls_cache_get,
     .put = tls_cache_put,

@@ -122,7 +122,15 @@ static void treiber_destroy(struct hp_pool *pool)
 }
 
 const struct hp_pool_ops hp_pool_treiber = {
-    .info = {"treiber", "lock-free Treiber stack, ABA-safe with a 128-bit tagged CAS"},
+    .info =
+        {
+            .name = "treiber",
+            .summary = "lock-free Treiber stack, ABA-safe with a 128-bit tagged CAS",
+            .models = "a lock-free shared free list (Treiber stack with a tagged 128-bit CAS)",
+            .reference = "mutex_freelist",
+            .bound = HP_GAIN_LIKE_FOR_LIKE,
+            .bound_reason = "one CAS per op, as any Treiber stack",
+        },
     .create = treiber_create,
     .get = treiber_get,
     .put = treiber_put,

@@ -4,17 +4,23 @@
  * 20-30 ns over writing header and body in several writes. Two implementations:
  *
  *   multi_write   the status line, every header field (four writes each, through the header
- *                 writer's emit_lines: name, ": ", value, "\r\n"), the blank line and the body
- *                 are separate writes to the sink, one indirect call and one copy each, as
- *                 Go's net/http writes through its io.Writer / bufio.Writer chain.
+ *                 writer's emit_lines: name, ": ", value, "\r\n"), the server's own fields
+ *                 (three writes each), the blank line and the body are separate writes to the
+ *                 sink, one indirect call and one copy each, as Go's net/http writes through
+ *                 its io.Writer / bufio.Writer chain.
  *   single_write  computes the total size first (hp_response_length), takes that much
  *                 contiguous space from the sink with ONE reserve, and formats everything into
  *                 it in place (header block via the header writer's write_block).
  *
- * Both produce exactly these bytes (nothing else is added; in particular Content-Length, Date
- * and the rest are the handler's business, set through the header writer):
+ * Both produce exactly these bytes:
  *
- *     "HTTP/1.1 <code> <reason>\r\n" <header block> "\r\n" <body>
+ *     "HTTP/1.1 <code> <reason>\r\n" <header block> ["Date: " <date> "\r\n"]
+ *     ["Content-Length: " <digits> "\r\n"] "\r\n" <body>
+ *
+ * The header block holds what the handler set (header writer axis). Date and Content-Length are
+ * the server's: written after it from fixed bytes, never through the header writer, as
+ * net/http's chunkWriter.writeHeader does (server.go: setHeader.date, setHeader.contentLength,
+ * written by extraHeader.Write after Header.writeSubset).
  *
  * Status codes known (hp_status_line in http_format.h): 200 OK, 201 Created, 204 No Content,
  * 400 Bad Request, 404 Not Found, 405 Method Not Allowed, 413 Content Too Large,
@@ -41,20 +47,38 @@ struct hp_response {
     /* The header writer that filled `headers` (begin + set), and its state. */
     const struct hp_header_writer_ops *header_writer;
     const struct hp_header_state *headers;
+    /* net/http's extraHeader: HP_HTTP_DATE_LENGTH bytes, or NULL for no Date line; the
+     * Content-Length digits (content_length_digits of them), or NULL for no such line. */
+    const char *date;
+    const char *content_length;
+    size_t content_length_digits;
     const void *body; /* may be NULL when body_length is 0 */
     size_t body_length;
 };
 
-/* Bytes the response occupies on the wire (status line + header block + 2 + body); 0 when the
- * status code is not one hp_status_line knows. Lets a caller size its output buffer (e.g. get
- * one from the buffer_pool axis) before writing. */
+enum {
+    HP_DATE_LINE_EXTRA = sizeof "Date: \r\n" - 1,
+    HP_LENGTH_LINE_EXTRA = sizeof "Content-Length: \r\n" - 1
+};
+
+/* Bytes of the Date and Content-Length lines. */
+static inline size_t hp_response_extra_length(const struct hp_response *response)
+{
+    return (response->date ? HP_DATE_LINE_EXTRA + HP_HTTP_DATE_LENGTH : 0) +
+           (response->content_length ? HP_LENGTH_LINE_EXTRA + response->content_length_digits : 0);
+}
+
+/* Bytes the response occupies on the wire (status line + header block + Date and
+ * Content-Length lines + 2 + body); 0 when the status code is not one hp_status_line knows.
+ * Lets a caller size its output buffer (e.g. get one from the buffer_pool axis) before
+ * writing. */
 static inline size_t hp_response_length(const struct hp_response *response)
 {
     size_t status_length;
     if (!hp_status_line(response->status, &status_length))
         return 0;
-    return status_length + response->header_writer->block_length(response->headers) + 2 +
-           response->body_length;
+    return status_length + response->header_writer->block_length(response->headers) +
+           hp_response_extra_length(response) + 2 + response->body_length;
 }
 
 struct hp_response_writer_ops {

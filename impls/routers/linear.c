@@ -238,7 +238,15 @@ static void linear_destroy(struct hp_router *r)
 }
 
 const struct hp_router_ops hp_router_linear = {
-    .info = {"linear", "scan every route, segment by segment (the oracle)"},
+    .info =
+        {
+            .name = "linear",
+            .summary = "scan every route, segment by segment (the oracle)",
+            .models = "no system: every route tried in turn, the differential tests' oracle",
+            .reference = "radix",
+            .bound = HP_GAIN_UNDECLARED,
+            .bound_reason = "it models nothing",
+        },
     .create = linear_create,
     .add = linear_add,
     .lookup = linear_lookup,

@@ -1,12 +1,16 @@
-/* method_split: one exact-match map per method for static routes, the shared radix tree for
- * the rest.
+/* method_split: one exact-match map per method for static routes (the path as key), the
+ * shared radix forest for the rest, read with no synchronisation at all.
  *
- * Claim C5 (Bolt 2.2): one map keyed "METHOD:path" built in a 128-byte stack buffer versus one
- * map per method, looked up with the path as it is.
- * Reference: rwlock_map's structure (map_core.h), single-threaded. ONE difference: the key
- * shape (no concatenation, no key buffer); the same routes go into the maps.
- * No lock: lookups may run from many threads at once, but add/remove must not run concurrently
- * with lookups (not meant for concurrent registration).
+ * Models: no step of the seeds. A route table fixed before serving and read without a lock,
+ * as Gin and httprouter read their trees (gin.go handleHTTPRequest walks engine.trees with no
+ * lock; routes are registered before Run), with Bolt 2.2's per-method maps.
+ * Claims: none (it serves no claim pair; it is the request workloads' default router: the
+ * cheapest map router for a table that never changes while requests are served).
+ * Difference from its reference (rwlock_split): no lock around lookups, so add/remove must not
+ * run concurrently with lookups. It differs from rwlock_map in two decisions (the key shape and
+ * the lock): for C5 alone compare rwlock_map with rwlock_split, for C6 rwlock_split with
+ * cow_split.
+ * Lookups may run from many threads at once.
  */
 #include <stdlib.h>
 
@@ -79,7 +83,17 @@ static void split_destroy(struct hp_router *r)
 }
 
 const struct hp_router_ops hp_router_method_split = {
-    .info = {"method_split", "one static map per method (path as key) + radix tree; no lock"},
+    .info =
+        {
+            .name = "method_split",
+            .summary = "one static map per method (path as key) + radix tree; no lock (a table "
+                       "fixed before serving)",
+            .models = "a table fixed before serving, read without a lock as Gin and httprouter "
+                      "read theirs (gin.go handleHTTPRequest), with Bolt 2.2's per-method maps",
+            .reference = "rwlock_split",
+            .bound = HP_GAIN_LIKE_FOR_LIKE,
+            .bound_reason = "the lock it drops costs what RWMutex.RLock/RUnlock cost",
+        },
     .create = split_create,
     .add = split_add,
     .remove = split_remove,

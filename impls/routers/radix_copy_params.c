@@ -70,7 +70,17 @@ static void copy_destroy(struct hp_router *r)
 }
 
 const struct hp_router_ops hp_router_radix_copy_params = {
-    .info = {"radix_copy_params", "radix, but each param value copied to the heap (C9)"},
+    .info =
+        {
+            .name = "radix_copy_params",
+            .summary = "radix, but each param value copied to the heap (C9)",
+            .models = "FasterAPI's router (seed 003: RouteParams::add, std::string substr + "
+                      "push_back per param value)",
+            .reference = "radix",
+            .bound = HP_GAIN_LIKE_FOR_LIKE,
+            .bound_reason = "by count: k allocations for k params, as substr + push_back growth "
+                            "for up to 3 params",
+        },
     .create = copy_create,
     .add = copy_add,
     .lookup = copy_lookup,

@@ -81,7 +81,16 @@ static void static_first_destroy(struct hp_router *r)
 }
 
 const struct hp_router_ops hp_router_radix_static_first = {
-    .info = {"radix_static_first", "exact-match table of static routes, then the radix tree (C3)"},
+    .info =
+        {
+            .name = "radix_static_first",
+            .summary = "exact-match table of static routes, then the radix tree (C3)",
+            .models = "Bolt 2.1's inline static-route fast path (seed 001, 2.1): the exact-match "
+                      "map tried before the tree",
+            .reference = "radix",
+            .bound = HP_GAIN_LOWER_BOUND,
+            .bound_reason = "the tree walk the probe saves is cheaper here than in Gin's tree",
+        },
     .create = static_first_create,
     .add = static_first_add,
     .lookup = static_first_lookup,

@@ -796,11 +796,13 @@ walk_exact(const struct hp_radix_tree *tree, const char *path, size_t len,
     return walk(tree, path, len, false, false, values, value_count);
 }
 
-/* hp_radix_tree_lookup, inlined into the forest's lookup (one call less per request). */
-static inline __attribute__((always_inline)) bool tree_lookup(const struct hp_radix_tree *tree,
-                                                              const char *path, size_t len,
-                                                              uint32_t *route_id,
-                                                              struct hp_params *params)
+/* hp_radix_tree_lookup, inlined into the forest's lookup (one call less per request).
+ * heap_params (a constant at each call): the values of a match with any go to one new heap
+ * array of exactly their count (hp_params_alloc), never to the caller's inline items; the walk
+ * records spans, as it does when the values outnumber the items. */
+static inline __attribute__((always_inline)) bool
+tree_lookup(const struct hp_radix_tree *tree, const char *path, size_t len, uint32_t *route_id,
+            struct hp_params *params, bool heap_params)
 {
     if (params)
         params->count = 0;
@@ -808,7 +810,7 @@ static inline __attribute__((always_inline)) bool tree_lookup(const struct hp_ra
         return false;
     uint32_t k = 0;
     const struct flat_node *n;
-    if (params) {
+    if (params && !heap_params) {
         struct walk_values direct = {params->items, params->capacity, path, NULL, false};
         n = walk_exact(tree, path, len, &direct, &k);
         if (!direct.overflow) {
@@ -828,7 +830,10 @@ static inline __attribute__((always_inline)) bool tree_lookup(const struct hp_ra
     *route_id = n->route_id;
     if (!params)
         return true;
-    if (k > params->capacity) {
+    if (heap_params) {
+        if (k > 0 && !hp_params_alloc(params, k))
+            return false;
+    } else if (k > params->capacity) {
         if (!hp_params_reserve(params, k))
             return false;
     } else {
@@ -848,7 +853,7 @@ static inline __attribute__((always_inline)) bool tree_lookup(const struct hp_ra
 bool hp_radix_tree_lookup(const struct hp_radix_tree *tree, const char *path, size_t len,
                           uint32_t *route_id, struct hp_params *params)
 {
-    return tree_lookup(tree, path, len, route_id, params);
+    return tree_lookup(tree, path, len, route_id, params, false);
 }
 
 enum hp_match_status hp_radix_tree_slash_suggestion(const struct hp_radix_tree *tree,
@@ -1035,18 +1040,31 @@ forest_miss(const struct hp_radix_forest *forest, enum hp_method method,
     out->status = out->allowed ? HP_MATCH_METHOD_NOT_ALLOWED : HP_MATCH_NOT_FOUND;
 }
 
-void hp_radix_forest_lookup(const struct hp_radix_forest *forest, enum hp_method method,
-                            const char *path, size_t len, struct hp_match *out)
+static inline __attribute__((always_inline)) void
+forest_lookup(const struct hp_radix_forest *forest, enum hp_method method, const char *path,
+              size_t len, struct hp_match *out, bool heap_params)
 {
     out->allowed = 0;
     const struct hp_radix_tree *tree =
         (unsigned)method < HP_METHOD_COUNT ? forest->trees[method] : NULL;
     /* The tree stops at `?`/`#` itself; the cut is only needed for the answers to a miss. */
-    if (tree_lookup(tree, path, len, &out->route_id, &out->params)) {
+    if (tree_lookup(tree, path, len, &out->route_id, &out->params, heap_params)) {
         out->status = HP_MATCH_FOUND;
         return;
     }
     forest_miss(forest, method, tree, path, len, out);
+}
+
+void hp_radix_forest_lookup(const struct hp_radix_forest *forest, enum hp_method method,
+                            const char *path, size_t len, struct hp_match *out)
+{
+    forest_lookup(forest, method, path, len, out, false);
+}
+
+void hp_radix_forest_lookup_heap_params(const struct hp_radix_forest *forest, enum hp_method method,
+                                        const char *path, size_t len, struct hp_match *out)
+{
+    forest_lookup(forest, method, path, len, out, true);
 }
 
 size_t hp_radix_forest_find_case_insensitive(const struct hp_radix_forest *forest,

@@ -1,8 +1,8 @@
 /* The shared radix tree: one tree holds the routes of ONE method.
  *
- * Used by radix, radix_static_first, radix_copy_params, and (for the routes that are not fully
- * static) by rwlock_map, cow_map and method_split, so that those routers differ from each other
- * only in the decision under test.
+ * Used by radix, radix_static_first, radix_copy_params, radix_heap_params, and (for the routes
+ * that are not fully static) by the map routers (map_core.h), so that those routers differ from
+ * each other only in the decision under test.
  *
  * Shape (after httprouter/gin): static edges are compressed byte strings; a node's static
  * children are found by their first byte and kept ordered by how many routes lie below them
@@ -102,6 +102,10 @@ void hp_radix_forest_compile(struct hp_radix_forest *forest);
  * and released between lookups that allocated. */
 void hp_radix_forest_lookup(const struct hp_radix_forest *forest, enum hp_method method,
                             const char *path, size_t len, struct hp_match *out);
+/* The same answer, but a match's params (when it has any) go to one new heap array of exactly
+ * their count (released by hp_match_release_default), never to out's inline items. */
+void hp_radix_forest_lookup_heap_params(const struct hp_radix_forest *forest, enum hp_method method,
+                                        const char *path, size_t len, struct hp_match *out);
 /* The find_case_insensitive op over the method's tree (router.h). */
 size_t hp_radix_forest_find_case_insensitive(const struct hp_radix_forest *forest,
                                              enum hp_method method, const char *path, size_t len,

@@ -72,6 +72,15 @@ bool hp_params_reserve(struct hp_params *params, uint32_t count)
     return true;
 }
 
+bool hp_params_alloc(struct hp_params *params, uint32_t count)
+{
+    params->capacity = 0; /* no room: reserve allocates, whatever the inline items hold */
+    if (hp_params_reserve(params, count))
+        return true;
+    params->capacity = HP_PARAMS_INLINE;
+    return false;
+}
+
 int hp_route_where(const struct hp_route *route, char *buf, size_t size)
 {
     if (route->file)
@@ -634,6 +643,11 @@ int hp_request_list_parse(const char *name, const char *text, size_t len,
         size_t i = at;
         at = end + 1;
         line++;
+        if (memchr(copy + i, '\0', end - i)) { /* it would end the path early, or be printed */
+            free(copy);
+            free(items);
+            return hp_error_set(err, "%s:%u: NUL byte in the line (requests are text)", name, line);
+        }
         while (i < end && is_blank(copy[i]))
             i++;
         if (i == end || copy[i] == '#')

@@ -57,7 +57,8 @@ void hp_route_set_free(struct hp_route_set *set);
  * a line, `METHOD PATH` separated by blanks; PATH is one blank-free token taken as it is
  * (query, fragment, any bytes; it need not start with '/', so miss paths can be listed); blank
  * lines and lines whose first non-blank byte is `#` are ignored; a CR before the newline is a
- * blank. The same request may repeat. Every refusal is "NAME:LINE: problem"; nothing is kept. */
+ * blank; a NUL byte is refused. The same request may repeat. Every refusal is
+ * "NAME:LINE: problem"; nothing is kept. */
 struct hp_request_line {
     enum hp_method method;
     uint32_t len;
@@ -92,6 +93,11 @@ void hp_match_release_default(const struct hp_router *r, struct hp_match *m);
 /* Makes room for `count` params: the inline array, or one allocation (malloc, or realloc of a
  * previous overflow). Sets params->count. Returns false when out of memory (count = 0). */
 bool hp_params_reserve(struct hp_params *params, uint32_t count);
+
+/* One new heap array of exactly `count` params (count > 0), whatever the inline room: the
+ * always-heap side of C10 (radix_heap_params). params must hold no previous allocation (a
+ * released match). Sets params->count. Returns false when out of memory (count = 0). */
+bool hp_params_alloc(struct hp_params *params, uint32_t count);
 
 /* Eight bytes of `p` as one little-endian word (memcpy: no alignment assumption; compiles to
  * one load). */

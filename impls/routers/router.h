@@ -48,8 +48,10 @@ struct hp_route {
 };
 
 /* Params are slices of the looked-up path, up to HP_PARAMS_INLINE of them inline; beyond that
- * one allocation holds them all (claim C10). */
-enum { HP_PARAMS_INLINE = 8 };
+ * one allocation holds them all: the skill document's design (claim C10: inline storage for
+ * up to 4 params, "0 allocations for 90% of routes"). radix_heap_params, C10's reference,
+ * never uses the inline items. */
+enum { HP_PARAMS_INLINE = 4 };
 
 struct hp_param {
     const char *name; /* slice of the route pattern, without the ':' or '*' */
@@ -86,8 +88,16 @@ void hp_match_init(struct hp_match *m);
 
 struct hp_router;
 
+/* Capabilities (struct hp_router_ops.flags): callers decide by flag, never by a router's name. */
+enum {
+    /* add and remove may run on one thread while lookups run on others (a writer republishing
+     * routes under live traffic); the header comment says how readers are kept safe. */
+    HP_ROUTER_CONCURRENT_WRITES = 1u << 0,
+};
+
 struct hp_router_ops {
     struct hp_impl_info info;
+    uint32_t flags; /* HP_ROUTER_* */
     struct hp_router *(*create)(struct hp_error *err);
     /* Registration: may allocate and be slow. Refuses (message naming route->file:route->line)
      * what the conformance list refuses. */
@@ -95,9 +105,10 @@ struct hp_router_ops {
     /* Optional (NULL when the implementation does not support it): unregister a route. */
     int (*remove)(struct hp_router *r, const struct hp_route *route, struct hp_error *err);
     /* path: the request target; the path ends at its first '?' or '#'. Must not allocate
-     * (radix_copy_params excepted; more than HP_PARAMS_INLINE params: at most one allocation).
+     * (radix_copy_params and radix_heap_params excepted; more than HP_PARAMS_INLINE params: at
+     * most one allocation).
      * Safe to call from many threads at once, and concurrently with add/remove for
-     * implementations that say so in their header comment. */
+     * implementations flagged HP_ROUTER_CONCURRENT_WRITES. */
     void (*lookup)(const struct hp_router *r, enum hp_method method, const char *path, size_t len,
                    struct hp_match *out);
     /* The case-insensitive suggestion after a miss (route_set.h, "case-insensitive

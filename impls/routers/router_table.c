@@ -7,8 +7,11 @@ extern const struct hp_router_ops hp_router_linear;
 extern const struct hp_router_ops hp_router_radix;
 extern const struct hp_router_ops hp_router_radix_static_first;
 extern const struct hp_router_ops hp_router_radix_copy_params;
+extern const struct hp_router_ops hp_router_radix_heap_params;
 extern const struct hp_router_ops hp_router_rwlock_map;
+extern const struct hp_router_ops hp_router_rwlock_split;
 extern const struct hp_router_ops hp_router_cow_map;
+extern const struct hp_router_ops hp_router_cow_split;
 extern const struct hp_router_ops hp_router_method_split;
 
 const struct hp_impl_info *const hp_router_table[] = {
@@ -16,8 +19,11 @@ const struct hp_impl_info *const hp_router_table[] = {
     &hp_router_radix.info,
     &hp_router_radix_static_first.info,
     &hp_router_radix_copy_params.info,
+    &hp_router_radix_heap_params.info,
     &hp_router_rwlock_map.info,
+    &hp_router_rwlock_split.info,
     &hp_router_cow_map.info,
+    &hp_router_cow_split.info,
     &hp_router_method_split.info,
     NULL,
 };

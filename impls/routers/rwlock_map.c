@@ -1,117 +1,49 @@
-/* rwlock_map: exact-match map keyed "METHOD:path" for static routes (key built in a 128-byte
- * stack buffer; longer keys go to the tree), the shared radix tree for the rest, both behind
- * one pthread rwlock taken (shared) by every lookup.
+/* rwlock_map: one exact-match map keyed "METHOD:path" for the static routes (the key built in
+ * a 128-byte stack buffer per lookup; longer keys go to the tree), the shared radix forest for
+ * the rest, both behind one writer-preferring rwlock taken shared by every lookup
+ * (rwlock_router.h).
  *
- * Claim C6 baseline (Bolt before 3.1: sync.RWMutex around the route maps); also the combined-
- * key side of claim C5.
- * Reference: Bolt's router (map[string]Handler + trees under one RWMutex). ONE difference:
- * the lock is writer-preferring (glibc PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP), as Go's
- * RWMutex is, so a steady stream of readers cannot starve route registration.
- * Supports add and remove concurrently with lookups (writers take the lock exclusively).
+ * Models: Bolt's router before phase 1 (seed 000, 2.2 "Current Implementation": keyBuf
+ * [128]byte, copy method, ':', path, r.static[key]; then the trees; seed 000, 3.1 and 001, 3.2:
+ * sync.RWMutex around them).
+ * Claims: the reference of C5 (key shape) and C6 (publication).
+ * Difference from its reference: it is the reference.
+ * Like Bolt: an uncontended RLock/RUnlock pair is two atomic RMWs in both; the map is
+ * route_hash (the project's fast hash, open addressing) where Go's is the runtime's map.
+ * Supports add and remove concurrently with lookups.
  */
-#include <pthread.h>
-#include <stdlib.h>
+#include "routers/rwlock_router.h"
 
-#include "routers/map_core.h"
-
-struct hp_router {
-    pthread_rwlock_t lock; /* shared: every lookup; exclusive: add/remove */
-    struct hp_map_core core;
-    struct hp_route_list routes;
-};
-
-static struct hp_router *rwlock_create(struct hp_error *err)
+static void rwlock_map_lookup(const struct hp_router *r, enum hp_method method, const char *path,
+                              size_t len, struct hp_match *out)
 {
-    struct hp_router *r = calloc(1, sizeof *r);
-    if (!r) {
-        hp_error_set(err, "out of memory");
-        return NULL;
-    }
-    pthread_rwlockattr_t attr;
-    pthread_rwlockattr_init(&attr);
-    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-    int rc = pthread_rwlock_init(&r->lock, &attr);
-    pthread_rwlockattr_destroy(&attr);
-    if (rc != 0) {
-        free(r);
-        hp_error_set(err, "pthread_rwlock_init failed (%d)", rc);
-        return NULL;
-    }
-    hp_map_core_init(&r->core, HP_MAP_KEY_COMBINED);
-    return r;
+    hp_rwlock_router_lookup(r, HP_MAP_KEY_COMBINED, method, path, len, out);
 }
 
-static int rwlock_add(struct hp_router *r, const struct hp_route *route, struct hp_error *err)
+static struct hp_router *rwlock_map_create(struct hp_error *err)
 {
-    int rc = -1;
-    pthread_rwlock_wrlock(&r->lock);
-    if (hp_route_list_check(&r->routes, route, err) == 0 &&
-        hp_route_list_append(&r->routes, route, err) == 0) {
-        rc = hp_map_core_insert(&r->core, route, err);
-        if (rc != 0)
-            hp_route_list_remove(&r->routes, route);
-    }
-    pthread_rwlock_unlock(&r->lock);
-    return rc;
-}
-
-static int rwlock_remove(struct hp_router *r, const struct hp_route *route, struct hp_error *err)
-{
-    int rc = 0;
-    pthread_rwlock_wrlock(&r->lock);
-    const struct hp_route *registered = hp_route_list_find(&r->routes, route);
-    if (!registered) {
-        char where[512];
-        hp_route_where(route, where, sizeof where);
-        rc = hp_error_set(err, "%s: not registered", where);
-    } else {
-        hp_route_list_remove(&r->routes, registered);
-        rc = hp_map_core_remove(&r->core, registered, &r->routes, err);
-        if (rc != 0)
-            hp_route_list_append(&r->routes, registered, NULL); /* capacity is there */
-    }
-    pthread_rwlock_unlock(&r->lock);
-    return rc;
-}
-
-static void rwlock_lookup(const struct hp_router *r, enum hp_method method, const char *path,
-                          size_t len, struct hp_match *out)
-{
-    /* The lock is the object under test; lookups never modify the router otherwise. */
-    pthread_rwlock_t *lock = (pthread_rwlock_t *)&r->lock;
-    pthread_rwlock_rdlock(lock);
-    hp_map_core_lookup_combined(&r->core, method, path, len, out);
-    pthread_rwlock_unlock(lock);
-}
-
-static size_t rwlock_find_case_insensitive(const struct hp_router *r, enum hp_method method,
-                                           const char *path, size_t len, char *out, size_t cap)
-{
-    pthread_rwlock_t *lock = (pthread_rwlock_t *)&r->lock;
-    pthread_rwlock_rdlock(lock);
-    size_t n = hp_map_core_find_case_insensitive(&r->core, method, path, len, out, cap);
-    pthread_rwlock_unlock(lock);
-    return n;
-}
-
-static void rwlock_destroy(struct hp_router *r)
-{
-    if (!r)
-        return;
-    hp_map_core_destroy(&r->core);
-    hp_route_list_free(&r->routes);
-    pthread_rwlock_destroy(&r->lock);
-    free(r);
+    return hp_rwlock_router_create(HP_MAP_KEY_COMBINED, err);
 }
 
 const struct hp_router_ops hp_router_rwlock_map = {
-    .info = {"rwlock_map", "\"METHOD:path\" static map + radix tree behind a writer-preferring "
-                           "rwlock; concurrent add/remove"},
-    .create = rwlock_create,
-    .add = rwlock_add,
-    .remove = rwlock_remove,
-    .lookup = rwlock_lookup,
-    .find_case_insensitive = rwlock_find_case_insensitive,
+    .info =
+        {
+            .name = "rwlock_map",
+            .summary = "\"METHOD:path\" static map + radix tree behind a writer-preferring "
+                       "rwlock; concurrent add/remove (Bolt before phase 1)",
+            .models = "Bolt's router before phase 1: r.static[\"METHOD:path\"] built in keyBuf "
+                      "[128]byte, then the trees, under sync.RWMutex (seed 000, 2.2 and 3.1)",
+            .reference = NULL,
+            .bound = HP_GAIN_LIKE_FOR_LIKE,
+            .bound_reason = "the rwlock costs what RWMutex.RLock/RUnlock cost (one atomic RMW "
+                            "each) and the key is built as Bolt builds it",
+        },
+    .flags = HP_ROUTER_CONCURRENT_WRITES,
+    .create = rwlock_map_create,
+    .add = hp_rwlock_router_add,
+    .remove = hp_rwlock_router_remove,
+    .lookup = rwlock_map_lookup,
+    .find_case_insensitive = hp_rwlock_router_find_case_insensitive,
     .match_release = hp_match_release_default,
-    .destroy = rwlock_destroy,
+    .destroy = hp_rwlock_router_destroy,
 };
