@@ -4,26 +4,32 @@
 #include <string.h>
 
 const struct hp_document hp_documents[HP_DOC_COUNT] = {
-    [HP_DOC_GAP_ANALYSIS] =
-        {"Performance Gap Analysis - Why Bolt Isn't #1 in All Categories",
-         "Bolt, a Go web framework, profiled against Gin on static, dynamic and concurrent "
-         "requests (the three benchmarks the request/* workloads mirror), with a plan in three "
-         "phases and the gain expected from each step."},
-    [HP_DOC_STRATEGY] = {"Phase 2 & 3 Strategy Recommendation",
-                         "Bolt after the plan's first phase: which remaining steps are worth "
-                         "taking, with their expected gains restated."},
-    [HP_DOC_SKILL] = {"Performance Optimization Skill",
-                      "A guide to zero-allocation Go for hot paths: pooling patterns, inline "
-                      "storage for small data, and what each is said to save."},
-    [HP_DOC_FASTERAPI] = {"FasterAPI Performance Optimizations Analysis",
-                          "A review of FasterAPI, a C++ HTTP core under a Python API: which of its "
-                          "optimizations (lock-free queues, object pools, zero-copy parsing) are "
-                          "real, their stated costs, and where its hot path still allocates."},
-    [HP_DOC_SHOCKWAVE] =
-        {"Go Performance Optimization Guide for Shockwave",
-         "Shockwave, an HTTP/1.1 and HTTP/2 server in Go: the cost of each tier of "
-         "allocation, zero-allocation request parsing, buffer pools, and the "
-         "server's performance targets."},
+    [HP_DOC_GAP_ANALYSIS] = {.title =
+                                 "Performance Gap Analysis - Why Bolt Isn't #1 in All Categories",
+                             .cited_as = "seed 001",
+                             .about = "Bolt, a Go web framework, profiled against Gin on static, "
+                                      "dynamic and concurrent requests (the three benchmarks the "
+                                      "request/* workloads mirror), with a plan in three phases "
+                                      "and the gain expected from each step."},
+    [HP_DOC_STRATEGY] = {.title = "Phase 2 & 3 Strategy Recommendation",
+                         .cited_as = "seed 000",
+                         .about = "Bolt after the plan's first phase: which remaining steps are "
+                                  "worth taking, with their expected gains restated."},
+    [HP_DOC_SKILL] = {.title = "Performance Optimization Skill",
+                      .cited_as = "seed 002",
+                      .about = "A guide to zero-allocation Go for hot paths: pooling patterns, "
+                               "inline storage for small data, and what each is said to save."},
+    [HP_DOC_FASTERAPI] = {.title = "FasterAPI Performance Optimizations Analysis",
+                          .cited_as = "seed 003",
+                          .about = "A review of FasterAPI, a C++ HTTP core under a Python API: "
+                                   "which of its optimizations (lock-free queues, object pools, "
+                                   "zero-copy parsing) are real, their stated costs, and where "
+                                   "its hot path still allocates."},
+    [HP_DOC_SHOCKWAVE] = {.title = "Go Performance Optimization Guide for Shockwave",
+                          .cited_as = "seed 004",
+                          .about = "Shockwave, an HTTP/1.1 and HTTP/2 server in Go: the cost of "
+                                   "each tier of allocation, zero-allocation request parsing, "
+                                   "buffer pools, and the server's performance targets."},
 };
 
 const struct hp_claim hp_claims[] = {
@@ -34,8 +40,9 @@ const struct hp_claim hp_claims[] = {
      .kind = HP_CLAIM_NS_SAVED,
      .low = 60,
      .high = 80,
-     .variants = "header_writer: canonical (every set validates and canonicalises the name, as "
-                 "Go's Header.Set) vs precomputed (names canonical once, constants validated once)",
+     .variants = "header_writer: canonical (every set runs CanonicalMIMEHeaderKey's check, a value "
+                 "holder and a hashed insert, as Go's Header.Set) vs precomputed (names canonical "
+                 "once: the map write without the check)",
      .metric = "ns/op: header/set_serialize, and the whole request (request/*)"},
     {.id = "C2",
      .technique = "pre-built response headers",
@@ -44,8 +51,8 @@ const struct hp_claim hp_claims[] = {
      .kind = HP_CLAIM_NS_SAVED,
      .low = 10,
      .high = 15,
-     .variants = "header_writer: precomputed (a per-request header table) vs prebuilt (a route's "
-                 "constant header lines serialised once)",
+     .variants = "header_writer: precomputed (a value holder made per set) vs preallocated (the "
+                 "constants' holders made once per route; the map writes stay)",
      .metric = "ns/op: header/set_serialize, request/*"},
     {.id = "C3",
      .technique = "static-route fast path before the tree",
@@ -79,7 +86,8 @@ const struct hp_claim hp_claims[] = {
      .low = 2,
      .high = 10,
      .variants = "router: rwlock_map (one map keyed \"METHOD:path\", built in a 128-byte stack "
-                 "buffer) vs method_split (one map per method, keyed by the path)",
+                 "buffer) vs rwlock_split (one map per method, keyed by the path), both under the "
+                 "same read-write lock",
      .metric = "ns/op on static requests: router/*/static, request/static"},
     {.id = "C6",
      .technique = "lock-free copy-on-write static route map",
@@ -89,9 +97,10 @@ const struct hp_claim hp_claims[] = {
      .kind = HP_CLAIM_NS_SAVED,
      .low = 15,
      .high = 20,
-     .variants = "router: rwlock_map (lookups under a read-write lock) vs cow_map (an immutable "
-                 "snapshot behind an atomic pointer, copied on registration), on 1 and N threads, "
-                 "with and without a concurrent writer",
+     .variants = "router: rwlock_split (lookups under a read-write lock) vs cow_split (the same "
+                 "maps in an immutable snapshot behind an atomic pointer, copied on registration); "
+                 "rwlock_map vs cow_map for the combined key; on 1 and N threads, with and without "
+                 "a concurrent writer",
      .metric = "ns/op, p99 and throughput scaling: router/*, router/github/read_with_writer, "
                "request/*"},
     {.id = "C7",
@@ -102,8 +111,9 @@ const struct hp_claim hp_claims[] = {
      .kind = HP_CLAIM_NS_SAVED,
      .low = 10,
      .high = 15,
-     .variants = "pool: mutex_freelist (one shared pool) vs percpu (a free list per CPU); "
-                 "tls_cache (a per-thread cache) beside them; 1 to N threads",
+     .variants = "pool: tls_cache (one sync.Pool analogue) vs percpu_cache (one per CPU, as "
+                 "Bolt's array of sync.Pool), and mutex_freelist (one locked pool) vs percpu (one "
+                 "per CPU); 1 to N threads",
      .metric = "ns/op and throughput scaling: pool/*, request/concurrent"},
     {.id = "C8",
      .technique = "single-write pre-built response",
@@ -114,7 +124,8 @@ const struct hp_claim hp_claims[] = {
      .high = 30,
      .variants = "response_writer: multi_write (status line, each header piece and the body as "
                  "separate writes) vs single_write (sized first, formatted into one region, one "
-                 "write)",
+                 "write); with header_writer prebuilt (a route's constant header lines serialised "
+                 "once) for the whole pre-built response",
      .metric = "ns/op: response/write, request/*"},
     {.id = "C9",
      .technique = "zero-copy route parameters",
@@ -131,10 +142,11 @@ const struct hp_claim hp_claims[] = {
      .sources = {{HP_DOC_SKILL, "Technique 1: Inline Storage for Small Data"}},
      .claimed = "0 allocs for 90% of routes",
      .kind = HP_CLAIM_ZERO_ALLOCS,
-     .variants = "no pair yet: parameters live in inline slots of the match (8) and of the "
-                 "context, with one allocation for an overflow; an always-heap variant is not "
-                 "implemented",
-     .metric = "allocs/op: router/*/param*, context/acquire_use_release"},
+     .variants = "router: radix_heap_params (every match's params in one new heap array, as "
+                 "httprouter's make(Params)) vs radix (4 params inline in the match, one array "
+                 "beyond)",
+     .metric = "allocs/op and ns/op: router/*/param*, router/manyparams/* (routes of 0 to 8 "
+               "params)"},
     {.id = "C11",
      .technique = "three-tier buffer pool",
      .sources = {{HP_DOC_SKILL, "Pattern 2: Three-Tier Buffer Pool"},
@@ -245,7 +257,8 @@ int hp_claims_write_catalogue(FILE *f)
                "plan, phase by phase\"); a phase file names the ids in `claims = ...`.\n\n"
                "## The documents\n\n");
     for (int d = 0; d < HP_DOC_COUNT; d++)
-        fprintf(f, "- *%s*: %s\n", hp_documents[d].title, hp_documents[d].about);
+        fprintf(f, "- *%s* (%s in `hotpath list`): %s\n", hp_documents[d].title,
+                hp_documents[d].cited_as, hp_documents[d].about);
     fprintf(f, "\n## The claims\n");
     for (size_t i = 0; i < hp_claim_count; i++) {
         const struct hp_claim *c = &hp_claims[i];

@@ -24,8 +24,9 @@ enum hp_claim_document {
 };
 
 struct hp_document {
-    const char *title; /* as the document's first heading gives it */
-    const char *about; /* what it is, in a sentence */
+    const char *title;    /* as the document's first heading gives it */
+    const char *cited_as; /* the short name implementation declarations use: "seed 001" */
+    const char *about;    /* what it is, in a sentence */
 };
 
 extern const struct hp_document hp_documents[HP_DOC_COUNT];

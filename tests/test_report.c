@@ -320,8 +320,9 @@ Test(claims, every_claim_is_complete)
     cr_expect_null(hp_claim_find("C17"));
     cr_expect_null(hp_claim_find("c1"));
     for (int d = 0; d < HP_DOC_COUNT; d++)
-        cr_expect(hp_documents[d].title && *hp_documents[d].title && hp_documents[d].about,
-                  "document %d has no title", d);
+        cr_expect(hp_documents[d].title && *hp_documents[d].title && hp_documents[d].cited_as &&
+                      hp_documents[d].about,
+                  "document %d has no title, short name or description", d);
 }
 
 Test(claims, docs_claims_md_is_what_list_claims_prints)
