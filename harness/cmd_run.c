@@ -197,6 +197,20 @@ static int run_callgrind_child(struct hp_run *run, const struct hp_phase_plan *p
     return status;
 }
 
+/* Reserves a results/ directory of a default name; a name that another run took between the
+ * choice and the reservation (one that chose in the same millisecond) is replaced by the next. */
+static int reserve_default_dir(struct hp_results_dir *out, char *name, size_t size,
+                               struct hp_error *err)
+{
+    for (int attempt = 0;; attempt++) {
+        hp_results_default_dir(name, size);
+        if (hp_results_dir_reserve(out, name, err) == 0)
+            return 0;
+        if (attempt == 10)
+            return -1;
+    }
+}
+
 int hp_cmd_run(int argc, char **argv)
 {
     struct hp_error err;
@@ -450,11 +464,6 @@ int hp_cmd_run(int argc, char **argv)
         return hp_usage_error(&err);
     }
 
-    char default_dir[256];
-    if (!out_dir) {
-        hp_results_default_dir(default_dir, sizeof default_dir);
-        out_dir = default_dir;
-    }
     if (phases_file ? hp_phase_expand(&plan, &sel, &run.cases, &run.case_count, &err) != 0
                     : hp_selection_expand(&sel, &run.cases, &run.case_count, &err) != 0)
         return hp_usage_error(&err);
@@ -462,8 +471,10 @@ int hp_cmd_run(int argc, char **argv)
      * from then on Ctrl-C ends in a marked partial directory. */
     hp_run_catch_stop_signals();
     static struct hp_results_dir out; /* large */
+    char default_dir[256];
     if (hp_results_check_file_names(run.cases, run.case_count, &err) != 0 ||
-        hp_results_dir_reserve(&out, out_dir, &err) != 0) {
+        (out_dir ? hp_results_dir_reserve(&out, out_dir, &err)
+                 : reserve_default_dir(&out, default_dir, sizeof default_dir, &err)) != 0) {
         free(run.cases);
         return hp_usage_error(&err);
     }

@@ -34,9 +34,9 @@ void hp_machine_describe(struct hp_machine *m);
 /* The default directory name for a run started at `when` (local time, to the millisecond):
  * results/YYYYmmdd-HHMMSS-mmm, or with -01, -02, ... appended while a directory of that name
  * (or its .partial) exists already, so that two runs started in the same second, even the same
- * millisecond, get two names, and the names sort by start time. (Two processes choosing in the
- * same millisecond can still pick one name; the second then fails at its write, not silently.)
- * hp_results_default_dir: the same, now. */
+ * millisecond, get two names, and the names sort by start time. hp_results_default_dir: the
+ * same, now. (Two processes choosing in the same millisecond may pick one name: DIR.partial is
+ * created exclusively by hp_results_dir_reserve, and `run` chooses again when it fails.) */
 void hp_results_dir_name_at(const struct timespec *when, char *out, size_t size);
 void hp_results_default_dir(char *out, size_t size);
 
