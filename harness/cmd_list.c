@@ -1,11 +1,14 @@
-/* `hotpath list`: every axis and implementation, every workload, every phase file. */
+/* `hotpath list`: every axis and implementation, every workload, every shipped phase file;
+ * `hotpath list --claims`: the claims catalogue (docs/claims.md). */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "claims.h"
 #include "cli.h"
 #include "commands.h"
+#include "data_dir.h"
 #include "workload.h"
 
 static void list_axes(void)
@@ -54,10 +57,10 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void list_phase_files(void)
+static void list_phase_files(const char *workloads_dir)
 {
-    printf("\nPhase files (workloads/*.phases):\n");
-    DIR *d = opendir(HOTPATH_SOURCE_DIR "/workloads");
+    printf("\nPhase files (run with --phases NAME; in %s/):\n", workloads_dir);
+    DIR *d = opendir(workloads_dir);
     char *names[256];
     size_t count = 0;
     struct dirent *e;
@@ -79,14 +82,23 @@ static void list_phase_files(void)
 
 int hp_cmd_list(int argc, char **argv)
 {
-    (void)argv;
+    struct hp_error err;
+    if (argc == 2 && strcmp(argv[1], "--claims") == 0) {
+        if (hp_claims_write_catalogue(stdout) != 0 || fflush(stdout) != 0) {
+            fprintf(stderr, "hotpath: list --claims: cannot write to stdout\n");
+            return 1;
+        }
+        return 0;
+    }
     if (argc > 1) {
-        struct hp_error err;
-        hp_error_set(&err, "list takes no arguments (got '%s')", argv[1]);
+        hp_error_set(&err, "list takes no arguments but --claims (got '%s')", argv[1]);
         return hp_usage_error(&err);
     }
+    char workloads_dir[4096];
+    if (hp_data_path("workloads", workloads_dir, sizeof workloads_dir, &err) != 0)
+        return hp_usage_error(&err);
     list_axes();
     list_workloads();
-    list_phase_files();
+    list_phase_files(workloads_dir);
     return 0;
 }

@@ -8,6 +8,7 @@
 #include "build_info.h"
 #include "cli.h"
 #include "commands.h"
+#include "data_dir.h"
 #include "instructions.h"
 #include "phase_run.h"
 #include "phases.h"
@@ -41,11 +42,12 @@ static void print_run_usage(FILE *f)
             "  --timer auto|monotonic    latency timer (default auto: TSC when invariant)\n"
             "  --seed N                  case order and request streams (default 1)\n"
             "  --pin                     pin worker i to the i-th allowed CPU\n"
-            "  --out DIR                 results directory (default results/DATE-TIME)\n"
-            "  --workloads-dir DIR       route sets and request lists (default: the "
-            "source tree's workloads/)\n"
+            "  --out DIR                 results directory (default results/DATE-TIME-MS)\n"
+            "  --workloads-dir DIR       route sets, request lists and phase files (default:\n"
+            "                            the data directory's workloads/, see README)\n"
             "  --quiet                   no progress line\n"
-            "  --phases FILE             run every phase of a phase file (workloads/*.phases)\n"
+            "  --phases FILE             run every phase of a phase file (a path, or the name\n"
+            "                            of a shipped one: `hotpath list`)\n"
             "                            on request/static, request/dynamic and\n"
             "                            request/concurrent (or the --workload given) and print\n"
             "                            the phase and claims tables; defaults then: --threads\n"
@@ -193,6 +195,20 @@ static int run_callgrind_child(struct hp_run *run, const struct hp_phase_plan *p
     hp_run_release(run);
     free(run->cases);
     return status;
+}
+
+/* Reserves a results/ directory of a default name; a name that another run took between the
+ * choice and the reservation (one that chose in the same millisecond) is replaced by the next. */
+static int reserve_default_dir(struct hp_results_dir *out, char *name, size_t size,
+                               struct hp_error *err)
+{
+    for (int attempt = 0;; attempt++) {
+        hp_results_default_dir(name, size);
+        if (hp_results_dir_reserve(out, name, err) == 0)
+            return 0;
+        if (attempt == 10)
+            return -1;
+    }
 }
 
 int hp_cmd_run(int argc, char **argv)
@@ -394,6 +410,19 @@ int hp_cmd_run(int argc, char **argv)
         hp_error_set(&err, "unexpected argument '%s' (see `hotpath run --help`)", argv[optind]);
         return hp_usage_error(&err);
     }
+    /* Found before anything is measured; the run keeps pointing at it. */
+    char workloads_dir[4096], phases_path[4200];
+    if (!cfg->workloads_dir) {
+        if (hp_data_path("workloads", workloads_dir, sizeof workloads_dir, &err) != 0)
+            return hp_usage_error(&err);
+        cfg->workloads_dir = workloads_dir;
+    }
+    if (phases_file) {
+        if (hp_data_find_phases(phases_file, cfg->workloads_dir, phases_path, sizeof phases_path,
+                                &err) != 0)
+            return hp_usage_error(&err);
+        phases_file = phases_path;
+    }
     static struct hp_phase_plan plan; /* large; lives as long as the run */
     if (phases_file) {
         if (axis_flag_given) {
@@ -435,11 +464,6 @@ int hp_cmd_run(int argc, char **argv)
         return hp_usage_error(&err);
     }
 
-    char default_dir[256];
-    if (!out_dir) {
-        hp_results_default_dir(default_dir, sizeof default_dir);
-        out_dir = default_dir;
-    }
     if (phases_file ? hp_phase_expand(&plan, &sel, &run.cases, &run.case_count, &err) != 0
                     : hp_selection_expand(&sel, &run.cases, &run.case_count, &err) != 0)
         return hp_usage_error(&err);
@@ -447,8 +471,10 @@ int hp_cmd_run(int argc, char **argv)
      * from then on Ctrl-C ends in a marked partial directory. */
     hp_run_catch_stop_signals();
     static struct hp_results_dir out; /* large */
+    char default_dir[256];
     if (hp_results_check_file_names(run.cases, run.case_count, &err) != 0 ||
-        hp_results_dir_reserve(&out, out_dir, &err) != 0) {
+        (out_dir ? hp_results_dir_reserve(&out, out_dir, &err)
+                 : reserve_default_dir(&out, default_dir, sizeof default_dir, &err)) != 0) {
         free(run.cases);
         return hp_usage_error(&err);
     }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "data_dir.h"
 #include "files.h"
 
 extern char **environ;
@@ -28,8 +29,12 @@ const char *hp_gnuplot_program(void)
 
 void hp_gnuplot_script_path(const char *name, char *out, size_t size)
 {
-    const char *env = getenv("HOTPATH_SCRIPTS_DIR");
-    snprintf(out, size, "%s/%s", env && *env ? env : HOTPATH_SOURCE_DIR "/scripts", name);
+    char relative[256];
+    snprintf(relative, sizeof relative, "gnuplot/%s", name);
+    /* hp_gnuplot_check found the data directory first; were it gone since, gnuplot names the
+     * template it cannot open. */
+    if (hp_data_path(relative, out, size, NULL) != 0)
+        snprintf(out, size, "%s", relative);
 }
 
 /* Appends value to out as a gnuplot single-quoted string ('' stands for one quote). */
@@ -184,6 +189,12 @@ int hp_gnuplot_check(struct hp_error *err)
                             timeout);
     if (rc != 0)
         return hp_error_set(err, "%s --version failed (exit %d): %.200s", program, rc, output);
+    char templates[4096];
+    if (hp_data_path("gnuplot", templates, sizeof templates, err) != 0)
+        return -1;
+    if (access(templates, R_OK) != 0)
+        return hp_error_set(err, "%s: the chart templates are missing (%s)", templates,
+                            strerror(errno));
     return 0;
 }
 

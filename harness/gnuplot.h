@@ -1,8 +1,9 @@
 /* Running gnuplot as a child process, for the charts of `hotpath report` and `hotpath compare`.
  *
- * The charts are gnuplot scripts in scripts/ (one .gp file per chart); the C side writes the data
- * files and passes their names and the labels as gnuplot string variables (`-e "name='value'"`), so
- * a script can also be run by hand:  gnuplot -e "data='x.dat'; out='x'" scripts/phase_bars.gp
+ * The charts are gnuplot scripts in scripts/ (one .gp file per chart, installed in DATA/gnuplot/);
+ * the C side writes the data files and passes their names and the labels as gnuplot string
+ * variables (`-e "name='value'"`), so a script can also be run by hand:
+ *     gnuplot -e "data='x.dat'; out='x'" scripts/phase_bars.gp
  *
  * The program run is $HOTPATH_GNUPLOT when set and non-empty (tests point it at a missing
  * program to check the refusal, or at one that hangs), else `gnuplot` from PATH. Every gnuplot
@@ -19,13 +20,13 @@
 /* The program that will be run: $HOTPATH_GNUPLOT or "gnuplot". */
 const char *hp_gnuplot_program(void);
 
-/* Checks that the program can be started (runs it with --version, within the time limit)
- * and that $HOTPATH_GNUPLOT_TIMEOUT, when set, is a duration. Returns 0, or -1 with a message
- * naming the program and how to install it, or the bad limit. */
+/* Checks that the program can be started (runs it with --version, within the time limit),
+ * that $HOTPATH_GNUPLOT_TIMEOUT, when set, is a duration, and that the chart templates are there
+ * (DATA/gnuplot/, data_dir.h). Returns 0, or -1 with a message naming the program and how to
+ * install it, the bad limit, or where the templates were looked for. */
 int hp_gnuplot_check(struct hp_error *err);
 
-/* The path of a chart template: HOTPATH_SCRIPTS_DIR (the source tree's scripts/ at build time,
- * or $HOTPATH_SCRIPTS_DIR when set) + "/" + name. */
+/* The path of a chart template: DATA/gnuplot/name (data_dir.h). */
 void hp_gnuplot_script_path(const char *name, char *out, size_t size);
 
 struct hp_gnuplot_var {

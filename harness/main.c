@@ -12,7 +12,8 @@ static const struct command {
     int (*run)(int argc, char **argv);
     const char *summary;
 } commands[] = {
-    {"list", hp_cmd_list, "every axis, implementation, workload and phase file"},
+    {"list", hp_cmd_list,
+     "every axis, implementation, workload and phase file; --claims: the claims catalogue"},
     {"run", hp_cmd_run, "measure cases and write a results directory"},
     {"route", hp_cmd_route, "ask routers what a route table answers for requests on stdin"},
     {"gen", hp_cmd_gen, "generate synthetic route sets and Zipf-skewed request streams"},

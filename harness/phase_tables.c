@@ -577,8 +577,8 @@ int hp_phase_tables_write(FILE *f, const struct hp_results *r, struct hp_phase_v
         return -1;
     if (!any_claims(v))
         return 0;
-    fprintf(f, md ? "\n## Claims\n\nThe seed's claimed gain "
-                    "(`../shared/docs/claims.md`) beside the change measured between the phase "
+    fprintf(f, md ? "\n## Claims\n\nThe claimed gain (the claims catalogue: "
+                    "`hotpath list --claims`) beside the change measured between the phase "
                     "and the phase before it. A phase that tests several claims is measured as "
                     "one change, so its ns claims are judged together (phase total). Verdicts: "
                     "*confirmed* (the measured interval reaches the claim), *smaller than "

@@ -163,7 +163,8 @@ static void set_claims(struct parse_state *st, struct hp_phase *p, const char *v
         }
         const struct hp_claim *c = hp_claim_find(id);
         if (!c) {
-            fail(st, st->line, "claims: unknown claim id '%s' (valid: C1 to C%zu, see claims.md)",
+            fail(st, st->line,
+                 "claims: unknown claim id '%s' (valid: C1 to C%zu, see `hotpath list --claims`)",
                  id, hp_claim_count);
             return;
         }

@@ -8,7 +8,7 @@
  *
  *     [phase1]
  *     base = baseline          ; inherit every axis, then override
- *     claims = C1, C2, C3       ; claim ids of /work/shared/docs/claims.md
+ *     claims = C1, C2, C3       ; claim ids: `hotpath list --claims`
  *     router = radix_static_first
  *
  * A phase is a named composition: at most one implementation per axis (the axis names of

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,14 +99,31 @@ static void allocator_name(char *out, size_t size)
 
 /* ---- paths ------------------------------------------------------------------------------ */
 
-void hp_results_default_dir(char *out, size_t size)
+static bool dir_taken(const char *dir)
 {
-    time_t now = time(NULL);
+    struct stat st;
+    char partial[4200];
+    snprintf(partial, sizeof partial, "%s.partial", dir);
+    return lstat(dir, &st) == 0 || lstat(partial, &st) == 0;
+}
+
+void hp_results_dir_name_at(const struct timespec *when, char *out, size_t size)
+{
     struct tm tm;
-    localtime_r(&now, &tm);
+    localtime_r(&when->tv_sec, &tm);
     char stamp[32];
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    snprintf(out, size, "results/%s", stamp);
+    int ms = (int)(when->tv_nsec / 1000000);
+    snprintf(out, size, "results/%s-%03d", stamp, ms);
+    for (unsigned n = 1; n < 100 && dir_taken(out); n++)
+        snprintf(out, size, "results/%s-%03d-%02u", stamp, ms, n);
+}
+
+void hp_results_default_dir(char *out, size_t size)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    hp_results_dir_name_at(&now, out, size);
 }
 
 /* A path component longer than this is refused by the kernel (ENAMETOOLONG). */

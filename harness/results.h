@@ -10,6 +10,8 @@
 #ifndef HOTPATH_RESULTS_H
 #define HOTPATH_RESULTS_H
 
+#include <time.h>
+
 #include "error.h"
 #include "runner.h"
 
@@ -29,7 +31,13 @@ struct hp_machine {
 
 void hp_machine_describe(struct hp_machine *m);
 
-/* The default directory name for a run started now: results/YYYYmmdd-HHMMSS. */
+/* The default directory name for a run started at `when` (local time, to the millisecond):
+ * results/YYYYmmdd-HHMMSS-mmm, or with -01, -02, ... appended while a directory of that name
+ * (or its .partial) exists already, so that two runs started in the same second, even the same
+ * millisecond, get two names, and the names sort by start time. hp_results_default_dir: the
+ * same, now. (Two processes choosing in the same millisecond may pick one name: DIR.partial is
+ * created exclusively by hp_results_dir_reserve, and `run` chooses again when it fails.) */
+void hp_results_dir_name_at(const struct timespec *when, char *out, size_t size);
 void hp_results_default_dir(char *out, size_t size);
 
 enum { HP_RESULTS_PATH_MAX = 4096 };

@@ -26,7 +26,6 @@ void hp_run_config_defaults(struct hp_run_config *c)
         .warmup_rounds = 1,
         .latency_group = 0,
         .seed = 1,
-        .workloads_dir = HOTPATH_SOURCE_DIR "/workloads",
     };
 }
 

@@ -6,6 +6,7 @@ set -euo pipefail
 
 packages=(
   gcc make cmake pkg-config git          # toolchain; git stamps the commit into results
+  binutils                               # readelf: the install test finds no path compiled in
   libjemalloc-dev                        # the allocator and its statistics
   libcriterion-dev                       # tests
   libjansson-dev                         # results.json

@@ -16,6 +16,7 @@ for type in "${types[@]}"; do
     *) echo "test.sh: unknown build type '$type' (valid: Release, Debug, Tsan)" >&2; exit 2 ;;
   esac
   echo "== $type build ($dir)"
+  start=$SECONDS
   cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE="$type" >/dev/null
   cmake --build "$dir" -j"$jobs"
   # halt_on_error: a sanitizer report fails the test that triggered it.
@@ -25,5 +26,6 @@ for type in "${types[@]}"; do
         ctest --output-on-failure -j"$jobs"); then
     status=1
   fi
+  echo "== $type build and tests: $((SECONDS - start)) s"
 done
 exit $status

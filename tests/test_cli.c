@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "results.h"
 #include "routers/router.h"
 
 struct outcome {
@@ -106,10 +107,9 @@ Test(cli, run_refuses_what_would_give_two_cases_one_name)
 {
     expect_refusal("run --workload router/github/static --router radix,radix",
                    "--router: 'radix' is listed twice");
-    expect_refusal("run --phases " HOTPATH_SOURCE_DIR "/workloads/bolt.phases --workload null",
+    expect_refusal("run --phases bolt.phases --workload null",
                    "workload null is the overhead probe, measured once in every run");
-    expect_refusal("run --phases " HOTPATH_SOURCE_DIR "/workloads/bolt.phases --workload "
-                   "demo/fnv64",
+    expect_refusal("run --phases bolt.phases --workload demo/fnv64",
                    "workload demo/fnv64 uses no implementation axis");
 }
 
@@ -154,6 +154,55 @@ Test(cli, run_refuses_an_existing_output_directory)
     char args[256];
     snprintf(args, sizeof args, "run --workload null --out %s", dir);
     expect_refusal(args, "already exists");
+}
+
+static void remove_tree(const char *dir)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+/* Default results names: a name taken by a finished run or by an interrupted one (.partial) is
+ * never chosen again, even for a run started in the same millisecond, and names sort by start. */
+Test(cli, default_results_names_are_unique_and_sort_by_start)
+{
+    char dir[] = "/tmp/hotpath-cli-names-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    cr_assert_eq(chdir(dir), 0);
+    cr_assert_eq(mkdir("results", 0777), 0);
+    struct timespec start = {.tv_sec = 1764780000, .tv_nsec = 123456789};
+    char first[256], second[256], third[256], later[256], partial[300];
+    hp_results_dir_name_at(&start, first, sizeof first);
+    cr_assert_eq(strlen(first), strlen("results/YYYYmmdd-HHMMSS-mmm"), "%s", first);
+    cr_assert_str_eq(first + strlen(first) - 4, "-123", "%s: the milliseconds", first);
+    cr_assert_eq(mkdir(first, 0777), 0);
+    hp_results_dir_name_at(&start, second, sizeof second);
+    cr_assert_str_neq(second, first);
+    snprintf(partial, sizeof partial, "%s.partial", second);
+    cr_assert_eq(mkdir(partial, 0777), 0);
+    hp_results_dir_name_at(&start, third, sizeof third);
+    cr_assert_str_neq(third, second);
+    cr_assert_str_neq(third, first);
+    start.tv_nsec += 1000000;
+    hp_results_dir_name_at(&start, later, sizeof later);
+    cr_assert(strcmp(first, second) < 0 && strcmp(second, third) < 0 && strcmp(third, later) < 0,
+              "not in start order: %s %s %s %s", first, second, third, later);
+    remove_tree(dir);
+}
+
+Test(cli, two_runs_without_out_both_write_their_results)
+{
+    char dir[] = "/tmp/hotpath-cli-default-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "cd %s && for i in 1 2; do %s run --workload null --samples 2 --target-time 1ms "
+             "--quiet >/dev/null || exit 1; done && test $(ls results | wc -l) -eq 2",
+             dir, HOTPATH_BINARY);
+    int raw = system(cmd);
+    remove_tree(dir);
+    cr_assert(WIFEXITED(raw) && WEXITSTATUS(raw) == 0, "two default-named runs: exit %d", raw);
 }
 
 /* A bad --out is refused before anything is measured (exit 2, nothing created); the name

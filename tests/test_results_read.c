@@ -171,8 +171,7 @@ Test(results_read, reads_the_committed_version_1_baseline)
 {
     struct hp_results r;
     struct hp_error err = {{0}};
-    cr_assert_eq(hp_results_read(HOTPATH_SOURCE_DIR "/ci/baselines/results.json", &r, &err), 0,
-                 "%s", err.message);
+    cr_assert_eq(hp_results_read("ci/baselines/results.json", &r, &err), 0, "%s", err.message);
     size_t probes = 0;
     for (size_t i = 0; i < r.case_count; i++)
         probes += r.cases[i].overhead_probe;

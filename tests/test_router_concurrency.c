@@ -359,6 +359,7 @@ Test(router_allocations, method_split_lookup_allocates_nothing)
 #include <time.h>
 
 #include "registry.h"
+#include "data_dir.h"
 #include "workload.h"
 
 Test(router_writer_workload, the_writer_republishes_only_during_its_samples)
@@ -371,9 +372,13 @@ Test(router_writer_workload, the_writer_republishes_only_during_its_samples)
     cr_assert_geq(concurrent_writers(&router, 1), 1);
     struct hp_composition composition = {0};
     composition.impl[HP_AXIS_ROUTER] = &router->info;
-    struct hp_case_params params = {&composition, 1, 1, HOTPATH_SOURCE_DIR "/workloads", NULL};
-    void *shared = NULL;
+    /* The workloads directory `hotpath run` would use (data_dir.h), from this test's build. */
     struct hp_error err = {""};
+    char workloads_dir[4096];
+    cr_assert_eq(hp_data_path("workloads", workloads_dir, sizeof workloads_dir, &err), 0, "%s",
+                 err.message);
+    struct hp_case_params params = {&composition, 1, 1, workloads_dir, NULL};
+    void *shared = NULL;
     cr_assert_eq(w->setup(&params, &shared, &err), 0, "%s", err.message);
     /* Thirty writer periods with no sample running. */
     struct timespec idle = {0, 30 * 1000 * 1000};

@@ -1,5 +1,6 @@
-/* The 32 items of /work/shared/docs/router-conformance.md, each run against every router in
- * hp_router_table (routers registered later are covered without touching this file). */
+/* The router conformance list, 32 items (registration, matching, limits, fuzz, concurrency; each
+ * test is named after its item), each run against every router in hp_router_table (routers
+ * registered later are covered without touching this file). */
 #include <pthread.h>
 
 #include "router_test_util.h"

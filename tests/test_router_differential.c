@@ -1,6 +1,6 @@
 /* Differential oracle (conformance item 30): every router in hp_router_table answers exactly
  * what `linear` answers (handler, params, 404/405/redirect), on
- *   - the shared GitHub route set, every route instantiated, byte-flipped and mutated;
+ *   - the project's GitHub route set, every route instantiated, byte-flipped and mutated;
  *   - every route set under workloads/routes/ with every request under workloads/requests/
  *     (skipped, with a log line, while those directories do not exist);
  *   - random generated route sets with thousands of requests near their routes.
@@ -11,10 +11,6 @@
 #include <unistd.h>
 
 #include "router_test_util.h"
-
-#ifndef HOTPATH_SHARED_DIR
-#define HOTPATH_SHARED_DIR "../shared"
-#endif
 
 struct tally {
     size_t requests, found, params;
@@ -200,26 +196,20 @@ static void check_set_near(const struct fixture *fx, uint64_t seed, int per_rout
     }
 }
 
-Test(differential, github_route_set)
+/* The project's own GitHub route set (workloads/routes), loaded or the test fails. */
+static struct hp_route_set *project_github_set(void)
 {
-    /* HOTPATH_SHARED_DIR is the repository's sibling `shared`; a worktree one level deeper
-     * (/work/wt/NAME) finds it two levels up; $HOTPATH_SHARED_DIR overrides both. */
-    char env_file[1024] = "";
-    const char *env = getenv("HOTPATH_SHARED_DIR");
-    if (env)
-        snprintf(env_file, sizeof env_file, "%s/reference/github.routes", env);
-    const char *candidates[] = {env_file, HOTPATH_SHARED_DIR "/reference/github.routes",
-                                HOTPATH_SOURCE_DIR "/../../shared/reference/github.routes"};
-    const char *file = NULL;
     struct hp_route_set *set = NULL;
     struct hp_error err = {""};
-    for (size_t i = 0; i < 3 && !file; i++)
-        if (candidates[i][0] && access(candidates[i], R_OK) == 0)
-            file = candidates[i];
-    cr_assert(file, "github.routes not found (tried $HOTPATH_SHARED_DIR, %s, %s)", candidates[1],
-              candidates[2]);
-    cr_assert(hp_route_set_load(file, &set, &err) == 0, "%s", err.message);
-    cr_assert(set->count > 100, "%s has %zu routes", file, set->count);
+    cr_assert(hp_route_set_load("workloads/routes/github.routes", &set, &err) == 0, "%s",
+              err.message);
+    return set;
+}
+
+Test(differential, github_route_set)
+{
+    struct hp_route_set *set = project_github_set();
+    cr_assert(set->count > 100, "github.routes has %zu routes", set->count);
     struct fixture fx;
     fixture_from_set(&fx, set);
     struct tally tally = {0};
@@ -425,17 +415,6 @@ Test(differential, walk_shortcuts_and_their_neighbours)
         fixture_free(&fx);
     }
     cr_expect(tally.found > tally.requests / 4, "many of these requests should hit");
-}
-
-/* The project's own GitHub route set (workloads/routes), loaded or the test fails. */
-static struct hp_route_set *project_github_set(void)
-{
-    struct hp_route_set *set = NULL;
-    struct hp_error err = {""};
-    cr_assert(hp_route_set_load(HOTPATH_SOURCE_DIR "/workloads/routes/github.routes", &set, &err) ==
-                  0,
-              "%s", err.message);
-    return set;
 }
 
 /* hp_map_core_rebuild_part (cow_map's copy of only the changed part) answers every request

@@ -3,7 +3,7 @@
  * Every implementation answers lookups identically (the `linear` router is the oracle; the
  * differential tests hold every other one to it) and differs from its reference in exactly one
  * decision: how routes are stored, how the structure is published to readers, whether param
- * values are copied. See /work/shared/docs/router-conformance.md for the behaviours.
+ * values are copied. tests/test_router_conformance.c lists the behaviours.
  *
  * Ownership: a router never owns the path it is asked about; params are slices of it
  * (`radix_copy_params` excepted, by design: its values are heap copies released by
