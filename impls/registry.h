@@ -67,6 +67,15 @@ struct hp_axis {
     const struct hp_impl_info *const *impls; /* NULL-terminated */
 };
 
+/* A mask of axes (a workload's axes, say): bit HP_AXIS_BIT(id) per axis. */
+#define HP_AXIS_BIT(id) (1u << (id))
+
+/* One implementation chosen on each axis: what a case, a phase or the request pipeline runs. */
+struct hp_composition {
+    /* The implementation chosen on each axis; NULL on the axes not used. */
+    const struct hp_impl_info *impl[HP_AXIS_COUNT];
+};
+
 const struct hp_axis *hp_axis_get(enum hp_axis_id id);
 size_t hp_axis_impl_count(enum hp_axis_id id);
 /* NULL when no implementation of that axis has that name. */

@@ -4,7 +4,7 @@
 #include "results_fixture.h"
 
 #include "gate.h"
-#include "results_pool.h"
+#include "results_merge.h"
 
 /* Every test has its own temp dir (fixtures per test: the Tsan build's Criterion stand-in has no
  * suite-level fixtures). */

@@ -11,7 +11,7 @@
 
 #include "alloc_count.h"
 #include "http_fixtures.h"
-#include "http_parser.h"
+#include "http/http_parser.h"
 #include "rng.h"
 
 /* Parses a private, exactly-sized copy of input[0, len). The copy is returned in *copy (owned

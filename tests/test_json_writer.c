@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "alloc_count.h"
-#include "json_writer.h"
+#include "http/json_writer.h"
 
 #define GUARD 0x5a
 

@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "alloc_count.h"
-#include "pipeline.h"
+#include "http/pipeline.h"
+#include "inputs.h"
 #include "registry.h"
 #include "routers/route_set.h"
 

@@ -16,6 +16,7 @@
 #include <zlib.h>
 
 #include "cmd_gen.h"
+#include "inputs.h"
 #include "registry.h"
 #include "route_gen.h"
 #include "routers/route_set.h"

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "contexts/context.h"
-#include "http_parser.h"
+#include "http/http_parser.h"
 #include "workload.h"
 
 enum { EXTRA_4K = 4096 };

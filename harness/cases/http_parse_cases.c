@@ -4,7 +4,7 @@
  * stays hot in cache: this measures the parser, not memory.
  */
 #include "http_fixtures.h"
-#include "http_parser.h"
+#include "http/http_parser.h"
 #include "workload.h"
 
 #include <stdlib.h>

@@ -27,8 +27,8 @@
 #include <time.h>
 
 #include "contexts/context.h"
-#include "pipeline.h"
-#include "routers/route_set.h"
+#include "http/pipeline.h"
+#include "inputs.h"
 #include "routers/route_set.h"
 #include "routers/router.h"
 #include "workload.h"

@@ -36,6 +36,7 @@
 #include <time.h>
 
 #include "alloc_count.h"
+#include "inputs.h"
 #include "routers/route_set.h"
 #include "routers/router.h"
 #include "workload.h"

@@ -1,6 +1,6 @@
 /* Every workload `hotpath run` knows, in the order `hotpath list` shows them
  * (workload_list.h holds the list itself, one line per workload). */
-#include "workload.h"
+#include "workload_table.h"
 
 #include <string.h>
 

@@ -23,8 +23,8 @@
 #include <string.h>
 
 #include "header_writers/header_writer.h"
-#include "pipeline.h"
-#include "response_writers/http_format.h"
+#include "http/pipeline.h"
+#include "http/http_format.h"
 #include "response_writers/response_writer.h"
 #include "workload.h"
 

@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "values.h"
 #include "commands.h"
 #include "compare.h"
 #include "compare_chart.h"
-#include "results_pool.h"
+#include "results_merge.h"
 
 enum compare_format { FORMAT_TEXT, FORMAT_MD, FORMAT_CSV };
 

@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "values.h"
 #include "commands.h"
 #include "gate.h"
-#include "results_pool.h"
+#include "results_merge.h"
 
 static void print_gate_usage(FILE *f)
 {

@@ -5,6 +5,7 @@
  * file from a failed run).
  */
 #include "cmd_gen.h"
+#include "inputs.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -15,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
+#include "common/error.h"
 #include "route_gen.h"
 #include "routers/route_set.h"
 

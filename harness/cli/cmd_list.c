@@ -6,10 +6,10 @@
 #include <string.h>
 
 #include "claims.h"
-#include "cli.h"
+#include "values.h"
 #include "commands.h"
 #include "data_dir.h"
-#include "workload.h"
+#include "workload_table.h"
 
 static void list_axes(void)
 {

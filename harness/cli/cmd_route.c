@@ -16,12 +16,13 @@
  * refused), at most 1 MiB a line and 64 MiB in all.
  */
 #include "cmd_route.h"
+#include "inputs.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
+#include "common/error.h"
 #include "files.h"
 #include "registry.h"
 #include "routers/route_set.h"

@@ -6,13 +6,14 @@
 #include <string.h>
 
 #include "build_info.h"
-#include "cli.h"
+#include "values.h"
 #include "commands.h"
 #include "data_dir.h"
 #include "instructions.h"
-#include "phase_run.h"
+#include "phase_cases.h"
+#include "phase_tables.h"
 #include "phases.h"
-#include "results.h"
+#include "results_write.h"
 #include "runner.h"
 #include "selection.h"
 

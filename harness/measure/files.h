@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "error.h"
+#include "common/error.h"
 
 /* Writes PATH with write_fn (non-zero return: failure). 0, or -1 with "cannot write PATH: ...". */
 int hp_file_write(const char *path, int (*write_fn)(FILE *f, const void *ctx), const void *ctx,

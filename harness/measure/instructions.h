@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "common/error.h"
 #include "runner.h"
 
 #define HP_INSTRUCTIONS_DEFAULT_OPS 1000

@@ -24,15 +24,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "common/error.h"
 #include "registry.h"
-
-#define HP_AXIS_BIT(id) (1u << (id))
-
-struct hp_composition {
-    /* The implementation chosen on each axis; NULL on the axes the workload does not use. */
-    const struct hp_impl_info *impl[HP_AXIS_COUNT];
-};
 
 struct hp_case_params {
     const struct hp_composition *composition;
@@ -118,11 +111,5 @@ struct hp_workload {
      * expands. */
     const char *axis_default[HP_AXIS_COUNT];
 };
-
-/* The static workload table (harness/workloads/workload_table.c), NULL-terminated. */
-extern const struct hp_workload *const hp_workload_table[];
-const struct hp_workload *hp_workload_find(const char *name);
-/* The workload flagged HP_WORKLOAD_OVERHEAD_PROBE, or NULL. */
-const struct hp_workload *hp_workload_overhead_probe(void);
 
 #endif

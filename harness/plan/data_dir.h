@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-#include "error.h"
+#include "common/error.h"
 
 /* DATA + "/" + relative into out. Returns 0, or -1 with one message naming every place looked
  * in (and how to install the data or set HOTPATH_DATA_DIR). The file itself need not exist. */

@@ -1,11 +1,11 @@
-#include "phase_run.h"
+#include "phase_cases.h"
 
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "phase_tables.h"
-#include "results_read.h"
+#include "workload_table.h"
 
 const char *const hp_phase_default_workloads[] = {"request/static", "request/dynamic",
                                                   "request/concurrent"};
@@ -109,19 +109,4 @@ int hp_phase_expand(const struct hp_phase_plan *plan, const struct hp_selection 
 fail:
     free(all);
     return -1;
-}
-
-int hp_phase_print_tables(FILE *f, const char *dir, struct hp_error *err)
-{
-    struct hp_results r;
-    if (hp_results_read(dir, &r, err) != 0)
-        return -1;
-    struct hp_phase_view v;
-    int rc = hp_phase_view_build(&r, &v, err);
-    if (rc == 0) {
-        rc = hp_phase_tables_write(f, &r, &v, HP_TABLE_TEXT, err);
-        hp_phase_view_free(&v);
-    }
-    hp_results_free(&r);
-    return rc;
 }

@@ -1,10 +1,8 @@
-/* `hotpath run --phases FILE`: the cases of a phase plan, and its tables read back from the
- * results directory the run wrote. */
+/* `hotpath run --phases FILE`: the cases of a phase plan. */
 #ifndef HOTPATH_PHASE_RUN_H
 #define HOTPATH_PHASE_RUN_H
 
 #include <stddef.h>
-#include <stdio.h>
 
 #include "phases.h"
 #include "runner.h"
@@ -21,8 +19,5 @@ extern const size_t hp_phase_default_workload_count;
  * needs ("FILE:LINE: phase 'x' names no context implementation, which request/static needs"). */
 int hp_phase_expand(const struct hp_phase_plan *plan, const struct hp_selection *sel,
                     struct hp_case **cases, size_t *count, struct hp_error *err);
-
-/* Reads the results directory `dir` back and prints its phase and claims tables. */
-int hp_phase_print_tables(FILE *f, const char *dir, struct hp_error *err);
 
 #endif

@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "values.h"
+#include "workload_table.h"
 
 static void list_impls(int axis, char *out, size_t size)
 {

@@ -1,4 +1,4 @@
-#include "cli.h"
+#include "values.h"
 
 #include <errno.h>
 #include <math.h>

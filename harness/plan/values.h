@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "common/error.h"
 
 /* Decimal integer in [min, max]. */
 int hp_parse_u64(const char *flag, const char *text, uint64_t min, uint64_t max, uint64_t *out,

@@ -33,7 +33,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "error.h"
+#include "common/error.h"
 #include "hdr_histogram.h"
 
 enum {

@@ -1,4 +1,4 @@
-#include "results_pool.h"
+#include "results_merge.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
 #ifndef HOTPATH_RESULTS_POOL_H
 #define HOTPATH_RESULTS_POOL_H
 
-#include "error.h"
+#include "common/error.h"
 #include "results_read.h"
 
 /* Reads `list`: one results directory (or results.json), or several separated by commas. With

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "results.h"
+#include "results_write.h"
 
 struct reader {
     const char *file;

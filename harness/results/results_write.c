@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "results.h"
+#include "results_write.h"
 
 #include <ctype.h>
 #include <errno.h>

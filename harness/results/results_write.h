@@ -12,7 +12,7 @@
 
 #include <time.h>
 
-#include "error.h"
+#include "common/error.h"
 #include "runner.h"
 
 #define HP_RESULTS_FORMAT  "hotpath-results"

@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 
-#include "error.h"
+#include "common/error.h"
 #include "results_read.h"
 
 enum { HP_COMPARE_MIN_SAMPLES = 3 };

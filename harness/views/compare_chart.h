@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #include "compare.h"
-#include "error.h"
+#include "common/error.h"
 #include "results_read.h"
 
 struct hp_compare_row {

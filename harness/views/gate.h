@@ -42,7 +42,7 @@
 #include <stdio.h>
 
 #include "compare.h"
-#include "error.h"
+#include "common/error.h"
 #include "results_read.h"
 
 #define HP_GATE_DEFAULT_THRESHOLD              0.05

@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "values.h"
 #include "data_dir.h"
 #include "files.h"
 

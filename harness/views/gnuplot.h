@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "error.h"
+#include "common/error.h"
 
 /* The program that will be run: $HOTPATH_GNUPLOT or "gnuplot". */
 const char *hp_gnuplot_program(void);

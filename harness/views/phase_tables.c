@@ -589,3 +589,18 @@ int hp_phase_tables_write(FILE *f, const struct hp_results *r, struct hp_phase_v
                     "before)\n");
     return write_claims_table(f, v, format, err);
 }
+
+int hp_phase_print_tables(FILE *f, const char *dir, struct hp_error *err)
+{
+    struct hp_results r;
+    if (hp_results_read(dir, &r, err) != 0)
+        return -1;
+    struct hp_phase_view v;
+    int rc = hp_phase_view_build(&r, &v, err);
+    if (rc == 0) {
+        rc = hp_phase_tables_write(f, &r, &v, HP_TABLE_TEXT, err);
+        hp_phase_view_free(&v);
+    }
+    hp_results_free(&r);
+    return rc;
+}

@@ -61,6 +61,9 @@ enum hp_table_format { HP_TABLE_TEXT, HP_TABLE_MARKDOWN };
 int hp_phase_tables_write(FILE *f, const struct hp_results *r, struct hp_phase_view *v,
                           enum hp_table_format format, struct hp_error *err);
 
+/* Reads the results directory `dir` back and prints its phase and claims tables. */
+int hp_phase_print_tables(FILE *f, const char *dir, struct hp_error *err);
+
 /* The verdict on one claim given the comparison of the phase before and the phase, and the sum
  * of the ns claims the phase makes (for HP_CLAIM_NS_SAVED: low..high of the whole phase, since
  * its change is the joint effect of all of them). Exposed for tests. */

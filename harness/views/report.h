@@ -17,7 +17,7 @@
 
 #include <stddef.h>
 
-#include "error.h"
+#include "common/error.h"
 
 enum { HP_REPORT_MAX_WARNINGS = 16 };
 

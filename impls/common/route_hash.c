@@ -1,5 +1,5 @@
 /* The shared route hash function and open-addressing table (see route_hash.h). */
-#include "routers/route_hash.h"
+#include "common/route_hash.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -44,8 +44,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "error.h"
-#include "http_parser.h"
+#include "common/error.h"
+#include "http/http_parser.h"
 #include "pools/pool.h"
 #include "registry.h"
 #include "routers/router.h"

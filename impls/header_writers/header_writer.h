@@ -66,9 +66,9 @@
 #include <stdalign.h>
 #include <stddef.h>
 
-#include "error.h"
+#include "common/error.h"
 #include "registry.h"
-#include "response_writers/sink.h"
+#include "http/sink.h"
 
 enum {
     /* Longest field name accepted, in bytes (longer names are refused like invalid ones). */

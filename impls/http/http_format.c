@@ -1,5 +1,5 @@
 /* Shared HTTP formatting (http_format.h): the out-of-line parts. */
-#include "response_writers/http_format.h"
+#include "http/http_format.h"
 
 const char hp_decimal_pairs[200] = {
 #define HP_PAIRS(t) t, '0', t, '1', t, '2', t, '3', t, '4', t, '5', t, '6', t, '7', t, '8', t, '9'

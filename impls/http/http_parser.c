@@ -11,7 +11,7 @@
  * any byte below 0x20 or DEL; the target also on SP, '?', '#' and bytes >= 0x80): in the whole
  * pipeline the parser was the largest share of a request's instructions.
  */
-#include "http_parser.h"
+#include "http/http_parser.h"
 
 #include <string.h>
 

@@ -6,7 +6,7 @@
  * placement without a nesting stack: begin clears it, and end sets it, because closing a
  * container completes a value in the parent.
  */
-#include "json_writer.h"
+#include "http/json_writer.h"
 
 #include <string.h>
 

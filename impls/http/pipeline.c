@@ -1,7 +1,7 @@
 /* The request pipeline (see pipeline.h for the responses it produces). Every axis is reached
  * through its ops; nothing here depends on which implementation was chosen, so two compositions
  * differ in exactly their implementations. */
-#include "pipeline.h"
+#include "http/pipeline.h"
 
 #include <stdalign.h>
 #include <stdlib.h>
@@ -9,11 +9,11 @@
 
 #include "contexts/context.h"
 #include "header_writers/header_writer.h"
-#include "http_parser.h"
-#include "json_writer.h"
-#include "response_writers/http_format.h"
+#include "http/http_parser.h"
+#include "http/json_writer.h"
+#include "http/http_format.h"
 #include "response_writers/response_writer.h"
-#include "response_writers/sink.h"
+#include "http/sink.h"
 #include "routers/router.h"
 
 /* The handler's body: enough for the GitHub routes' params many times over; a body that does

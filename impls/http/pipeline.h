@@ -39,10 +39,10 @@
 #include <time.h>
 
 #include "buffer_pools/buffer_pool.h"
-#include "error.h"
+#include "common/error.h"
 #include "header_writers/header_writer.h"
+#include "registry.h"
 #include "routers/route_set.h"
-#include "workload.h"
 
 /* The headers the handler sets on every response (each route plan's constants), shared with
  * the header/set_serialize workload so that the micro case sets the same headers the same way. */

@@ -1,7 +1,7 @@
 /* The in-memory output buffer as a sink (sink.h). */
-#include "response_writers/sink.h"
+#include "http/sink.h"
 
-#include "response_writers/http_format.h"
+#include "http/http_format.h"
 
 int hp_buffer_sink_write(struct hp_sink *sink, const void *bytes, size_t length)
 {

@@ -39,8 +39,8 @@
 
 #include "header_writers/header_writer.h"
 #include "registry.h"
-#include "response_writers/http_format.h"
-#include "response_writers/sink.h"
+#include "http/http_format.h"
+#include "http/sink.h"
 
 struct hp_response {
     int status; /* one of the codes listed above */

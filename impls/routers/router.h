@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "common/error.h"
 #include "registry.h"
 
 enum hp_method {
@@ -36,6 +36,8 @@ enum hp_method {
 /* "GET", ...; and the reverse (-1 when unknown). */
 const char *hp_method_name(enum hp_method m);
 int hp_method_parse(const char *s, size_t len);
+/* "GET, HEAD, ..., TRACE" into buf (like snprintf: the full length is returned), for messages. */
+size_t hp_method_list(char *buf, size_t size);
 
 /* One registered route. Patterns: `/static/:param/` then `*catchall`, see route_set.h. */
 struct hp_route {
