@@ -15,6 +15,7 @@ packages=(
   zlib1g-dev                             # compressed .hlog histograms
   gnuplot-nox                            # charts
   valgrind                               # instruction counts where perf counters are absent
+  clang-format                           # scripts/check-tree.sh: the committed .clang-format
 )
 
 missing=()
