@@ -361,9 +361,9 @@ int hp_cmd_compare(int argc, char **argv)
 
     struct hp_results a, b;
     memset(&b, 0, sizeof b);
-    if (hp_results_read_pooled(argv[optind], &a, &err) != 0)
+    if (hp_results_read_merged(argv[optind], &a, &err) != 0)
         return hp_usage_error(&err);
-    if (!phases && hp_results_read_pooled(argv[optind + 1], &b, &err) != 0) {
+    if (!phases && hp_results_read_merged(argv[optind + 1], &b, &err) != 0) {
         hp_results_free(&a);
         return hp_usage_error(&err);
     }

@@ -99,9 +99,9 @@ int hp_cmd_gate(int argc, char **argv)
         config.clock = clock; /* the command line wins over the config */
 
     struct hp_results baseline, current;
-    if (hp_results_read_pooled(argv[optind], &baseline, &err) != 0)
+    if (hp_results_read_merged(argv[optind], &baseline, &err) != 0)
         return hp_usage_error(&err);
-    if (hp_results_read_pooled(argv[optind + 1], &current, &err) != 0) {
+    if (hp_results_read_merged(argv[optind + 1], &current, &err) != 0) {
         hp_results_free(&baseline);
         return hp_usage_error(&err);
     }

@@ -90,15 +90,15 @@ struct thread_result {
 struct worker {
     pthread_t thread;
     unsigned index;
-    struct worker_pool *pool;
+    struct worker_team *team;
     struct hp_perf_group perf;
     /* Written only by this worker during a job, read by the main thread after the job's
-     * completion is signalled under the pool mutex (which orders the two). */
+     * completion is signalled under the team mutex (which orders the two). */
     struct thread_result result;
     uint64_t sink;
 };
 
-struct worker_pool {
+struct worker_team {
     pthread_mutex_t mutex;
     pthread_cond_t wake;
     pthread_cond_t done;
@@ -129,15 +129,15 @@ static void cpu_relax(void)
 #endif
 }
 
-static void start_gate(struct worker_pool *pool)
+static void start_gate(struct worker_team *team)
 {
-    unsigned want = pool->participants;
+    unsigned want = team->participants;
     /* acq_rel: the release half publishes this worker's pre-gate reads; the acquire half (and
      * the acquire loads below) orders the timed region after every participant arrived. */
-    __atomic_add_fetch(&pool->arrived, 1, __ATOMIC_ACQ_REL);
+    __atomic_add_fetch(&team->arrived, 1, __ATOMIC_ACQ_REL);
     unsigned spins = 0;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    while (__atomic_load_n(&pool->arrived, __ATOMIC_ACQUIRE) < want) {
+    while (__atomic_load_n(&team->arrived, __ATOMIC_ACQUIRE) < want) {
         /* More participants than CPUs: spinning would keep the missing ones off the CPU. */
         if ((long)want > cpus && ++spins % 64 == 0)
             sched_yield();
@@ -163,9 +163,9 @@ static inline void measured_region_begin(struct worker *w, struct hp_alloc_count
 {
     struct thread_result *r = &w->result;
     memset(&r->perf, 0, sizeof r->perf);
-    start_gate(w->pool);
+    start_gate(w->team);
     hp_alloc_counts_read(before);
-    if (w->pool->count_perf)
+    if (w->team->count_perf)
         hp_perf_start(&w->perf);
     r->cpu_start_ns = thread_cpu_ns();
     r->start_ns = hp_monotonic_ns();
@@ -177,7 +177,7 @@ static inline void measured_region_end(struct worker *w, const struct hp_alloc_c
     struct hp_alloc_counts after;
     r->end_ns = hp_monotonic_ns();
     r->cpu_end_ns = thread_cpu_ns();
-    if (w->pool->count_perf)
+    if (w->team->count_perf)
         hp_perf_stop(&w->perf, &r->perf);
     hp_alloc_counts_read(&after);
     r->allocs = hp_alloc_counts_delta(before, &after);
@@ -188,7 +188,7 @@ static void run_batch_job(struct worker *w, struct hp_case *c, uint64_t n)
     void *local = c->local[w->index];
     struct hp_alloc_counts before;
     measured_region_begin(w, &before);
-    if (w->pool->callgrind_collect) {
+    if (w->team->callgrind_collect) {
         /* Collection is per thread in callgrind: each worker counts its own run(). */
         CALLGRIND_TOGGLE_COLLECT;
         w->sink += c->workload->run(local, n);
@@ -201,7 +201,7 @@ static void run_batch_job(struct worker *w, struct hp_case *c, uint64_t n)
 
 static void run_latency_job(struct worker *w, struct hp_case *c, uint64_t groups)
 {
-    const struct hp_timer *timer = w->pool->timer;
+    const struct hp_timer *timer = w->team->timer;
     void *local = c->local[w->index];
     struct hp_hdr *hist = &c->thread_latency[w->index];
     uint64_t (*run)(void *, uint64_t) = c->workload->run;
@@ -269,47 +269,47 @@ static void pin_worker(unsigned index)
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
-    struct worker_pool *pool = w->pool;
+    struct worker_team *team = w->team;
     uint64_t seen = 0;
     for (;;) {
-        pthread_mutex_lock(&pool->mutex);
-        while (pool->generation == seen)
-            pthread_cond_wait(&pool->wake, &pool->mutex);
-        seen = pool->generation;
-        enum job_kind kind = pool->kind;
-        struct hp_case *c = pool->job_case;
-        uint64_t n = pool->job_n;
-        bool participates = w->index < pool->participants;
-        pthread_mutex_unlock(&pool->mutex);
+        pthread_mutex_lock(&team->mutex);
+        while (team->generation == seen)
+            pthread_cond_wait(&team->wake, &team->mutex);
+        seen = team->generation;
+        enum job_kind kind = team->kind;
+        struct hp_case *c = team->job_case;
+        uint64_t n = team->job_n;
+        bool participates = w->index < team->participants;
+        pthread_mutex_unlock(&team->mutex);
 
         if (kind == JOB_EXIT)
             return NULL;
         if (participates) {
             do_job(w, kind, c, n);
-            pthread_mutex_lock(&pool->mutex);
-            if (--pool->pending == 0)
-                pthread_cond_signal(&pool->done);
-            pthread_mutex_unlock(&pool->mutex);
+            pthread_mutex_lock(&team->mutex);
+            if (--team->pending == 0)
+                pthread_cond_signal(&team->done);
+            pthread_mutex_unlock(&team->mutex);
         }
     }
 }
 
 /* Runs one job on workers 0..participants-1 and waits for all of them. */
-static void pool_dispatch(struct worker_pool *pool, enum job_kind kind, struct hp_case *c,
+static void team_dispatch(struct worker_team *team, enum job_kind kind, struct hp_case *c,
                           uint64_t n, unsigned participants)
 {
-    pthread_mutex_lock(&pool->mutex);
-    pool->kind = kind;
-    pool->job_case = c;
-    pool->job_n = n;
-    pool->participants = participants;
-    pool->pending = participants;
-    __atomic_store_n(&pool->arrived, 0, __ATOMIC_RELAXED); /* published by the mutex */
-    pool->generation++;
-    pthread_cond_broadcast(&pool->wake);
-    while (pool->pending > 0 && kind != JOB_EXIT)
-        pthread_cond_wait(&pool->done, &pool->mutex);
-    pthread_mutex_unlock(&pool->mutex);
+    pthread_mutex_lock(&team->mutex);
+    team->kind = kind;
+    team->job_case = c;
+    team->job_n = n;
+    team->participants = participants;
+    team->pending = participants;
+    __atomic_store_n(&team->arrived, 0, __ATOMIC_RELAXED); /* published by the mutex */
+    team->generation++;
+    pthread_cond_broadcast(&team->wake);
+    while (team->pending > 0 && kind != JOB_EXIT)
+        pthread_cond_wait(&team->done, &team->mutex);
+    pthread_mutex_unlock(&team->mutex);
 }
 
 struct pin_request {
@@ -324,24 +324,24 @@ static void *worker_entry(void *arg)
     if (req.pin)
         pin_worker(req.w->index);
     /* Each worker counts on its own thread: perf groups are per thread. */
-    if (req.w->pool->count_perf && hp_perf_open(&req.w->perf) != 0)
+    if (req.w->team->count_perf && hp_perf_open(&req.w->perf) != 0)
         req.w->perf.leader_fd = -1;
     return worker_main(req.w);
 }
 
-static int pool_start(struct worker_pool *pool, unsigned count, bool pin,
+static int team_start(struct worker_team *team, unsigned count, bool pin,
                       const struct hp_timer *timer, bool count_perf, struct hp_error *err)
 {
-    memset(pool, 0, sizeof *pool);
-    pthread_mutex_init(&pool->mutex, NULL);
-    pthread_cond_init(&pool->wake, NULL);
-    pthread_cond_init(&pool->done, NULL);
-    pool->timer = timer;
-    pool->count_perf = count_perf;
+    memset(team, 0, sizeof *team);
+    pthread_mutex_init(&team->mutex, NULL);
+    pthread_cond_init(&team->wake, NULL);
+    pthread_cond_init(&team->done, NULL);
+    team->timer = timer;
+    team->count_perf = count_perf;
     for (unsigned i = 0; i < count; i++) {
-        struct worker *w = &pool->workers[i];
+        struct worker *w = &team->workers[i];
         w->index = i;
-        w->pool = pool;
+        w->team = team;
         w->perf.leader_fd = -1;
         struct pin_request *req = malloc(sizeof *req);
         if (!req)
@@ -350,24 +350,24 @@ static int pool_start(struct worker_pool *pool, unsigned count, bool pin,
         int rc = pthread_create(&w->thread, NULL, worker_entry, req);
         if (rc != 0) {
             free(req);
-            pool->worker_count = i;
+            team->worker_count = i;
             return hp_error_set(err, "cannot start worker thread %u: %s", i, strerror(rc));
         }
-        pool->worker_count = i + 1;
+        team->worker_count = i + 1;
     }
     return 0;
 }
 
-static void pool_stop(struct worker_pool *pool)
+static void team_stop(struct worker_team *team)
 {
-    pool_dispatch(pool, JOB_EXIT, NULL, 0, pool->worker_count);
-    for (unsigned i = 0; i < pool->worker_count; i++) {
-        pthread_join(pool->workers[i].thread, NULL);
-        hp_perf_close(&pool->workers[i].perf);
+    team_dispatch(team, JOB_EXIT, NULL, 0, team->worker_count);
+    for (unsigned i = 0; i < team->worker_count; i++) {
+        pthread_join(team->workers[i].thread, NULL);
+        hp_perf_close(&team->workers[i].perf);
     }
-    pthread_mutex_destroy(&pool->mutex);
-    pthread_cond_destroy(&pool->wake);
-    pthread_cond_destroy(&pool->done);
+    pthread_mutex_destroy(&team->mutex);
+    pthread_cond_destroy(&team->wake);
+    pthread_cond_destroy(&team->done);
 }
 
 /* ---- one sample ------------------------------------------------------------------------- */
@@ -377,20 +377,20 @@ struct sample {
     uint64_t ops; /* all threads */
 };
 
-static struct sample take_sample(struct worker_pool *pool, struct hp_case *c, bool keep)
+static struct sample take_sample(struct worker_team *team, struct hp_case *c, bool keep)
 {
     enum job_kind kind = c->mode == HP_MODE_LATENCY ? JOB_LATENCY : JOB_RUN;
-    pool->callgrind_collect = keep && pool->callgrind;
+    team->callgrind_collect = keep && team->callgrind;
     if (c->workload->sample_begin)
         c->workload->sample_begin(c->shared);
-    pool_dispatch(pool, kind, c, c->n, c->threads);
+    team_dispatch(team, kind, c, c->n, c->threads);
     if (c->workload->sample_end)
         c->workload->sample_end(c->shared);
-    if (pool->callgrind_collect)
+    if (team->callgrind_collect)
         CALLGRIND_DUMP_STATS_AT(c->name); /* this case's count, then zeroed */
     uint64_t first = UINT64_MAX, last = 0;
     for (unsigned i = 0; i < c->threads; i++) {
-        const struct thread_result *r = &pool->workers[i].result;
+        const struct thread_result *r = &team->workers[i].result;
         if (r->start_ns < first)
             first = r->start_ns;
         if (r->end_ns > last)
@@ -407,13 +407,13 @@ static struct sample take_sample(struct worker_pool *pool, struct hp_case *c, bo
     c->ops_per_sec[k] = (double)s.ops * 1e9 / s.wall_ns;
     uint64_t cpu_ns = 0;
     for (unsigned i = 0; i < c->threads; i++) {
-        const struct thread_result *r = &pool->workers[i].result;
+        const struct thread_result *r = &team->workers[i].result;
         cpu_ns += r->cpu_end_ns - r->cpu_start_ns;
     }
     /* CPU clocks tick coarser than the wall clock on some kernels: never report zero. */
     c->cpu_ns_per_op[k] = (cpu_ns > 0 ? (double)cpu_ns : 1.0) / (double)s.ops;
     for (unsigned i = 0; i < c->threads; i++) {
-        const struct thread_result *r = &pool->workers[i].result;
+        const struct thread_result *r = &team->workers[i].result;
         double elapsed = (double)(r->end_ns - r->start_ns);
         c->thread_ops_per_sec[k * c->threads + i] =
             elapsed > 0 ? (double)per_thread_ops * 1e9 / elapsed : 0;
@@ -436,7 +436,7 @@ static void reset_latency(struct hp_case *c)
         hp_hdr_reset(&c->thread_latency[i]);
 }
 
-static void calibrate(struct worker_pool *pool, struct hp_case *c, const struct hp_run *run)
+static void calibrate(struct worker_team *team, struct hp_case *c, const struct hp_run *run)
 {
     const double target = run->config.target_sample_ns;
     enum hp_mode mode = c->mode;
@@ -450,7 +450,7 @@ static void calibrate(struct worker_pool *pool, struct hp_case *c, const struct 
     c->n = 1;
     struct sample s;
     for (;;) {
-        s = take_sample(pool, c, false);
+        s = take_sample(team, c, false);
         if (s.wall_ns >= target || c->n >= 1000000000000ull || hp_run_stop_requested)
             break;
         c->n = hp_predict_n(c->n, s.wall_ns, target);
@@ -493,7 +493,7 @@ void hp_run_catch_stop_signals(void)
     sigaction(SIGTERM, &stop, NULL);
 }
 
-static int setup_case(struct worker_pool *pool, struct hp_case *c, const struct hp_run *run,
+static int setup_case(struct worker_team *team, struct hp_case *c, const struct hp_run *run,
                       struct hp_error *err)
 {
     struct hp_case_params params = {
@@ -524,18 +524,18 @@ static int setup_case(struct worker_pool *pool, struct hp_case *c, const struct 
     inner.message[0] = '\0';
     if (c->workload->setup(&params, &c->shared, &inner) != 0)
         return hp_error_set(err, "%s: %s", c->name, inner.message);
-    pool_dispatch(pool, JOB_THREAD_SETUP, c, 0, c->threads);
+    team_dispatch(team, JOB_THREAD_SETUP, c, 0, c->threads);
     for (unsigned i = 0; i < c->threads; i++)
-        if (pool->workers[i].result.status != 0)
+        if (team->workers[i].result.status != 0)
             return hp_error_set(err, "%s: thread %u: %s", c->name, i,
-                                pool->workers[i].result.error.message);
+                                team->workers[i].result.error.message);
     return 0;
 }
 
-static void teardown_case(struct worker_pool *pool, struct hp_case *c, bool threads_ready)
+static void teardown_case(struct worker_team *team, struct hp_case *c, bool threads_ready)
 {
     if (threads_ready)
-        pool_dispatch(pool, JOB_THREAD_TEARDOWN, c, 0, c->threads);
+        team_dispatch(team, JOB_THREAD_TEARDOWN, c, 0, c->threads);
     if (c->workload->teardown && c->shared)
         c->workload->teardown(c->shared);
     c->shared = NULL;
@@ -567,7 +567,7 @@ void hp_run_measure_machine(struct hp_run *run)
 }
 
 /* The worker threads of the run being set up or measured: one run at a time per process. */
-static struct worker_pool run_pool;
+static struct worker_team run_team;
 
 int hp_run_setup(struct hp_run *run, struct hp_error *err)
 {
@@ -587,18 +587,18 @@ int hp_run_setup(struct hp_run *run, struct hp_error *err)
     if (!run->machine_measured)
         hp_run_measure_machine(run);
 
-    if (pool_start(&run_pool, max_threads, cfg->pin, &run->timer, run->perf_available, err) != 0) {
-        pool_stop(&run_pool);
+    if (team_start(&run_team, max_threads, cfg->pin, &run->timer, run->perf_available, err) != 0) {
+        team_stop(&run_team);
         return -1;
     }
-    run_pool.callgrind = cfg->callgrind;
+    run_team.callgrind = cfg->callgrind;
 
     for (size_t ready = 0; ready < run->case_count; ready++) {
-        if (setup_case(&run_pool, &run->cases[ready], run, err) != 0) {
-            teardown_case(&run_pool, &run->cases[ready], false);
+        if (setup_case(&run_team, &run->cases[ready], run, err) != 0) {
+            teardown_case(&run_team, &run->cases[ready], false);
             for (size_t i = 0; i < ready; i++)
-                teardown_case(&run_pool, &run->cases[i], true);
-            pool_stop(&run_pool);
+                teardown_case(&run_team, &run->cases[i], true);
+            team_stop(&run_team);
             return -1;
         }
     }
@@ -620,7 +620,7 @@ int hp_run_execute(struct hp_run *run, struct hp_error *err)
 
     for (size_t i = 0; i < run->case_count && !hp_run_stop_requested; i++) {
         hp_progress_step(&progress, run->cases[i].name, "calibrating");
-        calibrate(&run_pool, &run->cases[i], run);
+        calibrate(&run_team, &run->cases[i], run);
     }
 
     size_t *order = malloc(run->case_count * sizeof *order);
@@ -637,7 +637,7 @@ int hp_run_execute(struct hp_run *run, struct hp_error *err)
             hp_progress_step(&progress, c->name, keep ? "measuring" : "warming up");
             if (round == cfg->warmup_rounds)
                 reset_latency(c); /* the latency histogram holds measured rounds only */
-            take_sample(&run_pool, c, keep);
+            take_sample(&run_team, c, keep);
         }
     }
     free(order);
@@ -657,12 +657,12 @@ int hp_run_execute(struct hp_run *run, struct hp_error *err)
         if (hp_case_is_overhead_measure(c) && c->samples_taken > 0)
             run->harness_overhead_ns = c->summary.median;
         /* report comes after thread_teardown: per-thread figures are folded in there. */
-        pool_dispatch(&run_pool, JOB_THREAD_TEARDOWN, c, 0, c->threads);
+        team_dispatch(&run_team, JOB_THREAD_TEARDOWN, c, 0, c->threads);
         if (c->workload->report)
             c->workload->report(c->shared, &c->metrics);
-        teardown_case(&run_pool, c, false);
+        teardown_case(&run_team, c, false);
     }
-    pool_stop(&run_pool);
+    team_stop(&run_team);
     run->duration_s = (double)(hp_monotonic_ns() - started_ns) / 1e9;
     return 0;
 }

@@ -21,7 +21,7 @@ static double weighted(double a, double wa, double b, double wb)
     return (a * wa + b * wb) / (wa + wb);
 }
 
-int hp_results_pool(struct hp_results *into, const struct hp_results *more, struct hp_error *err)
+int hp_results_merge(struct hp_results *into, const struct hp_results *more, struct hp_error *err)
 {
     if (into->case_count != more->case_count)
         return hp_error_set(err,
@@ -84,7 +84,7 @@ int hp_results_pool(struct hp_results *into, const struct hp_results *more, stru
     return 0;
 }
 
-int hp_results_read_pooled(const char *list, struct hp_results *out, struct hp_error *err)
+int hp_results_read_merged(const char *list, struct hp_results *out, struct hp_error *err)
 {
     memset(out, 0, sizeof *out);
     char *copy = strdup(list);
@@ -113,7 +113,7 @@ int hp_results_read_pooled(const char *list, struct hp_results *out, struct hp_e
             status = -1;
             break;
         }
-        status = hp_results_pool(out, &more, err);
+        status = hp_results_merge(out, &more, err);
         hp_results_free(&more);
         if (status != 0)
             break;
