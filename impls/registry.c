@@ -1,5 +1,6 @@
 #include "registry.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const struct hp_axis axes[HP_AXIS_COUNT] = {
@@ -42,6 +43,18 @@ int hp_axis_find(const char *name)
         if (strcmp(axes[id].name, name) == 0)
             return id;
     return -1;
+}
+
+size_t hp_axis_impl_names(enum hp_axis_id id, char *out, size_t size)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (const struct hp_impl_info *const *it = axes[id].impls; *it; it++)
+        used += (size_t)snprintf(out + used, used < size ? size - used : 0, "%s%s",
+                                 used ? ", " : "", (*it)->name);
+    if (used == 0)
+        used = (size_t)snprintf(out, size, "none registered yet");
+    return used;
 }
 
 const char *hp_gain_bound_name(enum hp_gain_bound bound)

@@ -82,6 +82,9 @@ size_t hp_axis_impl_count(enum hp_axis_id id);
 const struct hp_impl_info *hp_impl_find(enum hp_axis_id id, const char *name);
 /* -1 when no axis has that name. */
 int hp_axis_find(const char *name);
+/* "linear, radix, ...": the names of an axis's implementations in table order, for messages;
+ * "none registered yet" when it has none. Like snprintf: returns the full length. */
+size_t hp_axis_impl_names(enum hp_axis_id id, char *out, size_t size);
 
 /* The axis tables, each defined in impls/<axis>/<axis>_table.c (NULL-terminated). */
 extern const struct hp_impl_info *const hp_router_table[];
