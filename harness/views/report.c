@@ -142,12 +142,6 @@ static void omitted(struct report *rep, const char *why)
     rep->outcome->charts_omitted++;
 }
 
-static void row_label(const struct hp_view_row *row, char *out, size_t size)
-{
-    snprintf(out, size, "%s, %u thread%s", row->workload, row->threads,
-             row->threads == 1 ? "" : "s");
-}
-
 static void phase_titles(const struct hp_phase_view *v, char *out, size_t size)
 {
     size_t used = 0;
@@ -177,7 +171,7 @@ static int chart_phase_bars(struct report *rep, struct hp_error *err)
     fprintf(f, "# workload\tthen per phase: median ns/op, CI low, CI high\n");
     for (size_t r = 0; r < rep->view.row_count; r++) {
         char label[160];
-        row_label(&rep->view.rows[r], label, sizeof label);
+        hp_view_row_label(&rep->view.rows[r], label, sizeof label);
         fputs(label, f);
         for (size_t p = 0; p < rep->view.phase_count; p++) {
             const struct hp_result_case *c = rep->view.rows[r].cell[p];
@@ -223,7 +217,7 @@ static int chart_allocations(struct report *rep, struct hp_error *err)
     fprintf(f, "# workload\tthen per phase: allocs/op, bytes/op\n");
     for (size_t r = 0; r < rep->view.row_count; r++) {
         char label[160];
-        row_label(&rep->view.rows[r], label, sizeof label);
+        hp_view_row_label(&rep->view.rows[r], label, sizeof label);
         fputs(label, f);
         for (size_t p = 0; p < rep->view.phase_count; p++) {
             const struct hp_result_case *c = rep->view.rows[r].cell[p];
@@ -941,7 +935,7 @@ int hp_report_write(const char *results_dir, struct hp_report_outcome *outcome,
     md_header(&rep);
     if (rep.has_view) {
         FILE *phases = open_memstream(&phases_text, &phases_len);
-        if (!phases || hp_phase_tables_write(phases, &r, &rep.view, HP_TABLE_MARKDOWN, err) != 0) {
+        if (!phases || hp_phase_tables_write(phases, &r, &rep.view, HP_RENDER_MD, err) != 0) {
             if (phases)
                 fclose(phases);
             goto done;
