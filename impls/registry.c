@@ -4,16 +4,9 @@
 #include <string.h>
 
 static const struct hp_axis axes[HP_AXIS_COUNT] = {
-    [HP_AXIS_ROUTER] = {"router", "route maps: method + path to handler and params",
-                        hp_router_table},
-    [HP_AXIS_POOL] = {"pool", "object pools for per-request objects", hp_pool_table},
-    [HP_AXIS_BUFFER_POOL] = {"buffer_pool", "response buffer pools", hp_buffer_pool_table},
-    [HP_AXIS_CONTEXT] = {"context", "request context layout and reset", hp_context_table},
-    [HP_AXIS_HEADER_WRITER] = {"header_writer", "how response headers are set",
-                               hp_header_writer_table},
-    [HP_AXIS_RESPONSE_WRITER] = {"response_writer", "how the response reaches the output",
-                                 hp_response_writer_table},
-    [HP_AXIS_QUEUE] = {"queue", "queues between threads", hp_queue_table},
+#define HP_AXIS(id, name, summary) [HP_AXIS_##id] = {#name, summary, hp_##name##_table},
+#include "axis_list.h"
+#undef HP_AXIS
 };
 
 const struct hp_axis *hp_axis_get(enum hp_axis_id id)

@@ -50,6 +50,9 @@ struct hp_buffer_pool_ops {
     void (*destroy)(struct hp_buffer_pool *pool); /* frees the retained buffers */
 };
 
+/* The implementations, for the code that names one (a test of its own behaviour, a variant
+ * built on another); the axis table declares every implementation itself, so a new one needs
+ * no line here. */
 extern const struct hp_buffer_pool_ops hp_buffer_pool_malloc;
 extern const struct hp_buffer_pool_ops hp_buffer_pool_single_class;
 extern const struct hp_buffer_pool_ops hp_buffer_pool_tiered;

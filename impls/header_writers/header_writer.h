@@ -167,6 +167,9 @@ struct hp_header_writer_ops {
     int (*emit_lines)(const struct hp_header_state *state, struct hp_sink *sink);
 };
 
+/* The implementations, for the code that names one (a test of its own behaviour, a variant
+ * built on another); the axis table declares every implementation itself, so a new one needs
+ * no line here. */
 extern const struct hp_header_writer_ops hp_header_writer_canonical;
 extern const struct hp_header_writer_ops hp_header_writer_canonical_lower;
 extern const struct hp_header_writer_ops hp_header_writer_precomputed;

@@ -66,7 +66,9 @@ static inline uint64_t hp_pool_in_use(const struct hp_pool_stats *s)
     return s->created - s->released - s->pooled;
 }
 
-/* The implementations, one file each (impls/pools/<name>.c). */
+/* The implementations, for the code that names one (a test of its own behaviour, a variant
+ * built on another); the axis table declares every implementation itself, so a new one needs
+ * no line here. */
 extern const struct hp_pool_ops hp_pool_malloc;
 extern const struct hp_pool_ops hp_pool_mutex_freelist;
 extern const struct hp_pool_ops hp_pool_treiber;

@@ -89,6 +89,9 @@ struct hp_response_writer_ops {
     int (*write)(const struct hp_response *response, struct hp_sink *sink);
 };
 
+/* The implementations, for the code that names one (a test of its own behaviour, a variant
+ * built on another); the axis table declares every implementation itself, so a new one needs
+ * no line here. */
 extern const struct hp_response_writer_ops hp_response_writer_multi_write;
 extern const struct hp_response_writer_ops hp_response_writer_single_write;
 

@@ -1,5 +1,10 @@
 /* The router axis: every implementation, in the order `hotpath list` shows them.
- * To add one: declare its ops below and list `&ops.info` in the table. */
+ * To add one: write impls/routers/NAME.c defining `const struct hp_router_ops hp_router_NAME`
+ * (routers/router.h says what each operation must do; set HP_ROUTER_CONCURRENT_WRITES in
+ * .flags when add and remove are safe during lookups), declare it below and list
+ * `&hp_router_NAME.info` in the table. The conformance, differential, concurrency and pipeline
+ * tests run it without being named; tests/test_route_loading.c wants one line that counts its
+ * table-load work (its guard test names the router until then). */
 #include "registry.h"
 #include "routers/router.h"
 
