@@ -8,20 +8,23 @@
  * What an implementation supports is data in its ops (flags such as HP_ROUTER_CONCURRENT_WRITES,
  * optional operations left NULL): callers decide by those, never by a name.
  *
- * To add an implementation (two files):
+ * To add an implementation (one file and one line):
  *   1. impls/<axis>s/NAME.c: its opening comment (at most 25 lines: technique, claim, what it
  *      models, its one difference from its reference, memory orders), the ops, and `.info`
  *      with its fidelity declaration (below);
- *   2. impls/<axis>s/<axis>_table.c: one extern line and one table line.
+ *   2. impls/<axis>s/<axis>_list.h: one line, HP_IMPL(hp_<axis>_NAME); the axis table and
+ *      the declaration in <axis>.h are made from it.
  * `hotpath list`, `run --AXIS NAME`, phase files, results and the tests that iterate the table
  * (conformance, differential, pools, contexts, writers, pipeline) pick it up; nothing else
  * changes, but for a router one line in tests/test_route_loading.c (router_table.c says why).
  *
- * To add an axis (six files, plus its implementations):
+ * To add an axis (seven files, plus its implementations):
  *   1. impls/axis_list.h: one line, HP_AXIS(ID, name, summary): the enum value, the table's
  *      declaration, the registry's row and the --name flag come from it;
- *   2. impls/<name>s/<name>.h: the ops interface, `struct hp_impl_info info` first;
- *   3. impls/<name>s/<name>_table.c: `hp_<name>_table`, NULL-terminated;
+ *   2. impls/<name>s/<name>.h: the ops interface, `struct hp_impl_info info` first, and the
+ *      implementations' declarations made from <name>_list.h (as pools/pool.h does);
+ *   3. impls/<name>s/<name>_list.h, one HP_IMPL line per implementation, and
+ *      impls/<name>s/<name>_table.c, `hp_<name>_table` made from it (copy pools/pool_table.c);
  *   4. harness/cases/<name>_cases.c and one line in harness/cases/workload_list.h: a workload
  *      whose axes include HP_AXIS_BIT(HP_AXIS_<ID>), taking its implementation from
  *      params->composition;

@@ -50,12 +50,10 @@ struct hp_buffer_pool_ops {
     void (*destroy)(struct hp_buffer_pool *pool); /* frees the retained buffers */
 };
 
-/* The implementations, for the code that names one (a test of its own behaviour, a variant
- * built on another); the axis table declares every implementation itself, so a new one needs
- * no line here. */
-extern const struct hp_buffer_pool_ops hp_buffer_pool_malloc;
-extern const struct hp_buffer_pool_ops hp_buffer_pool_single_class;
-extern const struct hp_buffer_pool_ops hp_buffer_pool_tiered;
+/* The implementations (buffer_pool_list.h), for the table and for the code that names one. */
+#define HP_IMPL(symbol) extern const struct hp_buffer_pool_ops symbol;
+#include "buffer_pools/buffer_pool_list.h"
+#undef HP_IMPL
 
 static inline const struct hp_buffer_pool_ops *
 hp_buffer_pool_ops_of(const struct hp_impl_info *info)

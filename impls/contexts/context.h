@@ -139,12 +139,10 @@ struct hp_context_ops {
     void (*reset)(struct hp_context *ctx, size_t bytes);
 };
 
-/* The implementations, for the code that names one (a test of its own behaviour, a variant
- * built on another); the axis table declares every implementation itself, so a new one needs
- * no line here. */
-extern const struct hp_context_ops hp_context_inline;
-extern const struct hp_context_ops hp_context_split;
-extern const struct hp_context_ops hp_context_lazy_reset;
+/* The implementations (context_list.h), for the table and for the code that names one. */
+#define HP_IMPL(symbol) extern const struct hp_context_ops symbol;
+#include "contexts/context_list.h"
+#undef HP_IMPL
 
 static inline const struct hp_context_ops *hp_context_ops_of(const struct hp_impl_info *info)
 {

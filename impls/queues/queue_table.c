@@ -1,6 +1,6 @@
 /* The queue axis: no implementation yet. Its interface comes first (impls/queues/queue.h, a
- * struct hp_queue_ops starting with `struct hp_impl_info info`); then each implementation is
- * impls/queues/NAME.c, declared below and listed as `&hp_queue_NAME.info` in the table. */
+ * struct hp_queue_ops starting with `struct hp_impl_info info`), with queue_list.h and this
+ * table made from it as pools/ does; then each implementation is one file and one line. */
 #include "registry.h"
 
 const struct hp_impl_info *const hp_queue_table[] = {
