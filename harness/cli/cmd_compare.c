@@ -52,12 +52,8 @@ static int parse(int argc, char **argv, struct hp_compare_request *req, struct h
         } else if (opt == OPT_HELP) {
             print_compare_usage(stdout);
             return 1;
-        } else if (opt == ':') {
-            return hp_error_set(err, "%s needs a value (see `hotpath compare --help`)",
-                                argv[optind - 1]);
         } else {
-            return hp_error_set(err, "unknown option '%s' (see `hotpath compare --help`)",
-                                argv[optind - 1]);
+            return hp_option_refused(opt, argv, "compare", err);
         }
     }
     /* --phases takes two values; getopt permutes them behind the options, so they arrive as

@@ -65,12 +65,8 @@ static int parse(int argc, char **argv, struct hp_gate_request *req, struct hp_e
         } else if (opt == OPT_HELP) {
             print_gate_usage(stdout);
             return 1;
-        } else if (opt == ':') {
-            return hp_error_set(err, "%s needs a value (see `hotpath gate --help`)",
-                                argv[optind - 1]);
         } else {
-            return hp_error_set(err, "unknown option '%s' (see `hotpath gate --help`)",
-                                argv[optind - 1]);
+            return hp_option_refused(opt, argv, "gate", err);
         }
     }
     if (argc - optind != 2)

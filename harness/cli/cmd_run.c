@@ -203,10 +203,8 @@ static int parse_option(struct hp_run_options *o, int opt, char **argv, struct h
         print_run_usage(stdout);
         return 1;
     case ':':
-        return hp_error_set(err, "%s needs a value (see `hotpath run --help`)", argv[optind - 1]);
     case '?':
-        return hp_error_set(err, "unknown option '%s' (see `hotpath run --help`)",
-                            argv[optind - 1]);
+        return hp_option_refused(opt, argv, "run", err);
     }
     int axis = opt - OPT_AXIS_FIRST;
     if (axis < 0 || axis >= HP_AXIS_COUNT)

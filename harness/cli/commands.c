@@ -1,6 +1,7 @@
 /* The command table (commands.h). */
 #include "commands.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -50,4 +51,13 @@ int hp_usage_error(const struct hp_error *err)
 {
     fprintf(stderr, "hotpath: %s\n", err->message);
     return HP_EXIT_USAGE;
+}
+
+int hp_option_refused(int opt, char **argv, const char *command, struct hp_error *err)
+{
+    if (opt == ':')
+        return hp_error_set(err, "%s needs a value (see `hotpath %s --help`)", argv[optind - 1],
+                            command);
+    return hp_error_set(err, "unknown option '%s' (see `hotpath %s --help`)", argv[optind - 1],
+                        command);
 }

@@ -23,6 +23,11 @@ int hp_cmd_gate(int argc, char **argv);
 /* `hotpath ARGS...`: the command argv[1] names, or the usage. Its exit status. */
 int hp_commands_run(int argc, char **argv);
 
+/* The refusal of what getopt_long did not take (opt ':' a missing value, anything else an
+ * unknown option; argv[optind - 1] is the word): -1 with err naming it and `hotpath COMMAND
+ * --help`. */
+int hp_option_refused(int opt, char **argv, const char *command, struct hp_error *err);
+
 /* Prints "hotpath: MESSAGE" to stderr and returns HP_EXIT_USAGE, for commands to return. */
 int hp_usage_error(const struct hp_error *err);
 
