@@ -171,6 +171,47 @@ static void put_value(FILE *f, double v)
         fputs("\tNaN", f);
 }
 
+/* The figures a per-phase chart plots for one case (NAN where it has none). */
+static size_t phase_bar_figures(const struct hp_result_case *c, double *out)
+{
+    out[0] = c ? c->summary.median : NAN;
+    out[1] = c ? c->summary.ci_low : NAN;
+    out[2] = c ? c->summary.ci_high : NAN;
+    return 3;
+}
+
+static size_t allocation_figures(const struct hp_result_case *c, double *out)
+{
+    out[0] = c ? c->allocs_per_op : NAN;
+    out[1] = c ? c->bytes_per_op : NAN;
+    return 2;
+}
+
+/* The data of a per-phase chart: a line per row of the phase table, the figures of each phase's
+ * case side by side. */
+static int write_phase_data(struct report *rep, const char *name, const char *columns,
+                            size_t (*figures)(const struct hp_result_case *, double *),
+                            struct hp_error *err)
+{
+    FILE *f = open_data(rep, name, err);
+    if (!f)
+        return -1;
+    fprintf(f, "# workload\tthen per phase: %s\n", columns);
+    for (size_t r = 0; r < rep->view.row_count; r++) {
+        char label[160];
+        hp_view_row_label(&rep->view.rows[r], label, sizeof label);
+        fputs(label, f);
+        for (size_t p = 0; p < rep->view.phase_count; p++) {
+            double v[4];
+            size_t n = figures(rep->view.rows[r].cell[p], v);
+            for (size_t k = 0; k < n; k++)
+                put_value(f, v[k]);
+        }
+        fputc('\n', f);
+    }
+    return close_data(rep, name, f, err);
+}
+
 static int chart_phase_bars(struct report *rep, struct hp_error *err)
 {
     hp_doc_heading(&rep->doc, 3, "1. ns/op per phase");
@@ -178,23 +219,8 @@ static int chart_phase_bars(struct report *rep, struct hp_error *err)
         omitted(rep, "this run has no phases (it was not a hotpath run --phases FILE run).");
         return 0;
     }
-    FILE *f = open_data(rep, "phase_bars", err);
-    if (!f)
-        return -1;
-    fprintf(f, "# workload\tthen per phase: median ns/op, CI low, CI high\n");
-    for (size_t r = 0; r < rep->view.row_count; r++) {
-        char label[160];
-        hp_view_row_label(&rep->view.rows[r], label, sizeof label);
-        fputs(label, f);
-        for (size_t p = 0; p < rep->view.phase_count; p++) {
-            const struct hp_result_case *c = rep->view.rows[r].cell[p];
-            put_value(f, c ? c->summary.median : NAN);
-            put_value(f, c ? c->summary.ci_low : NAN);
-            put_value(f, c ? c->summary.ci_high : NAN);
-        }
-        fputc('\n', f);
-    }
-    if (close_data(rep, "phase_bars", f, err) != 0)
+    if (write_phase_data(rep, "phase_bars", "median ns/op, CI low, CI high", phase_bar_figures,
+                         err) != 0)
         return -1;
     double low = INFINITY, high = 0;
     for (size_t r = 0; r < rep->view.row_count; r++)
@@ -224,22 +250,7 @@ static int chart_allocations(struct report *rep, struct hp_error *err)
         omitted(rep, "this run has no phases (it was not a hotpath run --phases FILE run).");
         return 0;
     }
-    FILE *f = open_data(rep, "allocations", err);
-    if (!f)
-        return -1;
-    fprintf(f, "# workload\tthen per phase: allocs/op, bytes/op\n");
-    for (size_t r = 0; r < rep->view.row_count; r++) {
-        char label[160];
-        hp_view_row_label(&rep->view.rows[r], label, sizeof label);
-        fputs(label, f);
-        for (size_t p = 0; p < rep->view.phase_count; p++) {
-            const struct hp_result_case *c = rep->view.rows[r].cell[p];
-            put_value(f, c ? c->allocs_per_op : NAN);
-            put_value(f, c ? c->bytes_per_op : NAN);
-        }
-        fputc('\n', f);
-    }
-    if (close_data(rep, "allocations", f, err) != 0)
+    if (write_phase_data(rep, "allocations", "allocs/op, bytes/op", allocation_figures, err) != 0)
         return -1;
     char titles[2048], count[16];
     phase_titles(&rep->view, titles, sizeof titles);
