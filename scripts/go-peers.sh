@@ -26,11 +26,11 @@ for pkg in github.com/gin-gonic/gin github.com/julienschmidt/httprouter; do
 done
 mkdir -p "$out/go-cache"
 out="$(cd "$out" && pwd)"
-# GOENV=off: no $HOME/.config/go/env; GOFLAGS empty: no user flags (and no -mod, which GOPATH
-# mode refuses); -buildvcs=false: no git call, the binary does not depend on the worktree's state;
-# CGO_ENABLED=0: a pure Go net package, no C toolchain involved; GOTOOLCHAIN=local and
-# GOTELEMETRY=off are for Go 1.21+ (ignored by older Go): never fetch a toolchain, never upload.
+# GOENV=off: no $HOME/.config/go/env; GOFLAGS: no user flags (and no -mod, which GOPATH mode
+# refuses); -buildvcs=false: no git call, the binary does not depend on the worktree's state;
+# CGO_ENABLED=0: a pure Go net package, no C toolchain involved; GOTOOLCHAIN=local (Go 1.21+,
+# ignored before): never fetch another toolchain.
 export GOENV=off GOFLAGS=-buildvcs=false GO111MODULE=off GOPATH="$gocode" GOPROXY=off \
-  GOSUMDB=off GOTOOLCHAIN=local GOTELEMETRY=off CGO_ENABLED=0 GOCACHE="$out/go-cache"
+  GOSUMDB=off GOTOOLCHAIN=local CGO_ENABLED=0 GOCACHE="$out/go-cache"
 cd "$root/peers"
 exec go "$@"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, then builds and runs every test in the three
 # builds the project promises: Release, Debug (ASan + UBSan) and Tsan (ThreadSanitizer), and the
-# Go peers' tests (go vet, go test: peers/), which fail on error and never skip. HOTPATH_NO_GO=1
+# Go peers' checks (gofmt, go vet, go test: peers/), which fail on error and never skip. HOTPATH_NO_GO=1
 # declines Go (install-deps.sh) and leaves the Go tests out.
 # Usage: scripts/test.sh [Release|Debug|Tsan|Go ...]   (default: all four; Go only with Go)
 set -euo pipefail
@@ -25,6 +25,11 @@ for type in "${types[@]}"; do
       fi
       echo "== Go peers (build/go)"
       start=$SECONDS
+      unformatted=$(gofmt -l peers)
+      if [ -n "$unformatted" ]; then
+        echo "test.sh: not gofmt-formatted (run gofmt -w peers): $unformatted" >&2
+        status=1
+      fi
       if ! scripts/go-peers.sh build/go vet . || ! scripts/go-peers.sh build/go test -count=1 .; then
         status=1
       fi
