@@ -4,44 +4,21 @@
 #include "external_file.h"
 
 #include <ctype.h>
-#include <ini.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "files.h"
-
-/* inih's line buffer is INI_MAX_LINE (200) bytes including "\r\n\0"; longer lines would be cut
- * silently, so the reader refuses them first. */
-enum { LINE_LIMIT = 196 };
+#include "ini_lines.h"
 
 struct parse_state {
-    const char *name;
-    const char *cursor;
-    unsigned line;
+    struct hp_ini_lines in;
     struct hp_external_file *file;
     struct hp_external_source *current;
-    bool failed;
-    struct hp_error *err;
 };
 
-static void fail(struct parse_state *st, unsigned line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void fail(struct parse_state *st, unsigned line, const char *fmt, ...)
-{
-    if (st->failed)
-        return;
-    st->failed = true;
-    char reason[768];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(reason, sizeof reason, fmt, ap);
-    va_end(ap);
-    hp_error_set(st->err, "%s:%u: %s", st->name, line, reason);
-}
+#define fail(st, line, ...) hp_ini_fail(&(st)->in, line, __VA_ARGS__)
 
 static bool valid_source_name(const char *s, size_t len)
 {
@@ -54,55 +31,36 @@ static bool valid_source_name(const char *s, size_t len)
     return true;
 }
 
-static void open_section(struct parse_state *st, const char *text)
+static void open_section(void *ctx, const char *text)
 {
+    struct parse_state *st = ctx;
     const char *close = strchr(text, ']');
     if (!close) {
-        fail(st, st->line, "section header has no closing ']'");
+        fail(st, st->in.line, "section header has no closing ']'");
         return;
     }
     size_t len = (size_t)(close - text - 1);
     if (!valid_source_name(text + 1, len)) {
-        fail(st, st->line, "source name '%.*s': 1 to %d of a-z, 0-9, _ and -", (int)len, text + 1,
-             HP_EXTERNAL_NAME_MAX - 1);
+        fail(st, st->in.line, "source name '%.*s': 1 to %d of a-z, 0-9, _ and -", (int)len,
+             text + 1, HP_EXTERNAL_NAME_MAX - 1);
         return;
     }
     for (size_t i = 0; i < st->file->count; i++)
         if (strlen(st->file->sources[i].name) == len &&
             memcmp(st->file->sources[i].name, text + 1, len) == 0) {
-            fail(st, st->line, "source [%.*s] given twice", (int)len, text + 1);
+            fail(st, st->in.line, "source [%.*s] given twice", (int)len, text + 1);
             return;
         }
     if (st->file->count == HP_EXTERNAL_SOURCES_MAX) {
-        fail(st, st->line, "more than %d sources", HP_EXTERNAL_SOURCES_MAX);
+        fail(st, st->in.line, "more than %d sources", HP_EXTERNAL_SOURCES_MAX);
         return;
     }
     struct hp_external_source *s = &st->file->sources[st->file->count++];
     memset(s, 0, sizeof *s);
     memcpy(s->name, text + 1, len);
-    s->line = st->line;
+    s->line = st->in.line;
     s->protocol = (enum hp_external_protocol) - 1;
     st->current = s;
-}
-
-static char *read_line(char *out, int size, void *stream)
-{
-    struct parse_state *st = stream;
-    if (!*st->cursor || st->failed)
-        return NULL;
-    const char *end = strchr(st->cursor, '\n');
-    size_t len = end ? (size_t)(end - st->cursor) + 1 : strlen(st->cursor);
-    st->line++;
-    if (len > LINE_LIMIT || (int)len >= size) {
-        fail(st, st->line, "line longer than %d characters", LINE_LIMIT);
-        return NULL;
-    }
-    memcpy(out, st->cursor, len);
-    out[len] = '\0';
-    st->cursor += len;
-    if (out[0] == '[')
-        open_section(st, out);
-    return out;
 }
 
 const char *hp_external_protocol_name(enum hp_external_protocol p)
@@ -122,11 +80,11 @@ static int set_text(struct parse_state *st, char *field, size_t size, const char
                     const char *value)
 {
     if (field[0]) {
-        fail(st, st->line, "%s given twice in [%s]", key, st->current->name);
+        fail(st, st->in.line, "%s given twice in [%s]", key, st->current->name);
         return 0;
     }
     if (!value[0] || strlen(value) >= size) {
-        fail(st, st->line, "%s: empty or longer than %zu characters", key, size - 1);
+        fail(st, st->in.line, "%s: empty or longer than %zu characters", key, size - 1);
         return 0;
     }
     strcpy(field, value);
@@ -138,7 +96,7 @@ static int add_bench(struct parse_state *st, const char *name, const char *value
 {
     struct hp_external_source *s = st->current;
     if (s->bench_count == HP_EXTERNAL_BENCH_MAX) {
-        fail(st, st->line, "more than %d bench. keys", HP_EXTERNAL_BENCH_MAX);
+        fail(st, st->in.line, "more than %d bench. keys", HP_EXTERNAL_BENCH_MAX);
         return 0;
     }
     struct hp_external_bench *b = &s->bench[s->bench_count];
@@ -148,12 +106,13 @@ static int add_bench(struct parse_state *st, const char *name, const char *value
     int words = sscanf(value, "%255s %63s", workload, extra);
     if (!*name || strlen(name) >= sizeof b->name || words < 1 ||
         strlen(workload) >= sizeof b->workload) {
-        fail(st, st->line, "bench.NAME = WORKLOAD [threads=T] expected");
+        fail(st, st->in.line, "bench.NAME = WORKLOAD [threads=T] expected");
         return 0;
     }
     for (size_t i = 0; i < s->bench_count; i++)
         if (strcmp(s->bench[i].name, name) == 0) {
-            fail(st, st->line, "bench.%s given twice (first at line %u)", name, s->bench[i].line);
+            fail(st, st->in.line, "bench.%s given twice (first at line %u)", name,
+                 s->bench[i].line);
             return 0;
         }
     b->threads = 1;
@@ -161,14 +120,14 @@ static int add_bench(struct parse_state *st, const char *name, const char *value
         char *end;
         unsigned long t = strncmp(extra, "threads=", 8) == 0 ? strtoul(extra + 8, &end, 10) : 0;
         if (t < 1 || t > 64 || *end) {
-            fail(st, st->line, "'%s': threads=T with T from 1 to 64 expected", extra);
+            fail(st, st->in.line, "'%s': threads=T with T from 1 to 64 expected", extra);
             return 0;
         }
         b->threads = (unsigned)t;
     }
     strcpy(b->name, name);
     strcpy(b->workload, workload);
-    b->line = st->line;
+    b->line = st->in.line;
     s->bench_count++;
     return 1;
 }
@@ -177,23 +136,23 @@ static int on_key(void *user, const char *section, const char *key, const char *
 {
     struct parse_state *st = user;
     (void)section;
-    if (st->failed)
+    if (st->in.failed)
         return 0;
     struct hp_external_source *s = st->current;
     if (!s) {
-        fail(st, st->line, "'%s' outside a [source] section", key);
+        fail(st, st->in.line, "'%s' outside a [source] section", key);
         return 0;
     }
     if (strcmp(key, "protocol") == 0) {
         if ((int)s->protocol != -1) {
-            fail(st, st->line, "protocol given twice in [%s]", s->name);
+            fail(st, st->in.line, "protocol given twice in [%s]", s->name);
             return 0;
         }
         for (int p = HP_EXTERNAL_LINE; p <= HP_EXTERNAL_GOOGLE_BENCHMARK_JSON; p++)
             if (strcmp(value, hp_external_protocol_name((enum hp_external_protocol)p)) == 0)
                 s->protocol = (enum hp_external_protocol)p;
         if ((int)s->protocol == -1) {
-            fail(st, st->line, "protocol '%s': line, go-bench or google-benchmark-json", value);
+            fail(st, st->in.line, "protocol '%s': line, go-bench or google-benchmark-json", value);
             return 0;
         }
         return 1;
@@ -206,7 +165,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
         return set_text(st, s->declined_by, sizeof s->declined_by, key, value);
     if (strcmp(key, "peer") == 0) {
         if (!valid_source_name(value, strlen(value))) {
-            fail(st, st->line, "peer '%s': 1 to %d of a-z, 0-9, _ and -", value,
+            fail(st, st->in.line, "peer '%s': 1 to %d of a-z, 0-9, _ and -", value,
                  HP_EXTERNAL_NAME_MAX - 1);
             return 0;
         }
@@ -214,7 +173,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
     }
     if (strncmp(key, "bench.", 6) == 0)
         return add_bench(st, key + 6, value);
-    fail(st, st->line,
+    fail(st, st->in.line,
          "unknown key '%s' (valid: protocol, command, build, declined_by, peer, bench.NAME)", key);
     return 0;
 }
@@ -222,7 +181,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
 /* What a section must hold, checked once it is complete. */
 static int check_sources(struct parse_state *st)
 {
-    for (size_t i = 0; i < st->file->count && !st->failed; i++) {
+    for (size_t i = 0; i < st->file->count && !st->in.failed; i++) {
         const struct hp_external_source *s = &st->file->sources[i];
         if ((int)s->protocol == -1)
             fail(st, s->line, "[%s] has no protocol (line, go-bench or google-benchmark-json)",
@@ -235,7 +194,7 @@ static int check_sources(struct parse_state *st)
             fail(st, s->line, "[%s]: a one-shot source needs peer and at least one bench. key",
                  s->name);
     }
-    return st->failed ? -1 : 0;
+    return st->in.failed ? -1 : 0;
 }
 
 int hp_external_file_read(const char *path, struct hp_external_file *out, struct hp_error *err)
@@ -261,14 +220,14 @@ int hp_external_file_read(const char *path, struct hp_external_file *out, struct
     else
         *slash = '\0';
     snprintf(out->dir, sizeof out->dir, "%s", resolved);
-    struct parse_state st = {.name = path, .cursor = text, .file = out, .err = err};
-    int rc = ini_parse_stream(read_line, &st, on_key, &st);
+    struct parse_state st = {.file = out};
+    st.in = (struct hp_ini_lines){
+        .name = path, .cursor = text, .err = err, .on_section = open_section, .ctx = &st};
+    hp_ini_parse(&st.in, on_key, &st, "[source], key = value, or a comment");
     free(text);
-    if (!st.failed && rc > 0)
-        fail(&st, (unsigned)rc, "syntax error (expected [source], key = value, or a comment)");
-    if (!st.failed && out->count == 0)
-        fail(&st, st.line, "no [source] section");
-    if (st.failed || check_sources(&st) != 0) {
+    if (!st.in.failed && out->count == 0)
+        fail(&st, st.in.line, "no [source] section");
+    if (st.in.failed || check_sources(&st) != 0) {
         out->count = 0;
         return -1;
     }
