@@ -689,7 +689,7 @@ static void doc_cases(struct report *rep)
             hp_table_text(t, "%.0f / %.0f / %.0f", c->latency.p50_ns, c->latency.p99_ns,
                           c->latency.p999_ns);
         else
-            hp_table_text(t, "%s", "");
+            hp_table_text(t, "%s", c->peer ? "n/a (batch only)" : "");
     }
 }
 
