@@ -1,4 +1,4 @@
-/* Tests of the shared HTTP/1.1 request-head parser (harness/http_parser.h).
+/* Tests of the shared HTTP/1.1 request-head parser (impls/http/http_parser.h).
  *
  * Every parse of test input goes through parse_exact(), which copies the bytes into a malloc'ed
  * buffer of exactly that size: in the Debug build ASan then reports any read at or past the

@@ -1,4 +1,4 @@
-/* Tests of the fixed-buffer JSON writer (harness/json_writer.h). */
+/* Tests of the fixed-buffer JSON writer (impls/http/json_writer.h). */
 #include <criterion/criterion.h>
 
 #include <stdio.h>

@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "cmd_gen.h"
+#include "commands.h"
 #include "inputs.h"
 #include "registry.h"
 #include "route_gen.h"

@@ -1,7 +1,7 @@
-/* http/parse/{browser,curl,json_post,line3}: the shared request-head parser (harness/http_parser.c)
- * on realistic requests, claim C15 (zero allocations; the seeds state < 50 ns for a request line
- * and < 30 ns per header). One op = one hp_http_parse_request of the same prepared request, which
- * stays hot in cache: this measures the parser, not memory.
+/* http/parse/{browser,curl,json_post,line3}: the shared request-head parser
+ * (impls/http/http_parser.c) on realistic requests, claim C15 (zero allocations; the seeds state <
+ * 50 ns for a request line and < 30 ns per header). One op = one hp_http_parse_request of the same
+ * prepared request, which stays hot in cache: this measures the parser, not memory.
  */
 #include "http_fixtures.h"
 #include "http/http_parser.h"

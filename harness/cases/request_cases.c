@@ -1,5 +1,5 @@
 /* Request workloads (claims C4, C10, C15 and the seeds' headline table): one op = the whole
- * pipeline (harness/pipeline.h) for one request: raw request bytes in, the complete response
+ * pipeline (impls/http/pipeline.h) for one request: raw request bytes in, the complete response
  * in a pooled buffer out, the buffer given back.
  *
  *   request/static      GET requests of the GitHub set's static routes, in the proportions of

@@ -1,5 +1,7 @@
 /* The workload table's entries, in `hotpath list` order; included by workload_table.c only.
- * One line per workload, so that branches adding workloads merge line by line. */
+ * To add a workload: write harness/cases/NAME_cases.c defining a `const struct hp_workload`
+ * (measure/workload.h), and add its line here; nothing else changes (workload_table.h). One
+ * line per workload, so that branches adding workloads merge line by line. */
 HP_WORKLOAD(hp_workload_null)
 HP_WORKLOAD(hp_workload_demo_allocs_0)
 HP_WORKLOAD(hp_workload_demo_allocs_1)

@@ -4,11 +4,7 @@
  * flag or file leaves stdout empty (a caller redirecting into a .routes file never gets half a
  * file from a failed run).
  */
-#include "cmd_gen.h"
-#include "inputs.h"
-
 #include <errno.h>
-#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -16,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "commands.h"
 #include "common/error.h"
 #include "route_gen.h"
-#include "routers/route_set.h"
 
 enum value_kind { VALUE_UINT, VALUE_DOUBLE, VALUE_SEED, VALUE_FILE };
 
@@ -194,56 +190,17 @@ static int cmd_gen_requests(int argc, char **argv)
     int rc = parse_flags(argc, argv, 2, "requests", flags, sizeof flags / sizeof flags[0]);
     if (rc != 0)
         return rc;
-    double zipf_s = flags[2].seen ? flags[2].d : 1.0;
-    uint64_t seed = flags[3].seen ? flags[3].u : 1;
-
+    struct hp_request_gen_params params = {
+        .routes = flags[0].s,
+        .count = (size_t)flags[1].u,
+        .zipf_s = flags[2].seen ? flags[2].d : 1.0,
+        .seed = flags[3].seen ? flags[3].u : 1,
+    };
     struct hp_error err;
-    struct hp_route_set *routes;
-    if (hp_route_set_load(flags[0].s, &routes, &err) != 0)
+    char *text = hp_route_gen_requests(&params, &err);
+    if (!text)
         return usage_error("%s", err.message);
-    if (routes->count == 0) {
-        hp_route_set_free(routes);
-        return usage_error("%s: no routes in the file (expected lines 'METHOD /path')", flags[0].s);
-    }
-    struct hp_request_stream stream;
-    rc = hp_request_stream_generate(routes, (size_t)flags[1].u, zipf_s, seed, &stream, &err);
-    hp_route_set_free(routes);
-    if (rc != 0)
-        return usage_error("%s", err.message);
-
-    size_t len = 0;
-    for (size_t i = 0; i < stream.count; i++)
-        len +=
-            strlen(hp_method_name(stream.requests[i].method)) + 1 + stream.requests[i].path_len + 1;
-    char header[512];
-    int header_len = snprintf(header, sizeof header,
-                              "# hotpath gen requests --routes %s --count %zu --zipf %g --seed "
-                              "%" PRIu64 "\n",
-                              flags[0].s, stream.count, zipf_s, seed);
-    if (header_len < 0 || (size_t)header_len >= sizeof header)
-        header_len = snprintf(header, sizeof header, "# hotpath gen requests\n");
-    char *text = malloc((size_t)header_len + len + 1);
-    if (!text) {
-        hp_request_stream_free(&stream);
-        fputs("hotpath gen: out of memory\n", stderr);
-        return 1;
-    }
-    char *p = text;
-    memcpy(p, header, (size_t)header_len);
-    p += header_len;
-    for (size_t i = 0; i < stream.count; i++) {
-        const struct hp_request *r = &stream.requests[i];
-        const char *method = hp_method_name(r->method);
-        size_t method_len = strlen(method);
-        memcpy(p, method, method_len);
-        p += method_len;
-        *p++ = ' ';
-        memcpy(p, r->path, r->path_len);
-        p += r->path_len;
-        *p++ = '\n';
-    }
-    hp_request_stream_free(&stream);
-    rc = write_all(text, (size_t)(p - text));
+    rc = write_all(text, strlen(text));
     free(text);
     return rc;
 }

@@ -1,27 +1,16 @@
-/* `hotpath run`: choose cases, measure them, write a results directory, print a summary. */
+/* `hotpath run`: parses the command line into the options of run_job.h, which chooses the
+ * cases, measures them, writes a results directory and prints its summary. */
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "build_info.h"
-#include "values.h"
 #include "commands.h"
-#include "data_dir.h"
 #include "instructions.h"
 #include "phase_cases.h"
-#include "phase_tables.h"
-#include "phases.h"
-#include "results_write.h"
-#include "runner.h"
-#include "selection.h"
-
-/* The main job: what `hotpath run` measures when no --workload is given. */
-static const char *const default_workloads[] = {
-    "null",         "router/github/all", "router/github/static", "router/github/param2",
-    "pool/get_put", "http/parse/line3",
-};
+#include "run_job.h"
+#include "values.h"
 
 static void print_run_usage(FILE *f)
 {
@@ -88,150 +77,145 @@ static void join_command(int argc, char **argv, char *out, size_t size)
         used += (size_t)snprintf(out + used, size - used, " %s", argv[i]);
 }
 
-/* The cases whose requests mostly miss (workload.h): measured at setup, so said before the
- * long part. */
-static void warn_low_found_share(const struct hp_run *run)
+/* --workload and --threads: comma-separated lists. */
+static int parse_list_option(struct hp_run_options *o, int opt, char *value, struct hp_error *err)
 {
-    for (size_t i = 0; i < run->case_count; i++) {
-        const struct hp_case *c = &run->cases[i];
-        for (size_t m = 0; m < c->metrics.count; m++)
-            if (strcmp(c->metrics.items[m].name, HP_METRIC_FOUND_SHARE) == 0 &&
-                c->metrics.items[m].value < HP_FOUND_SHARE_WARN_BELOW)
-                printf("WARNING: %s: only %.1f%% of its requests find a route (%s %.3g); the "
-                       "rest measure misses (404, 405, redirects)\n",
-                       c->name, 100 * c->metrics.items[m].value, HP_METRIC_FOUND_SHARE,
-                       c->metrics.items[m].value);
-    }
-}
-
-static void print_header(const struct hp_run *run, size_t case_count)
-{
-    const struct hp_run_config *cfg = &run->config;
-    printf("hotpath run: %zu cases, %u samples each after %u warm-up round%s, target %.3g ms per "
-           "sample, seed %llu\n",
-           case_count, cfg->samples, cfg->warmup_rounds, cfg->warmup_rounds == 1 ? "" : "s",
-           cfg->target_sample_ns / 1e6, (unsigned long long)cfg->seed);
-    struct hp_machine m;
-    hp_machine_describe(&m);
-    printf("machine: %s, %u CPUs, %s; build %s, commit %.12s%s\n", m.cpu_model, m.cpus_online,
-           m.kernel, HOTPATH_BUILD_TYPE, HOTPATH_GIT_COMMIT, HOTPATH_GIT_DIRTY ? "-dirty" : "");
-    printf("timer: %s (%s); overhead %.1f ns, resolution %.2f ns\n",
-           run->timer.source == HP_TIMER_TSC ? "TSC" : "CLOCK_MONOTONIC", run->timer.why,
-           run->timer.overhead_ns, run->timer.resolution_ns);
-    printf("floors: clock_gettime %.1f ns, rdtscp %.1f ns, L1 load %.2f ns, uncontended CAS "
-           "%.2f ns, ",
-           run->floors.monotonic_read_ns, run->floors.tsc_read_ns, run->floors.l1_load_ns,
-           run->floors.cas_ns);
-    if (run->floors.handoff_ns >= 0)
-        printf("cache-line handoff %.1f ns\n", run->floors.handoff_ns);
-    else
-        printf("cache-line handoff n/a (one CPU)\n");
-    printf("hardware counters: %s%s\n", run->perf_available ? "" : "unavailable: ", run->perf_why);
-    warn_low_found_share(run);
-    fflush(stdout);
-}
-
-static void print_summary(const struct hp_run *run, const char *dir)
-{
-    size_t width = 4;
-    for (size_t i = 0; i < run->case_count; i++)
-        if (strlen(run->cases[i].name) > width)
-            width = strlen(run->cases[i].name);
-    printf("\n%-*s %12s  %-23s %10s %10s  %s\n", (int)width, "case", "ns/op", "95% CI of median",
-           "allocs/op", "B/op", "p50/p99/p99.9 ns");
-    for (size_t i = 0; i < run->case_count; i++) {
-        const struct hp_case *c = &run->cases[i];
-        if (c->samples_taken == 0) {
-            printf("%-*s %12s\n", (int)width, c->name, "(not run)");
-            continue;
-        }
-        double ops = (double)c->measured_ops;
-        char ci[64];
-        snprintf(ci, sizeof ci, "[%.4g, %.4g]", c->summary.ci_low, c->summary.ci_high);
-        printf("%-*s %12.4g  %-23s %10.4g %10.4g", (int)width, c->name, c->summary.median, ci,
-               (double)c->allocs.allocs / ops, (double)c->allocs.bytes / ops);
-        if (c->has_latency && hp_hdr_total_count(&c->latency) > 0)
-            printf("  %lld/%lld/%lld", (long long)hp_hdr_value_at_percentile(&c->latency, 50),
-                   (long long)hp_hdr_value_at_percentile(&c->latency, 99),
-                   (long long)hp_hdr_value_at_percentile(&c->latency, 99.9));
-        if (c->noisy)
-            printf("  noisy");
-        putchar('\n');
-        if (c->metrics.count > 0) { /* the workload's own figures (report), one line */
-            printf("%-*s ", (int)width, "");
-            for (size_t m = 0; m < c->metrics.count; m++)
-                printf(" %s=%.6g", c->metrics.items[m].name, c->metrics.items[m].value);
-            putchar('\n');
+    char *items[HP_SELECTION_MAX_ITEMS];
+    struct hp_selection *sel = &o->sel;
+    const char *flag = opt == OPT_WORKLOAD ? "--workload" : "--threads";
+    int n = hp_split_list(flag, value, items, HP_SELECTION_MAX_ITEMS, err);
+    if (n < 0)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        if (opt == OPT_THREADS) {
+            uint64_t threads;
+            if (hp_parse_u64("--threads", items[i], 1, HP_MAX_THREADS, &threads, err) != 0)
+                return -1;
+            sel->threads[i] = (unsigned)threads;
+        } else if (sel->workload_pattern_count == HP_SELECTION_MAX_ITEMS) {
+            return hp_error_set(err, "--workload: too many patterns");
+        } else {
+            sel->workload_patterns[sel->workload_pattern_count++] = items[i];
         }
     }
-    if (run->harness_overhead_ns >= 0)
-        printf("harness overhead (null case): %.3g ns/op\n", run->harness_overhead_ns);
-    printf("%s: %s (%.1f s)\n", run->interrupted ? "interrupted; partial results" : "results", dir,
-           run->duration_s);
+    if (opt == OPT_THREADS) {
+        sel->thread_count = (size_t)n;
+        o->given |= HP_GIVEN_THREADS;
+    }
+    return 0;
 }
 
-/* The process valgrind runs for --instructions: the same cases, batch mode, a fixed n, one
- * warm-up and one measured sample each, counted by callgrind around run(); no results written. */
-static int run_callgrind_child(struct hp_run *run, const struct hp_phase_plan *plan,
-                               const struct hp_selection *sel, uint64_t ops, struct hp_error *err)
+static int parse_mode(struct hp_run_options *o, const char *value, struct hp_error *err)
 {
-    if (plan ? hp_phase_expand(plan, sel, &run->cases, &run->case_count, err) != 0
-             : hp_selection_expand(sel, &run->cases, &run->case_count, err) != 0)
-        return hp_usage_error(err);
-    for (size_t i = 0; i < run->case_count; i++)
-        run->cases[i].mode = HP_MODE_BATCH; /* the name keeps "/latency": same op, same count */
-    run->config.fixed_n = ops;
-    run->config.samples = 1;
-    run->config.warmup_rounds = 1;
-    run->config.callgrind = true;
-    run->config.quiet = true;
-    /* The timer and floors are not needed and slow under valgrind. */
-    hp_timer_init(&run->timer, true);
-    run->perf_available = false;
-    run->perf_why = "not counted under valgrind";
-    run->machine_measured = true;
-    int status = 0;
-    if (hp_run_execute(run, err) != 0)
-        status = hp_usage_error(err);
-    hp_run_release(run);
-    free(run->cases);
-    return status;
+    static const struct {
+        const char *name;
+        bool batch, latency;
+    } modes[] = {{"batch", true, false}, {"latency", false, true}, {"both", true, true}};
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
+        if (strcmp(value, modes[i].name) == 0) {
+            o->sel.batch = modes[i].batch;
+            o->sel.latency = modes[i].latency;
+            o->given |= HP_GIVEN_MODE;
+            return 0;
+        }
+    return hp_error_set(err, "--mode '%s': unknown (valid: batch, latency, both)", value);
 }
 
-/* Reserves a results/ directory of a default name; a name that another run took between the
- * choice and the reservation (one that chose in the same millisecond) is replaced by the next. */
-static int reserve_default_dir(struct hp_results_dir *out, char *name, size_t size,
+/* The options with a number (or a duration) for a value. */
+static int parse_number_option(struct hp_run_options *o, int opt, const char *value,
                                struct hp_error *err)
 {
-    for (int attempt = 0;; attempt++) {
-        hp_results_default_dir(name, size);
-        if (hp_results_dir_reserve(out, name, err) == 0)
-            return 0;
-        if (attempt == 10)
-            return -1;
+    struct hp_run_config *cfg = &o->config;
+    if (opt == OPT_TARGET) {
+        o->given |= HP_GIVEN_TARGET;
+        return hp_parse_duration_ns("--target-time", value, 1e3, 60e9, &cfg->target_sample_ns, err);
     }
+    if (opt == OPT_SEED)
+        return hp_parse_u64("--seed", value, 0, UINT64_MAX, &cfg->seed, err);
+    if (opt == OPT_INSTRUCTIONS_OPS)
+        return hp_parse_u64("--instructions-ops", value, 1, 100000000, &o->instructions_ops, err);
+    const struct {
+        int opt;
+        const char *flag;
+        uint64_t min, max;
+        unsigned *target;
+    } counts[] = {
+        {OPT_SAMPLES, "--samples", 1, 100000, &cfg->samples},
+        {OPT_WARMUP, "--warmup", 0, 1000, &cfg->warmup_rounds},
+        {OPT_GROUP, "--latency-group", 1, 1u << 20, &cfg->latency_group},
+    };
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+        uint64_t v;
+        if (counts[i].opt != opt)
+            continue;
+        if (hp_parse_u64(counts[i].flag, value, counts[i].min, counts[i].max, &v, err) != 0)
+            return -1;
+        *counts[i].target = (unsigned)v;
+        o->given |= opt == OPT_SAMPLES ? HP_GIVEN_SAMPLES : 0;
+        return 0;
+    }
+    return hp_error_set(err, "unexpected option");
 }
 
-int hp_cmd_run(int argc, char **argv)
+/* One option of getopt's; 1 for --help (printed), 0, or -1 with err set. */
+static int parse_option(struct hp_run_options *o, int opt, char **argv, struct hp_error *err)
 {
-    struct hp_error err;
-    struct hp_run run;
-    memset(&run, 0, sizeof run);
-    hp_run_config_defaults(&run.config);
-    struct hp_run_config *cfg = &run.config;
+    switch (opt) {
+    case OPT_WORKLOAD:
+    case OPT_THREADS:
+        return parse_list_option(o, opt, optarg, err);
+    case OPT_MODE:
+        return parse_mode(o, optarg, err);
+    case OPT_SAMPLES:
+    case OPT_TARGET:
+    case OPT_WARMUP:
+    case OPT_GROUP:
+    case OPT_SEED:
+    case OPT_INSTRUCTIONS_OPS:
+        return parse_number_option(o, opt, optarg, err);
+    case OPT_TIMER:
+        if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "monotonic") != 0)
+            return hp_error_set(err, "--timer '%s': unknown (valid: auto, monotonic)", optarg);
+        o->config.force_monotonic = strcmp(optarg, "monotonic") == 0;
+        return 0;
+    case OPT_PIN:
+        o->config.pin = true;
+        return 0;
+    case OPT_OUT:
+        o->out_dir = optarg;
+        return 0;
+    case OPT_WORKLOADS_DIR:
+        o->config.workloads_dir = optarg;
+        return 0;
+    case OPT_QUIET:
+        o->config.quiet = true;
+        return 0;
+    case OPT_INSTRUCTIONS:
+        o->count_instructions = true;
+        return 0;
+    case OPT_CALLGRIND_CHILD:
+        o->callgrind_child = optarg;
+        return 0;
+    case OPT_PHASES:
+        o->phases_file = optarg;
+        return 0;
+    case OPT_HELP:
+        print_run_usage(stdout);
+        return 1;
+    case ':':
+    case '?':
+        return hp_option_refused(opt, argv, "run", err);
+    }
+    int axis = opt - OPT_AXIS_FIRST;
+    if (axis < 0 || axis >= HP_AXIS_COUNT)
+        return hp_error_set(err, "unexpected option");
+    o->axis_flag = hp_axis_get(axis)->name;
+    return hp_selection_set_impls(&o->sel, axis, optarg, err);
+}
 
-    struct hp_selection sel;
-    memset(&sel, 0, sizeof sel);
-    sel.threads[0] = 1;
-    sel.thread_count = 1;
-    sel.batch = true;
-    sel.add_overhead_probe = true;
-    const char *out_dir = NULL;
-    const char *phases_file = NULL;
-    bool threads_given = false, mode_given = false, samples_given = false, target_given = false;
-    const char *axis_flag_given = NULL;
-
-    struct option options[32 + HP_AXIS_COUNT];
+/* The options getopt knows: the fixed ones, then one --AXIS per axis of the registry. */
+static void long_options(struct option *options)
+{
     static const struct option fixed[] = {
         {"workload", required_argument, NULL, OPT_WORKLOAD},
         {"threads", required_argument, NULL, OPT_THREADS},
@@ -253,18 +237,45 @@ int hp_cmd_run(int argc, char **argv)
         {"help", no_argument, NULL, OPT_HELP},
         {"phases", required_argument, NULL, OPT_PHASES},
     };
-    size_t n_options = sizeof fixed / sizeof fixed[0];
+    size_t n = sizeof fixed / sizeof fixed[0];
     memcpy(options, fixed, sizeof fixed);
     for (int axis = 0; axis < HP_AXIS_COUNT; axis++)
-        options[n_options++] = (struct option){hp_axis_get(axis)->name, required_argument, NULL,
-                                               OPT_AXIS_FIRST + axis};
-    options[n_options] = (struct option){0};
+        options[n++] = (struct option){hp_axis_get(axis)->name, required_argument, NULL,
+                                       OPT_AXIS_FIRST + axis};
+    options[n] = (struct option){0};
+}
 
-    /* Keep argv intact for the command line recorded in the results. */
+/* Fills o from argv (permuted by getopt); 1 for --help, 0, or -1 with err set. */
+static int parse(int argc, char **argv, struct hp_run_options *o, struct hp_error *err)
+{
+    memset(o, 0, sizeof *o);
+    hp_run_config_defaults(&o->config);
+    o->sel.threads[0] = 1;
+    o->sel.thread_count = 1;
+    o->sel.batch = true;
+    o->sel.add_overhead_probe = true;
+    o->instructions_ops = HP_INSTRUCTIONS_DEFAULT_OPS;
+    struct option options[32 + HP_AXIS_COUNT];
+    long_options(options);
+    opterr = 0;
+    optind = 1;
+    for (int opt; (opt = getopt_long(argc, argv, ":", options, NULL)) != -1;) {
+        int rc = parse_option(o, opt, argv, err);
+        if (rc != 0)
+            return rc;
+    }
+    if (optind < argc)
+        return hp_error_set(err, "unexpected argument '%s' (see `hotpath run --help`)",
+                            argv[optind]);
+    return 0;
+}
+
+int hp_cmd_run(int argc, char **argv)
+{
+    /* The command line as given: recorded in the results, and handed to the callgrind child
+     * (getopt permutes argv and lists are split in place; on the stack: every return frees). */
     char command[4096];
     join_command(argc, argv, command, sizeof command);
-    /* getopt permutes argv and list values are split in place; --instructions hands the
-     * original arguments to the child, so keep a copy (on the stack: early returns free it). */
     size_t argv_bytes = 0;
     for (int i = 0; i < argc; i++)
         argv_bytes += strlen(argv[i]) + 1;
@@ -275,247 +286,25 @@ int hp_cmd_run(int argc, char **argv)
         used += (int)strlen(argv[i]) + 1;
     }
     original_argv[argc] = NULL;
-    bool count_instructions = false;
-    const char *callgrind_child = NULL;
-    uint64_t instructions_ops = HP_INSTRUCTIONS_DEFAULT_OPS;
 
-    opterr = 0;
-    optind = 1;
-    int opt;
-    uint64_t value;
-    char *items[HP_SELECTION_MAX_ITEMS];
-    while ((opt = getopt_long(argc, argv, ":", options, NULL)) != -1) {
-        switch (opt) {
-        case OPT_WORKLOAD: {
-            int n = hp_split_list("--workload", optarg, items, HP_SELECTION_MAX_ITEMS, &err);
-            if (n < 0)
-                return hp_usage_error(&err);
-            for (int i = 0; i < n; i++) {
-                if (sel.workload_pattern_count == HP_SELECTION_MAX_ITEMS) {
-                    hp_error_set(&err, "--workload: too many patterns");
-                    return hp_usage_error(&err);
-                }
-                sel.workload_patterns[sel.workload_pattern_count++] = items[i];
-            }
-            break;
-        }
-        case OPT_THREADS: {
-            int n = hp_split_list("--threads", optarg, items, HP_SELECTION_MAX_ITEMS, &err);
-            if (n < 0)
-                return hp_usage_error(&err);
-            for (int i = 0; i < n; i++) {
-                if (hp_parse_u64("--threads", items[i], 1, HP_MAX_THREADS, &value, &err) != 0)
-                    return hp_usage_error(&err);
-                sel.threads[i] = (unsigned)value;
-            }
-            sel.thread_count = (size_t)n;
-            threads_given = true;
-            break;
-        }
-        case OPT_MODE:
-            mode_given = true;
-            if (strcmp(optarg, "batch") == 0) {
-                sel.batch = true, sel.latency = false;
-            } else if (strcmp(optarg, "latency") == 0) {
-                sel.batch = false, sel.latency = true;
-            } else if (strcmp(optarg, "both") == 0) {
-                sel.batch = true, sel.latency = true;
-            } else {
-                hp_error_set(&err, "--mode '%s': unknown (valid: batch, latency, both)", optarg);
-                return hp_usage_error(&err);
-            }
-            break;
-        case OPT_SAMPLES:
-            if (hp_parse_u64("--samples", optarg, 1, 100000, &value, &err) != 0)
-                return hp_usage_error(&err);
-            cfg->samples = (unsigned)value;
-            samples_given = true;
-            break;
-        case OPT_TARGET:
-            if (hp_parse_duration_ns("--target-time", optarg, 1e3, 60e9, &cfg->target_sample_ns,
-                                     &err) != 0)
-                return hp_usage_error(&err);
-            target_given = true;
-            break;
-        case OPT_WARMUP:
-            if (hp_parse_u64("--warmup", optarg, 0, 1000, &value, &err) != 0)
-                return hp_usage_error(&err);
-            cfg->warmup_rounds = (unsigned)value;
-            break;
-        case OPT_GROUP:
-            if (hp_parse_u64("--latency-group", optarg, 1, 1u << 20, &value, &err) != 0)
-                return hp_usage_error(&err);
-            cfg->latency_group = (unsigned)value;
-            break;
-        case OPT_TIMER:
-            if (strcmp(optarg, "auto") == 0) {
-                cfg->force_monotonic = false;
-            } else if (strcmp(optarg, "monotonic") == 0) {
-                cfg->force_monotonic = true;
-            } else {
-                hp_error_set(&err, "--timer '%s': unknown (valid: auto, monotonic)", optarg);
-                return hp_usage_error(&err);
-            }
-            break;
-        case OPT_SEED:
-            if (hp_parse_u64("--seed", optarg, 0, UINT64_MAX, &cfg->seed, &err) != 0)
-                return hp_usage_error(&err);
-            break;
-        case OPT_PIN:
-            cfg->pin = true;
-            break;
-        case OPT_OUT:
-            out_dir = optarg;
-            break;
-        case OPT_WORKLOADS_DIR:
-            cfg->workloads_dir = optarg;
-            break;
-        case OPT_QUIET:
-            cfg->quiet = true;
-            break;
-        case OPT_INSTRUCTIONS:
-            count_instructions = true;
-            break;
-        case OPT_INSTRUCTIONS_OPS:
-            if (hp_parse_u64("--instructions-ops", optarg, 1, 100000000, &instructions_ops, &err) !=
-                0)
-                return hp_usage_error(&err);
-            break;
-        case OPT_CALLGRIND_CHILD:
-            callgrind_child = optarg;
-            break;
-        case OPT_HELP:
-            print_run_usage(stdout);
-            return 0;
-        case OPT_PHASES:
-            phases_file = optarg;
-            break;
-        case ':':
-            hp_error_set(&err, "%s needs a value (see `hotpath run --help`)", argv[optind - 1]);
-            return hp_usage_error(&err);
-        case '?':
-            hp_error_set(&err, "unknown option '%s' (see `hotpath run --help`)", argv[optind - 1]);
-            return hp_usage_error(&err);
-        default:
-            if (opt >= OPT_AXIS_FIRST && opt < OPT_AXIS_FIRST + HP_AXIS_COUNT) {
-                if (hp_selection_set_impls(&sel, opt - OPT_AXIS_FIRST, optarg, &err) != 0)
-                    return hp_usage_error(&err);
-                axis_flag_given = hp_axis_get(opt - OPT_AXIS_FIRST)->name;
-                break;
-            }
-            hp_error_set(&err, "unexpected option");
-            return hp_usage_error(&err);
-        }
-    }
-    if (optind < argc) {
-        hp_error_set(&err, "unexpected argument '%s' (see `hotpath run --help`)", argv[optind]);
+    static struct hp_run_options o; /* large */
+    struct hp_error err;
+    int rc = parse(argc, argv, &o, &err);
+    if (rc != 0)
+        return rc > 0 ? 0 : hp_usage_error(&err);
+    o.command = command;
+    o.argc = argc;
+    o.argv = original_argv;
+    switch (hp_run_job(&o, &err)) {
+    case HP_RUN_DONE:
+        return 0;
+    case HP_RUN_INTERRUPTED:
+        return 130;
+    case HP_RUN_REFUSED:
         return hp_usage_error(&err);
+    case HP_RUN_FAILED:
+        break;
     }
-    /* Found before anything is measured; the run keeps pointing at it. */
-    char workloads_dir[4096], phases_path[4200];
-    if (!cfg->workloads_dir) {
-        if (hp_data_path("workloads", workloads_dir, sizeof workloads_dir, &err) != 0)
-            return hp_usage_error(&err);
-        cfg->workloads_dir = workloads_dir;
-    }
-    if (phases_file) {
-        if (hp_data_find_phases(phases_file, cfg->workloads_dir, phases_path, sizeof phases_path,
-                                &err) != 0)
-            return hp_usage_error(&err);
-        phases_file = phases_path;
-    }
-    static struct hp_phase_plan plan; /* large; lives as long as the run */
-    if (phases_file) {
-        if (axis_flag_given) {
-            hp_error_set(&err,
-                         "--%s cannot be combined with --phases: the phase file chooses "
-                         "the implementations",
-                         axis_flag_given);
-            return hp_usage_error(&err);
-        }
-        if (hp_phases_read(phases_file, &plan, &err) != 0)
-            return hp_usage_error(&err);
-        run.plan = &plan;
-        /* Defaults that give every chart of the report data (latency spectrum, scaling) and
-         * keep the default job (bolt.phases) within a few minutes on a 2-core machine. */
-        if (!threads_given) {
-            sel.threads[0] = 1, sel.threads[1] = 2;
-            sel.thread_count = 2;
-        }
-        if (!mode_given)
-            sel.batch = true, sel.latency = true;
-        if (!samples_given)
-            cfg->samples = 20;
-        if (!target_given)
-            cfg->target_sample_ns = 10e6;
-        if (sel.workload_pattern_count == 0)
-            for (size_t i = 0; i < hp_phase_default_workload_count; i++)
-                sel.workload_patterns[sel.workload_pattern_count++] = hp_phase_default_workloads[i];
-    }
-    if (sel.workload_pattern_count == 0)
-        for (size_t i = 0; i < sizeof default_workloads / sizeof default_workloads[0]; i++)
-            sel.workload_patterns[sel.workload_pattern_count++] = default_workloads[i];
-
-    if (callgrind_child) {
-        return run_callgrind_child(&run, phases_file ? &plan : NULL, &sel, instructions_ops, &err);
-    }
-    if (count_instructions && !hp_instructions_available()) {
-        hp_error_set(&err, "--instructions needs valgrind (not found in PATH; the Debian "
-                           "package is valgrind)");
-        return hp_usage_error(&err);
-    }
-
-    if (phases_file ? hp_phase_expand(&plan, &sel, &run.cases, &run.case_count, &err) != 0
-                    : hp_selection_expand(&sel, &run.cases, &run.case_count, &err) != 0)
-        return hp_usage_error(&err);
-    /* The output location is checked, and DIR.partial created, before anything is measured;
-     * from then on Ctrl-C ends in a marked partial directory. */
-    hp_run_catch_stop_signals();
-    static struct hp_results_dir out; /* large */
-    char default_dir[256];
-    if (hp_results_check_file_names(run.cases, run.case_count, &err) != 0 ||
-        (out_dir ? hp_results_dir_reserve(&out, out_dir, &err)
-                 : reserve_default_dir(&out, default_dir, sizeof default_dir, &err)) != 0) {
-        free(run.cases);
-        return hp_usage_error(&err);
-    }
-    hp_run_measure_machine(&run);
-    /* Every case is set up before the header: a case refused there costs nothing more. */
-    if (hp_run_setup(&run, &err) != 0) {
-        hp_results_dir_release(&out);
-        hp_run_release(&run);
-        free(run.cases);
-        return hp_usage_error(&err);
-    }
-    print_header(&run, run.case_count);
-    int status = 0;
-    if (hp_run_execute(&run, &err) != 0) {
-        hp_results_dir_release(&out);
-        status = hp_usage_error(&err);
-    } else if (count_instructions && !run.interrupted &&
-               (printf("counting instructions under callgrind (%llu ops per thread per case)\n",
-                       (unsigned long long)instructions_ops),
-                hp_instructions_measure(&run, argc, original_argv, instructions_ops, &err)) != 0) {
-        hp_results_dir_release(&out);
-        fprintf(stderr, "hotpath: %s\n", err.message);
-        status = 1;
-    } else {
-        char written[HP_RESULTS_PATH_MAX];
-        if (hp_results_write(&run, &out, command, written, sizeof written, &err) != 0) {
-            fprintf(stderr, "hotpath: %s\n", err.message);
-            status = 1;
-        } else {
-            print_summary(&run, written);
-            /* The tables are rendered from the files just written, as every later view is. */
-            if (phases_file && hp_phase_print_tables(stdout, written, &err) != 0) {
-                fprintf(stderr, "hotpath: %s\n", err.message);
-                status = 1;
-            }
-            if (run.interrupted)
-                status = 130;
-        }
-    }
-    hp_run_release(&run);
-    free(run.cases);
-    return status;
+    fprintf(stderr, "hotpath: %s\n", err.message);
+    return 1;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "inputs.h"
 #include "rng.h"
 
 /* Rough shares of methods in a REST API, in percent. The order (not enum order) is part of the
@@ -598,4 +599,58 @@ done:
     free(requests);
     free(arena.data);
     return rc;
+}
+
+/* The text of a stream: the header line, then "METHOD PATH\n" per request. */
+static char *stream_text(const char *header, const struct hp_request_stream *stream)
+{
+    size_t len = strlen(header);
+    for (size_t i = 0; i < stream->count; i++)
+        len += strlen(hp_method_name(stream->requests[i].method)) + 1 +
+               stream->requests[i].path_len + 1;
+    char *text = malloc(len + 1);
+    if (!text)
+        return NULL;
+    char *p = text;
+    p += sprintf(p, "%s", header);
+    for (size_t i = 0; i < stream->count; i++) {
+        const struct hp_request *r = &stream->requests[i];
+        p += sprintf(p, "%s ", hp_method_name(r->method));
+        memcpy(p, r->path, r->path_len);
+        p += r->path_len;
+        *p++ = '\n';
+    }
+    *p = '\0';
+    return text;
+}
+
+char *hp_route_gen_requests(const struct hp_request_gen_params *params, struct hp_error *err)
+{
+    struct hp_route_set *routes;
+    if (hp_route_set_load(params->routes, &routes, err) != 0)
+        return NULL;
+    if (routes->count == 0) {
+        hp_route_set_free(routes);
+        hp_error_set(err, "%s: no routes in the file (expected lines 'METHOD /path')",
+                     params->routes);
+        return NULL;
+    }
+    struct hp_request_stream stream;
+    int rc = hp_request_stream_generate(routes, params->count, params->zipf_s, params->seed,
+                                        &stream, err);
+    hp_route_set_free(routes);
+    if (rc != 0)
+        return NULL;
+    char header[512];
+    int header_len = snprintf(header, sizeof header,
+                              "# hotpath gen requests --routes %s --count %zu --zipf %g --seed "
+                              "%" PRIu64 "\n",
+                              params->routes, stream.count, params->zipf_s, params->seed);
+    if (header_len < 0 || (size_t)header_len >= sizeof header)
+        snprintf(header, sizeof header, "# hotpath gen requests\n");
+    char *text = stream_text(header, &stream);
+    hp_request_stream_free(&stream);
+    if (!text)
+        hp_error_set(err, "out of memory");
+    return text;
 }

@@ -1,7 +1,8 @@
 /* Synthetic route sets and Zipf-skewed request streams.
  *
  * The route sets are text in the route-file format of routers/route_set.h, read back with the
- * project's one parser (hp_route_set_load / hp_route_set_parse), which also checks the rules below.
+ * project's one parser (hp_route_set_parse, hp_route_set_load of inputs.h), which also checks
+ * the rules below.
  *
  * The generator builds its routes in a segment trie, so the rules routers enforce hold by
  * construction: at most one parameter name per position, never a parameter and a catch-all at
@@ -66,5 +67,16 @@ int hp_request_stream_generate(const struct hp_route_set *routes, size_t count, 
 void hp_request_stream_free(struct hp_request_stream *stream);
 
 enum { HP_REQUEST_GEN_MAX_COUNT = 10000000 };
+
+/* `hotpath gen requests`: a request list (inputs.h) for a route file, as text: a `#` header
+ * line naming the parameters, then one `METHOD PATH` a line, NUL-terminated, malloc'ed; NULL
+ * with err set (an unreadable or empty route file, parameters out of range, out of memory). */
+struct hp_request_gen_params {
+    const char *routes; /* the route file */
+    size_t count;
+    double zipf_s;
+    uint64_t seed;
+};
+char *hp_route_gen_requests(const struct hp_request_gen_params *params, struct hp_error *err);
 
 #endif

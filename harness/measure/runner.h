@@ -38,8 +38,6 @@ enum hp_mode { HP_MODE_BATCH, HP_MODE_LATENCY };
 
 enum { HP_MAX_THREADS = 64 };
 
-struct hp_phase_plan; /* phases.h */
-
 struct hp_run_config {
     double target_sample_ns; /* batch: minimum duration of one sample */
     unsigned samples;        /* R: measured rounds */
@@ -127,9 +125,8 @@ struct hp_run {
     bool machine_measured;      /* timer, floors and perf probe done (hp_run_measure_machine) */
     bool interrupted;           /* SIGINT/SIGTERM arrived: samples stop, results are partial */
     double harness_overhead_ns; /* hp_case_is_overhead_measure's median ns/op; <0 unknown */
-    const struct hp_phase_plan *plan; /* run --phases: the plan, recorded in the results */
-    bool set_up;                      /* hp_run_setup done, hp_run_execute not yet */
-    uint64_t started_ns;              /* monotonic clock at the start (hp_run_setup) */
+    bool set_up;                /* hp_run_setup done, hp_run_execute not yet */
+    uint64_t started_ns;        /* monotonic clock at the start (hp_run_setup) */
 
     struct hp_case *cases;
     size_t case_count;

@@ -245,17 +245,18 @@ static void write_judged_as(FILE *f, const struct hp_claim *c)
 
 int hp_claims_write_catalogue(FILE *f)
 {
-    fprintf(f, "# The claims hotpath tests\n\n"
-               "<!-- Printed by `hotpath list --claims` from harness/claims.c, the one source: "
-               "edit that table, then `build/hotpath list --claims > docs/claims.md` "
-               "(tests/test_report.c holds the two equal). -->\n\n"
-               "Five documents about optimizing the hot paths of web frameworks state the gains "
-               "below. Each claim names where it is made, the figure claimed, how a verdict "
-               "reads that figure, the implementations whose comparison tests it, and what is "
-               "measured. The figures are the documents' own, not measurements: `hotpath run "
-               "--phases` measures them and prints each verdict (README, \"an optimization "
-               "plan, phase by phase\"); a phase file names the ids in `claims = ...`.\n\n"
-               "## The documents\n\n");
+    fprintf(f,
+            "# The claims hotpath tests\n\n"
+            "<!-- Printed by `hotpath list --claims` from harness/plan/claims.c, the one source: "
+            "edit that table, then `build/hotpath list --claims > docs/claims.md` "
+            "(tests/test_report.c holds the two equal). -->\n\n"
+            "Five documents about optimizing the hot paths of web frameworks state the gains "
+            "below. Each claim names where it is made, the figure claimed, how a verdict "
+            "reads that figure, the implementations whose comparison tests it, and what is "
+            "measured. The figures are the documents' own, not measurements: `hotpath run "
+            "--phases` measures them and prints each verdict (README, \"an optimization "
+            "plan, phase by phase\"); a phase file names the ids in `claims = ...`.\n\n"
+            "## The documents\n\n");
     for (int d = 0; d < HP_DOC_COUNT; d++)
         fprintf(f, "- *%s* (%s in `hotpath list`): %s\n", hp_documents[d].title,
                 hp_documents[d].cited_as, hp_documents[d].about);

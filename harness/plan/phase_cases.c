@@ -1,30 +1,35 @@
 #include "phase_cases.h"
 
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "workload_table.h"
 
-const char *const hp_phase_default_workloads[] = {"request/static", "request/dynamic",
-                                                  "request/concurrent"};
-const size_t hp_phase_default_workload_count =
-    sizeof hp_phase_default_workloads / sizeof hp_phase_default_workloads[0];
-
-static bool selected(const struct hp_selection *sel, const struct hp_workload *w)
+void hp_phase_defaults(struct hp_selection *sel, struct hp_run_config *config, unsigned given)
 {
-    for (size_t i = 0; i < sel->workload_pattern_count; i++)
-        if (fnmatch(sel->workload_patterns[i], w->name, 0) == 0)
-            return true;
-    return false;
+    static const char *const workloads[] = {"request/static", "request/dynamic",
+                                            "request/concurrent"};
+    if (!(given & HP_GIVEN_THREADS)) {
+        sel->threads[0] = 1, sel->threads[1] = 2;
+        sel->thread_count = 2;
+    }
+    if (!(given & HP_GIVEN_MODE))
+        sel->batch = true, sel->latency = true;
+    if (!(given & HP_GIVEN_SAMPLES))
+        config->samples = 20;
+    if (!(given & HP_GIVEN_TARGET))
+        config->target_sample_ns = 10e6;
+    if (sel->workload_pattern_count == 0)
+        for (size_t i = 0; i < sizeof workloads / sizeof workloads[0]; i++)
+            sel->workload_patterns[sel->workload_pattern_count++] = workloads[i];
 }
 
 static int check_phase_covers(const struct hp_phase_plan *plan, const struct hp_phase *p,
                               const struct hp_selection *sel, struct hp_error *err)
 {
     for (const struct hp_workload *const *it = hp_workload_table; *it; it++) {
-        if (!selected(sel, *it))
+        if (!hp_selection_matches(sel, *it))
             continue;
         for (int axis = 0; axis < HP_AXIS_COUNT; axis++)
             if (((*it)->axes & HP_AXIS_BIT(axis)) && !p->impl[axis])
@@ -42,7 +47,7 @@ static int check_phase_covers(const struct hp_phase_plan *plan, const struct hp_
 static int refuse_workloads_without_axes(const struct hp_selection *sel, struct hp_error *err)
 {
     for (const struct hp_workload *const *it = hp_workload_table; *it; it++) {
-        if (!selected(sel, *it) || (*it)->axes != 0)
+        if (!hp_selection_matches(sel, *it) || (*it)->axes != 0)
             continue;
         if ((*it)->flags & HP_WORKLOAD_OVERHEAD_PROBE)
             return hp_error_set(err,

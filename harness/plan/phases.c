@@ -130,16 +130,6 @@ static void list_axes(char *out, size_t size)
         used += (size_t)snprintf(out + used, size - used, ", %s", hp_axis_get(axis)->name);
 }
 
-static void list_impls(int axis, char *out, size_t size)
-{
-    size_t used = 0;
-    out[0] = '\0';
-    for (const struct hp_impl_info *const *it = hp_axis_get(axis)->impls; *it && used < size; it++)
-        used += (size_t)snprintf(out + used, size - used, "%s%s", used ? ", " : "", (*it)->name);
-    if (!used)
-        snprintf(out, size, "none registered yet");
-}
-
 static char *trim(char *s)
 {
     while (isspace((unsigned char)*s))
@@ -240,7 +230,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
     const struct hp_impl_info *impl = hp_impl_find((enum hp_axis_id)axis, value);
     if (!impl) {
         char valid[1024];
-        list_impls(axis, valid, sizeof valid);
+        hp_axis_impl_names(axis, valid, sizeof valid);
         fail(st, st->line, "unknown %s implementation '%s' (valid: %s)", key, value, valid);
         return 1;
     }

@@ -8,15 +8,6 @@
 #include "values.h"
 #include "workload_table.h"
 
-static void list_impls(int axis, char *out, size_t size)
-{
-    size_t used = 0;
-    out[0] = '\0';
-    for (const struct hp_impl_info *const *it = hp_axis_get(axis)->impls; *it; it++)
-        used += (size_t)snprintf(out + used, used < size ? size - used : 0, "%s%s",
-                                 used ? ", " : "", (*it)->name);
-}
-
 int hp_selection_set_impls(struct hp_selection *sel, int axis, char *list, struct hp_error *err)
 {
     char flag[64], valid[2048];
@@ -39,9 +30,9 @@ int hp_selection_set_impls(struct hp_selection *sel, int axis, char *list, struc
         }
         const struct hp_impl_info *impl = hp_impl_find(axis, items[i]);
         if (!impl) {
-            list_impls(axis, valid, sizeof valid);
+            hp_axis_impl_names(axis, valid, sizeof valid);
             return hp_error_set(err, "%s: unknown implementation '%s' (valid: %s, all)", flag,
-                                items[i], *valid ? valid : "none registered yet");
+                                items[i], valid);
         }
         /* Two cases of one name would make a results file its own readers refuse. */
         for (size_t k = 0; k < sel->impl_count[axis]; k++)
@@ -77,7 +68,7 @@ int hp_cases_refuse_duplicate_names(const struct hp_case *cases, size_t count, s
     return rc;
 }
 
-static bool workload_selected(const struct hp_selection *sel, const struct hp_workload *w)
+bool hp_selection_matches(const struct hp_selection *sel, const struct hp_workload *w)
 {
     for (size_t i = 0; i < sel->workload_pattern_count; i++)
         if (fnmatch(sel->workload_patterns[i], w->name, 0) == 0)
@@ -224,6 +215,16 @@ static int expand_workload(const struct hp_selection *sel, const struct hp_workl
     return 0;
 }
 
+void hp_selection_main_job(struct hp_selection *sel)
+{
+    static const char *const main_job[] = {
+        "null",         "router/github/all", "router/github/static", "router/github/param2",
+        "pool/get_put", "http/parse/line3",
+    };
+    for (size_t i = 0; i < sizeof main_job / sizeof main_job[0]; i++)
+        sel->workload_patterns[sel->workload_pattern_count++] = main_job[i];
+}
+
 int hp_selection_expand(const struct hp_selection *sel, struct hp_case **cases, size_t *count,
                         struct hp_error *err)
 {
@@ -239,7 +240,7 @@ int hp_selection_expand(const struct hp_selection *sel, struct hp_case **cases, 
         }
     }
     for (const struct hp_workload *const *it = hp_workload_table; *it; it++) {
-        if (!workload_selected(sel, *it))
+        if (!hp_selection_matches(sel, *it))
             continue;
         if (expand_workload(sel, *it, &ex, err) != 0) {
             free(ex.cases);

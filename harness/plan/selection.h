@@ -30,6 +30,13 @@ struct hp_selection {
  * name listed twice and "all" in a list. */
 int hp_selection_set_impls(struct hp_selection *sel, int axis, char *list, struct hp_error *err);
 
+/* Whether workload w matches one of sel's patterns. */
+bool hp_selection_matches(const struct hp_selection *sel, const struct hp_workload *w);
+
+/* The main job's workloads (the README's), for a run given none: the overhead probe, the
+ * GitHub route set (all, static, param2), pool/get_put, http/parse/line3. */
+void hp_selection_main_job(struct hp_selection *sel);
+
 /* Builds the cases (calloc'ed array, names filled). Refuses patterns matching no workload,
  * explicitly named implementations a matched workload cannot run, and two cases of one name. */
 int hp_selection_expand(const struct hp_selection *sel, struct hp_case **cases, size_t *count,

@@ -71,9 +71,3 @@ int hp_split_list(const char *flag, char *text, char **items, size_t max, struct
     }
     return (int)count;
 }
-
-int hp_usage_error(const struct hp_error *err)
-{
-    fprintf(stderr, "hotpath: %s\n", err->message);
-    return HP_EXIT_USAGE;
-}

@@ -20,7 +20,4 @@ int hp_parse_duration_ns(const char *flag, const char *text, double min_ns, doub
  * refused. Returns the number of items, or -1. */
 int hp_split_list(const char *flag, char *text, char **items, size_t max, struct hp_error *err);
 
-/* Prints "hotpath: MESSAGE" to stderr and returns HP_EXIT_USAGE, for commands to return. */
-int hp_usage_error(const struct hp_error *err);
-
 #endif

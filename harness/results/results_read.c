@@ -172,15 +172,11 @@ static bool overhead_probe(const struct reader *rd, json_t *c, const char *where
     return rd->version == 1 && workload && strcmp(workload, "null") == 0;
 }
 
-static int read_case(const struct reader *rd, json_t *c, size_t index, bool complete,
-                     struct hp_result_case *out)
+/* What the case is: name, workload, phase, implementations, threads, mode, ops. */
+static int read_case_identity(const struct reader *rd, json_t *c, const char *where,
+                              struct hp_result_case *out)
 {
-    char where[64];
-    snprintf(where, sizeof where, "cases[%zu]", index);
     int st = 0;
-    if (!json_is_object(c))
-        return fail(rd, where, "is not an object");
-
     out->name = required_string(rd, c, where, "name", &st);
     out->workload = required_string(rd, c, where, "workload", &st);
     out->overhead_probe = overhead_probe(rd, c, where, out->workload, &st);
@@ -198,7 +194,6 @@ static int read_case(const struct reader *rd, json_t *c, size_t index, bool comp
         return st;
     if (out->threads == 0)
         return fail(rd, where, "threads is 0");
-
     out->impl_count = json_object_size(impls);
     out->impls = calloc(out->impl_count ? out->impl_count : 1, sizeof *out->impls);
     if (!out->impls)
@@ -214,7 +209,13 @@ static int read_case(const struct reader *rd, json_t *c, size_t index, bool comp
         out->impls[k].name = strdup(json_string_value(impl));
         k++;
     }
+    return 0;
+}
 
+/* The samples (per op, per second, CPU time) and their summary, recomputed. */
+static int read_case_samples(const struct reader *rd, json_t *c, const char *where, bool complete,
+                             struct hp_result_case *out)
+{
     size_t n = (size_t)-1;
     if (read_samples(rd, c, where, "ns_per_op", true, &out->ns_per_op, &n) != 0 ||
         read_samples(rd, c, where, "ops_per_sec", true, &out->ops_per_sec, &n) != 0)
@@ -227,9 +228,18 @@ static int read_case(const struct reader *rd, json_t *c, size_t index, bool comp
         return fail(rd, where, "has no samples in a complete run");
     if (n > 0 && hp_summarize(out->ns_per_op, n, 0.95, &out->summary) != 0)
         return fail(rd, where, "its samples cannot be summarised");
+    int st = 0;
     json_t *stats = member(rd, c, where, "stats", JSON_OBJECT, true, &st);
     out->noisy = optional_bool(rd, stats, where, "noisy", &st);
+    return st;
+}
 
+/* What was counted: allocations, perf events, instructions (a dedicated count, from callgrind
+ * or recorded by --instructions, wins over perf's). */
+static int read_case_counts(const struct reader *rd, json_t *c, const char *where,
+                            struct hp_result_case *out)
+{
+    int st = 0;
     char sub[96]; /* "cases[3].allocations": where an inner figure is, for messages */
     json_t *alloc = member(rd, c, where, "allocations", JSON_OBJECT, true, &st);
     snprintf(sub, sizeof sub, "%s.allocations", where);
@@ -248,7 +258,6 @@ static int read_case(const struct reader *rd, json_t *c, size_t index, bool comp
     out->branch_misses_per_op = optional_nonnegative(rd, perf, sub, "branch_misses_per_op", &st);
     out->cache_misses_per_op = optional_nonnegative(rd, perf, sub, "cache_misses_per_op", &st);
 
-    /* A dedicated count (callgrind, or perf recorded by --instructions) wins over perf's. */
     json_t *ins = member(rd, c, where, "instructions", JSON_OBJECT, true, &st);
     snprintf(sub, sizeof sub, "%s.instructions", where);
     out->instructions = optional_nonnegative(rd, ins, sub, "per_op", &st);
@@ -257,48 +266,74 @@ static int read_case(const struct reader *rd, json_t *c, size_t index, bool comp
         out->instructions = out->instructions_per_op;
         out->instructions_source = strdup("perf");
     }
+    return st;
+}
 
+static int read_case_latency(const struct reader *rd, json_t *c, const char *where,
+                             struct hp_result_case *out)
+{
+    int st = 0;
     json_t *lat = member(rd, c, where, "latency", JSON_OBJECT, true, &st);
     out->has_latency = lat != NULL;
-    if (lat) {
-        struct hp_result_latency *l = &out->latency;
-        snprintf(sub, sizeof sub, "%s.latency", where);
-        l->count = required_count(rd, lat, sub, "count", &st);
-        l->min_ns = optional_nonnegative(rd, lat, sub, "min_ns", &st);
-        l->mean_ns = optional_nonnegative(rd, lat, sub, "mean_ns", &st);
-        l->p50_ns = optional_nonnegative(rd, lat, sub, "p50_ns", &st);
-        l->p90_ns = optional_nonnegative(rd, lat, sub, "p90_ns", &st);
-        l->p99_ns = optional_nonnegative(rd, lat, sub, "p99_ns", &st);
-        l->p999_ns = optional_nonnegative(rd, lat, sub, "p999_ns", &st);
-        l->p9999_ns = optional_nonnegative(rd, lat, sub, "p9999_ns", &st);
-        l->max_ns = optional_nonnegative(rd, lat, sub, "max_ns", &st);
-        l->timer_overhead_ns_per_op =
-            optional_nonnegative(rd, lat, sub, "timer_overhead_ns_per_op", &st);
-        l->hlog = optional_string(rd, lat, sub, "hlog", &st);
-    }
-
-    json_t *metrics = member(rd, c, where, "metrics", JSON_OBJECT, true, &st);
-    if (st != 0)
+    if (!lat)
         return st;
-    if (metrics) {
-        out->metric_count = json_object_size(metrics);
-        out->metrics = calloc(out->metric_count ? out->metric_count : 1, sizeof *out->metrics);
-        if (!out->metrics)
-            return fail(rd, where, "out of memory");
-        const char *key;
-        json_t *m;
-        size_t i = 0;
-        json_object_foreach(metrics, key, m)
-        {
-            if (!json_is_object(m))
-                return fail(rd, where, "a metric is not an object");
-            out->metrics[i].name = strdup(key);
-            out->metrics[i].value = optional_number(rd, m, where, "value", &st);
-            out->metrics[i].unit = optional_string(rd, m, where, "unit", &st);
-            i++;
-        }
+    struct hp_result_latency *l = &out->latency;
+    char sub[96];
+    snprintf(sub, sizeof sub, "%s.latency", where);
+    l->count = required_count(rd, lat, sub, "count", &st);
+    l->min_ns = optional_nonnegative(rd, lat, sub, "min_ns", &st);
+    l->mean_ns = optional_nonnegative(rd, lat, sub, "mean_ns", &st);
+    l->p50_ns = optional_nonnegative(rd, lat, sub, "p50_ns", &st);
+    l->p90_ns = optional_nonnegative(rd, lat, sub, "p90_ns", &st);
+    l->p99_ns = optional_nonnegative(rd, lat, sub, "p99_ns", &st);
+    l->p999_ns = optional_nonnegative(rd, lat, sub, "p999_ns", &st);
+    l->p9999_ns = optional_nonnegative(rd, lat, sub, "p9999_ns", &st);
+    l->max_ns = optional_nonnegative(rd, lat, sub, "max_ns", &st);
+    l->timer_overhead_ns_per_op =
+        optional_nonnegative(rd, lat, sub, "timer_overhead_ns_per_op", &st);
+    l->hlog = optional_string(rd, lat, sub, "hlog", &st);
+    return st;
+}
+
+/* The workload's own figures. */
+static int read_case_metrics(const struct reader *rd, json_t *c, const char *where,
+                             struct hp_result_case *out)
+{
+    int st = 0;
+    json_t *metrics = member(rd, c, where, "metrics", JSON_OBJECT, true, &st);
+    if (st != 0 || !metrics)
+        return st;
+    out->metric_count = json_object_size(metrics);
+    out->metrics = calloc(out->metric_count ? out->metric_count : 1, sizeof *out->metrics);
+    if (!out->metrics)
+        return fail(rd, where, "out of memory");
+    const char *key;
+    json_t *m;
+    size_t i = 0;
+    json_object_foreach(metrics, key, m)
+    {
+        if (!json_is_object(m))
+            return fail(rd, where, "a metric is not an object");
+        out->metrics[i].name = strdup(key);
+        out->metrics[i].value = optional_number(rd, m, where, "value", &st);
+        out->metrics[i].unit = optional_string(rd, m, where, "unit", &st);
+        i++;
     }
     return st;
+}
+
+static int read_case(const struct reader *rd, json_t *c, size_t index, bool complete,
+                     struct hp_result_case *out)
+{
+    char where[64];
+    snprintf(where, sizeof where, "cases[%zu]", index);
+    if (!json_is_object(c))
+        return fail(rd, where, "is not an object");
+    if (read_case_identity(rd, c, where, out) != 0 ||
+        read_case_samples(rd, c, where, complete, out) != 0 ||
+        read_case_counts(rd, c, where, out) != 0 || read_case_latency(rd, c, where, out) != 0)
+        return -1;
+    return read_case_metrics(rd, c, where, out);
 }
 
 static int compare_names(const void *a, const void *b)

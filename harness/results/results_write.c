@@ -18,6 +18,7 @@
 
 #include "build_info.h"
 #include "files.h"
+#include "formats.h"
 #include "hlog.h"
 #include "phases.h"
 #include "results_read.h"
@@ -281,13 +282,9 @@ static void hlog_file_name(const struct hp_case *c, char *out, size_t size)
 
 /* ---- results.json ----------------------------------------------------------------------- */
 
-static json_t *real_or_null(double v)
-{
-    return isfinite(v) ? json_real(v) : json_null();
-}
-
 struct json_ctx {
     const struct hp_run *run;
+    const struct hp_phase_plan *plan; /* run --phases, else NULL */
     const char *command;
     const char *dir;
 };
@@ -296,7 +293,7 @@ static json_t *doubles(const double *v, size_t n)
 {
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, real_or_null(v[i]));
+        json_array_append_new(a, hp_json_real_or_null(v[i]));
     return a;
 }
 
@@ -304,9 +301,9 @@ static const double reported_percentiles[] = {50, 90, 99, 99.9, 99.99};
 static const char *const reported_percentile_keys[] = {"p50_ns", "p90_ns", "p99_ns", "p999_ns",
                                                        "p9999_ns"};
 
-static json_t *case_json(const struct hp_run *run, const struct hp_case *c)
+/* What the case is: workload, implementations, threads, mode, ops. */
+static void add_case_identity(json_t *o, const struct hp_case *c)
 {
-    json_t *o = json_object();
     json_object_set_new(o, "name", json_string(c->name));
     json_object_set_new(o, "workload", json_string(c->workload->name));
     json_object_set_new(o, "overhead_probe",
@@ -326,6 +323,11 @@ static json_t *case_json(const struct hp_run *run, const struct hp_case *c)
         json_integer((json_int_t)(c->mode == HP_MODE_LATENCY ? c->n * c->group : c->n)));
     if (c->mode == HP_MODE_LATENCY)
         json_object_set_new(o, "latency_group", json_integer(c->group));
+}
+
+/* The samples, per sample and per thread, and their summary. */
+static void add_case_samples(json_t *o, const struct hp_case *c)
+{
     json_object_set_new(o, "samples", json_integer(c->samples_taken));
     json_object_set_new(o, "ns_per_op", doubles(c->ns_per_op, c->samples_taken));
     json_object_set_new(o, "ops_per_sec", doubles(c->ops_per_sec, c->samples_taken));
@@ -334,29 +336,33 @@ static json_t *case_json(const struct hp_run *run, const struct hp_case *c)
     for (unsigned t = 0; t < c->threads; t++) {
         json_t *a = json_array();
         for (unsigned k = 0; k < c->samples_taken; k++)
-            json_array_append_new(a, real_or_null(c->thread_ops_per_sec[k * c->threads + t]));
+            json_array_append_new(a,
+                                  hp_json_real_or_null(c->thread_ops_per_sec[k * c->threads + t]));
         json_array_append_new(per_thread, a);
     }
     json_object_set_new(o, "thread_ops_per_sec", per_thread);
-
-    if (c->samples_taken > 0) {
-        const struct hp_summary *s = &c->summary;
-        json_t *st = json_object();
-        json_object_set_new(st, "median", real_or_null(s->median));
-        json_object_set_new(st, "ci_low", real_or_null(s->ci_low));
-        json_object_set_new(st, "ci_high", real_or_null(s->ci_high));
-        json_object_set_new(st, "ci_level", real_or_null(s->ci_level));
-        json_object_set_new(st, "mean", real_or_null(s->mean));
-        json_object_set_new(st, "stddev", real_or_null(s->stddev));
-        json_object_set_new(st, "mad", real_or_null(s->mad));
-        json_object_set_new(st, "min", real_or_null(s->min));
-        json_object_set_new(st, "max", real_or_null(s->max));
-        json_object_set_new(st, "noisy", json_boolean(c->noisy));
-        json_object_set_new(o, "stats", st);
-    } else {
+    if (c->samples_taken == 0) {
         json_object_set_new(o, "stats", json_null());
+        return;
     }
+    const struct hp_summary *s = &c->summary;
+    json_t *st = json_object();
+    json_object_set_new(st, "median", hp_json_real_or_null(s->median));
+    json_object_set_new(st, "ci_low", hp_json_real_or_null(s->ci_low));
+    json_object_set_new(st, "ci_high", hp_json_real_or_null(s->ci_high));
+    json_object_set_new(st, "ci_level", hp_json_real_or_null(s->ci_level));
+    json_object_set_new(st, "mean", hp_json_real_or_null(s->mean));
+    json_object_set_new(st, "stddev", hp_json_real_or_null(s->stddev));
+    json_object_set_new(st, "mad", hp_json_real_or_null(s->mad));
+    json_object_set_new(st, "min", hp_json_real_or_null(s->min));
+    json_object_set_new(st, "max", hp_json_real_or_null(s->max));
+    json_object_set_new(st, "noisy", json_boolean(c->noisy));
+    json_object_set_new(o, "stats", st);
+}
 
+/* What was counted over the measured ops: allocations, perf events, instructions. */
+static void add_case_counts(json_t *o, const struct hp_case *c)
+{
     double ops = (double)c->measured_ops;
     json_object_set_new(o, "measured_ops", json_integer((json_int_t)c->measured_ops));
     json_t *alloc = json_object();
@@ -364,58 +370,63 @@ static json_t *case_json(const struct hp_run *run, const struct hp_case *c)
     json_object_set_new(alloc, "bytes", json_integer((json_int_t)c->allocs.bytes));
     json_object_set_new(alloc, "frees", json_integer((json_int_t)c->allocs.frees));
     json_object_set_new(alloc, "allocs_per_op",
-                        real_or_null(ops > 0 ? (double)c->allocs.allocs / ops : NAN));
+                        hp_json_real_or_null(ops > 0 ? (double)c->allocs.allocs / ops : NAN));
     json_object_set_new(alloc, "bytes_per_op",
-                        real_or_null(ops > 0 ? (double)c->allocs.bytes / ops : NAN));
+                        hp_json_real_or_null(ops > 0 ? (double)c->allocs.bytes / ops : NAN));
     json_object_set_new(alloc, "frees_per_op",
-                        real_or_null(ops > 0 ? (double)c->allocs.frees / ops : NAN));
+                        hp_json_real_or_null(ops > 0 ? (double)c->allocs.frees / ops : NAN));
     json_object_set_new(o, "allocations", alloc);
-
+    json_t *perf = json_null();
     if (c->perf_ok && ops > 0) {
-        json_t *perf = json_object();
+        perf = json_object();
         for (int e = 0; e < HP_PERF_EVENT_COUNT; e++) {
             char key[64];
             snprintf(key, sizeof key, "%s_per_op", hp_perf_event_names[e]);
-            json_object_set_new(perf, key, real_or_null((double)c->perf.value[e] / ops));
+            json_object_set_new(perf, key, hp_json_real_or_null((double)c->perf.value[e] / ops));
         }
-        json_object_set_new(o, "perf", perf);
-    } else {
-        json_object_set_new(o, "perf", json_null());
     }
-
+    json_object_set_new(o, "perf", perf);
+    json_t *ins = json_null();
     if (c->instructions_source) {
-        json_t *ins = json_object();
-        json_object_set_new(ins, "per_op", real_or_null(c->instructions_per_op));
+        ins = json_object();
+        json_object_set_new(ins, "per_op", hp_json_real_or_null(c->instructions_per_op));
         json_object_set_new(ins, "source", json_string(c->instructions_source));
-        json_object_set_new(o, "instructions", ins);
-    } else {
-        json_object_set_new(o, "instructions", json_null());
     }
+    json_object_set_new(o, "instructions", ins);
+}
 
-    if (c->has_latency && hp_hdr_total_count(&c->latency) > 0) {
-        json_t *lat = json_object();
-        json_object_set_new(lat, "count", json_integer(hp_hdr_total_count(&c->latency)));
-        json_object_set_new(lat, "min_ns", json_integer(hp_hdr_min(&c->latency)));
-        json_object_set_new(lat, "mean_ns", real_or_null(hp_hdr_mean(&c->latency)));
-        for (size_t i = 0; i < sizeof reported_percentiles / sizeof reported_percentiles[0]; i++)
-            json_object_set_new(
-                lat, reported_percentile_keys[i],
-                json_integer(hp_hdr_value_at_percentile(&c->latency, reported_percentiles[i])));
-        json_object_set_new(lat, "max_ns", json_integer(hp_hdr_max(&c->latency)));
-        json_object_set_new(lat, "timer_overhead_ns_per_op",
-                            real_or_null(run->timer.overhead_ns / c->group));
-        char hlog[300];
-        hlog_file_name(c, hlog, sizeof hlog);
-        json_object_set_new(lat, "hlog", json_string(hlog));
-        json_object_set_new(o, "latency", lat);
-    } else {
-        json_object_set_new(o, "latency", json_null());
-    }
+static json_t *latency_json(const struct hp_run *run, const struct hp_case *c)
+{
+    if (!c->has_latency || hp_hdr_total_count(&c->latency) == 0)
+        return json_null();
+    json_t *lat = json_object();
+    json_object_set_new(lat, "count", json_integer(hp_hdr_total_count(&c->latency)));
+    json_object_set_new(lat, "min_ns", json_integer(hp_hdr_min(&c->latency)));
+    json_object_set_new(lat, "mean_ns", hp_json_real_or_null(hp_hdr_mean(&c->latency)));
+    for (size_t i = 0; i < sizeof reported_percentiles / sizeof reported_percentiles[0]; i++)
+        json_object_set_new(
+            lat, reported_percentile_keys[i],
+            json_integer(hp_hdr_value_at_percentile(&c->latency, reported_percentiles[i])));
+    json_object_set_new(lat, "max_ns", json_integer(hp_hdr_max(&c->latency)));
+    json_object_set_new(lat, "timer_overhead_ns_per_op",
+                        hp_json_real_or_null(run->timer.overhead_ns / c->group));
+    char hlog[300];
+    hlog_file_name(c, hlog, sizeof hlog);
+    json_object_set_new(lat, "hlog", json_string(hlog));
+    return lat;
+}
 
+static json_t *case_json(const struct hp_run *run, const struct hp_case *c)
+{
+    json_t *o = json_object();
+    add_case_identity(o, c);
+    add_case_samples(o, c);
+    add_case_counts(o, c);
+    json_object_set_new(o, "latency", latency_json(run, c));
     json_t *metrics = json_object();
     for (size_t i = 0; i < c->metrics.count; i++) {
         json_t *m = json_object();
-        json_object_set_new(m, "value", real_or_null(c->metrics.items[i].value));
+        json_object_set_new(m, "value", hp_json_real_or_null(c->metrics.items[i].value));
         json_object_set_new(m, "unit", json_string(c->metrics.items[i].unit));
         json_object_set_new(metrics, c->metrics.items[i].name, m);
     }
@@ -451,7 +462,74 @@ static json_t *plan_json(const struct hp_phase_plan *plan)
     return o;
 }
 
-static json_t *run_json(const struct hp_run *run, const char *command)
+static json_t *machine_json(void)
+{
+    struct hp_machine m;
+    hp_machine_describe(&m);
+    json_t *machine = json_object();
+    json_object_set_new(machine, "fingerprint", json_string(m.fingerprint));
+    json_object_set_new(machine, "cpu_model", json_string(m.cpu_model));
+    json_object_set_new(machine, "cpus_online", json_integer(m.cpus_online));
+    json_object_set_new(machine, "kernel", json_string(m.kernel));
+    json_object_set_new(machine, "hostname", json_string(m.hostname));
+    json_object_set_new(machine, "memory_bytes", json_integer((json_int_t)m.memory_bytes));
+    return machine;
+}
+
+static json_t *build_json(void)
+{
+    json_t *build = json_object();
+    char allocator[128];
+    allocator_name(allocator, sizeof allocator);
+    json_object_set_new(build, "type", json_string(HOTPATH_BUILD_TYPE));
+    json_object_set_new(build, "compiler", json_string(HOTPATH_COMPILER));
+    json_object_set_new(build, "cflags", json_string(HOTPATH_CFLAGS));
+    json_object_set_new(build, "git_commit", json_string(HOTPATH_GIT_COMMIT));
+    json_object_set_new(build, "git_dirty", json_boolean(HOTPATH_GIT_DIRTY));
+    json_object_set_new(build, "allocator", json_string(allocator));
+    return build;
+}
+
+static json_t *config_json(const struct hp_run_config *cfg)
+{
+    json_t *config = json_object();
+    json_object_set_new(config, "target_sample_ns", json_real(cfg->target_sample_ns));
+    json_object_set_new(config, "samples", json_integer(cfg->samples));
+    json_object_set_new(config, "warmup_rounds", json_integer(cfg->warmup_rounds));
+    json_object_set_new(config, "latency_group", json_integer(cfg->latency_group));
+    json_object_set_new(config, "seed", json_integer((json_int_t)cfg->seed));
+    json_object_set_new(config, "pin", json_boolean(cfg->pin));
+    return config;
+}
+
+/* The clocks and floors the run measured, and whether perf counters were there. */
+static void add_machine_measures(json_t *root, const struct hp_run *run)
+{
+    json_t *timer = json_object();
+    json_object_set_new(timer, "latency_source",
+                        json_string(run->timer.source == HP_TIMER_TSC ? "tsc" : "monotonic"));
+    json_object_set_new(timer, "why", json_string(run->timer.why));
+    json_object_set_new(timer, "ns_per_tick", json_real(run->timer.ns_per_tick));
+    json_object_set_new(timer, "overhead_ns", json_real(run->timer.overhead_ns));
+    json_object_set_new(timer, "resolution_ns", json_real(run->timer.resolution_ns));
+    json_object_set_new(root, "timer", timer);
+    json_t *floors = json_object();
+    json_object_set_new(floors, "monotonic_read_ns", json_real(run->floors.monotonic_read_ns));
+    json_object_set_new(floors, "tsc_read_ns", json_real(run->floors.tsc_read_ns));
+    json_object_set_new(floors, "l1_load_ns", json_real(run->floors.l1_load_ns));
+    json_object_set_new(floors, "cas_ns", json_real(run->floors.cas_ns));
+    json_object_set_new(floors, "handoff_ns",
+                        run->floors.handoff_ns >= 0 ? json_real(run->floors.handoff_ns)
+                                                    : json_null());
+    json_object_set_new(root, "floors", floors);
+    json_t *perf = json_object();
+    json_object_set_new(perf, "available", json_boolean(run->perf_available));
+    json_object_set_new(perf, "why", json_string(run->perf_why ? run->perf_why : ""));
+    json_object_set_new(root, "perf_counters", perf);
+}
+
+static json_t *run_json(const struct hp_run *run, const struct hp_phase_plan *plan,
+                        const char *command)
 {
     json_t *root = json_object();
     json_object_set_new(root, "format", json_string(HP_RESULTS_FORMAT));
@@ -466,68 +544,15 @@ static json_t *run_json(const struct hp_run *run, const char *command)
     json_object_set_new(root, "started_epoch_s", json_real(run->started_epoch_s));
     json_object_set_new(root, "duration_s", json_real(run->duration_s));
     json_object_set_new(root, "command", json_string(command));
-
-    struct hp_machine m;
-    hp_machine_describe(&m);
-    json_t *machine = json_object();
-    json_object_set_new(machine, "fingerprint", json_string(m.fingerprint));
-    json_object_set_new(machine, "cpu_model", json_string(m.cpu_model));
-    json_object_set_new(machine, "cpus_online", json_integer(m.cpus_online));
-    json_object_set_new(machine, "kernel", json_string(m.kernel));
-    json_object_set_new(machine, "hostname", json_string(m.hostname));
-    json_object_set_new(machine, "memory_bytes", json_integer((json_int_t)m.memory_bytes));
-    json_object_set_new(root, "machine", machine);
-
-    json_t *build = json_object();
-    char allocator[128];
-    allocator_name(allocator, sizeof allocator);
-    json_object_set_new(build, "type", json_string(HOTPATH_BUILD_TYPE));
-    json_object_set_new(build, "compiler", json_string(HOTPATH_COMPILER));
-    json_object_set_new(build, "cflags", json_string(HOTPATH_CFLAGS));
-    json_object_set_new(build, "git_commit", json_string(HOTPATH_GIT_COMMIT));
-    json_object_set_new(build, "git_dirty", json_boolean(HOTPATH_GIT_DIRTY));
-    json_object_set_new(build, "allocator", json_string(allocator));
-    json_object_set_new(root, "build", build);
-
-    const struct hp_run_config *cfg = &run->config;
-    json_t *config = json_object();
-    json_object_set_new(config, "target_sample_ns", json_real(cfg->target_sample_ns));
-    json_object_set_new(config, "samples", json_integer(cfg->samples));
-    json_object_set_new(config, "warmup_rounds", json_integer(cfg->warmup_rounds));
-    json_object_set_new(config, "latency_group", json_integer(cfg->latency_group));
-    json_object_set_new(config, "seed", json_integer((json_int_t)cfg->seed));
-    json_object_set_new(config, "pin", json_boolean(cfg->pin));
-    json_object_set_new(root, "config", config);
-
-    json_t *timer = json_object();
-    json_object_set_new(timer, "latency_source",
-                        json_string(run->timer.source == HP_TIMER_TSC ? "tsc" : "monotonic"));
-    json_object_set_new(timer, "why", json_string(run->timer.why));
-    json_object_set_new(timer, "ns_per_tick", json_real(run->timer.ns_per_tick));
-    json_object_set_new(timer, "overhead_ns", json_real(run->timer.overhead_ns));
-    json_object_set_new(timer, "resolution_ns", json_real(run->timer.resolution_ns));
-    json_object_set_new(root, "timer", timer);
-
-    json_t *floors = json_object();
-    json_object_set_new(floors, "monotonic_read_ns", json_real(run->floors.monotonic_read_ns));
-    json_object_set_new(floors, "tsc_read_ns", json_real(run->floors.tsc_read_ns));
-    json_object_set_new(floors, "l1_load_ns", json_real(run->floors.l1_load_ns));
-    json_object_set_new(floors, "cas_ns", json_real(run->floors.cas_ns));
-    json_object_set_new(floors, "handoff_ns",
-                        run->floors.handoff_ns >= 0 ? json_real(run->floors.handoff_ns)
-                                                    : json_null());
-    json_object_set_new(root, "floors", floors);
-
-    json_t *perf = json_object();
-    json_object_set_new(perf, "available", json_boolean(run->perf_available));
-    json_object_set_new(perf, "why", json_string(run->perf_why ? run->perf_why : ""));
-    json_object_set_new(root, "perf_counters", perf);
-
+    json_object_set_new(root, "machine", machine_json());
+    json_object_set_new(root, "build", build_json());
+    json_object_set_new(root, "config", config_json(&run->config));
+    add_machine_measures(root, run);
     json_object_set_new(root, "harness_overhead_ns_per_op",
                         run->harness_overhead_ns >= 0 ? json_real(run->harness_overhead_ns)
                                                       : json_null());
-    if (run->plan)
-        json_object_set_new(root, "phases", plan_json(run->plan));
+    if (plan)
+        json_object_set_new(root, "phases", plan_json(plan));
     json_t *cases = json_array();
     for (size_t i = 0; i < run->case_count; i++)
         json_array_append_new(cases, case_json(run, &run->cases[i]));
@@ -538,7 +563,7 @@ static json_t *run_json(const struct hp_run *run, const char *command)
 static int write_json(FILE *f, const void *ctx)
 {
     const struct json_ctx *jc = ctx;
-    json_t *root = run_json(jc->run, jc->command);
+    json_t *root = run_json(jc->run, jc->plan, jc->command);
     int rc = json_dumpf(root, f, JSON_INDENT(1) | JSON_REAL_PRECISION(15));
     fputc('\n', f);
     json_decref(root);
@@ -580,17 +605,6 @@ static int write_txt(FILE *f, const void *ctx)
 
 /* ---- results.csv ------------------------------------------------------------------------ */
 
-static void csv_field(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 static int write_csv(FILE *f, const void *ctx)
 {
     const struct hp_run *run = ((const struct json_ctx *)ctx)->run;
@@ -603,13 +617,13 @@ static int write_csv(FILE *f, const void *ctx)
           f);
     for (size_t i = 0; i < run->case_count; i++) {
         const struct hp_case *c = &run->cases[i];
-        csv_field(f, c->name);
+        hp_csv_field(f, c->name, true);
         fputc(',', f);
-        csv_field(f, c->workload->name);
+        hp_csv_field(f, c->workload->name, true);
         for (int axis = 0; axis < HP_AXIS_COUNT; axis++) {
             fputc(',', f);
             if (c->composition.impl[axis])
-                csv_field(f, c->composition.impl[axis]->name);
+                hp_csv_field(f, c->composition.impl[axis]->name, true);
         }
         fprintf(f, ",%u,%s,%u", c->threads, c->mode == HP_MODE_LATENCY ? "latency" : "batch",
                 c->samples_taken);
@@ -688,10 +702,10 @@ int hp_results_check_file_names(const struct hp_case *cases, size_t count, struc
 
 /* The files into d->partial; then results.json is read back with the one reader every view
  * uses, so that no run is marked complete that a reader would refuse. */
-static int write_files(const struct hp_run *run, const struct hp_results_dir *d,
-                       const char *command, struct hp_error *err)
+static int write_files(const struct hp_run *run, const struct hp_phase_plan *plan,
+                       const struct hp_results_dir *d, const char *command, struct hp_error *err)
 {
-    struct json_ctx ctx = {.run = run, .command = command, .dir = d->path};
+    struct json_ctx ctx = {.run = run, .plan = plan, .command = command, .dir = d->path};
     for (size_t i = 0; i < run->case_count; i++) {
         const struct hp_case *c = &run->cases[i];
         if (!c->has_latency || hp_hdr_total_count(&c->latency) == 0)
@@ -716,11 +730,12 @@ static int write_files(const struct hp_run *run, const struct hp_results_dir *d,
     return 0;
 }
 
-int hp_results_write(const struct hp_run *run, struct hp_results_dir *d, const char *command,
-                     char *final_dir_out, size_t final_dir_size, struct hp_error *err)
+int hp_results_write_phases(const struct hp_run *run, const struct hp_phase_plan *plan,
+                            struct hp_results_dir *d, const char *command, char *final_dir_out,
+                            size_t final_dir_size, struct hp_error *err)
 {
     const char *final_dir = d->partial;
-    int rc = write_files(run, d, command, err);
+    int rc = write_files(run, plan, d, command, err);
     if (rc == 0 && !run->interrupted) {
         if (rename(d->partial, d->path) != 0)
             rc = hp_error_set(err, "cannot rename %s to %s: %s", d->partial, d->path,
@@ -737,4 +752,10 @@ int hp_results_write(const struct hp_run *run, struct hp_results_dir *d, const c
     if (final_dir_out)
         snprintf(final_dir_out, final_dir_size, "%s", final_dir);
     return 0;
+}
+
+int hp_results_write(const struct hp_run *run, struct hp_results_dir *d, const char *command,
+                     char *final_dir_out, size_t final_dir_size, struct hp_error *err)
+{
+    return hp_results_write_phases(run, NULL, d, command, final_dir_out, final_dir_size, err);
 }

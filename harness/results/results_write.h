@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "common/error.h"
+#include "phases.h"
 #include "runner.h"
 
 #define HP_RESULTS_FORMAT  "hotpath-results"
@@ -71,6 +72,11 @@ int hp_results_check_file_names(const struct hp_case *cases, size_t count, struc
  * success *final_dir_out (may be NULL) gets the directory written: DIR or DIR.partial. */
 int hp_results_write(const struct hp_run *run, struct hp_results_dir *d, const char *command,
                      char *final_dir_out, size_t final_dir_size, struct hp_error *err);
+/* The same for a `run --phases`, recording the plan (what the phase and claims tables need
+ * besides the cases). */
+int hp_results_write_phases(const struct hp_run *run, const struct hp_phase_plan *plan,
+                            struct hp_results_dir *d, const char *command, char *final_dir_out,
+                            size_t final_dir_size, struct hp_error *err);
 
 /* "router/github/all/router=radix/threads=2" -> "BenchmarkRouter/github/all/router=radix-2",
  * the name Go's benchmark format (and so benchstat) expects. */

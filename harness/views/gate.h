@@ -41,8 +41,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "compare.h"
 #include "common/error.h"
+#include "compare.h"
+#include "doc.h"
+#include "render.h"
 #include "results_read.h"
 
 #define HP_GATE_DEFAULT_THRESHOLD              0.05
@@ -164,11 +166,25 @@ int hp_gate_evaluate(const struct hp_results *baseline, const struct hp_results 
 
 void hp_gate_result_free(struct hp_gate_result *r);
 
-enum hp_gate_format { HP_GATE_TEXT, HP_GATE_MARKDOWN };
-
-void hp_gate_print(FILE *f, const struct hp_gate_result *r, enum hp_gate_format format);
+/* The verdict as a document: the sides, the notes, a row per case, the counts. */
+void hp_gate_doc(struct hp_doc *doc, const struct hp_gate_result *r);
 
 /* Writes the verdict as JSON (format "hotpath-gate", version 1; docs/ci.md). */
 int hp_gate_write_json(const char *path, const struct hp_gate_result *r, struct hp_error *err);
+
+/* `hotpath gate BASELINE CURRENT`: what the command asked for. */
+struct hp_gate_request {
+    const char *baseline, *current; /* results (merged lists: results_merge.h) */
+    const char *config_path;        /* INI, or NULL */
+    const char *json_path;          /* the verdict as JSON, or NULL */
+    const struct hp_renderer *format;
+    bool deterministic; /* --deterministic */
+    bool clock_set;     /* --clock given: it wins over the config's */
+    enum hp_gate_clock clock;
+};
+
+/* Reads the config and both sides, gates, writes the JSON verdict and prints the document to
+ * f. 0 when no case regressed, 1 when one did, -1 with err set on bad input (nothing printed). */
+int hp_gate_view(const struct hp_gate_request *req, FILE *f, struct hp_error *err);
 
 #endif

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format.h"
+
 /* ---- the view --------------------------------------------------------------------------- */
 
 static int add_phase(struct hp_phase_view *v, const char *name, struct hp_error *err)
@@ -192,6 +194,7 @@ const char *hp_claim_verdict(const struct hp_claim *claim, const struct hp_case_
 
 /* ---- formatting ------------------------------------------------------------------------- */
 
+/* ns/op in the phase table: as many decimals as a reader of ns needs. */
 static void format_ns(char *out, size_t size, double v)
 {
     if (isnan(v))
@@ -215,12 +218,10 @@ static void format_cell_ns(char *out, size_t size, const struct hp_result_case *
 
 static void format_change(char *out, size_t size, const struct hp_case_comparison *cmp)
 {
-    if (cmp->change == HP_CHANGE_NONE || cmp->change == HP_CHANGE_TOO_FEW_SAMPLES) {
+    if (cmp->change == HP_CHANGE_NONE || cmp->change == HP_CHANGE_TOO_FEW_SAMPLES)
         snprintf(out, size, "%s", hp_change_name(cmp->change));
-        return;
-    }
-    snprintf(out, size, "%+.1f%% [%+.1f%%, %+.1f%%]", (cmp->ratio - 1) * 100,
-             (cmp->ratio_low - 1) * 100, (cmp->ratio_high - 1) * 100);
+    else
+        hp_format_change(out, size, cmp->ratio, cmp->ratio_low, cmp->ratio_high, 1);
 }
 
 static void format_count(char *out, size_t size, double v)
@@ -286,41 +287,7 @@ static const struct hp_result_case *previous_cell(const struct hp_view_row *row,
     return NULL;
 }
 
-/* The four lines of one cell. */
-struct cell_text {
-    char ns[160], vs_previous[96], vs_baseline[96], allocs[64];
-};
-
-static int cell_text(struct hp_phase_view *v, const struct hp_view_row *row, size_t p,
-                     struct cell_text *t, struct hp_error *err)
-{
-    memset(t, 0, sizeof *t);
-    const struct hp_result_case *c = row->cell[p];
-    if (!c) {
-        snprintf(t->ns, sizeof t->ns, "not measured");
-        return 0;
-    }
-    format_cell_ns(t->ns, sizeof t->ns, c);
-    format_count(t->allocs, sizeof t->allocs, c->allocs_per_op);
-    const struct hp_result_case *prev = previous_cell(row, p);
-    const struct hp_result_case *base = row->cell[0];
-    struct hp_case_comparison cmp;
-    if (prev) {
-        if (compare(v, prev, c, &cmp, err) != 0)
-            return -1;
-        format_change(t->vs_previous, sizeof t->vs_previous, &cmp);
-    }
-    if (base && base != c && base != prev) {
-        if (compare(v, base, c, &cmp, err) != 0)
-            return -1;
-        format_change(t->vs_baseline, sizeof t->vs_baseline, &cmp);
-    } else if (base && base == prev) {
-        snprintf(t->vs_baseline, sizeof t->vs_baseline, "%s", t->vs_previous);
-    }
-    return 0;
-}
-
-static void row_label(const struct hp_view_row *row, char *out, size_t size)
+void hp_view_row_label(const struct hp_view_row *row, char *out, size_t size)
 {
     snprintf(out, size, "%s, %u thread%s", row->workload, row->threads,
              row->threads == 1 ? "" : "s");
@@ -328,85 +295,52 @@ static void row_label(const struct hp_view_row *row, char *out, size_t size)
 
 /* ---- phase table ------------------------------------------------------------------------ */
 
-static int write_phase_table_text(FILE *f, struct hp_phase_view *v, struct hp_error *err)
+/* The four lines of a cell: ns/op, the change against the previous phase, against the
+ * baseline, allocs/op ("-" where there is nothing to say). */
+static int add_phase_cell(struct hp_table *t, struct hp_phase_view *v,
+                          const struct hp_view_row *row, size_t p, struct hp_error *err)
 {
-    struct cell_text *texts = calloc(v->row_count * v->phase_count, sizeof *texts);
-    if (!texts)
-        return hp_error_set(err, "out of memory");
-    int label_width = 24, cell_width = 12;
-    for (size_t r = 0; r < v->row_count; r++) {
-        char label[160];
-        row_label(&v->rows[r], label, sizeof label);
-        if ((int)strlen(label) > label_width)
-            label_width = (int)strlen(label);
-        for (size_t p = 0; p < v->phase_count; p++) {
-            struct cell_text *t = &texts[r * v->phase_count + p];
-            if (cell_text(v, &v->rows[r], p, t, err) != 0) {
-                free(texts);
-                return -1;
-            }
-            const char *parts[] = {t->ns, t->vs_previous, t->vs_baseline, t->allocs};
-            for (int k = 0; k < 4; k++)
-                if ((int)strlen(parts[k]) > cell_width)
-                    cell_width = (int)strlen(parts[k]);
-        }
+    const struct hp_result_case *c = row->cell[p];
+    if (!c) {
+        hp_table_text(t, "not measured\n-\n-\n-");
+        return 0;
     }
-    for (size_t p = 0; p < v->phase_count; p++)
-        if ((int)strlen(v->phases[p].name) > cell_width)
-            cell_width = (int)strlen(v->phases[p].name);
-    fprintf(f, "%-*s", label_width, "ns/op: median [95% CI]");
-    for (size_t p = 0; p < v->phase_count; p++)
-        fprintf(f, "  %-*s", cell_width, v->phases[p].name);
-    fputc('\n', f);
-    static const char *const line_names[] = {NULL, "  vs previous phase", "  vs baseline",
-                                             "  allocs/op"};
-    for (size_t r = 0; r < v->row_count; r++) {
-        char label[160];
-        row_label(&v->rows[r], label, sizeof label);
-        for (int line = 0; line < 4; line++) {
-            fprintf(f, "%-*s", label_width, line == 0 ? label : line_names[line]);
-            for (size_t p = 0; p < v->phase_count; p++) {
-                const struct cell_text *t = &texts[r * v->phase_count + p];
-                const char *s = line == 0   ? t->ns
-                                : line == 1 ? t->vs_previous
-                                : line == 2 ? t->vs_baseline
-                                            : t->allocs;
-                fprintf(f, "  %-*s", cell_width, *s ? s : (line == 0 ? "" : "-"));
-            }
-            fputc('\n', f);
-        }
+    char ns[160], vs_previous[96] = "-", vs_baseline[96] = "-", allocs[64];
+    format_cell_ns(ns, sizeof ns, c);
+    format_count(allocs, sizeof allocs, c->allocs_per_op);
+    const struct hp_result_case *prev = previous_cell(row, p);
+    const struct hp_result_case *base = row->cell[0];
+    struct hp_case_comparison cmp;
+    if (prev) {
+        if (compare(v, prev, c, &cmp, err) != 0)
+            return -1;
+        format_change(vs_previous, sizeof vs_previous, &cmp);
     }
-    free(texts);
+    if (base && base != c && base != prev) {
+        if (compare(v, base, c, &cmp, err) != 0)
+            return -1;
+        format_change(vs_baseline, sizeof vs_baseline, &cmp);
+    } else if (base && base == prev) {
+        snprintf(vs_baseline, sizeof vs_baseline, "%s", vs_previous);
+    }
+    hp_table_number(t, c->summary.median, "%s\n%s\n%s\n%s", ns, vs_previous, vs_baseline, allocs);
     return 0;
 }
 
-static int write_phase_table_markdown(FILE *f, struct hp_phase_view *v, struct hp_error *err)
+static int add_phase_table(struct hp_doc *doc, struct hp_phase_view *v, struct hp_error *err)
 {
-    fprintf(f, "| workload |");
+    struct hp_table *t = hp_doc_table(doc);
+    hp_table_column(t, "workload", "workload", 0);
     for (size_t p = 0; p < v->phase_count; p++)
-        fprintf(f, " %s |", v->phases[p].name);
-    fprintf(f, "\n|---|");
-    for (size_t p = 0; p < v->phase_count; p++)
-        fprintf(f, "---|");
-    fputc('\n', f);
+        hp_table_column(t, v->phases[p].name, v->phases[p].name, 0);
     for (size_t r = 0; r < v->row_count; r++) {
         char label[160];
-        row_label(&v->rows[r], label, sizeof label);
-        fprintf(f, "| %s |", label);
-        for (size_t p = 0; p < v->phase_count; p++) {
-            struct cell_text t;
-            if (cell_text(v, &v->rows[r], p, &t, err) != 0)
+        hp_view_row_label(&v->rows[r], label, sizeof label);
+        hp_table_row(t);
+        hp_table_text(t, "%s\n  vs previous phase\n  vs baseline\n  allocs/op", label);
+        for (size_t p = 0; p < v->phase_count; p++)
+            if (add_phase_cell(t, v, &v->rows[r], p, err) != 0)
                 return -1;
-            fprintf(f, " %s", t.ns);
-            if (*t.vs_previous)
-                fprintf(f, "<br>vs previous: %s", t.vs_previous);
-            if (*t.vs_baseline)
-                fprintf(f, "<br>vs baseline: %s", t.vs_baseline);
-            if (*t.allocs)
-                fprintf(f, "<br>%s allocs/op", t.allocs);
-            fprintf(f, " |");
-        }
-        fputc('\n', f);
     }
     return 0;
 }
@@ -459,148 +393,121 @@ static bool any_claims(const struct hp_phase_view *v)
     return false;
 }
 
-struct claim_row {
-    const struct hp_claim *claim;
-    const char *phase;
-    char claimed[160], label[160], measured[128];
-    const char *verdict;
-};
-
-static int width_of(const struct claim_row *rows, size_t n, size_t offset, int min)
+/* One row: a claim of phase p on one row of the phase table. */
+static int add_claim_row(struct hp_table *t, struct hp_phase_view *v, size_t p,
+                         const struct hp_claim *claim, const struct hp_view_row *row,
+                         struct hp_error *err)
 {
-    int w = min;
-    for (size_t i = 0; i < n; i++) {
-        int len = (int)strlen((const char *)&rows[i] + offset);
-        if (len > w)
-            w = len;
+    const struct hp_view_phase *phase = &v->phases[p];
+    double low, high;
+    phase_claim_sum(phase, &low, &high);
+    char label[160], measured[128] = "", *verdict = "not measured";
+    hp_view_row_label(row, label, sizeof label);
+    const struct hp_result_case *prev = previous_cell(row, p), *cur = row->cell[p];
+    if (prev && cur && same_implementations(prev, cur)) {
+        snprintf(measured, sizeof measured, "-");
+        verdict = "not tested here (the phase changes nothing this workload uses)";
+    } else if (prev && cur) {
+        struct hp_case_comparison cmp;
+        if (compare(v, prev, cur, &cmp, err) != 0)
+            return -1;
+        format_measured(measured, sizeof measured, claim, &cmp);
+        verdict = (char *)hp_claim_verdict(claim, &cmp, low, high);
     }
-    return w;
-}
-
-static int write_claims_table(FILE *f, struct hp_phase_view *v, enum hp_table_format fmt,
-                              struct hp_error *err)
-{
-    size_t capacity = 0;
-    for (size_t p = 1; p < v->phase_count; p++)
-        capacity += v->phases[p].claim_count * v->row_count;
-    struct claim_row *rows = calloc(capacity ? capacity : 1, sizeof *rows);
-    if (!rows)
-        return hp_error_set(err, "out of memory");
-    size_t n = 0;
-    for (size_t p = 1; p < v->phase_count; p++) {
-        const struct hp_view_phase *phase = &v->phases[p];
-        double low, high;
-        phase_claim_sum(phase, &low, &high);
-        for (size_t k = 0; k < phase->claim_count; k++) {
-            const struct hp_claim *claim = phase->claims[k];
-            for (size_t r = 0; r < v->row_count; r++) {
-                struct claim_row *out = &rows[n++];
-                out->claim = claim;
-                out->phase = phase->name;
-                if (claim->kind == HP_CLAIM_NS_SAVED && (low != claim->low || high != claim->high))
-                    snprintf(out->claimed, sizeof out->claimed, "%s (phase total %g-%g ns)",
-                             claim->claimed, low, high);
-                else
-                    snprintf(out->claimed, sizeof out->claimed, "%s", claim->claimed);
-                const struct hp_view_row *row = &v->rows[r];
-                const struct hp_result_case *prev = previous_cell(row, p), *cur = row->cell[p];
-                row_label(row, out->label, sizeof out->label);
-                out->verdict = "not measured";
-                if (prev && cur && same_implementations(prev, cur)) {
-                    snprintf(out->measured, sizeof out->measured, "-");
-                    out->verdict = "not tested here (the phase changes nothing this workload "
-                                   "uses)";
-                } else if (prev && cur) {
-                    struct hp_case_comparison cmp;
-                    if (compare(v, prev, cur, &cmp, err) != 0) {
-                        free(rows);
-                        return -1;
-                    }
-                    format_measured(out->measured, sizeof out->measured, claim, &cmp);
-                    out->verdict = hp_claim_verdict(claim, &cmp, low, high);
-                }
-            }
-        }
-    }
-    if (fmt == HP_TABLE_MARKDOWN) {
-        fprintf(f, "| claim | technique | the seed's claim | phase | workload | measured change "
-                   "(vs the phase before) | verdict |\n|---|---|---|---|---|---|---|\n");
-        for (size_t i = 0; i < n; i++)
-            fprintf(f, "| %s | %s | %s | %s | %s | %s | %s |\n", rows[i].claim->id,
-                    rows[i].claim->technique, rows[i].claimed, rows[i].phase, rows[i].label,
-                    rows[i].measured, rows[i].verdict);
-    } else {
-        int wc = width_of(rows, n, offsetof(struct claim_row, claimed), 16);
-        int wl = width_of(rows, n, offsetof(struct claim_row, label), 8);
-        int wm = width_of(rows, n, offsetof(struct claim_row, measured), 8);
-        int wp = 5;
-        for (size_t i = 0; i < n; i++)
-            if ((int)strlen(rows[i].phase) > wp)
-                wp = (int)strlen(rows[i].phase);
-        fprintf(f, "%-5s  %-*s  %-*s  %-*s  %-*s  %s\n", "claim", wc, "the seed's claim", wp,
-                "phase", wl, "workload", wm, "measured", "verdict");
-        for (size_t i = 0; i < n; i++)
-            fprintf(f, "%-5s  %-*s  %-*s  %-*s  %-*s  %s\n", rows[i].claim->id, wc, rows[i].claimed,
-                    wp, rows[i].phase, wl, rows[i].label, wm, rows[i].measured, rows[i].verdict);
-    }
-    free(rows);
+    hp_table_row(t);
+    hp_table_text(t, "%s", claim->id);
+    hp_table_text(t, "%s", claim->technique);
+    if (claim->kind == HP_CLAIM_NS_SAVED && (low != claim->low || high != claim->high))
+        hp_table_text(t, "%s (phase total %g-%g ns)", claim->claimed, low, high);
+    else
+        hp_table_text(t, "%s", claim->claimed);
+    hp_table_text(t, "%s", phase->name);
+    hp_table_text(t, "%s", label);
+    hp_table_text(t, "%s", measured);
+    hp_table_text(t, "%s", verdict);
     return 0;
 }
 
-int hp_phase_tables_write(FILE *f, const struct hp_results *r, struct hp_phase_view *v,
-                          enum hp_table_format format, struct hp_error *err)
+static int add_claims_table(struct hp_doc *doc, struct hp_phase_view *v, struct hp_error *err)
 {
-    bool md = format == HP_TABLE_MARKDOWN;
-    fprintf(f, md ? "## Phases%s%s\n\n" : "\nphases%s%s\n", v->file ? " of " : "",
-            v->file ? v->file : "");
-    if (!r->complete)
-        fprintf(f, md ? "> **Warning: partial results.** %s\n\n" : "WARNING: partial results. %s\n",
-                HP_PARTIAL_RESULTS_WARNING);
-    for (size_t p = 0; p < v->phase_count; p++) {
-        const struct hp_view_phase *phase = &v->phases[p];
-        fprintf(f, md ? "- **%s**%s%s" : "  %s%s%s", phase->name, *phase->summary ? ": " : "",
-                phase->summary);
-        if (phase->claim_count) {
-            fprintf(f, " (claims");
-            for (size_t k = 0; k < phase->claim_count; k++)
-                fprintf(f, " %s", phase->claims[k]->id);
-            fprintf(f, ")");
-        }
-        fputc('\n', f);
-    }
-    fprintf(f, md ? "\nns/op: median [95%% confidence interval]; changes: new/old - 1 with its "
-                    "95%% interval, or \"no significant change\" when the interval includes "
-                    "zero or the rank test does not reject; allocs/op exact.\n\n"
-                  : "\n");
-    int rc = md ? write_phase_table_markdown(f, v, err) : write_phase_table_text(f, v, err);
-    if (rc != 0)
-        return -1;
-    if (!any_claims(v))
-        return 0;
-    fprintf(f, md ? "\n## Claims\n\nThe claimed gain (the claims catalogue: "
-                    "`hotpath list --claims`) beside the change measured between the phase "
-                    "and the phase before it. A phase that tests several claims is measured as "
-                    "one change, so its ns claims are judged together (phase total). Verdicts: "
-                    "*confirmed* (the measured interval reaches the claim), *smaller than "
-                    "claimed* (significantly better, but the whole interval falls short), *no "
-                    "effect* (no significant change), *made it worse* (significantly slower); "
-                    "allocation claims are judged on exact counts.\n\n"
-                  : "\nclaims (the seed's claim beside the change measured against the phase "
-                    "before)\n");
-    return write_claims_table(f, v, format, err);
+    hp_doc_heading(doc, 2, "Claims");
+    struct hp_text *legend = hp_doc_paragraph(doc);
+    hp_text_add(legend, "The claimed gain (the claims catalogue: ");
+    hp_text_code(legend, "hotpath list --claims");
+    hp_text_add(legend, ") beside the change measured between the phase and the phase before it. "
+                        "A phase that tests several claims is measured as one change, so its ns "
+                        "claims are judged together (phase total). Verdicts: ");
+    hp_text_em(legend, "confirmed");
+    hp_text_add(legend, " (the measured interval reaches the claim), ");
+    hp_text_em(legend, "smaller than claimed");
+    hp_text_add(legend, " (significantly better, but the whole interval falls short), ");
+    hp_text_em(legend, "no effect");
+    hp_text_add(legend, " (no significant change), ");
+    hp_text_em(legend, "made it worse");
+    hp_text_add(legend, " (significantly slower); allocation claims are judged on exact counts.");
+    struct hp_table *t = hp_doc_table(doc);
+    static const char *const columns[][2] = {
+        {"claim", "claim"},
+        {"technique", "technique"},
+        {"the seed's claim", "claimed"},
+        {"phase", "phase"},
+        {"workload", "workload"},
+        {"measured change (vs the phase before)", "measured"},
+        {"verdict", "verdict"},
+    };
+    for (size_t c = 0; c < sizeof columns / sizeof columns[0]; c++)
+        hp_table_column(t, columns[c][0], columns[c][1], 0);
+    for (size_t p = 1; p < v->phase_count; p++)
+        for (size_t k = 0; k < v->phases[p].claim_count; k++)
+            for (size_t r = 0; r < v->row_count; r++)
+                if (add_claim_row(t, v, p, v->phases[p].claims[k], &v->rows[r], err) != 0)
+                    return -1;
+    return 0;
 }
 
-int hp_phase_print_tables(FILE *f, const char *dir, struct hp_error *err)
+/* ---- the document ----------------------------------------------------------------------- */
+
+static void add_phase_list(struct hp_doc *doc, const struct hp_phase_view *v)
 {
-    struct hp_results r;
-    if (hp_results_read(dir, &r, err) != 0)
-        return -1;
-    struct hp_phase_view v;
-    int rc = hp_phase_view_build(&r, &v, err);
-    if (rc == 0) {
-        rc = hp_phase_tables_write(f, &r, &v, HP_TABLE_TEXT, err);
-        hp_phase_view_free(&v);
+    hp_doc_list(doc);
+    for (size_t p = 0; p < v->phase_count; p++) {
+        const struct hp_view_phase *phase = &v->phases[p];
+        struct hp_text *item = hp_doc_item(doc);
+        hp_text_strong(item, "%s", phase->name);
+        if (*phase->summary)
+            hp_text_add(item, ": %s", phase->summary);
+        if (phase->claim_count) {
+            hp_text_add(item, " (claims");
+            for (size_t k = 0; k < phase->claim_count; k++)
+                hp_text_add(item, " %s", phase->claims[k]->id);
+            hp_text_add(item, ")");
+        }
     }
-    hp_results_free(&r);
+}
+
+int hp_phase_tables_doc(struct hp_doc *doc, const struct hp_results *r, struct hp_phase_view *v,
+                        struct hp_error *err)
+{
+    hp_doc_heading(doc, 2, "Phases%s%s", v->file ? " of " : "", v->file ? v->file : "");
+    if (!r->complete)
+        hp_text_add(hp_doc_warning(doc, "partial results."), " %s", HP_PARTIAL_RESULTS_WARNING);
+    add_phase_list(doc, v);
+    hp_doc_para(doc, "ns/op: median [95%% confidence interval]; changes: new/old - 1 with its "
+                     "95%% interval, or \"no significant change\" when the interval includes "
+                     "zero or the rank test does not reject; allocs/op exact.");
+    if (add_phase_table(doc, v, err) != 0)
+        return -1;
+    return any_claims(v) ? add_claims_table(doc, v, err) : 0;
+}
+
+int hp_phase_tables_write(FILE *f, const struct hp_results *r, struct hp_phase_view *v,
+                          const struct hp_renderer *format, struct hp_error *err)
+{
+    struct hp_doc doc;
+    hp_doc_init(&doc, "hotpath phases");
+    int rc = hp_phase_tables_doc(&doc, r, v, err);
+    if (rc == 0)
+        rc = hp_doc_render(f, &doc, format, err);
+    hp_doc_free(&doc);
     return rc;
 }

@@ -19,6 +19,8 @@
 
 #include "claims.h"
 #include "compare.h"
+#include "doc.h"
+#include "render.h"
 #include "results_read.h"
 
 enum { HP_VIEW_PHASES_MAX = 32, HP_VIEW_CLAIMS_MAX = 16 };
@@ -55,14 +57,16 @@ struct hp_phase_view {
 int hp_phase_view_build(const struct hp_results *r, struct hp_phase_view *v, struct hp_error *err);
 void hp_phase_view_free(struct hp_phase_view *v);
 
-enum hp_table_format { HP_TABLE_TEXT, HP_TABLE_MARKDOWN };
-
-/* Writes the phase table, then the claims table (when any phase names claims). */
+/* Appends the phase table, then the claims table (when any phase names claims), with their
+ * headings and legends, to doc. */
+int hp_phase_tables_doc(struct hp_doc *doc, const struct hp_results *r, struct hp_phase_view *v,
+                        struct hp_error *err);
+/* The same, rendered by `format` (render.h: HP_RENDER_TEXT, HP_RENDER_MD, ...) to f. */
 int hp_phase_tables_write(FILE *f, const struct hp_results *r, struct hp_phase_view *v,
-                          enum hp_table_format format, struct hp_error *err);
+                          const struct hp_renderer *format, struct hp_error *err);
 
-/* Reads the results directory `dir` back and prints its phase and claims tables. */
-int hp_phase_print_tables(FILE *f, const char *dir, struct hp_error *err);
+/* "router/github/static, 2 threads": a row's label, in the tables and the charts. */
+void hp_view_row_label(const struct hp_view_row *row, char *out, size_t size);
 
 /* The verdict on one claim given the comparison of the phase before and the phase, and the sum
  * of the ns claims the phase makes (for HP_CLAIM_NS_SAVED: low..high of the whole phase, since

@@ -1,10 +1,12 @@
+/* `hotpath report` (report.h): one document (doc.h) built from the results files, rendered as
+ * report.md and report.html by the Markdown and HTML renderers; the charts drawn by gnuplot
+ * jobs side by side (gnuplot.h). */
 #define _GNU_SOURCE
 #include "report.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,11 +14,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "doc.h"
 #include "files.h"
 #include "gnuplot.h"
+#include "gobench_read.h"
 #include "hdr_histogram.h"
 #include "hlog.h"
 #include "phase_tables.h"
+#include "render.h"
 #include "results_read.h"
 #include "runner.h"
 #include "stats.h"
@@ -28,7 +33,7 @@ struct report {
      * complete: a failure leaves the earlier charts (or none), never a part. */
     char charts_dir[4096], charts_tmp[4096];
     char footnote[768];
-    FILE *md; /* report.md, built in memory */
+    struct hp_doc doc; /* report.md and report.html */
     struct hp_phase_view view;
     bool has_view;
     struct hp_report_outcome *outcome;
@@ -40,8 +45,6 @@ struct report {
 enum {
     MAX_CHARTS = 64,
     HLOG_MAX_BYTES = 64 << 20,
-    PNG_MAX_BYTES = 64 << 20,
-    PEERS_MAX_BYTES = 16 << 20,
 };
 
 /* Waits for every started gnuplot; the first failure is reported. */
@@ -130,22 +133,26 @@ static int close_data(struct report *rep, const char *out_name, FILE *f, struct 
     return hp_file_close(f, path, err);
 }
 
-static void md_image(struct report *rep, const char *out_name, const char *alt)
+/* A drawn chart in the document: the PNG (embedded by the HTML renderer, read from where it is
+ * drawn), then links to its SVG and its data. */
+static void add_chart(struct report *rep, const char *out_name, const char *alt)
 {
-    fprintf(rep->md, "![%s](charts/%s.png)\n\n[SVG](charts/%s.svg) · [data](charts/%s.dat)\n\n",
-            alt, out_name, out_name, out_name);
+    char href[128], file[4300], svg[128], data[128];
+    snprintf(href, sizeof href, "charts/%s.png", out_name);
+    snprintf(file, sizeof file, "%s/%s.png", rep->charts_tmp, out_name);
+    snprintf(svg, sizeof svg, "charts/%s.svg", out_name);
+    snprintf(data, sizeof data, "charts/%s.dat", out_name);
+    hp_doc_image(&rep->doc, alt, href, file);
+    struct hp_text *links = hp_doc_paragraph(&rep->doc);
+    hp_text_link(links, svg, "SVG");
+    hp_text_add(links, " · ");
+    hp_text_link(links, data, "data");
 }
 
 static void omitted(struct report *rep, const char *why)
 {
-    fprintf(rep->md, "*Not drawn: %s*\n\n", why);
+    hp_text_em(hp_doc_paragraph(&rep->doc), "Not drawn: %s", why);
     rep->outcome->charts_omitted++;
-}
-
-static void row_label(const struct hp_view_row *row, char *out, size_t size)
-{
-    snprintf(out, size, "%s, %u thread%s", row->workload, row->threads,
-             row->threads == 1 ? "" : "s");
 }
 
 static void phase_titles(const struct hp_phase_view *v, char *out, size_t size)
@@ -164,30 +171,56 @@ static void put_value(FILE *f, double v)
         fputs("\tNaN", f);
 }
 
-static int chart_phase_bars(struct report *rep, struct hp_error *err)
+/* The figures a per-phase chart plots for one case (NAN where it has none). */
+static size_t phase_bar_figures(const struct hp_result_case *c, double *out)
 {
-    fprintf(rep->md, "### 1. ns/op per phase\n\n");
-    if (!rep->has_view) {
-        omitted(rep, "this run has no phases (it was not a `hotpath run --phases FILE` run).");
-        return 0;
-    }
-    FILE *f = open_data(rep, "phase_bars", err);
+    out[0] = c ? c->summary.median : NAN;
+    out[1] = c ? c->summary.ci_low : NAN;
+    out[2] = c ? c->summary.ci_high : NAN;
+    return 3;
+}
+
+static size_t allocation_figures(const struct hp_result_case *c, double *out)
+{
+    out[0] = c ? c->allocs_per_op : NAN;
+    out[1] = c ? c->bytes_per_op : NAN;
+    return 2;
+}
+
+/* The data of a per-phase chart: a line per row of the phase table, the figures of each phase's
+ * case side by side. */
+static int write_phase_data(struct report *rep, const char *name, const char *columns,
+                            size_t (*figures)(const struct hp_result_case *, double *),
+                            struct hp_error *err)
+{
+    FILE *f = open_data(rep, name, err);
     if (!f)
         return -1;
-    fprintf(f, "# workload\tthen per phase: median ns/op, CI low, CI high\n");
+    fprintf(f, "# workload\tthen per phase: %s\n", columns);
     for (size_t r = 0; r < rep->view.row_count; r++) {
         char label[160];
-        row_label(&rep->view.rows[r], label, sizeof label);
+        hp_view_row_label(&rep->view.rows[r], label, sizeof label);
         fputs(label, f);
         for (size_t p = 0; p < rep->view.phase_count; p++) {
-            const struct hp_result_case *c = rep->view.rows[r].cell[p];
-            put_value(f, c ? c->summary.median : NAN);
-            put_value(f, c ? c->summary.ci_low : NAN);
-            put_value(f, c ? c->summary.ci_high : NAN);
+            double v[4];
+            size_t n = figures(rep->view.rows[r].cell[p], v);
+            for (size_t k = 0; k < n; k++)
+                put_value(f, v[k]);
         }
         fputc('\n', f);
     }
-    if (close_data(rep, "phase_bars", f, err) != 0)
+    return close_data(rep, name, f, err);
+}
+
+static int chart_phase_bars(struct report *rep, struct hp_error *err)
+{
+    hp_doc_heading(&rep->doc, 3, "1. ns/op per phase");
+    if (!rep->has_view) {
+        omitted(rep, "this run has no phases (it was not a hotpath run --phases FILE run).");
+        return 0;
+    }
+    if (write_phase_data(rep, "phase_bars", "median ns/op, CI low, CI high", phase_bar_figures,
+                         err) != 0)
         return -1;
     double low = INFINITY, high = 0;
     for (size_t r = 0; r < rep->view.row_count; r++)
@@ -206,33 +239,18 @@ static int chart_phase_bars(struct report *rep, struct hp_error *err)
     if (draw(rep, "phase_bars.gp", "phase_bars",
              "ns per op by phase (median, 95% confidence interval)", extra, 3, err) != 0)
         return -1;
-    md_image(rep, "phase_bars", "ns per op by phase and workload");
+    add_chart(rep, "phase_bars", "ns per op by phase and workload");
     return 0;
 }
 
 static int chart_allocations(struct report *rep, struct hp_error *err)
 {
-    fprintf(rep->md, "### 4. Allocations per op per phase\n\n");
+    hp_doc_heading(&rep->doc, 3, "4. Allocations per op per phase");
     if (!rep->has_view) {
-        omitted(rep, "this run has no phases (it was not a `hotpath run --phases FILE` run).");
+        omitted(rep, "this run has no phases (it was not a hotpath run --phases FILE run).");
         return 0;
     }
-    FILE *f = open_data(rep, "allocations", err);
-    if (!f)
-        return -1;
-    fprintf(f, "# workload\tthen per phase: allocs/op, bytes/op\n");
-    for (size_t r = 0; r < rep->view.row_count; r++) {
-        char label[160];
-        row_label(&rep->view.rows[r], label, sizeof label);
-        fputs(label, f);
-        for (size_t p = 0; p < rep->view.phase_count; p++) {
-            const struct hp_result_case *c = rep->view.rows[r].cell[p];
-            put_value(f, c ? c->allocs_per_op : NAN);
-            put_value(f, c ? c->bytes_per_op : NAN);
-        }
-        fputc('\n', f);
-    }
-    if (close_data(rep, "allocations", f, err) != 0)
+    if (write_phase_data(rep, "allocations", "allocs/op, bytes/op", allocation_figures, err) != 0)
         return -1;
     char titles[2048], count[16];
     phase_titles(&rep->view, titles, sizeof titles);
@@ -241,7 +259,7 @@ static int chart_allocations(struct report *rep, struct hp_error *err)
     if (draw(rep, "allocations.gp", "allocations",
              "allocations and bytes allocated per op, by phase (exact counts)", extra, 2, err) != 0)
         return -1;
-    md_image(rep, "allocations", "allocations and bytes per op by phase");
+    add_chart(rep, "allocations", "allocations and bytes per op by phase");
     return 0;
 }
 
@@ -338,26 +356,28 @@ static int read_hlog(const struct report *rep, const struct hp_result_case *c, s
     return rc;
 }
 
-__attribute__((format(printf, 3, 4))) static void warn(struct report *rep, FILE *notes,
-                                                       const char *fmt, ...)
+/* A .hlog that could not be used: said in the document where the chart is, and to the caller
+ * (the command prints it on stderr). */
+static void warn_spectrum(struct report *rep, const char *why, const char *case_name)
 {
-    char text[sizeof rep->outcome->warnings[0]];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
-    fprintf(notes, "**Warning:** %s\n\n", text);
+    struct hp_text *w = hp_doc_warning(&rep->doc, NULL);
+    hp_text_add(w, "%s; the spectrum of ", why);
+    hp_text_code(w, "%s", case_name);
+    hp_text_add(w, " shows instead the five percentiles results.json records (p50, p90, p99, "
+                   "p99.9, p99.99).");
     struct hp_report_outcome *o = rep->outcome;
-    if (o->warning_count < HP_REPORT_MAX_WARNINGS)
-        memcpy(o->warnings[o->warning_count], text, sizeof text);
+    char *text = hp_text_plain(w);
+    if (text && o->warning_count < HP_REPORT_MAX_WARNINGS)
+        snprintf(o->warnings[o->warning_count], sizeof o->warnings[0], "%s", text);
+    free(text);
     o->warning_count++;
 }
 
-/* The spectrum of one case into f: from its .hlog, else (with a warning in notes) from the five
+/* The spectrum of one case into f: from its .hlog, else (with a warning) from the five
  * percentiles results.json records. Returns the largest x written; *positive is set when a
  * latency above 0 was written (the y axis is logarithmic). */
 static double write_spectrum(struct report *rep, const struct hp_result_case *c, FILE *f,
-                             FILE *notes, bool *positive)
+                             bool *positive)
 {
     double xmax = 1;
     struct hp_error why;
@@ -381,10 +401,7 @@ static double write_spectrum(struct report *rep, const struct hp_result_case *c,
         hp_hdr_destroy(&h);
         return xmax;
     }
-    warn(rep, notes,
-         "%s; the spectrum of `%s` shows instead the five percentiles results.json records "
-         "(p50, p90, p99, p99.9, p99.99).",
-         why.message, c->name);
+    warn_spectrum(rep, why.message, c->name);
     const double xs[] = {2, 10, 100, 1000, 10000};
     const double vs[] = {c->latency.p50_ns, c->latency.p90_ns, c->latency.p99_ns,
                          c->latency.p999_ns, c->latency.p9999_ns};
@@ -397,75 +414,75 @@ static double write_spectrum(struct report *rep, const struct hp_result_case *c,
     return xmax;
 }
 
+/* One spectrum chart: every latency-mode variant of `workload` (the w-th). */
+static int chart_latency_workload(struct report *rep, const char *workload, size_t w,
+                                  struct hp_error *err)
+{
+    char name[64];
+    snprintf(name, sizeof name, "latency_spectrum-%zu", w + 1);
+    hp_doc_heading(&rep->doc, 4, "%s", workload);
+    FILE *f = open_data(rep, name, err);
+    if (!f)
+        return -1;
+    char titles[4096];
+    size_t used = 0, variants = 0;
+    double xmax = 2;
+    bool positive = false;
+    for (size_t i = 0; i < rep->r->case_count; i++) {
+        const struct hp_result_case *c = &rep->r->cases[i];
+        if (!is_latency_case(c) || strcmp(c->workload, workload) != 0)
+            continue;
+        char label[256];
+        variant_label(c, true, label, sizeof label);
+        fprintf(f, "%s# %s\n", variants ? "\n\n" : "", c->name);
+        double x = write_spectrum(rep, c, f, &positive);
+        if (x > xmax)
+            xmax = x;
+        if (used < sizeof titles)
+            used += (size_t)snprintf(titles + used, sizeof titles - used, "%s%s",
+                                     variants ? " " : "", label);
+        variants++;
+    }
+    if (close_data(rep, name, f, err) != 0)
+        return -1;
+    if (!positive) {
+        char data[4200];
+        snprintf(data, sizeof data, "%s/%s.dat", rep->charts_tmp, name);
+        unlink(data);
+        omitted(rep, "every latency recorded for this workload is 0 ns (below what the timer "
+                     "resolves): a logarithmic axis has nothing to show.");
+        return 0;
+    }
+    char count[16], xmax_text[32], title[256];
+    snprintf(count, sizeof count, "%zu", variants);
+    snprintf(xmax_text, sizeof xmax_text, "%g", xmax);
+    snprintf(title, sizeof title, "latency percentile spectrum: %s", workload);
+    struct hp_gnuplot_var extra[] = {{"titles", titles}, {"nvariants", count}, {"xmax", xmax_text}};
+    if (draw(rep, "latency_spectrum.gp", name, title, extra, 3, err) != 0)
+        return -1;
+    add_chart(rep, name, title);
+    return 0;
+}
+
 static int chart_latency(struct report *rep, struct hp_error *err)
 {
-    fprintf(rep->md, "### 2. Latency percentile spectrum\n\n");
+    hp_doc_heading(&rep->doc, 3, "2. Latency percentile spectrum");
     const char *workloads[64];
     size_t nw = workloads_of(rep->r, is_latency_case, workloads, 64);
     if (nw == 0) {
-        omitted(rep, "this run has no latency-mode cases (run with `--mode latency` or "
-                     "`--mode both`).");
+        omitted(rep, "this run has no latency-mode cases (run with --mode latency or --mode "
+                     "both).");
         return 0;
     }
-    fprintf(rep->md, "Latency per op of every latency-mode variant; values include the timer's "
-                     "own cost (each case's `timer_overhead_ns_per_op` in results.json), and a "
-                     "value timed over a group of ops is the group's time divided by its "
-                     "size.\n\n");
-    for (size_t w = 0; w < nw; w++) {
-        char name[64];
-        snprintf(name, sizeof name, "latency_spectrum-%zu", w + 1);
-        FILE *f = open_data(rep, name, err);
-        if (!f)
+    struct hp_text *about = hp_doc_paragraph(&rep->doc);
+    hp_text_add(about, "Latency per op of every latency-mode variant; values include the timer's "
+                       "own cost (each case's ");
+    hp_text_code(about, "timer_overhead_ns_per_op");
+    hp_text_add(about, " in results.json), and a value timed over a group of ops is the group's "
+                       "time divided by its size.");
+    for (size_t w = 0; w < nw; w++)
+        if (chart_latency_workload(rep, workloads[w], w, err) != 0)
             return -1;
-        char *notes_text = NULL;
-        size_t notes_len = 0;
-        FILE *notes = open_memstream(&notes_text, &notes_len);
-        if (!notes) {
-            fclose(f);
-            return hp_error_set(err, "out of memory");
-        }
-        char titles[4096];
-        size_t used = 0, variants = 0;
-        double xmax = 2;
-        bool positive = false;
-        for (size_t i = 0; i < rep->r->case_count; i++) {
-            const struct hp_result_case *c = &rep->r->cases[i];
-            if (!is_latency_case(c) || strcmp(c->workload, workloads[w]) != 0)
-                continue;
-            char label[256];
-            variant_label(c, true, label, sizeof label);
-            fprintf(f, "%s# %s\n", variants ? "\n\n" : "", c->name);
-            double x = write_spectrum(rep, c, f, notes, &positive);
-            if (x > xmax)
-                xmax = x;
-            if (used < sizeof titles)
-                used += (size_t)snprintf(titles + used, sizeof titles - used, "%s%s",
-                                         variants ? " " : "", label);
-            variants++;
-        }
-        fclose(notes);
-        fprintf(rep->md, "#### %s\n\n%s", workloads[w], notes_text);
-        free(notes_text);
-        if (close_data(rep, name, f, err) != 0)
-            return -1;
-        if (!positive) {
-            char data[4200];
-            snprintf(data, sizeof data, "%s/%s.dat", rep->charts_tmp, name);
-            unlink(data);
-            omitted(rep, "every latency recorded for this workload is 0 ns (below what the timer "
-                         "resolves): a logarithmic axis has nothing to show.");
-            continue;
-        }
-        char count[16], xmax_text[32], title[256];
-        snprintf(count, sizeof count, "%zu", variants);
-        snprintf(xmax_text, sizeof xmax_text, "%g", xmax);
-        snprintf(title, sizeof title, "latency percentile spectrum: %s", workloads[w]);
-        struct hp_gnuplot_var extra[] = {
-            {"titles", titles}, {"nvariants", count}, {"xmax", xmax_text}};
-        if (draw(rep, "latency_spectrum.gp", name, title, extra, 3, err) != 0)
-            return -1;
-        md_image(rep, name, title);
-    }
     return 0;
 }
 
@@ -494,9 +511,91 @@ static double median_ops_per_sec(const struct hp_result_case *c)
     return s.median;
 }
 
+/* The batch cases that share the key of case i (they differ in threads only), by threads; 0
+ * when case i is not the first of its key. */
+static size_t scaling_members(const struct hp_results *r, const char *keys, size_t i,
+                              const struct hp_result_case **members, size_t max)
+{
+    const char *key = keys + 256 * i;
+    for (size_t k = 0; k < i; k++)
+        if (is_batch_case(&r->cases[k]) && strcmp(keys + 256 * k, key) == 0)
+            return 0;
+    size_t m = 0;
+    for (size_t k = i; k < r->case_count && m < max; k++)
+        if (is_batch_case(&r->cases[k]) && strcmp(keys + 256 * k, key) == 0)
+            members[m++] = &r->cases[k];
+    for (size_t a = 1; a < m; a++) /* by threads */
+        for (size_t b = a; b > 0 && members[b - 1]->threads > members[b]->threads; b--) {
+            const struct hp_result_case *t = members[b];
+            members[b] = members[b - 1];
+            members[b - 1] = t;
+        }
+    return m;
+}
+
+struct scaling_chart {
+    char name[64];
+    FILE *data; /* opened with the first variant */
+    char titles[4096];
+    size_t used, variants;
+};
+
+/* One variant (a key measured at two thread counts or more) into the chart's data. */
+static int add_scaling_variant(struct report *rep, struct scaling_chart *chart, const char *key,
+                               const struct hp_result_case *const *members, size_t m,
+                               struct hp_error *err)
+{
+    if (!chart->data && !(chart->data = open_data(rep, chart->name, err)))
+        return -1;
+    double base = median_ops_per_sec(members[0]);
+    fprintf(chart->data, "%s# %s\n", chart->variants ? "\n\n" : "", key);
+    for (size_t k = 0; k < m; k++)
+        fprintf(chart->data, "%u\t%.6g\t%.6g\n", members[k]->threads,
+                median_ops_per_sec(members[k]), base * members[k]->threads / members[0]->threads);
+    char label[256];
+    variant_label(members[0], false, label, sizeof label);
+    if (chart->used < sizeof chart->titles)
+        chart->used +=
+            (size_t)snprintf(chart->titles + chart->used, sizeof chart->titles - chart->used,
+                             "%s%s", chart->variants ? " " : "", label);
+    chart->variants++;
+    return 0;
+}
+
+/* The scaling chart of one workload; *drawn counts the charts drawn. */
+static int chart_scaling_workload(struct report *rep, const char *keys, const char *workload,
+                                  size_t *drawn, struct hp_error *err)
+{
+    const struct hp_results *r = rep->r;
+    struct scaling_chart chart = {0};
+    snprintf(chart.name, sizeof chart.name, "thread_scaling-%zu", *drawn + 1);
+    for (size_t i = 0; i < r->case_count; i++) {
+        const struct hp_result_case *members[64];
+        if (!is_batch_case(&r->cases[i]) || strcmp(r->cases[i].workload, workload) != 0)
+            continue;
+        size_t m = scaling_members(r, keys, i, members, 64);
+        if (m >= 2 && add_scaling_variant(rep, &chart, keys + 256 * i, members, m, err) != 0)
+            return -1;
+    }
+    if (!chart.data)
+        return 0;
+    if (close_data(rep, chart.name, chart.data, err) != 0)
+        return -1;
+    char count[16], title[256];
+    snprintf(count, sizeof count, "%zu", chart.variants);
+    snprintf(title, sizeof title, "thread scaling: %s (ops/s, all threads)", workload);
+    struct hp_gnuplot_var extra[] = {{"titles", chart.titles}, {"nvariants", count}};
+    if (draw(rep, "thread_scaling.gp", chart.name, title, extra, 2, err) != 0)
+        return -1;
+    hp_doc_heading(&rep->doc, 4, "%s", workload);
+    add_chart(rep, chart.name, title);
+    (*drawn)++;
+    return 0;
+}
+
 static int chart_scaling(struct report *rep, struct hp_error *err)
 {
-    fprintf(rep->md, "### 3. Thread scaling\n\n");
+    hp_doc_heading(&rep->doc, 3, "3. Thread scaling");
     const struct hp_results *r = rep->r;
     const char *workloads[64];
     size_t nw = workloads_of(r, is_batch_case, workloads, 64);
@@ -506,132 +605,85 @@ static int chart_scaling(struct report *rep, struct hp_error *err)
         return hp_error_set(err, "out of memory");
     for (size_t i = 0; i < r->case_count; i++)
         scaling_key(&r->cases[i], keys + 256 * i, 256);
-    for (size_t w = 0; w < nw; w++) {
-        char name[64];
-        snprintf(name, sizeof name, "thread_scaling-%zu", drawn + 1);
-        FILE *f = NULL;
-        char titles[4096];
-        size_t used = 0, variants = 0;
-        for (size_t i = 0; i < r->case_count; i++) {
-            const struct hp_result_case *c = &r->cases[i];
-            if (!is_batch_case(c) || strcmp(c->workload, workloads[w]) != 0)
-                continue;
-            /* The first case of each key gathers the key's thread counts. */
-            bool first = true;
-            for (size_t k = 0; k < i && first; k++)
-                first =
-                    !(is_batch_case(&r->cases[k]) && strcmp(keys + 256 * k, keys + 256 * i) == 0);
-            if (!first)
-                continue;
-            const struct hp_result_case *members[64];
-            size_t m = 0;
-            for (size_t k = i; k < r->case_count && m < 64; k++)
-                if (is_batch_case(&r->cases[k]) && strcmp(keys + 256 * k, keys + 256 * i) == 0)
-                    members[m++] = &r->cases[k];
-            if (m < 2)
-                continue;
-            for (size_t a = 1; a < m; a++) /* by threads */
-                for (size_t b = a; b > 0 && members[b - 1]->threads > members[b]->threads; b--) {
-                    const struct hp_result_case *t = members[b];
-                    members[b] = members[b - 1];
-                    members[b - 1] = t;
-                }
-            if (!f && !(f = open_data(rep, name, err))) {
-                free(keys);
-                return -1;
-            }
-            double base = median_ops_per_sec(members[0]);
-            fprintf(f, "%s# %s\n", variants ? "\n\n" : "", keys + 256 * i);
-            for (size_t k = 0; k < m; k++)
-                fprintf(f, "%u\t%.6g\t%.6g\n", members[k]->threads, median_ops_per_sec(members[k]),
-                        base * members[k]->threads / members[0]->threads);
-            char label[256];
-            variant_label(c, false, label, sizeof label);
-            if (used < sizeof titles)
-                used += (size_t)snprintf(titles + used, sizeof titles - used, "%s%s",
-                                         variants ? " " : "", label);
-            variants++;
-        }
-        if (!f)
-            continue;
-        if (close_data(rep, name, f, err) != 0) {
-            free(keys);
-            return -1;
-        }
-        char count[16], title[256];
-        snprintf(count, sizeof count, "%zu", variants);
-        snprintf(title, sizeof title, "thread scaling: %s (ops/s, all threads)", workloads[w]);
-        struct hp_gnuplot_var extra[] = {{"titles", titles}, {"nvariants", count}};
-        if (draw(rep, "thread_scaling.gp", name, title, extra, 2, err) != 0) {
-            free(keys);
-            return -1;
-        }
-        fprintf(rep->md, "#### %s\n\n", workloads[w]);
-        md_image(rep, name, title);
-        drawn++;
-    }
+    int rc = 0;
+    for (size_t w = 0; w < nw && rc == 0; w++)
+        rc = chart_scaling_workload(rep, keys, workloads[w], &drawn, err);
     free(keys);
-    if (drawn == 0)
+    if (rc == 0 && drawn == 0)
         omitted(rep, "every case of this run was measured at one thread count only (run with "
-                     "`--threads 1,2`).");
-    return 0;
+                     "--threads 1,2).");
+    return rc;
 }
 
-/* ---- report.md -------------------------------------------------------------------------- */
+/* ---- the document's text ---------------------------------------------------------------- */
 
-static void md_header(struct report *rep)
+static void doc_header(struct report *rep)
 {
     const struct hp_results *r = rep->r;
-    fprintf(rep->md, "# hotpath report\n\n");
-    fprintf(rep->md, "Results: `%s`%s. Run started %s, took %.1f s: `%s`.\n\n", r->dir,
-            r->complete ? "" : " (**incomplete**: the run was interrupted)", r->started,
-            r->duration_s, r->command);
-    fprintf(rep->md, "- Machine: %s, %u CPUs, %s, host %s (fingerprint %s)\n", r->cpu_model,
-            r->cpus_online, r->kernel, r->hostname, r->machine_fingerprint);
-    fprintf(rep->md, "- Build: %s, %s, allocator %s, commit %.12s%s\n", r->build_type, r->compiler,
-            r->allocator, r->git_commit, r->git_dirty ? "-dirty" : "");
-    fprintf(rep->md, "- %u samples per case, target %.3g ms per sample, seed %llu\n",
-            r->config_samples, r->target_sample_ns / 1e6, (unsigned long long)r->seed);
+    struct hp_doc *doc = &rep->doc;
+    hp_doc_heading(doc, 1, "hotpath report");
+    struct hp_text *run = hp_doc_paragraph(doc);
+    hp_text_add(run, "Results: ");
+    hp_text_code(run, "%s", r->dir);
+    if (!r->complete) {
+        hp_text_add(run, " (");
+        hp_text_strong(run, "incomplete");
+        hp_text_add(run, ": the run was interrupted)");
+    }
+    hp_text_add(run, ". Run started %s, took %.1f s: ", r->started, r->duration_s);
+    hp_text_code(run, "%s", r->command);
+    hp_text_add(run, ".");
+    hp_doc_list(doc);
+    hp_text_add(hp_doc_item(doc), "Machine: %s, %u CPUs, %s, host %s (fingerprint %s)",
+                r->cpu_model, r->cpus_online, r->kernel, r->hostname, r->machine_fingerprint);
+    hp_text_add(hp_doc_item(doc), "Build: %s, %s, allocator %s, commit %.12s%s", r->build_type,
+                r->compiler, r->allocator, r->git_commit, r->git_dirty ? "-dirty" : "");
+    hp_text_add(hp_doc_item(doc), "%u samples per case, target %.3g ms per sample, seed %llu",
+                r->config_samples, r->target_sample_ns / 1e6, (unsigned long long)r->seed);
     if (isfinite(r->harness_overhead_ns))
-        fprintf(rep->md, "- Harness overhead (null case): %.3g ns/op\n", r->harness_overhead_ns);
+        hp_text_add(hp_doc_item(doc), "Harness overhead (null case): %.3g ns/op",
+                    r->harness_overhead_ns);
     for (size_t i = 0; i < r->case_count; i++) { /* requests that mostly miss (workload.h) */
         const struct hp_result_metric *m =
             hp_result_case_metric(&r->cases[i], HP_METRIC_FOUND_SHARE);
-        if (m && m->value < HP_FOUND_SHARE_WARN_BELOW)
-            fprintf(rep->md,
-                    "- **Warning:** `%s`: only %.1f%% of its requests find a route (%s %.3g); "
-                    "the rest measure misses (404, 405, redirects)\n",
-                    r->cases[i].name, 100 * m->value, HP_METRIC_FOUND_SHARE, m->value);
+        if (!m || m->value >= HP_FOUND_SHARE_WARN_BELOW)
+            continue;
+        struct hp_text *item = hp_doc_item(doc);
+        hp_text_strong(item, "Warning:");
+        hp_text_add(item, " ");
+        hp_text_code(item, "%s", r->cases[i].name);
+        hp_text_add(item,
+                    ": only %.1f%% of its requests find a route (%s %.3g); the rest measure "
+                    "misses (404, 405, redirects)",
+                    100 * m->value, HP_METRIC_FOUND_SHARE, m->value);
     }
-    fprintf(rep->md, "\n");
 }
 
-static void md_cases(struct report *rep)
+static void doc_cases(struct report *rep)
 {
     const struct hp_results *r = rep->r;
-    fprintf(rep->md, "## Every case\n\n| case | ns/op median [95%% CI] | allocs/op | B/op | "
-                     "p50 / p99 / p99.9 ns |\n|---|---|---|---|---|\n");
+    hp_doc_heading(&rep->doc, 2, "Every case");
+    struct hp_table *t = hp_doc_table(&rep->doc);
+    hp_table_column(t, "case", "case", HP_COLUMN_CODE);
+    hp_table_column(t, "ns/op median [95% CI]", "median_ns", HP_COLUMN_NUMERIC);
+    hp_table_column(t, "allocs/op", "allocs_per_op", HP_COLUMN_NUMERIC);
+    hp_table_column(t, "B/op", "bytes_per_op", HP_COLUMN_NUMERIC);
+    hp_table_column(t, "p50 / p99 / p99.9 ns", "latency_percentiles", 0);
     for (size_t i = 0; i < r->case_count; i++) {
         const struct hp_result_case *c = &r->cases[i];
-        fprintf(rep->md, "| `%s` | %.4g [%.4g, %.4g]%s | %.3g | %.3g | ", c->name,
-                c->summary.median, c->summary.ci_low, c->summary.ci_high, c->noisy ? " noisy" : "",
-                c->allocs_per_op, c->bytes_per_op);
+        hp_table_row(t);
+        hp_table_text(t, "%s", c->name);
+        hp_table_number(t, c->summary.median, "%.4g [%.4g, %.4g]%s", c->summary.median,
+                        c->summary.ci_low, c->summary.ci_high, c->noisy ? " noisy" : "");
+        hp_table_number(t, c->allocs_per_op, "%.3g", c->allocs_per_op);
+        hp_table_number(t, c->bytes_per_op, "%.3g", c->bytes_per_op);
         if (c->has_latency)
-            fprintf(rep->md, "%.0f / %.0f / %.0f", c->latency.p50_ns, c->latency.p99_ns,
-                    c->latency.p999_ns);
-        fprintf(rep->md, " |\n");
+            hp_table_text(t, "%.0f / %.0f / %.0f", c->latency.p50_ns, c->latency.p99_ns,
+                          c->latency.p999_ns);
+        else
+            hp_table_text(t, "%s", "");
     }
-    fprintf(rep->md, "\n");
 }
-
-/* Peers (scripts/peers/run.sh): RESULTS_DIR/peers.txt in Go's benchmark format, one line per
- * sample; shown as the median ns/op of each benchmark with its B/op and allocs/op. */
-struct peer_row {
-    char name[160];
-    double ns[256];
-    size_t samples;
-    double bytes, allocs;
-};
 
 static int by_value(const void *a, const void *b)
 {
@@ -639,266 +691,136 @@ static int by_value(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static int md_peers(struct report *rep, struct hp_error *err)
+/* Peers (scripts/peers/run.sh): RESULTS_DIR/peers.txt in Go's benchmark format, shown as the
+ * median ns/op of each benchmark with its B/op and allocs/op. No file, no section. */
+static int doc_peers(struct report *rep, struct hp_error *err)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/peers.txt", rep->dir);
     if (access(path, F_OK) != 0)
         return 0;
-    char *text;
-    size_t len;
-    if (hp_file_read(path, PEERS_MAX_BYTES, &text, &len, err) != 0)
+    struct hp_gobench peers;
+    if (hp_gobench_read(path, &peers, err) != 0)
         return -1;
-    static struct peer_row rows[64];
-    size_t n = 0;
-    for (char *line = text, *next; *line; line = next) {
-        next = line + strcspn(line, "\n");
-        if (*next)
-            *next++ = '\0';
-        char name[160];
-        unsigned long long iterations;
-        double ns, bytes = NAN, allocs = NAN;
-        int got = sscanf(line, "%159s %llu %lf ns/op %lf B/op %lf allocs/op", name, &iterations,
-                         &ns, &bytes, &allocs);
-        if (got < 3 || strncmp(name, "Benchmark", 9) != 0)
-            continue;
-        struct peer_row *row = NULL;
-        for (size_t i = 0; i < n && !row; i++)
-            if (strcmp(rows[i].name, name) == 0)
-                row = &rows[i];
-        if (!row && n < 64) {
-            row = &rows[n++];
-            memset(row, 0, sizeof *row);
-            snprintf(row->name, sizeof row->name, "%s", name);
+    if (peers.count > 0) {
+        hp_doc_heading(&rep->doc, 2, "Peers (Go)");
+        struct hp_text *about = hp_doc_paragraph(&rep->doc);
+        hp_text_add(about, "Gin and httprouter routing the same GitHub route set and request "
+                           "lists, measured on this machine by ");
+        hp_text_code(about, "scripts/peers/run.sh");
+        hp_text_add(about, " into ");
+        hp_text_code(about, "peers.txt");
+        hp_text_add(about, " (Go's benchmark format; the ");
+        hp_text_code(about, "-N");
+        hp_text_add(about, " suffix is GOMAXPROCS). Each op is one request through the router "
+                           "with a handler that sets one header and writes a small body.");
+        struct hp_table *t = hp_doc_table(&rep->doc);
+        hp_table_column(t, "benchmark", "benchmark", HP_COLUMN_CODE);
+        hp_table_column(t, "ns/op (median)", "median_ns", HP_COLUMN_NUMERIC);
+        hp_table_column(t, "samples", "samples", HP_COLUMN_NUMERIC);
+        hp_table_column(t, "B/op", "bytes_per_op", HP_COLUMN_NUMERIC);
+        hp_table_column(t, "allocs/op", "allocs_per_op", HP_COLUMN_NUMERIC);
+        for (size_t i = 0; i < peers.count; i++) {
+            struct hp_gobench_row *row = &peers.rows[i];
+            qsort(row->ns, row->samples, sizeof row->ns[0], by_value);
+            double median = hp_quantile_sorted(row->ns, row->samples, 0.5);
+            hp_table_row(t);
+            hp_table_text(t, "%s", row->name);
+            hp_table_number(t, median, "%.4g", median);
+            hp_table_number(t, (double)row->samples, "%zu", row->samples);
+            hp_table_number(t, row->bytes, "%.4g", row->bytes);
+            hp_table_number(t, row->allocs, "%.4g", row->allocs);
         }
-        if (!row || row->samples == 256)
-            continue;
-        row->ns[row->samples++] = ns;
-        row->bytes = bytes;
-        row->allocs = allocs;
     }
-    free(text);
-    if (n == 0)
-        return 0;
-    fprintf(rep->md, "## Peers (Go)\n\nGin and httprouter routing the same GitHub route set and "
-                     "request lists, measured on this machine by `scripts/peers/run.sh` into "
-                     "`peers.txt` (Go's benchmark format; the `-N` suffix is GOMAXPROCS). Each op "
-                     "is one request through the router with a handler that sets one header and "
-                     "writes a small body.\n\n| benchmark | ns/op (median) | samples | B/op | "
-                     "allocs/op |\n|---|---|---|---|---|\n");
-    for (size_t i = 0; i < n; i++) {
-        qsort(rows[i].ns, rows[i].samples, sizeof rows[i].ns[0], by_value);
-        fprintf(rep->md, "| `%s` | %.4g | %zu | %.4g | %.4g |\n", rows[i].name,
-                hp_quantile_sorted(rows[i].ns, rows[i].samples, 0.5), rows[i].samples,
-                rows[i].bytes, rows[i].allocs);
-    }
-    fprintf(rep->md, "\n");
+    hp_gobench_free(&peers);
     return 0;
 }
 
-/* ---- report.html: the subset of Markdown report.md uses ---------------------------------- */
-
-static void html_escape(FILE *out, const char *s, size_t n)
+/* Everything but the charts' images comes first; the charts are drawn while the rest is built. */
+static int build_document(struct report *rep, struct hp_error *err)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '<') {
-            fputs("&lt;", out);
-        } else if (s[i] == '>') {
-            fputs("&gt;", out);
-        } else if (s[i] == '&') {
-            fputs("&amp;", out);
-        } else if (s[i] == '"') {
-            fputs("&quot;", out);
-        } else {
-            fputc(s[i], out);
-        }
-    }
+    doc_header(rep);
+    if (rep->has_view && hp_phase_tables_doc(&rep->doc, rep->r, &rep->view, err) != 0)
+        return -1;
+    hp_doc_heading(&rep->doc, 2, "Charts");
+    struct hp_text *about = hp_doc_paragraph(&rep->doc);
+    hp_text_add(about, "Every chart is drawn from this directory's files; its data is beside it (");
+    hp_text_code(about, ".dat");
+    hp_text_add(about, ").");
+    if (chart_phase_bars(rep, err) != 0 || chart_latency(rep, err) != 0 ||
+        chart_scaling(rep, err) != 0 || chart_allocations(rep, err) != 0)
+        return -1;
+    if (finish_jobs(rep, err) != 0 || doc_peers(rep, err) != 0)
+        return -1;
+    doc_cases(rep);
+    return 0;
 }
 
-/* Embeds a chart drawn for this report (a "charts/" link, read from where it is drawn). */
-static void html_image(FILE *out, const struct report *rep, const char *alt, size_t alt_len,
-                       const char *path, size_t path_len)
+/* ---- the files -------------------------------------------------------------------------- */
+
+/* The document rendered by r into memory (*text, malloc'ed). */
+static int render_to_memory(const struct hp_doc *doc, const struct hp_renderer *r, char **text,
+                            size_t *len, struct hp_error *err)
 {
-    static const char prefix[] = "charts/";
-    char full[4400];
-    if (path_len > sizeof prefix - 1 && memcmp(path, prefix, sizeof prefix - 1) == 0)
-        snprintf(full, sizeof full, "%s/%.*s", rep->charts_tmp, (int)(path_len - sizeof prefix + 1),
-                 path + sizeof prefix - 1);
-    else
-        snprintf(full, sizeof full, "%s/%.*s", rep->dir, (int)path_len, path);
-    size_t len = 0;
-    char *bytes = NULL;
-    struct hp_error ignored;
-    if (hp_file_read(full, PNG_MAX_BYTES, &bytes, &len, &ignored) != 0) {
-        fputs("<em>chart missing</em>", out);
-        return;
-    }
-    char *b64 = malloc(hp_base64_encoded_len(len) + 1);
-    if (b64) {
-        hp_base64_encode((const unsigned char *)bytes, len, b64);
-        fputs("<img src=\"data:image/png;base64,", out);
-        fputs(b64, out);
-        fputs("\" alt=\"", out);
-        html_escape(out, alt, alt_len);
-        fputs("\">", out);
-        free(b64);
-    }
-    free(bytes);
+    FILE *f = open_memstream(text, len);
+    if (!f)
+        return hp_error_set(err, "out of memory");
+    int rc = hp_doc_render(f, doc, r, err);
+    fclose(f);
+    return rc;
 }
 
-/* Inline Markdown: `code`, **bold**, *em*, ![alt](png) embedded, [text](link), and the one
- * HTML tag the tables use, <br>. */
-static void html_inline(FILE *out, const struct report *rep, const char *s, size_t n)
+/* phases.md (the phase and claims tables alone), report.html, report.md: rendered whole in
+ * memory first, then the charts installed and each file written whole, report.md last. */
+static int write_files(struct report *rep, bool *charts_installed, struct hp_error *err)
 {
-    size_t i = 0;
-    while (i < n) {
-        const char *rest = s + i;
-        size_t left = n - i;
-        if (*rest == '`') {
-            const char *close = memchr(rest + 1, '`', left - 1);
-            if (close) {
-                fputs("<code>", out);
-                html_escape(out, rest + 1, (size_t)(close - rest - 1));
-                fputs("</code>", out);
-                i += (size_t)(close - rest) + 1;
-                continue;
-            }
-        }
-        if (left > 2 && rest[0] == '*' && rest[1] == '*') {
-            const char *close = memmem(rest + 2, left - 2, "**", 2);
-            if (close) {
-                fputs("<b>", out);
-                html_inline(out, rep, rest + 2, (size_t)(close - rest - 2));
-                fputs("</b>", out);
-                i += (size_t)(close - rest) + 2;
-                continue;
-            }
-        }
-        if (*rest == '*' && left > 1 && rest[1] != ' ') {
-            const char *close = memchr(rest + 1, '*', left - 1);
-            if (close) {
-                fputs("<em>", out);
-                html_inline(out, rep, rest + 1, (size_t)(close - rest - 1));
-                fputs("</em>", out);
-                i += (size_t)(close - rest) + 1;
-                continue;
-            }
-        }
-        bool image = *rest == '!' && left > 1 && rest[1] == '[';
-        if (*rest == '[' || image) {
-            const char *text = rest + (image ? 2 : 1);
-            const char *mid = memmem(text, left - (size_t)(text - rest), "](", 2);
-            const char *close = mid ? memchr(mid, ')', left - (size_t)(mid - rest)) : NULL;
-            if (mid && close) {
-                const char *link = mid + 2;
-                if (image) {
-                    html_image(out, rep, text, (size_t)(mid - text), link, (size_t)(close - link));
-                } else {
-                    fputs("<a href=\"", out);
-                    html_escape(out, link, (size_t)(close - link));
-                    fputs("\">", out);
-                    html_escape(out, text, (size_t)(mid - text));
-                    fputs("</a>", out);
-                }
-                i += (size_t)(close - rest) + 1;
-                continue;
-            }
-        }
-        if (left >= 4 && memcmp(rest, "<br>", 4) == 0) {
-            fputs("<br>", out);
-            i += 4;
-            continue;
-        }
-        html_escape(out, rest, 1);
-        i++;
-    }
+    char *md = NULL, *html = NULL, *phases = NULL, path[4200];
+    size_t md_len = 0, html_len = 0, phases_len = 0;
+    int rc = -1;
+    struct hp_doc phase_doc;
+    hp_doc_init(&phase_doc, "hotpath phases");
+    if (rep->has_view && (hp_phase_tables_doc(&phase_doc, rep->r, &rep->view, err) != 0 ||
+                          render_to_memory(&phase_doc, HP_RENDER_MD, &phases, &phases_len, err)))
+        goto done;
+    if (render_to_memory(&rep->doc, HP_RENDER_MD, &md, &md_len, err) != 0 ||
+        render_to_memory(&rep->doc, hp_renderer_find("html"), &html, &html_len, err) != 0 ||
+        install_charts(rep, err) != 0)
+        goto done;
+    *charts_installed = true;
+    snprintf(path, sizeof path, "%s/phases.md", rep->dir);
+    if (phases && hp_file_write_text(path, phases, phases_len, err) != 0)
+        goto done;
+    struct hp_report_outcome *o = rep->outcome;
+    snprintf(o->report_html, sizeof o->report_html, "%s/report.html", rep->dir);
+    snprintf(o->report_md, sizeof o->report_md, "%s/report.md", rep->dir);
+    if (hp_file_write_text(o->report_html, html, html_len, err) == 0 &&
+        hp_file_write_text(o->report_md, md, md_len, err) == 0)
+        rc = 0;
+done:
+    hp_doc_free(&phase_doc);
+    free(md);
+    free(html);
+    free(phases);
+    return rc;
 }
 
-static void html_table_row(FILE *out, const struct report *rep, const char *line, size_t len,
-                           bool header)
+/* charts_tmp, empty, for this report's charts. */
+static int prepare(struct report *rep, struct hp_error *err)
 {
-    fputs("<tr>", out);
-    const char *p = line + 1, *end = line + len;
-    while (p < end) {
-        const char *bar = memchr(p, '|', (size_t)(end - p));
-        if (!bar)
-            break;
-        const char *a = p, *b = bar;
-        while (a < b && *a == ' ')
-            a++;
-        while (b > a && b[-1] == ' ')
-            b--;
-        fputs(header ? "<th>" : "<td>", out);
-        html_inline(out, rep, a, (size_t)(b - a));
-        fputs(header ? "</th>" : "</td>", out);
-        p = bar + 1;
-    }
-    fputs("</tr>\n", out);
+    const struct hp_results *r = rep->r;
+    snprintf(rep->charts_dir, sizeof rep->charts_dir, "%s/charts", r->dir);
+    snprintf(rep->charts_tmp, sizeof rep->charts_tmp, "%s/.charts.tmp", r->dir);
+    snprintf(rep->footnote, sizeof rep->footnote,
+             "machine: %s, %u CPUs, %s, host %s; run %s; %s build %.12s", r->cpu_model,
+             r->cpus_online, r->kernel, r->hostname, r->started, r->build_type, r->git_commit);
+    rep->jobs = calloc(MAX_CHARTS, sizeof *rep->jobs);
+    if (!rep->jobs)
+        return hp_error_set(err, "out of memory");
+    hp_dir_remove(rep->charts_tmp); /* left by a report that was killed */
+    if (mkdir(rep->charts_tmp, 0777) != 0)
+        return hp_error_set(err, "cannot create %s: %s", rep->charts_tmp, strerror(errno));
+    return 0;
 }
-
-static void markdown_to_html(const struct report *rep, const char *md, FILE *out)
-{
-    fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>hotpath report</title>\n"
-          "<style>body{font-family:sans-serif;max-width:1200px;margin:2em auto;padding:0 1em}"
-          "table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #ccc;"
-          "padding:3px 6px;vertical-align:top}th{background:#f4f4f4}img{max-width:100%}"
-          "code{background:#f4f4f4}</style></head><body>\n",
-          out);
-    enum { NONE, PARA, LIST, TABLE } block = NONE;
-    bool table_header = false;
-    const char *line = md;
-    while (*line) {
-        const char *nl = strchr(line, '\n');
-        size_t len = nl ? (size_t)(nl - line) : strlen(line);
-        bool is_table = len > 0 && line[0] == '|';
-        bool is_item = len > 1 && line[0] == '-' && line[1] == ' ';
-        bool is_heading = len > 0 && line[0] == '#';
-        if ((block == TABLE && !is_table) || (block == LIST && !is_item) ||
-            (block == PARA && (len == 0 || is_table || is_item || is_heading))) {
-            fputs(block == TABLE ? "</table>\n" : block == LIST ? "</ul>\n" : "</p>\n", out);
-            block = NONE;
-        }
-        if (is_heading) {
-            int level = 0;
-            while ((size_t)level < len && line[level] == '#')
-                level++;
-            fprintf(out, "<h%d>", level);
-            html_inline(out, rep, line + level + 1, len > (size_t)level ? len - level - 1 : 0);
-            fprintf(out, "</h%d>\n", level);
-        } else if (is_table) {
-            if (block != TABLE) {
-                fputs("<table>\n", out);
-                block = TABLE;
-                table_header = true;
-            }
-            if (strncmp(line, "|---", 4) != 0)
-                html_table_row(out, rep, line, len, table_header);
-            table_header = false;
-        } else if (is_item) {
-            if (block != LIST) {
-                fputs("<ul>\n", out);
-                block = LIST;
-            }
-            fputs("<li>", out);
-            html_inline(out, rep, line + 2, len - 2);
-            fputs("</li>\n", out);
-        } else if (len > 0) {
-            if (block != PARA) {
-                fputs("<p>", out);
-                block = PARA;
-            } else {
-                fputc('\n', out);
-            }
-            html_inline(out, rep, line, len);
-        }
-        line += len + (nl ? 1 : 0);
-    }
-    if (block != NONE)
-        fputs(block == TABLE ? "</table>\n" : block == LIST ? "</ul>\n" : "</p>\n", out);
-    fputs("</body></html>\n", out);
-}
-
-/* ---- the report ------------------------------------------------------------------------- */
 
 int hp_report_write(const char *results_dir, struct hp_report_outcome *outcome,
                     struct hp_error *err)
@@ -912,83 +834,14 @@ int hp_report_write(const char *results_dir, struct hp_report_outcome *outcome,
         return -1;
     }
     struct report rep = {.r = &r, .dir = r.dir, .outcome = outcome};
-    snprintf(rep.charts_dir, sizeof rep.charts_dir, "%s/charts", r.dir);
-    snprintf(rep.charts_tmp, sizeof rep.charts_tmp, "%s/.charts.tmp", r.dir);
-    snprintf(rep.footnote, sizeof rep.footnote,
-             "machine: %s, %u CPUs, %s, host %s; run %s; %s build %.12s", r.cpu_model,
-             r.cpus_online, r.kernel, r.hostname, r.started, r.build_type, r.git_commit);
+    hp_doc_init(&rep.doc, "hotpath report");
     struct hp_error view_err;
     rep.has_view = hp_phase_view_build(&r, &rep.view, &view_err) == 0;
-    char *md_text = NULL, *phases_text = NULL, *html_text = NULL;
-    size_t md_len = 0, phases_len = 0, html_len = 0;
-    int rc = -1;
     bool charts_installed = false;
-    rep.jobs = calloc(MAX_CHARTS, sizeof *rep.jobs);
-    if (!rep.jobs) {
-        hp_error_set(err, "out of memory");
-        goto done;
-    }
-    hp_dir_remove(rep.charts_tmp); /* left by a report that was killed */
-    if (mkdir(rep.charts_tmp, 0777) != 0) {
-        hp_error_set(err, "cannot create %s: %s", rep.charts_tmp, strerror(errno));
-        goto done;
-    }
-    rep.md = open_memstream(&md_text, &md_len);
-    if (!rep.md) {
-        hp_error_set(err, "out of memory");
-        goto done;
-    }
-    md_header(&rep);
-    if (rep.has_view) {
-        FILE *phases = open_memstream(&phases_text, &phases_len);
-        if (!phases || hp_phase_tables_write(phases, &r, &rep.view, HP_TABLE_MARKDOWN, err) != 0) {
-            if (phases)
-                fclose(phases);
-            goto done;
-        }
-        fclose(phases);
-        fputs(phases_text, rep.md);
-        fputc('\n', rep.md);
-    }
-    fprintf(rep.md, "## Charts\n\nEvery chart is drawn from this directory's files; its data is "
-                    "beside it (`.dat`).\n\n");
-    if (chart_phase_bars(&rep, err) != 0 || chart_latency(&rep, err) != 0 ||
-        chart_scaling(&rep, err) != 0 || chart_allocations(&rep, err) != 0)
-        goto done;
-    if (finish_jobs(&rep, err) != 0)
-        goto done;
-    if (md_peers(&rep, err) != 0)
-        goto done;
-    md_cases(&rep);
-    fclose(rep.md);
-    rep.md = NULL;
-
-    FILE *html = open_memstream(&html_text, &html_len);
-    if (!html) {
-        hp_error_set(err, "out of memory");
-        goto done;
-    }
-    markdown_to_html(&rep, md_text, html);
-    fclose(html);
-
-    /* The charts, then the texts, report.md last: each file is whole or absent. */
-    if (install_charts(&rep, err) != 0)
-        goto done;
-    charts_installed = true;
-    char path[4200];
-    if (phases_text) {
-        snprintf(path, sizeof path, "%s/phases.md", r.dir);
-        if (hp_file_write_text(path, phases_text, phases_len, err) != 0)
-            goto done;
-    }
-    snprintf(outcome->report_html, sizeof outcome->report_html, "%s/report.html", r.dir);
-    if (hp_file_write_text(outcome->report_html, html_text, html_len, err) != 0)
-        goto done;
-    snprintf(outcome->report_md, sizeof outcome->report_md, "%s/report.md", r.dir);
-    if (hp_file_write_text(outcome->report_md, md_text, md_len, err) != 0)
-        goto done;
-    rc = 0;
-done:
+    int rc = -1;
+    if (prepare(&rep, err) == 0 && build_document(&rep, err) == 0 &&
+        write_files(&rep, &charts_installed, err) == 0)
+        rc = 0;
     if (rep.job_count) {
         struct hp_error ignored;
         finish_jobs(&rep, &ignored);
@@ -996,11 +849,7 @@ done:
     if (!charts_installed)
         hp_dir_remove(rep.charts_tmp);
     free(rep.jobs);
-    if (rep.md)
-        fclose(rep.md);
-    free(md_text);
-    free(phases_text);
-    free(html_text);
+    hp_doc_free(&rep.doc);
     if (rep.has_view)
         hp_phase_view_free(&rep.view);
     hp_results_free(&r);

@@ -139,6 +139,11 @@ struct hp_router_ops {
     void (*destroy)(struct hp_router *r);
 };
 
+/* The implementations (router_list.h), for the table and for the code that names one. */
+#define HP_IMPL(symbol) extern const struct hp_router_ops symbol;
+#include "routers/router_list.h"
+#undef HP_IMPL
+
 /* Loads a table: ops->add_all, or add for each route in turn when the router has none. 0, or -1
  * with err set by the first route refused. */
 int hp_router_add_all(const struct hp_router_ops *ops, struct hp_router *r,
