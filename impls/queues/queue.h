@@ -64,12 +64,10 @@ struct hp_queue_ops {
     void (*destroy)(struct hp_queue *q); /* items still queued are dropped */
 };
 
-/* The implementations, one file each (impls/queues/<name>.c). */
-extern const struct hp_queue_ops hp_queue_mutex_queue;
-extern const struct hp_queue_ops hp_queue_spsc_ring_uncached;
-extern const struct hp_queue_ops hp_queue_spsc_ring;
-extern const struct hp_queue_ops hp_queue_mpmc_ring;
-extern const struct hp_queue_ops hp_queue_ck_ring;
+/* The implementations (queue_list.h), for the table and for the code that names one. */
+#define HP_IMPL(symbol) extern const struct hp_queue_ops symbol;
+#include "queues/queue_list.h"
+#undef HP_IMPL
 
 /* The ops of an implementation found through the registry (info is the first member). */
 static inline const struct hp_queue_ops *hp_queue_ops_of(const struct hp_impl_info *info)
