@@ -29,7 +29,7 @@ enum { STRESS_ITEMS = 10000 };
 #else
 enum { STRESS_ITEMS = 100000 };
 #endif
-enum { STRESS_SLOTS = 16, MAX_SIDES = 4, STRESS_DEADLINE_S = 10 };
+enum { STRESS_SLOTS = 16, MAX_SIDES = 4, STRESS_DEADLINE_S = 60 };
 
 /* Starts just below the wrap of 64-bit counters, and of ck_ring's 32-bit ones at once. */
 #define NEAR_THE_WRAP (UINT64_MAX - STRESS_ITEMS / 2)
@@ -175,12 +175,13 @@ struct stress {
     const struct hp_queue_ops *ops;
     struct hp_queue *q;
     unsigned producers, consumers;
-    bool blocking;     /* push / pop instead of polling */
-    uint64_t total;    /* items, all producers */
-    uint64_t taken;    /* atomic: items popped so far, all consumers */
-    uint8_t *seen;     /* [owner * STRESS_ITEMS + seq]: atomic counts */
-    unsigned failures; /* atomic */
-    char failure[256]; /* the first one, written by whoever counted it first */
+    bool blocking;           /* push / pop instead of polling */
+    uint64_t total;          /* items, all producers */
+    uint64_t taken;          /* atomic: items popped so far, all consumers */
+    unsigned producers_done; /* atomic */
+    uint8_t *seen;           /* [owner * STRESS_ITEMS + seq]: atomic counts */
+    unsigned failures;       /* atomic */
+    char failure[256];       /* the first one, written by whoever counted it first */
 };
 
 struct side {
@@ -206,7 +207,22 @@ static void *producer_main(void *arg)
         else
             hp_queue_push_spinning(s->ops, s->q, item);
     }
+    /* release: every push above happens-before a consumer that sees the count. */
+    __atomic_add_fetch(&s->producers_done, 1, __ATOMIC_RELEASE);
     return NULL;
+}
+
+/* A polling consumer's next item: false once every producer is done and the queue is empty
+ * (not once the total is taken: a queue that repeats an item reaches it early). */
+static bool poll_item(struct stress *s, uint64_t *item)
+{
+    unsigned polls = 0;
+    while (!s->ops->try_pop(s->q, item)) {
+        if (__atomic_load_n(&s->producers_done, __ATOMIC_ACQUIRE) == s->producers)
+            return s->ops->try_pop(s->q, item);
+        hp_queue_relax(&polls);
+    }
+    return true;
 }
 
 static void *consumer_main(void *arg)
@@ -216,23 +232,17 @@ static void *consumer_main(void *arg)
     uint64_t last[MAX_SIDES]; /* per producer: the last sequence number this consumer saw + 1 */
     memset(last, 0, sizeof last);
     /* Blocking consumers take exactly their share (a pop would sleep forever past the end);
-     * polling ones take until every item is taken. */
+     * polling ones until the producers are done and the queue is empty. */
     uint64_t quota = s->total / s->consumers + (side->index < s->total % s->consumers);
-    for (uint64_t got = 0;;) {
+    for (uint64_t got = 0;; got++) {
         uint64_t item;
         if (s->blocking) {
             if (got == quota)
                 break;
             item = s->ops->pop(s->q);
-        } else {
-            unsigned polls = 0;
-            while (!s->ops->try_pop(s->q, &item)) {
-                if (__atomic_load_n(&s->taken, __ATOMIC_ACQUIRE) >= s->total)
-                    return NULL;
-                hp_queue_relax(&polls);
-            }
+        } else if (!poll_item(s, &item)) {
+            break;
         }
-        got++;
         __atomic_add_fetch(&s->taken, 1, __ATOMIC_RELEASE);
         unsigned owner = ITEM_OWNER(item);
         uint64_t seq = ITEM_SEQ(item);
@@ -241,15 +251,42 @@ static void *consumer_main(void *arg)
             continue;
         }
         if (seq < last[owner])
-            fail(s, "producer's items out of order: %llu after %llu", seq, last[owner] - 1);
+            fail(s, "a producer's items out of order: %llu after %llu", seq, last[owner] - 1);
         last[owner] = seq + 1;
         __atomic_add_fetch(&s->seen[owner * STRESS_ITEMS + seq], 1, __ATOMIC_RELAXED);
     }
     return NULL;
 }
 
-static void stress(const struct hp_queue_ops *ops, unsigned producers, unsigned consumers,
-                   bool blocking)
+/* After the threads: every item seen exactly once, and nothing left in the queue. NULL, or
+ * what went wrong first (in s->failure). */
+static const char *stress_verdict(struct stress *s)
+{
+    if (s->failures)
+        return s->failure;
+    for (uint64_t i = 0; i < s->total; i++)
+        if (s->seen[i] != 1) {
+            snprintf(s->failure, sizeof s->failure,
+                     "producer %llu's item %llu popped %u times (%llu of %llu items taken)",
+                     (unsigned long long)(i / STRESS_ITEMS), (unsigned long long)(i % STRESS_ITEMS),
+                     s->seen[i], (unsigned long long)s->taken, (unsigned long long)s->total);
+            return s->failure;
+        }
+    uint64_t item;
+    if (s->ops->try_pop(s->q, &item)) {
+        snprintf(s->failure, sizeof s->failure, "an item left over: %#llx",
+                 (unsigned long long)item);
+        return s->failure;
+    }
+    return NULL;
+}
+
+/* Producers push STRESS_ITEMS items each through a STRESS_SLOTS queue whose counters start
+ * near the wrap, consumers check them. NULL when every item arrived exactly once and in its
+ * producer's order; otherwise what went wrong (a string the caller frees). A
+ * stall (an item lost to a blocking consumer) fails the calling test outright. */
+static char *stress_run(const struct hp_queue_ops *ops, unsigned producers, unsigned consumers,
+                        bool blocking)
 {
     struct stress s = {.ops = ops,
                        .producers = producers,
@@ -267,30 +304,30 @@ static void stress(const struct hp_queue_ops *ops, unsigned producers, unsigned 
                                     producer ? producer_main : consumer_main, &sides[i]),
                      0);
     }
-    const char *how = blocking ? "blocking" : "spinning";
-    /* A lost item leaves a consumer waiting for ever: give up, and fail, after a deadline far
-     * beyond what the test takes under ThreadSanitizer on a loaded machine. */
+    /* A lost item leaves a blocking consumer waiting for ever: give up, and fail, after a
+     * deadline far beyond what the test takes under ThreadSanitizer on a loaded machine. */
     struct timespec deadline;
     clock_gettime(CLOCK_REALTIME, &deadline);
     deadline.tv_sec += STRESS_DEADLINE_S;
     for (unsigned i = 0; i < producers + consumers; i++)
         cr_assert_eq(pthread_timedjoin_np(sides[i].thread, NULL, &deadline), 0,
                      "%s, %u:%u %s: stalled for %d s with %llu of %llu items taken", ops->info.name,
-                     producers, consumers, how, STRESS_DEADLINE_S,
+                     producers, consumers, blocking ? "blocking" : "spinning", STRESS_DEADLINE_S,
                      (unsigned long long)__atomic_load_n(&s.taken, __ATOMIC_RELAXED),
                      (unsigned long long)s.total);
-    cr_assert_eq(s.failures, 0, "%s, %u:%u %s: %u failures, first: %s", ops->info.name, producers,
-                 consumers, how, s.failures, s.failure);
-    cr_assert_eq(s.taken, s.total, "%s, %u:%u %s", ops->info.name, producers, consumers, how);
-    for (uint64_t i = 0; i < s.total; i++)
-        cr_assert_eq(s.seen[i], 1, "%s, %u:%u %s: producer %llu's item %llu popped %u times",
-                     ops->info.name, producers, consumers, how,
-                     (unsigned long long)(i / STRESS_ITEMS), (unsigned long long)(i % STRESS_ITEMS),
-                     s.seen[i]);
-    uint64_t item;
-    cr_assert_not(ops->try_pop(s.q, &item), "%s: an item left over", ops->info.name);
+    const char *verdict = stress_verdict(&s);
+    char *failure = verdict ? strdup(verdict) : NULL;
     free(s.seen);
     ops->destroy(s.q);
+    return failure;
+}
+
+static void stress(const struct hp_queue_ops *ops, unsigned producers, unsigned consumers,
+                   bool blocking)
+{
+    char *failure = stress_run(ops, producers, consumers, blocking);
+    cr_assert_null(failure, "%s, %u:%u %s: %s", ops->info.name, producers, consumers,
+                   blocking ? "blocking" : "spinning", failure);
 }
 
 Test(queues, exactly_once_in_order_one_producer_one_consumer)
@@ -317,6 +354,105 @@ Test(queues, exactly_once_in_order_per_producer_with_many_of_each)
             if (ops->flags & HP_QUEUE_BLOCKING)
                 stress(ops, p, c, true);
         }
+    }
+}
+
+/* ---- the check itself can fail ---------------------------------------------------------- */
+
+/* Broken queues: spsc_ring with one defect each, for the checker above to catch. Each side's
+ * counter is touched by that side only. */
+enum defect { DEFECT_LOSE, DEFECT_REPEAT, DEFECT_SWAP };
+enum { DEFECT_EVERY = 997 };
+
+struct hp_queue {
+    struct hp_queue *inner;
+    enum defect defect;
+    uint64_t pushes, pops; /* the producer's, the consumer's */
+    uint64_t last;         /* DEFECT_REPEAT: the item the last pop returned */
+    uint64_t held;         /* DEFECT_SWAP: an item popped and handed out after the next one */
+    bool holding, swapped;
+};
+
+static enum defect next_defect;
+
+static struct hp_queue *broken_create(const struct hp_queue_config *config, struct hp_error *err)
+{
+    struct hp_queue *q = calloc(1, sizeof *q);
+    cr_assert_not_null(q);
+    q->inner = hp_queue_spsc_ring.create(config, err);
+    q->defect = next_defect;
+    return q;
+}
+
+static bool broken_try_push(struct hp_queue *q, uint64_t item)
+{
+    if (q->defect == DEFECT_LOSE && ++q->pushes % DEFECT_EVERY == 0)
+        return true; /* taken, and dropped */
+    return hp_queue_spsc_ring.try_push(q->inner, item);
+}
+
+static bool broken_try_pop(struct hp_queue *q, uint64_t *item)
+{
+    if (q->holding) {
+        *item = q->held;
+        q->holding = false;
+        return true;
+    }
+    if (q->defect == DEFECT_REPEAT && q->pops > 0 && ++q->pops % DEFECT_EVERY == 0) {
+        *item = q->last; /* the last item again */
+        return true;
+    }
+    if (!hp_queue_spsc_ring.try_pop(q->inner, item))
+        return false;
+    q->pops += q->pops == 0;
+    q->last = *item;
+    /* Until one swap happened, at every pop; then every DEFECT_EVERY-th. */
+    if (q->defect == DEFECT_SWAP && (!q->swapped || ++q->pops % DEFECT_EVERY == 0) &&
+        hp_queue_spsc_ring.try_pop(q->inner, &q->held)) {
+        uint64_t first = *item;
+        *item = q->held;
+        q->held = first;
+        q->holding = q->swapped = true;
+    }
+    return true;
+}
+
+static size_t broken_capacity(const struct hp_queue *q)
+{
+    return hp_queue_spsc_ring.capacity(q->inner);
+}
+
+static void broken_destroy(struct hp_queue *q)
+{
+    hp_queue_spsc_ring.destroy(q->inner);
+    free(q);
+}
+
+static const struct hp_queue_ops broken_queue = {
+    .info = {.name = "broken"},
+    .create = broken_create,
+    .try_push = broken_try_push,
+    .try_pop = broken_try_pop,
+    .capacity = broken_capacity,
+    .destroy = broken_destroy,
+};
+
+Test(queues, the_exactly_once_check_catches_a_lost_a_repeated_and_a_swapped_item)
+{
+    static const struct {
+        enum defect defect;
+        const char *expected;
+    } cases[] = {
+        {DEFECT_LOSE, "popped 0 times"},
+        {DEFECT_REPEAT, "out of order"},
+        {DEFECT_SWAP, "out of order"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        next_defect = cases[i].defect;
+        char *failure = stress_run(&broken_queue, 1, 1, false);
+        cr_assert_not_null(failure, "defect %zu went unnoticed", i);
+        cr_assert(strstr(failure, cases[i].expected), "defect %zu: %s", i, failure);
+        free(failure);
     }
 }
 
