@@ -309,35 +309,20 @@ static inline uint64_t bursts(struct queue_thread *t, uint64_t n, enum wait wait
     return sum;
 }
 
-static uint64_t stream_spin_run(void *local, uint64_t n)
-{
-    return stream(local, n, WAIT_SPIN);
-}
+/* The runner's run calls: each loop with its wait fixed, so the compiler drops the other. */
+#define RUN_WITH_EACH_WAIT(loop)                                                                   \
+    static uint64_t loop##_spin_run(void *local, uint64_t n)                                       \
+    {                                                                                              \
+        return loop(local, n, WAIT_SPIN);                                                          \
+    }                                                                                              \
+    static uint64_t loop##_block_run(void *local, uint64_t n)                                      \
+    {                                                                                              \
+        return loop(local, n, WAIT_BLOCK);                                                         \
+    }
 
-static uint64_t stream_block_run(void *local, uint64_t n)
-{
-    return stream(local, n, WAIT_BLOCK);
-}
-
-static uint64_t pingpong_spin_run(void *local, uint64_t n)
-{
-    return pingpong(local, n, WAIT_SPIN);
-}
-
-static uint64_t pingpong_block_run(void *local, uint64_t n)
-{
-    return pingpong(local, n, WAIT_BLOCK);
-}
-
-static uint64_t burst_spin_run(void *local, uint64_t n)
-{
-    return bursts(local, n, WAIT_SPIN);
-}
-
-static uint64_t burst_block_run(void *local, uint64_t n)
-{
-    return bursts(local, n, WAIT_BLOCK);
-}
+RUN_WITH_EACH_WAIT(stream)
+RUN_WITH_EACH_WAIT(pingpong)
+RUN_WITH_EACH_WAIT(bursts)
 
 /* ---- after the run ---------------------------------------------------------------------- */
 
@@ -471,14 +456,14 @@ QUEUE_WORKLOAD(hp_workload_queue_pingpong_block, "queue/pingpong/block", SHAPE_P
                1, pingpong_block_run, 1, supports_blocking, NEEDS_BLOCKING,
                "one item there and back through two queues (op: one way), sleeping to wait");
 QUEUE_WORKLOAD(hp_workload_queue_burst8_spin, "queue/burst8/spin", SHAPE_BURST, WAIT_SPIN, 8,
-               burst_spin_run, 0, NULL, NULL,
+               bursts_spin_run, 0, NULL, NULL,
                "bursts of 8 items, each acknowledged before the next, spinning");
 QUEUE_WORKLOAD(hp_workload_queue_burst8_block, "queue/burst8/block", SHAPE_BURST, WAIT_BLOCK, 8,
-               burst_block_run, 0, supports_blocking, NEEDS_BLOCKING,
+               bursts_block_run, 0, supports_blocking, NEEDS_BLOCKING,
                "bursts of 8 items, each acknowledged before the next, sleeping to wait");
 QUEUE_WORKLOAD(hp_workload_queue_burst64_spin, "queue/burst64/spin", SHAPE_BURST, WAIT_SPIN, 64,
-               burst_spin_run, 0, NULL, NULL,
+               bursts_spin_run, 0, NULL, NULL,
                "bursts of 64 items, each acknowledged before the next, spinning");
 QUEUE_WORKLOAD(hp_workload_queue_burst64_block, "queue/burst64/block", SHAPE_BURST, WAIT_BLOCK, 64,
-               burst_block_run, 0, supports_blocking, NEEDS_BLOCKING,
+               bursts_block_run, 0, supports_blocking, NEEDS_BLOCKING,
                "bursts of 64 items, each acknowledged before the next, sleeping to wait");
