@@ -9,7 +9,8 @@
  * the position means full (producer) or empty (consumer). Differences are taken as signed
  * 64-bit, so the positions may wrap.
  * Claim: C12's third row ("MPMC queue: sequence-based, slower").
- * Models: FasterAPI's lock-free MPMC queue (seed 003: a sequence number per cell, CAS).
+ * Models: FasterAPI's MPMCQueue, its worker pool's task queue (core/worker_pool.h: a sequence
+ * per cell, cells unpadded as in Vyukov's; lockfree_queue.h's variant pads each cell to a line).
  * Difference from its reference (mutex_queue): positions claimed by CAS and slots handed over
  * by their sequence numbers instead of under a mutex; it cannot sleep (waits are the caller's
  * polling). The two positions and the slot array pointer sit on lines of their own.
@@ -123,8 +124,8 @@ const struct hp_queue_ops hp_queue_mpmc_ring = {
         {
             .name = "mpmc_ring",
             .summary = "lock-free MPMC ring, a sequence number per slot (Vyukov)",
-            .models = "FasterAPI's lock-free MPMC queue (seed 003: sequence per cell, CAS; "
-                      "Vyukov's bounded MPMC queue)",
+            .models = "FasterAPI's MPMCQueue (core/worker_pool.h, its task queue: Vyukov's "
+                      "bounded MPMC queue, a sequence per cell, CAS)",
             .reference = "mutex_queue",
             .bound = HP_GAIN_LOWER_BOUND,
             .bound_reason = "one CAS and two sequence accesses per call, as Vyukov's queue; the "

@@ -8,8 +8,9 @@
  * so the other side's line crosses cores once per refresh instead of once per call.
  * Every position and cached copy sits on its own cache line (Rigtorp's SPSCQueue layout).
  * Claim: C12 ("cached head/tail to reduce atomic reads", 50-100 ns against 500-1000 ns).
- * Models: FasterAPI's lockfree_queue.h SPSC queue (seed 003: Aeron-inspired, 64-byte aligned
- * tail, head and cached head, power-of-two capacity, acquire/release).
+ * Models: FasterAPI's AeronSPSCQueue (core/lockfree_queue.h: tail, cached head, head and
+ * cached tail each on its own 64-byte line, power-of-two capacity, acquire/release); its
+ * cached copies are relaxed atomics, plain here: the same instructions on x86-64.
  * Difference from its reference (spsc_ring_uncached): the cached copies, nothing else.
  * Memory orders: as spsc_ring_uncached, the refresh loads being its acquire loads:
  *  - push: `head` loaded with acquire only to refresh `cached_head`, pairing with the pop's
