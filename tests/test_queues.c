@@ -23,7 +23,10 @@
         for (const struct hp_queue_ops *ops = hp_queue_ops_of(*it_); ops; ops = NULL)
 
 /* Stress sizes: enough laps of a 16-slot ring to cross every edge thousands of times, small
- * enough for a few seconds under ThreadSanitizer on two cores. */
+ * enough for a few seconds under ThreadSanitizer on two cores. A tenth of them per producer
+ * when the threads outnumber the CPUs: a waiter then often waits out a time slice (ck_ring's
+ * producers spin, inside its _mpmc enqueue, for one preempted before publishing; a mutex's
+ * sleepers wait for the holder), and a machine loaded by other work made 3:1 take minutes. */
 #if defined(HOTPATH_TSAN) || defined(HOTPATH_ASAN)
 enum { STRESS_ITEMS = 10000 };
 #else
@@ -179,7 +182,8 @@ struct stress {
     uint64_t total;          /* items, all producers */
     uint64_t taken;          /* atomic: items popped so far, all consumers */
     unsigned producers_done; /* atomic */
-    uint8_t *seen;           /* [owner * STRESS_ITEMS + seq]: atomic counts */
+    uint64_t per_producer;   /* items each producer pushes */
+    uint8_t *seen;           /* [owner * per_producer + seq]: atomic counts */
     unsigned failures;       /* atomic */
     char failure[256];       /* the first one, written by whoever counted it first */
 };
@@ -200,7 +204,7 @@ static void *producer_main(void *arg)
 {
     struct side *side = arg;
     struct stress *s = side->s;
-    for (uint64_t seq = 0; seq < STRESS_ITEMS; seq++) {
+    for (uint64_t seq = 0; seq < s->per_producer; seq++) {
         uint64_t item = ITEM(side->index, seq);
         if (s->blocking)
             s->ops->push(s->q, item);
@@ -246,14 +250,14 @@ static void *consumer_main(void *arg)
         __atomic_add_fetch(&s->taken, 1, __ATOMIC_RELEASE);
         unsigned owner = ITEM_OWNER(item);
         uint64_t seq = ITEM_SEQ(item);
-        if (owner >= s->producers || seq >= STRESS_ITEMS) {
+        if (owner >= s->producers || seq >= s->per_producer) {
             fail(s, "item %#llx is no producer's (sequence %llu)", item, seq);
             continue;
         }
         if (seq < last[owner])
             fail(s, "a producer's items out of order: %llu after %llu", seq, last[owner] - 1);
         last[owner] = seq + 1;
-        __atomic_add_fetch(&s->seen[owner * STRESS_ITEMS + seq], 1, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&s->seen[owner * s->per_producer + seq], 1, __ATOMIC_RELAXED);
     }
     return NULL;
 }
@@ -268,8 +272,9 @@ static const char *stress_verdict(struct stress *s)
         if (s->seen[i] != 1) {
             snprintf(s->failure, sizeof s->failure,
                      "producer %llu's item %llu popped %u times (%llu of %llu items taken)",
-                     (unsigned long long)(i / STRESS_ITEMS), (unsigned long long)(i % STRESS_ITEMS),
-                     s->seen[i], (unsigned long long)s->taken, (unsigned long long)s->total);
+                     (unsigned long long)(i / s->per_producer),
+                     (unsigned long long)(i % s->per_producer), s->seen[i],
+                     (unsigned long long)s->taken, (unsigned long long)s->total);
             return s->failure;
         }
     uint64_t item;
@@ -281,18 +286,21 @@ static const char *stress_verdict(struct stress *s)
     return NULL;
 }
 
-/* Producers push STRESS_ITEMS items each through a STRESS_SLOTS queue whose counters start
- * near the wrap, consumers check them. NULL when every item arrived exactly once and in its
+/* Producers push STRESS_ITEMS items each (see above) through a STRESS_SLOTS queue whose counters
+ * start near the wrap, consumers check them. NULL when every item arrived exactly once and in its
  * producer's order; otherwise what went wrong (a string the caller frees). A
  * stall (an item lost to a blocking consumer) fails the calling test outright. */
 static char *stress_run(const struct hp_queue_ops *ops, unsigned producers, unsigned consumers,
                         bool blocking)
 {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    uint64_t per_producer = producers + consumers > cpus ? STRESS_ITEMS / 10 : STRESS_ITEMS;
     struct stress s = {.ops = ops,
                        .producers = producers,
                        .consumers = consumers,
                        .blocking = blocking,
-                       .total = (uint64_t)producers * STRESS_ITEMS};
+                       .per_producer = per_producer,
+                       .total = producers * per_producer};
     s.q = make_queue(ops, STRESS_SLOTS, producers, consumers, NEAR_THE_WRAP);
     s.seen = calloc(s.total, 1);
     cr_assert_not_null(s.seen);

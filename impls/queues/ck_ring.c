@@ -4,7 +4,8 @@
  * Technique: ck's pointer ring; a queue made for one producer and one consumer uses the
  * _spsc calls (no atomic read-modify-write, each side reading the other's counter every call,
  * its two counters on separate lines), any other the _mpmc calls (producers claim a slot by
- * CAS on p_head and publish in order through p_tail; consumers claim by CAS on c_head).
+ * CAS on p_head and publish in order through p_tail, each spinning until the one before it has
+ * published, so a preempted producer stalls the others; consumers claim by CAS on c_head).
  * One predictable branch per call picks the calls. An item is stored as the slot's pointer.
  * Claim: C12, as the yardstick: `spsc_ring` against it on queue/spsc.
  * Models: ck_ring itself, unchanged.
