@@ -1,18 +1,12 @@
 #include "registry.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const struct hp_axis axes[HP_AXIS_COUNT] = {
-    [HP_AXIS_ROUTER] = {"router", "route maps: method + path to handler and params",
-                        hp_router_table},
-    [HP_AXIS_POOL] = {"pool", "object pools for per-request objects", hp_pool_table},
-    [HP_AXIS_BUFFER_POOL] = {"buffer_pool", "response buffer pools", hp_buffer_pool_table},
-    [HP_AXIS_CONTEXT] = {"context", "request context layout and reset", hp_context_table},
-    [HP_AXIS_HEADER_WRITER] = {"header_writer", "how response headers are set",
-                               hp_header_writer_table},
-    [HP_AXIS_RESPONSE_WRITER] = {"response_writer", "how the response reaches the output",
-                                 hp_response_writer_table},
-    [HP_AXIS_QUEUE] = {"queue", "queues between threads", hp_queue_table},
+#define HP_AXIS(id, name, summary) [HP_AXIS_##id] = {#name, summary, hp_##name##_table},
+#include "axis_list.h"
+#undef HP_AXIS
 };
 
 const struct hp_axis *hp_axis_get(enum hp_axis_id id)
@@ -42,6 +36,18 @@ int hp_axis_find(const char *name)
         if (strcmp(axes[id].name, name) == 0)
             return id;
     return -1;
+}
+
+size_t hp_axis_impl_names(enum hp_axis_id id, char *out, size_t size)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (const struct hp_impl_info *const *it = axes[id].impls; *it; it++)
+        used += (size_t)snprintf(out + used, used < size ? size - used : 0, "%s%s",
+                                 used ? ", " : "", (*it)->name);
+    if (used == 0)
+        used = (size_t)snprintf(out, size, "none registered yet");
+    return used;
 }
 
 const char *hp_gain_bound_name(enum hp_gain_bound bound)

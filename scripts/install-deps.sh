@@ -18,6 +18,7 @@ packages=(
   zlib1g-dev                             # compressed .hlog histograms
   gnuplot-nox                            # charts
   valgrind                               # instruction counts where perf counters are absent
+  clang-format                           # scripts/check-tree.sh: the committed .clang-format
 )
 case "${HOTPATH_NO_GO:-}" in
   "" | 0 | 1) ;;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "alloc_count.h"
+#include "inputs.h"
 #include "registry.h"
 #include "rng.h"
 #include "routers/route_set.h"

@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "results.h"
+#include "results_write.h"
 #include "routers/router.h"
 
 struct outcome {

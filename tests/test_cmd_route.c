@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd_route.h"
+#include "commands.h"
 
 struct run {
     int status;

@@ -8,7 +8,7 @@
 #include "alloc_count.h"
 #include "contexts/context.h"
 #include "contexts/inline_layout.h"
-#include "http_parser.h"
+#include "http/http_parser.h"
 
 static struct hp_context_env *make_env(const struct hp_impl_info *context, const char *pool)
 {

@@ -4,7 +4,7 @@
 #include "results_fixture.h"
 
 #include "gate.h"
-#include "results_pool.h"
+#include "results_merge.h"
 
 /* Every test has its own temp dir (fixtures per test: the Tsan build's Criterion stand-in has no
  * suite-level fixtures). */
@@ -223,7 +223,7 @@ Test(gate, pooled_runs_concatenate_samples, .init = fx_setup, .fini = fx_teardow
     struct hp_error err = {{0}};
     char list[1200];
     snprintf(list, sizeof list, "%s,%s", fx_path("a1"), fx_path("a2"));
-    cr_assert_eq(hp_results_read_pooled(list, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(hp_results_read_merged(list, &r, &err), 0, "%s", err.message);
     cr_assert_eq(r.cases[0].samples, 20);
     cr_assert_float_eq(r.cases[0].allocs_per_op, 1.0, 1e-12); /* equal ops on both sides */
     cr_assert_float_eq(r.cases[0].summary.median, (80.0 + 1 + 99.0) / 2, 1e-9);
@@ -231,7 +231,7 @@ Test(gate, pooled_runs_concatenate_samples, .init = fx_setup, .fini = fx_teardow
     struct fx_case other = {.workload = "demo/other", .samples = base10, .n = 10};
     fx_write("a3", NULL, &other, 1);
     snprintf(list, sizeof list, "%s,%s", fx_path("a1"), fx_path("a3"));
-    cr_assert_eq(hp_results_read_pooled(list, &r, &err), -1);
+    cr_assert_eq(hp_results_read_merged(list, &r, &err), -1);
     cr_assert(strstr(err.message, "demo/other") != NULL, "%s", err.message);
     hp_results_free(&r);
 }

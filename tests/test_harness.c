@@ -11,9 +11,10 @@
 
 #include "alloc_count.h"
 #include "hlog.h"
-#include "results.h"
+#include "results_write.h"
 #include "runner.h"
 #include "selection.h"
+#include "workload_table.h"
 
 /* ---- allocation counter ----------------------------------------------------------------- */
 

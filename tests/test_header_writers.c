@@ -9,7 +9,7 @@
 #include "alloc_count.h"
 #include "header_writers/header_common.h"
 #include "header_writers/header_writer.h"
-#include "response_writers/sink.h"
+#include "http/sink.h"
 
 #define FOR_EACH_HEADER_WRITER(ops)                                                                \
     for (const struct hp_impl_info *const *it_ = hp_header_writer_table; *it_; it_++)              \

@@ -1,4 +1,4 @@
-/* Tests of the shared HTTP/1.1 request-head parser (harness/http_parser.h).
+/* Tests of the shared HTTP/1.1 request-head parser (impls/http/http_parser.h).
  *
  * Every parse of test input goes through parse_exact(), which copies the bytes into a malloc'ed
  * buffer of exactly that size: in the Debug build ASan then reports any read at or past the
@@ -11,7 +11,7 @@
 
 #include "alloc_count.h"
 #include "http_fixtures.h"
-#include "http_parser.h"
+#include "http/http_parser.h"
 #include "rng.h"
 
 /* Parses a private, exactly-sized copy of input[0, len). The copy is returned in *copy (owned

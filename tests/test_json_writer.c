@@ -1,11 +1,11 @@
-/* Tests of the fixed-buffer JSON writer (harness/json_writer.h). */
+/* Tests of the fixed-buffer JSON writer (impls/http/json_writer.h). */
 #include <criterion/criterion.h>
 
 #include <stdio.h>
 #include <string.h>
 
 #include "alloc_count.h"
-#include "json_writer.h"
+#include "http/json_writer.h"
 
 #define GUARD 0x5a
 

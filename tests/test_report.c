@@ -215,7 +215,7 @@ Test(phase_tables, view_of_the_fixture)
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
-    cr_assert_eq(hp_phase_tables_write(f, &r, &v, HP_TABLE_TEXT, &err), 0, "%s", err.message);
+    cr_assert_eq(hp_phase_tables_write(f, &r, &v, HP_RENDER_TEXT, &err), 0, "%s", err.message);
     fclose(f);
     cr_assert_not_null(strstr(text, "router/github/static, 2 threads"), "%s", text);
     cr_assert_not_null(strstr(text, "vs previous phase"), "%s", text);

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "alloc_count.h"
-#include "response_writers/http_format.h"
+#include "http/http_format.h"
 #include "response_writers/response_writer.h"
 
 #define FOR_EACH(table, type, of, ops)                                                             \

@@ -7,7 +7,7 @@
 
 #include "alloc_count.h"
 #include "rng.h"
-#include "routers/route_hash.h"
+#include "common/route_hash.h"
 
 Test(route_hash, empty_table_misses_without_allocating)
 {

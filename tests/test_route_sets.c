@@ -15,7 +15,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "cmd_gen.h"
+#include "commands.h"
+#include "inputs.h"
 #include "registry.h"
 #include "route_gen.h"
 #include "routers/route_set.h"

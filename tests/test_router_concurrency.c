@@ -360,7 +360,7 @@ Test(router_allocations, method_split_lookup_allocates_nothing)
 
 #include "registry.h"
 #include "data_dir.h"
-#include "workload.h"
+#include "workload_table.h"
 
 Test(router_writer_workload, the_writer_republishes_only_during_its_samples)
 {

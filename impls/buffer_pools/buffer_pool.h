@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "common/error.h"
 #include "registry.h"
 
 struct hp_buffer {
@@ -50,9 +50,10 @@ struct hp_buffer_pool_ops {
     void (*destroy)(struct hp_buffer_pool *pool); /* frees the retained buffers */
 };
 
-extern const struct hp_buffer_pool_ops hp_buffer_pool_malloc;
-extern const struct hp_buffer_pool_ops hp_buffer_pool_single_class;
-extern const struct hp_buffer_pool_ops hp_buffer_pool_tiered;
+/* The implementations (buffer_pool_list.h), for the table and for the code that names one. */
+#define HP_IMPL(symbol) extern const struct hp_buffer_pool_ops symbol;
+#include "buffer_pools/buffer_pool_list.h"
+#undef HP_IMPL
 
 static inline const struct hp_buffer_pool_ops *
 hp_buffer_pool_ops_of(const struct hp_impl_info *info)

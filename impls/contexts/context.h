@@ -44,8 +44,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "error.h"
-#include "http_parser.h"
+#include "common/error.h"
+#include "http/http_parser.h"
 #include "pools/pool.h"
 #include "registry.h"
 #include "routers/router.h"
@@ -139,9 +139,10 @@ struct hp_context_ops {
     void (*reset)(struct hp_context *ctx, size_t bytes);
 };
 
-extern const struct hp_context_ops hp_context_inline;
-extern const struct hp_context_ops hp_context_split;
-extern const struct hp_context_ops hp_context_lazy_reset;
+/* The implementations (context_list.h), for the table and for the code that names one. */
+#define HP_IMPL(symbol) extern const struct hp_context_ops symbol;
+#include "contexts/context_list.h"
+#undef HP_IMPL
 
 static inline const struct hp_context_ops *hp_context_ops_of(const struct hp_impl_info *info)
 {

@@ -4,7 +4,7 @@
 
 #include <stdlib.h>
 
-#include "routers/route_hash.h"
+#include "common/route_hash.h"
 
 #define TCHAR(c) [(unsigned char)(c)] = 1
 const uint8_t hp_header_token_bytes[256] = {

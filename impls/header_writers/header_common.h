@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "header_writers/header_writer.h"
-#include "response_writers/http_format.h"
+#include "http/http_format.h"
 
 /* ---- field syntax ---- */
 

@@ -66,9 +66,9 @@
 #include <stdalign.h>
 #include <stddef.h>
 
-#include "error.h"
+#include "common/error.h"
 #include "registry.h"
-#include "response_writers/sink.h"
+#include "http/sink.h"
 
 enum {
     /* Longest field name accepted, in bytes (longer names are refused like invalid ones). */
@@ -167,11 +167,10 @@ struct hp_header_writer_ops {
     int (*emit_lines)(const struct hp_header_state *state, struct hp_sink *sink);
 };
 
-extern const struct hp_header_writer_ops hp_header_writer_canonical;
-extern const struct hp_header_writer_ops hp_header_writer_canonical_lower;
-extern const struct hp_header_writer_ops hp_header_writer_precomputed;
-extern const struct hp_header_writer_ops hp_header_writer_preallocated;
-extern const struct hp_header_writer_ops hp_header_writer_prebuilt;
+/* The implementations (header_writer_list.h), for the table and for the code that names one. */
+#define HP_IMPL(symbol) extern const struct hp_header_writer_ops symbol;
+#include "header_writers/header_writer_list.h"
+#undef HP_IMPL
 
 static inline const struct hp_header_writer_ops *
 hp_header_writer_ops_of(const struct hp_impl_info *info)

@@ -26,7 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "common/error.h"
 #include "registry.h"
 
 struct hp_pool_config {
@@ -66,15 +66,10 @@ static inline uint64_t hp_pool_in_use(const struct hp_pool_stats *s)
     return s->created - s->released - s->pooled;
 }
 
-/* The implementations, one file each (impls/pools/<name>.c). */
-extern const struct hp_pool_ops hp_pool_malloc;
-extern const struct hp_pool_ops hp_pool_mutex_freelist;
-extern const struct hp_pool_ops hp_pool_treiber;
-extern const struct hp_pool_ops hp_pool_bounded_cas;
-extern const struct hp_pool_ops hp_pool_tls_cache;
-extern const struct hp_pool_ops hp_pool_percpu;
-extern const struct hp_pool_ops hp_pool_percpu_cache;
-extern const struct hp_pool_ops hp_pool_arena;
+/* The implementations (pool_list.h), for the table and for the code that names one. */
+#define HP_IMPL(symbol) extern const struct hp_pool_ops symbol;
+#include "pools/pool_list.h"
+#undef HP_IMPL
 
 /* The ops of an implementation found through the registry (info is the first member). */
 static inline const struct hp_pool_ops *hp_pool_ops_of(const struct hp_impl_info *info)

@@ -1,9 +1,13 @@
-/* The pool axis: every implementation, in the order `hotpath list` shows them. */
+/* The pool axis's table, in the order `hotpath list` shows it (pool_list.h).
+ * To add one: write impls/pools/NAME.c defining `const struct hp_pool_ops hp_pool_NAME`
+ * (pools/pool.h says what each operation must do), and add its line, HP_IMPL(hp_pool_NAME), to
+ * pool_list.h. tests/test_pools.c runs it without being named. */
 #include "registry.h"
 #include "pools/pool.h"
 
 const struct hp_impl_info *const hp_pool_table[] = {
-    &hp_pool_malloc.info,       &hp_pool_mutex_freelist.info, &hp_pool_treiber.info,
-    &hp_pool_bounded_cas.info,  &hp_pool_tls_cache.info,      &hp_pool_percpu.info,
-    &hp_pool_percpu_cache.info, &hp_pool_arena.info,          NULL,
+#define HP_IMPL(symbol) &symbol.info,
+#include "pools/pool_list.h"
+#undef HP_IMPL
+    NULL,
 };

@@ -65,8 +65,8 @@ int hp_pool_threads_slot_slow(struct hp_pool_threads *threads)
     for (unsigned i = 0; i < threads->count && slot < 0; i++) {
         uint64_t expected = 0;
         if (__atomic_load_n(&threads->claimed[i], __ATOMIC_RELAXED) == 0 &&
-            __atomic_compare_exchange_n(&threads->claimed[i], &expected, token, 0,
-                                        __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+            __atomic_compare_exchange_n(&threads->claimed[i], &expected, token, 0, __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED))
             slot = (int)i;
     }
     if (slot < 0)

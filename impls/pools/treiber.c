@@ -8,17 +8,9 @@
  * Claims: C7 (a shared pool without a lock), C13/C14 (pool tier).
  * Difference from its reference (mutex_freelist): the same shared free list, but pushed and
  * popped with CAS instead of under a mutex.
- *
- * Build note: GCC turns a 16-byte __atomic_compare_exchange into a libatomic call, which the
- * project does not link; __sync_bool_compare_and_swap on an unsigned __int128 is inlined as
- * `lock cmpxchg16b` when the function is compiled for the cx16 target, hence the
- * target("cx16") attribute on get/put instead of a global -mcx16. Every x86-64 CPU since 2006
- * but the very first has cx16. ThreadSanitizer instruments the builtin as a 128-bit atomic.
- *
  * Memory safety: nodes are only freed by destroy, so a pop may always read the link of the top
  * node it saw, even if another thread popped it meanwhile (the link sits in the hidden node
  * header, not in the caller's bytes, see pool_common.h).
- *
  * Memory orders:
  *  - push writes node->next (relaxed), then publishes the node with the CAS; __sync builtins
  *    are full barriers, so the CAS is a release for the link and for the caller's writes to the
@@ -57,6 +49,11 @@ static inline union stack_head load_head(union stack_head *head)
     return h;
 }
 
+/* GCC turns a 16-byte __atomic_compare_exchange into a libatomic call, which the project does
+ * not link; __sync_bool_compare_and_swap on an unsigned __int128 is inlined as `lock cmpxchg16b`
+ * when the function is compiled for the cx16 target, hence target("cx16") on the functions that
+ * swap the head instead of a global -mcx16. Every x86-64 CPU since 2006 but the very first has
+ * cx16. ThreadSanitizer instruments the builtin as a 128-bit atomic. */
 __attribute__((target("cx16"))) static inline bool
 cas_head(union stack_head *head, union stack_head expected, union stack_head desired)
 {

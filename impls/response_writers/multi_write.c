@@ -10,7 +10,7 @@
  * from headerSorterPool, headerNewlineToSpace.Replace and TrimString per value,
  * ValidHeaderFieldName per key), nor the status line's strconv; so C8's gain is a lower bound.
  */
-#include "response_writers/http_format.h"
+#include "http/http_format.h"
 #include "response_writers/response_writer.h"
 
 static int multi_write_write(const struct hp_response *response, struct hp_sink *sink)

@@ -39,8 +39,8 @@
 
 #include "header_writers/header_writer.h"
 #include "registry.h"
-#include "response_writers/http_format.h"
-#include "response_writers/sink.h"
+#include "http/http_format.h"
+#include "http/sink.h"
 
 struct hp_response {
     int status; /* one of the codes listed above */
@@ -89,8 +89,10 @@ struct hp_response_writer_ops {
     int (*write)(const struct hp_response *response, struct hp_sink *sink);
 };
 
-extern const struct hp_response_writer_ops hp_response_writer_multi_write;
-extern const struct hp_response_writer_ops hp_response_writer_single_write;
+/* The implementations (response_writer_list.h), for the table and for the code that names one. */
+#define HP_IMPL(symbol) extern const struct hp_response_writer_ops symbol;
+#include "response_writers/response_writer_list.h"
+#undef HP_IMPL
 
 static inline const struct hp_response_writer_ops *
 hp_response_writer_ops_of(const struct hp_impl_info *info)

@@ -9,7 +9,7 @@
  * region sized up front, instead of one sink call per piece.
  * Like Bolt: one write; the bytes copied are the same as multi_write's.
  */
-#include "response_writers/http_format.h"
+#include "http/http_format.h"
 #include "response_writers/response_writer.h"
 
 static int single_write_write(const struct hp_response *response, struct hp_sink *sink)

@@ -4,21 +4,13 @@
  * A registration (writers serialised by a mutex) derives a new snapshot that rebuilds only the
  * part holding the route and shares the rest (parts, below), swaps the pointer and retires the
  * old snapshot; retired snapshots are freed RETIRE_BATCH at a time, after one grace period. A
- * reader that meets a snapshot new to it prefetches it first (warming, below).
- *
- * Claim C6 (Bolt 3.1): lock-free static route map, atomic pointer to an immutable map,
- * copy-on-write on registration. The key shape is the one thing cow_map and cow_split choose
- * (create's parameter, and the lookup each one inlines, cow_router.h), so each differs from the
- * rwlock router of its shape in the publication alone; copying only the changed part and the
- * readers' warm-up (below) are what that publication needs to keep readers fast under a writer,
- * so they come with it. (Bolt's Go version leaves reclamation to the GC; here the writer pays a
- * grace period per RETIRE_BATCH registrations instead.)
- * add_all, for loading a table and not the technique under test, checks the whole table at
- * once and publishes one snapshot built whole, where add publishes one per route.
- * Supports add and remove concurrently with lookups. Readers should call thread_attach first
- * (RCU registration); a thread that did not is registered on its first lookup and unregistered
- * when it exits.
- *
+ * reader that meets a snapshot new to it prefetches it first (warming, below). add_all publishes
+ * one snapshot built whole.
+ * Claim C6 (Bolt 3.1): lock-free static route map, copy-on-write on registration. The key shape
+ * is what cow_map and cow_split choose (create's parameter), so each differs from the rwlock
+ * router of its shape in the publication alone; part copies and warming are what that
+ * publication needs to keep readers fast under a writer. Go leaves reclamation to its GC; here
+ * the writer pays a grace period per RETIRE_BATCH registrations.
  * Memory order:
  *   - publish: the new snapshot is fully built, then stored with RELEASE; a reader's ACQUIRE
  *     load of the pointer therefore sees every byte of it (no half-built table). Acquire costs
@@ -27,13 +19,8 @@
  *     that began before it was called has ended; every retired snapshot was unpublished before
  *     that call, so no reader still holds it; only then is it poisoned and freed, and with it
  *     each part no live snapshot holds any more (shared parts are only ever read, and a part
- *     is freed only after every snapshot that held it was reclaimed this way).
- *   - ThreadSanitizer cannot see liburcu's ordering (Debian's 0.13 has no annotations, and its
- *     read-side fast path is plain volatile accesses plus membarrier). Under HOTPATH_TSAN the
- *     read side calls liburcu out of line (no _LGPL_SOURCE, so no uninstrumented inline
- *     accesses), each reader does __tsan_release(snapshot) at the end of its section, and the
- *     writer does __tsan_acquire(snapshot) after synchronize_rcu: exactly the happens-before
- *     edge the grace period provides, so a missing grace period would still be reported.
+ *     is freed only after every snapshot that held it was reclaimed this way). The Tsan build
+ *     states that edge itself (cow_router.h).
  */
 #include "routers/cow_router.h"
 

@@ -27,6 +27,12 @@
 #endif
 #endif
 
+/* ThreadSanitizer cannot see liburcu's ordering (Debian's 0.13 has no annotations, and its
+ * read-side fast path is plain volatile accesses plus membarrier). Under HOTPATH_TSAN the read
+ * side calls liburcu out of line (no _LGPL_SOURCE above, so no uninstrumented inline accesses),
+ * each reader does hp_cow_tsan_release(snapshot) at the end of its section, and the writer does
+ * hp_cow_tsan_acquire(snapshot) after synchronize_rcu: exactly the happens-before edge the grace
+ * period provides, so a missing grace period would still be reported. */
 #if defined(HOTPATH_TSAN)
 void __tsan_acquire(void *addr);
 void __tsan_release(void *addr);

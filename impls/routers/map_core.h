@@ -26,9 +26,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "error.h"
+#include "common/error.h"
 #include "routers/radix_tree.h"
-#include "routers/route_hash.h"
+#include "common/route_hash.h"
 #include "routers/route_set.h"
 #include "routers/router.h"
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 #include "routers/radix_tree.h"
-#include "routers/route_hash.h"
+#include "common/route_hash.h"
 #include "routers/route_set.h"
 
 struct hp_router {

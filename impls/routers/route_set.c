@@ -6,8 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "files.h"
-#include "routers/route_hash.h"
+#include "common/route_hash.h"
 
 static const char *const method_names[HP_METHOD_COUNT] = {
     [HP_METHOD_GET] = "GET",         [HP_METHOD_HEAD] = "HEAD",       [HP_METHOD_POST] = "POST",
@@ -18,6 +17,16 @@ static const char *const method_names[HP_METHOD_COUNT] = {
 const char *hp_method_name(enum hp_method m)
 {
     return (unsigned)m < HP_METHOD_COUNT ? method_names[m] : "?";
+}
+
+size_t hp_method_list(char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = 0;
+    for (int m = 0; m < HP_METHOD_COUNT; m++)
+        used += (size_t)snprintf(buf + used, used < size ? size - used : 0, "%s%s", m ? ", " : "",
+                                 method_names[m]);
+    return used;
 }
 
 int hp_method_parse(const char *s, size_t len)
@@ -493,21 +502,6 @@ size_t hp_match_format(char *buf, size_t size, const struct hp_route_set *set,
 
 /* ---- route files ---- */
 
-static bool is_blank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r';
-}
-
-static int valid_methods(char *buf, size_t size)
-{
-    size_t used = 0;
-    buf[0] = 0;
-    for (int m = 0; m < HP_METHOD_COUNT; m++)
-        used += snprintf(buf + used, used < size ? size - used : 0, "%s%s", m ? ", " : "",
-                         method_names[m]);
-    return 0;
-}
-
 static int line_too_long(const char *name, unsigned line, struct hp_error *err)
 {
     return hp_error_set(err, "%s:%u: line longer than the limit of %d bytes", name, line,
@@ -542,27 +536,27 @@ int hp_route_set_parse(const char *name, const char *text, size_t len, struct hp
         }
         size_t i = at;
         at = end + 1;
-        while (i < end && is_blank(text[i]))
+        while (i < end && hp_is_blank(text[i]))
             i++;
         if (i == end || text[i] == '#')
             continue;
         size_t method_start = i;
-        while (i < end && !is_blank(text[i]))
+        while (i < end && !hp_is_blank(text[i]))
             i++;
         size_t method_len = i - method_start;
-        while (i < end && is_blank(text[i]))
+        while (i < end && hp_is_blank(text[i]))
             i++;
         size_t pattern_start = i;
-        while (i < end && !is_blank(text[i]))
+        while (i < end && !hp_is_blank(text[i]))
             i++;
         size_t pattern_len = i - pattern_start;
-        while (i < end && is_blank(text[i]))
+        while (i < end && hp_is_blank(text[i]))
             i++;
 
         int method = hp_method_parse(text + method_start, method_len);
         if (method < 0) {
             char methods[128];
-            valid_methods(methods, sizeof methods);
+            hp_method_list(methods, sizeof methods);
             hp_error_set(err, "%s:%u: unknown method '%.*s' (valid: %s)", name, line,
                          (int)(method_len > 40 ? 40 : method_len), text + method_start, methods);
             goto fail;
@@ -608,18 +602,6 @@ fail:
     hp_route_set_free(set);
     hp_route_conflicts_destroy(&conflicts);
     return -1;
-}
-
-int hp_route_set_load(const char *path, struct hp_route_set **out, struct hp_error *err)
-{
-    *out = NULL;
-    size_t len;
-    char *text;
-    if (hp_file_read(path, HP_ROUTE_FILE_MAX, &text, &len, err) != 0)
-        return -1;
-    int rc = hp_route_set_parse(path, text, len, out, err);
-    free(text);
-    return rc;
 }
 
 void hp_route_set_free(struct hp_route_set *set)
@@ -766,97 +748,4 @@ void hp_case_fixed_path(const char *pattern, size_t pattern_len, const char *req
         pp = pe + 1;
         sp = se + 1;
     }
-}
-
-/* ---- request lists ---- */
-
-int hp_request_list_parse(const char *name, const char *text, size_t len,
-                          struct hp_request_list *out, struct hp_error *err)
-{
-    *out = (struct hp_request_list){0};
-    size_t lines = 1;
-    for (size_t i = 0; i < len; i++)
-        lines += text[i] == '\n';
-    char *copy = malloc(len + 1);
-    struct hp_request_line *items = malloc(lines * sizeof *items);
-    if (!copy || !items) {
-        free(copy);
-        free(items);
-        return hp_error_set(err, "%s: out of memory", name);
-    }
-    memcpy(copy, text, len);
-    copy[len] = '\0';
-    size_t n = 0;
-    unsigned line = 0;
-    for (size_t at = 0; at < len;) {
-        const char *nl = memchr(copy + at, '\n', len - at);
-        size_t end = nl ? (size_t)(nl - copy) : len;
-        size_t i = at;
-        at = end + 1;
-        line++;
-        if (memchr(copy + i, '\0', end - i)) { /* it would end the path early, or be printed */
-            free(copy);
-            free(items);
-            return hp_error_set(err, "%s:%u: NUL byte in the line (requests are text)", name, line);
-        }
-        while (i < end && is_blank(copy[i]))
-            i++;
-        if (i == end || copy[i] == '#')
-            continue;
-        size_t m0 = i;
-        while (i < end && !is_blank(copy[i]))
-            i++;
-        size_t m1 = i;
-        while (i < end && is_blank(copy[i]))
-            i++;
-        size_t p0 = i;
-        while (i < end && !is_blank(copy[i]))
-            i++;
-        size_t p1 = i;
-        while (i < end && is_blank(copy[i]))
-            i++;
-        int method = hp_method_parse(copy + m0, m1 - m0);
-        int rc = 0;
-        if (method < 0) {
-            char valid[128] = "";
-            for (int m = 0; m < HP_METHOD_COUNT; m++)
-                snprintf(valid + strlen(valid), sizeof valid - strlen(valid), "%s%s", m ? ", " : "",
-                         hp_method_name((enum hp_method)m));
-            rc = hp_error_set(err, "%s:%u: unknown method '%.*s' (valid: %s)", name, line,
-                              (int)(m1 - m0 > 40 ? 40 : m1 - m0), copy + m0, valid);
-        } else if (p0 == p1 || i != end) {
-            rc = hp_error_set(err, "%s:%u: expected 'METHOD PATH'", name, line);
-        } else if (p1 - p0 > UINT32_MAX) {
-            rc = hp_error_set(err, "%s:%u: request path longer than 4 GiB", name, line);
-        }
-        if (rc < 0) {
-            free(copy);
-            free(items);
-            return rc;
-        }
-        copy[p1] = '\0'; /* a blank, the newline or the end: the path becomes a C string */
-        items[n++] =
-            (struct hp_request_line){(enum hp_method)method, (uint32_t)(p1 - p0), copy + p0, line};
-    }
-    *out = (struct hp_request_list){items, n, copy};
-    return 0;
-}
-
-int hp_request_list_load(const char *path, struct hp_request_list *out, struct hp_error *err)
-{
-    *out = (struct hp_request_list){0};
-    size_t len;
-    char *text;
-    if (hp_file_read(path, HP_REQUEST_LIST_MAX, &text, &len, err) != 0)
-        return -1;
-    int rc = hp_request_list_parse(path, text, len, out, err);
-    free(text);
-    return rc;
-}
-
-void hp_request_list_free(struct hp_request_list *list)
-{
-    free(list->items);
-    free(list->text);
-    *list = (struct hp_request_list){0};
 }

@@ -2,9 +2,8 @@
  *
  * Route file: one route a line, `METHOD /pattern`; blank lines and lines whose first
  * non-blank byte is `#` are ignored, and a route may be followed by a `# comment`. At most
- * HP_ROUTE_FILE_MAX bytes, read with hp_file_read (files.h: a directory, or a file or stream
- * such as /dev/zero longer than the limit, is refused having read no more than the limit), in
- * lines of at most HP_ROUTE_LINE_MAX bytes without the newline.
+ * HP_ROUTE_FILE_MAX bytes (the harness reads files: measure/inputs.h), in lines of at most
+ * HP_ROUTE_LINE_MAX bytes without the newline.
  *
  * Pattern syntax (router-conformance.md items 3-11, 17, 18):
  *   - starts with `/`; at most HP_ROUTE_PATTERN_MAX bytes; no `?`, `#`, spaces or control
@@ -34,7 +33,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "error.h"
+#include "common/bytes.h"
+#include "common/error.h"
 #include "routers/router.h"
 
 enum {
@@ -51,41 +51,12 @@ struct hp_route_set {
     char *storage; /* the patterns, NUL-terminated, back to back */
 };
 
-/* Reads and validates a route file (syntax, limits and conflicts), in time linear in its size.
- * 0, or -1 with err set. */
-int hp_route_set_load(const char *path, struct hp_route_set **out, struct hp_error *err);
-/* Same from memory; `name` is used in messages and as each route's file. */
+/* Reads and validates the text of a route file (syntax, limits and conflicts), in time linear in
+ * its size; `name` is used in messages and as each route's file. 0, or -1 with err set. Reading
+ * the file itself is the harness's (hp_route_set_load, measure/inputs.h). */
 int hp_route_set_parse(const char *name, const char *text, size_t len, struct hp_route_set **out,
                        struct hp_error *err);
 void hp_route_set_free(struct hp_route_set *set);
-
-/* Request lists (workloads/requests/NAME-KIND.requests, `hotpath route`'s stdin): one request
- * a line, `METHOD PATH` separated by blanks; PATH is one blank-free token taken as it is
- * (query, fragment, any bytes; it need not start with '/', so miss paths can be listed); blank
- * lines and lines whose first non-blank byte is `#` are ignored; a CR before the newline is a
- * blank; a NUL byte is refused. The same request may repeat. Every refusal is
- * "NAME:LINE: problem"; nothing is kept. A file is read up to HP_REQUEST_LIST_MAX bytes, and
- * refused beyond. */
-enum { HP_REQUEST_LIST_MAX = 64 * 1024 * 1024 };
-
-struct hp_request_line {
-    enum hp_method method;
-    uint32_t len;
-    const char *path; /* NUL-terminated, in the list's own copy of the text */
-    unsigned line;
-};
-
-struct hp_request_list {
-    struct hp_request_line *items;
-    size_t count;
-    char *text; /* owns the paths */
-};
-
-/* `name` is used in messages. 0, or -1 with err set and *out empty. */
-int hp_request_list_parse(const char *name, const char *text, size_t len,
-                          struct hp_request_list *out, struct hp_error *err);
-int hp_request_list_load(const char *path, struct hp_request_list *out, struct hp_error *err);
-void hp_request_list_free(struct hp_request_list *list);
 
 /* The pattern syntax check every router runs in add(). 0, or -1 with err set. */
 int hp_route_pattern_check(const struct hp_route *route, struct hp_error *err);
@@ -124,54 +95,6 @@ bool hp_params_reserve(struct hp_params *params, uint32_t count);
  * always-heap side of C10 (radix_heap_params). params must hold no previous allocation (a
  * released match). Sets params->count. Returns false when out of memory (count = 0). */
 bool hp_params_alloc(struct hp_params *params, uint32_t count);
-
-/* Eight bytes of `p` as one little-endian word (memcpy: no alignment assumption; compiles to
- * one load). */
-static inline uint64_t hp_load64(const char *p)
-{
-    uint64_t w;
-    memcpy(&w, p, sizeof w);
-    return w;
-}
-
-/* A mask with the top bit of every byte of `w` that equals `c` set, exact at the lowest such
- * byte (the classic "has zero byte" test on w ^ c...c: a borrow can only flag bytes above a
- * true match, so the lowest flagged byte is always a true one). */
-static inline uint64_t hp_bytes_equal_mask(uint64_t w, unsigned char c)
-{
-    uint64_t x = w ^ (0x0101010101010101ull * c);
-    return (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
-}
-
-/* Index of the first byte of path[from, len) equal to `a` or `b`, or len. Eight bytes at a
- * time: every lookup pays this over the whole path, byte by byte it was a third of the GitHub
- * sweep. */
-static inline size_t hp_find_either(const char *path, size_t from, size_t len, unsigned char a,
-                                    unsigned char b)
-{
-    size_t i = from;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w = hp_load64(path + i);
-        uint64_t m = hp_bytes_equal_mask(w, a) | hp_bytes_equal_mask(w, b);
-        if (m)
-            return i + (size_t)(__builtin_ctzll(m) >> 3);
-    }
-    if (i < len && len - from >= 8) {
-        /* The last 0..7 bytes: one overlapping load of the final eight, the bytes already
-         * scanned shifted out of the mask. */
-        size_t base = len - 8;
-        uint64_t w = hp_load64(path + base);
-        uint64_t m = hp_bytes_equal_mask(w, a) | hp_bytes_equal_mask(w, b);
-        m &= ~0ull << ((i - base) * 8);
-        return m ? base + (size_t)(__builtin_ctzll(m) >> 3) : len;
-    }
-#endif
-    for (; i < len; i++)
-        if ((unsigned char)path[i] == a || (unsigned char)path[i] == b)
-            return i;
-    return len;
-}
 
 /* The routable part of a request target: it ends at the first `?` or `#`. */
 static inline size_t hp_route_path_len(const char *path, size_t len)

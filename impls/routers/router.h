@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "common/error.h"
 #include "registry.h"
 
 enum hp_method {
@@ -36,6 +36,8 @@ enum hp_method {
 /* "GET", ...; and the reverse (-1 when unknown). */
 const char *hp_method_name(enum hp_method m);
 int hp_method_parse(const char *s, size_t len);
+/* "GET, HEAD, ..., TRACE" into buf (like snprintf: the full length is returned), for messages. */
+size_t hp_method_list(char *buf, size_t size);
 
 /* One registered route. Patterns: `/static/:param/` then `*catchall`, see route_set.h. */
 struct hp_route {
@@ -136,6 +138,11 @@ struct hp_router_ops {
     void (*thread_detach)(struct hp_router *r);
     void (*destroy)(struct hp_router *r);
 };
+
+/* The implementations (router_list.h), for the table and for the code that names one. */
+#define HP_IMPL(symbol) extern const struct hp_router_ops symbol;
+#include "routers/router_list.h"
+#undef HP_IMPL
 
 /* Loads a table: ops->add_all, or add for each route in turn when the router has none. 0, or -1
  * with err set by the first route refused. */

@@ -1,0 +1,34 @@
+/* The hotpath commands. Each takes the arguments after "hotpath" (argv[0] is the command's own
+ * name), parses them into the request of the one library function that does the work, calls it
+ * and maps its result to the process exit status: 0 success, 1 a negative answer (a
+ * disagreement, a regression, an output that could not be written), 2 refused input (one
+ * message on stderr, nothing on stdout), 130 an interrupted run.
+ *
+ * To add a command: write harness/cli/cmd_NAME.c defining hp_cmd_NAME, declare it below, and
+ * add its line (name, function, summary) to the table in commands.c.
+ */
+#ifndef HOTPATH_COMMANDS_H
+#define HOTPATH_COMMANDS_H
+
+#include "common/error.h"
+
+int hp_cmd_list(int argc, char **argv);
+int hp_cmd_run(int argc, char **argv);
+int hp_cmd_route(int argc, char **argv);
+int hp_cmd_gen(int argc, char **argv);
+int hp_cmd_report(int argc, char **argv);
+int hp_cmd_compare(int argc, char **argv);
+int hp_cmd_gate(int argc, char **argv);
+
+/* `hotpath ARGS...`: the command argv[1] names, or the usage. Its exit status. */
+int hp_commands_run(int argc, char **argv);
+
+/* The refusal of what getopt_long did not take (opt ':' a missing value, anything else an
+ * unknown option; argv[optind - 1] is the word): -1 with err naming it and `hotpath COMMAND
+ * --help`. */
+int hp_option_refused(int opt, char **argv, const char *command, struct hp_error *err);
+
+/* Prints "hotpath: MESSAGE" to stderr and returns HP_EXIT_USAGE, for commands to return. */
+int hp_usage_error(const struct hp_error *err);
+
+#endif

@@ -1,0 +1,164 @@
+/* The measurement core: runs a list of cases and fills in their samples.
+ *
+ * Batch mode (as `go test -bench`): per case, grow n until one sample of n operations per thread
+ * lasts at least the target time, warm up, then take R samples. The cases of a run are
+ * interleaved: every round runs one sample of every case, in a freshly shuffled order, so slow
+ * drift (thermal, another tenant on the host) lands on all cases alike instead of on whichever
+ * ran last.
+ *
+ * Latency mode: time single operations, or groups of g operations when one is too cheap to time
+ * (the recorded value is the group's time / g), with the latency timer (timer.h), into one HDR
+ * histogram per case.
+ *
+ * Threads: a case on T threads runs on workers 0..T-1, released together from a spinning start
+ * gate. Workers are created once per run and worker i is always the same OS thread, so per-thread
+ * state (thread-local caches, RCU registration) made in thread_setup is valid in every sample.
+ * A sample's time is from the earliest start to the latest finish (wall time); ns/op is that time
+ * over all operations of all threads, ops/s the inverse, and each thread's own rate is kept too.
+ *
+ * Allocation counts are read on each worker right before and after its run(), so they cover
+ * exactly the measured region, summed over the case's threads.
+ */
+#ifndef HOTPATH_RUNNER_H
+#define HOTPATH_RUNNER_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "alloc_count.h"
+#include "floors.h"
+#include "hdr_histogram.h"
+#include "perf_counters.h"
+#include "stats.h"
+#include "timer.h"
+#include "workload.h"
+
+enum hp_mode { HP_MODE_BATCH, HP_MODE_LATENCY };
+
+enum { HP_MAX_THREADS = 64 };
+
+struct hp_run_config {
+    double target_sample_ns; /* batch: minimum duration of one sample */
+    unsigned samples;        /* R: measured rounds */
+    unsigned warmup_rounds;  /* rounds run and thrown away after calibration */
+    unsigned latency_group;  /* latency: ops per timed group; 0 chooses per case */
+    uint64_t seed;           /* case order shuffling and workloads' random streams */
+    bool pin;                /* pin worker i to the i-th CPU this process may run on */
+    bool quiet;              /* no progress line */
+    bool force_monotonic;    /* latency timer: CLOCK_MONOTONIC even with an invariant TSC */
+    const char *workloads_dir;
+    /* Instruction counting under callgrind (`run --instructions`, cmd_run.c): every case runs
+     * exactly fixed_n ops per thread per sample instead of calibrating, and with `callgrind` set
+     * collection is switched on only around run() of measured samples and each case's count is
+     * dumped under its name after its sample. */
+    uint64_t fixed_n; /* 0: calibrate */
+    bool callgrind;
+};
+
+void hp_run_config_defaults(struct hp_run_config *c);
+
+/* Latency histograms cover 1 ns .. 100 s at 3 significant figures (0.1% precision). */
+#define HP_LATENCY_LOWEST_NS  1
+#define HP_LATENCY_HIGHEST_NS 100000000000LL
+#define HP_LATENCY_SIGFIGS    3
+
+struct hp_case {
+    /* What to run (filled by the caller). */
+    const struct hp_workload *workload;
+    struct hp_composition composition;
+    unsigned threads;
+    enum hp_mode mode;
+    const char *phase; /* run --phases: the phase this case measures (in the name too); else NULL */
+
+    /* Filled by hp_case_name(): "router/github/all/router=radix/threads=2" (+"/latency"). */
+    char name[256];
+
+    /* Filled by the runner. */
+    uint64_t n;     /* ops per thread per sample (batch), groups per sample (latency) */
+    unsigned group; /* latency: ops per timed group */
+    unsigned samples_taken;
+    double *ns_per_op;          /* [samples]: wall time / all ops of all threads */
+    double *ops_per_sec;        /* [samples]: aggregate */
+    double *thread_ops_per_sec; /* [samples * threads]: each thread's own rate */
+    /* [samples]: CPU time of all the case's threads in the measured region
+     * (CLOCK_THREAD_CPUTIME_ID) / all ops. Unlike wall time it leaves out the time a thread
+     * waited for a CPU, so another tenant on a shared machine barely moves it; it also leaves
+     * out time spent blocked, so it is the gate's clock for one-thread cases only (gate.h). */
+    double *cpu_ns_per_op;
+    struct hp_summary summary; /* of ns_per_op */
+    bool noisy;
+
+    uint64_t measured_ops;         /* over every measured sample and thread */
+    struct hp_alloc_counts allocs; /* over the same region */
+    bool perf_ok;
+    struct hp_perf_values perf; /* over the same region, when perf_ok */
+    /* Instructions per op counted by callgrind (run --instructions); source NULL when none. */
+    double instructions_per_op;
+    const char *instructions_source;
+
+    struct hp_hdr latency; /* latency mode: every recorded group, all threads */
+    bool has_latency;
+    struct hp_metrics metrics; /* the workload's own report */
+
+    /* Private to the runner. */
+    void *shared;
+    void *local[HP_MAX_THREADS];
+    struct hp_hdr thread_latency[HP_MAX_THREADS];
+};
+
+/* Writes c->name from its workload, composition, threads and mode. */
+void hp_case_name(struct hp_case *c);
+
+/* The case whose median is the run's harness overhead: the overhead probe (workload.h), batch
+ * mode, one thread. */
+bool hp_case_is_overhead_measure(const struct hp_case *c);
+
+struct hp_run {
+    struct hp_run_config config;
+    struct hp_timer timer;
+    struct hp_floors floors;
+    bool perf_available;
+    const char *perf_why;
+    double started_epoch_s; /* wall clock at the start, for results and logs */
+    double duration_s;
+    bool machine_measured;      /* timer, floors and perf probe done (hp_run_measure_machine) */
+    bool interrupted;           /* SIGINT/SIGTERM arrived: samples stop, results are partial */
+    double harness_overhead_ns; /* hp_case_is_overhead_measure's median ns/op; <0 unknown */
+    bool set_up;                /* hp_run_setup done, hp_run_execute not yet */
+    uint64_t started_ns;        /* monotonic clock at the start (hp_run_setup) */
+
+    struct hp_case *cases;
+    size_t case_count;
+};
+
+/* Calibrates the latency timer, measures the floors and probes the perf counters (about 0.3 s).
+ * hp_run_execute does it when it was not done, so a caller may do it first to print them. */
+void hp_run_measure_machine(struct hp_run *run);
+
+/* Measures the timer and floors (unless done), starts the worker threads and sets every case
+ * up (all of them before any measurement, so a bad case refuses the run before time is spent).
+ * Returns 0, or -1 with err set and everything torn down. A caller may call it first to print
+ * what setup found (the cases' setup metrics, e.g. found_share) before the long part. */
+int hp_run_setup(struct hp_run *run, struct hp_error *err);
+
+/* Sets the run up (unless hp_run_setup did), calibrates, warms up, runs the rounds, collects
+ * reports and tears everything down. Returns 0, or -1 with err set when a case could not be
+ * set up (nothing has been measured then). */
+int hp_run_execute(struct hp_run *run, struct hp_error *err);
+
+/* Frees what hp_run_execute allocated in the cases. */
+void hp_run_release(struct hp_run *run);
+
+/* Go's testing package's rule, kept testable: the next n to try after n ops took elapsed_ns,
+ * aiming at target_ns with 20% headroom, growing at most 100x and at least by one, rounded up
+ * to 1, 2, 3 or 5 times a power of ten. */
+uint64_t hp_predict_n(uint64_t n, double elapsed_ns, double target_ns);
+
+/* From now on SIGINT and SIGTERM set hp_run_stop_requested instead of killing the process:
+ * hp_run_execute then stops at the next sample boundary (or takes no sample at all), marks the
+ * run interrupted and keeps what was measured, so a partial results directory can be written. */
+void hp_run_catch_stop_signals(void);
+extern volatile sig_atomic_t hp_run_stop_requested;
+
+#endif

@@ -1,0 +1,115 @@
+/* The benchmark case interface.
+ *
+ * A workload is something to measure ("route every GitHub API path once", "get and put a pool
+ * object"). A case is a workload with one implementation chosen on each axis it uses, a thread
+ * count and a mode. The harness drives every case the same way:
+ *
+ *     setup(params)                      once, on the main thread; may allocate and be slow
+ *     thread_setup(shared, i)            once per worker thread, on that thread
+ *     run(local, n)  ... many times      the measured region: perform exactly n operations
+ *     thread_teardown(local)             on the worker thread
+ *     report(shared, metrics)            optional: extra figures the case measured itself
+ *     teardown(shared)
+ *
+ * `run` must do nothing but the n operations: no timing, no counting, no allocation of its own
+ * beyond what the operation under test allocates. It returns a value derived from the work (a
+ * checksum, a handler id) that the harness consumes, so the compiler cannot delete the work.
+ * Worker thread i is the same OS thread for the whole run, so thread-local state set up in
+ * thread_setup is still there in run.
+ */
+#ifndef HOTPATH_WORKLOAD_H
+#define HOTPATH_WORKLOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "registry.h"
+
+struct hp_case_params {
+    const struct hp_composition *composition;
+    unsigned threads; /* worker threads that will call run concurrently */
+    uint64_t seed;    /* for request streams and anything else random */
+    /* Path to the workloads/ directory, for workloads that read route sets or request lists. */
+    const char *workloads_dir;
+    /* Where setup records figures it found while preparing the case (found_share below); they
+     * join the case's metrics in the results. NULL outside a run: nothing is recorded. */
+    struct hp_metrics *metrics;
+};
+
+enum { HP_METRICS_MAX = 16 };
+
+struct hp_metric {
+    char name[48]; /* snake_case, e.g. "writer_p99_ns" */
+    char unit[16]; /* "ns", "bytes", "ops/s", ... */
+    double value;
+};
+
+struct hp_metrics {
+    struct hp_metric items[HP_METRICS_MAX];
+    size_t count;
+};
+
+/* Adds a metric (ignored past HP_METRICS_MAX, or when m is NULL). */
+void hp_metrics_add(struct hp_metrics *m, const char *name, const char *unit, double value);
+
+/* The share of a case's requests that find a route (status found), for the workloads that look
+ * requests up (the router and request workloads): measured at setup by looking every request up
+ * once, and recorded as this metric. Setup refuses a case where no request finds a route (it would
+ * measure nothing but misses); the run header and the report warn below
+ * HP_FOUND_SHARE_WARN_BELOW. */
+#define HP_METRIC_FOUND_SHARE     "found_share"
+#define HP_FOUND_SHARE_WARN_BELOW 0.5
+
+/* Capabilities and roles of a workload (struct hp_workload.flags), so that the harness decides
+ * by flag, never by a workload's name. */
+enum {
+    /* The overhead probe (the `null` workload): an empty operation whose ns/op is what the
+     * harness itself costs per op. Every run measures it (batch, one thread) and records it as
+     * harness_overhead_ns_per_op; its cases are marked "overhead_probe" in results.json, and a
+     * comparison or gate needs a case in common besides them. It uses no axis, so a phase run
+     * measures it once, outside every phase. */
+    HP_WORKLOAD_OVERHEAD_PROBE = 1u << 0,
+};
+
+struct hp_workload {
+    const char *name;     /* "null", "router/github/all", ...; slash-separated */
+    const char *summary;  /* one line for `hotpath list` */
+    uint32_t axes;        /* HP_AXIS_BIT() of every axis the workload needs an implementation of */
+    unsigned min_threads; /* 0 or 1: any; 2: a case that needs two threads (a handoff) */
+    /* 0: latency mode picks the group size from the op's cost. Otherwise the ops per timed
+     * group (--latency-group still overrides): for workloads whose percentiles are compared
+     * with a sibling's, which must time groups of the same size. */
+    unsigned latency_group;
+    uint32_t flags; /* HP_WORKLOAD_* */
+
+    int (*setup)(const struct hp_case_params *params, void **shared, struct hp_error *err);
+    /* Optional: without it, every thread's local is the shared state. */
+    int (*thread_setup)(void *shared, unsigned thread_index, void **local, struct hp_error *err);
+    uint64_t (*run)(void *local, uint64_t n);
+    void (*thread_teardown)(void *local);                 /* optional */
+    void (*report)(void *shared, struct hp_metrics *out); /* optional */
+    /* Optional: called on the main thread just before the worker threads start a sample (a
+     * measured one or one of the calibration runs that choose n) and just after they have all
+     * finished it, outside the timed region. For background activity that belongs to this
+     * case alone (read_with_writer's writer), which must not run during other cases' samples:
+     * the runner sets every case up at once and interleaves their samples. */
+    void (*sample_begin)(void *shared);
+    void (*sample_end)(void *shared);
+    void (*teardown)(void *shared); /* optional */
+    /* Optional: false for compositions the workload cannot run (a writer workload needs a
+     * router that supports remove). Such compositions are skipped when an axis is expanded to
+     * all its implementations, and refused when named explicitly. */
+    bool (*supports)(const struct hp_composition *composition);
+    /* With supports: what a composition must offer, for the refusal ("a router that accepts
+     * registrations during lookups"); the refusal also lists the implementations that do. */
+    const char *requirement;
+    /* Optional, per axis: the implementation (by name) used when the user names none on that
+     * axis, for workloads with so many axes that running every combination by default makes
+     * no sense (the request workloads: 2,646). NULL: every implementation. `--AXIS all` still
+     * expands. */
+    const char *axis_default[HP_AXIS_COUNT];
+};
+
+#endif

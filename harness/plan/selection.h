@@ -1,0 +1,50 @@
+/* From what the user asked for to the list of cases: workloads matching glob patterns, times
+ * the implementations chosen on each axis the workload uses (all of them unless narrowed),
+ * times the thread counts, times the modes. */
+#ifndef HOTPATH_SELECTION_H
+#define HOTPATH_SELECTION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "runner.h"
+
+enum { HP_SELECTION_MAX_ITEMS = 64 };
+
+struct hp_selection {
+    const char *workload_patterns[HP_SELECTION_MAX_ITEMS]; /* fnmatch; '*' crosses '/' */
+    size_t workload_pattern_count;
+    /* Per axis: the implementations to run; none listed means all of them. */
+    const struct hp_impl_info *impls[HP_AXIS_COUNT][HP_SELECTION_MAX_ITEMS];
+    size_t impl_count[HP_AXIS_COUNT];
+    /* Per axis: `--AXIS all` given (overrides a workload's axis_default). */
+    bool impl_all[HP_AXIS_COUNT];
+    unsigned threads[HP_SELECTION_MAX_ITEMS];
+    size_t thread_count;
+    bool batch;
+    bool latency;
+    bool add_overhead_probe; /* the null case, batch, 1 thread: the harness overhead of the run */
+};
+
+/* Parses "radix,linear" or "all" for an axis into sel->impls[axis]. Refuses unknown names, a
+ * name listed twice and "all" in a list. */
+int hp_selection_set_impls(struct hp_selection *sel, int axis, char *list, struct hp_error *err);
+
+/* Whether workload w matches one of sel's patterns. */
+bool hp_selection_matches(const struct hp_selection *sel, const struct hp_workload *w);
+
+/* The main job's workloads (the README's), for a run given none: the overhead probe, the
+ * GitHub route set (all, static, param2), pool/get_put, http/parse/line3. */
+void hp_selection_main_job(struct hp_selection *sel);
+
+/* Builds the cases (calloc'ed array, names filled). Refuses patterns matching no workload,
+ * explicitly named implementations a matched workload cannot run, and two cases of one name. */
+int hp_selection_expand(const struct hp_selection *sel, struct hp_case **cases, size_t *count,
+                        struct hp_error *err);
+
+/* Refuses (-1, err naming it) a list in which two cases have one name: every reader of results
+ * refuses such a file. */
+int hp_cases_refuse_duplicate_names(const struct hp_case *cases, size_t count,
+                                    struct hp_error *err);
+
+#endif

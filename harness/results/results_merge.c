@@ -1,0 +1,136 @@
+#include "results_merge.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool same_string(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* a * wa + b * wb over wa + wb, where NAN on one side means "not recorded there". */
+static double weighted(double a, double wa, double b, double wb)
+{
+    if (isnan(a))
+        return b;
+    if (isnan(b))
+        return a;
+    if (wa + wb <= 0)
+        return a;
+    return (a * wa + b * wb) / (wa + wb);
+}
+
+int hp_results_merge(struct hp_results *into, const struct hp_results *more, struct hp_error *err)
+{
+    if (into->case_count != more->case_count)
+        return hp_error_set(err,
+                            "%s: %zu cases, but %s has %zu: pooled runs must hold the same "
+                            "cases",
+                            more->path, more->case_count, into->path, into->case_count);
+    if (!same_string(into->build_type, more->build_type))
+        return hp_error_set(err, "%s: build type %s, but %s is %s: pooled runs must share it",
+                            more->path, more->build_type ? more->build_type : "?", into->path,
+                            into->build_type ? into->build_type : "?");
+    for (size_t i = 0; i < more->case_count; i++)
+        if (!hp_results_find(into, more->cases[i].name))
+            return hp_error_set(err,
+                                "%s: case %s is not in %s: pooled runs must hold the same "
+                                "cases",
+                                more->path, more->cases[i].name, into->path);
+    for (size_t i = 0; i < more->case_count; i++) {
+        const struct hp_result_case *src = &more->cases[i];
+        struct hp_result_case *dst = (struct hp_result_case *)hp_results_find(into, src->name);
+        size_t total = dst->samples + src->samples;
+        double *ns = realloc(dst->ns_per_op, total * sizeof *ns);
+        if (!ns)
+            return hp_error_set(err, "out of memory");
+        dst->ns_per_op = ns;
+        double *ops = realloc(dst->ops_per_sec, total * sizeof *ops);
+        if (!ops)
+            return hp_error_set(err, "out of memory");
+        dst->ops_per_sec = ops;
+        if (dst->cpu_ns_per_op && src->cpu_ns_per_op) {
+            double *cpu = realloc(dst->cpu_ns_per_op, total * sizeof *cpu);
+            if (!cpu)
+                return hp_error_set(err, "out of memory");
+            dst->cpu_ns_per_op = cpu;
+            memcpy(cpu + dst->samples, src->cpu_ns_per_op, src->samples * sizeof *cpu);
+        } else {
+            free(dst->cpu_ns_per_op); /* only where every pooled run recorded it */
+            dst->cpu_ns_per_op = NULL;
+        }
+        memcpy(ns + dst->samples, src->ns_per_op, src->samples * sizeof *ns);
+        memcpy(ops + dst->samples, src->ops_per_sec, src->samples * sizeof *ops);
+        dst->samples = total;
+        if (hp_summarize(dst->ns_per_op, dst->samples, 0.95, &dst->summary) != 0)
+            return hp_error_set(err, "%s: cannot summarize the pooled samples", dst->name);
+        dst->noisy = dst->noisy || src->noisy;
+        double wa = (double)dst->measured_ops, wb = (double)src->measured_ops;
+        dst->allocs_per_op = weighted(dst->allocs_per_op, wa, src->allocs_per_op, wb);
+        dst->bytes_per_op = weighted(dst->bytes_per_op, wa, src->bytes_per_op, wb);
+        dst->frees_per_op = weighted(dst->frees_per_op, wa, src->frees_per_op, wb);
+        dst->measured_ops += src->measured_ops;
+        if (isnan(dst->instructions) && !isnan(src->instructions) && src->instructions_source) {
+            char *source = strdup(src->instructions_source);
+            if (!source)
+                return hp_error_set(err, "out of memory");
+            free(dst->instructions_source);
+            dst->instructions_source = source;
+            dst->instructions = src->instructions;
+        }
+    }
+    into->complete = into->complete && more->complete;
+    return 0;
+}
+
+int hp_results_read_merged(const char *list, struct hp_results *out, struct hp_error *err)
+{
+    memset(out, 0, sizeof *out);
+    char *copy = strdup(list);
+    if (!copy)
+        return hp_error_set(err, "out of memory");
+    char *rest = copy;
+    int index = 0;
+    int status = 0;
+    for (char *item = strsep(&rest, ","); item; item = strsep(&rest, ",")) {
+        if (!*item) { /* "a," or "a,,b": a typo, not a list of one */
+            status = hp_error_set(err,
+                                  "'%s': an empty item in the list of results (a stray comma?); "
+                                  "pooled runs are written RUN1,RUN2 with no space",
+                                  list);
+            break;
+        }
+        if (index++ == 0) {
+            if (hp_results_read(item, out, err) != 0) {
+                status = -1;
+                break;
+            }
+            continue;
+        }
+        struct hp_results more;
+        if (hp_results_read(item, &more, err) != 0) {
+            status = -1;
+            break;
+        }
+        status = hp_results_merge(out, &more, err);
+        hp_results_free(&more);
+        if (status != 0)
+            break;
+    }
+    if (status == 0 && index == 0)
+        status = hp_error_set(err, "'%s': no results directory named", list);
+    if (status == 0 && index > 1) {
+        char *path = strdup(list);
+        if (!path) {
+            status = hp_error_set(err, "out of memory");
+        } else {
+            free(out->path);
+            out->path = path;
+        }
+    }
+    free(copy);
+    if (status != 0)
+        hp_results_free(out);
+    return status;
+}

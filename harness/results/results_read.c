@@ -1,0 +1,543 @@
+/* Reading results.json back into plain structs. See results_read.h.
+ *
+ * Errors name the file and the JSON path of the offending value ("cases[3].ns_per_op[2]"), the
+ * closest a JSON document comes to a line number once parsed; jansson's own parse errors carry
+ * the line and column.
+ */
+#include "results_read.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "results_write.h"
+
+struct reader {
+    const char *file;
+    struct hp_error *err;
+    int version; /* the document's format version, once read */
+};
+
+static int fail(const struct reader *rd, const char *where, const char *problem)
+{
+    return hp_error_set(rd->err, "%s: %s: %s", rd->file, where, problem);
+}
+
+static json_t *member(const struct reader *rd, json_t *obj, const char *where, const char *key,
+                      json_type type, bool optional, int *status)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v || (optional && json_is_null(v)))
+        return NULL;
+    if (json_typeof(v) != type && !(type == JSON_REAL && json_is_integer(v)) &&
+        !(type == JSON_TRUE && json_is_boolean(v))) {
+        char path[256], problem[128];
+        snprintf(path, sizeof path, "%s%s%s", where, *where ? "." : "", key);
+        snprintf(problem, sizeof problem, "has the wrong type");
+        *status = fail(rd, path, problem);
+        return NULL;
+    }
+    return v;
+}
+
+/* Required members: absent is an error too. */
+static json_t *required(const struct reader *rd, json_t *obj, const char *where, const char *key,
+                        json_type type, int *status)
+{
+    if (*status != 0)
+        return NULL;
+    json_t *v = member(rd, obj, where, key, type, false, status);
+    if (!v && *status == 0) {
+        char path[256];
+        snprintf(path, sizeof path, "%s%s%s", where, *where ? "." : "", key);
+        *status = fail(rd, path, "missing");
+    }
+    return v;
+}
+
+static char *required_string(const struct reader *rd, json_t *obj, const char *where,
+                             const char *key, int *status)
+{
+    json_t *v = required(rd, obj, where, key, JSON_STRING, status);
+    return v ? strdup(json_string_value(v)) : NULL;
+}
+
+static char *optional_string(const struct reader *rd, json_t *obj, const char *where,
+                             const char *key, int *status)
+{
+    if (*status != 0)
+        return NULL;
+    json_t *v = member(rd, obj, where, key, JSON_STRING, true, status);
+    return v ? strdup(json_string_value(v)) : NULL;
+}
+
+/* A number, or NAN for null or absent. */
+static double optional_number(const struct reader *rd, json_t *obj, const char *where,
+                              const char *key, int *status)
+{
+    if (*status != 0 || !obj)
+        return NAN;
+    json_t *v = member(rd, obj, where, key, JSON_REAL, true, status);
+    return v ? json_number_value(v) : NAN;
+}
+
+/* A figure no measurement can make negative (a count or a time per op), or NAN for null or
+ * absent: a negative one would be read as an improvement by the gate. */
+static double optional_nonnegative(const struct reader *rd, json_t *obj, const char *where,
+                                   const char *key, int *status)
+{
+    double v = optional_number(rd, obj, where, key, status);
+    if (*status == 0 && v < 0) {
+        char path[256];
+        snprintf(path, sizeof path, "%s%s%s", where, *where ? "." : "", key);
+        *status = fail(rd, path, "is negative, which no measurement can be");
+    }
+    return v;
+}
+
+static double required_number(const struct reader *rd, json_t *obj, const char *where,
+                              const char *key, int *status)
+{
+    json_t *v = required(rd, obj, where, key, JSON_REAL, status);
+    return v ? json_number_value(v) : NAN;
+}
+
+static uint64_t required_count(const struct reader *rd, json_t *obj, const char *where,
+                               const char *key, int *status)
+{
+    json_t *v = required(rd, obj, where, key, JSON_INTEGER, status);
+    if (!v)
+        return 0;
+    if (json_integer_value(v) < 0) {
+        char path[256];
+        snprintf(path, sizeof path, "%s.%s", where, key);
+        *status = fail(rd, path, "is negative");
+        return 0;
+    }
+    return (uint64_t)json_integer_value(v);
+}
+
+static bool optional_bool(const struct reader *rd, json_t *obj, const char *where, const char *key,
+                          int *status)
+{
+    if (*status != 0 || !obj)
+        return false;
+    json_t *v = member(rd, obj, where, key, JSON_TRUE, true, status);
+    return v ? json_is_true(v) : false;
+}
+
+static int read_samples(const struct reader *rd, json_t *c, const char *where, const char *key,
+                        bool must_be_positive, double **out, size_t *count)
+{
+    int status = 0;
+    json_t *a = required(rd, c, where, key, JSON_ARRAY, &status);
+    if (!a)
+        return status;
+    size_t n = json_array_size(a);
+    if (*count != (size_t)-1 && n != *count) {
+        char path[256];
+        snprintf(path, sizeof path, "%s.%s", where, key);
+        return fail(rd, path, "has a different length than ns_per_op");
+    }
+    *out = calloc(n ? n : 1, sizeof **out);
+    if (!*out)
+        return fail(rd, where, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        json_t *v = json_array_get(a, i);
+        double x = json_is_number(v) ? json_number_value(v) : NAN;
+        if (!isfinite(x) || (must_be_positive && x <= 0)) {
+            char path[256];
+            snprintf(path, sizeof path, "%s.%s[%zu]", where, key, i);
+            return fail(rd, path,
+                        must_be_positive ? "is not a positive number" : "is not a finite number");
+        }
+        (*out)[i] = x;
+    }
+    *count = n;
+    return 0;
+}
+
+/* Version 1 files do not say which case is the overhead probe; every one of them was written
+ * when the probe was the workload named "null", so for those files alone the name decides.
+ * From version 2 on the per-case "overhead_probe" flag is the only source: absent means false. */
+static bool overhead_probe(const struct reader *rd, json_t *c, const char *where,
+                           const char *workload, int *status)
+{
+    if (*status != 0)
+        return false;
+    if (json_object_get(c, "overhead_probe"))
+        return optional_bool(rd, c, where, "overhead_probe", status);
+    return rd->version == 1 && workload && strcmp(workload, "null") == 0;
+}
+
+/* What the case is: name, workload, phase, implementations, threads, mode, ops. */
+static int read_case_identity(const struct reader *rd, json_t *c, const char *where,
+                              struct hp_result_case *out)
+{
+    int st = 0;
+    out->name = required_string(rd, c, where, "name", &st);
+    out->workload = required_string(rd, c, where, "workload", &st);
+    out->overhead_probe = overhead_probe(rd, c, where, out->workload, &st);
+    out->phase = optional_string(rd, c, where, "phase", &st);
+    json_t *impls = required(rd, c, where, "implementations", JSON_OBJECT, &st);
+    out->threads = (unsigned)required_count(rd, c, where, "threads", &st);
+    char *mode = required_string(rd, c, where, "mode", &st);
+    if (st == 0 && strcmp(mode, "batch") != 0 && strcmp(mode, "latency") != 0)
+        st = fail(rd, where, "mode is neither \"batch\" nor \"latency\"");
+    out->latency_mode = mode && strcmp(mode, "latency") == 0;
+    free(mode);
+    out->ops_per_thread_per_sample = required_count(rd, c, where, "ops_per_thread_per_sample", &st);
+    out->measured_ops = required_count(rd, c, where, "measured_ops", &st);
+    if (st != 0)
+        return st;
+    if (out->threads == 0)
+        return fail(rd, where, "threads is 0");
+    out->impl_count = json_object_size(impls);
+    out->impls = calloc(out->impl_count ? out->impl_count : 1, sizeof *out->impls);
+    if (!out->impls)
+        return fail(rd, where, "out of memory");
+    size_t k = 0;
+    const char *axis;
+    json_t *impl;
+    json_object_foreach(impls, axis, impl)
+    {
+        if (!json_is_string(impl))
+            return fail(rd, where, "an implementation name is not a string");
+        out->impls[k].axis = strdup(axis);
+        out->impls[k].name = strdup(json_string_value(impl));
+        k++;
+    }
+    return 0;
+}
+
+/* The samples (per op, per second, CPU time) and their summary, recomputed. */
+static int read_case_samples(const struct reader *rd, json_t *c, const char *where, bool complete,
+                             struct hp_result_case *out)
+{
+    size_t n = (size_t)-1;
+    if (read_samples(rd, c, where, "ns_per_op", true, &out->ns_per_op, &n) != 0 ||
+        read_samples(rd, c, where, "ops_per_sec", true, &out->ops_per_sec, &n) != 0)
+        return -1;
+    out->samples = n;
+    if (json_is_array(json_object_get(c, "cpu_ns_per_op")) &&
+        read_samples(rd, c, where, "cpu_ns_per_op", true, &out->cpu_ns_per_op, &n) != 0)
+        return -1;
+    if (n == 0 && complete)
+        return fail(rd, where, "has no samples in a complete run");
+    if (n > 0 && hp_summarize(out->ns_per_op, n, 0.95, &out->summary) != 0)
+        return fail(rd, where, "its samples cannot be summarised");
+    int st = 0;
+    json_t *stats = member(rd, c, where, "stats", JSON_OBJECT, true, &st);
+    out->noisy = optional_bool(rd, stats, where, "noisy", &st);
+    return st;
+}
+
+/* What was counted: allocations, perf events, instructions (a dedicated count, from callgrind
+ * or recorded by --instructions, wins over perf's). */
+static int read_case_counts(const struct reader *rd, json_t *c, const char *where,
+                            struct hp_result_case *out)
+{
+    int st = 0;
+    char sub[96]; /* "cases[3].allocations": where an inner figure is, for messages */
+    json_t *alloc = member(rd, c, where, "allocations", JSON_OBJECT, true, &st);
+    snprintf(sub, sizeof sub, "%s.allocations", where);
+    static const char *const counts[] = {"allocs", "bytes", "frees"}; /* when recorded */
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+        optional_nonnegative(rd, alloc, sub, counts[i], &st);
+    out->allocs_per_op = optional_nonnegative(rd, alloc, sub, "allocs_per_op", &st);
+    out->bytes_per_op = optional_nonnegative(rd, alloc, sub, "bytes_per_op", &st);
+    out->frees_per_op = optional_nonnegative(rd, alloc, sub, "frees_per_op", &st);
+
+    json_t *perf = member(rd, c, where, "perf", JSON_OBJECT, true, &st);
+    snprintf(sub, sizeof sub, "%s.perf", where);
+    out->has_perf = perf != NULL;
+    out->cycles_per_op = optional_nonnegative(rd, perf, sub, "cycles_per_op", &st);
+    out->instructions_per_op = optional_nonnegative(rd, perf, sub, "instructions_per_op", &st);
+    out->branch_misses_per_op = optional_nonnegative(rd, perf, sub, "branch_misses_per_op", &st);
+    out->cache_misses_per_op = optional_nonnegative(rd, perf, sub, "cache_misses_per_op", &st);
+
+    json_t *ins = member(rd, c, where, "instructions", JSON_OBJECT, true, &st);
+    snprintf(sub, sizeof sub, "%s.instructions", where);
+    out->instructions = optional_nonnegative(rd, ins, sub, "per_op", &st);
+    out->instructions_source = optional_string(rd, ins, where, "source", &st);
+    if (isnan(out->instructions) && !isnan(out->instructions_per_op)) {
+        out->instructions = out->instructions_per_op;
+        out->instructions_source = strdup("perf");
+    }
+    return st;
+}
+
+static int read_case_latency(const struct reader *rd, json_t *c, const char *where,
+                             struct hp_result_case *out)
+{
+    int st = 0;
+    json_t *lat = member(rd, c, where, "latency", JSON_OBJECT, true, &st);
+    out->has_latency = lat != NULL;
+    if (!lat)
+        return st;
+    struct hp_result_latency *l = &out->latency;
+    char sub[96];
+    snprintf(sub, sizeof sub, "%s.latency", where);
+    l->count = required_count(rd, lat, sub, "count", &st);
+    l->min_ns = optional_nonnegative(rd, lat, sub, "min_ns", &st);
+    l->mean_ns = optional_nonnegative(rd, lat, sub, "mean_ns", &st);
+    l->p50_ns = optional_nonnegative(rd, lat, sub, "p50_ns", &st);
+    l->p90_ns = optional_nonnegative(rd, lat, sub, "p90_ns", &st);
+    l->p99_ns = optional_nonnegative(rd, lat, sub, "p99_ns", &st);
+    l->p999_ns = optional_nonnegative(rd, lat, sub, "p999_ns", &st);
+    l->p9999_ns = optional_nonnegative(rd, lat, sub, "p9999_ns", &st);
+    l->max_ns = optional_nonnegative(rd, lat, sub, "max_ns", &st);
+    l->timer_overhead_ns_per_op =
+        optional_nonnegative(rd, lat, sub, "timer_overhead_ns_per_op", &st);
+    l->hlog = optional_string(rd, lat, sub, "hlog", &st);
+    return st;
+}
+
+/* The workload's own figures. */
+static int read_case_metrics(const struct reader *rd, json_t *c, const char *where,
+                             struct hp_result_case *out)
+{
+    int st = 0;
+    json_t *metrics = member(rd, c, where, "metrics", JSON_OBJECT, true, &st);
+    if (st != 0 || !metrics)
+        return st;
+    out->metric_count = json_object_size(metrics);
+    out->metrics = calloc(out->metric_count ? out->metric_count : 1, sizeof *out->metrics);
+    if (!out->metrics)
+        return fail(rd, where, "out of memory");
+    const char *key;
+    json_t *m;
+    size_t i = 0;
+    json_object_foreach(metrics, key, m)
+    {
+        if (!json_is_object(m))
+            return fail(rd, where, "a metric is not an object");
+        out->metrics[i].name = strdup(key);
+        out->metrics[i].value = optional_number(rd, m, where, "value", &st);
+        out->metrics[i].unit = optional_string(rd, m, where, "unit", &st);
+        i++;
+    }
+    return st;
+}
+
+static int read_case(const struct reader *rd, json_t *c, size_t index, bool complete,
+                     struct hp_result_case *out)
+{
+    char where[64];
+    snprintf(where, sizeof where, "cases[%zu]", index);
+    if (!json_is_object(c))
+        return fail(rd, where, "is not an object");
+    if (read_case_identity(rd, c, where, out) != 0 ||
+        read_case_samples(rd, c, where, complete, out) != 0 ||
+        read_case_counts(rd, c, where, out) != 0 || read_case_latency(rd, c, where, out) != 0)
+        return -1;
+    return read_case_metrics(rd, c, where, out);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int refuse_duplicate_names(const struct reader *rd, const struct hp_results *r)
+{
+    char **names = malloc((r->case_count ? r->case_count : 1) * sizeof *names);
+    if (!names)
+        return fail(rd, "cases", "out of memory");
+    for (size_t i = 0; i < r->case_count; i++)
+        names[i] = r->cases[i].name;
+    qsort(names, r->case_count, sizeof *names, compare_names);
+    for (size_t i = 1; i < r->case_count; i++)
+        if (strcmp(names[i - 1], names[i]) == 0) {
+            char problem[400];
+            snprintf(problem, sizeof problem, "two cases are named \"%s\"", names[i]);
+            free(names);
+            return fail(rd, "cases", problem);
+        }
+    free(names);
+    return 0;
+}
+
+static int read_document(struct reader *rd, json_t *root, struct hp_results *r)
+{
+    int st = 0;
+    if (!json_is_object(root))
+        return fail(rd, "(top level)", "is not a JSON object");
+    json_t *format = json_object_get(root, "format");
+    if (!json_is_string(format) || strcmp(json_string_value(format), HP_RESULTS_FORMAT) != 0)
+        return fail(rd, "format", "is not \"" HP_RESULTS_FORMAT "\": not a hotpath results file");
+    json_t *version = required(rd, root, "", "version", JSON_INTEGER, &st);
+    if (st != 0)
+        return st;
+    if (json_integer_value(version) < 1 || json_integer_value(version) > HP_RESULTS_VERSION) {
+        char problem[128];
+        snprintf(problem, sizeof problem, "is %lld; this hotpath reads versions 1 to %d",
+                 (long long)json_integer_value(version), HP_RESULTS_VERSION);
+        return fail(rd, "version", problem);
+    }
+    rd->version = (int)json_integer_value(version);
+    json_t *complete = required(rd, root, "", "complete", JSON_TRUE, &st);
+    r->complete = complete && json_is_true(complete);
+    r->started = required_string(rd, root, "", "started", &st);
+    r->started_epoch_s = required_number(rd, root, "", "started_epoch_s", &st);
+    r->duration_s = required_number(rd, root, "", "duration_s", &st);
+    if (st == 0 && r->duration_s < 0)
+        return fail(rd, "duration_s", "is negative, which no run can last");
+    r->command = required_string(rd, root, "", "command", &st);
+
+    json_t *machine = required(rd, root, "", "machine", JSON_OBJECT, &st);
+    r->machine_fingerprint = required_string(rd, machine, "machine", "fingerprint", &st);
+    r->cpu_model = required_string(rd, machine, "machine", "cpu_model", &st);
+    r->kernel = optional_string(rd, machine, "machine", "kernel", &st);
+    r->hostname = optional_string(rd, machine, "machine", "hostname", &st);
+    r->cpus_online = (unsigned)required_count(rd, machine, "machine", "cpus_online", &st);
+
+    json_t *build = required(rd, root, "", "build", JSON_OBJECT, &st);
+    r->build_type = required_string(rd, build, "build", "type", &st);
+    r->compiler = optional_string(rd, build, "build", "compiler", &st);
+    r->git_commit = optional_string(rd, build, "build", "git_commit", &st);
+    r->allocator = optional_string(rd, build, "build", "allocator", &st);
+    r->git_dirty = optional_bool(rd, build, "build", "git_dirty", &st);
+
+    json_t *config = required(rd, root, "", "config", JSON_OBJECT, &st);
+    r->seed = required_count(rd, config, "config", "seed", &st);
+    r->config_samples = (unsigned)required_count(rd, config, "config", "samples", &st);
+    r->target_sample_ns = required_number(rd, config, "config", "target_sample_ns", &st);
+    if (st == 0 && r->target_sample_ns <= 0)
+        return fail(rd, "config.target_sample_ns", "is not a positive time");
+
+    json_t *floors = member(rd, root, "", "floors", JSON_OBJECT, true, &st);
+    r->floors.monotonic_read_ns =
+        optional_nonnegative(rd, floors, "floors", "monotonic_read_ns", &st);
+    r->floors.tsc_read_ns = optional_nonnegative(rd, floors, "floors", "tsc_read_ns", &st);
+    r->floors.l1_load_ns = optional_nonnegative(rd, floors, "floors", "l1_load_ns", &st);
+    r->floors.cas_ns = optional_nonnegative(rd, floors, "floors", "cas_ns", &st);
+    r->floors.handoff_ns = optional_nonnegative(rd, floors, "floors", "handoff_ns", &st);
+    json_t *perf = member(rd, root, "", "perf_counters", JSON_OBJECT, true, &st);
+    r->perf_available = optional_bool(rd, perf, "perf_counters", "available", &st);
+    r->harness_overhead_ns = optional_nonnegative(rd, root, "", "harness_overhead_ns_per_op", &st);
+
+    json_t *cases = required(rd, root, "", "cases", JSON_ARRAY, &st);
+    if (st != 0)
+        return st;
+    r->case_count = json_array_size(cases);
+    r->cases = calloc(r->case_count ? r->case_count : 1, sizeof *r->cases);
+    if (!r->cases)
+        return fail(rd, "cases", "out of memory");
+    for (size_t i = 0; i < r->case_count; i++)
+        if (read_case(rd, json_array_get(cases, i), i, r->complete, &r->cases[i]) != 0)
+            return -1;
+    return refuse_duplicate_names(rd, r);
+}
+
+int hp_results_read(const char *path, struct hp_results *out, struct hp_error *err)
+{
+    memset(out, 0, sizeof *out);
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return hp_error_set(err, "%s: cannot read: no such file or directory", path);
+    size_t len = strlen(path);
+    char *file = malloc(len + sizeof "/results.json");
+    if (!file)
+        return hp_error_set(err, "%s: out of memory", path);
+    if (S_ISDIR(st.st_mode)) {
+        snprintf(file, len + sizeof "/results.json", "%s%sresults.json", path,
+                 len > 0 && path[len - 1] == '/' ? "" : "/");
+        out->dir = strdup(path);
+    } else {
+        memcpy(file, path, len + 1);
+        const char *slash = strrchr(path, '/');
+        out->dir = slash ? strndup(path, (size_t)(slash - path) + (slash == path)) : strdup(".");
+    }
+    out->path = file;
+
+    json_error_t jerr;
+    json_t *root = json_load_file(file, 0, &jerr);
+    if (!root) {
+        if (jerr.line > 0)
+            hp_error_set(err, "%s:%d:%d: invalid JSON: %s", file, jerr.line, jerr.column,
+                         jerr.text);
+        else
+            hp_error_set(err, "%s: %s", file, jerr.text);
+        hp_results_free(out);
+        return -1;
+    }
+    out->json = root;
+    struct reader rd = {.file = file, .err = err};
+    if (read_document(&rd, root, out) != 0) {
+        hp_results_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+static void free_case(struct hp_result_case *c)
+{
+    free(c->name);
+    free(c->workload);
+    free(c->phase);
+    for (size_t i = 0; i < c->impl_count; i++) {
+        free(c->impls[i].axis);
+        free(c->impls[i].name);
+    }
+    free(c->impls);
+    free(c->ns_per_op);
+    free(c->ops_per_sec);
+    free(c->cpu_ns_per_op);
+    free(c->instructions_source);
+    free(c->latency.hlog);
+    for (size_t i = 0; i < c->metric_count; i++) {
+        free(c->metrics[i].name);
+        free(c->metrics[i].unit);
+    }
+    free(c->metrics);
+}
+
+void hp_results_free(struct hp_results *r)
+{
+    for (size_t i = 0; r->cases && i < r->case_count; i++)
+        free_case(&r->cases[i]);
+    free(r->cases);
+    free(r->dir);
+    free(r->path);
+    free(r->started);
+    free(r->command);
+    free(r->machine_fingerprint);
+    free(r->cpu_model);
+    free(r->kernel);
+    free(r->hostname);
+    free(r->build_type);
+    free(r->compiler);
+    free(r->git_commit);
+    free(r->allocator);
+    if (r->json)
+        json_decref(r->json);
+    memset(r, 0, sizeof *r);
+}
+
+const struct hp_result_case *hp_results_find(const struct hp_results *r, const char *name)
+{
+    for (size_t i = 0; i < r->case_count; i++)
+        if (strcmp(r->cases[i].name, name) == 0)
+            return &r->cases[i];
+    return NULL;
+}
+
+const char *hp_result_case_impl(const struct hp_result_case *c, const char *axis)
+{
+    for (size_t i = 0; i < c->impl_count; i++)
+        if (strcmp(c->impls[i].axis, axis) == 0)
+            return c->impls[i].name;
+    return NULL;
+}
+
+const struct hp_result_metric *hp_result_case_metric(const struct hp_result_case *c,
+                                                     const char *name)
+{
+    for (size_t i = 0; i < c->metric_count; i++)
+        if (strcmp(c->metrics[i].name, name) == 0)
+            return &c->metrics[i];
+    return NULL;
+}

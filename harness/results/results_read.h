@@ -1,0 +1,137 @@
+/* Reading a results directory back: the one loader behind `compare`, `report`, the phase and
+ * claims tables and the gate, so that every view of a run is rendered from its files.
+ *
+ * hp_results_read accepts a results directory (DIR/results.json is read) or the path of a
+ * results.json itself. It refuses, with one message naming the file (and the JSON line where
+ * jansson knows it), anything that is not a complete "hotpath-results" document of a version it
+ * knows: a missing or wrong-typed required key, a case without samples, a non-finite or
+ * non-positive sample, a negative count or time per op (allocations, perf, instructions,
+ * latency, floors), duplicate case names. A run interrupted by Ctrl-C (complete: false) is
+ * read, with `complete` false, so a caller can decide whether to refuse it.
+ *
+ * Numbers the run could not measure are stored in the file as null; here they are NAN (test
+ * with isnan), and the has_* flags say whether an optional block was present.
+ */
+#ifndef HOTPATH_RESULTS_READ_H
+#define HOTPATH_RESULTS_READ_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/error.h"
+#include "registry.h"
+#include "stats.h"
+
+struct hp_result_impl {
+    char *axis; /* "router", "pool", ... as in the registry */
+    char *name; /* the implementation's name */
+};
+
+struct hp_result_metric {
+    char *name;
+    char *unit;
+    double value;
+};
+
+struct hp_result_latency {
+    uint64_t count;
+    double min_ns, mean_ns, p50_ns, p90_ns, p99_ns, p999_ns, p9999_ns, max_ns;
+    double timer_overhead_ns_per_op;
+    char *hlog; /* file name relative to the results directory, or NULL */
+};
+
+struct hp_result_case {
+    char *name;     /* unique in the run */
+    char *workload; /* e.g. "router/github/all" */
+    char *phase;    /* the phase this case ran for (run --phases), or NULL */
+    /* A case of the overhead probe (workload.h): it measures the harness, not an
+     * implementation, so it does not count as a comparison in compare and gate. */
+    bool overhead_probe;
+    size_t impl_count;
+    struct hp_result_impl *impls; /* in the order the file lists them */
+    unsigned threads;
+    bool latency_mode; /* mode "latency" (else "batch") */
+    uint64_t ops_per_thread_per_sample;
+
+    size_t samples;
+    double *ns_per_op;   /* [samples], each finite and > 0 */
+    double *ops_per_sec; /* [samples] */
+    /* [samples]: CPU time of the case's threads / ops (runner.h), NULL when the file has none
+     * (files written before it was recorded). */
+    double *cpu_ns_per_op;
+    struct hp_summary summary; /* recomputed from ns_per_op at 95%, not trusted from the file */
+    bool noisy;                /* as the file says */
+
+    uint64_t measured_ops;
+    double allocs_per_op, bytes_per_op, frees_per_op; /* NAN when not recorded */
+
+    bool has_perf;
+    double cycles_per_op, instructions_per_op, branch_misses_per_op, cache_misses_per_op;
+
+    /* Instructions per op from whichever source measured them ("perf" or "callgrind"), NAN and
+     * NULL when none did. */
+    double instructions;
+    char *instructions_source;
+
+    bool has_latency;
+    struct hp_result_latency latency;
+
+    size_t metric_count;
+    struct hp_result_metric *metrics;
+};
+
+struct hp_result_floors {
+    double monotonic_read_ns, tsc_read_ns, l1_load_ns, cas_ns, handoff_ns; /* NAN when null */
+};
+
+struct hp_results {
+    char *dir;  /* the directory the file is in */
+    char *path; /* the results.json read */
+    bool complete;
+    char *started; /* ISO 8601 UTC */
+    double started_epoch_s, duration_s;
+    char *command;
+
+    char *machine_fingerprint, *cpu_model, *kernel, *hostname;
+    unsigned cpus_online;
+
+    char *build_type, *compiler, *git_commit, *allocator;
+    bool git_dirty;
+
+    uint64_t seed;
+    unsigned config_samples;
+    double target_sample_ns;
+
+    struct hp_result_floors floors;
+    bool perf_available;
+    double harness_overhead_ns; /* NAN when unknown */
+
+    size_t case_count;
+    struct hp_result_case *cases;
+
+    void *json; /* the parsed document (a jansson json_t *), for keys this struct does not map */
+};
+
+/* What every view of a run with complete: false says beside its tables. */
+#define HP_PARTIAL_RESULTS_WARNING                                                                 \
+    "The run was interrupted (complete: false): cases hold only the samples taken before it "      \
+    "stopped, some perhaps none, and comparisons of them are weaker than a full run's."
+
+/* Reads `path` (a results directory or a results.json). Returns 0, or -1 with err set and *out
+ * left empty (safe to free). */
+int hp_results_read(const char *path, struct hp_results *out, struct hp_error *err);
+
+void hp_results_free(struct hp_results *r);
+
+/* The case named `name`, or NULL. */
+const struct hp_result_case *hp_results_find(const struct hp_results *r, const char *name);
+
+/* The implementation chosen on `axis` in case c, or NULL when the case does not use the axis. */
+const char *hp_result_case_impl(const struct hp_result_case *c, const char *axis);
+
+/* The metric `name` of case c, or NULL. */
+const struct hp_result_metric *hp_result_case_metric(const struct hp_result_case *c,
+                                                     const char *name);
+
+#endif

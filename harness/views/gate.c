@@ -1,0 +1,338 @@
+/* The gate's decision, case by case (gate.h). */
+#include "gate.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- evaluation ------------------------------------------------------------------------- */
+
+const char *hp_gate_status_name(enum hp_gate_status s)
+{
+    switch (s) {
+    case HP_GATE_UNCHANGED:
+        return "unchanged";
+    case HP_GATE_IMPROVED:
+        return "improved";
+    case HP_GATE_REGRESSED:
+        return "REGRESSED";
+    case HP_GATE_NEW:
+        return "new";
+    case HP_GATE_MISSING:
+        return "missing";
+    case HP_GATE_IGNORED:
+        return "ignored";
+    }
+    return "?";
+}
+
+static void add_why(struct hp_gate_row *row, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void add_why(struct hp_gate_row *row, const char *fmt, ...)
+{
+    size_t used = strlen(row->why);
+    if (used + 3 >= sizeof row->why)
+        return;
+    if (used > 0) {
+        strcpy(row->why + used, "; ");
+        used += 2;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(row->why + used, sizeof row->why - used, fmt, ap);
+    va_end(ap);
+}
+
+static void add_note(struct hp_gate_result *r, const char *text)
+{
+    if (r->note_count < sizeof r->notes / sizeof r->notes[0])
+        snprintf(r->notes[r->note_count++], sizeof r->notes[0], "%s", text);
+}
+
+static bool same_string(const char *a, const char *b)
+{
+    return a && b && strcmp(a, b) == 0;
+}
+
+static bool use_cpu_clock(const struct hp_gate_row *row, enum hp_gate_clock clock)
+{
+    if (clock == HP_GATE_CLOCK_WALL || !row->old->cpu_ns_per_op || !row->new_->cpu_ns_per_op)
+        return false;
+    return clock == HP_GATE_CLOCK_CPU || (row->old->threads == 1 && row->new_->threads == 1);
+}
+
+/* A shallow copy of c whose ns/op samples are its CPU-time samples. */
+static int cpu_view(const struct hp_result_case *c, struct hp_result_case *view)
+{
+    *view = *c;
+    view->ns_per_op = c->cpu_ns_per_op;
+    if (c->samples == 0)
+        return 0;
+    return hp_summarize(view->ns_per_op, view->samples, 0.95, &view->summary);
+}
+
+static void gate_time(struct hp_gate_row *row, const struct hp_gate_config *config, bool time_gated,
+                      struct hp_error *err, int *failed)
+{
+    struct hp_compare_options options;
+    hp_compare_options_defaults(&options);
+    options.level = config->level;
+    const struct hp_result_case *old = row->old, *new_ = row->new_;
+    struct hp_result_case old_cpu, new_cpu;
+    row->cpu_clock = use_cpu_clock(row, config->clock);
+    if (row->cpu_clock) {
+        if (cpu_view(row->old, &old_cpu) != 0 || cpu_view(row->new_, &new_cpu) != 0) {
+            hp_error_set(err, "%s: the CPU-time samples cannot be summarised", row->name);
+            *failed = 1;
+            return;
+        }
+        old = &old_cpu;
+        new_ = &new_cpu;
+    }
+    if (hp_compare_cases(old, new_, &options, &row->cmp, err) != 0) {
+        *failed = 1;
+        return;
+    }
+    row->has_comparison = true;
+    if (!time_gated)
+        return;
+    if (row->cmp.change == HP_CHANGE_TOO_FEW_SAMPLES) {
+        add_why(row, "time not gated: fewer than %d samples", HP_COMPARE_MIN_SAMPLES);
+        return;
+    }
+    double t = row->limits.threshold;
+    /* Significant: compare.h's verdict (the rank test below alpha and the ratio interval
+     * excluding 1). Large enough: the point estimate beyond the threshold (rule "point"), or
+     * the whole interval beyond it (rule "bound", stricter, needs narrower intervals). */
+    bool slower_beyond = config->time_rule == HP_GATE_RULE_BOUND ? row->cmp.ratio_low > 1 + t
+                                                                 : row->cmp.ratio > 1 + t;
+    bool faster_beyond = config->time_rule == HP_GATE_RULE_BOUND ? row->cmp.ratio_high < 1 - t
+                                                                 : row->cmp.ratio < 1 - t;
+    if (row->cmp.change == HP_CHANGE_SLOWER && slower_beyond) {
+        row->time = HP_METRIC_REGRESSED;
+        add_why(row, "time x%.3f [%.3f, %.3f] p=%.2g: slower, beyond x%.3f", row->cmp.ratio,
+                row->cmp.ratio_low, row->cmp.ratio_high, row->cmp.p_value, 1 + t);
+    } else if (row->cmp.change == HP_CHANGE_FASTER && faster_beyond) {
+        row->time = HP_METRIC_IMPROVED;
+        add_why(row, "time x%.3f [%.3f, %.3f]", row->cmp.ratio, row->cmp.ratio_low,
+                row->cmp.ratio_high);
+    } else {
+        row->time = HP_METRIC_OK;
+    }
+}
+
+static enum hp_gate_metric_state gate_growth(double old, double new_, double allowed,
+                                             double resolution)
+{
+    if (isnan(old) || isnan(new_))
+        return HP_METRIC_NOT_GATED;
+    if (new_ - old > allowed + resolution)
+        return HP_METRIC_REGRESSED;
+    if (old - new_ > resolution)
+        return HP_METRIC_IMPROVED;
+    return HP_METRIC_OK;
+}
+
+static void gate_deterministic(struct hp_gate_row *row)
+{
+    const struct hp_result_case *o = row->old, *n = row->new_;
+    row->allocs = gate_growth(o->allocs_per_op, n->allocs_per_op, row->limits.allocs_budget,
+                              HP_GATE_ALLOC_RESOLUTION);
+    if (row->allocs == HP_METRIC_REGRESSED)
+        add_why(row, "allocs/op %.4g -> %.4g", o->allocs_per_op, n->allocs_per_op);
+    row->bytes = gate_growth(
+        o->bytes_per_op, n->bytes_per_op, row->limits.bytes_budget,
+        fmax(HP_GATE_BYTES_RESOLUTION, 0.01 * (isnan(o->bytes_per_op) ? 0 : o->bytes_per_op)));
+    if (row->bytes == HP_METRIC_REGRESSED)
+        add_why(row, "B/op %.4g -> %.4g", o->bytes_per_op, n->bytes_per_op);
+
+    row->old_instructions = row->new_instructions = NAN;
+    if (!isnan(o->instructions) && !isnan(n->instructions)) {
+        if (!same_string(o->instructions_source, n->instructions_source)) {
+            add_why(row, "instructions not gated: measured by %s and by %s",
+                    o->instructions_source ? o->instructions_source : "?",
+                    n->instructions_source ? n->instructions_source : "?");
+        } else {
+            row->old_instructions = o->instructions;
+            row->new_instructions = n->instructions;
+            double limit = o->instructions * (1 + row->limits.instructions_tolerance);
+            if (n->instructions > limit) {
+                row->instructions = HP_METRIC_REGRESSED;
+                add_why(row, "instructions/op %.6g -> %.6g (+%.2f%%)", o->instructions,
+                        n->instructions, 100 * (n->instructions / o->instructions - 1));
+            } else if (n->instructions <
+                       o->instructions * (1 - row->limits.instructions_tolerance)) {
+                row->instructions = HP_METRIC_IMPROVED;
+            } else {
+                row->instructions = HP_METRIC_OK;
+            }
+        }
+    }
+}
+
+static void settle_status(struct hp_gate_row *row)
+{
+    enum hp_gate_metric_state m[] = {row->time, row->allocs, row->bytes, row->instructions};
+    bool regressed = false, improved = false;
+    for (size_t i = 0; i < sizeof m / sizeof m[0]; i++) {
+        regressed |= m[i] == HP_METRIC_REGRESSED;
+        improved |= m[i] == HP_METRIC_IMPROVED;
+    }
+    row->status = regressed ? HP_GATE_REGRESSED : improved ? HP_GATE_IMPROVED : HP_GATE_UNCHANGED;
+}
+
+/* Whether times can be gated: the same machine, and not --deterministic; the note says why
+ * not. */
+static void decide_time_gated(struct hp_gate_result *out, const struct hp_results *baseline,
+                              const struct hp_results *current, const struct hp_gate_config *config)
+{
+    out->time_gated = same_string(baseline->machine_fingerprint, current->machine_fingerprint);
+    if (config->deterministic_only) {
+        out->time_gated = false;
+        add_note(out, "--deterministic: times are not gated, only allocations, bytes and "
+                      "instructions per op");
+    } else if (!out->time_gated) {
+        char note[256];
+        snprintf(note, sizeof note,
+                 "different machines (fingerprints %.16s and %.16s): times are not gated, only "
+                 "allocations, bytes and instructions per op",
+                 baseline->machine_fingerprint ? baseline->machine_fingerprint : "?",
+                 current->machine_fingerprint ? current->machine_fingerprint : "?");
+        add_note(out, note);
+    }
+}
+
+/* Refuses what cannot be gated: an interrupted run, two build types. */
+static int refuse_incomparable(const struct hp_results *baseline, const struct hp_results *current,
+                               struct hp_error *err)
+{
+    const struct hp_results *sides[2] = {baseline, current};
+    for (int i = 0; i < 2; i++)
+        if (!sides[i]->complete)
+            return hp_error_set(err, "%s: an interrupted run (complete: false) cannot be gated",
+                                sides[i]->path);
+    if (!same_string(baseline->build_type, current->build_type))
+        return hp_error_set(err,
+                            "%s: build type %s, but %s is %s: only runs of the same build type "
+                            "can be gated",
+                            current->path, current->build_type ? current->build_type : "?",
+                            baseline->path, baseline->build_type ? baseline->build_type : "?");
+    return 0;
+}
+
+/* The row of the baseline's case `old`: gated against its namesake in current, or missing. */
+static int gate_baseline_case(struct hp_gate_result *out, const struct hp_result_case *old,
+                              const struct hp_results *current, const struct hp_gate_config *config,
+                              struct hp_error *err)
+{
+    struct hp_gate_row *row = &out->rows[out->row_count++];
+    row->old = old;
+    row->name = old->name;
+    row->new_ = hp_results_find(current, row->name);
+    row->limits = hp_gate_limits_for(config, row->name);
+    row->old_instructions = row->new_instructions = NAN;
+    if (!row->new_) {
+        row->status = HP_GATE_MISSING;
+        add_why(row, "in the baseline only%s",
+                config->fail_on_missing ? " (fail_on_missing)" : ", not gated");
+        return 0;
+    }
+    if (!old->overhead_probe)
+        out->compared++;
+    int failed = 0;
+    gate_time(row, config, out->time_gated, err, &failed);
+    if (failed)
+        return -1;
+    gate_deterministic(row);
+    if (row->limits.ignore)
+        row->status = HP_GATE_IGNORED;
+    else
+        settle_status(row);
+    return 0;
+}
+
+static void add_new_cases(struct hp_gate_result *out, const struct hp_results *baseline,
+                          const struct hp_results *current, const struct hp_gate_config *config)
+{
+    for (size_t i = 0; i < current->case_count; i++) {
+        if (hp_results_find(baseline, current->cases[i].name))
+            continue;
+        struct hp_gate_row *row = &out->rows[out->row_count++];
+        row->new_ = &current->cases[i];
+        row->name = row->new_->name;
+        row->limits = hp_gate_limits_for(config, row->name);
+        row->status = HP_GATE_NEW;
+        row->old_instructions = row->new_instructions = NAN;
+        add_why(row, "in the current run only, not gated");
+    }
+}
+
+static void count_statuses(struct hp_gate_result *out, const struct hp_gate_config *config)
+{
+    for (size_t i = 0; i < out->row_count; i++) {
+        switch (out->rows[i].status) {
+        case HP_GATE_REGRESSED:
+            out->regressed++;
+            out->failed = true;
+            break;
+        case HP_GATE_IMPROVED:
+            out->improved++;
+            break;
+        case HP_GATE_UNCHANGED:
+            out->unchanged++;
+            break;
+        case HP_GATE_NEW:
+            out->added++;
+            break;
+        case HP_GATE_MISSING:
+            out->missing++;
+            if (config->fail_on_missing)
+                out->failed = true;
+            break;
+        case HP_GATE_IGNORED:
+            out->ignored++;
+            break;
+        }
+    }
+}
+
+int hp_gate_evaluate(const struct hp_results *baseline, const struct hp_results *current,
+                     const struct hp_gate_config *config, struct hp_gate_result *out,
+                     struct hp_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->baseline = baseline;
+    out->current = current;
+    out->level = config->level;
+    if (refuse_incomparable(baseline, current, err) != 0)
+        return -1;
+    decide_time_gated(out, baseline, current, config);
+    out->rows = calloc(baseline->case_count + current->case_count + 1, sizeof *out->rows);
+    if (!out->rows)
+        return hp_error_set(err, "out of memory");
+    for (size_t i = 0; i < baseline->case_count; i++)
+        if (gate_baseline_case(out, &baseline->cases[i], current, config, err) != 0) {
+            hp_gate_result_free(out);
+            return -1;
+        }
+    add_new_cases(out, baseline, current, config);
+    if (out->compared == 0) {
+        hp_gate_result_free(out);
+        return hp_error_set(err,
+                            "%s and %s have no case in common besides the overhead probe: "
+                            "nothing to gate",
+                            baseline->path, current->path);
+    }
+    count_statuses(out, config);
+    return 0;
+}
+
+void hp_gate_result_free(struct hp_gate_result *r)
+{
+    free(r->rows);
+    r->rows = NULL;
+    r->row_count = 0;
+}

@@ -1,0 +1,857 @@
+/* `hotpath report` (report.h): one document (doc.h) built from the results files, rendered as
+ * report.md and report.html by the Markdown and HTML renderers; the charts drawn by gnuplot
+ * jobs side by side (gnuplot.h). */
+#define _GNU_SOURCE
+#include "report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "doc.h"
+#include "files.h"
+#include "gnuplot.h"
+#include "gobench_read.h"
+#include "hdr_histogram.h"
+#include "hlog.h"
+#include "phase_tables.h"
+#include "render.h"
+#include "results_read.h"
+#include "runner.h"
+#include "stats.h"
+
+struct report {
+    const struct hp_results *r;
+    const char *dir;
+    /* The charts are drawn into charts_tmp, which replaces charts_dir once every chart is
+     * complete: a failure leaves the earlier charts (or none), never a part. */
+    char charts_dir[4096], charts_tmp[4096];
+    char footnote[768];
+    struct hp_doc doc; /* report.md and report.html */
+    struct hp_phase_view view;
+    bool has_view;
+    struct hp_report_outcome *outcome;
+    /* Charts are drawn by gnuplot processes running side by side, finished at the end. */
+    struct hp_gnuplot_job *jobs;
+    size_t job_count;
+};
+
+enum {
+    MAX_CHARTS = 64,
+    HLOG_MAX_BYTES = 64 << 20,
+};
+
+/* Waits for every started gnuplot; the first failure is reported. */
+static int finish_jobs(struct report *rep, struct hp_error *err)
+{
+    int rc = 0;
+    for (size_t i = 0; i < rep->job_count; i++) {
+        struct hp_error job_err;
+        if (hp_gnuplot_finish(&rep->jobs[i], &job_err) != 0) {
+            if (rc == 0)
+                *err = job_err;
+            rc = -1;
+        } else {
+            rep->outcome->charts_drawn++;
+        }
+    }
+    rep->job_count = 0;
+    return rc;
+}
+
+/* ---- files ------------------------------------------------------------------------------ */
+
+/* Swaps the finished charts into place (renameat2's exchange is atomic), then removes the old
+ * ones. */
+static int install_charts(const struct report *rep, struct hp_error *err)
+{
+    if (renameat2(AT_FDCWD, rep->charts_tmp, AT_FDCWD, rep->charts_dir, RENAME_EXCHANGE) == 0) {
+        hp_dir_remove(rep->charts_tmp); /* now the old charts */
+        return 0;
+    }
+    if (errno == ENOENT && rename(rep->charts_tmp, rep->charts_dir) == 0)
+        return 0;
+    if (errno == EINVAL) { /* a file system without the exchange: move the old charts aside */
+        char old[4200];
+        snprintf(old, sizeof old, "%s.old", rep->charts_tmp);
+        hp_dir_remove(old);
+        if (rename(rep->charts_dir, old) == 0 && rename(rep->charts_tmp, rep->charts_dir) == 0) {
+            hp_dir_remove(old);
+            return 0;
+        }
+    }
+    return hp_error_set(err, "cannot move the charts from %s to %s: %s", rep->charts_tmp,
+                        rep->charts_dir, strerror(errno));
+}
+
+/* ---- charts ----------------------------------------------------------------------------- */
+
+static int draw(struct report *rep, const char *template_name, const char *out_name,
+                const char *title, const struct hp_gnuplot_var *extra, size_t extra_count,
+                struct hp_error *err)
+{
+    char script[4096], common[4096], out[4200], data[4200];
+    hp_gnuplot_script_path(template_name, script, sizeof script);
+    hp_gnuplot_script_path("chart_common.gp", common, sizeof common);
+    snprintf(out, sizeof out, "%s/%s", rep->charts_tmp, out_name);
+    snprintf(data, sizeof data, "%s/%s.dat", rep->charts_tmp, out_name);
+    struct hp_gnuplot_var vars[16] = {
+        {"common", common},          {"out", out}, {"data", data}, {"chart_title", title},
+        {"footnote", rep->footnote},
+    };
+    size_t n = 5;
+    for (size_t i = 0; i < extra_count && n < 16; i++)
+        vars[n++] = extra[i];
+    if (rep->job_count == MAX_CHARTS)
+        return hp_error_set(err, "too many charts (at most %d)", MAX_CHARTS);
+    if (hp_gnuplot_start(script, vars, n, NULL, &rep->jobs[rep->job_count], err) != 0)
+        return -1;
+    rep->job_count++;
+    return 0;
+}
+
+static FILE *open_data(struct report *rep, const char *out_name, struct hp_error *err)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s.dat", rep->charts_tmp, out_name);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        hp_error_set(err, "cannot write %s: %s", path, strerror(errno));
+    return f;
+}
+
+static int close_data(struct report *rep, const char *out_name, FILE *f, struct hp_error *err)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s.dat", rep->charts_tmp, out_name);
+    return hp_file_close(f, path, err);
+}
+
+/* A drawn chart in the document: the PNG (embedded by the HTML renderer, read from where it is
+ * drawn), then links to its SVG and its data. */
+static void add_chart(struct report *rep, const char *out_name, const char *alt)
+{
+    char href[128], file[4300], svg[128], data[128];
+    snprintf(href, sizeof href, "charts/%s.png", out_name);
+    snprintf(file, sizeof file, "%s/%s.png", rep->charts_tmp, out_name);
+    snprintf(svg, sizeof svg, "charts/%s.svg", out_name);
+    snprintf(data, sizeof data, "charts/%s.dat", out_name);
+    hp_doc_image(&rep->doc, alt, href, file);
+    struct hp_text *links = hp_doc_paragraph(&rep->doc);
+    hp_text_link(links, svg, "SVG");
+    hp_text_add(links, " · ");
+    hp_text_link(links, data, "data");
+}
+
+static void omitted(struct report *rep, const char *why)
+{
+    hp_text_em(hp_doc_paragraph(&rep->doc), "Not drawn: %s", why);
+    rep->outcome->charts_omitted++;
+}
+
+static void phase_titles(const struct hp_phase_view *v, char *out, size_t size)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t p = 0; p < v->phase_count && used < size; p++)
+        used += (size_t)snprintf(out + used, size - used, "%s%s", p ? " " : "", v->phases[p].name);
+}
+
+static void put_value(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, "\t%.6g", v);
+    else
+        fputs("\tNaN", f);
+}
+
+/* The figures a per-phase chart plots for one case (NAN where it has none). */
+static size_t phase_bar_figures(const struct hp_result_case *c, double *out)
+{
+    out[0] = c ? c->summary.median : NAN;
+    out[1] = c ? c->summary.ci_low : NAN;
+    out[2] = c ? c->summary.ci_high : NAN;
+    return 3;
+}
+
+static size_t allocation_figures(const struct hp_result_case *c, double *out)
+{
+    out[0] = c ? c->allocs_per_op : NAN;
+    out[1] = c ? c->bytes_per_op : NAN;
+    return 2;
+}
+
+/* The data of a per-phase chart: a line per row of the phase table, the figures of each phase's
+ * case side by side. */
+static int write_phase_data(struct report *rep, const char *name, const char *columns,
+                            size_t (*figures)(const struct hp_result_case *, double *),
+                            struct hp_error *err)
+{
+    FILE *f = open_data(rep, name, err);
+    if (!f)
+        return -1;
+    fprintf(f, "# workload\tthen per phase: %s\n", columns);
+    for (size_t r = 0; r < rep->view.row_count; r++) {
+        char label[160];
+        hp_view_row_label(&rep->view.rows[r], label, sizeof label);
+        fputs(label, f);
+        for (size_t p = 0; p < rep->view.phase_count; p++) {
+            double v[4];
+            size_t n = figures(rep->view.rows[r].cell[p], v);
+            for (size_t k = 0; k < n; k++)
+                put_value(f, v[k]);
+        }
+        fputc('\n', f);
+    }
+    return close_data(rep, name, f, err);
+}
+
+static int chart_phase_bars(struct report *rep, struct hp_error *err)
+{
+    hp_doc_heading(&rep->doc, 3, "1. ns/op per phase");
+    if (!rep->has_view) {
+        omitted(rep, "this run has no phases (it was not a hotpath run --phases FILE run).");
+        return 0;
+    }
+    if (write_phase_data(rep, "phase_bars", "median ns/op, CI low, CI high", phase_bar_figures,
+                         err) != 0)
+        return -1;
+    double low = INFINITY, high = 0;
+    for (size_t r = 0; r < rep->view.row_count; r++)
+        for (size_t p = 0; p < rep->view.phase_count; p++) {
+            const struct hp_result_case *c = rep->view.rows[r].cell[p];
+            if (c && c->summary.median > 0) {
+                low = fmin(low, c->summary.median);
+                high = fmax(high, c->summary.median);
+            }
+        }
+    char titles[2048], count[16];
+    phase_titles(&rep->view, titles, sizeof titles);
+    snprintf(count, sizeof count, "%zu", rep->view.phase_count);
+    struct hp_gnuplot_var extra[] = {
+        {"titles", titles}, {"nphases", count}, {"logy", high > 30 * low ? "1" : "0"}};
+    if (draw(rep, "phase_bars.gp", "phase_bars",
+             "ns per op by phase (median, 95% confidence interval)", extra, 3, err) != 0)
+        return -1;
+    add_chart(rep, "phase_bars", "ns per op by phase and workload");
+    return 0;
+}
+
+static int chart_allocations(struct report *rep, struct hp_error *err)
+{
+    hp_doc_heading(&rep->doc, 3, "4. Allocations per op per phase");
+    if (!rep->has_view) {
+        omitted(rep, "this run has no phases (it was not a hotpath run --phases FILE run).");
+        return 0;
+    }
+    if (write_phase_data(rep, "allocations", "allocs/op, bytes/op", allocation_figures, err) != 0)
+        return -1;
+    char titles[2048], count[16];
+    phase_titles(&rep->view, titles, sizeof titles);
+    snprintf(count, sizeof count, "%zu", rep->view.phase_count);
+    struct hp_gnuplot_var extra[] = {{"titles", titles}, {"nphases", count}};
+    if (draw(rep, "allocations.gp", "allocations",
+             "allocations and bytes allocated per op, by phase (exact counts)", extra, 2, err) != 0)
+        return -1;
+    add_chart(rep, "allocations", "allocations and bytes per op by phase");
+    return 0;
+}
+
+/* A short label of a case within its workload, without spaces (gnuplot's word() splits on
+ * them): the phase, else the implementations; then the thread count. */
+static void variant_label(const struct hp_result_case *c, bool with_threads, char *out, size_t size)
+{
+    size_t used = 0;
+    if (c->phase) {
+        used = (size_t)snprintf(out, size, "%s", c->phase);
+    } else {
+        out[0] = '\0';
+        for (size_t i = 0; i < c->impl_count && used < size; i++)
+            used += (size_t)snprintf(out + used, size - used, "%s%s", used ? "," : "",
+                                     c->impls[i].name);
+        if (!used)
+            used = (size_t)snprintf(out, size, "%s", c->workload);
+    }
+    if (with_threads && used < size)
+        snprintf(out + used, size - used, "/%ut", c->threads);
+    for (char *p = out; *p; p++)
+        if (*p == ' ')
+            *p = '_';
+}
+
+/* Distinct workloads of the cases `want` accepts, in order of first appearance. */
+static size_t workloads_of(const struct hp_results *r, bool (*want)(const struct hp_result_case *),
+                           const char **out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->case_count; i++) {
+        if (!want(&r->cases[i]))
+            continue;
+        bool seen = false;
+        for (size_t k = 0; k < n && !seen; k++)
+            seen = strcmp(out[k], r->cases[i].workload) == 0;
+        if (!seen && n < max)
+            out[n++] = r->cases[i].workload;
+    }
+    return n;
+}
+
+static bool is_latency_case(const struct hp_result_case *c)
+{
+    return c->latency_mode && c->has_latency && c->latency.count > 0;
+}
+
+struct merge_ctx {
+    struct hp_hdr *h;
+};
+
+static int merge_interval(const struct hp_hlog_interval *interval, void *ctx)
+{
+    struct merge_ctx *m = ctx;
+    hp_hdr_merge(m->h, interval->histogram);
+    return 0;
+}
+
+/* Reads the .hlog of c into h (initialized here; the caller destroys it on success). On
+ * failure err says what is wrong with the file. */
+static int read_hlog(const struct report *rep, const struct hp_result_case *c, struct hp_hdr *h,
+                     struct hp_error *err)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", rep->r->dir, c->latency.hlog);
+    char *text;
+    size_t len;
+    if (hp_file_read(path, HLOG_MAX_BYTES, &text, &len, err) != 0)
+        return -1;
+    FILE *log = len ? fmemopen(text, len, "r") : NULL;
+    struct hp_error inner;
+    int rc = -1;
+    if (!log) {
+        hp_error_set(err, "%s: %s", path, len ? "out of memory" : "empty");
+    } else if (hp_hdr_init(h, HP_LATENCY_LOWEST_NS, HP_LATENCY_HIGHEST_NS, HP_LATENCY_SIGFIGS,
+                           &inner) != 0) {
+        hp_error_set(err, "%s: %s", path, inner.message);
+    } else {
+        struct merge_ctx m = {h};
+        if (hp_hlog_read(log, path, merge_interval, &m, err) == 0) {
+            int64_t count = hp_hdr_total_count(h);
+            if (count == (int64_t)c->latency.count)
+                rc = 0;
+            else
+                hp_error_set(err, "%s: holds %lld latencies where results.json records %llu", path,
+                             (long long)count, (unsigned long long)c->latency.count);
+        }
+        if (rc != 0)
+            hp_hdr_destroy(h);
+    }
+    if (log)
+        fclose(log);
+    free(text);
+    return rc;
+}
+
+/* A .hlog that could not be used: said in the document where the chart is, and to the caller
+ * (the command prints it on stderr). */
+static void warn_spectrum(struct report *rep, const char *why, const char *case_name)
+{
+    struct hp_text *w = hp_doc_warning(&rep->doc, NULL);
+    hp_text_add(w, "%s; the spectrum of ", why);
+    hp_text_code(w, "%s", case_name);
+    hp_text_add(w, " shows instead the five percentiles results.json records (p50, p90, p99, "
+                   "p99.9, p99.99).");
+    struct hp_report_outcome *o = rep->outcome;
+    char *text = hp_text_plain(w);
+    if (text && o->warning_count < HP_REPORT_MAX_WARNINGS)
+        snprintf(o->warnings[o->warning_count], sizeof o->warnings[0], "%s", text);
+    free(text);
+    o->warning_count++;
+}
+
+/* The spectrum of one case into f: from its .hlog, else (with a warning) from the five
+ * percentiles results.json records. Returns the largest x written; *positive is set when a
+ * latency above 0 was written (the y axis is logarithmic). */
+static double write_spectrum(struct report *rep, const struct hp_result_case *c, FILE *f,
+                             bool *positive)
+{
+    double xmax = 1;
+    struct hp_error why;
+    struct hp_hdr h;
+    if (!c->latency.hlog) {
+        hp_error_set(&why, "results.json names no .hlog file for `%s`", c->name);
+    } else if (read_hlog(rep, c, &h, &why) == 0) {
+        /* Twenty points per decade of 1/(1-p), up to where the count still resolves the
+         * percentile (beyond 1/(1-p) = count every value is the maximum). */
+        double count = (double)hp_hdr_total_count(&h);
+        double limit = count < 1e6 ? count : 1e6;
+        for (int k = 0;; k++) {
+            double x = pow(10, k / 20.0);
+            if (x > limit)
+                break;
+            int64_t v = hp_hdr_value_at_percentile(&h, 100.0 * (1 - 1 / x));
+            fprintf(f, "%.6g\t%lld\n", x, (long long)v);
+            *positive |= v > 0;
+            xmax = x;
+        }
+        hp_hdr_destroy(&h);
+        return xmax;
+    }
+    warn_spectrum(rep, why.message, c->name);
+    const double xs[] = {2, 10, 100, 1000, 10000};
+    const double vs[] = {c->latency.p50_ns, c->latency.p90_ns, c->latency.p99_ns,
+                         c->latency.p999_ns, c->latency.p9999_ns};
+    for (size_t i = 0; i < 5; i++)
+        if (isfinite(vs[i]) && xs[i] <= (double)c->latency.count) {
+            fprintf(f, "%g\t%g\n", xs[i], vs[i]);
+            *positive |= vs[i] > 0;
+            xmax = xs[i];
+        }
+    return xmax;
+}
+
+/* One spectrum chart: every latency-mode variant of `workload` (the w-th). */
+static int chart_latency_workload(struct report *rep, const char *workload, size_t w,
+                                  struct hp_error *err)
+{
+    char name[64];
+    snprintf(name, sizeof name, "latency_spectrum-%zu", w + 1);
+    hp_doc_heading(&rep->doc, 4, "%s", workload);
+    FILE *f = open_data(rep, name, err);
+    if (!f)
+        return -1;
+    char titles[4096];
+    size_t used = 0, variants = 0;
+    double xmax = 2;
+    bool positive = false;
+    for (size_t i = 0; i < rep->r->case_count; i++) {
+        const struct hp_result_case *c = &rep->r->cases[i];
+        if (!is_latency_case(c) || strcmp(c->workload, workload) != 0)
+            continue;
+        char label[256];
+        variant_label(c, true, label, sizeof label);
+        fprintf(f, "%s# %s\n", variants ? "\n\n" : "", c->name);
+        double x = write_spectrum(rep, c, f, &positive);
+        if (x > xmax)
+            xmax = x;
+        if (used < sizeof titles)
+            used += (size_t)snprintf(titles + used, sizeof titles - used, "%s%s",
+                                     variants ? " " : "", label);
+        variants++;
+    }
+    if (close_data(rep, name, f, err) != 0)
+        return -1;
+    if (!positive) {
+        char data[4200];
+        snprintf(data, sizeof data, "%s/%s.dat", rep->charts_tmp, name);
+        unlink(data);
+        omitted(rep, "every latency recorded for this workload is 0 ns (below what the timer "
+                     "resolves): a logarithmic axis has nothing to show.");
+        return 0;
+    }
+    char count[16], xmax_text[32], title[256];
+    snprintf(count, sizeof count, "%zu", variants);
+    snprintf(xmax_text, sizeof xmax_text, "%g", xmax);
+    snprintf(title, sizeof title, "latency percentile spectrum: %s", workload);
+    struct hp_gnuplot_var extra[] = {{"titles", titles}, {"nvariants", count}, {"xmax", xmax_text}};
+    if (draw(rep, "latency_spectrum.gp", name, title, extra, 3, err) != 0)
+        return -1;
+    add_chart(rep, name, title);
+    return 0;
+}
+
+static int chart_latency(struct report *rep, struct hp_error *err)
+{
+    hp_doc_heading(&rep->doc, 3, "2. Latency percentile spectrum");
+    const char *workloads[64];
+    size_t nw = workloads_of(rep->r, is_latency_case, workloads, 64);
+    if (nw == 0) {
+        omitted(rep, "this run has no latency-mode cases (run with --mode latency or --mode "
+                     "both).");
+        return 0;
+    }
+    struct hp_text *about = hp_doc_paragraph(&rep->doc);
+    hp_text_add(about, "Latency per op of every latency-mode variant; values include the timer's "
+                       "own cost (each case's ");
+    hp_text_code(about, "timer_overhead_ns_per_op");
+    hp_text_add(about, " in results.json), and a value timed over a group of ops is the group's "
+                       "time divided by its size.");
+    for (size_t w = 0; w < nw; w++)
+        if (chart_latency_workload(rep, workloads[w], w, err) != 0)
+            return -1;
+    return 0;
+}
+
+static bool is_batch_case(const struct hp_result_case *c)
+{
+    return !c->latency_mode && c->samples > 0;
+}
+
+/* The case name without its "/threads=N" part: cases with the same key differ in threads
+ * only. */
+static void scaling_key(const struct hp_result_case *c, char *out, size_t size)
+{
+    snprintf(out, size, "%s", c->name);
+    char *t = strstr(out, "/threads=");
+    if (t) {
+        char *rest = strchr(t + 1, '/');
+        memmove(t, rest ? rest : t + strlen(t), rest ? strlen(rest) + 1 : 1);
+    }
+}
+
+static double median_ops_per_sec(const struct hp_result_case *c)
+{
+    struct hp_summary s;
+    if (hp_summarize(c->ops_per_sec, c->samples, 0.95, &s) != 0)
+        return NAN;
+    return s.median;
+}
+
+/* The batch cases that share the key of case i (they differ in threads only), by threads; 0
+ * when case i is not the first of its key. */
+static size_t scaling_members(const struct hp_results *r, const char *keys, size_t i,
+                              const struct hp_result_case **members, size_t max)
+{
+    const char *key = keys + 256 * i;
+    for (size_t k = 0; k < i; k++)
+        if (is_batch_case(&r->cases[k]) && strcmp(keys + 256 * k, key) == 0)
+            return 0;
+    size_t m = 0;
+    for (size_t k = i; k < r->case_count && m < max; k++)
+        if (is_batch_case(&r->cases[k]) && strcmp(keys + 256 * k, key) == 0)
+            members[m++] = &r->cases[k];
+    for (size_t a = 1; a < m; a++) /* by threads */
+        for (size_t b = a; b > 0 && members[b - 1]->threads > members[b]->threads; b--) {
+            const struct hp_result_case *t = members[b];
+            members[b] = members[b - 1];
+            members[b - 1] = t;
+        }
+    return m;
+}
+
+struct scaling_chart {
+    char name[64];
+    FILE *data; /* opened with the first variant */
+    char titles[4096];
+    size_t used, variants;
+};
+
+/* One variant (a key measured at two thread counts or more) into the chart's data. */
+static int add_scaling_variant(struct report *rep, struct scaling_chart *chart, const char *key,
+                               const struct hp_result_case *const *members, size_t m,
+                               struct hp_error *err)
+{
+    if (!chart->data && !(chart->data = open_data(rep, chart->name, err)))
+        return -1;
+    double base = median_ops_per_sec(members[0]);
+    fprintf(chart->data, "%s# %s\n", chart->variants ? "\n\n" : "", key);
+    for (size_t k = 0; k < m; k++)
+        fprintf(chart->data, "%u\t%.6g\t%.6g\n", members[k]->threads,
+                median_ops_per_sec(members[k]), base * members[k]->threads / members[0]->threads);
+    char label[256];
+    variant_label(members[0], false, label, sizeof label);
+    if (chart->used < sizeof chart->titles)
+        chart->used +=
+            (size_t)snprintf(chart->titles + chart->used, sizeof chart->titles - chart->used,
+                             "%s%s", chart->variants ? " " : "", label);
+    chart->variants++;
+    return 0;
+}
+
+/* The scaling chart of one workload; *drawn counts the charts drawn. */
+static int chart_scaling_workload(struct report *rep, const char *keys, const char *workload,
+                                  size_t *drawn, struct hp_error *err)
+{
+    const struct hp_results *r = rep->r;
+    struct scaling_chart chart = {0};
+    snprintf(chart.name, sizeof chart.name, "thread_scaling-%zu", *drawn + 1);
+    for (size_t i = 0; i < r->case_count; i++) {
+        const struct hp_result_case *members[64];
+        if (!is_batch_case(&r->cases[i]) || strcmp(r->cases[i].workload, workload) != 0)
+            continue;
+        size_t m = scaling_members(r, keys, i, members, 64);
+        if (m >= 2 && add_scaling_variant(rep, &chart, keys + 256 * i, members, m, err) != 0)
+            return -1;
+    }
+    if (!chart.data)
+        return 0;
+    if (close_data(rep, chart.name, chart.data, err) != 0)
+        return -1;
+    char count[16], title[256];
+    snprintf(count, sizeof count, "%zu", chart.variants);
+    snprintf(title, sizeof title, "thread scaling: %s (ops/s, all threads)", workload);
+    struct hp_gnuplot_var extra[] = {{"titles", chart.titles}, {"nvariants", count}};
+    if (draw(rep, "thread_scaling.gp", chart.name, title, extra, 2, err) != 0)
+        return -1;
+    hp_doc_heading(&rep->doc, 4, "%s", workload);
+    add_chart(rep, chart.name, title);
+    (*drawn)++;
+    return 0;
+}
+
+static int chart_scaling(struct report *rep, struct hp_error *err)
+{
+    hp_doc_heading(&rep->doc, 3, "3. Thread scaling");
+    const struct hp_results *r = rep->r;
+    const char *workloads[64];
+    size_t nw = workloads_of(r, is_batch_case, workloads, 64);
+    size_t drawn = 0;
+    char *keys = calloc(r->case_count ? r->case_count : 1, 256);
+    if (!keys)
+        return hp_error_set(err, "out of memory");
+    for (size_t i = 0; i < r->case_count; i++)
+        scaling_key(&r->cases[i], keys + 256 * i, 256);
+    int rc = 0;
+    for (size_t w = 0; w < nw && rc == 0; w++)
+        rc = chart_scaling_workload(rep, keys, workloads[w], &drawn, err);
+    free(keys);
+    if (rc == 0 && drawn == 0)
+        omitted(rep, "every case of this run was measured at one thread count only (run with "
+                     "--threads 1,2).");
+    return rc;
+}
+
+/* ---- the document's text ---------------------------------------------------------------- */
+
+static void doc_header(struct report *rep)
+{
+    const struct hp_results *r = rep->r;
+    struct hp_doc *doc = &rep->doc;
+    hp_doc_heading(doc, 1, "hotpath report");
+    struct hp_text *run = hp_doc_paragraph(doc);
+    hp_text_add(run, "Results: ");
+    hp_text_code(run, "%s", r->dir);
+    if (!r->complete) {
+        hp_text_add(run, " (");
+        hp_text_strong(run, "incomplete");
+        hp_text_add(run, ": the run was interrupted)");
+    }
+    hp_text_add(run, ". Run started %s, took %.1f s: ", r->started, r->duration_s);
+    hp_text_code(run, "%s", r->command);
+    hp_text_add(run, ".");
+    hp_doc_list(doc);
+    hp_text_add(hp_doc_item(doc), "Machine: %s, %u CPUs, %s, host %s (fingerprint %s)",
+                r->cpu_model, r->cpus_online, r->kernel, r->hostname, r->machine_fingerprint);
+    hp_text_add(hp_doc_item(doc), "Build: %s, %s, allocator %s, commit %.12s%s", r->build_type,
+                r->compiler, r->allocator, r->git_commit, r->git_dirty ? "-dirty" : "");
+    hp_text_add(hp_doc_item(doc), "%u samples per case, target %.3g ms per sample, seed %llu",
+                r->config_samples, r->target_sample_ns / 1e6, (unsigned long long)r->seed);
+    if (isfinite(r->harness_overhead_ns))
+        hp_text_add(hp_doc_item(doc), "Harness overhead (null case): %.3g ns/op",
+                    r->harness_overhead_ns);
+    for (size_t i = 0; i < r->case_count; i++) { /* requests that mostly miss (workload.h) */
+        const struct hp_result_metric *m =
+            hp_result_case_metric(&r->cases[i], HP_METRIC_FOUND_SHARE);
+        if (!m || m->value >= HP_FOUND_SHARE_WARN_BELOW)
+            continue;
+        struct hp_text *item = hp_doc_item(doc);
+        hp_text_strong(item, "Warning:");
+        hp_text_add(item, " ");
+        hp_text_code(item, "%s", r->cases[i].name);
+        hp_text_add(item,
+                    ": only %.1f%% of its requests find a route (%s %.3g); the rest measure "
+                    "misses (404, 405, redirects)",
+                    100 * m->value, HP_METRIC_FOUND_SHARE, m->value);
+    }
+}
+
+static void doc_cases(struct report *rep)
+{
+    const struct hp_results *r = rep->r;
+    hp_doc_heading(&rep->doc, 2, "Every case");
+    struct hp_table *t = hp_doc_table(&rep->doc);
+    hp_table_column(t, "case", "case", HP_COLUMN_CODE);
+    hp_table_column(t, "ns/op median [95% CI]", "median_ns", HP_COLUMN_NUMERIC);
+    hp_table_column(t, "allocs/op", "allocs_per_op", HP_COLUMN_NUMERIC);
+    hp_table_column(t, "B/op", "bytes_per_op", HP_COLUMN_NUMERIC);
+    hp_table_column(t, "p50 / p99 / p99.9 ns", "latency_percentiles", 0);
+    for (size_t i = 0; i < r->case_count; i++) {
+        const struct hp_result_case *c = &r->cases[i];
+        hp_table_row(t);
+        hp_table_text(t, "%s", c->name);
+        hp_table_number(t, c->summary.median, "%.4g [%.4g, %.4g]%s", c->summary.median,
+                        c->summary.ci_low, c->summary.ci_high, c->noisy ? " noisy" : "");
+        hp_table_number(t, c->allocs_per_op, "%.3g", c->allocs_per_op);
+        hp_table_number(t, c->bytes_per_op, "%.3g", c->bytes_per_op);
+        if (c->has_latency)
+            hp_table_text(t, "%.0f / %.0f / %.0f", c->latency.p50_ns, c->latency.p99_ns,
+                          c->latency.p999_ns);
+        else
+            hp_table_text(t, "%s", "");
+    }
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Peers (scripts/peers/run.sh): RESULTS_DIR/peers.txt in Go's benchmark format, shown as the
+ * median ns/op of each benchmark with its B/op and allocs/op. No file, no section. */
+static int doc_peers(struct report *rep, struct hp_error *err)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/peers.txt", rep->dir);
+    if (access(path, F_OK) != 0)
+        return 0;
+    struct hp_gobench peers;
+    if (hp_gobench_read(path, &peers, err) != 0)
+        return -1;
+    if (peers.count > 0) {
+        hp_doc_heading(&rep->doc, 2, "Peers (Go)");
+        struct hp_text *about = hp_doc_paragraph(&rep->doc);
+        hp_text_add(about, "Gin and httprouter routing the same GitHub route set and request "
+                           "lists, measured on this machine by ");
+        hp_text_code(about, "scripts/peers/run.sh");
+        hp_text_add(about, " into ");
+        hp_text_code(about, "peers.txt");
+        hp_text_add(about, " (Go's benchmark format; the ");
+        hp_text_code(about, "-N");
+        hp_text_add(about, " suffix is GOMAXPROCS). Each op is one request through the router "
+                           "with a handler that sets one header and writes a small body.");
+        struct hp_table *t = hp_doc_table(&rep->doc);
+        hp_table_column(t, "benchmark", "benchmark", HP_COLUMN_CODE);
+        hp_table_column(t, "ns/op (median)", "median_ns", HP_COLUMN_NUMERIC);
+        hp_table_column(t, "samples", "samples", HP_COLUMN_NUMERIC);
+        hp_table_column(t, "B/op", "bytes_per_op", HP_COLUMN_NUMERIC);
+        hp_table_column(t, "allocs/op", "allocs_per_op", HP_COLUMN_NUMERIC);
+        for (size_t i = 0; i < peers.count; i++) {
+            struct hp_gobench_row *row = &peers.rows[i];
+            qsort(row->ns, row->samples, sizeof row->ns[0], by_value);
+            double median = hp_quantile_sorted(row->ns, row->samples, 0.5);
+            hp_table_row(t);
+            hp_table_text(t, "%s", row->name);
+            hp_table_number(t, median, "%.4g", median);
+            hp_table_number(t, (double)row->samples, "%zu", row->samples);
+            hp_table_number(t, row->bytes, "%.4g", row->bytes);
+            hp_table_number(t, row->allocs, "%.4g", row->allocs);
+        }
+    }
+    hp_gobench_free(&peers);
+    return 0;
+}
+
+/* Everything but the charts' images comes first; the charts are drawn while the rest is built. */
+static int build_document(struct report *rep, struct hp_error *err)
+{
+    doc_header(rep);
+    if (rep->has_view && hp_phase_tables_doc(&rep->doc, rep->r, &rep->view, err) != 0)
+        return -1;
+    hp_doc_heading(&rep->doc, 2, "Charts");
+    struct hp_text *about = hp_doc_paragraph(&rep->doc);
+    hp_text_add(about, "Every chart is drawn from this directory's files; its data is beside it (");
+    hp_text_code(about, ".dat");
+    hp_text_add(about, ").");
+    if (chart_phase_bars(rep, err) != 0 || chart_latency(rep, err) != 0 ||
+        chart_scaling(rep, err) != 0 || chart_allocations(rep, err) != 0)
+        return -1;
+    if (finish_jobs(rep, err) != 0 || doc_peers(rep, err) != 0)
+        return -1;
+    doc_cases(rep);
+    return 0;
+}
+
+/* ---- the files -------------------------------------------------------------------------- */
+
+/* The document rendered by r into memory (*text, malloc'ed). */
+static int render_to_memory(const struct hp_doc *doc, const struct hp_renderer *r, char **text,
+                            size_t *len, struct hp_error *err)
+{
+    FILE *f = open_memstream(text, len);
+    if (!f)
+        return hp_error_set(err, "out of memory");
+    int rc = hp_doc_render(f, doc, r, err);
+    fclose(f);
+    return rc;
+}
+
+/* phases.md (the phase and claims tables alone), report.html, report.md: rendered whole in
+ * memory first, then the charts installed and each file written whole, report.md last. */
+static int write_files(struct report *rep, bool *charts_installed, struct hp_error *err)
+{
+    char *md = NULL, *html = NULL, *phases = NULL, path[4200];
+    size_t md_len = 0, html_len = 0, phases_len = 0;
+    int rc = -1;
+    struct hp_doc phase_doc;
+    hp_doc_init(&phase_doc, "hotpath phases");
+    if (rep->has_view && (hp_phase_tables_doc(&phase_doc, rep->r, &rep->view, err) != 0 ||
+                          render_to_memory(&phase_doc, HP_RENDER_MD, &phases, &phases_len, err)))
+        goto done;
+    if (render_to_memory(&rep->doc, HP_RENDER_MD, &md, &md_len, err) != 0 ||
+        render_to_memory(&rep->doc, hp_renderer_find("html"), &html, &html_len, err) != 0 ||
+        install_charts(rep, err) != 0)
+        goto done;
+    *charts_installed = true;
+    snprintf(path, sizeof path, "%s/phases.md", rep->dir);
+    if (phases && hp_file_write_text(path, phases, phases_len, err) != 0)
+        goto done;
+    struct hp_report_outcome *o = rep->outcome;
+    snprintf(o->report_html, sizeof o->report_html, "%s/report.html", rep->dir);
+    snprintf(o->report_md, sizeof o->report_md, "%s/report.md", rep->dir);
+    if (hp_file_write_text(o->report_html, html, html_len, err) == 0 &&
+        hp_file_write_text(o->report_md, md, md_len, err) == 0)
+        rc = 0;
+done:
+    hp_doc_free(&phase_doc);
+    free(md);
+    free(html);
+    free(phases);
+    return rc;
+}
+
+/* charts_tmp, empty, for this report's charts. */
+static int prepare(struct report *rep, struct hp_error *err)
+{
+    const struct hp_results *r = rep->r;
+    snprintf(rep->charts_dir, sizeof rep->charts_dir, "%s/charts", r->dir);
+    snprintf(rep->charts_tmp, sizeof rep->charts_tmp, "%s/.charts.tmp", r->dir);
+    snprintf(rep->footnote, sizeof rep->footnote,
+             "machine: %s, %u CPUs, %s, host %s; run %s; %s build %.12s", r->cpu_model,
+             r->cpus_online, r->kernel, r->hostname, r->started, r->build_type, r->git_commit);
+    rep->jobs = calloc(MAX_CHARTS, sizeof *rep->jobs);
+    if (!rep->jobs)
+        return hp_error_set(err, "out of memory");
+    hp_dir_remove(rep->charts_tmp); /* left by a report that was killed */
+    if (mkdir(rep->charts_tmp, 0777) != 0)
+        return hp_error_set(err, "cannot create %s: %s", rep->charts_tmp, strerror(errno));
+    return 0;
+}
+
+int hp_report_write(const char *results_dir, struct hp_report_outcome *outcome,
+                    struct hp_error *err)
+{
+    memset(outcome, 0, sizeof *outcome);
+    struct hp_results r;
+    if (hp_results_read(results_dir, &r, err) != 0)
+        return -1;
+    if (hp_gnuplot_check(err) != 0) {
+        hp_results_free(&r);
+        return -1;
+    }
+    struct report rep = {.r = &r, .dir = r.dir, .outcome = outcome};
+    hp_doc_init(&rep.doc, "hotpath report");
+    struct hp_error view_err;
+    rep.has_view = hp_phase_view_build(&r, &rep.view, &view_err) == 0;
+    bool charts_installed = false;
+    int rc = -1;
+    if (prepare(&rep, err) == 0 && build_document(&rep, err) == 0 &&
+        write_files(&rep, &charts_installed, err) == 0)
+        rc = 0;
+    if (rep.job_count) {
+        struct hp_error ignored;
+        finish_jobs(&rep, &ignored);
+    }
+    if (!charts_installed)
+        hp_dir_remove(rep.charts_tmp);
+    free(rep.jobs);
+    hp_doc_free(&rep.doc);
+    if (rep.has_view)
+        hp_phase_view_free(&rep.view);
+    hp_results_free(&r);
+    return rc;
+}

@@ -1,0 +1,93 @@
+/* The summary of a run (run_summary.h). */
+#include "run_summary.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format.h"
+#include "phase_tables.h"
+#include "render.h"
+
+/* The case's name, and under it the figures its workload measured itself. */
+static void add_name_cell(struct hp_table *t, const struct hp_result_case *c)
+{
+    char *metrics = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&metrics, &len);
+    for (size_t m = 0; f && m < c->metric_count; m++)
+        fprintf(f, " %s=%.6g", c->metrics[m].name, c->metrics[m].value);
+    if (f)
+        fclose(f);
+    hp_table_text(t, "%s%s%s", c->name, metrics && *metrics ? "\n" : "", metrics ? metrics : "");
+    free(metrics);
+}
+
+static void add_case_row(struct hp_table *t, const struct hp_result_case *c)
+{
+    hp_table_row(t);
+    add_name_cell(t, c);
+    if (c->samples == 0) {
+        hp_table_number(t, NAN, "(not run)");
+        return;
+    }
+    char allocs[32], bytes[32];
+    hp_format_figure(allocs, sizeof allocs, c->allocs_per_op);
+    hp_format_figure(bytes, sizeof bytes, c->bytes_per_op);
+    hp_table_number(t, c->summary.median, "%.4g", c->summary.median);
+    hp_table_text(t, "[%.4g, %.4g]", c->summary.ci_low, c->summary.ci_high);
+    hp_table_number(t, c->allocs_per_op, "%s", allocs);
+    hp_table_number(t, c->bytes_per_op, "%s", bytes);
+    if (c->has_latency && c->latency.count > 0)
+        hp_table_text(t, "%.0f/%.0f/%.0f", c->latency.p50_ns, c->latency.p99_ns,
+                      c->latency.p999_ns);
+    else
+        hp_table_text(t, "%s", "");
+    hp_table_text(t, "%s", c->noisy ? "noisy" : "");
+}
+
+void hp_run_summary_doc(struct hp_doc *doc, const struct hp_results *r)
+{
+    struct hp_table *t = hp_doc_table(doc);
+    hp_table_column(t, "case", "case", HP_COLUMN_CODE);
+    hp_table_column(t, "ns/op", "median_ns", HP_COLUMN_RIGHT | HP_COLUMN_NUMERIC);
+    hp_table_column(t, "95% CI of median", "ci", HP_COLUMN_SHOWN);
+    hp_table_column(t, "allocs/op", "allocs_per_op", HP_COLUMN_RIGHT | HP_COLUMN_NUMERIC);
+    hp_table_column(t, "B/op", "bytes_per_op", HP_COLUMN_RIGHT | HP_COLUMN_NUMERIC);
+    hp_table_column(t, "p50/p99/p99.9 ns", "latency_percentiles", 0);
+    hp_table_column(t, "", "noisy", 0);
+    for (size_t i = 0; i < r->case_count; i++)
+        add_case_row(t, &r->cases[i]);
+    if (isfinite(r->harness_overhead_ns))
+        hp_doc_para(doc, "harness overhead (null case): %.3g ns/op", r->harness_overhead_ns);
+    struct hp_text *where = hp_doc_paragraph(doc);
+    hp_text_add(where, "%s: ", r->complete ? "results" : "interrupted; partial results");
+    hp_text_code(where, "%s", r->dir);
+    hp_text_add(where, " (%.1f s)", r->duration_s);
+}
+
+int hp_run_summary_print(FILE *f, const char *dir, struct hp_error *err)
+{
+    struct hp_results r;
+    if (hp_results_read(dir, &r, err) != 0)
+        return -1;
+    struct hp_doc doc;
+    hp_doc_init(&doc, "hotpath run");
+    hp_run_summary_doc(&doc, &r);
+    bool phases = false;
+    for (size_t i = 0; i < r.case_count; i++)
+        phases |= r.cases[i].phase != NULL;
+    struct hp_phase_view v;
+    int rc = 0;
+    if (phases && (rc = hp_phase_view_build(&r, &v, err)) == 0) {
+        rc = hp_phase_tables_doc(&doc, &r, &v, err);
+        hp_phase_view_free(&v);
+    }
+    if (rc == 0) {
+        fputc('\n', f);
+        rc = hp_doc_render(f, &doc, HP_RENDER_TEXT, err);
+    }
+    hp_doc_free(&doc);
+    hp_results_free(&r);
+    return rc;
+}
