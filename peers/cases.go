@@ -31,13 +31,13 @@ type caseSpec struct {
 	open func(p caseParams) (benchCase, []string, error)
 }
 
-// The request/* workloads the peers mirror (harness/workloads/request.c); all on the GitHub set.
+// The request/* workloads the peers mirror (harness/cases/request_cases.c); all on the GitHub set.
 var requestKinds = []struct {
 	kind     string
 	parallel bool
 }{{"static", false}, {"dynamic", false}, {"param2", false}, {"concurrent", true}}
 
-// The router/github/* workloads the peers mirror (harness/workloads/router.c; the GitHub set has
+// The router/github/* workloads the peers mirror (harness/cases/router_cases.c; the GitHub set has
 // no param1 list).
 var routerKinds = []string{"all", "static", "param2", "realistic"}
 

@@ -1,7 +1,7 @@
 package main
 
 // The expected-responses fixture: what hotpath's request/* workloads time and what its
-// pipeline answers (harness/workloads/request.c, harness/pipeline.h), produced here from that
+// pipeline answers (harness/cases/request_cases.c, impls/http/pipeline.h), produced here from that
 // documented behaviour and written in the expected-responses format, so the peers can be
 // checked against it without hotpath. TestFixtureIsThePipelinesBytes holds it to the bytes
 // tests/test_pipeline.c holds every C composition to.
@@ -118,7 +118,7 @@ func jsonString(s string) string {
 	return b.String()
 }
 
-// pipelineResponse: hotpath's response for a match (harness/pipeline.h).
+// pipelineResponse: hotpath's response for a match (impls/http/pipeline.h).
 func pipelineResponse(m match) string {
 	var body, status string
 	switch m.status {

@@ -5,7 +5,7 @@ package main
 // in the form of go-http-routing-benchmark (router/* cases: an empty handler, ServeHTTP called
 // directly).
 //
-// The request handler does what hotpath's pipeline handler does (harness/pipeline.h): the body
+// The request handler does what hotpath's pipeline handler does (impls/http/pipeline.h): the body
 // {"route":PATTERN, PARAM:VALUE..., "query":{...}} as JSON and the headers Content-Type,
 // Server, X-Content-Type-Options, X-Frame-Options; 404 {"error":"not found"} and 405
 // {"error":"method not allowed"} with the same headers; no redirects (hotpath answers a

@@ -10,7 +10,7 @@ package main
 // each starting at its own offset of the request list (i*count/T, as hotpath's threads do);
 // the sample waits for all of them. Difference from hotpath's op: net/http formats Date per
 // response (time.Now) and starts a background read goroutine per request; hotpath's pipeline
-// formats the date once per run and has no hang-up watch (harness/pipeline.h).
+// formats the date once per run and has no hang-up watch (impls/http/pipeline.h).
 
 import (
 	"fmt"

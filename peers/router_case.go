@@ -6,8 +6,8 @@ package main
 // a writer that discards everything (that suite's mockResponseWriter). One op = one request
 // (that suite's op is a whole list; per request here, as hotpath's router op).
 //
-// Difference from hotpath's router op (one lookup into a reused match, harness/workloads/
-// router.c): ServeHTTP also takes the framework's per-request state and gives it back (Gin: a
+// Difference from hotpath's router op (one lookup into a reused match, harness/cases/
+// router_cases.c): ServeHTTP also takes the framework's per-request state and gives it back (Gin: a
 // Context from its sync.Pool, reset, the handler chain called, WriteHeaderNow; httprouter: a
 // Params slice from its pool when the route has params, the handler called), so it measures the
 // router as a request sees it, a few tens of ns above a bare lookup.

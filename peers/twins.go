@@ -4,7 +4,7 @@ package main
 // step whose seed system is Go, a pair of Go ops that differ in the one decision the claim's C
 // pair differs in, so a reader can set the C step's measured change beside the same decision
 // made in Go. One op is one request's worth of the step. Sizes and values are hotpath's
-// (harness/pipeline.c's four handler headers, the static route's response).
+// (impls/http/pipeline.c's four handler headers, the static route's response).
 //
 //	C1 Header.Set (CanonicalMIMEHeaderKey on every set) -> the map write, names already canonical
 //	C2 a fresh []string{v} per set -> the value slices built once
@@ -21,7 +21,7 @@ import (
 	"unsafe"
 )
 
-// handlerHeaders: hotpath's handler headers (harness/pipeline.c), names canonical as Go
+// handlerHeaders: hotpath's handler headers (impls/http/pipeline.c), names canonical as Go
 // handlers spell them.
 var handlerHeaders = [4][2]string{
 	{"Content-Type", "application/json"},

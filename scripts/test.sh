@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, then configures, builds and tests the three
 # builds the project promises through the presets of CMakePresets.json: release (build/), debug
-# = ASan + UBSan (build-Debug/) and tsan = ThreadSanitizer (build-Tsan/), and the Go peers'
+# = ASan + UBSan (build-Debug/) and tsan = ThreadSanitizer (build-Tsan/); and runs the Go peers'
 # checks (gofmt, go vet, go test: peers/), which fail on error and never skip. HOTPATH_NO_GO=1
 # declines Go (install-deps.sh) and leaves the Go checks out.
 # Usage: scripts/test.sh [release|debug|tsan|go ...]   (default: all four, go only with Go;
@@ -9,24 +9,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-presets=()
+steps=()
 for arg in "$@"; do
   case "${arg,,}" in
-  release | debug | tsan | go) presets+=("${arg,,}") ;;
+  release | debug | tsan | go) steps+=("${arg,,}") ;;
   *) echo "test.sh: unknown build '$arg' (valid: release, debug, tsan, go)" >&2; exit 2 ;;
   esac
 done
-if [ ${#presets[@]} -eq 0 ]; then
-  presets=(release debug tsan)
-  [ "${HOTPATH_NO_GO:-}" = 1 ] || presets+=(go)
+if [ ${#steps[@]} -eq 0 ]; then
+  steps=(release debug tsan)
+  [ "${HOTPATH_NO_GO:-}" = 1 ] || steps+=(go)
 fi
 jobs=$(nproc)
 status=0
-for preset in "${presets[@]}"; do
+for step in "${steps[@]}"; do
   start=$SECONDS
-  if [ "$preset" = go ]; then
+  if [ "$step" = go ]; then
     if [ "${HOTPATH_NO_GO:-}" = 1 ]; then
-      echo "test.sh: Go checks asked for, but HOTPATH_NO_GO=1 declined Go" >&2
+      echo "test.sh: Go tests asked for, but HOTPATH_NO_GO=1 declined Go" >&2
       exit 2
     fi
     echo "== Go peers (build/go)"
@@ -41,11 +41,11 @@ for preset in "${presets[@]}"; do
     echo "== Go vet and tests: $((SECONDS - start)) s"
     continue
   fi
-  echo "== $preset build"
-  cmake --preset "$preset" >/dev/null
-  cmake --build --preset "$preset" -j"$jobs"
+  echo "== $step build"
+  cmake --preset "$step" >/dev/null
+  cmake --build --preset "$step" -j"$jobs"
   # The test presets set halt_on_error: a sanitizer report fails the test that triggered it.
-  ctest --preset "$preset" -j"$jobs" || status=1
-  echo "== $preset build and tests: $((SECONDS - start)) s"
+  ctest --preset "$step" -j"$jobs" || status=1
+  echo "== $step build and tests: $((SECONDS - start)) s"
 done
 exit $status
