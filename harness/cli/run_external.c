@@ -302,6 +302,13 @@ static int add_case(struct hp_run *run, struct ext_case *e)
     if (e->threads > 1 || strstr(e->params, "threads="))
         snprintf(c->name + strlen(c->name), sizeof c->name - strlen(c->name), "/threads=%u",
                  e->threads);
+    /* Two sources with the same peer beside one workload: the source tells them apart. */
+    for (size_t i = 0; i + 1 < run->case_count; i++)
+        if (strcmp(run->cases[i].name, c->name) == 0) {
+            snprintf(c->name + strlen(c->name), sizeof c->name - strlen(c->name), "/source=%s",
+                     e->ext.source);
+            break;
+        }
     ext_cases[ext_case_count++] = e;
     return 0;
 }
