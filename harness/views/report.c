@@ -159,8 +159,9 @@ static void phase_titles(const struct hp_phase_view *v, char *out, size_t size)
 {
     size_t used = 0;
     out[0] = '\0';
-    for (size_t p = 0; p < v->phase_count && used < size; p++)
-        used += (size_t)snprintf(out + used, size - used, "%s%s", p ? " " : "", v->phases[p].name);
+    for (size_t k = 0; k < v->column_count && used < size; k++)
+        used += (size_t)snprintf(out + used, size - used, "%s%s", k ? " " : "",
+                                 v->phases[v->columns[k]].name);
 }
 
 static void put_value(FILE *f, double v)
@@ -198,12 +199,15 @@ static int write_phase_data(struct report *rep, const char *name, const char *co
         return -1;
     fprintf(f, "# workload\tthen per phase: %s\n", columns);
     for (size_t r = 0; r < rep->view.row_count; r++) {
+        const struct hp_view_row *row = &rep->view.rows[r];
+        if (!row->plan)
+            continue;
         char label[160];
-        hp_view_row_label(&rep->view.rows[r], label, sizeof label);
+        hp_view_row_label(row, label, sizeof label);
         fputs(label, f);
-        for (size_t p = 0; p < rep->view.phase_count; p++) {
+        for (size_t k = 0; k < rep->view.column_count; k++) {
             double v[4];
-            size_t n = figures(rep->view.rows[r].cell[p], v);
+            size_t n = figures(hp_view_cell(&rep->view, row, rep->view.columns[k]), v);
             for (size_t k = 0; k < n; k++)
                 put_value(f, v[k]);
         }
@@ -224,8 +228,8 @@ static int chart_phase_bars(struct report *rep, struct hp_error *err)
         return -1;
     double low = INFINITY, high = 0;
     for (size_t r = 0; r < rep->view.row_count; r++)
-        for (size_t p = 0; p < rep->view.phase_count; p++) {
-            const struct hp_result_case *c = rep->view.rows[r].cell[p];
+        for (size_t k = 0; k < rep->view.column_count && rep->view.rows[r].plan; k++) {
+            const struct hp_result_case *c = rep->view.rows[r].cell[rep->view.columns[k]];
             if (c && c->summary.median > 0) {
                 low = fmin(low, c->summary.median);
                 high = fmax(high, c->summary.median);
@@ -233,7 +237,7 @@ static int chart_phase_bars(struct report *rep, struct hp_error *err)
         }
     char titles[2048], count[16];
     phase_titles(&rep->view, titles, sizeof titles);
-    snprintf(count, sizeof count, "%zu", rep->view.phase_count);
+    snprintf(count, sizeof count, "%zu", rep->view.column_count);
     struct hp_gnuplot_var extra[] = {
         {"titles", titles}, {"nphases", count}, {"logy", high > 30 * low ? "1" : "0"}};
     if (draw(rep, "phase_bars.gp", "phase_bars",
@@ -254,7 +258,7 @@ static int chart_allocations(struct report *rep, struct hp_error *err)
         return -1;
     char titles[2048], count[16];
     phase_titles(&rep->view, titles, sizeof titles);
-    snprintf(count, sizeof count, "%zu", rep->view.phase_count);
+    snprintf(count, sizeof count, "%zu", rep->view.column_count);
     struct hp_gnuplot_var extra[] = {{"titles", titles}, {"nphases", count}};
     if (draw(rep, "allocations.gp", "allocations",
              "allocations and bytes allocated per op, by phase (exact counts)", extra, 2, err) != 0)
