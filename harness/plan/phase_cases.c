@@ -137,6 +137,19 @@ static int append_claim_cases(const struct hp_phase_plan *plan, const struct hp_
     return 0;
 }
 
+/* Whether the plan's workloads are measured on phase p: not on a measuring step (its base's
+ * composition); and when the plan groups its steps, only on the first phase and the grouped
+ * steps, so that a side step (outside every group) costs only its claim's cases. */
+static bool measures_plan_workloads(const struct hp_phase_plan *plan, const struct hp_phase *p)
+{
+    if (p->base[0] && hp_phase_changed_axes(plan, p, NULL) == 0)
+        return false;
+    bool grouped = false;
+    for (size_t i = 0; i < plan->count; i++)
+        grouped |= plan->phases[i].group[0] != '\0';
+    return !grouped || p == &plan->phases[0] || p->group[0];
+}
+
 int hp_phase_expand(const struct hp_phase_plan *plan, const struct hp_selection *sel,
                     struct hp_case **cases, size_t *count, struct hp_error *err)
 {
@@ -154,10 +167,7 @@ int hp_phase_expand(const struct hp_phase_plan *plan, const struct hp_selection 
             s.impl_count[axis] = p->impl[axis] ? 1 : 0;
             s.impls[axis][0] = p->impl[axis];
         }
-        /* A measuring step is its base's composition: the plan's workloads are measured once,
-         * on the base; the step measures only what its target claim is judged on. */
-        bool measuring = p->base[0] && hp_phase_changed_axes(plan, p, NULL) == 0;
-        if (!measuring && append_cases(plan, p, &s, &all, &total, err) != 0)
+        if (measures_plan_workloads(plan, p) && append_cases(plan, p, &s, &all, &total, err) != 0)
             goto fail;
         /* A change claim is judged on the step and on its base; a target on the step. */
         for (size_t k = 0; k < p->claim_count; k++)

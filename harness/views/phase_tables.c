@@ -99,10 +99,18 @@ static void resolve_plan(struct hp_phase_view *v, const char **bases)
         for (int axis = 0; axis < HP_AXIS_COUNT; axis++)
             p->measuring &= same_name(p->impl[axis], v->phases[p->base].impl[axis]);
     }
-    /* Bases may chain through measuring steps: resolve those to the step they measure. */
-    for (size_t i = 0; i < v->phase_count; i++)
-        if (!v->phases[i].measuring)
+}
+
+/* The phase table's columns: the steps that measured the plan's workloads themselves. */
+static void choose_columns(struct hp_phase_view *v)
+{
+    for (size_t i = 0; i < v->phase_count; i++) {
+        bool measured = false;
+        for (size_t k = 0; k < v->row_count && !measured; k++)
+            measured = v->rows[k].plan && v->rows[k].cell[i];
+        if (measured && !v->phases[i].measuring)
             v->columns[v->column_count++] = i;
+    }
 }
 
 static struct hp_view_row *find_row(struct hp_phase_view *v, const struct hp_result_case *c,
@@ -155,6 +163,7 @@ int hp_phase_view_build(const struct hp_results *r, struct hp_phase_view *v, str
         v->rows[k].plan = v->rows[k].cell[0] != NULL;
         plan_rows += v->rows[k].plan;
     }
+    choose_columns(v);
     if (plan_rows == 0) {
         hp_error_set(err,
                      "%s: no phase cases (batch mode) in this run; the phase table comes from "
@@ -336,7 +345,7 @@ static void add_headline(struct hp_doc *doc, const struct hp_phase_view *v)
     hp_text_add(legend, "The seed's benchmarks per phase of its plan (a group of steps), each "
                         "from the group's last step:");
     for (size_t g = 0; g < groups; g++)
-        hp_text_add(legend, " %s%s = step %s", g ? "," : "", v->phases[last[g]].group,
+        hp_text_add(legend, "%s %s = step %s", g ? "," : "", v->phases[last[g]].group,
                     v->phases[last[g]].name);
     hp_text_add(legend, ". ns/op: median [95%% confidence interval].");
     struct hp_table *t = hp_doc_table(doc);
@@ -809,7 +818,8 @@ int hp_phase_tables_doc(struct hp_doc *doc, const struct hp_results *r, struct h
     hp_doc_para(doc, "ns/op: median [95%% confidence interval]; changes: new/old - 1 with its "
                      "95%% interval, or \"no significant change\" when the interval includes "
                      "zero or the rank test does not reject; allocs/op exact. Each step is "
-                     "compared with its base; measuring steps (no change) have no column.");
+                     "compared with its base; measuring steps (no change) and side steps (outside "
+                     "every group) have no column: the claims table judges them.");
     if (add_phase_table(doc, v, err) != 0)
         return -1;
     if (any_claims(v) && add_claims_table(doc, v, err) != 0)

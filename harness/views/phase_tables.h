@@ -5,8 +5,8 @@
  * which they mirror) per group of steps (a phase of the seed), each from the group's last step.
  *
  * Phase table: one row per workload and thread count the plan measures on every step (batch
- * cases), one column per step in plan order (a measuring step, which changes no axis, is its
- * base's composition and has no column); each cell the median ns/op with its confidence
+ * cases), one column per step in plan order that measured them (not a measuring step, which
+ * changes no axis and is its base's composition, nor a side step of a grouped plan); each cell the median ns/op with its confidence
  * interval, the change against the step's base and against the first phase (compare.h: a
  * change whose ratio interval includes 1 reads "no significant change"), and allocs/op.
  *
@@ -60,7 +60,8 @@ struct hp_phase_view {
     const char *file; /* the phase file, NULL when the results do not say */
     struct hp_view_phase phases[HP_VIEW_PHASES_MAX];
     size_t phase_count;
-    /* The phase table's columns: indices into phases, in plan order (no measuring step). */
+    /* The phase table's columns: indices into phases, in plan order (the steps that measured
+     * the plan's workloads). */
     size_t columns[HP_VIEW_PHASES_MAX];
     size_t column_count;
     /* Every (workload, threads) measured; the phase table's rows are those with `plan`. */
