@@ -341,12 +341,9 @@ Test(claims, every_claim_is_complete)
                 matched |= fnmatch(j->workloads, (*w)->name, 0) == 0;
             cr_expect(matched, "%s: %s matches no workload", id, j->workloads);
             if (j->when) {
-                const char *eq = strchr(j->when, '=');
-                cr_assert_not_null(eq, "%s: when '%s'", id, j->when);
-                char axis[64];
-                snprintf(axis, sizeof axis, "%.*s", (int)(eq - j->when), j->when);
-                int a = hp_axis_find(axis);
-                cr_expect(a >= 0 && hp_impl_find((enum hp_axis_id)a, eq + 1),
+                const char *impl = NULL;
+                int a = hp_judgment_when(j, &impl);
+                cr_expect(a >= 0 && hp_impl_find((enum hp_axis_id)a, impl),
                           "%s: when '%s' names no implementation", id, j->when);
             }
         }

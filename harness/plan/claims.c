@@ -282,6 +282,17 @@ const struct hp_claim *hp_claim_find(const char *id)
     return NULL;
 }
 
+int hp_judgment_when(const struct hp_claim_judgment *j, const char **impl)
+{
+    const char *eq = j->when ? strchr(j->when, '=') : NULL;
+    if (!eq)
+        return -1;
+    char axis[64];
+    snprintf(axis, sizeof axis, "%.*s", (int)(eq - j->when), j->when);
+    *impl = eq + 1;
+    return hp_axis_find(axis);
+}
+
 size_t hp_claim_judgment_count(const struct hp_claim *c)
 {
     size_t n = 0;

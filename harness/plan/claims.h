@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "registry.h"
+
 /* The documents the claims come from, each by its title. */
 enum hp_claim_document {
     HP_DOC_GAP_ANALYSIS,
@@ -111,6 +113,10 @@ const struct hp_claim *hp_claim_find(const char *id);
 /* The table, in id order, and its size. */
 extern const struct hp_claim hp_claims[];
 extern const size_t hp_claim_count;
+
+/* The axis of a judgment's `when` ("pool=malloc": HP_AXIS_POOL) and in *impl the name after
+ * '='; -1 when it has none or names no axis. */
+int hp_judgment_when(const struct hp_claim_judgment *j, const char **impl);
 
 /* How many judgments c has. */
 size_t hp_claim_judgment_count(const struct hp_claim *c);

@@ -109,7 +109,7 @@ static int append_claim_cases(const struct hp_phase_plan *plan, const struct hp_
 {
     for (size_t k = 0; k < hp_claim_judgment_count(c); k++) {
         const struct hp_claim_judgment *j = &c->judgments[k];
-        if (c->type == HP_CLAIM_TARGET && j->when && !hp_phase_has(p, j->when))
+        if (c->type == HP_CLAIM_TARGET && !hp_phase_has_tier(p, j))
             continue;
         struct hp_selection s = *base_sel;
         s.add_overhead_probe = false;

@@ -331,18 +331,13 @@ unsigned hp_phase_changed_axes(const struct hp_phase_plan *plan, const struct hp
     return changed;
 }
 
-bool hp_phase_has(const struct hp_phase *p, const char *axis_eq_impl)
+bool hp_phase_has_tier(const struct hp_phase *p, const struct hp_claim_judgment *j)
 {
-    const char *eq = strchr(axis_eq_impl, '=');
-    if (!eq)
-        return false;
-    for (int axis = 0; axis < HP_AXIS_COUNT; axis++) {
-        const char *name = hp_axis_get(axis)->name;
-        if (strlen(name) == (size_t)(eq - axis_eq_impl) &&
-            memcmp(name, axis_eq_impl, strlen(name)) == 0)
-            return p->impl[axis] && strcmp(p->impl[axis]->name, eq + 1) == 0;
-    }
-    return false;
+    const char *impl;
+    int axis = hp_judgment_when(j, &impl);
+    if (!j->when)
+        return true;
+    return axis >= 0 && p->impl[axis] && strcmp(p->impl[axis]->name, impl) == 0;
 }
 
 /* The line naming an axis a step changes: its own key, else (the base changed it) the
@@ -403,7 +398,7 @@ static int check_steps(struct parse_state *st)
         }
         bool any = false;
         for (size_t k = 0; k < hp_claim_judgment_count(c); k++)
-            any |= !c->judgments[k].when || hp_phase_has(p, c->judgments[k].when);
+            any |= hp_phase_has_tier(p, &c->judgments[k]);
         if (!any) {
             char tiers[256];
             size_t used = 0;

@@ -83,8 +83,10 @@ int hp_phases_parse(const char *text, const char *name, struct hp_phase_plan *pl
 unsigned hp_phase_changed_axes(const struct hp_phase_plan *plan, const struct hp_phase *p,
                                int *first);
 
-/* Whether the implementation named in "AXIS=IMPL" is p's on that axis. */
-bool hp_phase_has(const struct hp_phase *p, const char *axis_eq_impl);
+/* Whether p's composition has the tier a target's judgment is for (its `when`; true when it
+ * has none). */
+struct hp_claim_judgment;
+bool hp_phase_has_tier(const struct hp_phase *p, const struct hp_claim_judgment *j);
 
 /* The phase called `name`, or NULL. */
 const struct hp_phase *hp_phases_find(const struct hp_phase_plan *plan, const char *name);

@@ -436,15 +436,14 @@ static int add_phase_table(struct hp_doc *doc, struct hp_phase_view *v, struct h
 /* Counts are exact, so these are decided with a tolerance for rounding only. */
 static const double count_tolerance = 0.005;
 
-static bool phase_has(const struct hp_view_phase *p, const char *axis_eq_impl)
+/* hp_phase_has_tier for a phase as the results record it. */
+static bool phase_has_tier(const struct hp_view_phase *p, const struct hp_claim_judgment *j)
 {
-    const char *eq = strchr(axis_eq_impl, '=');
-    int axis = -1;
-    for (int a = 0; eq && a < HP_AXIS_COUNT; a++)
-        if (strlen(hp_axis_get(a)->name) == (size_t)(eq - axis_eq_impl) &&
-            memcmp(hp_axis_get(a)->name, axis_eq_impl, (size_t)(eq - axis_eq_impl)) == 0)
-            axis = a;
-    return axis >= 0 && p->impl[axis] && strcmp(p->impl[axis], eq + 1) == 0;
+    const char *impl;
+    int axis = hp_judgment_when(j, &impl);
+    if (!j->when)
+        return true;
+    return axis >= 0 && p->impl[axis] && strcmp(p->impl[axis], impl) == 0;
 }
 
 static bool threads_allowed(const struct hp_claim_judgment *j, unsigned threads)
@@ -618,7 +617,7 @@ static int add_claim_rows(struct hp_table *t, struct hp_phase_view *v, size_t p,
     bool change = c->type == HP_CLAIM_CHANGE;
     for (size_t k = 0; k < hp_claim_judgment_count(c); k++) {
         const struct hp_claim_judgment *j = &c->judgments[k];
-        if (!change && j->when && !phase_has(phase, j->when))
+        if (!change && !phase_has_tier(phase, j))
             continue;
         size_t rows = 0;
         for (size_t r = 0; r < v->row_count; r++) {
