@@ -148,7 +148,7 @@ static void set_claims(struct parse_state *st, struct hp_phase *p, const char *v
     for (char *item = strsep(&rest, ","); item; item = strsep(&rest, ",")) {
         char *id = trim(item);
         if (!*id) {
-            fail(st, st->line, "claims: empty item (write `claims = C1, C2`)");
+            fail(st, st->line, "claims: empty item (write `claims = C1`)");
             return;
         }
         const struct hp_claim *c = hp_claim_find(id);

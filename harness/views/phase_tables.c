@@ -195,26 +195,28 @@ void hp_phase_view_free(struct hp_phase_view *v)
     memset(v, 0, sizeof *v);
 }
 
-const struct hp_result_case *hp_view_cell(const struct hp_phase_view *v,
-                                          const struct hp_view_row *row, size_t p)
+/* The case of a row for phase p in one mode, following a measuring step to its base. */
+static const struct hp_result_case *
+follow_measuring(const struct hp_phase_view *v, const struct hp_result_case *const *cells, size_t p)
 {
     for (size_t depth = 0; depth <= v->phase_count; depth++) {
-        if (row->cell[p] || !v->phases[p].measuring)
-            return row->cell[p];
+        if (cells[p] || !v->phases[p].measuring)
+            return cells[p];
         p = (size_t)v->phases[p].base;
     }
     return NULL;
 }
 
+const struct hp_result_case *hp_view_cell(const struct hp_phase_view *v,
+                                          const struct hp_view_row *row, size_t p)
+{
+    return follow_measuring(v, row->cell, p);
+}
+
 static const struct hp_result_case *view_latency(const struct hp_phase_view *v,
                                                  const struct hp_view_row *row, size_t p)
 {
-    for (size_t depth = 0; depth <= v->phase_count; depth++) {
-        if (row->latency[p] || !v->phases[p].measuring)
-            return row->latency[p];
-        p = (size_t)v->phases[p].base;
-    }
-    return NULL;
+    return follow_measuring(v, row->latency, p);
 }
 
 /* ---- formatting ------------------------------------------------------------------------- */
@@ -737,11 +739,15 @@ static void add_fidelity(struct hp_doc *doc, const struct hp_phase_view *v)
                      "(they would gain more) or an upper bound (they would gain less). Taken "
                      "from the implementations' own declarations (`hotpath list`).");
     struct hp_table *t = hp_doc_table(doc);
-    hp_table_column(t, "step", "step", 0);
-    hp_table_column(t, "change", "change", 0);
-    hp_table_column(t, "the step models", "models", 0);
-    hp_table_column(t, "its base models", "base_models", 0);
-    hp_table_column(t, "the gain is", "bound", 0);
+    static const char *const columns[][2] = {
+        {"step", "step"},
+        {"change", "change"},
+        {"the step models", "models"},
+        {"its base models", "base_models"},
+        {"the gain is", "bound"},
+    };
+    for (size_t c = 0; c < sizeof columns / sizeof columns[0]; c++)
+        hp_table_column(t, columns[c][0], columns[c][1], 0);
     for (size_t p = 0; p < v->phase_count; p++) {
         const struct hp_view_phase *phase = &v->phases[p];
         if (phase->base < 0)

@@ -6,9 +6,10 @@
  *
  * Phase table: one row per workload and thread count the plan measures on every step (batch
  * cases), one column per step in plan order that measured them (not a measuring step, which
- * changes no axis and is its base's composition, nor a side step of a grouped plan); each cell the median ns/op with its confidence
- * interval, the change against the step's base and against the first phase (compare.h: a
- * change whose ratio interval includes 1 reads "no significant change"), and allocs/op.
+ * changes no axis and is its base's composition, nor a side step of a grouped plan); each cell the
+ * median ns/op with its confidence interval, the change against the step's base and against the
+ * first phase (compare.h: a change whose ratio interval includes 1 reads "no significant change"),
+ * and allocs/op.
  *
  * Claims table: one row per claim (per tier), workload and thread count its judgments
  * (claims.h) select, each from the step that names the claim: a change claim's measured
