@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages hotpath needs to build, test and chart, when they are missing.
 # As root it installs them with apt-get; as anyone else it prints the command to run and fails.
+# Go and Debian's Gin and httprouter packages (the peers beside the C phases and the Go twins,
+# peers/) are installed too, unless HOTPATH_NO_GO=1 declines them (setup.sh and test.sh then
+# leave the Go parts out as well).
 # Usage: scripts/install-deps.sh [--check]   (--check: only report what is missing)
 set -euo pipefail
 
@@ -12,11 +15,23 @@ packages=(
   libjansson-dev                         # results.json
   libinih-dev                            # phase files
   liburcu-dev                            # RCU reclamation for the copy-on-write router
+  libck-dev                              # Concurrency Kit: ck_ring, the outside reference queue
   zlib1g-dev                             # compressed .hlog histograms
   gnuplot-nox                            # charts
   valgrind                               # instruction counts where perf counters are absent
   clang-format                           # scripts/check-tree.sh: the committed .clang-format
 )
+case "${HOTPATH_NO_GO:-}" in
+  "" | 0 | 1) ;;
+  *) echo "install-deps: HOTPATH_NO_GO='$HOTPATH_NO_GO': use 1 to decline Go, or leave it unset" >&2; exit 2 ;;
+esac
+if [ "${HOTPATH_NO_GO:-}" != 1 ]; then
+  packages+=(
+    golang-go                                    # the Go peers and twins (peers/), GOPATH mode
+    golang-github-gin-gonic-gin-dev              # Gin, the seeds' reference framework
+    golang-github-julienschmidt-httprouter-dev   # httprouter
+  )
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,7 +1,7 @@
 /* The pipeline: byte-exact responses for every composition of the six axes it uses, zero
  * allocations per request where the composition promises it, and two threads sharing one
  * pipeline (router, route plans, context pools). */
-#define _GNU_SOURCE
+#define _GNU_SOURCE /* pthread_setaffinity_np, sched_getcpu */
 #include <criterion/criterion.h>
 #include <pthread.h>
 #include <sched.h>
@@ -219,6 +219,27 @@ static uint64_t header_allocations(const struct hp_composition *c)
     return 4 * CASE_COUNT + not_allowed;
 }
 
+/* The per-CPU pools (percpu, percpu_cache) keep one cache per CPU: a thread that migrates
+ * between the warm-up and the counted requests meets a cold cache, which allocates by design.
+ * The counted section therefore runs on one CPU, the one the thread is on; `saved` restores
+ * the thread's own set afterwards. */
+static void pin_to_current_cpu(cpu_set_t *saved)
+{
+    cr_assert_eq(pthread_getaffinity_np(pthread_self(), sizeof *saved, saved), 0);
+    int cpu = sched_getcpu();
+    cr_assert_geq(cpu, 0, "sched_getcpu failed");
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    CPU_SET(cpu, &one);
+    cr_assert_eq(pthread_setaffinity_np(pthread_self(), sizeof one, &one), 0,
+                 "cannot pin the test thread to CPU %d", cpu);
+}
+
+static void unpin(const cpu_set_t *saved)
+{
+    cr_assert_eq(pthread_setaffinity_np(pthread_self(), sizeof *saved, saved), 0);
+}
+
 static const enum hp_axis_id pipeline_axes[] = {HP_AXIS_ROUTER,          HP_AXIS_POOL,
                                                 HP_AXIS_CONTEXT,         HP_AXIS_HEADER_WRITER,
                                                 HP_AXIS_RESPONSE_WRITER, HP_AXIS_BUFFER_POOL};
@@ -249,13 +270,6 @@ Test(pipeline, every_composition_gives_the_same_bytes)
     size_t count = composition_count();
     cr_assert_geq(count, 7 * 7 * 3 * 5 * 2 * 3, "every axis has its implementations");
     size_t failed = 0, zero_alloc_checked = 0;
-    /* The per-CPU pools keep a cache per CPU: a migration between the warm-up and the count
-     * (a loaded machine, a sanitizer's slowness) would meet a cold cache and allocate. The
-     * count is about one CPU's steady state, so the thread stays on one CPU. */
-    cpu_set_t one_cpu;
-    CPU_ZERO(&one_cpu);
-    CPU_SET(sched_getcpu(), &one_cpu);
-    cr_assert_eq(sched_setaffinity(0, sizeof one_cpu, &one_cpu), 0);
     for (size_t index = 0; index < count; index++) {
         struct hp_composition c;
         composition_at(index, &c);
@@ -269,11 +283,14 @@ Test(pipeline, every_composition_gives_the_same_bytes)
         if (mismatches)
             failed++;
         if (promises_known_allocations(&c)) {
+            cpu_set_t saved;
+            pin_to_current_cpu(&saved);
             check_cases(worker, who, false); /* warm-up: pools and buffers filled */
             struct hp_alloc_counts before, after;
             hp_alloc_counts_read(&before);
             int again = check_cases(worker, who, false);
             hp_alloc_counts_read(&after);
+            unpin(&saved);
             struct hp_alloc_counts delta = hp_alloc_counts_delta(&before, &after);
             cr_expect_eq(delta.allocs, header_allocations(&c),
                          "%s: %llu allocations for %d requests", who,

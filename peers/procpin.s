@@ -1,0 +1,1 @@
+// Empty: lets procpin.go declare functions without bodies (go:linkname).
