@@ -219,3 +219,18 @@ Test(reference_calls, heap_params_allocate_once_per_lookup, .timeout = 600)
            "--buffer_pool tiered --header_writer prebuilt --response_writer single_write",
            {"__wrap_malloc", 0, false});
 }
+
+/* C3, from a composition shaped like Gin: Gin walks the tree for every request and probes no
+ * route table; radix_static_first probes its table and, the requests all being static routes,
+ * never walks the tree. The zeros are the decision; the other side is checked as "at least one
+ * call per request" (the dump reads 5 for both, which this test does not depend on). */
+Test(reference_calls, static_first_side_step, .timeout = 600)
+{
+    skip_unless_callgrind();
+    EXPECT("--router radix --pool tls_cache --context lazy_reset --buffer_pool tiered "
+           "--header_writer canonical --response_writer multi_write",
+           {"hp_route_hash_lookup", 0, false}, {"hp_radix_forest_lookup", 1, true});
+    EXPECT("--router radix_static_first --pool tls_cache --context lazy_reset --buffer_pool "
+           "tiered --header_writer canonical --response_writer multi_write",
+           {"hp_route_hash_lookup", 1, true}, {"hp_radix_forest_lookup", 0, false});
+}

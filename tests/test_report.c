@@ -2,7 +2,10 @@
  * tests/fixtures/report_run (a real `run --phases tests/fixtures/report.phases --workload
  * router/github/static --samples 5 --target-time 1ms` run, trimmed to results.json, results.csv
  * and the .hlog files), and the claim verdicts against hand-made comparisons. */
+#define _GNU_SOURCE
 #include <criterion/criterion.h>
+
+#include <fnmatch.h>
 
 #include <jansson.h>
 #include <math.h>
@@ -17,8 +20,11 @@
 #include "claims.h"
 #include "hlog.h"
 #include "phase_tables.h"
+#include "registry.h"
+#include "workload_table.h"
 #include "report.h"
 #include "results_read.h"
+#include "results_fixture.h"
 
 static const char *const fixture = "tests/fixtures/report_run";
 /* The charts a report of the fixture draws. */
@@ -218,86 +224,95 @@ Test(phase_tables, view_of_the_fixture)
     cr_assert_eq(hp_phase_tables_write(f, &r, &v, HP_RENDER_TEXT, &err), 0, "%s", err.message);
     fclose(f);
     cr_assert_not_null(strstr(text, "router/github/static, 2 threads"), "%s", text);
-    cr_assert_not_null(strstr(text, "vs previous phase"), "%s", text);
+    cr_assert_not_null(strstr(text, "vs its base"), "%s", text);
     cr_assert_not_null(strstr(text, "10-15 ns"), "the seed's claim beside the measurement");
     free(text);
     hp_phase_view_free(&v);
     hp_results_free(&r);
 }
 
-static struct hp_case_comparison faster(double old, double ratio_low, double ratio_high)
+/* The verdict function on hand-made intervals: a judgment of 10 to 15 saved. */
+static const struct hp_claim_judgment saved_10_15 = {.workloads = "w",
+                                                     .metric = HP_JUDGED_NS_PER_OP,
+                                                     .figure = HP_FIGURE_SAVED,
+                                                     .low = 10,
+                                                     .high = 15};
+
+static const char *judged(const struct hp_claim_judgment *j, enum hp_direction d, double low,
+                          double high)
 {
-    struct hp_case_comparison c = {0};
-    c.old_median = old;
-    c.ratio_low = ratio_low;
-    c.ratio_high = ratio_high;
-    c.ratio = (ratio_low + ratio_high) / 2;
-    c.new_median = old * c.ratio;
-    c.change = ratio_high < 1  ? HP_CHANGE_FASTER
-               : ratio_low > 1 ? HP_CHANGE_SLOWER
-                               : HP_CHANGE_NONE;
-    c.old_allocs_per_op = c.new_allocs_per_op = NAN;
-    c.old_bytes_per_op = c.new_bytes_per_op = NAN;
-    return c;
+    return hp_verdict_name(hp_judge(j, d, low, high));
 }
 
-Test(claims, verdicts_on_ns_claims)
+Test(claims, change_verdicts_with_both_bounds)
 {
-    const struct hp_claim *c3 = hp_claim_find("C3"); /* 10-15 ns */
-    cr_assert_not_null(c3);
-    struct hp_case_comparison c = faster(100, 0.80, 0.90); /* saved 10..20 ns */
-    cr_assert_str_eq(hp_claim_verdict(c3, &c, 10, 15), "confirmed");
-    c = faster(100, 0.95, 0.97); /* saved 3..5 ns */
-    cr_assert_str_eq(hp_claim_verdict(c3, &c, 10, 15), "smaller than claimed");
-    /* Judged against the phase's total when it tests several claims: 5..8 ns saved is short
-     * of C1+C3's 70 ns but would reach C3's own 10 ns only if it were bigger. */
-    c = faster(100, 0.92, 0.95);
-    cr_assert_str_eq(hp_claim_verdict(c3, &c, 70, 95), "smaller than claimed");
-    c = faster(100, 0.97, 1.02);
-    cr_assert_str_eq(hp_claim_verdict(c3, &c, 10, 15), "no effect");
-    c = faster(100, 1.05, 1.10);
-    cr_assert_str_eq(hp_claim_verdict(c3, &c, 10, 15), "made it worse");
-    c.change = HP_CHANGE_TOO_FEW_SAMPLES;
-    cr_assert_str_eq(hp_claim_verdict(c3, &c, 10, 15), "too few samples");
-    const struct hp_claim *c13 = hp_claim_find("C13"); /* ~50 vs ~500 ns: ratio 0.1 */
-    c = faster(500, 0.08, 0.12);
-    cr_assert_str_eq(hp_claim_verdict(c13, &c, 0, 0), "confirmed");
-    c = faster(500, 0.5, 0.6);
-    cr_assert_str_eq(hp_claim_verdict(c13, &c, 0, 0), "smaller than claimed");
+    const struct hp_claim_judgment *j = &saved_10_15;
+    enum hp_direction better = HP_DIRECTION_BETTER;
+    cr_assert_str_eq(judged(j, better, 11, 14), "confirmed", "inside");
+    cr_assert_str_eq(judged(j, better, 5, 30), "confirmed", "around the range");
+    cr_assert_str_eq(judged(j, better, 5, 10), "confirmed", "touching the lower edge");
+    cr_assert_str_eq(judged(j, better, 15, 40), "confirmed", "touching the upper edge");
+    cr_assert_str_eq(judged(j, better, 5, 9.99), "smaller than claimed", "just below");
+    cr_assert_str_eq(judged(j, better, 15.01, 40), "larger than claimed: check the reference",
+                     "just beyond");
+    cr_assert_str_eq(judged(j, better, 30, 45), "larger than claimed: check the reference");
+    cr_assert_str_eq(judged(j, HP_DIRECTION_NONE, 11, 14), "no effect",
+                     "an interval inside the range is no verdict without significance");
+    cr_assert_str_eq(judged(j, HP_DIRECTION_WORSE, -8, -2), "made it worse");
+    /* A fraction saved (C11, C13: a point claim) and exact counts (a point interval). */
+    struct hp_claim_judgment f = {.workloads = "w",
+                                  .metric = HP_JUDGED_PEAK_BYTES,
+                                  .figure = HP_FIGURE_SAVED_FRACTION,
+                                  .low = 0.8,
+                                  .high = 0.8};
+    cr_assert_str_eq(judged(&f, better, 0.8, 0.8), "confirmed");
+    cr_assert_str_eq(judged(&f, better, 0.731, 0.731), "smaller than claimed");
+    cr_assert_str_eq(judged(&f, better, 0.9, 0.9), "larger than claimed: check the reference");
+    /* At most a level after the change (C10: allocs/op). */
+    struct hp_claim_judgment after = {.workloads = "w",
+                                      .metric = HP_JUDGED_ALLOCS_PER_OP,
+                                      .figure = HP_FIGURE_AT_MOST_AFTER,
+                                      .high = 0.1};
+    cr_assert_str_eq(judged(&after, better, 0.02, 0.02), "confirmed");
+    cr_assert_str_eq(judged(&after, better, 0.1, 0.1), "confirmed", "the edge");
+    cr_assert_str_eq(judged(&after, better, 0.3, 0.3), "smaller than claimed");
+    cr_assert_str_eq(judged(&after, HP_DIRECTION_NONE, 0, 0), "no effect",
+                     "already at the level before: the change did nothing");
+    cr_assert_str_eq(judged(&after, HP_DIRECTION_WORSE, 0.5, 0.5), "made it worse");
 }
 
-Test(claims, verdicts_on_counts)
+Test(claims, target_verdicts_meets_or_misses)
 {
-    const struct hp_claim *c9 = hp_claim_find("C9"); /* 3 allocations saved */
-    struct hp_case_comparison c = faster(100, 0.97, 1.02);
-    c.old_allocs_per_op = 3, c.new_allocs_per_op = 0;
-    cr_assert_str_eq(hp_claim_verdict(c9, &c, 0, 0), "confirmed");
-    c.new_allocs_per_op = 2;
-    cr_assert_str_eq(hp_claim_verdict(c9, &c, 0, 0), "smaller than claimed");
-    c.new_allocs_per_op = 3;
-    cr_assert_str_eq(hp_claim_verdict(c9, &c, 0, 0), "no effect");
-    c.new_allocs_per_op = 4;
-    cr_assert_str_eq(hp_claim_verdict(c9, &c, 0, 0), "made it worse");
-    const struct hp_claim *c15 = hp_claim_find("C15"); /* 0 allocs */
-    c.old_allocs_per_op = 1, c.new_allocs_per_op = 0;
-    cr_assert_str_eq(hp_claim_verdict(c15, &c, 0, 0), "confirmed");
-    c.old_allocs_per_op = 0;
-    cr_assert_str_eq(hp_claim_verdict(c15, &c, 0, 0), "confirmed", "the state holds");
-    c.old_allocs_per_op = 2, c.new_allocs_per_op = 1;
-    cr_assert_str_eq(hp_claim_verdict(c15, &c, 0, 0), "smaller than claimed");
-    const struct hp_claim *c11 = hp_claim_find("C11"); /* 80% saving */
-    c.old_bytes_per_op = 1000, c.new_bytes_per_op = 150;
-    cr_assert_str_eq(hp_claim_verdict(c11, &c, 0, 0), "confirmed");
-    c.new_bytes_per_op = 500;
-    cr_assert_str_eq(hp_claim_verdict(c11, &c, 0, 0), "smaller than claimed");
-    c.new_bytes_per_op = 1000;
-    cr_assert_str_eq(hp_claim_verdict(c11, &c, 0, 0), "no effect");
+    struct hp_claim_judgment at_most = {
+        .workloads = "w", .metric = HP_JUDGED_NS_PER_OP, .figure = HP_FIGURE_AT_MOST, .high = 50};
+    cr_assert_str_eq(judged(&at_most, HP_DIRECTION_NONE, 20, 30), "meets");
+    cr_assert_str_eq(judged(&at_most, HP_DIRECTION_NONE, 45, 60), "meets", "reaches it");
+    cr_assert_str_eq(judged(&at_most, HP_DIRECTION_NONE, 50, 60), "meets", "the edge");
+    cr_assert_str_eq(judged(&at_most, HP_DIRECTION_NONE, 50.1, 60), "misses");
+    cr_assert_str_eq(judged(&at_most, HP_DIRECTION_WORSE, 20, 30), "meets",
+                     "a target is a level: no direction");
+    struct hp_claim_judgment at_least = {.workloads = "w",
+                                         .metric = HP_JUDGED_REQ_PER_S,
+                                         .figure = HP_FIGURE_AT_LEAST,
+                                         .low = 500000};
+    cr_assert_str_eq(judged(&at_least, HP_DIRECTION_NONE, 400000, 500000), "meets");
+    cr_assert_str_eq(judged(&at_least, HP_DIRECTION_NONE, 400000, 499999), "misses");
+    struct hp_claim_judgment within = {.workloads = "w",
+                                       .metric = HP_JUDGED_NS_PER_OP,
+                                       .figure = HP_FIGURE_WITHIN,
+                                       .low = 5,
+                                       .high = 10};
+    cr_assert_str_eq(judged(&within, HP_DIRECTION_NONE, 6, 7), "meets");
+    cr_assert_str_eq(judged(&within, HP_DIRECTION_NONE, 4, 5), "meets", "lower edge");
+    cr_assert_str_eq(judged(&within, HP_DIRECTION_NONE, 10, 12), "meets", "upper edge");
+    cr_assert_str_eq(judged(&within, HP_DIRECTION_NONE, 3, 4.99), "misses", "below");
+    cr_assert_str_eq(judged(&within, HP_DIRECTION_NONE, 10.01, 11), "misses", "above");
 }
 
 Test(claims, every_claim_is_complete)
 {
     /* C1..C16 in order, each with its technique, a source document and section, the figure,
-     * the comparison and the metric; a figure a verdict can read where the kind has one. */
+     * its kind and scope, and judgments on workloads that exist (or a reason why none). */
     cr_assert_eq(hp_claim_count, 16);
     for (size_t i = 0; i < hp_claim_count; i++) {
         const struct hp_claim *c = &hp_claims[i];
@@ -311,11 +326,27 @@ Test(claims, every_claim_is_complete)
             cr_expect(c->sources[k].document < HP_DOC_COUNT, "%s: unknown document", id);
         cr_expect(c->claimed && *c->claimed, "%s: no claimed figure", id);
         cr_expect(c->variants && *c->variants, "%s: no comparison", id);
-        cr_expect(c->metric && *c->metric, "%s: no metric", id);
-        cr_expect(c->low <= c->high, "%s: range %g..%g", id, c->low, c->high);
-        if (c->kind == HP_CLAIM_NS_SAVED || c->kind == HP_CLAIM_ALLOCS_SAVED ||
-            c->kind == HP_CLAIM_RATIO || c->kind == HP_CLAIM_BYTES_RATIO)
-            cr_expect_gt(c->high, 0, "%s: no figure for the verdict", id);
+        size_t n = hp_claim_judgment_count(c);
+        cr_expect(n > 0 || (c->why_not_judged && *c->why_not_judged),
+                  "%s: neither judged nor said why not", id);
+        for (size_t k = 0; k < n; k++) {
+            const struct hp_claim_judgment *j = &c->judgments[k];
+            cr_expect(j->low <= j->high, "%s: range %g..%g", id, j->low, j->high);
+            bool change = j->figure == HP_FIGURE_SAVED || j->figure == HP_FIGURE_SAVED_FRACTION ||
+                          j->figure == HP_FIGURE_AT_MOST_AFTER;
+            cr_expect_eq(change, c->type == HP_CLAIM_CHANGE, "%s: figure of the other kind", id);
+            cr_expect(!j->when || c->type == HP_CLAIM_TARGET, "%s: a tier on a change", id);
+            bool matched = false;
+            for (const struct hp_workload *const *w = hp_workload_table; *w; w++)
+                matched |= fnmatch(j->workloads, (*w)->name, 0) == 0;
+            cr_expect(matched, "%s: %s matches no workload", id, j->workloads);
+            if (j->when) {
+                const char *impl = NULL;
+                int a = hp_judgment_when(j, &impl);
+                cr_expect(a >= 0 && hp_impl_find((enum hp_axis_id)a, impl),
+                          "%s: when '%s' names no implementation", id, j->when);
+            }
+        }
     }
     cr_expect_null(hp_claim_find("C17"));
     cr_expect_null(hp_claim_find("c1"));
@@ -426,8 +457,8 @@ Test(report, gin_column_vs_gin_ratio_and_go_twin_beside_the_claim)
     size_t len;
     char *md = slurp(dir, "report.md", &len);
     cr_expect_not_null(strstr(md, "| workload | base | fast | gin (Go) |"), "%s", md);
-    cr_expect_not_null(strstr(md, "router/github/static, 1 thread<br>  vs previous phase<br>  vs "
-                                  "baseline<br>  allocs/op<br>  vs gin (ratio)"),
+    cr_expect_not_null(strstr(md, "router/github/static, 1 thread<br>  vs its base<br>  vs "
+                                  "base<br>  allocs/op<br>  vs gin (ratio)"),
                        "%s", md);
     /* The base phase is the Gin case's samples / 10. */
     cr_expect_not_null(strstr(md, "<br>0.1x ["), "%s", md);
@@ -814,4 +845,146 @@ Test(report, c_step_and_go_twin_disagree_beyond_2x_either_way)
     c.change = go.change = HP_CHANGE_NONE;
     c.ratio = 0.99, go.ratio = 1.01;
     cr_expect_not(hp_changes_disagree(&c, &go), "two changes within noise are not a disagreement");
+}
+
+/* ---- a branching plan, from a constructed results file ----------------------------------- */
+
+static json_t *phase_json(const char *name, const char *base, const char *group, const char *claim,
+                          const char *router, const char *pool)
+{
+    json_t *p = json_object();
+    json_object_set_new(p, "name", json_string(name));
+    json_object_set_new(p, "base", base ? json_string(base) : json_null());
+    json_object_set_new(p, "group", group ? json_string(group) : json_null());
+    json_object_set_new(p, "summary", json_string(""));
+    json_t *claims = json_array();
+    if (claim)
+        json_array_append_new(claims, json_string(claim));
+    json_object_set_new(p, "claims", claims);
+    json_t *impls = json_object();
+    json_object_set_new(impls, "router", json_string(router));
+    json_object_set_new(impls, "pool", json_string(pool));
+    json_object_set_new(p, "implementations", impls);
+    return p;
+}
+
+static void samples_around(double *out, double centre)
+{
+    static const double jitter[10] = {0, 0.2, -0.2, 0.1, -0.1, 0.3, -0.3, 0.05, -0.05, 0.15};
+    for (int i = 0; i < 10; i++)
+        out[i] = centre + jitter[i];
+}
+
+/* base -> main (C5) and base -> side (C6, a side step), then a measuring step on side (C15).
+ * Each step is judged against its base: side saved ~17 ns against base (C6 claims 15-20),
+ * though it is ~12 ns faster than main, the section before it. */
+static char *branching_tables(struct hp_phase_view *v, struct hp_results *r)
+{
+    fx_setup();
+    static double base[10], main_[10], side[10], parse[10];
+    samples_around(base, 100), samples_around(main_, 95), samples_around(side, 83);
+    samples_around(parse, 30);
+    const struct fx_case cases[] = {
+        {.name = "request/static/threads=1/phase=base",
+         .workload = "request/static",
+         .phase = "base",
+         .samples = base,
+         .n = 10},
+        {.name = "request/static/threads=1/phase=main",
+         .workload = "request/static",
+         .phase = "main",
+         .samples = main_,
+         .n = 10},
+        {.name = "request/static/threads=1/phase=side",
+         .workload = "request/static",
+         .phase = "side",
+         .samples = side,
+         .n = 10},
+        {.name = "http/parse/line3/threads=1/phase=measure",
+         .workload = "http/parse/line3",
+         .phase = "measure",
+         .samples = parse,
+         .n = 10},
+    };
+    const struct fx_run run = {.version = 3};
+    fx_write("run", &run, cases, sizeof cases / sizeof cases[0]);
+    const char *path = fx_path("run/results.json");
+    json_error_t jerr;
+    json_t *root = json_load_file(path, 0, &jerr);
+    cr_assert_not_null(root, "%s", jerr.text);
+    json_t *order = json_array();
+    json_array_append_new(order,
+                          phase_json("base", NULL, "before", NULL, "rwlock_map", "tls_cache"));
+    json_array_append_new(order,
+                          phase_json("main", "base", "p1", "C5", "rwlock_split", "tls_cache"));
+    json_array_append_new(order, phase_json("side", "base", "p1", "C6", "cow_map", "tls_cache"));
+    json_array_append_new(order,
+                          phase_json("measure", "side", NULL, "C15", "cow_map", "tls_cache"));
+    json_t *phases = json_object();
+    json_object_set_new(phases, "file", json_string("branching.phases"));
+    json_object_set_new(phases, "order", order);
+    json_object_set_new(root, "phases", phases);
+    cr_assert_eq(json_dump_file(root, path, JSON_INDENT(1)), 0);
+    json_decref(root);
+    struct hp_error err = {{0}};
+    cr_assert_eq(hp_results_read(fx_path("run"), r, &err), 0, "%s", err.message);
+    cr_assert_eq(hp_phase_view_build(r, v, &err), 0, "%s", err.message);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    cr_assert_eq(hp_phase_tables_write(f, r, v, HP_RENDER_MD, &err), 0, "%s", err.message);
+    fclose(f);
+    return text;
+}
+
+/* The Markdown table row that contains all of `needles`, or NULL. */
+static const char *row_with(const char *text, const char *a, const char *b)
+{
+    for (const char *line = text; line && *line;
+         line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        const char *end = strchr(line, '\n');
+        size_t n = end ? (size_t)(end - line) : strlen(line);
+        const char *x = memmem(line, n, a, strlen(a)), *y = memmem(line, n, b, strlen(b));
+        if (x && y)
+            return line;
+    }
+    return NULL;
+}
+
+Test(phase_tables, each_step_is_judged_against_its_base)
+{
+    struct hp_phase_view v;
+    struct hp_results r;
+    char *text = branching_tables(&v, &r);
+    cr_assert_eq(v.phases[2].base, 0, "side's base is base, not the section before it");
+    cr_assert(v.phases[3].measuring);
+    cr_assert_eq(v.column_count, 3, "a measuring step has no column");
+    const char *side = row_with(text, "| side vs base |", "| C6 ");
+    cr_assert_not_null(side, "%s", text);
+    cr_assert_not_null(strstr(side, "100 -> 83.0 ns/op: saved 17.0 ns"), "%.300s", side);
+    cr_assert_not_null(row_with(side, "confirmed", "C6"), "%.300s", side);
+    const char *main_ = row_with(text, "| main vs base |", "| C5 ");
+    cr_assert_not_null(main_, "%s", text);
+    cr_assert_not_null(row_with(main_, "saved 5.0 ns", "confirmed"), "%.300s", main_);
+    /* The target: judged on the measuring step's own case. */
+    const char *target = row_with(text, "| measure |", "| C15 ");
+    cr_assert_not_null(target, "%s", text);
+    cr_assert_not_null(row_with(target, "http/parse/line3, 1 thread", "| meets |"), "%.300s",
+                       target);
+    /* One row per judgment, workload and thread count: C6 has none at 2 threads here, and
+     * nothing repeats a row. */
+    cr_assert_null(row_with(text, "C6 ", "2 threads"));
+    /* The headline: the group's last step (p1 = side), and the fidelity of each step from the
+     * implementations' declarations. */
+    const char *headline = row_with(text, "static (request/static, 1 thread)", "83.0 ns");
+    cr_assert_not_null(headline, "%s", text);
+    cr_assert_not_null(strstr(text, "p1 = step side"), "%s", text);
+    const struct hp_impl_info *split = hp_impl_find(HP_AXIS_ROUTER, "rwlock_split");
+    const char *fidelity = row_with(text, "| main |", "router: rwlock_map -> rwlock_split");
+    cr_assert_not_null(fidelity, "%s", text);
+    cr_assert_not_null(row_with(fidelity, split->models, "like-for-like"), "%.600s", fidelity);
+    free(text);
+    hp_phase_view_free(&v);
+    hp_results_free(&r);
+    fx_teardown();
 }

@@ -320,7 +320,7 @@ static void request_teardown(void *shared)
         [HP_AXIS_RESPONSE_WRITER] = "single_write", [HP_AXIS_BUFFER_POOL] = "tiered",              \
     }
 
-#define REQUEST_WORKLOAD(symbol, wname, kind, wmin_threads, wsummary)                              \
+#define REQUEST_WORKLOAD(symbol, wname, kind, wmin_threads, wheadline, wsummary)                   \
     static int symbol##_setup(const struct hp_case_params *params, void **shared,                  \
                               struct hp_error *err)                                                \
     {                                                                                              \
@@ -331,6 +331,7 @@ static void request_teardown(void *shared)
         .summary = wsummary,                                                                       \
         .axes = REQUEST_AXES,                                                                      \
         .min_threads = wmin_threads,                                                               \
+        .headline = wheadline,                                                                     \
         .setup = symbol##_setup,                                                                   \
         .thread_setup = request_thread_setup,                                                      \
         .run = request_run,                                                                        \
@@ -341,11 +342,11 @@ static void request_teardown(void *shared)
         .axis_default = REQUEST_DEFAULTS,                                                          \
     }
 
-REQUEST_WORKLOAD(hp_workload_request_static, "request/static", KIND_STATIC, 0,
+REQUEST_WORKLOAD(hp_workload_request_static, "request/static", KIND_STATIC, 0, "static",
                  "whole pipeline, GET of GitHub static routes (headline: static)");
-REQUEST_WORKLOAD(hp_workload_request_param2, "request/param2", KIND_PARAM2, 0,
+REQUEST_WORKLOAD(hp_workload_request_param2, "request/param2", KIND_PARAM2, 0, NULL,
                  "whole pipeline, the one 2-param GitHub request of Go's GithubParam");
-REQUEST_WORKLOAD(hp_workload_request_dynamic, "request/dynamic", KIND_DYNAMIC, 0,
+REQUEST_WORKLOAD(hp_workload_request_dynamic, "request/dynamic", KIND_DYNAMIC, 0, "dynamic",
                  "whole pipeline, GET of GitHub routes with 1-3 params (headline: dynamic)");
-REQUEST_WORKLOAD(hp_workload_request_concurrent, "request/concurrent", KIND_ALL, 2,
+REQUEST_WORKLOAD(hp_workload_request_concurrent, "request/concurrent", KIND_ALL, 2, "concurrent",
                  "whole pipeline, the realistic GET mix on >= 2 threads sharing router and pools");

@@ -78,6 +78,9 @@ struct hp_workload {
     const char *summary;  /* one line for `hotpath list` */
     uint32_t axes;        /* HP_AXIS_BIT() of every axis the workload needs an implementation of */
     unsigned min_threads; /* 0 or 1: any; 2: a case that needs two threads (a handoff) */
+    /* The seeds' headline benchmark the workload mirrors ("static", "dynamic", "concurrent"),
+     * for the phase headline table; NULL for the others. */
+    const char *headline;
     /* 0: latency mode picks the group size from the op's cost. Otherwise the ops per timed
      * group (--latency-group still overrides): for workloads whose percentiles are compared
      * with a sibling's, which must time groups of the same size. */

@@ -22,7 +22,12 @@ void hp_phase_defaults(struct hp_selection *sel, struct hp_run_config *config, u
 
 /* Every phase of the plan on every workload `sel` matches, with sel's threads and modes: one
  * case per phase x workload x threads x mode, each naming its phase (sel's per-axis choices are
- * ignored: the phases choose). The null case, when sel asks for it, once and without a phase.
+ * ignored: the phases choose). A measuring step (one that changes no axis) is its base's
+ * composition and skips these; so does a side step (outside every group) of a plan that groups
+ * its steps. Then each claim's own workloads (claims.h, its judgments) at the
+ * thread counts they allow: a change claim's on its step and on the step's base, a target's
+ * on its step, for the tiers its composition has. The null case, when sel asks for it, once
+ * and without a phase.
  * Refuses, before anything runs, a phase that names no implementation on an axis a workload
  * needs ("FILE:LINE: phase 'x' names no context implementation, which request/static needs"). */
 int hp_phase_expand(const struct hp_phase_plan *plan, const struct hp_selection *sel,

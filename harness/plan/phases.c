@@ -18,7 +18,7 @@ struct parse_state {
     struct hp_phase_plan *plan;
     struct hp_phase *current; /* the section being read, NULL before the first */
     /* Which keys the current phase has set, to refuse a key given twice. */
-    bool seen_base, seen_claims, seen_summary;
+    bool seen_base, seen_claims, seen_summary, seen_group;
 };
 
 #define fail(st, line, ...) hp_ini_fail(&(st)->in, line, __VA_ARGS__)
@@ -77,12 +77,12 @@ static void open_section(void *ctx, const char *text)
     p->name[len] = '\0';
     p->line = st->in.line;
     st->current = p;
-    st->seen_base = st->seen_claims = st->seen_summary = false;
+    st->seen_base = st->seen_claims = st->seen_summary = st->seen_group = false;
 }
 
 static void list_axes(char *out, size_t size)
 {
-    size_t used = (size_t)snprintf(out, size, "base, claims, summary");
+    size_t used = (size_t)snprintf(out, size, "base, group, claims, summary");
     for (int axis = 0; axis < HP_AXIS_COUNT && used < size; axis++)
         used += (size_t)snprintf(out + used, size - used, ", %s", hp_axis_get(axis)->name);
 }
@@ -105,7 +105,7 @@ static void set_claims(struct parse_state *st, struct hp_phase *p, const char *v
     for (char *item = strsep(&rest, ","); item; item = strsep(&rest, ",")) {
         char *id = trim(item);
         if (!*id) {
-            fail(st, st->in.line, "claims: empty item (write `claims = C1, C2`)");
+            fail(st, st->in.line, "claims: empty item (write `claims = C1`)");
             return;
         }
         const struct hp_claim *c = hp_claim_find(id);
@@ -127,7 +127,12 @@ static void set_claims(struct parse_state *st, struct hp_phase *p, const char *v
         p->claims[p->claim_count++] = c->id;
     }
     if (p->claim_count == 0)
-        fail(st, st->in.line, "claims: empty list (write `claims = C1, C2` or leave the key out)");
+        fail(st, st->in.line, "claims: empty list (write `claims = C1` or leave the key out)");
+    else if (p->claim_count > 1)
+        fail(st, st->in.line,
+             "claims: %s and %s named in one step: a step names one claim, so that its "
+             "measured change is that claim's alone (make one step per claim)",
+             p->claims[0], p->claims[1]);
 }
 
 static int on_key(void *user, const char *section, const char *key, const char *value)
@@ -160,7 +165,22 @@ static int on_key(void *user, const char *section, const char *key, const char *
             return 1;
         }
         st->seen_claims = true;
+        p->claims_line = st->in.line;
         set_claims(st, p, value);
+        return 1;
+    }
+    if (strcmp(key, "group") == 0) {
+        if (st->seen_group) {
+            fail(st, st->in.line, "group given twice in phase '%s'", p->name);
+            return 1;
+        }
+        st->seen_group = true;
+        if (!valid_phase_name(value, strlen(value))) {
+            fail(st, st->in.line, "group '%s': use 1-%d letters, digits, '_', '-' or '.'", value,
+                 HP_PHASE_NAME_MAX - 1);
+            return 1;
+        }
+        snprintf(p->group, sizeof p->group, "%s", value);
         return 1;
     }
     if (strcmp(key, "summary") == 0) {
@@ -253,6 +273,106 @@ static int resolve_bases(struct parse_state *st)
     return 0;
 }
 
+unsigned hp_phase_changed_axes(const struct hp_phase_plan *plan, const struct hp_phase *p,
+                               int *first)
+{
+    const struct hp_phase *base = p->base[0] ? hp_phases_find(plan, p->base) : NULL;
+    unsigned changed = 0;
+    if (!base)
+        return 0;
+    for (int axis = 0; axis < HP_AXIS_COUNT; axis++)
+        if (p->impl[axis] != base->impl[axis]) {
+            if (changed++ == 0 && first)
+                *first = axis;
+        }
+    return changed;
+}
+
+bool hp_phase_has_tier(const struct hp_phase *p, const struct hp_claim_judgment *j)
+{
+    const char *impl;
+    int axis = hp_judgment_when(j, &impl);
+    if (!j->when)
+        return true;
+    return axis >= 0 && p->impl[axis] && strcmp(p->impl[axis]->name, impl) == 0;
+}
+
+/* The line naming an axis a step changes: its own key, else (the base changed it) the
+ * section header. */
+static unsigned axis_line(const struct hp_phase *p, int axis)
+{
+    return p->own[axis] ? p->own_line[axis] : p->line;
+}
+
+/* One decision per step (phases.h). */
+static int check_steps(struct parse_state *st)
+{
+    const struct hp_phase_plan *plan = st->plan;
+    for (size_t i = 0; i < plan->count; i++) {
+        const struct hp_phase *p = &plan->phases[i];
+        int first = -1;
+        unsigned changed = hp_phase_changed_axes(plan, p, &first);
+        if (changed >= 2) {
+            int second = -1;
+            for (int axis = first + 1; axis < HP_AXIS_COUNT && second < 0; axis++)
+                if (p->impl[axis] != hp_phases_find(plan, p->base)->impl[axis])
+                    second = axis;
+            fail(st, axis_line(p, second),
+                 "phase '%s' changes %u axes against its base '%s' (%s and %s): a step "
+                 "changes one axis, so that its measured change is that decision's alone "
+                 "(make one step per axis, each based on the one before)",
+                 p->name, changed, p->base, hp_axis_get(first)->name, hp_axis_get(second)->name);
+            return -1;
+        }
+        if (p->claim_count == 0)
+            continue;
+        const struct hp_claim *c = hp_claim_find(p->claims[0]);
+        if (hp_claim_judgment_count(c) == 0) {
+            fail(st, p->claims_line, "claims: %s cannot be judged yet: %s", c->id,
+                 c->why_not_judged);
+            return -1;
+        }
+        if (!p->base[0]) {
+            fail(st, p->claims_line,
+                 "claims: %s on phase '%s', which has no base: a claim is judged against the "
+                 "step's base (add `base = ...`)",
+                 c->id, p->name);
+            return -1;
+        }
+        if (c->type == HP_CLAIM_CHANGE && changed == 0) {
+            fail(st, p->claims_line,
+                 "claims: %s is a change claim, but phase '%s' changes nothing against its "
+                 "base '%s': set the one axis whose decision it claims",
+                 c->id, p->name, p->base);
+            return -1;
+        }
+        if (c->type == HP_CLAIM_TARGET && changed > 0) {
+            fail(st, axis_line(p, first),
+                 "claims: %s is a target claim (a level, not a change), but phase '%s' changes "
+                 "%s against its base '%s': measure it in a step that changes no axis",
+                 c->id, p->name, hp_axis_get(first)->name, p->base);
+            return -1;
+        }
+        bool any = false;
+        for (size_t k = 0; k < hp_claim_judgment_count(c); k++)
+            any |= hp_phase_has_tier(p, &c->judgments[k]);
+        if (!any) {
+            char tiers[256];
+            size_t used = 0;
+            tiers[0] = '\0';
+            for (size_t k = 0; k < hp_claim_judgment_count(c) && used < sizeof tiers; k++)
+                used +=
+                    (size_t)snprintf(tiers + used, sizeof tiers - used, "%s%s (%s)", k ? ", " : "",
+                                     c->judgments[k].label, c->judgments[k].when);
+            fail(st, p->claims_line,
+                 "claims: phase '%s' has none of %s's tiers in its composition (tiers: %s)",
+                 p->name, c->id, tiers);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int hp_phases_parse(const char *text, const char *name, struct hp_phase_plan *plan,
                     struct hp_error *err)
 {
@@ -269,7 +389,7 @@ int hp_phases_parse(const char *text, const char *name, struct hp_phase_plan *pl
                      name);
         return -1;
     }
-    if (st.in.failed || resolve_bases(&st) != 0) {
+    if (st.in.failed || resolve_bases(&st) != 0 || check_steps(&st) != 0) {
         plan->count = 0;
         return -1;
     }

@@ -517,6 +517,7 @@ static json_t *plan_json(const struct hp_phase_plan *plan)
         json_t *phase = json_object();
         json_object_set_new(phase, "name", json_string(p->name));
         json_object_set_new(phase, "base", p->base[0] ? json_string(p->base) : json_null());
+        json_object_set_new(phase, "group", p->group[0] ? json_string(p->group) : json_null());
         json_object_set_new(phase, "summary", json_string(p->summary));
         json_t *claims = json_array();
         for (size_t k = 0; k < p->claim_count; k++)

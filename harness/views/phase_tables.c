@@ -1,5 +1,6 @@
 #include "phase_tables.h"
 
+#include <fnmatch.h>
 #include <jansson.h>
 #include <math.h>
 #include <stddef.h>
@@ -7,6 +8,8 @@
 #include <string.h>
 
 #include "format.h"
+#include "registry.h"
+#include "workload_table.h"
 
 /* ---- the view --------------------------------------------------------------------------- */
 
@@ -21,33 +24,43 @@ static int add_phase(struct hp_phase_view *v, const char *name, struct hp_error 
     memset(p, 0, sizeof *p);
     p->name = name;
     p->summary = "";
+    p->group = "";
+    p->base = -1;
     return (int)v->phase_count++;
 }
 
-/* The plan recorded by `run --phases` (results.json "phases"): order, summaries, claims. */
-static int read_plan(const struct hp_results *r, struct hp_phase_view *v, struct hp_error *err)
+static const char *string_of(json_t *o, const char *key)
+{
+    json_t *value = json_object_get(o, key);
+    return json_is_string(value) ? json_string_value(value) : NULL;
+}
+
+/* The plan recorded by `run --phases` (results.json "phases"): order, bases, groups,
+ * summaries, claims, implementations. Bases are resolved once every phase is known. */
+static int read_plan(const struct hp_results *r, struct hp_phase_view *v, const char **bases,
+                     struct hp_error *err)
 {
     json_t *phases = r->json ? json_object_get((json_t *)r->json, "phases") : NULL;
     if (!json_is_object(phases))
         return 0;
-    json_t *file = json_object_get(phases, "file");
-    if (json_is_string(file))
-        v->file = json_string_value(file);
+    v->file = string_of(phases, "file");
     json_t *order = json_object_get(phases, "order");
     size_t i;
     json_t *phase;
     json_array_foreach(order, i, phase)
     {
-        json_t *name = json_object_get(phase, "name");
-        if (!json_is_string(name))
+        const char *name = string_of(phase, "name");
+        if (!name)
             return hp_error_set(err, "%s: phases.order[%zu]: no name", r->path, i);
-        int index = add_phase(v, json_string_value(name), err);
+        int index = add_phase(v, name, err);
         if (index < 0)
             return -1;
         struct hp_view_phase *p = &v->phases[index];
-        json_t *summary = json_object_get(phase, "summary");
-        if (json_is_string(summary))
-            p->summary = json_string_value(summary);
+        bases[index] = string_of(phase, "base");
+        if (string_of(phase, "summary"))
+            p->summary = string_of(phase, "summary");
+        if (string_of(phase, "group"))
+            p->group = string_of(phase, "group");
         size_t k;
         json_t *claim;
         json_array_foreach(json_object_get(phase, "claims"), k, claim)
@@ -60,8 +73,66 @@ static int read_plan(const struct hp_results *r, struct hp_phase_view *v, struct
             if (p->claim_count < HP_VIEW_CLAIMS_MAX)
                 p->claims[p->claim_count++] = c;
         }
+        json_t *impls = json_object_get(phase, "implementations");
+        for (int axis = 0; axis < HP_AXIS_COUNT; axis++)
+            p->impl[axis] = string_of(impls, hp_axis_get(axis)->name);
     }
     return 0;
+}
+
+static bool same_name(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Bases by index; a measuring step: a base and the same implementation on every axis. */
+static void resolve_plan(struct hp_phase_view *v, const char **bases)
+{
+    for (size_t i = 0; i < v->phase_count; i++) {
+        struct hp_view_phase *p = &v->phases[i];
+        for (size_t k = 0; k < v->phase_count && bases[i]; k++)
+            if (k != i && strcmp(v->phases[k].name, bases[i]) == 0)
+                p->base = (int)k;
+        if (p->base < 0)
+            continue;
+        p->measuring = true;
+        for (int axis = 0; axis < HP_AXIS_COUNT; axis++)
+            p->measuring &= same_name(p->impl[axis], v->phases[p->base].impl[axis]);
+    }
+}
+
+/* The phase table's columns: the steps that measured the plan's workloads themselves. */
+static void choose_columns(struct hp_phase_view *v)
+{
+    for (size_t i = 0; i < v->phase_count; i++) {
+        bool measured = false;
+        for (size_t k = 0; k < v->row_count && !measured; k++)
+            measured = v->rows[k].plan && v->rows[k].cell[i];
+        if (measured && !v->phases[i].measuring)
+            v->columns[v->column_count++] = i;
+    }
+}
+
+static struct hp_view_row *find_row(struct hp_phase_view *v, const struct hp_result_case *c,
+                                    size_t *capacity, struct hp_error *err)
+{
+    for (size_t k = 0; k < v->row_count; k++)
+        if (strcmp(v->rows[k].workload, c->workload) == 0 && v->rows[k].threads == c->threads)
+            return &v->rows[k];
+    if (v->row_count == *capacity) {
+        *capacity = *capacity ? 2 * *capacity : 8;
+        struct hp_view_row *grown = realloc(v->rows, *capacity * sizeof *grown);
+        if (!grown) {
+            hp_error_set(err, "out of memory");
+            return NULL;
+        }
+        v->rows = grown;
+    }
+    struct hp_view_row *row = &v->rows[v->row_count++];
+    memset(row, 0, sizeof *row);
+    row->workload = c->workload;
+    row->threads = c->threads;
+    return row;
 }
 
 /* The external peers' cases (not the twins of claims) beside the rows of their workload. */
@@ -109,38 +180,33 @@ static const struct hp_result_case *reference_peer(const struct hp_phase_view *v
 int hp_phase_view_build(const struct hp_results *r, struct hp_phase_view *v, struct hp_error *err)
 {
     memset(v, 0, sizeof *v);
-    if (read_plan(r, v, err) != 0)
+    const char *bases[HP_VIEW_PHASES_MAX] = {NULL};
+    if (read_plan(r, v, bases, err) != 0)
         return -1;
     size_t capacity = 0;
     for (size_t i = 0; i < r->case_count; i++) {
         const struct hp_result_case *c = &r->cases[i];
-        if (!c->phase || c->latency_mode || c->peer)
+        if (!c->phase || c->peer)
             continue;
         int phase = add_phase(v, c->phase, err);
         if (phase < 0)
             goto fail;
-        struct hp_view_row *row = NULL;
-        for (size_t k = 0; k < v->row_count && !row; k++)
-            if (strcmp(v->rows[k].workload, c->workload) == 0 && v->rows[k].threads == c->threads)
-                row = &v->rows[k];
-        if (!row) {
-            if (v->row_count == capacity) {
-                capacity = capacity ? 2 * capacity : 8;
-                struct hp_view_row *grown = realloc(v->rows, capacity * sizeof *grown);
-                if (!grown) {
-                    hp_error_set(err, "out of memory");
-                    goto fail;
-                }
-                v->rows = grown;
-            }
-            row = &v->rows[v->row_count++];
-            memset(row, 0, sizeof *row);
-            row->workload = c->workload;
-            row->threads = c->threads;
-        }
-        row->cell[phase] = c;
+        struct hp_view_row *row = find_row(v, c, &capacity, err);
+        if (!row)
+            goto fail;
+        if (c->latency_mode)
+            row->latency[phase] = c;
+        else
+            row->cell[phase] = c;
     }
-    if (v->row_count == 0) {
+    resolve_plan(v, bases);
+    size_t plan_rows = 0;
+    for (size_t k = 0; k < v->row_count; k++) {
+        v->rows[k].plan = v->rows[k].cell[0] != NULL;
+        plan_rows += v->rows[k].plan;
+    }
+    choose_columns(v);
+    if (plan_rows == 0) {
         hp_error_set(err,
                      "%s: no phase cases (batch mode) in this run; the phase table comes from "
                      "`hotpath run --phases FILE`",
@@ -172,67 +238,28 @@ void hp_phase_view_free(struct hp_phase_view *v)
     memset(v, 0, sizeof *v);
 }
 
-/* ---- verdicts --------------------------------------------------------------------------- */
-
-/* Counts are exact, so these are decided with a tolerance for rounding only. */
-static const double count_tolerance = 0.005;
-
-const char *hp_claim_verdict(const struct hp_claim *claim, const struct hp_case_comparison *cmp,
-                             double phase_claim_low, double phase_claim_high)
+/* The case of a row for phase p in one mode, following a measuring step to its base. */
+static const struct hp_result_case *
+follow_measuring(const struct hp_phase_view *v, const struct hp_result_case *const *cells, size_t p)
 {
-    (void)phase_claim_high;
-    switch (claim->kind) {
-    case HP_CLAIM_ALLOCS_SAVED: {
-        double saved = cmp->old_allocs_per_op - cmp->new_allocs_per_op;
-        if (isnan(saved))
-            return "not measured";
-        if (saved < -count_tolerance)
-            return "made it worse";
-        if (saved <= count_tolerance)
-            return "no effect";
-        return saved >= claim->low - count_tolerance ? "confirmed" : "smaller than claimed";
+    for (size_t depth = 0; depth <= v->phase_count; depth++) {
+        if (cells[p] || !v->phases[p].measuring)
+            return cells[p];
+        p = (size_t)v->phases[p].base;
     }
-    case HP_CLAIM_ZERO_ALLOCS:
-        if (isnan(cmp->new_allocs_per_op))
-            return "not measured";
-        if (cmp->new_allocs_per_op <= count_tolerance)
-            return "confirmed";
-        if (cmp->new_allocs_per_op > cmp->old_allocs_per_op + count_tolerance)
-            return "made it worse";
-        if (cmp->new_allocs_per_op < cmp->old_allocs_per_op - count_tolerance)
-            return "smaller than claimed";
-        return "no effect";
-    case HP_CLAIM_BYTES_RATIO: {
-        double old_b = cmp->old_bytes_per_op, new_b = cmp->new_bytes_per_op;
-        if (isnan(old_b) || isnan(new_b))
-            return "not measured";
-        if (new_b > old_b + count_tolerance)
-            return "made it worse";
-        if (new_b >= old_b - count_tolerance)
-            return "no effect";
-        return new_b / old_b <= claim->high ? "confirmed" : "smaller than claimed";
-    }
-    default:
-        break;
-    }
-    switch (cmp->change) {
-    case HP_CHANGE_TOO_FEW_SAMPLES:
-        return "too few samples";
-    case HP_CHANGE_SLOWER:
-        return "made it worse";
-    case HP_CHANGE_NONE:
-        return "no effect";
-    case HP_CHANGE_FASTER:
-        break;
-    }
-    if (claim->kind == HP_CLAIM_RATIO)
-        return cmp->ratio_low <= claim->high ? "confirmed" : "smaller than claimed";
-    if (claim->kind == HP_CLAIM_NS_SAVED) {
-        /* The most the run allows the phase to have saved, against the least it claimed. */
-        double saved_high = cmp->old_median * (1 - cmp->ratio_low);
-        return saved_high >= phase_claim_low ? "confirmed" : "smaller than claimed";
-    }
-    return "confirmed"; /* HP_CLAIM_FASTER: only the direction is claimed */
+    return NULL;
+}
+
+const struct hp_result_case *hp_view_cell(const struct hp_phase_view *v,
+                                          const struct hp_view_row *row, size_t p)
+{
+    return follow_measuring(v, row->cell, p);
+}
+
+static const struct hp_result_case *view_latency(const struct hp_phase_view *v,
+                                                 const struct hp_view_row *row, size_t p)
+{
+    return follow_measuring(v, row->latency, p);
 }
 
 /* ---- formatting ------------------------------------------------------------------------- */
@@ -286,20 +313,6 @@ static void format_count(char *out, size_t size, double v)
         snprintf(out, size, "%.3g", v);
 }
 
-/* Whether two cases ran the same implementation on every axis (a phase that changes nothing
- * this workload uses: any difference between them is noise). */
-static bool same_implementations(const struct hp_result_case *a, const struct hp_result_case *b)
-{
-    if (a->impl_count != b->impl_count)
-        return false;
-    for (size_t i = 0; i < a->impl_count; i++) {
-        const char *other = hp_result_case_impl(b, a->impls[i].axis);
-        if (!other || strcmp(other, a->impls[i].name) != 0)
-            return false;
-    }
-    return true;
-}
-
 struct hp_view_comparison {
     const struct hp_result_case *old, *new_;
     struct hp_case_comparison result;
@@ -330,59 +343,129 @@ static int compare(struct hp_phase_view *v, const struct hp_result_case *old,
     return 0;
 }
 
-/* The cell of `row` for phase p, and the nearest measured phase before p (NULL for none). */
-static const struct hp_result_case *previous_cell(const struct hp_view_row *row, size_t p)
-{
-    while (p-- > 0)
-        if (row->cell[p])
-            return row->cell[p];
-    return NULL;
-}
-
 void hp_view_row_label(const struct hp_view_row *row, char *out, size_t size)
 {
     snprintf(out, size, "%s, %u thread%s", row->workload, row->threads,
              row->threads == 1 ? "" : "s");
 }
 
+static void phase_title(const struct hp_view_phase *p, char *out, size_t size)
+{
+    if (*p->group)
+        snprintf(out, size, "%s: %s", p->group, p->name);
+    else
+        snprintf(out, size, "%s", p->name);
+}
+
+/* ---- headline table --------------------------------------------------------------------- */
+
+/* Each group's last step, in order of the groups' first steps. */
+static size_t group_heads(const struct hp_phase_view *v, size_t *last)
+{
+    size_t n = 0;
+    for (size_t p = 0; p < v->phase_count; p++) {
+        if (!*v->phases[p].group)
+            continue;
+        size_t g = 0;
+        while (g < n && strcmp(v->phases[last[g]].group, v->phases[p].group) != 0)
+            g++;
+        last[g] = p;
+        if (g == n)
+            n++;
+    }
+    return n;
+}
+
+/* The row of the seed's benchmark a workload mirrors: its fewest threads measured. */
+static bool headline_row(const struct hp_view_row *row, const struct hp_view_row *previous)
+{
+    if (!row->plan || (previous && strcmp(previous->workload, row->workload) == 0))
+        return false;
+    const struct hp_workload *w = hp_workload_find(row->workload);
+    return w && w->headline;
+}
+
+static void add_headline(struct hp_doc *doc, const struct hp_phase_view *v)
+{
+    size_t last[HP_VIEW_PHASES_MAX];
+    size_t groups = group_heads(v, last);
+    size_t rows = 0;
+    for (size_t r = 0; r < v->row_count; r++)
+        rows += headline_row(&v->rows[r], r ? &v->rows[r - 1] : NULL);
+    if (groups == 0 || rows == 0)
+        return;
+    hp_doc_heading(doc, 2, "Headline");
+    struct hp_text *legend = hp_doc_paragraph(doc);
+    hp_text_add(legend, "The seed's benchmarks per phase of its plan (a group of steps), each "
+                        "from the group's last step:");
+    for (size_t g = 0; g < groups; g++)
+        hp_text_add(legend, "%s %s = step %s", g ? "," : "", v->phases[last[g]].group,
+                    v->phases[last[g]].name);
+    hp_text_add(legend, ". ns/op: median [95%% confidence interval].");
+    struct hp_table *t = hp_doc_table(doc);
+    hp_table_column(t, "benchmark", "benchmark", 0);
+    for (size_t g = 0; g < groups; g++)
+        hp_table_column(t, v->phases[last[g]].group, v->phases[last[g]].group, HP_COLUMN_NUMERIC);
+    for (size_t r = 0; r < v->row_count; r++) {
+        const struct hp_view_row *row = &v->rows[r];
+        if (!headline_row(row, r ? &v->rows[r - 1] : NULL))
+            continue;
+        char label[160];
+        hp_view_row_label(row, label, sizeof label);
+        hp_table_row(t);
+        hp_table_text(t, "%s (%s)", hp_workload_find(row->workload)->headline, label);
+        for (size_t g = 0; g < groups; g++) {
+            const struct hp_result_case *c = hp_view_cell(v, row, last[g]);
+            char ns[160];
+            if (!c) {
+                hp_table_text(t, "not measured");
+                continue;
+            }
+            format_cell_ns(ns, sizeof ns, c);
+            hp_table_number(t, c->summary.median, "%s", ns);
+        }
+    }
+}
+
 /* ---- phase table ------------------------------------------------------------------------ */
 
-/* The four lines of a cell: ns/op, the change against the previous phase, against the
- * baseline, allocs/op ("-" where there is nothing to say). */
+/* The lines of a cell: ns/op, the change against the step's base, against the first phase,
+ * allocs/op ("-" where there is nothing to say), and with a Gin column the ratio to Gin. */
 static int add_phase_cell(struct hp_table *t, struct hp_phase_view *v,
                           const struct hp_view_row *row, size_t p, struct hp_error *err)
 {
-    const struct hp_result_case *c = row->cell[p];
+    const struct hp_result_case *c = hp_view_cell(v, row, p);
     const struct hp_result_case *gin = reference_peer(v, row);
     if (!c) {
         hp_table_text(t, "not measured\n-\n-\n-%s", gin ? "\n-" : "");
         return 0;
     }
-    char ns[160], vs_previous[96] = "-", vs_baseline[96] = "-", allocs[64], vs_gin[96] = "";
+    char ns[160], vs_base[96] = "-", vs_first[96] = "-", allocs[64], vs_gin[96] = "";
     format_cell_ns(ns, sizeof ns, c);
     format_count(allocs, sizeof allocs, c->allocs_per_op);
-    const struct hp_result_case *prev = previous_cell(row, p);
-    const struct hp_result_case *base = row->cell[0];
+    int b = v->phases[p].base;
+    const struct hp_result_case *base = b >= 0 ? hp_view_cell(v, row, (size_t)b) : NULL;
+    const struct hp_result_case *first = row->cell[0];
     struct hp_case_comparison cmp;
-    if (prev) {
-        if (compare(v, prev, c, &cmp, err) != 0)
-            return -1;
-        format_change(vs_previous, sizeof vs_previous, &cmp);
-    }
-    if (base && base != c && base != prev) {
+    if (base) {
         if (compare(v, base, c, &cmp, err) != 0)
             return -1;
-        format_change(vs_baseline, sizeof vs_baseline, &cmp);
-    } else if (base && base == prev) {
-        snprintf(vs_baseline, sizeof vs_baseline, "%s", vs_previous);
+        format_change(vs_base, sizeof vs_base, &cmp);
+    }
+    if (first && first != c && first != base) {
+        if (compare(v, first, c, &cmp, err) != 0)
+            return -1;
+        format_change(vs_first, sizeof vs_first, &cmp);
+    } else if (first && first == base) {
+        snprintf(vs_first, sizeof vs_first, "%s", vs_base);
     }
     if (gin) {
         if (compare(v, gin, c, &cmp, err) != 0)
             return -1;
         format_ratio(vs_gin, sizeof vs_gin, &cmp);
     }
-    hp_table_number(t, c->summary.median, "%s\n%s\n%s\n%s%s%s", ns, vs_previous, vs_baseline,
-                    allocs, gin ? "\n" : "", vs_gin);
+    hp_table_number(t, c->summary.median, "%s\n%s\n%s\n%s%s%s", ns, vs_base, vs_first, allocs,
+                    gin ? "\n" : "", vs_gin);
     return 0;
 }
 
@@ -404,23 +487,28 @@ static int add_phase_table(struct hp_doc *doc, struct hp_phase_view *v, struct h
 {
     struct hp_table *t = hp_doc_table(doc);
     hp_table_column(t, "workload", "workload", 0);
-    for (size_t p = 0; p < v->phase_count; p++)
-        hp_table_column(t, v->phases[p].name, v->phases[p].name, 0);
+    for (size_t k = 0; k < v->column_count; k++) {
+        char title[2 * HP_VIEW_PHASES_MAX + 160];
+        phase_title(&v->phases[v->columns[k]], title, sizeof title);
+        hp_table_column(t, title, v->phases[v->columns[k]].name, 0);
+    }
     for (size_t p = 0; p < v->peer_count; p++) {
         char title[64];
         snprintf(title, sizeof title, "%s (Go)", v->peers[p]);
         hp_table_column(t, title, v->peers[p], 0);
     }
     for (size_t r = 0; r < v->row_count; r++) {
-        char label[160];
         const struct hp_view_row *row = &v->rows[r];
+        if (!row->plan)
+            continue;
+        char label[160];
         bool vs_line = reference_peer(v, row) != NULL;
         hp_view_row_label(row, label, sizeof label);
         hp_table_row(t);
-        hp_table_text(t, "%s\n  vs previous phase\n  vs baseline\n  allocs/op%s", label,
+        hp_table_text(t, "%s\n  vs its base\n  vs %s\n  allocs/op%s", label, v->phases[0].name,
                       vs_line ? "\n  vs " HP_VIEW_REFERENCE_PEER " (ratio)" : "");
-        for (size_t p = 0; p < v->phase_count; p++)
-            if (add_phase_cell(t, v, row, p, err) != 0)
+        for (size_t k = 0; k < v->column_count; k++)
+            if (add_phase_cell(t, v, row, v->columns[k], err) != 0)
                 return -1;
         for (size_t p = 0; p < v->peer_count; p++)
             add_peer_cell(t, row, p, vs_line);
@@ -430,50 +518,180 @@ static int add_phase_table(struct hp_doc *doc, struct hp_phase_view *v, struct h
 
 /* ---- claims table ----------------------------------------------------------------------- */
 
-static void phase_claim_sum(const struct hp_view_phase *p, double *low, double *high)
+/* Counts are exact, so these are decided with a tolerance for rounding only. */
+static const double count_tolerance = 0.005;
+
+/* hp_phase_has_tier for a phase as the results record it. */
+static bool phase_has_tier(const struct hp_view_phase *p, const struct hp_claim_judgment *j)
 {
-    *low = *high = 0;
-    for (size_t k = 0; k < p->claim_count; k++)
-        if (p->claims[k]->kind == HP_CLAIM_NS_SAVED) {
-            *low += p->claims[k]->low;
-            *high += p->claims[k]->high;
-        }
+    const char *impl;
+    int axis = hp_judgment_when(j, &impl);
+    if (!j->when)
+        return true;
+    return axis >= 0 && p->impl[axis] && strcmp(p->impl[axis], impl) == 0;
 }
 
-static void format_measured(char *out, size_t size, const struct hp_claim *claim,
-                            const struct hp_case_comparison *cmp)
+static bool threads_allowed(const struct hp_claim_judgment *j, unsigned threads)
+{
+    return (!j->min_threads || threads >= j->min_threads) &&
+           (!j->max_threads || threads <= j->max_threads);
+}
+
+/* An exact figure of a case (counts, bytes, a workload metric, a p99), NAN when absent. */
+static double exact_value(const struct hp_claim_judgment *j, const struct hp_phase_view *v,
+                          const struct hp_view_row *row, size_t p)
+{
+    const struct hp_result_case *c = hp_view_cell(v, row, p);
+    switch (j->metric) {
+    case HP_JUDGED_ALLOCS_PER_OP:
+        return c ? c->allocs_per_op : NAN;
+    case HP_JUDGED_BYTES_PER_OP:
+        return c ? c->bytes_per_op : NAN;
+    case HP_JUDGED_PEAK_BYTES: {
+        const struct hp_result_metric *m =
+            c ? hp_result_case_metric(c, hp_judged_metric_source(j->metric)) : NULL;
+        return m ? m->value : NAN;
+    }
+    case HP_JUDGED_P99_NS: {
+        const struct hp_result_case *l = view_latency(v, row, p);
+        return l && l->has_latency ? l->latency.p99_ns : NAN;
+    }
+    default:
+        return NAN;
+    }
+}
+
+struct judged {
+    char measured[256];
+    const char *verdict;
+};
+
+/* A change judged on ns/op: the bootstrap interval of the ratio, as a saving. */
+static int judge_ns_change(struct hp_phase_view *v, const struct hp_claim_judgment *j,
+                           const struct hp_result_case *old, const struct hp_result_case *cur,
+                           struct judged *out, struct hp_error *err)
+{
+    struct hp_case_comparison cmp;
+    if (compare(v, old, cur, &cmp, err) != 0)
+        return -1;
+    if (cmp.change == HP_CHANGE_TOO_FEW_SAMPLES) {
+        snprintf(out->measured, sizeof out->measured, "-");
+        out->verdict = "too few samples";
+        return 0;
+    }
+    enum hp_direction direction = cmp.change == HP_CHANGE_FASTER   ? HP_DIRECTION_BETTER
+                                  : cmp.change == HP_CHANGE_SLOWER ? HP_DIRECTION_WORSE
+                                                                   : HP_DIRECTION_NONE;
+    double low, high;
+    char a[32], b[32];
+    format_ns(a, sizeof a, cmp.old_median);
+    format_ns(b, sizeof b, cmp.new_median);
+    if (j->figure == HP_FIGURE_SAVED_FRACTION) {
+        low = 1 - cmp.ratio_high, high = 1 - cmp.ratio_low;
+        snprintf(out->measured, sizeof out->measured,
+                 "%s -> %s ns/op: saved %.1f%% [%.1f%%, %.1f%%]", a, b, 100 * (1 - cmp.ratio),
+                 100 * low, 100 * high);
+    } else if (j->figure == HP_FIGURE_AT_MOST_AFTER) {
+        low = cur->summary.ci_low, high = cur->summary.ci_high;
+        snprintf(out->measured, sizeof out->measured, "%s -> %s ns/op [%.4g, %.4g]", a, b, low,
+                 high);
+    } else {
+        double old_ns = cmp.old_median;
+        low = old_ns * (1 - cmp.ratio_high), high = old_ns * (1 - cmp.ratio_low);
+        snprintf(out->measured, sizeof out->measured, "%s -> %s ns/op: saved %.1f ns [%.1f, %.1f]",
+                 a, b, old_ns * (1 - cmp.ratio), low, high);
+    }
+    out->verdict = hp_verdict_name(hp_judge(j, direction, low, high));
+    return 0;
+}
+
+/* A change judged on an exact figure: the interval is a point. */
+static void judge_exact_change(const struct hp_claim_judgment *j, double old_v, double new_v,
+                               struct judged *out)
 {
     char a[32], b[32];
-    switch (claim->kind) {
-    case HP_CLAIM_ALLOCS_SAVED:
-    case HP_CLAIM_ZERO_ALLOCS:
-        format_count(a, sizeof a, cmp->old_allocs_per_op);
-        format_count(b, sizeof b, cmp->new_allocs_per_op);
-        snprintf(out, size, "allocs/op %s -> %s", a, b);
+    format_count(a, sizeof a, old_v);
+    format_count(b, sizeof b, new_v);
+    const char *unit = hp_judged_metric_name(j->metric);
+    if (isnan(old_v) || isnan(new_v)) {
+        snprintf(out->measured, sizeof out->measured, "%s %s -> %s", unit, a, b);
+        out->verdict = "not measured";
         return;
-    case HP_CLAIM_BYTES_RATIO:
-        format_count(a, sizeof a, cmp->old_bytes_per_op);
-        format_count(b, sizeof b, cmp->new_bytes_per_op);
-        snprintf(out, size, "B/op %s -> %s", a, b);
-        return;
-    case HP_CLAIM_RATIO:
-        snprintf(out, size, "new/old %.3g [%.3g, %.3g]", cmp->ratio, cmp->ratio_low,
-                 cmp->ratio_high);
-        return;
-    default:
-        break;
     }
-    double old = cmp->old_median;
-    snprintf(out, size, "%+.1f ns [%+.1f, %+.1f] (%+.1f%%)", old * (cmp->ratio - 1),
-             old * (cmp->ratio_low - 1), old * (cmp->ratio_high - 1), (cmp->ratio - 1) * 100);
+    double tolerance = j->metric == HP_JUDGED_ALLOCS_PER_OP ? count_tolerance : 0.5;
+    double diff = old_v - new_v;
+    enum hp_direction direction = diff > tolerance    ? HP_DIRECTION_BETTER
+                                  : diff < -tolerance ? HP_DIRECTION_WORSE
+                                                      : HP_DIRECTION_NONE;
+    double point = diff;
+    if (j->figure == HP_FIGURE_SAVED_FRACTION) {
+        point = old_v > 0 ? diff / old_v : 0;
+        snprintf(out->measured, sizeof out->measured, "%s %s -> %s: saved %.1f%%", unit, a, b,
+                 100 * point);
+    } else if (j->figure == HP_FIGURE_AT_MOST_AFTER) {
+        point = new_v;
+        snprintf(out->measured, sizeof out->measured, "%s %s -> %s", unit, a, b);
+    } else {
+        char d[32];
+        format_count(d, sizeof d, diff);
+        snprintf(out->measured, sizeof out->measured, "%s %s -> %s: saved %s", unit, a, b, d);
+    }
+    out->verdict = hp_verdict_name(hp_judge(j, direction, point, point));
 }
 
-static bool any_claims(const struct hp_phase_view *v)
+/* A target: the level measured on the step, with its interval where it has one. */
+static void judge_target(const struct hp_claim_judgment *j, const struct hp_phase_view *v,
+                         const struct hp_view_row *row, size_t p, struct judged *out)
 {
-    for (size_t p = 1; p < v->phase_count; p++)
-        if (v->phases[p].claim_count)
-            return true;
-    return false;
+    const struct hp_result_case *c = hp_view_cell(v, row, p);
+    double low, high;
+    if (j->metric == HP_JUDGED_NS_PER_OP) {
+        low = c->summary.ci_low, high = c->summary.ci_high;
+        format_cell_ns(out->measured, sizeof out->measured, c);
+    } else if (j->metric == HP_JUDGED_REQ_PER_S) {
+        low = 1e9 / c->summary.ci_high, high = 1e9 / c->summary.ci_low;
+        snprintf(out->measured, sizeof out->measured, "%.4g req/s [%.4g, %.4g]",
+                 1e9 / c->summary.median, low, high);
+    } else {
+        low = high = exact_value(j, v, row, p);
+        char a[32];
+        format_count(a, sizeof a, low);
+        snprintf(out->measured, sizeof out->measured, "%s %s", a, hp_judged_metric_name(j->metric));
+    }
+    out->verdict =
+        isnan(low) ? "not measured" : hp_verdict_name(hp_judge(j, HP_DIRECTION_NONE, low, high));
+}
+
+static void add_shown_metric(const struct hp_claim_judgment *j, const struct hp_result_case *c,
+                             struct judged *out)
+{
+    if (!j->shown_metric)
+        return;
+    const struct hp_result_metric *m = hp_result_case_metric(c, j->shown_metric);
+    size_t used = strlen(out->measured);
+    if (m)
+        snprintf(out->measured + used, sizeof out->measured - used, "; %s %.3g (claimed %g)",
+                 j->shown_metric, m->value, j->shown_claimed);
+}
+
+static void claim_cells(struct hp_table *t, const struct hp_claim *c,
+                        const struct hp_claim_judgment *j, const struct hp_view_phase *phase,
+                        const struct hp_phase_view *v)
+{
+    char figure[160];
+    hp_judgment_describe(j, figure, sizeof figure);
+    hp_table_row(t);
+    hp_table_text(t, "%s", c->id);
+    if (j->label)
+        hp_table_text(t, "%s: %s", c->technique, j->label);
+    else
+        hp_table_text(t, "%s", c->technique);
+    hp_table_text(t, "%s, %s", hp_claim_type_name(c->type), hp_claim_scope_name(c->scope));
+    hp_table_text(t, "%s (%s)", figure, c->claimed);
+    if (phase->base >= 0 && c->type == HP_CLAIM_CHANGE)
+        hp_table_text(t, "%s vs %s", phase->name, v->phases[phase->base].name);
+    else
+        hp_table_text(t, "%s", phase->name);
 }
 
 /* The Go twin of a claim (results v4: external cases with claim and variant), or false. */
@@ -549,49 +767,82 @@ static int format_twin(char *change, size_t change_size, char *agreement, size_t
     return 0;
 }
 
-/* One row: a claim of phase p on one row of the phase table. */
-static int add_claim_row(struct hp_table *t, struct hp_phase_view *v, const struct hp_results *r,
-                         size_t p, const struct hp_claim *claim, const struct hp_view_row *row,
-                         struct hp_error *err)
+/* The rows of claim c named by phase p: per judgment, workload and thread count. */
+static int add_claim_rows(struct hp_table *t, struct hp_phase_view *v, const struct hp_results *r,
+                          size_t p, const struct hp_claim *c, struct hp_error *err)
 {
     const struct hp_view_phase *phase = &v->phases[p];
-    double low, high;
-    phase_claim_sum(phase, &low, &high);
-    char label[160], measured[128] = "", *verdict = "not measured";
-    hp_view_row_label(row, label, sizeof label);
-    const struct hp_result_case *prev = previous_cell(row, p), *cur = row->cell[p];
-    struct hp_case_comparison cmp;
-    bool compared = false;
-    if (prev && cur && same_implementations(prev, cur)) {
-        snprintf(measured, sizeof measured, "-");
-        verdict = "not tested here (the phase changes nothing this workload uses)";
-    } else if (prev && cur) {
-        if (compare(v, prev, cur, &cmp, err) != 0)
-            return -1;
-        compared = true;
-        format_measured(measured, sizeof measured, claim, &cmp);
-        verdict = (char *)hp_claim_verdict(claim, &cmp, low, high);
-    }
-    char twin[200] = "", agreement[96] = "";
-    if (any_twins(r) && format_twin(twin, sizeof twin, agreement, sizeof agreement, v, r, claim,
-                                    compared ? &cmp : NULL, err) != 0)
-        return -1;
-    hp_table_row(t);
-    hp_table_text(t, "%s", claim->id);
-    hp_table_text(t, "%s", claim->technique);
-    if (claim->kind == HP_CLAIM_NS_SAVED && (low != claim->low || high != claim->high))
-        hp_table_text(t, "%s (phase total %g-%g ns)", claim->claimed, low, high);
-    else
-        hp_table_text(t, "%s", claim->claimed);
-    hp_table_text(t, "%s", phase->name);
-    hp_table_text(t, "%s", label);
-    hp_table_text(t, "%s", measured);
-    hp_table_text(t, "%s", verdict);
-    if (any_twins(r)) {
-        hp_table_text(t, "%s", twin);
-        hp_table_text(t, "%s", agreement);
+    bool change = c->type == HP_CLAIM_CHANGE;
+    for (size_t k = 0; k < hp_claim_judgment_count(c); k++) {
+        const struct hp_claim_judgment *j = &c->judgments[k];
+        if (!change && !phase_has_tier(phase, j))
+            continue;
+        size_t rows = 0;
+        for (size_t k_row = 0; k_row < v->row_count; k_row++) {
+            const struct hp_view_row *row = &v->rows[k_row];
+            if (fnmatch(j->workloads, row->workload, 0) != 0 || !threads_allowed(j, row->threads))
+                continue;
+            const struct hp_result_case *cur = hp_view_cell(v, row, p);
+            const struct hp_result_case *old =
+                phase->base >= 0 ? hp_view_cell(v, row, (size_t)phase->base) : NULL;
+            if (!cur || (change && !old))
+                continue;
+            struct judged out = {.verdict = "not measured"};
+            if (!change)
+                judge_target(j, v, row, p, &out);
+            else if (j->metric == HP_JUDGED_NS_PER_OP) {
+                if (judge_ns_change(v, j, old, cur, &out, err) != 0)
+                    return -1;
+            } else
+                judge_exact_change(j, exact_value(j, v, row, (size_t)phase->base),
+                                   exact_value(j, v, row, p), &out);
+            add_shown_metric(j, cur, &out);
+            /* The twin is compared with the step's change in ns/op, whatever the claim's metric. */
+            struct hp_case_comparison step;
+            if (change && compare(v, old, cur, &step, err) != 0)
+                return -1;
+            char twin[200] = "", agreement[96] = "";
+            if (any_twins(r) && format_twin(twin, sizeof twin, agreement, sizeof agreement, v, r, c,
+                                            change ? &step : NULL, err) != 0)
+                return -1;
+            char label[160];
+            hp_view_row_label(row, label, sizeof label);
+            claim_cells(t, c, j, phase, v);
+            hp_table_text(t, "%s", label);
+            hp_table_text(t, "%s", out.measured);
+            hp_table_text(t, "%s", out.verdict);
+            if (any_twins(r)) {
+                hp_table_text(t, "%s", twin);
+                hp_table_text(t, "%s", agreement);
+            }
+            rows++;
+        }
+        if (rows == 0) {
+            claim_cells(t, c, j, phase, v);
+            hp_table_text(t, "%s", j->workloads);
+            hp_table_text(t, "-");
+            hp_table_text(t, "not measured (no case of these workloads on %s%s)",
+                          change && phase->base >= 0 ? "the step and its base" : "the step",
+                          change && phase->base < 0 ? ": the step has no base" : "");
+            if (any_twins(r)) {
+                char twin[200], agreement[96];
+                if (format_twin(twin, sizeof twin, agreement, sizeof agreement, v, r, c, NULL,
+                                err) != 0)
+                    return -1;
+                hp_table_text(t, "%s", twin);
+                hp_table_text(t, "%s", agreement);
+            }
+        }
     }
     return 0;
+}
+
+static bool any_claims(const struct hp_phase_view *v)
+{
+    for (size_t p = 0; p < v->phase_count; p++)
+        if (v->phases[p].claim_count)
+            return true;
+    return false;
 }
 
 static int add_claims_table(struct hp_doc *doc, struct hp_phase_view *v, const struct hp_results *r,
@@ -599,33 +850,38 @@ static int add_claims_table(struct hp_doc *doc, struct hp_phase_view *v, const s
 {
     hp_doc_heading(doc, 2, "Claims");
     struct hp_text *legend = hp_doc_paragraph(doc);
-    hp_text_add(legend, "The claimed gain (the claims catalogue: ");
+    hp_text_add(legend, "Each claim (the claims catalogue: ");
     hp_text_code(legend, "hotpath list --claims");
-    hp_text_add(legend, ") beside the change measured between the phase and the phase before it. "
-                        "A phase that tests several claims is measured as one change, so its ns "
-                        "claims are judged together (phase total). Verdicts: ");
+    hp_text_add(legend, ") judged on its own workloads and metric, from the step that names it. "
+                        "A change claim: the change measured between the step and its base, "
+                        "as the interval of what it saved (ns/op: from the 95%% interval of "
+                        "new/old; counts and bytes are exact). Verdicts: ");
     hp_text_em(legend, "confirmed");
-    hp_text_add(legend, " (the measured interval reaches the claim), ");
+    hp_text_add(legend, " (the interval overlaps the claimed range, edges included), ");
     hp_text_em(legend, "smaller than claimed");
-    hp_text_add(legend, " (significantly better, but the whole interval falls short), ");
+    hp_text_add(legend, " (better, but wholly below it), ");
+    hp_text_em(legend, "larger than claimed");
+    hp_text_add(legend, " (wholly beyond it: check that the reference does no more work than "
+                        "the system it models), ");
     hp_text_em(legend, "no effect");
     hp_text_add(legend, " (no significant change), ");
     hp_text_em(legend, "made it worse");
-    hp_text_add(legend, " (significantly slower); allocation claims are judged on exact counts.");
+    hp_text_add(legend, ". A target claim: the level measured on the step, ");
+    hp_text_em(legend, "meets");
+    hp_text_add(legend, " when its interval reaches the claimed level, else ");
+    hp_text_em(legend, "misses");
+    hp_text_add(legend, ".");
     if (any_twins(r))
         hp_doc_para(doc, "Go twin: the same single decision made in Go (peers/twins.go), "
                          "measured in the same rounds; where its change and the C step's "
-                         "differ by more than 2x either way (or go opposite ways), the row "
-                         "says so.");
+                         "(in ns/op, between the step and its base) differ by more than 2x "
+                         "either way (or go opposite ways), the row says so.");
     struct hp_table *t = hp_doc_table(doc);
     static const char *const columns[][2] = {
-        {"claim", "claim"},
-        {"technique", "technique"},
-        {"the seed's claim", "claimed"},
-        {"phase", "phase"},
-        {"workload", "workload"},
-        {"measured change (vs the phase before)", "measured"},
-        {"verdict", "verdict"},
+        {"claim", "claim"},       {"technique", "technique"},
+        {"kind", "kind"},         {"judged as (the seed's claim)", "claimed"},
+        {"step", "step"},         {"workload", "workload"},
+        {"measured", "measured"}, {"verdict", "verdict"},
     };
     for (size_t c = 0; c < sizeof columns / sizeof columns[0]; c++)
         hp_table_column(t, columns[c][0], columns[c][1], 0);
@@ -633,12 +889,88 @@ static int add_claims_table(struct hp_doc *doc, struct hp_phase_view *v, const s
         hp_table_column(t, "the Go twin's change (reference -> improved)", "go_twin", 0);
         hp_table_column(t, "C vs Go", "c_vs_go", 0);
     }
-    for (size_t p = 1; p < v->phase_count; p++)
+    for (size_t p = 0; p < v->phase_count; p++)
         for (size_t k = 0; k < v->phases[p].claim_count; k++)
-            for (size_t row = 0; row < v->row_count; row++)
-                if (add_claim_row(t, v, r, p, v->phases[p].claims[k], &v->rows[row], err) != 0)
-                    return -1;
+            if (add_claim_rows(t, v, r, p, v->phases[p].claims[k], err) != 0)
+                return -1;
     return 0;
+}
+
+/* ---- fidelity --------------------------------------------------------------------------- */
+
+/* Why a step's gain is bounded as it is: the declaration of the side whose reference is the
+ * other, else both sides' own. */
+static void bound_reason(const struct hp_impl_info *from, const struct hp_impl_info *to, char *out,
+                         size_t size)
+{
+    if (to->reference && strcmp(to->reference, from->name) == 0)
+        snprintf(out, size, "%s", to->bound_reason);
+    else if (from->reference && strcmp(from->reference, to->name) == 0)
+        snprintf(out, size, "%s", from->bound_reason);
+    else
+        snprintf(out, size, "%s: %s; %s: %s", from->name, from->bound_reason, to->name,
+                 to->bound_reason);
+}
+
+static void add_fidelity(struct hp_doc *doc, const struct hp_phase_view *v)
+{
+    bool any = false;
+    for (size_t p = 0; p < v->phase_count; p++)
+        any |= v->phases[p].base >= 0;
+    if (!any)
+        return;
+    hp_doc_heading(doc, 2, "Fidelity");
+    hp_doc_para(doc, "Per step: what the implementations on each side model, and what the "
+                     "measured gain is for the systems they model: like-for-like, a lower bound "
+                     "(they would gain more) or an upper bound (they would gain less). Taken "
+                     "from the implementations' own declarations (`hotpath list`).");
+    struct hp_table *t = hp_doc_table(doc);
+    static const char *const columns[][2] = {
+        {"step", "step"},
+        {"change", "change"},
+        {"the step models", "models"},
+        {"its base models", "base_models"},
+        {"the gain is", "bound"},
+    };
+    for (size_t c = 0; c < sizeof columns / sizeof columns[0]; c++)
+        hp_table_column(t, columns[c][0], columns[c][1], 0);
+    for (size_t p = 0; p < v->phase_count; p++) {
+        const struct hp_view_phase *phase = &v->phases[p];
+        if (phase->base < 0)
+            continue;
+        const struct hp_view_phase *base = &v->phases[phase->base];
+        if (phase->measuring) {
+            hp_table_row(t);
+            hp_table_text(t, "%s", phase->name);
+            hp_table_text(t, "none: measures %s's composition", base->name);
+            hp_table_text(t, "-");
+            hp_table_text(t, "-");
+            hp_table_text(t, "a level, not a gain");
+            continue;
+        }
+        for (int axis = 0; axis < HP_AXIS_COUNT; axis++) {
+            if (same_name(phase->impl[axis], base->impl[axis]))
+                continue;
+            const struct hp_impl_info *from =
+                base->impl[axis] ? hp_impl_find(axis, base->impl[axis]) : NULL;
+            const struct hp_impl_info *to =
+                phase->impl[axis] ? hp_impl_find(axis, phase->impl[axis]) : NULL;
+            hp_table_row(t);
+            hp_table_text(t, "%s", phase->name);
+            hp_table_text(t, "%s: %s -> %s", hp_axis_get(axis)->name,
+                          base->impl[axis] ? base->impl[axis] : "none",
+                          phase->impl[axis] ? phase->impl[axis] : "none");
+            hp_table_text(t, "%s", to ? to->models : "(not in this build)");
+            hp_table_text(t, "%s", from ? from->models : "(not in this build)");
+            if (from && to) {
+                char why[1024];
+                bound_reason(from, to, why, sizeof why);
+                hp_table_text(t, "%s (%s)", hp_gain_bound_name(hp_step_bound(axis, from, to)), why);
+            } else {
+                hp_table_text(t, "undeclared");
+            }
+        }
+    }
 }
 
 /* ---- the document ----------------------------------------------------------------------- */
@@ -650,10 +982,14 @@ static void add_phase_list(struct hp_doc *doc, const struct hp_phase_view *v)
         const struct hp_view_phase *phase = &v->phases[p];
         struct hp_text *item = hp_doc_item(doc);
         hp_text_strong(item, "%s", phase->name);
+        if (*phase->group)
+            hp_text_add(item, " [%s]", phase->group);
+        if (phase->base >= 0)
+            hp_text_add(item, " (on %s)", v->phases[phase->base].name);
         if (*phase->summary)
             hp_text_add(item, ": %s", phase->summary);
         if (phase->claim_count) {
-            hp_text_add(item, " (claims");
+            hp_text_add(item, " (claim");
             for (size_t k = 0; k < phase->claim_count; k++)
                 hp_text_add(item, " %s", phase->claims[k]->id);
             hp_text_add(item, ")");
@@ -668,18 +1004,25 @@ int hp_phase_tables_doc(struct hp_doc *doc, const struct hp_results *r, struct h
     if (!r->complete)
         hp_text_add(hp_doc_warning(doc, "partial results."), " %s", HP_PARTIAL_RESULTS_WARNING);
     add_phase_list(doc, v);
+    add_headline(doc, v);
+    hp_doc_heading(doc, 2, "Steps");
     hp_doc_para(doc, "ns/op: median [95%% confidence interval]; changes: new/old - 1 with its "
                      "95%% interval, or \"no significant change\" when the interval includes "
-                     "zero or the rank test does not reject; allocs/op exact.");
+                     "zero or the rank test does not reject; allocs/op exact. Each step is "
+                     "compared with its base; measuring steps (no change) and side steps (outside "
+                     "every group) have no column: the claims table judges them.");
     if (v->peer_count)
         hp_doc_para(doc, "Peer columns: the same workload in Go, measured in the same rounds by "
                          "an external case (docs/external-cases.md); \"vs " HP_VIEW_REFERENCE_PEER
-                         "\": the phase's median / Gin's, with its 95%% bootstrap interval "
-                         "(below 1: the phase is faster). Go's allocs/op are its runtime's "
+                         "\": the step's median / Gin's, with its 95%% bootstrap interval "
+                         "(below 1: the step is faster). Go's allocs/op are its runtime's "
                          "(runtime.MemStats), hotpath's are malloc calls.");
     if (add_phase_table(doc, v, err) != 0)
         return -1;
-    return any_claims(v) ? add_claims_table(doc, v, r, err) : 0;
+    if (any_claims(v) && add_claims_table(doc, v, r, err) != 0)
+        return -1;
+    add_fidelity(doc, v);
+    return 0;
 }
 
 int hp_phase_tables_write(FILE *f, const struct hp_results *r, struct hp_phase_view *v,

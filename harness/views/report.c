@@ -162,11 +162,12 @@ static void phase_titles(const struct hp_phase_view *v, char *out, size_t size, 
 {
     size_t used = 0;
     out[0] = '\0';
-    for (size_t p = 0; p < v->phase_count && used < size; p++)
-        used += (size_t)snprintf(out + used, size - used, "%s%s", p ? " " : "", v->phases[p].name);
+    for (size_t k = 0; k < v->column_count && used < size; k++)
+        used += (size_t)snprintf(out + used, size - used, "%s%s", k ? " " : "",
+                                 v->phases[v->columns[k]].name);
     for (size_t p = 0; p < v->peer_count && used < size; p++)
         used += (size_t)snprintf(out + used, size - used, " %s-Go", v->peers[p]);
-    snprintf(count, count_size, "%zu", v->phase_count + v->peer_count);
+    snprintf(count, count_size, "%zu", v->column_count + v->peer_count);
 }
 
 static void put_value(FILE *f, double v)
@@ -204,16 +205,20 @@ static int write_phase_data(struct report *rep, const char *name, const char *co
         return -1;
     fprintf(f, "# workload\tthen per phase, then per external peer: %s\n", columns);
     for (size_t r = 0; r < rep->view.row_count; r++) {
+        const struct hp_view_row *row = &rep->view.rows[r];
+        if (!row->plan)
+            continue;
         char label[160];
-        hp_view_row_label(&rep->view.rows[r], label, sizeof label);
+        hp_view_row_label(row, label, sizeof label);
         fputs(label, f);
-        for (size_t p = 0; p < rep->view.phase_count + rep->view.peer_count; p++) {
+        for (size_t k = 0; k < rep->view.column_count + rep->view.peer_count; k++) {
             double v[4];
-            const struct hp_view_row *row = &rep->view.rows[r];
-            size_t n = figures(
-                p < rep->view.phase_count ? row->cell[p] : row->peer[p - rep->view.phase_count], v);
-            for (size_t k = 0; k < n; k++)
-                put_value(f, v[k]);
+            size_t n = figures(k < rep->view.column_count
+                                   ? hp_view_cell(&rep->view, row, rep->view.columns[k])
+                                   : row->peer[k - rep->view.column_count],
+                               v);
+            for (size_t i = 0; i < n; i++)
+                put_value(f, v[i]);
         }
         fputc('\n', f);
     }
@@ -232,10 +237,12 @@ static int chart_phase_bars(struct report *rep, struct hp_error *err)
         return -1;
     double low = INFINITY, high = 0;
     for (size_t r = 0; r < rep->view.row_count; r++)
-        for (size_t p = 0; p < rep->view.phase_count + rep->view.peer_count; p++) {
+        for (size_t k = 0;
+             k < rep->view.column_count + rep->view.peer_count && rep->view.rows[r].plan; k++) {
             const struct hp_result_case *c =
-                p < rep->view.phase_count ? rep->view.rows[r].cell[p]
-                                          : rep->view.rows[r].peer[p - rep->view.phase_count];
+                k < rep->view.column_count
+                    ? hp_view_cell(&rep->view, &rep->view.rows[r], rep->view.columns[k])
+                    : rep->view.rows[r].peer[k - rep->view.column_count];
             if (c && c->summary.median > 0) {
                 low = fmin(low, c->summary.median);
                 high = fmax(high, c->summary.median);
