@@ -878,7 +878,7 @@ static void samples_around(double *out, double centre)
 /* base -> main (C5) and base -> side (C6, a side step), then a measuring step on side (C15).
  * Each step is judged against its base: side saved ~17 ns against base (C6 claims 15-20),
  * though it is ~12 ns faster than main, the section before it. */
-static char *branching_tables(struct hp_phase_view *v, struct hp_results *r)
+static char *branching_tables(struct hp_phase_view *v, struct hp_results *r, bool with_gin)
 {
     fx_setup();
     static double base[10], main_[10], side[10], parse[10];
@@ -924,6 +924,12 @@ static char *branching_tables(struct hp_phase_view *v, struct hp_results *r)
     json_object_set_new(phases, "file", json_string("branching.phases"));
     json_object_set_new(phases, "order", order);
     json_object_set_new(root, "phases", phases);
+    if (with_gin) {
+        /* Gin beside request/static at twice the base's samples (results v4). */
+        json_object_set_new(root, "version", json_integer(4));
+        add_external_case(root, "request/static/threads=1/phase=base", "request/static/peer=gin",
+                          "gin", NULL, NULL, 2);
+    }
     cr_assert_eq(json_dump_file(root, path, JSON_INDENT(1)), 0);
     json_decref(root);
     struct hp_error err = {{0}};
@@ -955,7 +961,7 @@ Test(phase_tables, each_step_is_judged_against_its_base)
 {
     struct hp_phase_view v;
     struct hp_results r;
-    char *text = branching_tables(&v, &r);
+    char *text = branching_tables(&v, &r, false);
     cr_assert_eq(v.phases[2].base, 0, "side's base is base, not the section before it");
     cr_assert(v.phases[3].measuring);
     cr_assert_eq(v.column_count, 3, "a measuring step has no column");
@@ -983,6 +989,36 @@ Test(phase_tables, each_step_is_judged_against_its_base)
     const char *fidelity = row_with(text, "| main |", "router: rwlock_map -> rwlock_split");
     cr_assert_not_null(fidelity, "%s", text);
     cr_assert_not_null(row_with(fidelity, split->models, "like-for-like"), "%.600s", fidelity);
+    free(text);
+    hp_phase_view_free(&v);
+    hp_results_free(&r);
+    fx_teardown();
+}
+
+/* The headline compares each group's last step with Gin (the phase table's peer data and
+ * comparison); without Gin it has no Gin column. */
+Test(phase_tables, headline_has_gin_column_with_each_groups_ratio)
+{
+    struct hp_phase_view v;
+    struct hp_results r;
+    char *text = branching_tables(&v, &r, true);
+    cr_assert_not_null(strstr(text, "| benchmark | before | p1 | gin (Go) |"), "%s", text);
+    const char *headline = row_with(text, "static (request/static, 1 thread)", "83.0 ns");
+    cr_assert_not_null(headline, "%s", text);
+    /* side (p1) ~83 ns and base (before) ~100 ns against Gin's ~200 ns. */
+    cr_assert_not_null(row_with(headline, "<br>vs gin 0.415x [", "<br>vs gin 0.5x ["), "%.400s",
+                       headline);
+    cr_assert_not_null(row_with(headline, "| 200 ns [", "| 200 ns ["), "%.400s", headline);
+    /* The phase table's "vs gin" line: the same comparison. */
+    cr_assert_not_null(row_with(text, "vs gin (ratio)", "<br>0.415x ["), "%s", text);
+    free(text);
+    hp_phase_view_free(&v);
+    hp_results_free(&r);
+    fx_teardown();
+
+    text = branching_tables(&v, &r, false);
+    cr_assert_not_null(strstr(text, "| benchmark | before | p1 |\n"), "%s", text);
+    cr_assert_null(strstr(text, "vs gin"), "%s", text);
     free(text);
     hp_phase_view_free(&v);
     hp_results_free(&r);

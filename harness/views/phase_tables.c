@@ -385,15 +385,22 @@ static bool headline_row(const struct hp_view_row *row, const struct hp_view_row
     return w && w->headline;
 }
 
-static void add_headline(struct hp_doc *doc, const struct hp_phase_view *v)
+/* With Gin measured on a headline row (an external peer, results v4), a "gin (Go)" column and
+ * in each group's cell the ratio step/Gin with its bootstrap interval, as the phase table's
+ * "vs gin" line; without it no column (the report says once why there is none). */
+static int add_headline(struct hp_doc *doc, struct hp_phase_view *v, struct hp_error *err)
 {
     size_t last[HP_VIEW_PHASES_MAX];
     size_t groups = group_heads(v, last);
     size_t rows = 0;
-    for (size_t r = 0; r < v->row_count; r++)
-        rows += headline_row(&v->rows[r], r ? &v->rows[r - 1] : NULL);
+    bool gin = false;
+    for (size_t r = 0; r < v->row_count; r++) {
+        bool headline = headline_row(&v->rows[r], r ? &v->rows[r - 1] : NULL);
+        rows += headline;
+        gin |= headline && reference_peer(v, &v->rows[r]);
+    }
     if (groups == 0 || rows == 0)
-        return;
+        return 0;
     hp_doc_heading(doc, 2, "Headline");
     struct hp_text *legend = hp_doc_paragraph(doc);
     hp_text_add(legend, "The seed's benchmarks per phase of its plan (a group of steps), each "
@@ -402,29 +409,55 @@ static void add_headline(struct hp_doc *doc, const struct hp_phase_view *v)
         hp_text_add(legend, "%s %s = step %s", g ? "," : "", v->phases[last[g]].group,
                     v->phases[last[g]].name);
     hp_text_add(legend, ". ns/op: median [95%% confidence interval].");
+    if (gin)
+        hp_text_add(legend, " " HP_VIEW_REFERENCE_PEER " (Go): the same workload in Gin, measured "
+                            "in the same rounds; \"vs " HP_VIEW_REFERENCE_PEER "\": the step's "
+                            "median / Gin's with its 95%% bootstrap interval (below 1: the step "
+                            "is faster).");
     struct hp_table *t = hp_doc_table(doc);
     hp_table_column(t, "benchmark", "benchmark", 0);
     for (size_t g = 0; g < groups; g++)
         hp_table_column(t, v->phases[last[g]].group, v->phases[last[g]].group, HP_COLUMN_NUMERIC);
+    if (gin)
+        hp_table_column(t, HP_VIEW_REFERENCE_PEER " (Go)", HP_VIEW_REFERENCE_PEER,
+                        HP_COLUMN_NUMERIC);
     for (size_t r = 0; r < v->row_count; r++) {
         const struct hp_view_row *row = &v->rows[r];
         if (!headline_row(row, r ? &v->rows[r - 1] : NULL))
             continue;
+        const struct hp_result_case *peer = reference_peer(v, row);
         char label[160];
         hp_view_row_label(row, label, sizeof label);
         hp_table_row(t);
         hp_table_text(t, "%s (%s)", hp_workload_find(row->workload)->headline, label);
         for (size_t g = 0; g < groups; g++) {
             const struct hp_result_case *c = hp_view_cell(v, row, last[g]);
-            char ns[160];
+            char ns[160], vs_gin[96] = "";
             if (!c) {
                 hp_table_text(t, "not measured");
                 continue;
             }
             format_cell_ns(ns, sizeof ns, c);
-            hp_table_number(t, c->summary.median, "%s", ns);
+            if (peer) {
+                struct hp_case_comparison cmp;
+                if (compare(v, peer, c, &cmp, err) != 0)
+                    return -1;
+                format_ratio(vs_gin, sizeof vs_gin, &cmp);
+            }
+            hp_table_number(t, c->summary.median, "%s%s%s", ns,
+                            peer ? "\nvs " HP_VIEW_REFERENCE_PEER " " : "", vs_gin);
         }
+        if (!gin)
+            continue;
+        char ns[160];
+        if (!peer) {
+            hp_table_text(t, "not measured");
+            continue;
+        }
+        format_cell_ns(ns, sizeof ns, peer);
+        hp_table_number(t, peer->summary.median, "%s", ns);
     }
+    return 0;
 }
 
 /* ---- phase table ------------------------------------------------------------------------ */
@@ -1004,7 +1037,8 @@ int hp_phase_tables_doc(struct hp_doc *doc, const struct hp_results *r, struct h
     if (!r->complete)
         hp_text_add(hp_doc_warning(doc, "partial results."), " %s", HP_PARTIAL_RESULTS_WARNING);
     add_phase_list(doc, v);
-    add_headline(doc, v);
+    if (add_headline(doc, v, err) != 0)
+        return -1;
     hp_doc_heading(doc, 2, "Steps");
     hp_doc_para(doc, "ns/op: median [95%% confidence interval]; changes: new/old - 1 with its "
                      "95%% interval, or \"no significant change\" when the interval includes "

@@ -2,7 +2,8 @@
  * (results_read.h), never from a live run.
  *
  * Headline table: the seed's benchmarks (static, dynamic, concurrent: the workloads that say
- * which they mirror) per group of steps (a phase of the seed), each from the group's last step.
+ * which they mirror) per group of steps (a phase of the seed), each from the group's last step,
+ * and with Gin measured beside them (an external peer) a Gin column and each step's ratio to it.
  *
  * Phase table: one row per workload and thread count the plan measures on every step (batch
  * cases), one column per step in plan order that measured them (not a measuring step, which

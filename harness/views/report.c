@@ -709,8 +709,9 @@ static void doc_external(struct report *rep)
     if (!json_is_object(external)) {
         if (rep->has_view)
             hp_doc_para(&rep->doc,
-                        "No external cases in this run: the phase table and charts have no Gin "
-                        "or httprouter columns (run with --external peers/go.external, as "
+                        "No external cases in this run: the headline table, the phase table and "
+                        "the charts have no Gin or httprouter columns (run with --external "
+                        "peers/go.external, as "
                         "scripts/setup.sh does; docs/external-cases.md).");
         return;
     }
