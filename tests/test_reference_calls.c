@@ -269,3 +269,15 @@ Test(reference_calls, context_step_attaches_slots_only_when_needed, .timeout = 6
            {"memset", 1, false}, {"split_attach", 1, false}, {"tls_cache_get", 2, false},
            {"tls_cache_put", 2, false}, {"__wrap_malloc", 0, false});
 }
+
+/* gin_shape's context, lazy_reset, resets as Gin's (*Context).reset does: the counts go to zero
+ * (c.Params = c.Params[:0]) and nothing is cleared, with or without params; in the C4 step's
+ * composition no other part calls memset, so any memset here is the reset's. */
+Test(reference_calls, gin_context_reset_truncates_only, .timeout = 600)
+{
+    skip_unless_callgrind();
+    EXPECT(C4_STEP_AXES "--context lazy_reset", {"lazy_reset", 1, false}, {"memset", 0, false},
+           {"__wrap_malloc", 0, false});
+    EXPECT("--workload request/param2 " C4_STEP_AXES "--context lazy_reset",
+           {"lazy_reset", 1, false}, {"memset", 0, false}, {"__wrap_malloc", 0, false});
+}
