@@ -174,13 +174,13 @@ int hp_profile_job(struct hp_profile_options *o, struct hp_error *err)
         strncat(name, "-profile", sizeof name - strlen(name) - 1);
         rc = hp_results_dir_reserve(&out, name, err) == 0 ? 0 : HP_EXIT_USAGE;
     }
+    if (rc == 0 && profile_into(o, &run, &out, err) != 0) {
+        hp_results_dir_release(&out);
+        rc = 1;
+    }
     free(run.cases);
     if (rc != 0)
         return rc;
-    if (profile_into(o, &run, &out, err) != 0) {
-        hp_results_dir_release(&out);
-        return 1;
-    }
     return print_tables(out.path, o->top, err) == 0 ? 0 : 1;
 }
 
