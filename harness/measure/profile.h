@@ -33,7 +33,10 @@ struct hp_profile_function {
     char *name;
     double self[HP_PROFILE_MAX_EVENTS];
     double inclusive[HP_PROFILE_MAX_EVENTS];
-    double calls; /* calls into it per op, from callgrind's call counts (0 from sampling) */
+    /* Callgrind's call count into it divided by the ops. Callgrind counts calls while
+     * collection is off too (the warm-up sample's, the setup's), so this is not calls per
+     * measured op: it is kept in profile.json for inspection and not shown in the tables. */
+    double calls;
 };
 
 struct hp_profile {

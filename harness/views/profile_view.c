@@ -51,7 +51,6 @@ static void case_columns(struct hp_table *t, const struct hp_profile *p, bool si
     snprintf(title, sizeof title, "inclusive %s/op", p->events[0]);
     hp_table_column(t, title, "inclusive_per_op", HP_COLUMN_RIGHT | HP_COLUMN_NUMERIC);
     hp_table_column(t, "inclusive %", "inclusive_share", HP_COLUMN_RIGHT | HP_COLUMN_NUMERIC);
-    hp_table_column(t, "calls/op", "calls_per_op", HP_COLUMN_RIGHT | HP_COLUMN_NUMERIC);
     if (!simulation)
         return;
     hp_table_column(t, "L1 misses/op", "l1_misses_per_op", HP_COLUMN_RIGHT | HP_COLUMN_NUMERIC);
@@ -91,7 +90,6 @@ void hp_profile_doc_case(struct hp_doc *doc, const struct hp_profile *p, size_t 
         number(t, total > 0 ? 100 * f->self[0] / total : NAN, 1);
         number(t, f->inclusive[0], 1);
         number(t, total > 0 ? 100 * f->inclusive[0] / total : NAN, 1);
-        number(t, f->calls, 3);
         if (!simulation)
             continue;
         simulated(p, f->self, sim);
