@@ -17,13 +17,13 @@
 #include "render.h"
 #include "results_write.h"
 
-/* The case of `run` a dump names; NULL when none. */
-static const struct hp_case *case_named(const struct hp_run *run, const char *name)
+/* The index of the case of `run` a dump names; run->case_count when none. */
+static size_t case_index(const struct hp_run *run, const char *name)
 {
-    for (size_t i = 0; i < run->case_count; i++)
-        if (strcmp(run->cases[i].name, name) == 0)
-            return &run->cases[i];
-    return NULL;
+    size_t i = 0;
+    while (i < run->case_count && strcmp(run->cases[i].name, name) != 0)
+        i++;
+    return i;
 }
 
 static int write_folded(FILE *f, const void *ctx)
@@ -51,12 +51,33 @@ static int write_case_files(const char *dir, const char *dump, const struct hp_p
     return hp_flamegraph_write(path, p, NULL, title, err);
 }
 
-/* Reads every dump of dir into set (one profile per case of run). */
+/* One dump: read, then read again with its case's ops (costs per op), into its case's slot. */
+static int read_dump(const char *dir, const char *path, const struct hp_run *run, uint64_t ops,
+                     struct hp_profile *slots, struct hp_error *err)
+{
+    struct hp_profile p;
+    int rc = hp_profile_read_callgrind(path, 1, &p, err);
+    if (rc == 1) /* the dump at exit: no case */
+        return remove(path), 0;
+    if (rc != 0)
+        return -1;
+    size_t i = case_index(run, p.case_name);
+    if (i == run->case_count || slots[i].case_name[0])
+        rc = hp_error_set(err, "%s: a dump of no selected case ('%s')", path, p.case_name);
+    hp_profile_free(&p);
+    if (rc != 0 ||
+        hp_profile_read_callgrind(path, (double)ops * run->cases[i].threads, &slots[i], err) != 0)
+        return -1;
+    return write_case_files(dir, path, &slots[i], err);
+}
+
+/* Reads every dump of dir into set, in the order of run's cases (phases in plan order). */
 static int read_dumps(const char *dir, const struct hp_run *run, uint64_t ops,
                       struct hp_profile_set *set, struct hp_error *err)
 {
     if (!(set->profiles = calloc(run->case_count + 1, sizeof *set->profiles)))
         return hp_error_set(err, "out of memory");
+    set->count = run->case_count; /* freed whole on failure: empty slots free as nothing */
     DIR *d = opendir(dir);
     if (!d)
         return hp_error_set(err, "%s: cannot read callgrind's output: %s", dir, strerror(errno));
@@ -66,30 +87,15 @@ static int read_dumps(const char *dir, const struct hp_run *run, uint64_t ops,
             continue;
         char path[4400];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        struct hp_profile p;
-        rc = hp_profile_read_callgrind(path, 1, &p, err);
-        if (rc == 1) { /* the dump at exit: no case */
-            remove(path);
-            rc = 0;
-            continue;
-        }
-        const struct hp_case *c = rc == 0 ? case_named(run, p.case_name) : NULL;
-        if (rc == 0 && (!c || set->count == run->case_count)) {
-            rc = hp_error_set(err, "%s: a dump of no selected case ('%s')", path, p.case_name);
-            hp_profile_free(&p);
-            break;
-        }
-        if (rc != 0)
-            break;
-        hp_profile_free(&p); /* read again with the case's ops: costs per op */
-        rc = hp_profile_read_callgrind(path, (double)ops * c->threads, &set->profiles[set->count],
-                                       err);
-        if (rc == 0 && ++set->count &&
-            write_case_files(dir, path, &set->profiles[set->count - 1], err) != 0)
-            rc = -1;
+        rc = read_dump(dir, path, run, ops, set->profiles, err);
     }
     closedir(d);
-    if (rc == 0 && set->count == 0)
+    size_t kept = 0;
+    for (size_t i = 0; i < set->count; i++)
+        if (set->profiles[i].case_name[0])
+            set->profiles[kept++] = set->profiles[i];
+    set->count = kept;
+    if (rc == 0 && kept == 0)
         rc = hp_error_set(err, "callgrind wrote no profile of any case");
     return rc;
 }

@@ -6,8 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The name without its "/AXIS=IMPL" and "/phase=P" parts ("/threads=T" kept). */
-static void case_key(const char *name, char *out, size_t size)
+void hp_profile_case_key(const char *name, char *out, size_t size)
 {
     size_t used = 0;
     for (const char *part = name; *part && used + 1 < size;) {
@@ -33,8 +32,8 @@ void hp_profile_case_phase(const char *case_name, char *out, size_t size)
 static bool same_key(const char *a, const char *b)
 {
     char ka[256], kb[256];
-    case_key(a, ka, sizeof ka);
-    case_key(b, kb, sizeof kb);
+    hp_profile_case_key(a, ka, sizeof ka);
+    hp_profile_case_key(b, kb, sizeof kb);
     return strcmp(ka, kb) == 0;
 }
 

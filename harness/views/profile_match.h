@@ -26,6 +26,9 @@ int hp_profile_match_phases(const struct hp_profile_set *set, const char *old_ph
                             const char *new_phase, struct hp_profile_pair **pairs, size_t *count,
                             struct hp_error *err);
 
+/* The name without its "/AXIS=IMPL" and "/phase=P" parts ("/threads=T" kept) into out. */
+void hp_profile_case_key(const char *name, char *out, size_t size);
+
 /* The phase of a case name ("" when none) into out. */
 void hp_profile_case_phase(const char *case_name, char *out, size_t size);
 

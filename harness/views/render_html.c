@@ -2,6 +2,7 @@
  * URI, read from its file, so the page needs nothing beside it; text is escaped, a cell of
  * several lines gets <br> between them. */
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "files.h"
@@ -102,13 +103,23 @@ static void put_table(FILE *f, const struct hp_table *t)
     fputs("</table>\n", f);
 }
 
-/* The image embedded as a data URI; a file that cannot be read is said, not linked. */
+/* The image embedded: a PNG as a data URI, an SVG inline (so that its titles show on hover);
+ * a file that cannot be read is said, not linked. */
 static void put_image(FILE *f, const struct hp_block *b)
 {
     char *bytes = NULL, *b64 = NULL;
-    size_t len = 0;
+    size_t len = 0, name_length = b->file ? strlen(b->file) : 0;
+    bool svg = name_length > 4 && strcmp(b->file + name_length - 4, ".svg") == 0;
     struct hp_error ignored;
-    if (b->file && hp_file_read(b->file, IMAGE_MAX_BYTES, &bytes, &len, &ignored) == 0)
+    bool read = b->file && hp_file_read(b->file, IMAGE_MAX_BYTES, &bytes, &len, &ignored) == 0;
+    if (read && svg && strstr(bytes, "<svg")) {
+        fputs("<p>", f);
+        fputs(strstr(bytes, "<svg"), f); /* without its XML declaration */
+        fputs("</p>\n", f);
+        free(bytes);
+        return;
+    }
+    if (read)
         b64 = malloc(hp_base64_encoded_len(len) + 1);
     if (!b64) {
         fputs("<p><em>chart missing</em></p>\n", f);
