@@ -265,3 +265,37 @@ Test(profile, known_structure_and_total_equal_instructions, .init = fx_setup, .f
     hp_profile_set_free(&set);
 #endif
 }
+
+/* The main job's profiling step in small (Release build, valgrind installed): a flame graph per
+ * phase in the report, and per step the functions that moved, in report.md and phases.md. */
+Test(profile, report_shows_flame_graphs_and_movers_per_step, .init = fx_setup, .fini = fx_teardown)
+{
+#if defined(HOTPATH_ASAN) || defined(HOTPATH_TSAN)
+    cr_skip_test("valgrind cannot run sanitizer builds");
+#else
+    if (!hp_instructions_available())
+        cr_skip_test("valgrind is not installed");
+    const char *selection = "--phases bolt.phases --workload request/static --threads 1 --mode "
+                            "batch";
+    char command[512];
+    snprintf(command, sizeof command, "run --quiet %s --samples 2 --target-time 1ms --out R",
+             selection);
+    cr_assert_eq(fx_hotpath(command), 0, "%s", fx_read("err"));
+    snprintf(command, sizeof command, "profile %s --instructions-ops 200 --out R/profile",
+             selection);
+    cr_assert_eq(fx_hotpath(command), 0, "%s", fx_read("err"));
+    cr_assert_eq(fx_hotpath("report R"), 0, "%s", fx_read("err"));
+    const char *md = fx_read("R/report.md");
+    cr_assert(strstr(md, "## What each step bought, by function") != NULL, "%s", md);
+    cr_assert(strstr(md, "request/static/threads=1: baseline -> phase1") != NULL, "%s", md);
+    cr_assert(strstr(md, "## Flame graphs") != NULL);
+    cr_assert(strstr(fx_read("R/phases.md"), "baseline -> phase1") != NULL);
+    /* one inline graph per profiled case: four phases and the overhead probe */
+    char *html;
+    size_t length;
+    struct hp_error err = {{0}};
+    cr_assert_eq(hp_file_read(fx_path("R/report.html"), 64 << 20, &html, &length, &err), 0);
+    cr_assert_eq(count_of(html, "<svg xmlns="), 5);
+    free(html);
+#endif
+}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "files.h"
+#include "render.h"
 
 enum { WIDTH = 1200, FRAME_HEIGHT = 17, TOP = 40, CHAR_WIDTH_X10 = 66 };
 
@@ -67,27 +68,6 @@ static int add_profile(struct tree *t, const struct hp_profile *p, bool old)
     return 0;
 }
 
-static void put_escaped(FILE *f, const char *s, size_t length)
-{
-    for (size_t i = 0; i < length; i++)
-        switch (s[i]) {
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        default:
-            fputc(s[i], f);
-        }
-}
-
 /* A warm colour from the name (the same function, the same colour), or the change's. */
 static void colour(const struct node *n, double max_change, bool diff, char *out, size_t size)
 {
@@ -114,14 +94,14 @@ struct drawing {
     bool diff;
 };
 
-static void draw(const struct drawing *d, size_t at, double x)
+static int draw(const struct drawing *d, size_t at, double x)
 {
     const struct node *n = &d->t->nodes[at];
     double width = n->value * d->scale, total = d->t->nodes[0].value;
     char fill[40];
     colour(n, d->max_change, d->diff, fill, sizeof fill);
     fputs("<g><title>", d->f);
-    put_escaped(d->f, at ? n->name : "all", at ? n->name_length : 3);
+    hp_markup_escape(d->f, at ? n->name : "all", at ? n->name_length : 3);
     fprintf(d->f, ": %.1f %s/op (%.2f%%)", n->value, d->p->events[0],
             total > 0 ? 100 * n->value / total : 0);
     if (d->diff)
@@ -133,7 +113,7 @@ static void draw(const struct drawing *d, size_t at, double x)
         const char *name = at ? n->name : "all";
         size_t length = at ? n->name_length : 3;
         fprintf(d->f, "<text x=\"%.2f\" y=\"%u\">", x + 3, TOP + n->depth * FRAME_HEIGHT + 12);
-        put_escaped(d->f, name, length < fits - 1 ? length : fits - 2);
+        hp_markup_escape(d->f, name, length < fits - 1 ? length : fits - 2);
         fputs(length < fits - 1 ? "" : "..", d->f);
         fputs("</text>", d->f);
     }
@@ -143,10 +123,8 @@ static void draw(const struct drawing *d, size_t at, double x)
     for (size_t c = n->first_child; c; c = d->t->nodes[c].next_sibling)
         capacity++;
     size_t *children = malloc((capacity ? capacity : 1) * sizeof *children);
-    if (!children) {
-        fputs("<!-- out of memory -->", d->f);
-        return;
-    }
+    if (!children)
+        return -1;
     for (size_t c = n->first_child; c; c = d->t->nodes[c].next_sibling)
         if (d->t->nodes[c].value > 0)
             children[count++] = c;
@@ -161,11 +139,13 @@ static void draw(const struct drawing *d, size_t at, double x)
             children[j] = children[j - 1];
             children[j - 1] = swap;
         }
-    for (size_t i = 0; i < count; i++) {
-        draw(d, children[i], x);
+    int rc = 0;
+    for (size_t i = 0; i < count && rc == 0; i++) {
+        rc = draw(d, children[i], x);
         x += d->t->nodes[children[i]].value * d->scale;
     }
     free(children);
+    return rc;
 }
 
 int hp_flamegraph_svg(FILE *f, const struct hp_profile *p, const struct hp_profile *old,
@@ -195,13 +175,12 @@ int hp_flamegraph_svg(FILE *f, const struct hp_profile *p, const struct hp_profi
             "<rect width=\"100%%\" height=\"100%%\" fill=\"rgb(250,250,240)\"/>\n"
             "<text x=\"10\" y=\"20\" font-size=\"14\">",
             WIDTH, height);
-    put_escaped(f, title, strlen(title));
+    hp_markup_escape(f, title, strlen(title));
     fputs("</text>\n", f);
-    if (t.nodes[0].value > 0)
-        draw(&d, 0, 10);
+    int rc = t.nodes[0].value > 0 ? draw(&d, 0, 10) : 0;
     fputs("</svg>\n", f);
     free(t.nodes);
-    return ferror(f) ? -1 : 0;
+    return rc != 0 || ferror(f) ? -1 : 0;
 }
 
 struct svg_job {

@@ -11,8 +11,7 @@
 
 enum { IMAGE_MAX_BYTES = 64 << 20 };
 
-/* The first n bytes of s (up to its NUL), escaped. */
-static void put_escaped_n(FILE *f, const char *s, size_t n)
+void hp_markup_escape(FILE *f, const char *s, size_t n)
 {
     for (; n > 0 && *s; s++, n--) {
         switch (*s) {
@@ -36,7 +35,7 @@ static void put_escaped_n(FILE *f, const char *s, size_t n)
 
 static void put_escaped(FILE *f, const char *s)
 {
-    put_escaped_n(f, s, (size_t)-1);
+    hp_markup_escape(f, s, (size_t)-1);
 }
 
 static void put_text(FILE *f, const struct hp_text *t)
@@ -74,7 +73,7 @@ static void put_cell(FILE *f, const char *tag, const struct hp_column *column,
             cell->strong ? "<b>" : "", code ? "<code>" : "");
     for (const char *p = cell->text;;) {
         size_t len = strcspn(p, "\n");
-        put_escaped_n(f, p, len);
+        hp_markup_escape(f, p, len);
         if (!p[len])
             break;
         fputs("<br>", f);
