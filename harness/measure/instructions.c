@@ -116,6 +116,26 @@ static int wait_bounded(pid_t pid, unsigned timeout_s, int *status)
     }
 }
 
+/* The last non-empty line of PATH (read at most its last 4 KB), or "". */
+static void last_line(const char *path, char *out, size_t size)
+{
+    out[0] = '\0';
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char tail[4097];
+    fseek(f, 0, SEEK_END);
+    long length = ftell(f);
+    fseek(f, length > 4096 ? length - 4096 : 0, SEEK_SET);
+    size_t n = fread(tail, 1, sizeof tail - 1, f);
+    fclose(f);
+    tail[n] = '\0';
+    while (n > 0 && (tail[n - 1] == '\n' || tail[n - 1] == '\r'))
+        tail[--n] = '\0';
+    const char *start = strrchr(tail, '\n');
+    snprintf(out, size, "%.500s", start ? start + 1 : tail);
+}
+
 unsigned hp_callgrind_timeout_s(void)
 {
     const char *env = getenv("HOTPATH_CALLGRIND_TIMEOUT");
@@ -159,6 +179,11 @@ int hp_callgrind_run(const char *dir, const char *const *tool_options, size_t op
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    /* valgrind's warnings and the child's messages: said only when the run fails */
+    char log[4300];
+    snprintf(log, sizeof log, "%s/valgrind.log", dir);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log, O_WRONLY | O_CREAT | O_TRUNC,
+                                     0600);
     pid_t pid;
     int rc = posix_spawnp(&pid, "valgrind", &actions, NULL, args, environ);
     posix_spawn_file_actions_destroy(&actions);
@@ -172,10 +197,16 @@ int hp_callgrind_run(const char *dir, const char *const *tool_options, size_t op
                             "the callgrind run took longer than %u s and was killed "
                             "(HOTPATH_CALLGRIND_TIMEOUT sets the limit in seconds)",
                             timeout);
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return hp_error_set(err, "the callgrind run failed (%s %d)",
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char last[600];
+        last_line(log, last, sizeof last);
+        remove(log);
+        return hp_error_set(err, "the callgrind run failed (%s %d)%s%s",
                             WIFEXITED(status) ? "exit status" : "signal",
-                            WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+                            WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
+                            last[0] ? ": " : "", last);
+    }
+    remove(log);
     return 0;
 }
 

@@ -54,7 +54,7 @@ void hp_profile_doc_steps(struct hp_doc *doc, const struct hp_profile_set *set)
         size_t n = 0;
         struct hp_error err;
         if (hp_profile_match_phases(set, phases[k - 1], phases[k], &pairs, &n, &err) != 0) {
-            hp_text_add(hp_doc_warning(doc, "profile"), "%s", err.message);
+            hp_text_add(hp_doc_warning(doc, NULL), "%s", err.message);
             continue;
         }
         for (size_t i = 0; i < n; i++) {

@@ -214,9 +214,9 @@ void hp_profile_doc_diff(struct hp_doc *doc, const char *title, const struct hp_
     struct hp_profile_change *changes;
     size_t count;
     if (hp_profile_diff(old, new_, &changes, &count) != 0) {
-        hp_text_add(hp_doc_warning(doc, "not comparable"),
-                    "the two profiles count different events (one with --cache-sim, one "
-                    "without?)");
+        hp_text_add(hp_doc_warning(doc, NULL),
+                    "not comparable: the two profiles count different events (one with "
+                    "--cache-sim, one without?)");
         return;
     }
     double total_change = new_->total[0] - old->total[0], sum = 0;
