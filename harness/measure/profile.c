@@ -183,6 +183,7 @@ struct reader {
     char *callee;   /* the current cfn= context */
     bool skip_cost; /* the next cost line is a call's inclusive cost */
     bool have_case;
+    unsigned position_columns; /* "positions: line" 1, "positions: instr line" 2 */
     struct hp_error *err;
 };
 
@@ -306,8 +307,12 @@ static int cost_line(struct reader *r, char *line)
     if (!r->context)
         return bad(r, "cost line before any fn= line");
     char *costs = line;
-    while (*costs && *costs != ' ' && *costs != '\t')
-        costs++; /* the position */
+    for (unsigned k = 0; k < r->position_columns; k++) {
+        while (*costs == ' ' || *costs == '\t')
+            costs++;
+        while (*costs && *costs != ' ' && *costs != '\t')
+            costs++; /* a position */
+    }
     double cost[HP_PROFILE_MAX_EVENTS];
     if (parse_costs(r, costs, cost) != 0)
         return -1;
@@ -343,6 +348,15 @@ static int header_line(struct reader *r, char *line)
     if (strncmp(line, trigger, sizeof trigger - 1) == 0) {
         snprintf(r->p->case_name, sizeof r->p->case_name, "%s", line + sizeof trigger - 1);
         r->have_case = true;
+    } else if (strncmp(line, "positions: ", 11) == 0) {
+        r->position_columns = 0;
+        for (const char *at = line + 11; *at;) {
+            at += strspn(at, " ");
+            r->position_columns += *at != '\0';
+            at += strcspn(at, " ");
+        }
+        if (r->position_columns == 0 || r->position_columns > 2)
+            return bad(r, "\"positions:\" must name one or two position columns");
     } else if (strncmp(line, "events: ", 8) == 0) {
         return read_events(r, line + 8);
     } else if (strncmp(line, "totals: ", 8) == 0 || strncmp(line, "summary: ", 9) == 0) {
@@ -389,7 +403,7 @@ int hp_profile_read_callgrind(const char *path, double ops, struct hp_profile *p
     size_t length;
     if (hp_file_read(path, HP_PROFILE_MAX_DUMP_BYTES, &text, &length, err) != 0)
         return -1;
-    struct reader r = {.path = path, .p = p, .err = err};
+    struct reader r = {.path = path, .p = p, .position_columns = 1, .err = err};
     int rc = 0;
     for (char *line = text, *next; rc == 0 && line < text + length; line = next) {
         next = strchr(line, '\n');
