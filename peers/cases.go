@@ -74,12 +74,16 @@ func allCases() []caseSpec {
 					if err != nil {
 						return nil, nil, err
 					}
-					rc, err := newRequestCase(fw, routes, records, p.threads)
+					mode, modeName, err := clientModeFromEnv()
+					if err != nil {
+						return nil, nil, err
+					}
+					rc, err := newRequestCase(fw, routes, records, p.threads, mode)
 					if err != nil {
 						return nil, nil, err
 					}
 					return rc, []string{"requests=" + strconv.Itoa(len(records)),
-						"verified=" + strconv.Itoa(len(records))}, nil
+						"verified=" + strconv.Itoa(len(records)), "client=" + modeName}, nil
 				},
 			})
 		}

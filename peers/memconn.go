@@ -1,9 +1,18 @@
 package main
 
-// An in-memory keep-alive connection for net/http's own server: a client that sends one
-// request, waits for the whole response, then sends the next (no pipelining), with no network
-// in between. Reads return the current request's bytes; writes are counted (and kept while
-// verifying). The server code above it is unchanged net/http: conn.serve, its bufio reader and
+// An in-memory keep-alive connection for net/http's own server, with no network in between,
+// as one of two clients (clientMode):
+//   - pipelined (the default): every request of a batch is readable at once, as a keep-alive
+//     client that pipelines sends them, so net/http serves them back to back: its bufio reader
+//     takes up to 4 KiB of requests per Read, and the server goroutine never waits for the
+//     next request. This is what hotpath's request op does (the request bytes are already in
+//     memory when the op starts), so it is the one compared with it.
+//   - waiting: one request, then the next only once the whole response has been written (a
+//     client that waits for each answer). The server goroutine then blocks in Read after every
+//     response, and net/http's per-request background read (its hang-up watch) blocks too, so
+//     each request also pays a goroutine wake-up and park: work a real server pays per request
+//     on a non-pipelined connection, which hotpath's op leaves out.
+// Writes are counted (and kept while verifying, which is always one request at a time). The server code above it is unchanged net/http: conn.serve, its bufio reader and
 // writer, readRequest, the background read that watches for a client hang-up (aborted per
 // request through SetReadDeadline, which this conn honours), response.finishRequest.
 
@@ -36,14 +45,44 @@ type memConn struct {
 	deadlinePassed bool
 	closed         bool
 
+	// pipelined timing batches: requests still to make readable (sendIdx, sendOff: where) and
+	// responses still to complete.
+	pipelined        bool
+	sendLeft         uint64
+	sendIdx, sendOff int
+	answerLeft       uint64
+
 	capture  *bytes.Buffer // verifying: the response bytes of the current request
 	captured [][]byte      // verifying: one complete response per request
 	broken   error         // a response longer than expected: the batch is stopped
 	done     chan error    // one value per batch, when its last response is complete
 }
 
-func newMemConn(requests [][]byte, methods []string, first int) *memConn {
-	c := &memConn{requests: requests, methods: methods, next: first, done: make(chan error, 1)}
+// clientMode: how the in-memory client offers its requests (see the top of this file).
+type clientMode int
+
+const (
+	clientPipelined clientMode = iota
+	clientWaiting
+)
+
+// clientModeEnv chooses the mode: HOTPATH_PEERS_CLIENT=pipelined (the default) or waiting.
+const clientModeEnv = "HOTPATH_PEERS_CLIENT"
+
+func clientModeFromEnv() (clientMode, string, error) {
+	switch v := os.Getenv(clientModeEnv); v {
+	case "", "pipelined":
+		return clientPipelined, "pipelined", nil
+	case "waiting":
+		return clientWaiting, "waiting", nil
+	default:
+		return 0, "", fmt.Errorf("%s=%q: pipelined or waiting", clientModeEnv, v)
+	}
+}
+
+func newMemConn(requests [][]byte, methods []string, first int, mode clientMode) *memConn {
+	c := &memConn{requests: requests, methods: methods, next: first, done: make(chan error, 1),
+		pipelined: mode == clientPipelined}
 	c.cond.L = &c.mu
 	return c
 }
@@ -61,8 +100,58 @@ func (c *memConn) startBatch(n uint64, capture bool) {
 	} else {
 		c.capture = nil
 	}
+	if c.pipelined && !capture && n > 0 {
+		c.toSend = 0
+		c.sendLeft, c.answerLeft = n, n
+		c.sendIdx, c.sendOff = c.next, 0
+		c.current, c.respLeft = c.next, c.lengths[c.next]
+		c.next = int((uint64(c.next) + n) % uint64(len(c.requests)))
+		c.cond.Broadcast()
+		c.mu.Unlock()
+		return
+	}
 	c.handOutLocked()
 	c.mu.Unlock()
+}
+
+// readPipelinedLocked fills p with the batch's next request bytes, across requests.
+func (c *memConn) readPipelinedLocked(p []byte) int {
+	n := 0
+	for n < len(p) && c.sendLeft > 0 {
+		req := c.requests[c.sendIdx]
+		k := copy(p[n:], req[c.sendOff:])
+		n += k
+		if c.sendOff += k; c.sendOff == len(req) {
+			c.sendOff = 0
+			c.sendLeft--
+			if c.sendIdx++; c.sendIdx == len(c.requests) {
+				c.sendIdx = 0
+			}
+		}
+	}
+	return n
+}
+
+// writePipelinedLocked counts response bytes against the verified lengths, across responses.
+func (c *memConn) writePipelinedLocked(left int) {
+	for left > 0 && c.answerLeft > 0 {
+		if left < c.respLeft {
+			c.respLeft -= left
+			return
+		}
+		left -= c.respLeft
+		c.answerLeft--
+		if c.current++; c.current == len(c.requests) {
+			c.current = 0
+		}
+		c.respLeft = c.lengths[c.current]
+		if c.answerLeft == 0 {
+			if left > 0 && c.broken == nil {
+				c.broken = errors.New("more response bytes than the verified responses of the batch")
+			}
+			c.done <- c.broken
+		}
+	}
 }
 
 // handOutLocked makes the next request readable, or reports the batch done.
@@ -97,6 +186,8 @@ func (c *memConn) Read(p []byte) (int, error) {
 			n := copy(p, c.readable)
 			c.readable = c.readable[n:]
 			return n, nil
+		case c.sendLeft > 0:
+			return c.readPipelinedLocked(p), nil
 		}
 		c.cond.Wait()
 	}
@@ -116,6 +207,10 @@ func (c *memConn) Write(p []byte) (int, error) {
 			c.capture.Reset()
 			c.handOutLocked()
 		}
+		return len(p), nil
+	}
+	if c.pipelined {
+		c.writePipelinedLocked(len(p))
 		return len(p), nil
 	}
 	c.respLeft -= len(p)

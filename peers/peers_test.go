@@ -200,3 +200,35 @@ func TestTwinPairsDoTheSameWork(t *testing.T) {
 		p.close()
 	}
 }
+
+// Both clients of memconn.go serve whole batches (wrapping around the list) and say which they
+// were; an unknown client is refused when the case is set up.
+func TestClientModes(t *testing.T) {
+	records := requestRecords(t, "static")
+	expected := writeFixture(t, records)
+	for _, mode := range []string{"pipelined", "waiting", "chunked"} {
+		t.Setenv(clientModeEnv, mode)
+		s := newSession(io.Discard)
+		answer, err := openForTest(t, s, "c", "gin/request/static",
+			"workloads="+workloadsDir, "expected="+expected)
+		if mode == "chunked" {
+			if err == nil || !strings.Contains(err.Error(), clientModeEnv) {
+				t.Errorf("%s=%s: accepted (%q, %v)", clientModeEnv, mode, answer, err)
+			}
+			s.closeAll()
+			continue
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", mode, err)
+		}
+		if !strings.Contains(answer, "client="+mode) {
+			t.Errorf("%s: answer %q lacks client=%s", mode, answer, mode)
+		}
+		for _, n := range []uint64{1, uint64(3*len(records) + 5)} {
+			if m, err := measure(s.cases["c"].bench, n); err != nil || m.ops != n {
+				t.Errorf("%s: sample of %d: %+v, %v", mode, n, m, err)
+			}
+		}
+		s.closeAll()
+	}
+}

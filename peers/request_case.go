@@ -31,7 +31,8 @@ type requestCase struct {
 	timer  *time.Timer
 }
 
-func newRequestCase(fw framework, routes []line, records []record, threads int) (*requestCase, error) {
+func newRequestCase(fw framework, routes []line, records []record, threads int,
+	mode clientMode) (*requestCase, error) {
 	handler, err := fw.api(routes)
 	if err != nil {
 		return nil, err
@@ -44,7 +45,7 @@ func newRequestCase(fw framework, routes []line, records []record, threads int) 
 	rc := &requestCase{timer: time.NewTimer(time.Hour)}
 	rc.timer.Stop()
 	for t := 0; t < threads; t++ {
-		rc.conns = append(rc.conns, newMemConn(requests, methods, t*len(requests)/threads))
+		rc.conns = append(rc.conns, newMemConn(requests, methods, t*len(requests)/threads, mode))
 	}
 	conns := append([]*memConn{}, rc.conns...)
 	rc.server = &http.Server{

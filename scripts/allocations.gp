@@ -2,7 +2,8 @@
 # workload (exact counts over the measured region, divided by the ops).
 # Variables: see chart_common.gp, plus
 #   common    path of chart_common.gp
-#   nphases   number of phases; titles: the phase names, space-separated, in plan order
+#   nphases   bars per workload: the phases, then the external peers (Gin, ...); titles: their
+#             names, space-separated, phases in plan order
 # Data: one line per workload and thread count: label, then allocs/op and bytes/op per phase.
 load common
 set style data histogram

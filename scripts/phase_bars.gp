@@ -2,7 +2,8 @@
 # samples with its 95% confidence interval as the error bar.
 # Variables: see chart_common.gp, plus
 #   common    path of chart_common.gp
-#   nphases   number of phases; titles: the phase names, space-separated, in plan order
+#   nphases   bars per workload: the phases, then the external peers (Gin, ...); titles: their
+#             names, space-separated, phases in plan order
 # Data: one line per workload and thread count: label, then median, CI low, CI high per phase.
 load common
 set style data histogram

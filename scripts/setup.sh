@@ -12,7 +12,7 @@ scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$(nproc)"
 out="results/$(date +%Y%m%d-%H%M%S)-bolt"
-build/hotpath run --phases workloads/bolt.phases --out "$out" "$@"
+build/hotpath run --phases workloads/bolt.phases --external peers/go.external --out "$out" "$@"
 # The profiling step: budget 60 s (README, docs/ci.md); skipped, and said, without valgrind.
 if command -v valgrind >/dev/null; then
   start=$SECONDS

@@ -356,46 +356,120 @@ Test(claims, docs_claims_md_is_what_list_claims_prints)
               line);
 }
 
-Test(report, shows_peer_benchmarks_when_peers_txt_is_there)
+/* A copy of the case named `from` as an external case of `peer` (results v4), its samples
+ * scaled by `scale`: what `run --external` writes for a peer beside that workload. */
+static void add_external_case(json_t *root, const char *from, const char *name, const char *peer,
+                              const char *claim, const char *variant, double scale)
+{
+    json_t *cases = json_object_get(root, "cases"), *source = NULL;
+    size_t i;
+    json_t *c;
+    json_array_foreach(cases, i, c)
+    {
+        if (strcmp(json_string_value(json_object_get(c, "name")), from) == 0)
+            source = c;
+    }
+    cr_assert_not_null(source, "no case %s in the fixture", from);
+    json_t *copy = json_deep_copy(source);
+    json_object_set_new(copy, "name", json_string(name));
+    json_object_del(copy, "phase");
+    json_object_set_new(copy, "implementations", json_object());
+    json_t *ns = json_object_get(copy, "ns_per_op");
+    json_array_foreach(ns, i, c)
+    {
+        json_array_set_new(ns, i, json_real(json_number_value(c) * scale));
+    }
+    json_t *x = json_object();
+    json_object_set_new(x, "source", json_string("go"));
+    json_object_set_new(x, "peer", json_string(peer));
+    if (claim) {
+        json_object_set_new(x, "claim", json_string(claim));
+        json_object_set_new(x, "variant", json_string(variant));
+    }
+    json_object_set_new(copy, "external", x);
+    json_array_append_new(cases, copy);
+}
+
+static json_t *fixture_json(const char *dir)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    json_error_t jerr;
+    json_t *root = json_load_file(path, 0, &jerr);
+    cr_assert_not_null(root, "%s", jerr.text);
+    json_object_set_new(root, "version", json_integer(4));
+    return root;
+}
+
+static void save_json(json_t *root, const char *dir)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    cr_assert_eq(json_dump_file(root, path, JSON_INDENT(1)), 0);
+    json_decref(root);
+}
+
+Test(report, gin_column_vs_gin_ratio_and_go_twin_beside_the_claim)
 {
     char dir[64];
     copy_fixture(dir, sizeof dir);
-    char path[128];
-    snprintf(path, sizeof path, "%s/peers.txt", dir);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs("goos: linux\npkg: peers\n"
-          "BenchmarkGin/static-1   \t 5000000\t       230.0 ns/op\t       0 B/op\t       0 "
-          "allocs/op\n"
-          "BenchmarkGin/static-1   \t 5000000\t       226.0 ns/op\t       0 B/op\t       0 "
-          "allocs/op\n"
-          "BenchmarkGin/static-1   \t 5000000\t       240.0 ns/op\t       0 B/op\t       0 "
-          "allocs/op\n"
-          "BenchmarkHttprouter/param2-2 \t 100\t 99.5 ns/op\t 64 B/op\t 1 allocs/op\n"
-          "PASS\n",
-          f);
-    fclose(f);
+    json_t *root = fixture_json(dir);
+    const char *base = "router/github/static/router=radix/threads=1/phase=base";
+    add_external_case(root, base, "router/github/static/peer=gin", "gin", NULL, NULL, 10);
+    /* The fixture's C3 step; its Go twin changes nothing (the same samples twice). */
+    add_external_case(root, base, "twin/C3/reference/peer=go", "go", "C3", "reference", 1);
+    add_external_case(root, base, "twin/C3/improved/peer=go", "go", "C3", "improved", 1);
+    save_json(root, dir);
     struct hp_report_outcome outcome;
     struct hp_error err = {{0}};
     cr_assert_eq(hp_report_write(dir, &outcome, &err), 0, "%s", err.message);
     size_t len;
     char *md = slurp(dir, "report.md", &len);
-    cr_assert_not_null(strstr(md, "## Peers (Go)"), "%s", md);
-    cr_assert_not_null(strstr(md, "| `BenchmarkGin/static-1` | 230 | 3 | 0 | 0 |"), "%s", md);
-    cr_assert_not_null(strstr(md, "| `BenchmarkHttprouter/param2-2` | 99.5 | 1 | 64 | 1 |"), "%s",
-                       md);
+    cr_expect_not_null(strstr(md, "| workload | base | fast | gin (Go) |"), "%s", md);
+    cr_expect_not_null(strstr(md, "router/github/static, 1 thread<br>  vs previous phase<br>  vs "
+                                  "baseline<br>  allocs/op<br>  vs gin (ratio)"),
+                       "%s", md);
+    /* The base phase is the Gin case's samples / 10. */
+    cr_expect_not_null(strstr(md, "<br>0.1x ["), "%s", md);
+    cr_expect_not_null(strstr(md, "the Go twin's change (reference -> improved)"), "%s", md);
+    cr_expect_not_null(strstr(md, "(no significant change), allocs/op"), "%s", md);
+    char *dat = slurp(dir, "charts/phase_bars.dat", &len);
+    cr_expect_not_null(strstr(dat, "then per external peer"), "%s", dat);
+    /* A line: the label, then median and interval for base, fast and gin. */
+    const char *line = strstr(dat, "router/github/static, 1 thread\t");
+    cr_assert_not_null(line, "%s", dat);
+    size_t fields = 0;
+    for (const char *p = line; *p && *p != '\n'; p++)
+        fields += *p == '\t';
+    cr_expect_eq(fields, 9, "%s", line);
+    free(dat);
     free(md);
     remove_tree(dir);
 }
 
-Test(report, no_peers_section_without_peers_txt)
+Test(report, says_once_which_external_columns_are_missing_and_why)
 {
     char dir[64];
+    copy_fixture(dir, sizeof dir);
+    json_t *root = fixture_json(dir);
+    json_t *source = json_object();
+    json_object_set_new(source, "name", json_string("go"));
+    json_object_set_new(source, "file", json_string("peers/go.external:5"));
+    json_object_set_new(source, "status", json_string("not run: declined (HOTPATH_NO_GO=1)"));
+    json_t *external = json_object(), *sources = json_array();
+    json_array_append_new(sources, source);
+    json_object_set_new(external, "sources", sources);
+    json_object_set_new(external, "unmeasured", json_array());
+    json_object_set_new(root, "external", external);
+    save_json(root, dir);
     struct hp_report_outcome outcome;
-    report_of_fixture(dir, sizeof dir, &outcome);
+    struct hp_error err = {{0}};
+    cr_assert_eq(hp_report_write(dir, &outcome, &err), 0, "%s", err.message);
     size_t len;
     char *md = slurp(dir, "report.md", &len);
-    cr_assert_null(strstr(md, "Peers"), "a peer row the run did not measure");
+    cr_expect_eq(count(md, "missing columns"), 1, "%s", md);
+    cr_expect_not_null(strstr(md, "not run: declined (HOTPATH_NO_GO=1)"), "%s", md);
+    cr_expect_null(strstr(md, "(Go) |"), "a peer column without a peer");
     free(md);
     remove_tree(dir);
 }
@@ -723,4 +797,21 @@ Test(report, html_renders_the_tables_markup_and_every_chart)
     cr_assert_eq(links, 8, "each chart links its SVG and its data");
     free(html);
     remove_tree(dir);
+}
+
+/* The claims table's flag: a C step and its Go twin more than 2x apart, either way. */
+Test(report, c_step_and_go_twin_disagree_beyond_2x_either_way)
+{
+    struct hp_case_comparison c = {.ratio = 0.7, .change = HP_CHANGE_FASTER};
+    struct hp_case_comparison go = {.ratio = 0.8, .change = HP_CHANGE_FASTER};
+    cr_expect_not(hp_changes_disagree(&c, &go), "-30%% vs -20%%: within 2x");
+    go.ratio = 0.9;
+    cr_expect(hp_changes_disagree(&c, &go), "-30%% vs -10%%: 3x apart");
+    cr_expect(hp_changes_disagree(&go, &c), "either way");
+    go.ratio = 1.2;
+    go.change = HP_CHANGE_SLOWER;
+    cr_expect(hp_changes_disagree(&c, &go), "opposite directions");
+    c.change = go.change = HP_CHANGE_NONE;
+    c.ratio = 0.99, go.ratio = 1.01;
+    cr_expect_not(hp_changes_disagree(&c, &go), "two changes within noise are not a disagreement");
 }

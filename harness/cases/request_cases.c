@@ -274,6 +274,33 @@ static void request_report(void *shared, struct hp_metrics *out)
     hp_metrics_add(out, "context_bytes", "bytes", (double)c->context_bytes);
 }
 
+/* The pipeline's answer to each request, on a worker of the main thread (the pipeline has
+ * room for one more worker than the case's threads). */
+static int request_exchanges(void *shared,
+                             int (*each)(void *ctx, const char *request, size_t request_len,
+                                         const char *response, size_t response_len),
+                             void *ctx, struct hp_error *err)
+{
+    struct request_case *c = shared;
+    struct hp_pipeline_worker *worker = hp_pipeline_worker_create(c->pipeline, err);
+    if (!worker)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < c->request_count && rc == 0; i++) {
+        struct hp_pipeline_response response;
+        if (hp_pipeline_handle(worker, c->requests[i].bytes, c->requests[i].len, &response) != 0) {
+            rc = hp_error_set(err, "request %zu: no response (no output buffer)", i + 1);
+            break;
+        }
+        if (each(ctx, c->requests[i].bytes, c->requests[i].len, (const char *)response.buffer.data,
+                 response.length) != 0)
+            rc = hp_error_set(err, "request %zu: cannot record its response", i + 1);
+        hp_pipeline_response_done(worker, &response);
+    }
+    hp_pipeline_worker_destroy(worker);
+    return rc;
+}
+
 static void request_teardown(void *shared)
 {
     case_free(shared);
@@ -310,6 +337,7 @@ static void request_teardown(void *shared)
         .thread_teardown = request_thread_teardown,                                                \
         .report = request_report,                                                                  \
         .teardown = request_teardown,                                                              \
+        .exchanges = request_exchanges,                                                            \
         .axis_default = REQUEST_DEFAULTS,                                                          \
     }
 

@@ -42,6 +42,8 @@ static void print_run_usage(FILE *f)
             "                            request/concurrent (or the --workload given) and print\n"
             "                            the phase and claims tables; defaults then: --threads\n"
             "                            1,2 --mode both --samples 20 --target-time 10ms\n"
+            "  --external FILE           also measure the external cases of FILE (Go peers:\n"
+            "                            peers/go.external; docs/external-cases.md)\n"
             "  --instructions            also count instructions per op under valgrind's\n"
             "                            callgrind (exact, repeatable; see docs/ci.md)\n"
             "  --instructions-ops N      ops per thread counted per case (default %d)\n",
@@ -67,6 +69,7 @@ enum {
     OPT_CALLGRIND_CHILD,
     OPT_HELP,
     OPT_PHASES,
+    OPT_EXTERNAL,
     OPT_AXIS_FIRST = 512 /* + axis id */
 };
 
@@ -196,6 +199,9 @@ static int parse_option(struct hp_run_options *o, int opt, char **argv, struct h
     case OPT_CALLGRIND_CHILD:
         o->callgrind_child = optarg;
         return 0;
+    case OPT_EXTERNAL:
+        o->external_file = optarg;
+        return 0;
     case OPT_PHASES:
         o->phases_file = optarg;
         return 0;
@@ -236,6 +242,7 @@ static void long_options(struct option *options)
         {"callgrind-child", required_argument, NULL, OPT_CALLGRIND_CHILD},
         {"help", no_argument, NULL, OPT_HELP},
         {"phases", required_argument, NULL, OPT_PHASES},
+        {"external", required_argument, NULL, OPT_EXTERNAL},
     };
     size_t n = sizeof fixed / sizeof fixed[0];
     memcpy(options, fixed, sizeof fixed);

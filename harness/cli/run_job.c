@@ -11,6 +11,7 @@
 #include "phase_cases.h"
 #include "phases.h"
 #include "results_write.h"
+#include "run_external.h"
 #include "run_summary.h"
 
 /* Found before anything is measured; the run keeps pointing at them. */
@@ -45,6 +46,8 @@ static int resolve_selection(struct hp_run_options *o, const struct hp_phase_pla
     }
     if (o->sel.workload_pattern_count == 0)
         hp_selection_main_job(&o->sel);
+    if (o->external_file && hp_external_load(o->external_file, err) != 0)
+        return -1;
     return 0;
 }
 
@@ -167,15 +170,25 @@ static enum hp_run_outcome measure(const struct hp_run_options *o, const struct 
                                    struct hp_error *err)
 {
     hp_run_measure_machine(run);
+    if (o->external_file && hp_external_prepare(run, p, out->partial, err) != 0) {
+        hp_external_finish(run);
+        hp_results_dir_release(out);
+        return HP_RUN_FAILED;
+    }
     if (hp_run_setup(run, err) != 0) {
+        hp_external_finish(run);
         hp_results_dir_release(out);
         return HP_RUN_REFUSED;
     }
+    if (o->external_file)
+        hp_external_setup_cases(run, out->partial);
     print_header(run);
     if (hp_run_execute(run, err) != 0) {
+        hp_external_finish(run);
         hp_results_dir_release(out);
         return HP_RUN_REFUSED;
     }
+    hp_external_finish(run);
     return finish(o, p, run, out, err);
 }
 

@@ -18,6 +18,7 @@ struct hp_run_options {
     const char *axis_flag;       /* the last --AXIS given, or NULL (refused with --phases) */
     const char *out_dir;         /* NULL: results/DATE-TIME-MS */
     const char *phases_file;     /* a path or a shipped plan's name, or NULL */
+    const char *external_file;   /* --external: sources of external cases, or NULL */
     bool count_instructions;
     uint64_t instructions_ops;
     const char *callgrind_child; /* the hidden --callgrind-child DIR (instructions.h) */

@@ -429,6 +429,43 @@ static struct sample take_sample(struct worker_team *team, struct hp_case *c, bo
     return s;
 }
 
+/* One sample of an external case: the program's own figures. A failure drops the case. */
+static struct sample take_external_sample(struct hp_case *c, bool keep, unsigned round)
+{
+    struct sample s = {.wall_ns = 0, .ops = 0};
+    if (c->status[0])
+        return s;
+    struct hp_external_answer a;
+    char why[400];
+    if (c->external->sample(c->external->ctx, c->n, &a, why, sizeof why) != 0) {
+        if (round == 0)
+            snprintf(c->status, sizeof c->status, "failed while calibrating: %s", why);
+        else
+            snprintf(c->status, sizeof c->status, "failed in round %u: %s", round, why);
+        c->samples_taken = 0; /* what it measured before is not kept */
+        c->measured_ops = 0;
+        return s;
+    }
+    s = (struct sample){.wall_ns = a.wall_ns > 0 ? a.wall_ns : 1, .ops = a.ops};
+    if (!keep)
+        return s;
+    unsigned k = c->samples_taken++;
+    c->ns_per_op[k] = a.ns_per_op;
+    c->ops_per_sec[k] = 1e9 / a.ns_per_op;
+    c->cpu_ns_per_op[k] = a.cpu_ns_per_op > 0 ? a.cpu_ns_per_op : NAN;
+    for (unsigned i = 0; i < c->threads; i++)
+        c->thread_ops_per_sec[k * c->threads + i] =
+            NAN; /* the program reports no per-thread rate */
+    if (a.allocs_per_op < 0 || a.bytes_per_op < 0)
+        c->allocs_unknown = true;
+    else {
+        c->allocs.allocs += (uint64_t)llround(a.allocs_per_op * (double)a.ops);
+        c->allocs.bytes += (uint64_t)llround(a.bytes_per_op * (double)a.ops);
+    }
+    c->measured_ops += a.ops;
+    return s;
+}
+
 /* Latency samples recorded during calibration and warm-up are not results. */
 static void reset_latency(struct hp_case *c)
 {
@@ -452,8 +489,9 @@ static void calibrate(struct worker_team *team, struct hp_case *c, const struct 
     c->n = 1;
     struct sample s;
     for (;;) {
-        s = take_sample(team, c, false);
-        if (s.wall_ns >= target || c->n >= 1000000000000ull || hp_run_stop_requested)
+        s = c->external ? take_external_sample(c, false, 0) : take_sample(team, c, false);
+        if (s.wall_ns >= target || c->n >= 1000000000000ull || hp_run_stop_requested ||
+            c->status[0])
             break;
         c->n = hp_predict_n(c->n, s.wall_ns, target);
     }
@@ -505,6 +543,8 @@ static int setup_case(struct worker_team *team, struct hp_case *c, const struct 
         .workloads_dir = run->config.workloads_dir,
         .metrics = &c->metrics,
     };
+    if (c->external && !c->external->sample)
+        return 0; /* one-shot: measured already */
     c->ns_per_op = calloc(run->config.samples, sizeof(double));
     c->ops_per_sec = calloc(run->config.samples, sizeof(double));
     c->cpu_ns_per_op = calloc(run->config.samples, sizeof(double));
@@ -522,6 +562,8 @@ static int setup_case(struct worker_team *team, struct hp_case *c, const struct 
             return -1;
         c->has_latency = true;
     }
+    if (c->external)
+        return 0; /* set up by its program (the caller) */
     struct hp_error inner;
     inner.message[0] = '\0';
     if (c->workload->setup(&params, &c->shared, &inner) != 0)
@@ -536,6 +578,8 @@ static int setup_case(struct worker_team *team, struct hp_case *c, const struct 
 
 static void teardown_case(struct worker_team *team, struct hp_case *c, bool threads_ready)
 {
+    if (c->external)
+        return;
     if (threads_ready)
         team_dispatch(team, JOB_THREAD_TEARDOWN, c, 0, c->threads);
     if (c->workload->teardown && c->shared)
@@ -622,7 +666,9 @@ int hp_run_execute(struct hp_run *run, struct hp_error *err)
 
     for (size_t i = 0; i < run->case_count && !hp_run_stop_requested; i++) {
         hp_progress_step(&progress, run->cases[i].name, "calibrating");
-        calibrate(&run_team, &run->cases[i], run);
+        if (!run->cases[i].status[0] &&
+            !(run->cases[i].external && !run->cases[i].external->sample))
+            calibrate(&run_team, &run->cases[i], run);
     }
 
     size_t *order = malloc(run->case_count * sizeof *order);
@@ -639,7 +685,12 @@ int hp_run_execute(struct hp_run *run, struct hp_error *err)
             hp_progress_step(&progress, c->name, keep ? "measuring" : "warming up");
             if (round == cfg->warmup_rounds)
                 reset_latency(c); /* the latency histogram holds measured rounds only */
-            take_sample(&run_team, c, keep);
+            if (c->external && !c->external->sample)
+                continue; /* one-shot: measured before the rounds */
+            if (c->external)
+                take_external_sample(c, keep, round + 1);
+            else if (!c->status[0])
+                take_sample(&run_team, c, keep);
         }
     }
     free(order);
@@ -652,7 +703,9 @@ int hp_run_execute(struct hp_run *run, struct hp_error *err)
             hp_summarize(c->ns_per_op, c->samples_taken, 0.95, &c->summary);
             c->noisy = hp_summary_is_noisy(&c->summary, HP_NOISE_DEFAULT_RELATIVE_CI_WIDTH);
         }
-        c->perf_ok = run->perf_available;
+        c->perf_ok = run->perf_available && !c->external;
+        if (c->external)
+            continue;
         if (c->mode == HP_MODE_LATENCY)
             for (unsigned t = 0; t < c->threads; t++)
                 hp_hdr_merge(&c->latency, &c->thread_latency[t]);

@@ -63,6 +63,43 @@ void hp_run_config_defaults(struct hp_run_config *c);
 #define HP_LATENCY_HIGHEST_NS 100000000000LL
 #define HP_LATENCY_SIGFIGS    3
 
+/* An external case (docs/external-cases.md): another program measures the op and answers each
+ * sample with its own figures; the runner only chooses n and the order, as for any case. */
+struct hp_external_answer {
+    double ns_per_op, cpu_ns_per_op;
+    double allocs_per_op, bytes_per_op; /* < 0: the program cannot count them */
+    double wall_ns;
+    uint64_t ops; /* all threads */
+};
+
+struct hp_case_external {
+    /* One sample of n ops per thread: 0 with *out filled, or -1 with why set (the case is then
+     * dropped: its samples are discarded and `status` says why). */
+    int (*sample)(void *ctx, uint64_t n, struct hp_external_answer *out, char *why,
+                  size_t why_size);
+    /* NULL for a one-shot case: its samples were taken before the run (the caller filled
+     * ns_per_op and the rest, malloc'ed; the runner only summarizes them). */
+    void *ctx;
+    const char *source;          /* the .external section: "go" */
+    const char *peer;            /* what the case's figures are of: "gin", "httprouter", "go" */
+    const char *claim, *variant; /* a twin of a claim (claims.h): "C1", "reference"; or NULL */
+    char facts[1024];            /* key=value facts the program gave (hello, case) */
+};
+
+/* What became of each source of external cases, for the results (a source that did not run
+ * has no cases to carry its status). */
+enum { HP_EXTERNAL_SOURCE_STATUS_MAX = 16 };
+struct hp_external_source_status {
+    char name[40];
+    char file[512];   /* FILE:LINE of its section */
+    char status[640]; /* "ok", "not run: ...", "failed: ..." */
+    char facts[1024]; /* the hello answer's facts */
+};
+struct hp_external_summary {
+    struct hp_external_source_status sources[HP_EXTERNAL_SOURCE_STATUS_MAX];
+    size_t count;
+};
+
 struct hp_case {
     /* What to run (filled by the caller). */
     const struct hp_workload *workload;
@@ -70,6 +107,12 @@ struct hp_case {
     unsigned threads;
     enum hp_mode mode;
     const char *phase; /* run --phases: the phase this case measures (in the name too); else NULL */
+    /* An external case: samples from another program; workload names what it stands beside
+     * (its setup and run are not called) and the caller writes name. NULL for a C case. */
+    const struct hp_case_external *external;
+    /* Non-empty: the case was not measured, or was dropped, and why ("refused: ...", "failed in
+     * round 3: ..."); it has no samples. Only external cases fail during a run. */
+    char status[512];
 
     /* Filled by hp_case_name(): "router/github/all/router=radix/threads=2" (+"/latency"). */
     char name[256];
@@ -91,6 +134,7 @@ struct hp_case {
 
     uint64_t measured_ops;         /* over every measured sample and thread */
     struct hp_alloc_counts allocs; /* over the same region */
+    bool allocs_unknown;           /* an external program that cannot count them */
     bool perf_ok;
     struct hp_perf_values perf; /* over the same region, when perf_ok */
     /* Instructions per op counted by callgrind (run --instructions); source NULL when none. */
@@ -130,6 +174,7 @@ struct hp_run {
 
     struct hp_case *cases;
     size_t case_count;
+    const struct hp_external_summary *external; /* run --external, else NULL */
 };
 
 /* Calibrates the latency timer, measures the floors and probes the perf counters (about 0.3 s).

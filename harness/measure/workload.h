@@ -98,6 +98,14 @@ struct hp_workload {
     void (*sample_begin)(void *shared);
     void (*sample_end)(void *shared);
     void (*teardown)(void *shared); /* optional */
+    /* Optional: the requests the case times, in its order, each with the whole response the
+     * case gives it, passed to each() (which returns non-zero to stop): the expected-responses
+     * file that a peer of the workload checks itself against (expected_responses.h). Called on
+     * the main thread, after setup and outside every sample. */
+    int (*exchanges)(void *shared,
+                     int (*each)(void *ctx, const char *request, size_t request_len,
+                                 const char *response, size_t response_len),
+                     void *ctx, struct hp_error *err);
     /* Optional: false for compositions the workload cannot run (a writer workload needs a
      * router that supports remove). Such compositions are skipped when an axis is expanded to
      * all its implementations, and refused when named explicitly. */

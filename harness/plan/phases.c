@@ -6,45 +6,22 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
-#include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "claims.h"
-
-/* inih's line buffer is INI_MAX_LINE (200) bytes including "\r\n\0"; longer lines would be cut
- * into pieces silently, so the reader refuses them first. */
-enum { LINE_LIMIT = 196 };
+#include "ini_lines.h"
 
 struct parse_state {
-    const char *name; /* the file, for messages */
-    const char *cursor;
-    unsigned line; /* the line inih is processing */
+    struct hp_ini_lines in;
     struct hp_phase_plan *plan;
     struct hp_phase *current; /* the section being read, NULL before the first */
-    bool failed;
-    struct hp_error *err;
     /* Which keys the current phase has set, to refuse a key given twice. */
     bool seen_base, seen_claims, seen_summary;
 };
 
-static void fail(struct parse_state *st, unsigned line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void fail(struct parse_state *st, unsigned line, const char *fmt, ...)
-{
-    if (st->failed)
-        return; /* the first problem is the one reported */
-    st->failed = true;
-    char reason[768];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(reason, sizeof reason, fmt, ap);
-    va_end(ap);
-    hp_error_set(st->err, "%s:%u: %s", st->name, line, reason);
-}
+#define fail(st, line, ...) hp_ini_fail(&(st)->in, line, __VA_ARGS__)
 
 static bool valid_phase_name(const char *s, size_t len)
 {
@@ -58,26 +35,27 @@ static bool valid_phase_name(const char *s, size_t len)
 
 /* A section header seen by the reader: registers the phase in file order (inih reports a
  * section only through its keys, so an empty section or a repeated name would go unseen). */
-static void open_section(struct parse_state *st, const char *text)
+static void open_section(void *ctx, const char *text)
 {
+    struct parse_state *st = ctx;
     const char *close = strchr(text, ']');
     /* inih reports neither of these at their line: it keeps the previous section and goes on,
      * so the first complaint would come from a later line. */
     if (!close) {
-        fail(st, st->line, "section header '%.*s' has no closing ']'", (int)strcspn(text, "\r\n"),
-             text);
+        fail(st, st->in.line, "section header '%.*s' has no closing ']'",
+             (int)strcspn(text, "\r\n"), text);
         return;
     }
     const char *after = close + 1 + strspn(close + 1, " \t\r\n");
     if (*after && *after != ';' && *after != '#') {
-        fail(st, st->line, "text after the section header: '%.*s'", (int)strcspn(after, "\r\n"),
+        fail(st, st->in.line, "text after the section header: '%.*s'", (int)strcspn(after, "\r\n"),
              after);
         return;
     }
     size_t len = (size_t)(close - text - 1);
     const char *name = text + 1;
     if (!valid_phase_name(name, len)) {
-        fail(st, st->line,
+        fail(st, st->in.line,
              "phase name '%.*s': use 1-%d letters, digits, '_', '-' or '.' (no spaces)", (int)len,
              name, HP_PHASE_NAME_MAX - 1);
         return;
@@ -85,42 +63,21 @@ static void open_section(struct parse_state *st, const char *text)
     for (size_t i = 0; i < st->plan->count; i++)
         if (strlen(st->plan->phases[i].name) == len &&
             memcmp(st->plan->phases[i].name, name, len) == 0) {
-            fail(st, st->line, "duplicate phase name '%.*s' (first at line %u)", (int)len, name,
+            fail(st, st->in.line, "duplicate phase name '%.*s' (first at line %u)", (int)len, name,
                  st->plan->phases[i].line);
             return;
         }
     if (st->plan->count == HP_PHASES_MAX) {
-        fail(st, st->line, "too many phases (at most %d)", HP_PHASES_MAX);
+        fail(st, st->in.line, "too many phases (at most %d)", HP_PHASES_MAX);
         return;
     }
     struct hp_phase *p = &st->plan->phases[st->plan->count++];
     memset(p, 0, sizeof *p);
     memcpy(p->name, name, len);
     p->name[len] = '\0';
-    p->line = st->line;
+    p->line = st->in.line;
     st->current = p;
     st->seen_base = st->seen_claims = st->seen_summary = false;
-}
-
-static char *read_line(char *out, int size, void *stream)
-{
-    struct parse_state *st = stream;
-    if (!*st->cursor || st->failed)
-        return NULL;
-    const char *end = strchr(st->cursor, '\n');
-    size_t len = end ? (size_t)(end - st->cursor) + 1 : strlen(st->cursor);
-    st->line++;
-    if (len > LINE_LIMIT || (int)len >= size) {
-        fail(st, st->line, "line longer than %d characters", LINE_LIMIT);
-        return NULL;
-    }
-    memcpy(out, st->cursor, len);
-    out[len] = '\0';
-    st->cursor += len;
-    /* inih reads an indented line after a key as the continuation of its value. */
-    if (out[0] == '[')
-        open_section(st, out);
-    return out;
 }
 
 static void list_axes(char *out, size_t size)
@@ -142,64 +99,64 @@ static char *trim(char *s)
 
 static void set_claims(struct parse_state *st, struct hp_phase *p, const char *value)
 {
-    char buf[LINE_LIMIT + 1];
+    char buf[HP_INI_LINE_LIMIT + 1];
     snprintf(buf, sizeof buf, "%s", value);
     char *rest = buf;
     for (char *item = strsep(&rest, ","); item; item = strsep(&rest, ",")) {
         char *id = trim(item);
         if (!*id) {
-            fail(st, st->line, "claims: empty item (write `claims = C1, C2`)");
+            fail(st, st->in.line, "claims: empty item (write `claims = C1, C2`)");
             return;
         }
         const struct hp_claim *c = hp_claim_find(id);
         if (!c) {
-            fail(st, st->line,
+            fail(st, st->in.line,
                  "claims: unknown claim id '%s' (valid: C1 to C%zu, see `hotpath list --claims`)",
                  id, hp_claim_count);
             return;
         }
         for (size_t i = 0; i < p->claim_count; i++)
             if (p->claims[i] == c->id) {
-                fail(st, st->line, "claims: %s listed twice", id);
+                fail(st, st->in.line, "claims: %s listed twice", id);
                 return;
             }
         if (p->claim_count == HP_PHASE_CLAIMS_MAX) {
-            fail(st, st->line, "claims: at most %d per phase", HP_PHASE_CLAIMS_MAX);
+            fail(st, st->in.line, "claims: at most %d per phase", HP_PHASE_CLAIMS_MAX);
             return;
         }
         p->claims[p->claim_count++] = c->id;
     }
     if (p->claim_count == 0)
-        fail(st, st->line, "claims: empty list (write `claims = C1, C2` or leave the key out)");
+        fail(st, st->in.line, "claims: empty list (write `claims = C1, C2` or leave the key out)");
 }
 
 static int on_key(void *user, const char *section, const char *key, const char *value)
 {
     struct parse_state *st = user;
-    if (st->failed)
+    if (st->in.failed)
         return 1;
     struct hp_phase *p = st->current;
     if (!p || strcmp(section, p->name) != 0) {
-        fail(st, st->line, "'%s' outside a phase: start a phase with [name] first", key);
+        fail(st, st->in.line, "'%s' outside a phase: start a phase with [name] first", key);
         return 1;
     }
     if (strcmp(key, "base") == 0) {
         if (st->seen_base) {
-            fail(st, st->line, "base given twice in phase '%s'", p->name);
+            fail(st, st->in.line, "base given twice in phase '%s'", p->name);
             return 1;
         }
         st->seen_base = true;
         if (!valid_phase_name(value, strlen(value))) {
-            fail(st, st->line, "base '%s': not a phase name", value);
+            fail(st, st->in.line, "base '%s': not a phase name", value);
             return 1;
         }
         snprintf(p->base, sizeof p->base, "%s", value);
-        p->base_line = st->line;
+        p->base_line = st->in.line;
         return 1;
     }
     if (strcmp(key, "claims") == 0) {
         if (st->seen_claims) {
-            fail(st, st->line, "claims given twice in phase '%s'", p->name);
+            fail(st, st->in.line, "claims given twice in phase '%s'", p->name);
             return 1;
         }
         st->seen_claims = true;
@@ -208,7 +165,7 @@ static int on_key(void *user, const char *section, const char *key, const char *
     }
     if (strcmp(key, "summary") == 0) {
         if (st->seen_summary) {
-            fail(st, st->line, "summary given twice in phase '%s'", p->name);
+            fail(st, st->in.line, "summary given twice in phase '%s'", p->name);
             return 1;
         }
         st->seen_summary = true;
@@ -219,11 +176,11 @@ static int on_key(void *user, const char *section, const char *key, const char *
     if (axis < 0) {
         char valid[512];
         list_axes(valid, sizeof valid);
-        fail(st, st->line, "unknown key or axis '%s' (valid: %s)", key, valid);
+        fail(st, st->in.line, "unknown key or axis '%s' (valid: %s)", key, valid);
         return 1;
     }
     if (p->own[axis]) {
-        fail(st, st->line, "%s given twice in phase '%s' (first at line %u)", key, p->name,
+        fail(st, st->in.line, "%s given twice in phase '%s' (first at line %u)", key, p->name,
              p->own_line[axis]);
         return 1;
     }
@@ -231,12 +188,12 @@ static int on_key(void *user, const char *section, const char *key, const char *
     if (!impl) {
         char valid[1024];
         hp_axis_impl_names(axis, valid, sizeof valid);
-        fail(st, st->line, "unknown %s implementation '%s' (valid: %s)", key, value, valid);
+        fail(st, st->in.line, "unknown %s implementation '%s' (valid: %s)", key, value, valid);
         return 1;
     }
     p->impl[axis] = impl;
     p->own[axis] = true;
-    p->own_line[axis] = st->line;
+    p->own_line[axis] = st->in.line;
     return 1;
 }
 
@@ -301,20 +258,18 @@ int hp_phases_parse(const char *text, const char *name, struct hp_phase_plan *pl
 {
     memset(plan, 0, sizeof *plan);
     snprintf(plan->path, sizeof plan->path, "%s", name);
-    struct parse_state st = {.name = name, .cursor = text, .plan = plan, .err = err};
-    int rc = ini_parse_stream(read_line, &st, on_key, &st);
-    if (!st.failed && rc > 0)
-        fail(&st, (unsigned)rc, "syntax error (expected [phase], key = value, or a comment)");
-    else if (!st.failed && rc < 0)
-        fail(&st, st.line, "cannot parse (out of memory)");
-    if (!st.failed && plan->count == 0) {
+    struct parse_state st = {.plan = plan};
+    st.in = (struct hp_ini_lines){
+        .name = name, .cursor = text, .err = err, .on_section = open_section, .ctx = &st};
+    hp_ini_parse(&st.in, on_key, &st, "[phase], key = value, or a comment");
+    if (!st.in.failed && plan->count == 0) {
         hp_error_set(err,
                      "%s: no phases (a phase is a [name] section of axis = implementation "
                      "lines)",
                      name);
         return -1;
     }
-    if (st.failed || resolve_bases(&st) != 0) {
+    if (st.in.failed || resolve_bases(&st) != 0) {
         plan->count = 0;
         return -1;
     }

@@ -322,6 +322,23 @@ static int read_case_metrics(const struct reader *rd, json_t *c, const char *whe
     return st;
 }
 
+/* Version 4: "external": {"source", "peer", ["claim", "variant"], "facts"}. */
+static int read_case_external(const struct reader *rd, json_t *c, const char *where,
+                              struct hp_result_case *out)
+{
+    int st = 0;
+    json_t *x = member(rd, c, where, "external", JSON_OBJECT, true, &st);
+    if (st != 0 || !x)
+        return st;
+    char sub[96];
+    snprintf(sub, sizeof sub, "%s.external", where);
+    out->source = required_string(rd, x, sub, "source", &st);
+    out->peer = required_string(rd, x, sub, "peer", &st);
+    out->claim = optional_string(rd, x, sub, "claim", &st);
+    out->variant = optional_string(rd, x, sub, "variant", &st);
+    return st;
+}
+
 static int read_case(const struct reader *rd, json_t *c, size_t index, bool complete,
                      struct hp_result_case *out)
 {
@@ -331,7 +348,8 @@ static int read_case(const struct reader *rd, json_t *c, size_t index, bool comp
         return fail(rd, where, "is not an object");
     if (read_case_identity(rd, c, where, out) != 0 ||
         read_case_samples(rd, c, where, complete, out) != 0 ||
-        read_case_counts(rd, c, where, out) != 0 || read_case_latency(rd, c, where, out) != 0)
+        read_case_counts(rd, c, where, out) != 0 || read_case_latency(rd, c, where, out) != 0 ||
+        read_case_external(rd, c, where, out) != 0)
         return -1;
     return read_case_metrics(rd, c, where, out);
 }
@@ -478,6 +496,10 @@ static void free_case(struct hp_result_case *c)
     free(c->name);
     free(c->workload);
     free(c->phase);
+    free(c->source);
+    free(c->peer);
+    free(c->claim);
+    free(c->variant);
     for (size_t i = 0; i < c->impl_count; i++) {
         free(c->impls[i].axis);
         free(c->impls[i].name);

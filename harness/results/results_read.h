@@ -79,6 +79,11 @@ struct hp_result_case {
 
     size_t metric_count;
     struct hp_result_metric *metrics;
+
+    /* An external case (version 4, docs/external-cases.md): the source and peer its figures
+     * come from ("go", "gin"), and for a Go twin the claim and variant ("C1", "reference");
+     * NULL for hotpath's own cases. */
+    char *source, *peer, *claim, *variant;
 };
 
 struct hp_result_floors {

@@ -336,7 +336,11 @@ static void add_case_samples(json_t *o, const struct hp_case *c)
     json_object_set_new(o, "samples", json_integer(c->samples_taken));
     json_object_set_new(o, "ns_per_op", doubles(c->ns_per_op, c->samples_taken));
     json_object_set_new(o, "ops_per_sec", doubles(c->ops_per_sec, c->samples_taken));
-    json_object_set_new(o, "cpu_ns_per_op", doubles(c->cpu_ns_per_op, c->samples_taken));
+    bool cpu_known = true; /* an external program may not say */
+    for (unsigned k = 0; k < c->samples_taken; k++)
+        cpu_known &= !isnan(c->cpu_ns_per_op[k]);
+    json_object_set_new(o, "cpu_ns_per_op",
+                        cpu_known ? doubles(c->cpu_ns_per_op, c->samples_taken) : json_null());
     json_t *per_thread = json_array();
     for (unsigned t = 0; t < c->threads; t++) {
         json_t *a = json_array();
@@ -374,12 +378,15 @@ static void add_case_counts(json_t *o, const struct hp_case *c)
     json_object_set_new(alloc, "allocs", json_integer((json_int_t)c->allocs.allocs));
     json_object_set_new(alloc, "bytes", json_integer((json_int_t)c->allocs.bytes));
     json_object_set_new(alloc, "frees", json_integer((json_int_t)c->allocs.frees));
+    if (c->allocs_unknown)
+        ops = 0; /* an external program that cannot count them: null per op */
     json_object_set_new(alloc, "allocs_per_op",
                         hp_json_real_or_null(ops > 0 ? (double)c->allocs.allocs / ops : NAN));
     json_object_set_new(alloc, "bytes_per_op",
                         hp_json_real_or_null(ops > 0 ? (double)c->allocs.bytes / ops : NAN));
-    json_object_set_new(alloc, "frees_per_op",
-                        hp_json_real_or_null(ops > 0 ? (double)c->allocs.frees / ops : NAN));
+    json_object_set_new(
+        alloc, "frees_per_op",
+        hp_json_real_or_null(ops > 0 && !c->external ? (double)c->allocs.frees / ops : NAN));
     json_object_set_new(o, "allocations", alloc);
     json_t *perf = json_null();
     if (c->perf_ok && ops > 0) {
@@ -421,6 +428,38 @@ static json_t *latency_json(const struct hp_run *run, const struct hp_case *c)
     return lat;
 }
 
+/* facts "k=v k2=v2" as an object of strings. */
+static json_t *facts_json(const char *facts)
+{
+    json_t *o = json_object();
+    char copy[1024];
+    snprintf(copy, sizeof copy, "%s", facts);
+    char *save = NULL;
+    for (char *kv = strtok_r(copy, " ", &save); kv; kv = strtok_r(NULL, " ", &save)) {
+        char *eq = strchr(kv, '=');
+        if (!eq || eq == kv)
+            continue;
+        *eq = '\0';
+        json_object_set_new(o, kv, json_string(eq + 1));
+    }
+    return o;
+}
+
+/* An external case: its source, peer, claim twin and facts (results v4). */
+static json_t *external_case_json(const struct hp_case *c)
+{
+    const struct hp_case_external *x = c->external;
+    json_t *o = json_object();
+    json_object_set_new(o, "source", json_string(x->source));
+    json_object_set_new(o, "peer", json_string(x->peer));
+    if (x->claim && x->variant) {
+        json_object_set_new(o, "claim", json_string(x->claim));
+        json_object_set_new(o, "variant", json_string(x->variant));
+    }
+    json_object_set_new(o, "facts", facts_json(x->facts));
+    return o;
+}
+
 static json_t *case_json(const struct hp_run *run, const struct hp_case *c)
 {
     json_t *o = json_object();
@@ -436,6 +475,39 @@ static json_t *case_json(const struct hp_run *run, const struct hp_case *c)
         json_object_set_new(metrics, c->metrics.items[i].name, m);
     }
     json_object_set_new(o, "metrics", metrics);
+    if (c->external)
+        json_object_set_new(o, "external", external_case_json(c));
+    return o;
+}
+
+/* What became of every source and of the external cases that have no samples (results v4). */
+static json_t *external_json(const struct hp_run *run)
+{
+    json_t *o = json_object(), *sources = json_array(), *unmeasured = json_array();
+    for (size_t i = 0; i < run->external->count; i++) {
+        const struct hp_external_source_status *s = &run->external->sources[i];
+        json_t *so = json_object();
+        json_object_set_new(so, "name", json_string(s->name));
+        json_object_set_new(so, "file", json_string(s->file));
+        json_object_set_new(so, "status", json_string(s->status[0] ? s->status : "ok"));
+        json_object_set_new(so, "facts", facts_json(s->facts));
+        json_array_append_new(sources, so);
+    }
+    for (size_t i = 0; i < run->case_count; i++) {
+        const struct hp_case *c = &run->cases[i];
+        if (!c->status[0])
+            continue;
+        json_t *u = json_object();
+        json_object_set_new(u, "name", json_string(c->name));
+        json_object_set_new(u, "workload", json_string(c->workload->name));
+        json_object_set_new(u, "threads", json_integer(c->threads));
+        json_object_set_new(u, "status", json_string(c->status));
+        if (c->external)
+            json_object_set_new(u, "external", external_case_json(c));
+        json_array_append_new(unmeasured, u);
+    }
+    json_object_set_new(o, "sources", sources);
+    json_object_set_new(o, "unmeasured", unmeasured);
     return o;
 }
 
@@ -560,8 +632,11 @@ static json_t *run_json(const struct hp_run *run, const struct hp_phase_plan *pl
         json_object_set_new(root, "phases", plan_json(plan));
     json_t *cases = json_array();
     for (size_t i = 0; i < run->case_count; i++)
-        json_array_append_new(cases, case_json(run, &run->cases[i]));
+        if (!run->cases[i].status[0])
+            json_array_append_new(cases, case_json(run, &run->cases[i]));
     json_object_set_new(root, "cases", cases);
+    if (run->external)
+        json_object_set_new(root, "external", external_json(run));
     return root;
 }
 
@@ -595,6 +670,8 @@ static int write_txt(FILE *f, const void *ctx)
             HOTPATH_GIT_DIRTY ? "-dirty" : "");
     for (size_t i = 0; i < run->case_count; i++) {
         const struct hp_case *c = &run->cases[i];
+        if (c->status[0])
+            continue;
         char name[300];
         hp_results_go_name(c, name, sizeof name);
         double ops = (double)c->measured_ops;
@@ -622,6 +699,8 @@ static int write_csv(FILE *f, const void *ctx)
           f);
     for (size_t i = 0; i < run->case_count; i++) {
         const struct hp_case *c = &run->cases[i];
+        if (c->status[0])
+            continue;
         hp_csv_field(f, c->name, true);
         fputc(',', f);
         hp_csv_field(f, c->workload->name, true);

@@ -64,6 +64,48 @@ static int read_plan(const struct hp_results *r, struct hp_phase_view *v, struct
     return 0;
 }
 
+/* The external peers' cases (not the twins of claims) beside the rows of their workload. */
+static void add_peers(const struct hp_results *r, struct hp_phase_view *v)
+{
+    for (size_t i = 0; i < r->case_count; i++) {
+        const struct hp_result_case *c = &r->cases[i];
+        if (!c->peer || c->claim || c->latency_mode)
+            continue;
+        for (size_t k = 0; k < v->row_count; k++) {
+            struct hp_view_row *row = &v->rows[k];
+            if (strcmp(row->workload, c->workload) != 0 || row->threads != c->threads)
+                continue;
+            size_t p = 0;
+            while (p < v->peer_count && strcmp(v->peers[p], c->peer) != 0)
+                p++;
+            if (p == v->peer_count) {
+                if (p == HP_VIEW_PEERS_MAX)
+                    continue;
+                /* The reference peer's column comes first. */
+                if (strcmp(c->peer, HP_VIEW_REFERENCE_PEER) == 0 && v->peer_count > 0) {
+                    memmove(&v->peers[1], &v->peers[0], v->peer_count * sizeof v->peers[0]);
+                    for (size_t q = 0; q < v->row_count; q++)
+                        memmove(&v->rows[q].peer[1], &v->rows[q].peer[0],
+                                v->peer_count * sizeof v->rows[q].peer[0]),
+                            v->rows[q].peer[0] = NULL;
+                    p = 0;
+                }
+                v->peers[p] = c->peer;
+                v->peer_count++;
+            }
+            row->peer[p] = c;
+        }
+    }
+}
+
+/* The reference peer's case of a row (Gin), or NULL. */
+static const struct hp_result_case *reference_peer(const struct hp_phase_view *v,
+                                                   const struct hp_view_row *row)
+{
+    return v->peer_count > 0 && strcmp(v->peers[0], HP_VIEW_REFERENCE_PEER) == 0 ? row->peer[0]
+                                                                                 : NULL;
+}
+
 int hp_phase_view_build(const struct hp_results *r, struct hp_phase_view *v, struct hp_error *err)
 {
     memset(v, 0, sizeof *v);
@@ -72,7 +114,7 @@ int hp_phase_view_build(const struct hp_results *r, struct hp_phase_view *v, str
     size_t capacity = 0;
     for (size_t i = 0; i < r->case_count; i++) {
         const struct hp_result_case *c = &r->cases[i];
-        if (!c->phase || c->latency_mode)
+        if (!c->phase || c->latency_mode || c->peer)
             continue;
         int phase = add_phase(v, c->phase, err);
         if (phase < 0)
@@ -116,6 +158,7 @@ int hp_phase_view_build(const struct hp_results *r, struct hp_phase_view *v, str
         }
         v->rows[j] = row;
     }
+    add_peers(r, v);
     return 0;
 fail:
     hp_phase_view_free(v);
@@ -224,6 +267,15 @@ static void format_change(char *out, size_t size, const struct hp_case_compariso
         hp_format_change(out, size, cmp->ratio, cmp->ratio_low, cmp->ratio_high, 1);
 }
 
+/* "0.021x [0.020, 0.022]": new/old of the medians with its bootstrap interval. */
+static void format_ratio(char *out, size_t size, const struct hp_case_comparison *cmp)
+{
+    if (cmp->change == HP_CHANGE_TOO_FEW_SAMPLES)
+        snprintf(out, size, "%s", hp_change_name(cmp->change));
+    else
+        snprintf(out, size, "%.3gx [%.3g, %.3g]", cmp->ratio, cmp->ratio_low, cmp->ratio_high);
+}
+
 static void format_count(char *out, size_t size, double v)
 {
     if (isnan(v))
@@ -301,11 +353,12 @@ static int add_phase_cell(struct hp_table *t, struct hp_phase_view *v,
                           const struct hp_view_row *row, size_t p, struct hp_error *err)
 {
     const struct hp_result_case *c = row->cell[p];
+    const struct hp_result_case *gin = reference_peer(v, row);
     if (!c) {
-        hp_table_text(t, "not measured\n-\n-\n-");
+        hp_table_text(t, "not measured\n-\n-\n-%s", gin ? "\n-" : "");
         return 0;
     }
-    char ns[160], vs_previous[96] = "-", vs_baseline[96] = "-", allocs[64];
+    char ns[160], vs_previous[96] = "-", vs_baseline[96] = "-", allocs[64], vs_gin[96] = "";
     format_cell_ns(ns, sizeof ns, c);
     format_count(allocs, sizeof allocs, c->allocs_per_op);
     const struct hp_result_case *prev = previous_cell(row, p);
@@ -323,8 +376,28 @@ static int add_phase_cell(struct hp_table *t, struct hp_phase_view *v,
     } else if (base && base == prev) {
         snprintf(vs_baseline, sizeof vs_baseline, "%s", vs_previous);
     }
-    hp_table_number(t, c->summary.median, "%s\n%s\n%s\n%s", ns, vs_previous, vs_baseline, allocs);
+    if (gin) {
+        if (compare(v, gin, c, &cmp, err) != 0)
+            return -1;
+        format_ratio(vs_gin, sizeof vs_gin, &cmp);
+    }
+    hp_table_number(t, c->summary.median, "%s\n%s\n%s\n%s%s%s", ns, vs_previous, vs_baseline,
+                    allocs, gin ? "\n" : "", vs_gin);
     return 0;
+}
+
+/* A peer's cell: its ns/op and allocs/op; it has no phases to change between. */
+static void add_peer_cell(struct hp_table *t, const struct hp_view_row *row, size_t p, bool vs_line)
+{
+    const struct hp_result_case *c = row->peer[p];
+    if (!c) {
+        hp_table_text(t, "not measured\n-\n-\n-%s", vs_line ? "\n-" : "");
+        return;
+    }
+    char ns[160], allocs[64];
+    format_cell_ns(ns, sizeof ns, c);
+    format_count(allocs, sizeof allocs, c->allocs_per_op);
+    hp_table_number(t, c->summary.median, "%s\n-\n-\n%s%s", ns, allocs, vs_line ? "\n-" : "");
 }
 
 static int add_phase_table(struct hp_doc *doc, struct hp_phase_view *v, struct hp_error *err)
@@ -333,14 +406,24 @@ static int add_phase_table(struct hp_doc *doc, struct hp_phase_view *v, struct h
     hp_table_column(t, "workload", "workload", 0);
     for (size_t p = 0; p < v->phase_count; p++)
         hp_table_column(t, v->phases[p].name, v->phases[p].name, 0);
+    for (size_t p = 0; p < v->peer_count; p++) {
+        char title[64];
+        snprintf(title, sizeof title, "%s (Go)", v->peers[p]);
+        hp_table_column(t, title, v->peers[p], 0);
+    }
     for (size_t r = 0; r < v->row_count; r++) {
         char label[160];
-        hp_view_row_label(&v->rows[r], label, sizeof label);
+        const struct hp_view_row *row = &v->rows[r];
+        bool vs_line = reference_peer(v, row) != NULL;
+        hp_view_row_label(row, label, sizeof label);
         hp_table_row(t);
-        hp_table_text(t, "%s\n  vs previous phase\n  vs baseline\n  allocs/op", label);
+        hp_table_text(t, "%s\n  vs previous phase\n  vs baseline\n  allocs/op%s", label,
+                      vs_line ? "\n  vs " HP_VIEW_REFERENCE_PEER " (ratio)" : "");
         for (size_t p = 0; p < v->phase_count; p++)
-            if (add_phase_cell(t, v, &v->rows[r], p, err) != 0)
+            if (add_phase_cell(t, v, row, p, err) != 0)
                 return -1;
+        for (size_t p = 0; p < v->peer_count; p++)
+            add_peer_cell(t, row, p, vs_line);
     }
     return 0;
 }
@@ -393,9 +476,82 @@ static bool any_claims(const struct hp_phase_view *v)
     return false;
 }
 
+/* The Go twin of a claim (results v4: external cases with claim and variant), or false. */
+static bool find_twin(const struct hp_results *r, const char *claim,
+                      const struct hp_result_case **reference,
+                      const struct hp_result_case **improved)
+{
+    *reference = *improved = NULL;
+    for (size_t i = 0; i < r->case_count; i++) {
+        const struct hp_result_case *c = &r->cases[i];
+        if (!c->claim || !c->variant || strcmp(c->claim, claim) != 0 || c->latency_mode)
+            continue;
+        /* Several thread counts (a parallel twin): the fewest threads, as the rows begin. */
+        const struct hp_result_case **slot = strcmp(c->variant, "reference") == 0  ? reference
+                                             : strcmp(c->variant, "improved") == 0 ? improved
+                                                                                   : NULL;
+        if (slot && (!*slot || c->threads < (*slot)->threads))
+            *slot = c;
+    }
+    return *reference && *improved;
+}
+
+static bool any_twins(const struct hp_results *r)
+{
+    for (size_t i = 0; i < r->case_count; i++)
+        if (r->cases[i].claim)
+            return true;
+    return false;
+}
+
+/* Whether the C step's change and the Go twin's differ by more than 2x either way (or go in
+ * opposite directions), when at least one of them is a significant change. */
+bool hp_changes_disagree(const struct hp_case_comparison *c_step,
+                         const struct hp_case_comparison *twin)
+{
+    bool c_sig = c_step->change == HP_CHANGE_FASTER || c_step->change == HP_CHANGE_SLOWER;
+    bool go_sig = twin->change == HP_CHANGE_FASTER || twin->change == HP_CHANGE_SLOWER;
+    if (!c_sig && !go_sig)
+        return false;
+    double a = c_step->ratio - 1, b = twin->ratio - 1;
+    if (a * b < 0)
+        return c_sig && go_sig;
+    double big = fmax(fabs(a), fabs(b)), small = fmin(fabs(a), fabs(b));
+    return big > 2 * small;
+}
+
+/* The twin's change and whether it agrees with the C step's (cmp NULL: the C step was not
+ * measured on this row). */
+static int format_twin(char *change, size_t change_size, char *agreement, size_t agreement_size,
+                       struct hp_phase_view *v, const struct hp_results *r,
+                       const struct hp_claim *claim, const struct hp_case_comparison *c_step,
+                       struct hp_error *err)
+{
+    const struct hp_result_case *reference, *improved;
+    snprintf(change, change_size, "no Go twin in this run");
+    snprintf(agreement, agreement_size, "-");
+    if (!find_twin(r, claim->id, &reference, &improved))
+        return 0;
+    struct hp_case_comparison twin;
+    if (compare(v, reference, improved, &twin, err) != 0)
+        return -1;
+    char a[32], b[32], ratio[96];
+    format_count(a, sizeof a, twin.old_allocs_per_op);
+    format_count(b, sizeof b, twin.new_allocs_per_op);
+    format_change(ratio, sizeof ratio, &twin);
+    snprintf(change, change_size, "%.1f -> %.1f ns (%s), allocs/op %s -> %s", twin.old_median,
+             twin.new_median, ratio, a, b);
+    if (c_step)
+        snprintf(agreement, agreement_size, "%s",
+                 hp_changes_disagree(c_step, &twin)
+                     ? "differ > 2x: the C analogue or the seed's estimate needs a look"
+                     : "within 2x");
+    return 0;
+}
+
 /* One row: a claim of phase p on one row of the phase table. */
-static int add_claim_row(struct hp_table *t, struct hp_phase_view *v, size_t p,
-                         const struct hp_claim *claim, const struct hp_view_row *row,
+static int add_claim_row(struct hp_table *t, struct hp_phase_view *v, const struct hp_results *r,
+                         size_t p, const struct hp_claim *claim, const struct hp_view_row *row,
                          struct hp_error *err)
 {
     const struct hp_view_phase *phase = &v->phases[p];
@@ -404,16 +560,22 @@ static int add_claim_row(struct hp_table *t, struct hp_phase_view *v, size_t p,
     char label[160], measured[128] = "", *verdict = "not measured";
     hp_view_row_label(row, label, sizeof label);
     const struct hp_result_case *prev = previous_cell(row, p), *cur = row->cell[p];
+    struct hp_case_comparison cmp;
+    bool compared = false;
     if (prev && cur && same_implementations(prev, cur)) {
         snprintf(measured, sizeof measured, "-");
         verdict = "not tested here (the phase changes nothing this workload uses)";
     } else if (prev && cur) {
-        struct hp_case_comparison cmp;
         if (compare(v, prev, cur, &cmp, err) != 0)
             return -1;
+        compared = true;
         format_measured(measured, sizeof measured, claim, &cmp);
         verdict = (char *)hp_claim_verdict(claim, &cmp, low, high);
     }
+    char twin[200] = "", agreement[96] = "";
+    if (any_twins(r) && format_twin(twin, sizeof twin, agreement, sizeof agreement, v, r, claim,
+                                    compared ? &cmp : NULL, err) != 0)
+        return -1;
     hp_table_row(t);
     hp_table_text(t, "%s", claim->id);
     hp_table_text(t, "%s", claim->technique);
@@ -425,10 +587,15 @@ static int add_claim_row(struct hp_table *t, struct hp_phase_view *v, size_t p,
     hp_table_text(t, "%s", label);
     hp_table_text(t, "%s", measured);
     hp_table_text(t, "%s", verdict);
+    if (any_twins(r)) {
+        hp_table_text(t, "%s", twin);
+        hp_table_text(t, "%s", agreement);
+    }
     return 0;
 }
 
-static int add_claims_table(struct hp_doc *doc, struct hp_phase_view *v, struct hp_error *err)
+static int add_claims_table(struct hp_doc *doc, struct hp_phase_view *v, const struct hp_results *r,
+                            struct hp_error *err)
 {
     hp_doc_heading(doc, 2, "Claims");
     struct hp_text *legend = hp_doc_paragraph(doc);
@@ -445,6 +612,11 @@ static int add_claims_table(struct hp_doc *doc, struct hp_phase_view *v, struct 
     hp_text_add(legend, " (no significant change), ");
     hp_text_em(legend, "made it worse");
     hp_text_add(legend, " (significantly slower); allocation claims are judged on exact counts.");
+    if (any_twins(r))
+        hp_doc_para(doc, "Go twin: the same single decision made in Go (peers/twins.go), "
+                         "measured in the same rounds; where its change and the C step's "
+                         "differ by more than 2x either way (or go opposite ways), the row "
+                         "says so.");
     struct hp_table *t = hp_doc_table(doc);
     static const char *const columns[][2] = {
         {"claim", "claim"},
@@ -457,10 +629,14 @@ static int add_claims_table(struct hp_doc *doc, struct hp_phase_view *v, struct 
     };
     for (size_t c = 0; c < sizeof columns / sizeof columns[0]; c++)
         hp_table_column(t, columns[c][0], columns[c][1], 0);
+    if (any_twins(r)) {
+        hp_table_column(t, "the Go twin's change (reference -> improved)", "go_twin", 0);
+        hp_table_column(t, "C vs Go", "c_vs_go", 0);
+    }
     for (size_t p = 1; p < v->phase_count; p++)
         for (size_t k = 0; k < v->phases[p].claim_count; k++)
-            for (size_t r = 0; r < v->row_count; r++)
-                if (add_claim_row(t, v, p, v->phases[p].claims[k], &v->rows[r], err) != 0)
+            for (size_t row = 0; row < v->row_count; row++)
+                if (add_claim_row(t, v, r, p, v->phases[p].claims[k], &v->rows[row], err) != 0)
                     return -1;
     return 0;
 }
@@ -495,9 +671,15 @@ int hp_phase_tables_doc(struct hp_doc *doc, const struct hp_results *r, struct h
     hp_doc_para(doc, "ns/op: median [95%% confidence interval]; changes: new/old - 1 with its "
                      "95%% interval, or \"no significant change\" when the interval includes "
                      "zero or the rank test does not reject; allocs/op exact.");
+    if (v->peer_count)
+        hp_doc_para(doc, "Peer columns: the same workload in Go, measured in the same rounds by "
+                         "an external case (docs/external-cases.md); \"vs " HP_VIEW_REFERENCE_PEER
+                         "\": the phase's median / Gin's, with its 95%% bootstrap interval "
+                         "(below 1: the phase is faster). Go's allocs/op are its runtime's "
+                         "(runtime.MemStats), hotpath's are malloc calls.");
     if (add_phase_table(doc, v, err) != 0)
         return -1;
-    return any_claims(v) ? add_claims_table(doc, v, err) : 0;
+    return any_claims(v) ? add_claims_table(doc, v, r, err) : 0;
 }
 
 int hp_phase_tables_write(FILE *f, const struct hp_results *r, struct hp_phase_view *v,

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,7 +18,6 @@
 #include "doc.h"
 #include "files.h"
 #include "gnuplot.h"
-#include "gobench_read.h"
 #include "hdr_histogram.h"
 #include "hlog.h"
 #include "phase_tables.h"
@@ -158,12 +158,18 @@ static void omitted(struct report *rep, const char *why)
     rep->outcome->charts_omitted++;
 }
 
-static void phase_titles(const struct hp_phase_view *v, char *out, size_t size)
+/* The bars' titles, space-separated (gnuplot's word()): the phases, then the peers ("gin-Go"),
+ * and their count. */
+static void phase_titles(const struct hp_phase_view *v, char *out, size_t size, char *count,
+                         size_t count_size)
 {
     size_t used = 0;
     out[0] = '\0';
     for (size_t p = 0; p < v->phase_count && used < size; p++)
         used += (size_t)snprintf(out + used, size - used, "%s%s", p ? " " : "", v->phases[p].name);
+    for (size_t p = 0; p < v->peer_count && used < size; p++)
+        used += (size_t)snprintf(out + used, size - used, " %s-Go", v->peers[p]);
+    snprintf(count, count_size, "%zu", v->phase_count + v->peer_count);
 }
 
 static void put_value(FILE *f, double v)
@@ -199,14 +205,16 @@ static int write_phase_data(struct report *rep, const char *name, const char *co
     FILE *f = open_data(rep, name, err);
     if (!f)
         return -1;
-    fprintf(f, "# workload\tthen per phase: %s\n", columns);
+    fprintf(f, "# workload\tthen per phase, then per external peer: %s\n", columns);
     for (size_t r = 0; r < rep->view.row_count; r++) {
         char label[160];
         hp_view_row_label(&rep->view.rows[r], label, sizeof label);
         fputs(label, f);
-        for (size_t p = 0; p < rep->view.phase_count; p++) {
+        for (size_t p = 0; p < rep->view.phase_count + rep->view.peer_count; p++) {
             double v[4];
-            size_t n = figures(rep->view.rows[r].cell[p], v);
+            const struct hp_view_row *row = &rep->view.rows[r];
+            size_t n = figures(
+                p < rep->view.phase_count ? row->cell[p] : row->peer[p - rep->view.phase_count], v);
             for (size_t k = 0; k < n; k++)
                 put_value(f, v[k]);
         }
@@ -227,16 +235,17 @@ static int chart_phase_bars(struct report *rep, struct hp_error *err)
         return -1;
     double low = INFINITY, high = 0;
     for (size_t r = 0; r < rep->view.row_count; r++)
-        for (size_t p = 0; p < rep->view.phase_count; p++) {
-            const struct hp_result_case *c = rep->view.rows[r].cell[p];
+        for (size_t p = 0; p < rep->view.phase_count + rep->view.peer_count; p++) {
+            const struct hp_result_case *c =
+                p < rep->view.phase_count ? rep->view.rows[r].cell[p]
+                                          : rep->view.rows[r].peer[p - rep->view.phase_count];
             if (c && c->summary.median > 0) {
                 low = fmin(low, c->summary.median);
                 high = fmax(high, c->summary.median);
             }
         }
     char titles[2048], count[16];
-    phase_titles(&rep->view, titles, sizeof titles);
-    snprintf(count, sizeof count, "%zu", rep->view.phase_count);
+    phase_titles(&rep->view, titles, sizeof titles, count, sizeof count);
     struct hp_gnuplot_var extra[] = {
         {"titles", titles}, {"nphases", count}, {"logy", high > 30 * low ? "1" : "0"}};
     if (draw(rep, "phase_bars.gp", "phase_bars",
@@ -256,8 +265,7 @@ static int chart_allocations(struct report *rep, struct hp_error *err)
     if (write_phase_data(rep, "allocations", "allocs/op, bytes/op", allocation_figures, err) != 0)
         return -1;
     char titles[2048], count[16];
-    phase_titles(&rep->view, titles, sizeof titles);
-    snprintf(count, sizeof count, "%zu", rep->view.phase_count);
+    phase_titles(&rep->view, titles, sizeof titles, count, sizeof count);
     struct hp_gnuplot_var extra[] = {{"titles", titles}, {"nphases", count}};
     if (draw(rep, "allocations.gp", "allocations",
              "allocations and bytes allocated per op, by phase (exact counts)", extra, 2, err) != 0)
@@ -684,65 +692,66 @@ static void doc_cases(struct report *rep)
             hp_table_text(t, "%.0f / %.0f / %.0f", c->latency.p50_ns, c->latency.p99_ns,
                           c->latency.p999_ns);
         else
-            hp_table_text(t, "%s", "");
+            hp_table_text(t, "%s", c->peer ? "n/a (batch only)" : "");
     }
 }
 
-static int by_value(const void *a, const void *b)
+/* The external sources of the run (results v4, docs/external-cases.md): said once when one did
+ * not run (its columns are missing, and why), and every external case without samples with its
+ * status. A phase run without any: said once, with how to get the Gin columns. */
+static void doc_external(struct report *rep)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-/* Peers (scripts/peers/run.sh): RESULTS_DIR/peers.txt in Go's benchmark format, shown as the
- * median ns/op of each benchmark with its B/op and allocs/op. No file, no section. */
-static int doc_peers(struct report *rep, struct hp_error *err)
-{
-    char path[4200];
-    snprintf(path, sizeof path, "%s/peers.txt", rep->dir);
-    if (access(path, F_OK) != 0)
-        return 0;
-    struct hp_gobench peers;
-    if (hp_gobench_read(path, &peers, err) != 0)
-        return -1;
-    if (peers.count > 0) {
-        hp_doc_heading(&rep->doc, 2, "Peers (Go)");
-        struct hp_text *about = hp_doc_paragraph(&rep->doc);
-        hp_text_add(about, "Gin and httprouter routing the same GitHub route set and request "
-                           "lists, measured on this machine by ");
-        hp_text_code(about, "scripts/peers/run.sh");
-        hp_text_add(about, " into ");
-        hp_text_code(about, "peers.txt");
-        hp_text_add(about, " (Go's benchmark format; the ");
-        hp_text_code(about, "-N");
-        hp_text_add(about, " suffix is GOMAXPROCS). Each op is one request through the router "
-                           "with a handler that sets one header and writes a small body.");
-        struct hp_table *t = hp_doc_table(&rep->doc);
-        hp_table_column(t, "benchmark", "benchmark", HP_COLUMN_CODE);
-        hp_table_column(t, "ns/op (median)", "median_ns", HP_COLUMN_NUMERIC);
-        hp_table_column(t, "samples", "samples", HP_COLUMN_NUMERIC);
-        hp_table_column(t, "B/op", "bytes_per_op", HP_COLUMN_NUMERIC);
-        hp_table_column(t, "allocs/op", "allocs_per_op", HP_COLUMN_NUMERIC);
-        for (size_t i = 0; i < peers.count; i++) {
-            struct hp_gobench_row *row = &peers.rows[i];
-            qsort(row->ns, row->samples, sizeof row->ns[0], by_value);
-            double median = hp_quantile_sorted(row->ns, row->samples, 0.5);
-            hp_table_row(t);
-            hp_table_text(t, "%s", row->name);
-            hp_table_number(t, median, "%.4g", median);
-            hp_table_number(t, (double)row->samples, "%zu", row->samples);
-            hp_table_number(t, row->bytes, "%.4g", row->bytes);
-            hp_table_number(t, row->allocs, "%.4g", row->allocs);
-        }
+    json_t *external = json_object_get((json_t *)rep->r->json, "external");
+    if (!json_is_object(external)) {
+        if (rep->has_view)
+            hp_doc_para(&rep->doc,
+                        "No external cases in this run: the phase table and charts have no Gin "
+                        "or httprouter columns (run with --external peers/go.external, as "
+                        "scripts/setup.sh does; docs/external-cases.md).");
+        return;
     }
-    hp_gobench_free(&peers);
-    return 0;
+    json_t *sources = json_object_get(external, "sources");
+    json_t *unmeasured = json_object_get(external, "unmeasured");
+    bool any = false;
+    size_t i;
+    json_t *s;
+    json_array_foreach(sources, i, s)
+    {
+        const char *status = json_string_value(json_object_get(s, "status"));
+        any |= status && strcmp(status, "ok") != 0;
+    }
+    if (!any && json_array_size(unmeasured) == 0)
+        return;
+    hp_doc_heading(&rep->doc, 2, "External cases not measured");
+    json_array_foreach(sources, i, s)
+    {
+        const char *status = json_string_value(json_object_get(s, "status"));
+        if (!status || strcmp(status, "ok") == 0)
+            continue;
+        struct hp_text *t = hp_doc_warning(&rep->doc, "missing columns.");
+        hp_text_add(t, " Every case of external source [%s] (",
+                    json_string_value(json_object_get(s, "name")));
+        hp_text_code(t, "%s", json_string_value(json_object_get(s, "file")));
+        hp_text_add(t, ") is missing from the tables and charts: %s.", status);
+    }
+    if (json_array_size(unmeasured) == 0)
+        return;
+    struct hp_table *t = hp_doc_table(&rep->doc);
+    hp_table_column(t, "case", "case", HP_COLUMN_CODE);
+    hp_table_column(t, "status", "status", 0);
+    json_array_foreach(unmeasured, i, s)
+    {
+        hp_table_row(t);
+        hp_table_text(t, "%s", json_string_value(json_object_get(s, "name")));
+        hp_table_text(t, "%s", json_string_value(json_object_get(s, "status")));
+    }
 }
 
 /* Everything but the charts' images comes first; the charts are drawn while the rest is built. */
 static int build_document(struct report *rep, struct hp_error *err)
 {
     doc_header(rep);
+    doc_external(rep);
     if (rep->has_view && hp_phase_tables_doc(&rep->doc, rep->r, &rep->view, err) != 0)
         return -1;
     if (rep->has_profiles)
@@ -755,7 +764,7 @@ static int build_document(struct report *rep, struct hp_error *err)
     if (chart_phase_bars(rep, err) != 0 || chart_latency(rep, err) != 0 ||
         chart_scaling(rep, err) != 0 || chart_allocations(rep, err) != 0)
         return -1;
-    if (finish_jobs(rep, err) != 0 || doc_peers(rep, err) != 0)
+    if (finish_jobs(rep, err) != 0)
         return -1;
     if (rep->has_profiles)
         hp_profile_doc_flames(&rep->doc, &rep->profiles, rep->dir);

@@ -1,6 +1,8 @@
 /* The summary of a run (run_summary.h). */
 #include "run_summary.h"
 
+#include <jansson.h>
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,7 +44,7 @@ static void add_case_row(struct hp_table *t, const struct hp_result_case *c)
         hp_table_text(t, "%.0f/%.0f/%.0f", c->latency.p50_ns, c->latency.p99_ns,
                       c->latency.p999_ns);
     else
-        hp_table_text(t, "%s", "");
+        hp_table_text(t, "%s", c->peer ? "n/a (batch only)" : ""); /* an external case */
     hp_table_text(t, "%s", c->noisy ? "noisy" : "");
 }
 
@@ -58,6 +60,18 @@ void hp_run_summary_doc(struct hp_doc *doc, const struct hp_results *r)
     hp_table_column(t, "", "noisy", 0);
     for (size_t i = 0; i < r->case_count; i++)
         add_case_row(t, &r->cases[i]);
+    /* External cases without samples (results v4): their status in place of numbers. */
+    size_t k;
+    json_t *u;
+    json_array_foreach(
+        json_object_get(json_object_get((json_t *)r->json, "external"), "unmeasured"), k, u)
+    {
+        hp_table_row(t);
+        hp_table_text(t, "%s", json_string_value(json_object_get(u, "name")));
+        hp_table_number(t, NAN, "%s", json_string_value(json_object_get(u, "status")));
+        for (int column = 0; column < 5; column++)
+            hp_table_text(t, "%s", "");
+    }
     if (isfinite(r->harness_overhead_ns))
         hp_doc_para(doc, "harness overhead (null case): %.3g ns/op", r->harness_overhead_ns);
     struct hp_text *where = hp_doc_paragraph(doc);
