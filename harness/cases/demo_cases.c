@@ -120,3 +120,44 @@ const struct hp_workload hp_workload_demo_hash = {
     .run = hash_run,
     .teardown = free,
 };
+
+/* Two functions of known relative cost for the profiler's tests (profile.h): each op calls
+ * demo_work_once (a chain of DEMO_WORK_STEPS multiply-xor steps) and demo_work_thrice (three
+ * times as many), so a profile must give them a quarter and three quarters of the work. */
+enum { DEMO_WORK_STEPS = 200 };
+
+__attribute__((noinline)) static uint64_t demo_work_steps(uint64_t h, unsigned steps)
+{
+    for (unsigned i = 0; i < steps; i++) {
+        h ^= i;
+        h *= 0x100000001b3ull;
+        __asm__ volatile("" : "+r"(h)); /* one step at a time: not folded or vectorised */
+    }
+    return h;
+}
+
+__attribute__((noinline)) static uint64_t demo_work_once(uint64_t h)
+{
+    return demo_work_steps(h, DEMO_WORK_STEPS);
+}
+
+__attribute__((noinline)) static uint64_t demo_work_thrice(uint64_t h)
+{
+    return demo_work_steps(h, 3 * DEMO_WORK_STEPS);
+}
+
+static uint64_t work_run(void *local, uint64_t n)
+{
+    (void)local;
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (uint64_t i = 0; i < n; i++)
+        h = demo_work_thrice(demo_work_once(h));
+    return h;
+}
+
+const struct hp_workload hp_workload_demo_work_1x3x = {
+    .name = "demo/work-1x3x",
+    .summary = "two functions doing 1x and 3x the same work per op (the profiler's check)",
+    .setup = demo_setup,
+    .run = work_run,
+};

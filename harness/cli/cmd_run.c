@@ -252,8 +252,7 @@ static void long_options(struct option *options)
     options[n] = (struct option){0};
 }
 
-/* Fills o from argv (permuted by getopt); 1 for --help, 0, or -1 with err set. */
-static int parse(int argc, char **argv, struct hp_run_options *o, struct hp_error *err)
+int hp_run_options_parse(int argc, char **argv, struct hp_run_options *o, struct hp_error *err)
 {
     memset(o, 0, sizeof *o);
     hp_run_config_defaults(&o->config);
@@ -296,7 +295,7 @@ int hp_cmd_run(int argc, char **argv)
 
     static struct hp_run_options o; /* large */
     struct hp_error err;
-    int rc = parse(argc, argv, &o, &err);
+    int rc = hp_run_options_parse(argc, argv, &o, &err);
     if (rc != 0)
         return rc > 0 ? 0 : hp_usage_error(&err);
     o.command = command;

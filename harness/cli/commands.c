@@ -18,6 +18,8 @@ static const struct command {
     {"report", hp_cmd_report, "report.md, report.html and gnuplot charts of a results directory"},
     {"compare", hp_cmd_compare, "compare two results (or two phases of one) case by case"},
     {"gate", hp_cmd_gate, "fail (exit 1) when CURRENT regressed against BASELINE"},
+    {"profile", hp_cmd_profile,
+     "where a case's instructions go, by function and call stack (callgrind); --diff"},
 };
 
 static void usage(FILE *f)

@@ -19,6 +19,12 @@ int hp_cmd_gen(int argc, char **argv);
 int hp_cmd_report(int argc, char **argv);
 int hp_cmd_compare(int argc, char **argv);
 int hp_cmd_gate(int argc, char **argv);
+int hp_cmd_profile(int argc, char **argv);
+
+struct hp_run_options;
+/* `run`'s options (cmd_run.c), which `profile` shares: fills o from argv (permuted by getopt);
+ * 1 for --help (run's usage printed), 0, or -1 with err set. */
+int hp_run_options_parse(int argc, char **argv, struct hp_run_options *o, struct hp_error *err);
 
 /* `hotpath ARGS...`: the command argv[1] names, or the usage. Its exit status. */
 int hp_commands_run(int argc, char **argv);

@@ -192,6 +192,15 @@ static enum hp_run_outcome measure(const struct hp_run_options *o, const struct 
     return finish(o, p, run, out, err);
 }
 
+int hp_run_job_cases(struct hp_run_options *o, struct hp_run *run, struct hp_error *err)
+{
+    const struct hp_phase_plan *p;
+    if (resolve_selection(o, &p, err) != 0)
+        return -1;
+    run->config = o->config;
+    return expand(o, p, run, err);
+}
+
 enum hp_run_outcome hp_run_job(struct hp_run_options *o, struct hp_error *err)
 {
     static struct hp_run run; /* large */

@@ -36,6 +36,10 @@ enum hp_run_outcome {
     HP_RUN_FAILED,      /* measured, but the results or the instruction counts failed (err) */
 };
 
+/* The cases o selects (the phase plan read, the main job when no workload is named), in
+ * run->cases, without setting them up. 0, or -1 with err set (bad input). */
+int hp_run_job_cases(struct hp_run_options *o, struct hp_run *run, struct hp_error *err);
+
 enum hp_run_outcome hp_run_job(struct hp_run_options *o, struct hp_error *err);
 
 #endif

@@ -5,12 +5,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "files.h"
@@ -94,38 +96,80 @@ int hp_instructions_read_dumps(const char *dir, struct hp_run *run, uint64_t ops
     return 0;
 }
 
-int hp_instructions_measure(struct hp_run *run, int run_argc, char **run_argv, uint64_t ops,
-                            struct hp_error *err)
+/* Waits for pid at most timeout_s seconds, then kills it; its status, or -1 when killed. */
+static int wait_bounded(pid_t pid, unsigned timeout_s, int *status)
+{
+    struct timespec tick = {0, 20 * 1000 * 1000};
+    for (unsigned long waited_ms = 0;; waited_ms += 20) {
+        pid_t done = waitpid(pid, status, WNOHANG);
+        if (done == pid)
+            return 0;
+        if (done < 0 && errno != EINTR)
+            return -1;
+        if (waited_ms >= timeout_s * 1000ul) {
+            kill(pid, SIGKILL);
+            while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+                ;
+            return -1;
+        }
+        nanosleep(&tick, NULL);
+    }
+}
+
+/* The last non-empty line of PATH (read at most its last 4 KB), or "". */
+static void last_line(const char *path, char *out, size_t size)
+{
+    out[0] = '\0';
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char tail[4097];
+    fseek(f, 0, SEEK_END);
+    long length = ftell(f);
+    fseek(f, length > 4096 ? length - 4096 : 0, SEEK_SET);
+    size_t n = fread(tail, 1, sizeof tail - 1, f);
+    fclose(f);
+    tail[n] = '\0';
+    while (n > 0 && (tail[n - 1] == '\n' || tail[n - 1] == '\r'))
+        tail[--n] = '\0';
+    const char *start = strrchr(tail, '\n');
+    snprintf(out, size, "%.500s", start ? start + 1 : tail);
+}
+
+unsigned hp_callgrind_timeout_s(void)
+{
+    const char *env = getenv("HOTPATH_CALLGRIND_TIMEOUT");
+    char *end;
+    unsigned long s = env ? strtoul(env, &end, 10) : 0;
+    return env && *env && *end == '\0' && s > 0 && s < 86400 * 7 ? (unsigned)s
+                                                                 : HP_CALLGRIND_TIMEOUT_S;
+}
+
+int hp_callgrind_run(const char *dir, const char *const *tool_options, size_t option_count,
+                     int run_argc, char **run_argv, uint64_t ops, struct hp_error *err)
 {
     char self[4096];
     ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
     if (len <= 0)
-        return hp_error_set(err, "--instructions: cannot find this executable: %s",
-                            strerror(errno));
+        return hp_error_set(err, "callgrind: cannot find this executable: %s", strerror(errno));
     self[len] = '\0';
-    char dir[] = "/tmp/hotpath-callgrind-XXXXXX";
-    if (!mkdtemp(dir))
-        return hp_error_set(err, "--instructions: cannot make a temporary directory: %s",
-                            strerror(errno));
     char out_file[4200], ops_text[32];
     snprintf(out_file, sizeof out_file, "--callgrind-out-file=%s/callgrind.out", dir);
     snprintf(ops_text, sizeof ops_text, "%llu", (unsigned long long)ops);
-
-    const char *fixed[] = {"valgrind", "--tool=callgrind", "--collect-atstart=no",
-                           "-q",       out_file,           self};
-    size_t nfixed = sizeof fixed / sizeof fixed[0];
-    char **args = calloc(nfixed + (size_t)run_argc + 6, sizeof *args);
-    if (!args) {
-        hp_dir_remove(dir);
+    char **args = calloc(option_count + (size_t)run_argc + 12, sizeof *args);
+    if (!args)
         return hp_error_set(err, "out of memory");
-    }
     size_t n = 0;
-    for (size_t i = 0; i < nfixed; i++)
+    const char *fixed[] = {"valgrind", "--tool=callgrind", "--collect-atstart=no", "-q", out_file};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         args[n++] = (char *)fixed[i];
+    for (size_t i = 0; i < option_count; i++)
+        args[n++] = (char *)tool_options[i];
+    args[n++] = self;
     for (int i = 0; i < run_argc; i++)
         args[n++] = run_argv[i];
     args[n++] = "--callgrind-child";
-    args[n++] = dir;
+    args[n++] = (char *)dir;
     args[n++] = "--instructions-ops";
     args[n++] = ops_text;
     args[n] = NULL;
@@ -135,24 +179,52 @@ int hp_instructions_measure(struct hp_run *run, int run_argc, char **run_argv, u
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    /* valgrind's warnings and the child's messages: said only when the run fails */
+    char log[4300];
+    snprintf(log, sizeof log, "%s/valgrind.log", dir);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log, O_WRONLY | O_CREAT | O_TRUNC,
+                                     0600);
     pid_t pid;
     int rc = posix_spawnp(&pid, "valgrind", &actions, NULL, args, environ);
     posix_spawn_file_actions_destroy(&actions);
     free(args);
-    if (rc != 0) {
-        hp_dir_remove(dir);
-        return hp_error_set(err, "--instructions: cannot run valgrind: %s", strerror(rc));
+    if (rc != 0)
+        return hp_error_set(err, "cannot run valgrind: %s", strerror(rc));
+    int status = 0;
+    unsigned timeout = hp_callgrind_timeout_s();
+    if (wait_bounded(pid, timeout, &status) != 0)
+        return hp_error_set(err,
+                            "the callgrind run took longer than %u s and was killed "
+                            "(HOTPATH_CALLGRIND_TIMEOUT sets the limit in seconds)",
+                            timeout);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char last[600];
+        last_line(log, last, sizeof last);
+        remove(log);
+        return hp_error_set(err, "the callgrind run failed (%s %d)%s%s",
+                            WIFEXITED(status) ? "exit status" : "signal",
+                            WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
+                            last[0] ? ": " : "", last);
     }
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    int result = 0;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        result = hp_error_set(err, "--instructions: the callgrind run failed (%s %d)",
-                              WIFEXITED(status) ? "exit status" : "signal",
-                              WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
-    else
+    remove(log);
+    return 0;
+}
+
+int hp_instructions_measure(struct hp_run *run, int run_argc, char **run_argv, uint64_t ops,
+                            struct hp_error *err)
+{
+    char dir[] = "/tmp/hotpath-callgrind-XXXXXX";
+    if (!mkdtemp(dir))
+        return hp_error_set(err, "--instructions: cannot make a temporary directory: %s",
+                            strerror(errno));
+    int result = hp_callgrind_run(dir, NULL, 0, run_argc, run_argv, ops, err);
+    if (result != 0) {
+        char message[sizeof err->message];
+        snprintf(message, sizeof message, "%s", err->message);
+        hp_error_set(err, "--instructions: %s", message);
+    } else {
         result = hp_instructions_read_dumps(dir, run, ops, err);
+    }
     hp_dir_remove(dir);
     return result;
 }

@@ -30,6 +30,18 @@ bool hp_instructions_available(void);
 int hp_instructions_measure(struct hp_run *run, int run_argc, char **run_argv, uint64_t ops,
                             struct hp_error *err);
 
+/* How long one callgrind run may take before it is killed: HOTPATH_CALLGRIND_TIMEOUT (whole
+ * seconds) when set to a valid number, else HP_CALLGRIND_TIMEOUT_S. */
+#define HP_CALLGRIND_TIMEOUT_S 3600
+unsigned hp_callgrind_timeout_s(void);
+
+/* Runs this executable's `run` under callgrind with `run_args` plus --callgrind-child DIR and
+ * --instructions-ops OPS, writing the dumps (DIR/callgrind.out*) into DIR, with the extra
+ * valgrind options given (e.g. --cache-sim=yes). Kills it after hp_callgrind_timeout_s().
+ * 0, or -1 with err set (valgrind missing, failed or killed). */
+int hp_callgrind_run(const char *dir, const char *const *tool_options, size_t option_count,
+                     int run_argc, char **run_argv, uint64_t ops, struct hp_error *err);
+
 /* Reads the callgrind dump files in dir (names starting with "callgrind.out") and sets the
  * counts of the cases whose names they carry; ops_per_thread is the fixed n of the child.
  * Exposed for tests. */

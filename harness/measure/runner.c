@@ -183,7 +183,9 @@ static inline void measured_region_end(struct worker *w, const struct hp_alloc_c
     r->allocs = hp_alloc_counts_delta(before, &after);
 }
 
-static void run_batch_job(struct worker *w, struct hp_case *c, uint64_t n)
+/* Never inlined: profiles cut their call stacks at this frame (profile.h,
+ * HP_PROFILE_ROOT_FRAME), whatever calls it. */
+__attribute__((noinline)) static void run_batch_job(struct worker *w, struct hp_case *c, uint64_t n)
 {
     void *local = c->local[w->index];
     struct hp_alloc_counts before;

@@ -269,15 +269,20 @@ void hp_results_go_name(const struct hp_case *c, char *out, size_t size)
     snprintf(out, size, "Benchmark%s-%u", base, c->threads);
 }
 
-static void hlog_file_name(const struct hp_case *c, char *out, size_t size)
+void hp_results_case_file_name(const char *case_name, const char *suffix, char *out, size_t size)
 {
     size_t j = 0;
-    for (size_t i = 0; c->name[i] && j + 1 < size; i++) {
-        char ch = c->name[i];
+    for (size_t i = 0; case_name[i] && j + 1 < size; i++) {
+        char ch = case_name[i];
         out[j++] = (ch == '/' || ch == '=') ? (ch == '/' ? '_' : '-') : ch;
     }
     out[j] = '\0';
-    strncat(out, ".hlog", size - strlen(out) - 1);
+    strncat(out, suffix, size - strlen(out) - 1);
+}
+
+static void hlog_file_name(const struct hp_case *c, char *out, size_t size)
+{
+    hp_results_case_file_name(c->name, ".hlog", out, size);
 }
 
 /* ---- results.json ----------------------------------------------------------------------- */
@@ -535,7 +540,7 @@ static json_t *plan_json(const struct hp_phase_plan *plan)
     return o;
 }
 
-static json_t *machine_json(void)
+json_t *hp_results_machine_json(void)
 {
     struct hp_machine m;
     hp_machine_describe(&m);
@@ -549,7 +554,7 @@ static json_t *machine_json(void)
     return machine;
 }
 
-static json_t *build_json(void)
+json_t *hp_results_build_json(void)
 {
     json_t *build = json_object();
     char allocator[128];
@@ -617,8 +622,8 @@ static json_t *run_json(const struct hp_run *run, const struct hp_phase_plan *pl
     json_object_set_new(root, "started_epoch_s", json_real(run->started_epoch_s));
     json_object_set_new(root, "duration_s", json_real(run->duration_s));
     json_object_set_new(root, "command", json_string(command));
-    json_object_set_new(root, "machine", machine_json());
-    json_object_set_new(root, "build", build_json());
+    json_object_set_new(root, "machine", hp_results_machine_json());
+    json_object_set_new(root, "build", hp_results_build_json());
     json_object_set_new(root, "config", config_json(&run->config));
     add_machine_measures(root, run);
     json_object_set_new(root, "harness_overhead_ns_per_op",

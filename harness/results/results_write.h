@@ -10,6 +10,7 @@
 #ifndef HOTPATH_RESULTS_H
 #define HOTPATH_RESULTS_H
 
+#include <jansson.h>
 #include <time.h>
 
 #include "common/error.h"
@@ -59,6 +60,14 @@ int hp_results_dir_reserve(struct hp_results_dir *d, const char *dir, struct hp_
 /* Removes DIR.partial with everything in it and the parents reserve created: for a run that
  * ends without results (a case refused at setup, a failure before writing). */
 void hp_results_dir_release(struct hp_results_dir *d);
+
+/* The file name of a case's file in a results directory: the case name with '/' as '_' and '='
+ * as '-', then suffix (".hlog", ".folded", ...). */
+void hp_results_case_file_name(const char *case_name, const char *suffix, char *out, size_t size);
+
+/* The "machine" and "build" objects every results file records (docs/results-format.md). */
+json_t *hp_results_machine_json(void);
+json_t *hp_results_build_json(void);
 
 /* Refuses, before anything is measured, cases whose .hlog file would not fit a directory entry
  * or would be another case's. */

@@ -42,6 +42,9 @@ int hp_doc_render(FILE *f, const struct hp_doc *doc, const struct hp_renderer *r
 /* The warnings of doc as text lines ("WARNING: ..."), for a renderer without prose. */
 void hp_doc_warnings_to(FILE *f, const struct hp_doc *doc);
 
+/* The first n bytes of s (up to its NUL) with < > & " escaped, for HTML and SVG. */
+void hp_markup_escape(FILE *f, const char *s, size_t n);
+
 /* Whether a column shows in a format with prose (for people) or without (data). */
 bool hp_column_shown(const struct hp_column *c, bool prose);
 

@@ -2,6 +2,7 @@
  * URI, read from its file, so the page needs nothing beside it; text is escaped, a cell of
  * several lines gets <br> between them. */
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "files.h"
@@ -10,8 +11,7 @@
 
 enum { IMAGE_MAX_BYTES = 64 << 20 };
 
-/* The first n bytes of s (up to its NUL), escaped. */
-static void put_escaped_n(FILE *f, const char *s, size_t n)
+void hp_markup_escape(FILE *f, const char *s, size_t n)
 {
     for (; n > 0 && *s; s++, n--) {
         switch (*s) {
@@ -35,7 +35,7 @@ static void put_escaped_n(FILE *f, const char *s, size_t n)
 
 static void put_escaped(FILE *f, const char *s)
 {
-    put_escaped_n(f, s, (size_t)-1);
+    hp_markup_escape(f, s, (size_t)-1);
 }
 
 static void put_text(FILE *f, const struct hp_text *t)
@@ -73,7 +73,7 @@ static void put_cell(FILE *f, const char *tag, const struct hp_column *column,
             cell->strong ? "<b>" : "", code ? "<code>" : "");
     for (const char *p = cell->text;;) {
         size_t len = strcspn(p, "\n");
-        put_escaped_n(f, p, len);
+        hp_markup_escape(f, p, len);
         if (!p[len])
             break;
         fputs("<br>", f);
@@ -102,13 +102,23 @@ static void put_table(FILE *f, const struct hp_table *t)
     fputs("</table>\n", f);
 }
 
-/* The image embedded as a data URI; a file that cannot be read is said, not linked. */
+/* The image embedded: a PNG as a data URI, an SVG inline (so that its titles show on hover);
+ * a file that cannot be read is said, not linked. */
 static void put_image(FILE *f, const struct hp_block *b)
 {
     char *bytes = NULL, *b64 = NULL;
-    size_t len = 0;
+    size_t len = 0, name_length = b->file ? strlen(b->file) : 0;
+    bool svg = name_length > 4 && strcmp(b->file + name_length - 4, ".svg") == 0;
     struct hp_error ignored;
-    if (b->file && hp_file_read(b->file, IMAGE_MAX_BYTES, &bytes, &len, &ignored) == 0)
+    bool read = b->file && hp_file_read(b->file, IMAGE_MAX_BYTES, &bytes, &len, &ignored) == 0;
+    if (read && svg && strstr(bytes, "<svg")) {
+        fputs("<p>", f);
+        fputs(strstr(bytes, "<svg"), f); /* without its XML declaration */
+        fputs("</p>\n", f);
+        free(bytes);
+        return;
+    }
+    if (read)
         b64 = malloc(hp_base64_encoded_len(len) + 1);
     if (!b64) {
         fputs("<p><em>chart missing</em></p>\n", f);

@@ -21,6 +21,7 @@
 #include "hdr_histogram.h"
 #include "hlog.h"
 #include "phase_tables.h"
+#include "profile_report.h"
 #include "render.h"
 #include "results_read.h"
 #include "runner.h"
@@ -36,6 +37,8 @@ struct report {
     struct hp_doc doc; /* report.md and report.html */
     struct hp_phase_view view;
     bool has_view;
+    struct hp_profile_set profiles; /* RESULTS/profile/profile.json, when there is one */
+    bool has_profiles;
     struct hp_report_outcome *outcome;
     /* Charts are drawn by gnuplot processes running side by side, finished at the end. */
     struct hp_gnuplot_job *jobs;
@@ -759,6 +762,8 @@ static int build_document(struct report *rep, struct hp_error *err)
     doc_external(rep);
     if (rep->has_view && hp_phase_tables_doc(&rep->doc, rep->r, &rep->view, err) != 0)
         return -1;
+    if (rep->has_profiles)
+        hp_profile_doc_steps(&rep->doc, &rep->profiles);
     hp_doc_heading(&rep->doc, 2, "Charts");
     struct hp_text *about = hp_doc_paragraph(&rep->doc);
     hp_text_add(about, "Every chart is drawn from this directory's files; its data is beside it (");
@@ -769,6 +774,8 @@ static int build_document(struct report *rep, struct hp_error *err)
         return -1;
     if (finish_jobs(rep, err) != 0)
         return -1;
+    if (rep->has_profiles)
+        hp_profile_doc_flames(&rep->doc, &rep->profiles, rep->dir);
     doc_cases(rep);
     return 0;
 }
@@ -796,8 +803,11 @@ static int write_files(struct report *rep, bool *charts_installed, struct hp_err
     int rc = -1;
     struct hp_doc phase_doc;
     hp_doc_init(&phase_doc, "hotpath phases");
-    if (rep->has_view && (hp_phase_tables_doc(&phase_doc, rep->r, &rep->view, err) != 0 ||
-                          render_to_memory(&phase_doc, HP_RENDER_MD, &phases, &phases_len, err)))
+    if (rep->has_view && hp_phase_tables_doc(&phase_doc, rep->r, &rep->view, err) != 0)
+        goto done;
+    if (rep->has_view && rep->has_profiles)
+        hp_profile_doc_steps(&phase_doc, &rep->profiles);
+    if (rep->has_view && render_to_memory(&phase_doc, HP_RENDER_MD, &phases, &phases_len, err))
         goto done;
     if (render_to_memory(&rep->doc, HP_RENDER_MD, &md, &md_len, err) != 0 ||
         render_to_memory(&rep->doc, hp_renderer_find("html"), &html, &html_len, err) != 0 ||
@@ -854,6 +864,12 @@ int hp_report_write(const char *results_dir, struct hp_report_outcome *outcome,
     hp_doc_init(&rep.doc, "hotpath report");
     struct hp_error view_err;
     rep.has_view = hp_phase_view_build(&r, &rep.view, &view_err) == 0;
+    struct hp_error profile_err;
+    int profiles = hp_profile_report_read(r.dir, &rep.profiles, &profile_err);
+    rep.has_profiles = profiles == 0;
+    if (profiles < 0 && outcome->warning_count < HP_REPORT_MAX_WARNINGS)
+        snprintf(outcome->warnings[outcome->warning_count++], sizeof outcome->warnings[0],
+                 "the profiles are left out: %s", profile_err.message);
     bool charts_installed = false;
     int rc = -1;
     if (prepare(&rep, err) == 0 && build_document(&rep, err) == 0 &&
@@ -869,6 +885,8 @@ int hp_report_write(const char *results_dir, struct hp_report_outcome *outcome,
     hp_doc_free(&rep.doc);
     if (rep.has_view)
         hp_phase_view_free(&rep.view);
+    if (rep.has_profiles)
+        hp_profile_set_free(&rep.profiles);
     hp_results_free(&r);
     return rc;
 }
