@@ -1,7 +1,9 @@
 /* Reading Go's benchmark format (`go test -bench` output; results.txt and the Go peers'
  * peers.txt, which scripts/peers/run.sh writes into a results directory): one line per sample,
  * "BenchmarkNAME-P  ITERATIONS  X ns/op [Y B/op  Z allocs/op]". Other lines (goos:, pkg:, PASS,
- * blank) are skipped. The one reader of such files, beside results_read.h for results.json.
+ * blank, a benchmark line without "ns/op") are skipped; a benchmark line whose ns/op is not a
+ * positive number (0, nan, inf) or whose B/op or allocs/op is negative is refused with
+ * "FILE:LINE: ...". The one reader of such files, beside results_read.h for results.json.
  */
 #ifndef HOTPATH_GOBENCH_READ_H
 #define HOTPATH_GOBENCH_READ_H
