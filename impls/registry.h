@@ -15,8 +15,8 @@
  *   2. impls/<axis>s/<axis>_list.h: one line, HP_IMPL(hp_<axis>_NAME); the axis table and
  *      the declaration in <axis>.h are made from it.
  * `hotpath list`, `run --AXIS NAME`, phase files, results and the tests that iterate the table
- * (conformance, differential, pools, contexts, writers, pipeline) pick it up; nothing else
- * changes, but for a router one line in tests/test_route_loading.c (router_table.c says why).
+ * (conformance, differential, loading work, pools, contexts, writers, pipeline) pick it up;
+ * nothing else changes.
  *
  * To add an axis (seven files, plus its implementations):
  *   1. impls/axis_list.h: one line, HP_AXIS(ID, name, summary): the enum value, the table's

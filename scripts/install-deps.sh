@@ -15,6 +15,7 @@ packages=(
   libjansson-dev                         # results.json
   libinih-dev                            # phase files
   liburcu-dev                            # RCU reclamation for the copy-on-write router
+  libck-dev                              # Concurrency Kit: ck_ring, the outside reference queue
   zlib1g-dev                             # compressed .hlog histograms
   gnuplot-nox                            # charts
   valgrind                               # instruction counts where perf counters are absent

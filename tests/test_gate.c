@@ -207,6 +207,9 @@ Test(gate, writes_a_json_verdict_and_markdown, .init = fx_setup, .fini = fx_tear
     json_t *v = json_load_file(fx_path("verdict.json"), 0, &jerr);
     cr_assert_not_null(v, "%s", jerr.text);
     cr_assert_str_eq(json_string_value(json_object_get(v, "verdict")), "fail");
+    json_t *counts = json_object_get(v, "counts");
+    cr_assert_eq(json_integer_value(json_object_get(counts, "compared")), 1,
+                 "the verdict counts the cases it compared");
     json_t *c0 = json_array_get(json_object_get(v, "cases"), 0);
     cr_assert_str_eq(json_string_value(json_object_get(c0, "status")), "REGRESSED");
     double ratio = json_real_value(json_object_get(json_object_get(c0, "time"), "ratio"));

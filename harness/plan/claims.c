@@ -166,9 +166,11 @@ const struct hp_claim hp_claims[] = {
      .kind = HP_CLAIM_RATIO,
      .low = 0.1,
      .high = 0.1,
-     .variants = "queue: a mutex queue vs an SPSC ring (padded, cached indices) vs an MPMC ring; "
-                 "the queue axis has no implementation yet",
-     .metric = "ns/op, throughput, p99"},
+     .variants = "queue: mutex_queue (a bounded ring under a mutex) vs spsc_ring (padded, cached "
+                 "indices), through spsc_ring_uncached (the lock removed, no caches); mpmc_ring "
+                 "(Vyukov) and ck_ring (Concurrency Kit) beside them",
+     .metric = "ns/op (ns per item), items/s, handoff p50/p99: queue/spsc/spin (both sides "
+               "spinning), queue/pingpong/spin; the fasterapi.phases step"},
     {.id = "C13",
      .technique = "bounded-probe CAS object pool",
      .sources = {{HP_DOC_FASTERAPI, "PyObject Pool"}},

@@ -143,7 +143,7 @@ int hp_gate_write_json(const char *path, const struct hp_gate_result *r, struct 
 {
     json_t *root = json_object();
     json_object_set_new(root, "format", json_string("hotpath-gate"));
-    json_object_set_new(root, "version", json_integer(1));
+    json_object_set_new(root, "version", json_integer(2));
     json_object_set_new(root, "verdict", json_string(r->failed ? "fail" : "pass"));
     json_object_set_new(root, "baseline", json_string(r->baseline->path));
     json_object_set_new(root, "current", json_string(r->current->path));
@@ -153,6 +153,7 @@ int hp_gate_write_json(const char *path, const struct hp_gate_result *r, struct 
         json_array_append_new(notes, json_string(r->notes[i]));
     json_object_set_new(root, "notes", notes);
     json_t *counts = json_object();
+    json_object_set_new(counts, "compared", json_integer((json_int_t)r->compared));
     json_object_set_new(counts, "regressed", json_integer((json_int_t)r->regressed));
     json_object_set_new(counts, "improved", json_integer((json_int_t)r->improved));
     json_object_set_new(counts, "unchanged", json_integer((json_int_t)r->unchanged));

@@ -249,6 +249,7 @@ const struct hp_router_ops hp_router_linear = {
             .bound = HP_GAIN_UNDECLARED,
             .bound_reason = "it models nothing",
         },
+    .flags = HP_ROUTER_QUADRATIC_LOADING,
     .create = linear_create,
     .add = linear_add,
     .lookup = linear_lookup,

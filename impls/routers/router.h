@@ -95,6 +95,10 @@ enum {
     /* add and remove may run on one thread while lookups run on others (a writer republishing
      * routes under live traffic); the header comment says how readers are kept safe. */
     HP_ROUTER_CONCURRENT_WRITES = 1u << 0,
+    /* loading a table checks each route against every registered one on purpose (the oracle
+     * states the rule directly); every other router must load in about linear time, which
+     * tests/test_route_loading.c counts. */
+    HP_ROUTER_QUADRATIC_LOADING = 1u << 1,
 };
 
 struct hp_router_ops {

@@ -3,8 +3,7 @@
  * hp_router_NAME` (routers/router.h says what each operation must do; set
  * HP_ROUTER_CONCURRENT_WRITES in .flags when add and remove are safe during lookups), and add
  * its line, HP_IMPL(hp_router_NAME), to router_list.h. The conformance, differential,
- * concurrency and pipeline tests run it without being named; tests/test_route_loading.c wants
- * one line that counts its table-load work (its guard test names the router until then). */
+ * concurrency, loading-work and pipeline tests run it without being named. */
 #include "registry.h"
 #include "routers/router.h"
 
