@@ -119,8 +119,8 @@ size_t hp_results_fields_note(const struct hp_results *old, const struct hp_resu
         out[0] = '\0';
     if (old->version == new_->version && !only_old[0] && !only_new[0])
         return 0;
-    int n = snprintf(out, size, "%s is format version %d, %s version %d", old_name,
-                     old->version, new_name, new_->version);
+    int n = snprintf(out, size, "%s is format version %d, %s version %d", old_name, old->version,
+                     new_name, new_->version);
     const char *names[2] = {old_name, new_name};
     const char *only[2] = {only_old, only_new};
     for (int i = 0; i < 2; i++)
