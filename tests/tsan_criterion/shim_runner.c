@@ -1,6 +1,7 @@
 /* The runner behind tests/tsan_criterion/criterion/criterion.h (ThreadSanitizer build only):
  * runs every registered test in a forked child and reports like Criterion's synthesis line. */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 
 #include <stdarg.h>
 #include <sys/wait.h>
@@ -29,6 +30,21 @@ void shim_fail(bool fatal, const char *file, int line, const char *what, const c
     expect_failed = true;
     if (fatal)
         exit(1);
+}
+
+void shim_run_parameter(void (*fn)(void *), void *param, size_t index)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        fn(param);
+        exit(expect_failed ? 1 : 0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (!(WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 77)))
+        shim_fail(false, __FILE__, __LINE__, "parameter", "parameter %zu failed (status %d)",
+                  index, status);
 }
 
 void shim_log(const char *level, const char *fmt, ...)
