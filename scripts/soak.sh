@@ -7,7 +7,9 @@
 # (a sanitizer report, an abort on a poisoned snapshot, a timeout) counts as one error more.
 #   --sabotage  instead: for each build switch that plants a defect (CMakeLists.txt,
 #               HOTPATH_SABOTAGE), a Release build with it soaks the subject it breaks, and the
-#               run passes only when every sabotaged soak reports errors.
+#               run passes only when every sabotaged soak reports errors. One build directory,
+#               build-Sabotage, serves every switch, and only the subject's test is built: a
+#               switch rebuilds the implementations and that test, not the whole harness.
 # Logs: build*/soak-SUBJECT.log. Usage: scripts/soak.sh [SECONDS] [--sabotage | PRESET ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -93,7 +95,7 @@ status=0
 if [ "$sabotage" = 1 ]; then
   for line in "${sabotages[@]}"; do
     read -r name subject <<<"$line"
-    dir=build-Sabotage-$name
+    dir=build-Sabotage
     build_tests "$dir" "$subject" -DCMAKE_BUILD_TYPE=Release -DHOTPATH_SABOTAGE="$name"
     soak "$dir" "$subject"
     if [ "$errors" -eq 0 ]; then
