@@ -28,15 +28,6 @@ static bool usable_iterations(double v)
     return v >= 1 && v <= HP_ONE_SHOT_ITERATIONS_MAX && v == floor(v);
 }
 
-/* src into dst[size], cut to fit. */
-static void copy_cut(char *dst, size_t size, const char *src)
-{
-    size_t i = 0;
-    for (; i + 1 < size && src[i]; i++)
-        dst[i] = src[i];
-    dst[i] = '\0';
-}
-
 /* One line (modified: split into words). 1: a sample in *s; 0: not a benchmark line; -1: a
  * benchmark line with a bad figure, why set. */
 static int go_line(char *line, unsigned line_no, struct hp_one_shot_sample *s, char *why,
@@ -91,7 +82,7 @@ static int go_line(char *line, unsigned line_no, struct hp_one_shot_sample *s, c
                  words[0]);
         return -1;
     }
-    copy_cut(s->name, sizeof s->name, words[0]);
+    snprintf(s->name, sizeof s->name, "%s", words[0]); /* fits: checked above */
     char *dash = strrchr(s->name, '-');
     if (dash && dash[1] && strspn(dash + 1, "0123456789") == strlen(dash + 1) &&
         strlen(dash + 1) <= 6) {
@@ -207,7 +198,7 @@ long hp_one_shot_parse_google_json(const char *text, size_t len, struct hp_one_s
         }
         if (count == max)
             continue;
-        copy_cut(s.name, sizeof s.name, json_string_value(name));
+        snprintf(s.name, sizeof s.name, "%s", json_string_value(name)); /* a long one is cut */
         s.ns = per_op(b, "real_time", scale);
         s.cpu_ns = per_op(b, "cpu_time", scale);
         s.iterations = json_number_value(iters);
