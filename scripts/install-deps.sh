@@ -20,6 +20,7 @@ packages=(
   gnuplot-nox                            # charts
   valgrind                               # instruction counts where perf counters are absent
   clang-format                           # scripts/check-tree.sh: the committed .clang-format
+  clang libclang-rt-dev                  # scripts/fuzz.sh: libFuzzer (its runtime is in rt-dev)
 )
 case "${HOTPATH_NO_GO:-}" in
   "" | 0 | 1) ;;

@@ -3,10 +3,12 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alloc_count.h"
 #include "pools/pool.h"
 #include "rng.h"
+#include "soak.h"
 
 #define FOR_EACH_POOL(ops)                                                                         \
     for (const struct hp_impl_info *const *it_ = hp_pool_table; *it_; it_++)                       \
@@ -248,6 +250,9 @@ struct stress {
     int handoffs; /* 0 for request-scoped pools: an object must not outlive its request */
     struct tagged *mailboxes[STRESS_MAILBOXES]; /* __atomic builtins */
     uint64_t failures;                          /* __atomic builtins */
+    bool soaking;                               /* run until stop, not STRESS_ITERATIONS */
+    int stop;                                   /* __atomic builtins */
+    uint64_t iterations;                        /* __atomic builtins: all threads */
 };
 
 struct stress_thread {
@@ -284,7 +289,9 @@ static void *stress_worker(void *arg)
     unsigned held_count = 0;
     uint64_t sequence = 0;
     attach(ops, s->pool);
-    for (unsigned it = 0; it < STRESS_ITERATIONS; it++) {
+    uint64_t it = 0;
+    for (; s->soaking ? !__atomic_load_n(&s->stop, __ATOMIC_RELAXED) : it < STRESS_ITERATIONS;
+         it++) {
         uint64_t r = hp_rng_below(&rng, 100);
         if (r < 40 && held_count < STRESS_MAX_HELD) {
             struct tagged *object = ops->get(s->pool);
@@ -340,6 +347,7 @@ static void *stress_worker(void *arg)
     end_request(ops, s->pool);
     if (self->index % 2 == 0)
         detach(ops, s->pool); /* odd threads exit attached: their state must not be lost */
+    __atomic_fetch_add(&s->iterations, it, __ATOMIC_RELAXED);
     return NULL;
 }
 
@@ -352,10 +360,15 @@ Test(pools, concurrent_stress_no_double_ownership_none_lost)
                            .handoffs = ops->request_end == NULL};
         pthread_t threads[STRESS_THREADS];
         struct stress_thread args[STRESS_THREADS];
+        struct soak soak;
+        s.soaking = soak_start(&soak, "pool_owner_tags", ops->info.name);
         for (unsigned i = 0; i < STRESS_THREADS; i++) {
             args[i] = (struct stress_thread){&s, i};
             pthread_create(&threads[i], NULL, stress_worker, &args[i]);
         }
+        while (soak_more(&soak))
+            usleep(10000);
+        __atomic_store_n(&s.stop, 1, __ATOMIC_RELAXED);
         for (unsigned i = 0; i < STRESS_THREADS; i++)
             pthread_join(threads[i], NULL);
         for (unsigned box = 0; box < STRESS_MAILBOXES; box++) {
@@ -366,6 +379,7 @@ Test(pools, concurrent_stress_no_double_ownership_none_lost)
             }
         }
         end_request(ops, s.pool);
+        soak_report(&soak, s.iterations, s.failures);
         cr_assert_eq(s.failures, 0, "%s: %lu ownership violations", ops->info.name,
                      (unsigned long)s.failures);
         struct hp_pool_stats st = pool_stats(ops, s.pool);

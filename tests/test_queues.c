@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "soak.h"
 #include "queues/queue.h"
 #include "runner.h"
 #include "selection.h"
@@ -291,7 +292,7 @@ static const char *stress_verdict(struct stress *s)
  * producer's order; otherwise what went wrong (a string the caller frees). A
  * stall (an item lost to a blocking consumer) fails the calling test outright. */
 static char *stress_run(const struct hp_queue_ops *ops, unsigned producers, unsigned consumers,
-                        bool blocking)
+                        bool blocking, uint64_t *items)
 {
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     uint64_t per_producer = producers + consumers > cpus ? STRESS_ITEMS / 10 : STRESS_ITEMS;
@@ -325,15 +326,31 @@ static char *stress_run(const struct hp_queue_ops *ops, unsigned producers, unsi
                      (unsigned long long)s.total);
     const char *verdict = stress_verdict(&s);
     char *failure = verdict ? strdup(verdict) : NULL;
+    *items = s.total;
     free(s.seen);
     ops->destroy(s.q);
     return failure;
 }
 
+/* The soak (tests/soak.h) of the queue being stressed: items moved and failed runs so far. */
+static struct soak queue_soak;
+static uint64_t soak_items, soak_failures;
+
+static void soak_begin(const struct hp_queue_ops *ops)
+{
+    soak_start(&queue_soak, "queue_exactly_once", ops->info.name);
+    soak_items = soak_failures = 0;
+}
+
 static void stress(const struct hp_queue_ops *ops, unsigned producers, unsigned consumers,
                    bool blocking)
 {
-    char *failure = stress_run(ops, producers, consumers, blocking);
+    uint64_t items = 0;
+    char *failure = stress_run(ops, producers, consumers, blocking, &items);
+    soak_items += items;
+    soak_failures += failure != NULL;
+    if (failure)
+        soak_report(&queue_soak, soak_items, soak_failures);
     cr_assert_null(failure, "%s, %u:%u %s: %s", ops->info.name, producers, consumers,
                    blocking ? "blocking" : "spinning", failure);
 }
@@ -342,9 +359,13 @@ Test(queues, exactly_once_in_order_one_producer_one_consumer)
 {
     FOR_EACH_QUEUE(ops)
     {
-        stress(ops, 1, 1, false);
-        if (ops->flags & HP_QUEUE_BLOCKING)
-            stress(ops, 1, 1, true);
+        soak_begin(ops);
+        do {
+            stress(ops, 1, 1, false);
+            if (ops->flags & HP_QUEUE_BLOCKING)
+                stress(ops, 1, 1, true);
+        } while (soak_more(&queue_soak));
+        soak_report(&queue_soak, soak_items, soak_failures);
     }
 }
 
@@ -353,15 +374,19 @@ Test(queues, exactly_once_in_order_per_producer_with_many_of_each)
     static const unsigned shapes[][2] = {{2, 2}, {3, 1}, {1, 3}};
     FOR_EACH_QUEUE(ops)
     {
-        for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
-            unsigned p = shapes[i][0], c = shapes[i][1];
-            if ((p > 1 && !(ops->flags & HP_QUEUE_MULTI_PRODUCER)) ||
-                (c > 1 && !(ops->flags & HP_QUEUE_MULTI_CONSUMER)))
-                continue;
-            stress(ops, p, c, false);
-            if (ops->flags & HP_QUEUE_BLOCKING)
-                stress(ops, p, c, true);
-        }
+        soak_begin(ops);
+        do
+            for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+                unsigned p = shapes[i][0], c = shapes[i][1];
+                if ((p > 1 && !(ops->flags & HP_QUEUE_MULTI_PRODUCER)) ||
+                    (c > 1 && !(ops->flags & HP_QUEUE_MULTI_CONSUMER)))
+                    continue;
+                stress(ops, p, c, false);
+                if (ops->flags & HP_QUEUE_BLOCKING)
+                    stress(ops, p, c, true);
+            }
+        while (soak_more(&queue_soak));
+        soak_report(&queue_soak, soak_items, soak_failures);
     }
 }
 
@@ -457,7 +482,8 @@ Test(queues, the_exactly_once_check_catches_a_lost_a_repeated_and_a_swapped_item
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         next_defect = cases[i].defect;
-        char *failure = stress_run(&broken_queue, 1, 1, false);
+        uint64_t items;
+        char *failure = stress_run(&broken_queue, 1, 1, false, &items);
         cr_assert_not_null(failure, "defect %zu went unnoticed", i);
         cr_assert(strstr(failure, cases[i].expected), "defect %zu: %s", i, failure);
         free(failure);

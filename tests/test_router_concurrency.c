@@ -8,7 +8,7 @@
  * two (computed up front on single-threaded routers). In the Debug and Tsan builds cow_map
  * poisons every retired snapshot and its readers abort on poison, so a reclamation bug crashes
  * this test instead of passing silently; the sanitizers report races and use-after-free.
- * No timing assertions: iterations are bounded.
+ * No timing assertions: iterations are bounded (in the soak mode, tests/soak.h, by a time).
  */
 #include <criterion/criterion.h>
 
@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "alloc_count.h"
+#include "soak.h"
 #include "routers/cow_router.h"
 #include "routers/route_set.h"
 #include "routers/router.h"
@@ -166,6 +167,7 @@ struct shared_state {
     uint64_t lookups;        /* atomic */
     int readers_started;     /* atomic: the writer starts once every reader runs */
     int rounds;
+    bool soaking; /* readers run until the writer is done, however long */
 };
 
 enum { READERS = 2, READER_MIN_LOOKUPS = 2000, READER_MAX_LOOKUPS = 400000 };
@@ -179,7 +181,7 @@ static void *reader_main(void *arg)
     hp_match_init(&m);
     __atomic_fetch_add(&st->readers_started, 1, __ATOMIC_RELEASE);
     uint64_t done = 0;
-    for (int i = 0; done < READER_MAX_LOOKUPS; i = (i + 1) % REQUEST_COUNT, done++) {
+    for (int i = 0; done < READER_MAX_LOOKUPS || st->soaking; i = (i + 1) % REQUEST_COUNT, done++) {
         if (i == 0 && done >= READER_MIN_LOOKUPS &&
             __atomic_load_n(&st->writer_done, __ATOMIC_ACQUIRE))
             break;
@@ -203,7 +205,10 @@ static void *reader_main(void *arg)
 static void run_concurrent(const struct hp_router_ops *ops, int rounds)
 {
     setup_versions(ops);
-    struct shared_state st = {.ops = ops, .rounds = rounds};
+    struct soak soak;
+    struct shared_state st = {.ops = ops,
+                              .rounds = rounds,
+                              .soaking = soak_start(&soak, "router_republish", ops->info.name)};
     st.router = router_with(ops, set_a);
     uint64_t poisoned_before = hp_cow_map_snapshots_poisoned();
     pthread_t readers[READERS];
@@ -213,7 +218,7 @@ static void run_concurrent(const struct hp_router_ops *ops, int rounds)
         sched_yield(); /* make the writer overlap the readers even when it is fast */
     struct hp_error err = {{0}};
     int publishes = 0;
-    for (int round = 0; round < rounds; round++) {
+    for (int round = 0; round < rounds || soak_more(&soak); round++) {
         for (size_t t = 0; t < toggled_count; t++, publishes++)
             cr_assert_eq(ops->add(st.router, &toggled[t], &err), 0, "%s", err.message);
         for (size_t t = toggled_count; t-- > 0; publishes++)
@@ -223,6 +228,7 @@ static void run_concurrent(const struct hp_router_ops *ops, int rounds)
     for (int i = 0; i < READERS; i++)
         pthread_join(readers[i], NULL);
 
+    soak_report(&soak, st.lookups + (uint64_t)publishes, st.mismatches);
     cr_assert_geq(st.lookups, (uint64_t)READERS * READER_MIN_LOOKUPS);
     int bad = st.first_bad_request;
     cr_assert_eq(st.mismatches, 0,

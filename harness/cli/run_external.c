@@ -3,7 +3,6 @@
 #include "run_external.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +14,7 @@
 #include "expected_responses.h"
 #include "external_file.h"
 #include "external_proc.h"
+#include "one_shot_output.h"
 
 /* Time limits of docs/external-cases.md, in seconds. */
 #define BUILD_LIMIT       300.0
@@ -424,116 +424,9 @@ static int sample_case(void *ctx, uint64_t n, struct hp_external_answer *out, ch
 
 /* ---- one-shot sources ------------------------------------------------------------------- */
 
-struct one_shot_sample {
-    char name[160];
-    double ns, cpu_ns, allocs, bytes, iterations;
-    unsigned procs; /* Go's -P suffix, 0 when none */
-};
-
-/* Go's benchmark lines: "BenchmarkNAME[-P] ITERATIONS X ns/op [Y B/op] [Z allocs/op] ...". */
-static size_t parse_go_bench(char *text, struct one_shot_sample *out, size_t max)
-{
-    size_t count = 0;
-    char *save = NULL;
-    for (char *line = strtok_r(text, "\n", &save); line && count < max;
-         line = strtok_r(NULL, "\n", &save)) {
-        if (strncmp(line, "Benchmark", 9) != 0)
-            continue;
-        struct one_shot_sample s = {.allocs = NAN, .bytes = NAN, .cpu_ns = NAN};
-        char *words[32];
-        size_t n = 0;
-        char *wsave = NULL;
-        for (char *w = strtok_r(line, " \t\r", &wsave); w && n < 32;
-             w = strtok_r(NULL, " \t\r", &wsave))
-            words[n++] = w;
-        if (n < 4 || strlen(words[0]) >= sizeof s.name || !parse_number(words[1], &s.iterations))
-            continue;
-        copy_cut(s.name, sizeof s.name, words[0]);
-        char *dash = strrchr(s.name, '-');
-        if (dash && dash[1] && strspn(dash + 1, "0123456789") == strlen(dash + 1)) {
-            s.procs = (unsigned)atoi(dash + 1);
-            *dash = '\0';
-        }
-        bool have_ns = false;
-        for (size_t k = 2; k + 1 < n; k += 2) {
-            double v;
-            if (!parse_number(words[k], &v))
-                break;
-            if (strcmp(words[k + 1], "ns/op") == 0)
-                s.ns = v, have_ns = v > 0;
-            else if (strcmp(words[k + 1], "B/op") == 0)
-                s.bytes = v;
-            else if (strcmp(words[k + 1], "allocs/op") == 0)
-                s.allocs = v;
-        }
-        if (have_ns && s.iterations >= 1)
-            out[count++] = s;
-    }
-    return count;
-}
-
-static double time_unit_ns(const char *unit)
-{
-    if (!unit || strcmp(unit, "ns") == 0)
-        return 1;
-    if (strcmp(unit, "us") == 0)
-        return 1e3;
-    if (strcmp(unit, "ms") == 0)
-        return 1e6;
-    if (strcmp(unit, "s") == 0)
-        return 1e9;
-    return 0;
-}
-
-/* Google Benchmark's JSON: every iteration run of `benchmarks` is one sample. -1: not JSON. */
-static long parse_google_json(const char *text, struct one_shot_sample *out, size_t max, char *why,
-                              size_t why_size)
-{
-    json_error_t jerr;
-    json_t *root = json_loads(text, 0, &jerr);
-    json_t *list = root ? json_object_get(root, "benchmarks") : NULL;
-    if (!json_is_array(list)) {
-        snprintf(why, why_size, "output is not Google Benchmark JSON (%s)",
-                 root ? "no \"benchmarks\" array" : jerr.text);
-        json_decref(root);
-        return -1;
-    }
-    size_t count = 0, i;
-    json_t *b;
-    json_array_foreach(list, i, b)
-    {
-        json_t *type = json_object_get(b, "run_type");
-        if (count == max ||
-            (type && (!json_is_string(type) || strcmp(json_string_value(type), "iteration") != 0)))
-            continue;
-        json_t *name = json_object_get(b, "run_name");
-        if (!json_is_string(name))
-            name = json_object_get(b, "name");
-        json_t *unit = json_object_get(b, "time_unit");
-        double scale = time_unit_ns(json_is_string(unit) ? json_string_value(unit) : NULL);
-        json_t *real = json_object_get(b, "real_time"), *cpu = json_object_get(b, "cpu_time");
-        json_t *iters = json_object_get(b, "iterations");
-        if (!json_is_string(name) || !json_is_number(real) || scale == 0 ||
-            json_number_value(real) <= 0 || !json_is_number(iters))
-            continue;
-        struct one_shot_sample *s = &out[count++];
-        memset(s, 0, sizeof *s);
-        copy_cut(s->name, sizeof s->name, json_string_value(name));
-        s->ns = json_number_value(real) * scale;
-        s->cpu_ns = json_is_number(cpu) ? json_number_value(cpu) * scale : NAN;
-        s->iterations = json_number_value(iters);
-        json_t *allocs = json_object_get(b, "allocs_per_op");
-        json_t *bytes = json_object_get(b, "bytes_per_op");
-        s->allocs = json_is_number(allocs) ? json_number_value(allocs) : NAN;
-        s->bytes = json_is_number(bytes) ? json_number_value(bytes) : NAN;
-    }
-    json_decref(root);
-    return (long)count;
-}
-
 /* The samples of one bench. key into a case with its samples filled. */
 static int one_shot_case(struct hp_run *run, struct source *s, const struct hp_external_bench *b,
-                         const struct one_shot_sample *samples, size_t count)
+                         const struct hp_one_shot_sample *samples, size_t count)
 {
     struct ext_case *e = calloc(1, sizeof *e);
     if (!e)
@@ -577,7 +470,7 @@ static int one_shot_case(struct hp_run *run, struct source *s, const struct hp_e
     if (!c->ns_per_op || !c->ops_per_sec || !c->cpu_ns_per_op || !c->thread_ops_per_sec)
         return -1;
     for (size_t i = 0; i < count; i++) {
-        const struct one_shot_sample *x = &samples[i];
+        const struct hp_one_shot_sample *x = &samples[i];
         if (strcmp(x->name, b->name) != 0)
             continue;
         unsigned k = c->samples_taken++;
@@ -612,15 +505,16 @@ static int run_one_shot(struct hp_run *run, struct source *s, const char *out_di
         return 0;
     }
     enum { MAX_SAMPLES = 4096 };
-    struct one_shot_sample *samples = calloc(MAX_SAMPLES, sizeof *samples);
+    struct hp_one_shot_sample *samples = calloc(MAX_SAMPLES, sizeof *samples);
     if (!samples) {
         free(output);
         return -1;
     }
     char why[256] = "";
-    long count = s->decl->protocol == HP_EXTERNAL_GO_BENCH
-                     ? (long)parse_go_bench(output, samples, MAX_SAMPLES)
-                     : parse_google_json(output, samples, MAX_SAMPLES, why, sizeof why);
+    long count =
+        s->decl->protocol == HP_EXTERNAL_GO_BENCH
+            ? hp_one_shot_parse_go(output, samples, MAX_SAMPLES, why, sizeof why)
+            : hp_one_shot_parse_google_json(output, len, samples, MAX_SAMPLES, why, sizeof why);
     free(output);
     int rc = 0;
     if (count <= 0) {

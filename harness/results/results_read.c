@@ -396,6 +396,7 @@ static int read_document(struct reader *rd, json_t *root, struct hp_results *r)
         return fail(rd, "version", problem);
     }
     rd->version = (int)json_integer_value(version);
+    r->version = rd->version;
     json_t *complete = required(rd, root, "", "complete", JSON_TRUE, &st);
     r->complete = complete && json_is_true(complete);
     r->started = required_string(rd, root, "", "started", &st);

@@ -91,8 +91,9 @@ struct hp_result_floors {
 };
 
 struct hp_results {
-    char *dir;  /* the directory the file is in */
-    char *path; /* the results.json read */
+    char *dir;   /* the directory the file is in */
+    char *path;  /* the results.json read */
+    int version; /* the file's format version (1 .. HP_RESULTS_VERSION) */
     bool complete;
     char *started; /* ISO 8601 UTC */
     double started_epoch_s, duration_s;

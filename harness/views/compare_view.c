@@ -10,6 +10,7 @@
 #include "compare.h"
 #include "compare_chart.h"
 #include "format.h"
+#include "results_fields.h"
 #include "results_merge.h"
 
 /* ---- matching --------------------------------------------------------------------------- */
@@ -248,6 +249,10 @@ static void compare_doc(struct hp_doc *doc, const struct hp_compare_rows *rows,
     hp_text_add(hp_doc_item(doc), "new: %s", rows->new_label);
     add_partial_warning(doc, old);
     add_partial_warning(doc, new_ == old ? NULL : new_);
+    char fields[1024];
+    if (new_ && new_ != old &&
+        hp_results_fields_note(old, new_, "old", "new", fields, sizeof fields))
+        hp_text_add(hp_doc_warning(doc, "results format"), ": %s.", fields);
     add_compare_table(doc, rows);
     double log_sum = 0;
     size_t log_count = 0;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "results_fields.h"
+
 /* ---- evaluation ------------------------------------------------------------------------- */
 
 const char *hp_gate_status_name(enum hp_gate_status s)
@@ -310,6 +312,13 @@ int hp_gate_evaluate(const struct hp_results *baseline, const struct hp_results 
     if (refuse_incomparable(baseline, current, err) != 0)
         return -1;
     decide_time_gated(out, baseline, current, config);
+    char fields[sizeof out->notes[0] - 32];
+    if (hp_results_fields_note(baseline, current, "baseline", "current", fields, sizeof fields) >
+        0) {
+        char note[sizeof out->notes[0]];
+        snprintf(note, sizeof note, "results format: %s", fields);
+        add_note(out, note);
+    }
     out->rows = calloc(baseline->case_count + current->case_count + 1, sizeof *out->rows);
     if (!out->rows)
         return hp_error_set(err, "out of memory");

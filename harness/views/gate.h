@@ -150,8 +150,8 @@ struct hp_gate_result {
     double level;    /* of the ratio intervals */
     bool failed;     /* any REGRESSED (or MISSING with fail_on_missing) */
     size_t regressed, improved, unchanged, added, missing, ignored;
-    size_t compared;    /* cases in both runs, the overhead probe's not counted; never 0 */
-    char notes[4][256]; /* run-level remarks ("different machines: ...") */
+    size_t compared;     /* cases in both runs, the overhead probe's not counted; never 0 */
+    char notes[4][1024]; /* run-level remarks ("different machines: ...") */
     size_t note_count;
     size_t row_count;
     struct hp_gate_row *rows; /* baseline's cases in order, then the new ones */

@@ -74,13 +74,21 @@ static struct hp_pool *treiber_create(const struct hp_pool_config *config, struc
     return pool;
 }
 
+/* Every successful CAS moves the tag on; the sabotage build (CMakeLists.txt, HOTPATH_SABOTAGE)
+ * keeps it, for the soak to prove it notices ABA. */
+#ifdef HOTPATH_SABOTAGE_NO_ABA_TAG
+#define NEXT_TAG(tag) (tag)
+#else
+#define NEXT_TAG(tag) ((tag) + 1)
+#endif
+
 __attribute__((target("cx16"))) static void *treiber_get(struct hp_pool *pool)
 {
     for (;;) {
         union stack_head old = load_head(&pool->head);
         if (!old.top)
             break;
-        union stack_head new = {.top = hp_pool_node_next(old.top), .tag = old.tag + 1};
+        union stack_head new = {.top = hp_pool_node_next(old.top), .tag = NEXT_TAG(old.tag)};
         if (cas_head(&pool->head, old, new))
             return hp_pool_node_object(old.top);
     }
@@ -97,7 +105,7 @@ __attribute__((target("cx16"))) static void treiber_put(struct hp_pool *pool, vo
     for (;;) {
         union stack_head old = load_head(&pool->head);
         hp_pool_node_set_next(node, old.top);
-        union stack_head new = {.top = node, .tag = old.tag + 1};
+        union stack_head new = {.top = node, .tag = NEXT_TAG(old.tag)};
         if (cas_head(&pool->head, old, new))
             return;
     }

@@ -21,7 +21,7 @@
 
 #include "routers/map_core.h"
 
-#if defined(HOTPATH_ASAN) || defined(HOTPATH_TSAN)
+#if defined(HOTPATH_ASAN) || defined(HOTPATH_TSAN) || defined(HOTPATH_SABOTAGE_SKIP_GRACE_PERIOD)
 #ifndef HOTPATH_COW_POISON
 #define HOTPATH_COW_POISON 1
 #endif
