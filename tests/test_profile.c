@@ -291,6 +291,7 @@ Test(profile, report_shows_flame_graphs_and_movers_per_step, .init = fx_setup, .
     struct hp_error err = {{0}};
     cr_assert_eq(hp_profile_json_read(fx_path("R/profile"), &set, &err), 0, "%s", err.message);
     cr_assert_geq(set.count, 3);
+    size_t profiled = set.count;
     char first[128], second[128], step[400];
     hp_profile_case_phase(set.profiles[0].case_name, first, sizeof first);
     hp_profile_case_phase(set.profiles[1].case_name, second, sizeof second);
@@ -301,11 +302,11 @@ Test(profile, report_shows_flame_graphs_and_movers_per_step, .init = fx_setup, .
     cr_assert(strstr(md, step) != NULL, "%s not in %s", step, md);
     cr_assert(strstr(md, "## Flame graphs") != NULL);
     cr_assert(strstr(fx_read("R/phases.md"), step) != NULL);
-    /* one inline graph per profiled case: four phases and the overhead probe */
+    /* one inline graph per profiled case, whatever the plan's phases are */
     char *html;
     size_t length;
     cr_assert_eq(hp_file_read(fx_path("R/report.html"), 64 << 20, &html, &length, &err), 0);
-    cr_assert_eq(count_of(html, "<svg xmlns="), 5);
+    cr_assert_eq(count_of(html, "<svg xmlns="), profiled, "%zu profiled cases", profiled);
     free(html);
 #endif
 }
