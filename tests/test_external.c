@@ -15,6 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "external_file.h"
+
 struct outcome {
     int status;
     char err[16384];
@@ -454,6 +456,44 @@ Test(external, declined_source_is_recorded_not_run)
                      "not run: declined (NO_FAKE=1)");
     json_decref(root);
     remove_dir(&o);
+}
+
+/* The section header is read by the INI line reader the phase files share: a header without
+ * its ']' or with text after it is refused at its own line, a comment after it is not. */
+Test(external, section_headers_are_read_as_in_phase_files)
+{
+    static const struct {
+        const char *text, *message;
+    } cases[] = {
+        {"[fake] x\nprotocol = line\ncommand = x\n",
+         "t.external:1: text after the section header '[fake]': 'x'"},
+        {"[a]\nprotocol = line\ncommand = x\n[fake\nprotocol = line\n",
+         "t.external:4: section header '[fake' has no closing ']'"},
+        {"[fake] ; the peer\nprotocol = line\ncommand = x\n", NULL},
+    };
+    char dir[] = "/tmp/hotpath-external-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        write_file(dir, "t.external", cases[i].text, false);
+        char path[128];
+        snprintf(path, sizeof path, "%s/t.external", dir);
+        struct hp_external_file file;
+        struct hp_error err = {{0}};
+        int rc = hp_external_file_read(path, &file, &err);
+        if (!cases[i].message) {
+            cr_expect_eq(rc, 0, "%s", err.message);
+            continue;
+        }
+        cr_expect_eq(rc, -1, "accepted: %s", cases[i].text);
+        const char *at = strstr(err.message, "t.external:");
+        cr_expect(at && strcmp(at, cases[i].message) == 0, "expected '%s', got '%s'",
+                  cases[i].message, err.message);
+        unlink(path);
+    }
+    char path[128];
+    snprintf(path, sizeof path, "%s/t.external", dir);
+    unlink(path);
+    rmdir(dir);
 }
 
 Test(external, bad_external_file_is_refused_before_anything_runs)

@@ -307,7 +307,9 @@ Test(phases, refuses_syntax_and_stray_keys)
     /* The unterminated header is reported at its own line, not at the first key after it. */
     refused("[a\nrouter = radix\n", 1, "section header '[a' has no closing ']'");
     refused("[a]\nrouter = radix\n[b\nrouter = linear\n", 3, "has no closing ']'");
-    refused("[a] x\nrouter = radix\n", 1, "text after the section header: 'x'");
+    refused("[a] x\nrouter = radix\n", 1, "text after the section header '[a]': 'x'");
+    refused("[a]\nrouter = radix\n[b]]\n", 3, "text after the section header '[b]': ']'");
+    parse_ok("[a] ; a comment\nrouter = radix\n[b]\t# another\n");
     refused("[a b]\n", 1, "phase name 'a b'");
     refused("[]\n", 1, "phase name ''");
 }

@@ -1,8 +1,11 @@
-/* Every past version of results.json stays readable: one fixture per version in
- * tests/fixtures/results-versions/ (vN.json, written by the `hotpath run` of that version; the
- * folder's README says how), picked up by name, so a new version is one new file and no edit
- * here. Each is read; each optional field removed from it reads as absent, never as zero; and
- * compare and gate of each against the newest say which fields only one side has.
+/* Every past version of results.json stays readable: fixtures per version in
+ * tests/fixtures/results-versions/ (written by the `hotpath run` of that version; the folder's
+ * README says how), picked up by name, so a new version is one new file and no edit here:
+ * vN.json, a plain run of router/github/static that every version can compare with, and
+ * vN-WHAT.json, a run of that version with parts a plain run lacks (v4-phases.json: a phase run
+ * with groups, a claim and the Go twins). Each is read; each optional field removed from it reads
+ * as absent, never as zero; compare and gate of each vN.json against the newest say which fields
+ * only one side has; and a phase run's plan reads back with its groups.
  */
 #include <criterion/criterion.h>
 
@@ -15,24 +18,44 @@
 #include <unistd.h>
 
 #include "gate.h"
+#include "phase_tables.h"
 #include "results_fields.h"
 #include "results_read.h"
 #include "results_write.h"
 
 #define FIXTURES "tests/fixtures/results-versions"
 
-/* The fixture of each version, by number: paths[v] or "" when none. */
+/* The plain fixture of each version, by number: paths[v] or "" when none; and every fixture
+ * (plain and vN-WHAT.json) with its version. */
 static char paths[64][512];
+static struct {
+    char path[512];
+    int version;
+} all[128];
+static size_t all_count;
 
 static int find_fixtures(void)
 {
     DIR *d = opendir(FIXTURES);
     cr_assert_not_null(d, FIXTURES " is missing");
     int newest = 0;
+    all_count = 0;
     for (struct dirent *e; (e = readdir(d));) {
-        int version, end = 0;
-        if (sscanf(e->d_name, "v%d.json%n", &version, &end) == 1 && e->d_name[end] == '\0' &&
-            version > 0 && version < 64) {
+        size_t name_len = strlen(e->d_name);
+        if (name_len < 5 || strcmp(e->d_name + name_len - 5, ".json") != 0)
+            continue; /* the README */
+        int version = 0, end = 0;
+        sscanf(e->d_name, "v%d%n", &version, &end);
+        const char *rest = e->d_name + end;
+        bool plain = strcmp(rest, ".json") == 0;
+        bool other = rest[0] == '-' && strlen(rest) > 6;
+        /* Every JSON file here is read: a name the test would pass over is refused. */
+        cr_assert(end > 0 && version > 0 && version < 64 && (plain || other),
+                  FIXTURES "/%s: not a fixture name (vN.json or vN-WHAT.json)", e->d_name);
+        cr_assert_lt(all_count, sizeof all / sizeof all[0]);
+        snprintf(all[all_count].path, sizeof all[all_count].path, FIXTURES "/%s", e->d_name);
+        all[all_count++].version = version;
+        if (plain) {
             snprintf(paths[version], sizeof paths[version], FIXTURES "/%s", e->d_name);
             newest = version > newest ? version : newest;
         }
@@ -54,21 +77,42 @@ Test(results_versions, a_fixture_of_every_version_reads_with_its_probe)
                  "the newest fixture is version %d; this hotpath writes version %d: add " FIXTURES
                  "/v%d.json (its README says how)",
                  newest, HP_RESULTS_VERSION, HP_RESULTS_VERSION);
-    for (int v = 1; v <= newest; v++) {
+    for (int v = 1; v <= newest; v++)
         cr_assert(paths[v][0], "no fixture of version %d", v);
+    for (size_t k = 0; k < all_count; k++) {
         struct hp_results r;
-        read_ok(paths[v], &r);
-        cr_assert_eq(r.version, v, "%s says version %d", paths[v], r.version);
+        read_ok(all[k].path, &r);
+        cr_assert_eq(r.version, all[k].version, "%s says version %d", all[k].path, r.version);
         cr_assert(r.complete);
         size_t probes = 0;
         for (size_t i = 0; i < r.case_count; i++) {
             probes += r.cases[i].overhead_probe;
             cr_assert_gt(r.cases[i].samples, 0);
         }
-        cr_assert_eq(probes, 1, "%s: one overhead probe", paths[v]);
-        cr_assert_gt(r.case_count, 1, "%s: a case besides the probe", paths[v]);
+        cr_assert_eq(probes, 1, "%s: one overhead probe", all[k].path);
+        cr_assert_gt(r.case_count, 1, "%s: a case besides the probe", all[k].path);
         hp_results_free(&r);
     }
+}
+
+/* The newest version's phase run: its plan, with the groups of every step, reads back. */
+Test(results_versions, the_newest_phase_run_reads_back_its_groups)
+{
+    int newest = find_fixtures();
+    char path[512];
+    snprintf(path, sizeof path, FIXTURES "/v%d-phases.json", newest);
+    struct hp_results r;
+    read_ok(path, &r);
+    struct hp_phase_view view;
+    struct hp_error err = {{0}};
+    cr_assert_eq(hp_phase_view_build(&r, &view, &err), 0, "%s", err.message);
+    cr_assert_geq(view.phase_count, 2, "%s", path);
+    for (size_t i = 0; i < view.phase_count; i++)
+        cr_assert(view.phases[i].group && view.phases[i].group[0], "%s: phase %s has no group",
+                  path, view.phases[i].name);
+    cr_assert_gt(view.peer_count, 0, "%s: no external peer", path);
+    hp_phase_view_free(&view);
+    hp_results_free(&r);
 }
 
 /* An optional field removed from a fixture, and how the reader must show it absent. */
@@ -158,12 +202,12 @@ static void read_without(const char *fixture, const struct optional_field *f, st
 Test(results_versions, a_missing_optional_field_reads_as_absent_never_zero)
 {
     int newest = find_fixtures();
-    for (int v = 1; v <= newest; v++)
+    for (size_t k = 0; k < all_count; k++)
         for (size_t i = 0; i < sizeof optional_fields / sizeof optional_fields[0]; i++) {
             const struct optional_field *f = &optional_fields[i];
             struct hp_results r;
-            read_without(paths[v], f, &r);
-            cr_assert(f->absent(&r), "version %d without %s: not read as absent", v, f->key);
+            read_without(all[k].path, f, &r);
+            cr_assert(f->absent(&r), "%s without %s: not read as absent", all[k].path, f->key);
             hp_results_free(&r);
         }
     /* ...and a field left out of the build block. */

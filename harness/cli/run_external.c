@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "expected_responses.h"
+#include "external_fields.h"
 #include "external_file.h"
 #include "external_proc.h"
 #include "one_shot_output.h"
@@ -96,28 +97,11 @@ static void source_failed(struct source *s, const char *fmt, ...)
             s->decl->name, s->status->file, why, tail[0] ? "; its stderr ends: " : "", tail);
 }
 
-/* "key=value" of an answer line, percent-decoded; false when absent. */
+/* "key=value" of an answer line, percent-decoded (external_fields.h); false when absent or
+ * malformed, which every caller reads as a garbage answer or a line to skip. */
 static bool answer_value(const char *line, const char *key, char *out, size_t size)
 {
-    size_t klen = strlen(key);
-    for (const char *p = line; (p = strstr(p, key)) != NULL; p += klen) {
-        if ((p != line && p[-1] != ' ') || p[klen] != '=')
-            continue;
-        const char *v = p + klen + 1;
-        size_t j = 0;
-        for (; *v && *v != ' ' && j + 1 < size; v++) {
-            unsigned hex;
-            if (*v == '%' && sscanf(v + 1, "%2x", &hex) == 1) {
-                out[j++] = (char)hex;
-                v += 2;
-            } else {
-                out[j++] = *v;
-            }
-        }
-        out[j] = '\0';
-        return true;
-    }
-    return false;
+    return hp_external_field(line, strlen(line), key, out, size) == HP_FIELD_FOUND;
 }
 
 /* A non-negative decimal number; false for anything else. */
@@ -132,17 +116,16 @@ static bool parse_number(const char *text, double *out)
     return true;
 }
 
-/* Appends text to a value percent-encoded as the protocol wants. */
-static void encode(char *out, size_t size, const char *text)
+/* An optional number of an answer: true with *out unchanged when absent (or "-1" where
+ * minus_one_is_absent: the adapter cannot count it), false when malformed or not a number. */
+static bool optional_number(const char *line, const char *key, bool minus_one_is_absent,
+                            double *out)
 {
-    size_t used = strlen(out);
-    for (const char *p = text; *p && used + 4 < size; p++) {
-        unsigned char ch = (unsigned char)*p;
-        if (ch < 0x21 || ch == '%')
-            used += (size_t)snprintf(out + used, size - used, "%%%02X", ch);
-        else
-            out[used++] = (char)ch, out[used] = '\0';
-    }
+    char v[64];
+    enum hp_field_result r = hp_external_field(line, strlen(line), key, v, sizeof v);
+    if (r == HP_FIELD_ABSENT || (r == HP_FIELD_FOUND && minus_one_is_absent && !strcmp(v, "-1")))
+        return true;
+    return r == HP_FIELD_FOUND && parse_number(v, out);
 }
 
 static bool is_ok(const char *line)
@@ -398,13 +381,9 @@ static int sample_case(void *ctx, uint64_t n, struct hp_external_answer *out, ch
                 parse_number(v, &ns) && ns > 0 && answer_value(answer, "ops", v, sizeof v) &&
                 parse_number(v, &ops) && answer_value(answer, "wall_ns", v, sizeof v) &&
                 parse_number(v, &wall) && ops == (double)n * e->threads;
-    if (good && answer_value(answer, "cpu_ns_per_op", v, sizeof v))
-        good = parse_number(v, &cpu);
-    /* -1: the adapter cannot count allocations. */
-    if (good && answer_value(answer, "allocs_per_op", v, sizeof v) && strcmp(v, "-1") != 0)
-        good = parse_number(v, &allocs);
-    if (good && answer_value(answer, "bytes_per_op", v, sizeof v) && strcmp(v, "-1") != 0)
-        good = parse_number(v, &bytes);
+    good = good && optional_number(answer, "cpu_ns_per_op", false, &cpu) &&
+           optional_number(answer, "allocs_per_op", true, &allocs) &&
+           optional_number(answer, "bytes_per_op", true, &bytes);
     if (!good) {
         source_failed(s, "failed: garbage answer to '%s': \"%.200s\"", request, answer);
         snprintf(why, why_size, "%s", s->status->status);
@@ -612,6 +591,13 @@ static int expected_file(const struct hp_run *run, const char *workload, const c
     return hp_error_set(err, "no case of %s in this run records its responses", workload);
 }
 
+/* A `case` request that would not fit its buffer is not sent cut: the case is not run. */
+static void not_sent(struct hp_case *c, const char *what)
+{
+    snprintf(c->status, sizeof c->status, "not run: %s is too long to send", what);
+    fprintf(stderr, "hotpath run: external case %s: %s\n", c->name, c->status);
+}
+
 static void setup_case(struct hp_run *run, struct hp_case *c, struct ext_case *e,
                        const char *work_dir)
 {
@@ -624,7 +610,10 @@ static void setup_case(struct hp_run *run, struct hp_case *c, struct ext_case *e
     snprintf(request, sizeof request, "case %s %s%s", e->id, e->adapter_name, e->params);
     if (e->needs_workloads) {
         strcat(request, " workloads=");
-        encode(request, sizeof request, run->config.workloads_dir);
+        if (!hp_external_encode(request, sizeof request, run->config.workloads_dir)) {
+            not_sent(c, "the workloads directory's path");
+            return;
+        }
     }
     if (e->needs_expected) {
         char path[4400];
@@ -638,7 +627,10 @@ static void setup_case(struct hp_run *run, struct hp_case *c, struct ext_case *e
         if (!realpath(path, absolute))
             copy_cut(absolute, sizeof absolute, path);
         strcat(request, " expected=");
-        encode(request, sizeof request, absolute);
+        if (!hp_external_encode(request, sizeof request, absolute)) {
+            not_sent(c, "the expected-responses file's path");
+            return;
+        }
     }
     struct hp_error err;
     if (hp_external_ask(&s->proc, request, hp_external_limit(CASE_LIMIT), answer, sizeof answer,

@@ -31,24 +31,18 @@ static bool valid_source_name(const char *s, size_t len)
     return true;
 }
 
-static void open_section(void *ctx, const char *text)
+static void open_section(void *ctx, const char *name, size_t len)
 {
     struct parse_state *st = ctx;
-    const char *close = strchr(text, ']');
-    if (!close) {
-        fail(st, st->in.line, "section header has no closing ']'");
-        return;
-    }
-    size_t len = (size_t)(close - text - 1);
-    if (!valid_source_name(text + 1, len)) {
-        fail(st, st->in.line, "source name '%.*s': 1 to %d of a-z, 0-9, _ and -", (int)len,
-             text + 1, HP_EXTERNAL_NAME_MAX - 1);
+    if (!valid_source_name(name, len)) {
+        fail(st, st->in.line, "source name '%.*s': 1 to %d of a-z, 0-9, _ and -", (int)len, name,
+             HP_EXTERNAL_NAME_MAX - 1);
         return;
     }
     for (size_t i = 0; i < st->file->count; i++)
         if (strlen(st->file->sources[i].name) == len &&
-            memcmp(st->file->sources[i].name, text + 1, len) == 0) {
-            fail(st, st->in.line, "source [%.*s] given twice", (int)len, text + 1);
+            memcmp(st->file->sources[i].name, name, len) == 0) {
+            fail(st, st->in.line, "source [%.*s] given twice", (int)len, name);
             return;
         }
     if (st->file->count == HP_EXTERNAL_SOURCES_MAX) {
@@ -57,7 +51,7 @@ static void open_section(void *ctx, const char *text)
     }
     struct hp_external_source *s = &st->file->sources[st->file->count++];
     memset(s, 0, sizeof *s);
-    memcpy(s->name, text + 1, len);
+    memcpy(s->name, name, len);
     s->line = st->in.line;
     s->protocol = (enum hp_external_protocol) - 1;
     st->current = s;

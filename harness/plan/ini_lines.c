@@ -18,6 +18,26 @@ void hp_ini_fail(struct hp_ini_lines *in, unsigned line, const char *fmt, ...)
     hp_error_set(in->err, "%s:%u: %s", in->name, line, reason);
 }
 
+/* The one reading of a section header line, for every reader: its name to on_section, or a
+ * complaint at its own line (inih would keep the previous section and go on, so the first
+ * complaint would come from a later line, or, for text after the ']', never). */
+static void section_header(struct hp_ini_lines *in, const char *text)
+{
+    int shown = (int)strcspn(text, "\r\n");
+    const char *close = memchr(text, ']', (size_t)shown);
+    if (!close) {
+        hp_ini_fail(in, in->line, "section header '%.*s' has no closing ']'", shown, text);
+        return;
+    }
+    const char *after = close + 1 + strspn(close + 1, " \t\r\n");
+    if (*after && *after != ';' && *after != '#') {
+        hp_ini_fail(in, in->line, "text after the section header '%.*s': '%.*s'",
+                    (int)(close + 1 - text), text, (int)strcspn(after, "\r\n"), after);
+        return;
+    }
+    in->on_section(in->ctx, text + 1, (size_t)(close - text - 1));
+}
+
 static char *read_line(char *out, int size, void *stream)
 {
     struct hp_ini_lines *in = stream;
@@ -35,7 +55,7 @@ static char *read_line(char *out, int size, void *stream)
     in->cursor += len;
     /* inih reads an indented line after a key as the continuation of its value. */
     if (out[0] == '[')
-        in->on_section(in->ctx, out);
+        section_header(in, out);
     return out;
 }
 

@@ -6,6 +6,7 @@
 #define HOTPATH_INI_LINES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "common/error.h"
 
@@ -19,8 +20,12 @@ struct hp_ini_lines {
     unsigned line;      /* the line inih is processing */
     bool failed;
     struct hp_error *err;
-    /* Called with every line that starts with '[', before inih sees it. */
-    void (*on_section)(void *ctx, const char *text);
+    /* Called with the name of every section header (name[0, len), between '[' and the first
+     * ']'), before inih sees the line. A line that starts with '[' but has no ']', or has text
+     * after the ']' other than blanks and a comment (';' or '#'), is refused here instead:
+     * "NAME:LINE: section header '[a' has no closing ']'", "... text after the section header
+     * '[a]': 'x'" (inih would report neither at its line, or not at all). */
+    void (*on_section)(void *ctx, const char *name, size_t len);
     void *ctx;
 };
 

@@ -35,25 +35,9 @@ static bool valid_phase_name(const char *s, size_t len)
 
 /* A section header seen by the reader: registers the phase in file order (inih reports a
  * section only through its keys, so an empty section or a repeated name would go unseen). */
-static void open_section(void *ctx, const char *text)
+static void open_section(void *ctx, const char *name, size_t len)
 {
     struct parse_state *st = ctx;
-    const char *close = strchr(text, ']');
-    /* inih reports neither of these at their line: it keeps the previous section and goes on,
-     * so the first complaint would come from a later line. */
-    if (!close) {
-        fail(st, st->in.line, "section header '%.*s' has no closing ']'",
-             (int)strcspn(text, "\r\n"), text);
-        return;
-    }
-    const char *after = close + 1 + strspn(close + 1, " \t\r\n");
-    if (*after && *after != ';' && *after != '#') {
-        fail(st, st->in.line, "text after the section header: '%.*s'", (int)strcspn(after, "\r\n"),
-             after);
-        return;
-    }
-    size_t len = (size_t)(close - text - 1);
-    const char *name = text + 1;
     if (!valid_phase_name(name, len)) {
         fail(st, st->in.line,
              "phase name '%.*s': use 1-%d letters, digits, '_', '-' or '.' (no spaces)", (int)len,
