@@ -32,7 +32,8 @@ struct fx_run {
     const char *fingerprint; /* default "machine-a" */
     const char *build_type;  /* default "Release" */
     bool incomplete;
-    int version; /* 0: 1, the oldest format readers accept */
+    int version;       /* 0: 1, the oldest format readers accept */
+    double handoff_ns; /* floors.handoff_ns; 0: no floors written */
 };
 
 static char fx_dir[] = "/tmp/hotpath-fixture-XXXXXX";
@@ -95,6 +96,11 @@ __attribute__((unused)) static void fx_write(const char *dir, const struct fx_ru
     json_object_set_new(config, "samples", json_integer(10));
     json_object_set_new(config, "target_sample_ns", json_real(1e7));
     json_object_set_new(root, "config", config);
+    if (run && run->handoff_ns > 0) {
+        json_t *floors = json_object();
+        json_object_set_new(floors, "handoff_ns", json_real(run->handoff_ns));
+        json_object_set_new(root, "floors", floors);
+    }
     json_t *array = json_array();
     for (size_t i = 0; i < count; i++) {
         const struct fx_case *c = &cases[i];

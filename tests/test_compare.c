@@ -335,6 +335,34 @@ Test(compare_cmd, a_partial_run_is_compared_with_a_warning, .init = fx_setup, .f
     cr_assert(strstr(fx_read("out"), "WARNING") == NULL, "%s", fx_read("out"));
 }
 
+/* Runs whose cache-line handoff floors differ (a host that placed the two CPUs farther apart:
+ * 98 ns and 295 ns on one VM) are compared with a warning; a few percent apart, without. */
+Test(compare_cmd, runs_on_different_cache_line_handoffs_are_compared_with_a_warning,
+     .init = fx_setup, .fini = fx_teardown)
+{
+    double a[5];
+    fx_samples(a, 5, 50, 1);
+    struct fx_case c = {.workload = "queue/spsc/spin", .threads = 2, .samples = a, .n = 5};
+    struct fx_run near = {.handoff_ns = 98}, far = {.handoff_ns = 295},
+                  far_again = {.handoff_ns = 291};
+    fx_write("near", &near, &c, 1);
+    fx_write("far", &far, &c, 1);
+    fx_write("far2", &far_again, &c, 1);
+    fx_write("none", NULL, &c, 1);
+    cr_assert_eq(fx_hotpath("compare near far"), 0, "%s", fx_read("err"));
+    cr_assert(strstr(fx_read("out"),
+                     "WARNING: cache-line handoff differs: old 98 ns, new 295 ns") != NULL,
+              "%s", fx_read("out"));
+    cr_assert_eq(fx_hotpath("compare far near --format csv"), 0);
+    cr_assert(strstr(fx_read("err"), "cache-line handoff differs: old 295 ns, new 98 ns") != NULL,
+              "%s", fx_read("err"));
+    cr_assert_eq(fx_hotpath("compare far far2"), 0);
+    cr_assert(strstr(fx_read("out"), "WARNING") == NULL, "%s", fx_read("out"));
+    cr_assert_eq(fx_hotpath("compare near none"), 0);
+    cr_assert(strstr(fx_read("out"), "handoff differs") == NULL, "no floor, no warning: %s",
+              fx_read("out"));
+}
+
 Test(compare, a_table_that_cannot_be_written_fails, .init = fx_setup, .fini = fx_teardown)
 {
     double samples[10];

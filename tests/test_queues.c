@@ -659,9 +659,69 @@ Test(queue_workloads, every_case_runs_and_reports_its_handoff_times)
         if (samples->value > 0)
             cr_assert(p50 && p99 && p50->value <= p99->value, "%s", c->name);
         cr_assert_not_null(metric(c, "pinned"), "%s", c->name);
+        const struct hp_metric *line = metric(c, "line_handoff_ns");
+        cr_assert(line && line->value > 0, "%s: no line handoff probed", c->name);
         const struct hp_metric *capacity = metric(c, "queue_capacity");
         cr_assert(capacity && capacity->value >= 1023 && capacity->value <= 1024, "%s", c->name);
         cr_assert_eq(c->allocs.allocs, 0, "%s: a queue allocated in the measured region", c->name);
+    }
+    hp_run_release(&run);
+    free(cases);
+}
+
+/* Where a case's pair runs is the runner's (worker i on the i-th allowed CPU), never the other
+ * cases': in one pinned run of every queue on two workloads (as a ladder plan of phases runs
+ * them), every case records the same producer and consumer CPUs, two different ones, and a
+ * line handoff probed between them. A placement that followed the case's position in the run
+ * would show here. */
+Test(queue_workloads, every_case_of_a_pinned_run_puts_its_pair_on_the_same_two_cpus)
+{
+    if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+        cr_skip_test("one CPU: the spinning cases refuse to run");
+    struct hp_case *cases;
+    size_t count;
+    struct hp_error err = {{0}};
+    struct hp_selection sel;
+    memset(&sel, 0, sizeof sel);
+    sel.workload_patterns[0] = "queue/spsc/spin";
+    sel.workload_patterns[1] = "queue/pingpong/spin";
+    sel.workload_pattern_count = 2;
+    sel.threads[0] = 2;
+    sel.thread_count = 1;
+    sel.batch = true;
+    cr_assert_eq(hp_selection_expand(&sel, &cases, &count, &err), 0, "%s", err.message);
+    size_t all = 0;
+    FOR_EACH_QUEUE(ops)
+    {
+        (void)ops;
+        all++;
+    }
+    cr_assert_eq(count, 2 * all, "%zu cases", count);
+    struct hp_run run;
+    memset(&run, 0, sizeof run);
+    hp_run_config_defaults(&run.config);
+    run.config.target_sample_ns = 1e6;
+    run.config.samples = 2;
+    run.config.quiet = true;
+    run.config.pin = true;
+    run.cases = cases;
+    run.case_count = count;
+    cr_assert_eq(hp_run_execute(&run, &err), 0, "%s", err.message);
+    const struct hp_metric *first_producer = metric(&cases[0], "producer_cpu"),
+                           *first_consumer = metric(&cases[0], "consumer_cpu");
+    cr_assert(first_producer && first_consumer, "%s: no placement recorded", cases[0].name);
+    cr_assert_neq(first_producer->value, first_consumer->value, "one CPU for a pinned pair");
+    for (size_t i = 0; i < count; i++) {
+        const struct hp_case *c = &cases[i];
+        const struct hp_metric *producer = metric(c, "producer_cpu"),
+                               *consumer = metric(c, "consumer_cpu"),
+                               *same_core = metric(c, "same_core"), *pinned = metric(c, "pinned");
+        cr_assert(pinned && pinned->value == 1, "%s", c->name);
+        cr_assert(producer && producer->value == first_producer->value, "%s", c->name);
+        cr_assert(consumer && consumer->value == first_consumer->value, "%s", c->name);
+        cr_assert(!same_core || same_core->value == 0, "%s", c->name);
+        const struct hp_metric *line = metric(c, "line_handoff_ns");
+        cr_assert(line && line->value > 0, "%s", c->name);
     }
     hp_run_release(&run);
     free(cases);

@@ -26,8 +26,14 @@
  * it). In a saturated stream that is mostly the wait in the ring, up to its capacity times the
  * time per item. The figures cover every sample after calibration, warm-up included.
  * queue_capacity: the items a queue holds. pinned: 1 when every thread of the case is pinned to
- * one CPU (run --pin), and then same_core: whether the first pair's producer and consumer share
- * a core (one CPU, or SMT siblings) or run on two.
+ * one CPU (run --pin), and then producer_cpu, consumer_cpu: the first pair's CPUs, and
+ * same_core: whether they share a core (one CPU, or SMT siblings) or are two.
+ * line_handoff_ns: a cache line passed between the first pair's two threads (half a round trip,
+ * as the run's floors.handoff_ns), measured by the pair itself after the case's samples. Every
+ * figure here is a multiple of it, and it is the machine's, not the queue's: on a virtual machine
+ * the host may place the two CPUs near (one L3) or far, and move them between runs (3x apart
+ * on the machine the README's figures come from), so figures of two runs compare only when
+ * their line_handoff_ns (and floors.handoff_ns) agree; `hotpath compare` warns when they don't.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -41,7 +47,7 @@
 #include "runner.h"
 #include "workload.h"
 
-enum { QUEUE_SLOTS = 1024, STAMP_EVERY = 256 };
+enum { QUEUE_SLOTS = 1024, STAMP_EVERY = 256, PROBE_BATCHES = 21, PROBE_ROUNDS = 100 };
 #define STAMP_BIT (1ull << 63) /* an item carrying a timer reading, not a sequence number */
 
 enum shape { SHAPE_PAIRS, SHAPE_SHARED, SHAPE_PINGPONG, SHAPE_BURST };
@@ -60,6 +66,7 @@ struct queue_thread {
     alignas(64) const struct hp_queue_ops *ops;
     struct hp_queue *out; /* where this thread pushes, or NULL */
     struct hp_queue *in;  /* where it pops, or NULL */
+    unsigned index;       /* the runner's worker index: 0 and 1 are the first pair */
     bool producer;
     unsigned burst;
     uint64_t seq;    /* producer: items sent so far, over every run */
@@ -77,7 +84,9 @@ struct queue_case {
     size_t queue_count;
     int *cpu; /* [threads]: the one CPU a thread is pinned to, or -1 */
     pthread_mutex_t merge_lock;
-    struct hp_hdr handoff; /* every consumer's, merged at thread teardown */
+    struct hp_hdr handoff;  /* every consumer's, merged at thread teardown */
+    uint64_t *probe_turn;   /* its own line: passed between the first pair at thread teardown */
+    double line_handoff_ns; /* that probe's result; < 0 until measured */
 };
 
 /* The latency timer of the handoff stamps: calibrated once per process. */
@@ -104,6 +113,7 @@ static void queue_teardown(void *shared)
         c->ops->destroy(c->queues[i]);
     free(c->queues);
     free(c->cpu);
+    free(c->probe_turn);
     hp_hdr_destroy(&c->handoff);
     pthread_mutex_destroy(&c->merge_lock);
     free(c);
@@ -134,6 +144,7 @@ static int queue_setup(const struct queue_kind *kind, const struct hp_case_param
     c->kind = kind;
     c->ops = hp_queue_ops_of(info);
     c->threads = threads;
+    c->line_handoff_ns = -1;
     pthread_mutex_init(&c->merge_lock, NULL);
     unsigned pairs = threads / 2;
     size_t wanted = kind->shape == SHAPE_SHARED  ? 1
@@ -141,7 +152,10 @@ static int queue_setup(const struct queue_kind *kind, const struct hp_case_param
                                                  : 2 * pairs;
     c->queues = calloc(wanted, sizeof *c->queues);
     c->cpu = calloc(threads, sizeof *c->cpu);
-    if (!c->queues || !c->cpu ||
+    c->probe_turn = aligned_alloc(64, 64);
+    if (c->probe_turn)
+        *c->probe_turn = 0;
+    if (!c->queues || !c->cpu || !c->probe_turn ||
         hp_hdr_init(&c->handoff, HP_LATENCY_LOWEST_NS, HP_LATENCY_HIGHEST_NS, HP_LATENCY_SIGFIGS,
                     err) != 0) {
         queue_teardown(c);
@@ -171,6 +185,7 @@ static int queue_thread_setup(void *shared, unsigned index, void **local, struct
     unsigned pair = index / 2;
     bool producer = index % 2 == 0;
     *t = (struct queue_thread){.ops = c->ops,
+                               .index = index,
                                .producer = producer,
                                .burst = c->kind->burst,
                                .last_n = UINT64_MAX,
@@ -326,10 +341,52 @@ RUN_WITH_EACH_WAIT(bursts)
 
 /* ---- after the run ---------------------------------------------------------------------- */
 
-/* Runs on every worker at once: the consumers' histograms are merged under the case's lock. */
+/* One turn on the probe's line: wait until it holds `want`, then write the next value. Waits
+ * poll as the spinning cases do (the CPU given up every 64th poll), so two threads on one CPU
+ * still take turns. acquire / release: the two workers take turns on the line; nothing else
+ * rides on it. */
+static void take_turn(uint64_t *turn, uint64_t want)
+{
+    unsigned polls = 0;
+    while (__atomic_load_n(turn, __ATOMIC_ACQUIRE) != want)
+        hp_queue_relax(&polls);
+    __atomic_store_n(turn, want + 1, __ATOMIC_RELEASE);
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The first pair passes one line back and forth, as the run's floor does but on the case's own
+ * CPUs and after its samples: worker 0 writes odd values, worker 1 answers with the next even
+ * one, in PROBE_BATCHES batches of PROBE_ROUNDS round trips; the median batch is kept, so a
+ * batch that lost its CPU to another process does not count. */
+static void probe_line_handoff(struct queue_thread *t)
+{
+    struct queue_case *c = t->owner;
+    double batch_ns[PROBE_BATCHES];
+    for (unsigned b = 0; b < PROBE_BATCHES; b++) {
+        uint64_t start = hp_monotonic_ns();
+        for (uint64_t i = 0; i < PROBE_ROUNDS; i++)
+            take_turn(c->probe_turn, 2 * ((uint64_t)b * PROBE_ROUNDS + i) + t->index);
+        batch_ns[b] = (double)(hp_monotonic_ns() - start) / (2.0 * PROBE_ROUNDS);
+    }
+    if (t->index != 0)
+        return;
+    qsort(batch_ns, PROBE_BATCHES, sizeof batch_ns[0], compare_doubles);
+    /* Read by queue_report after the teardown job, which the runner's mutex orders. */
+    c->line_handoff_ns = batch_ns[PROBE_BATCHES / 2];
+}
+
+/* Runs on every worker at once: the first pair probes its line handoff, the consumers'
+ * histograms are merged under the case's lock. */
 static void queue_thread_teardown(void *local)
 {
     struct queue_thread *t = local;
+    if (t->index < 2)
+        probe_line_handoff(t);
     if (!t->producer) {
         pthread_mutex_lock(&t->owner->merge_lock);
         hp_hdr_merge(&t->owner->handoff, &t->handoff);
@@ -376,9 +433,13 @@ static void queue_report(void *shared, struct hp_metrics *out)
     bool pinned = true;
     for (unsigned i = 0; i < c->threads; i++)
         pinned &= c->cpu[i] >= 0;
+    if (c->line_handoff_ns >= 0)
+        hp_metrics_add(out, "line_handoff_ns", "ns", c->line_handoff_ns);
     hp_metrics_add(out, "pinned", "bool", pinned);
     if (!pinned)
         return;
+    hp_metrics_add(out, "producer_cpu", "index", c->cpu[0]);
+    hp_metrics_add(out, "consumer_cpu", "index", c->cpu[1]);
     long producer_core = core_of(c->cpu[0]), consumer_core = core_of(c->cpu[1]);
     if (c->cpu[0] == c->cpu[1])
         hp_metrics_add(out, "same_core", "bool", 1);

@@ -13,7 +13,8 @@ struct hp_floors {
     double l1_load_ns;        /* one load whose address depends on the previous load, in L1 */
     double cas_ns;            /* one uncontended lock cmpxchg on a line this core owns */
     double handoff_ns;        /* a cache line passed from one core to another (half a round
-                                 trip); negative when the machine has a single CPU */
+                                 trip, the median batch of 100 round trips); negative when the
+                                 machine has a single CPU */
 };
 
 void hp_floors_measure(struct hp_floors *out);

@@ -241,6 +241,26 @@ static void add_partial_warning(struct hp_doc *doc, const struct hp_results *r)
     hp_text_add(w, ". %s", HP_PARTIAL_RESULTS_WARNING);
 }
 
+/* Figures of threads on two CPUs (a queue's handoff, a cross-thread pool) are multiples of the
+ * cache-line handoff between them, which a virtual machine's host can change between runs by
+ * placing the CPUs nearer or farther (3x on the README's machine): such runs are not compared
+ * silently. The floor moves by a few percent between runs on one placement. */
+#define HANDOFF_FLOOR_TOLERANCE 1.25
+
+static void add_handoff_warning(struct hp_doc *doc, const struct hp_results *old,
+                                const struct hp_results *new_)
+{
+    double a = old->floors.handoff_ns, b = new_->floors.handoff_ns;
+    if (!(a > 0 && b > 0) || (a > b ? a / b : b / a) <= HANDOFF_FLOOR_TOLERANCE)
+        return;
+    hp_text_add(hp_doc_warning(doc, "cache-line handoff differs"),
+                ": old %.0f ns, new %.0f ns (floors.handoff_ns). Cases whose threads run on two "
+                "CPUs (queue/*, cross-thread pools, concurrent requests) cost multiples of it: "
+                "their changes here are the machine's as much as the code's; compare them within "
+                "one run.",
+                a, b);
+}
+
 static void compare_doc(struct hp_doc *doc, const struct hp_compare_rows *rows,
                         const struct hp_results *old, const struct hp_results *new_)
 {
@@ -249,6 +269,8 @@ static void compare_doc(struct hp_doc *doc, const struct hp_compare_rows *rows,
     hp_text_add(hp_doc_item(doc), "new: %s", rows->new_label);
     add_partial_warning(doc, old);
     add_partial_warning(doc, new_ == old ? NULL : new_);
+    if (new_ && new_ != old)
+        add_handoff_warning(doc, old, new_);
     char fields[1024];
     if (new_ && new_ != old &&
         hp_results_fields_note(old, new_, "old", "new", fields, sizeof fields))
