@@ -13,6 +13,7 @@
 
 #include <valgrind/callgrind.h>
 
+#include "profile.h"
 #include "progress.h"
 #include "rng.h"
 
@@ -110,11 +111,10 @@ struct worker_team {
     unsigned pending;
     const struct hp_timer *timer;
     bool count_perf;
-    bool callgrind; /* hp_run_config.callgrind */
-    /* Set for measured samples of a callgrind run (hp_run_config.callgrind): the worker
-     * switches callgrind's collection on around exactly run(). Written by the main thread
-     * before the job is published under the mutex, so workers read it ordered. */
-    bool callgrind_collect;
+    /* hp_run_config.callgrind: the workers switch callgrind's collection on around exactly
+     * run(), in every sample (the warm-ups' costs are dumped and discarded before each measured
+     * sample, see take_sample). Set before the first job is published under the mutex. */
+    bool callgrind;
     /* The start gate: participants spin until all of them arrived, so they start together. On
      * its own line, so spinning on it does not disturb the fields above. */
     _Alignas(64) unsigned arrived;
@@ -190,7 +190,7 @@ __attribute__((noinline)) static void run_batch_job(struct worker *w, struct hp_
     void *local = c->local[w->index];
     struct hp_alloc_counts before;
     measured_region_begin(w, &before);
-    if (w->team->callgrind_collect) {
+    if (w->team->callgrind) {
         /* Collection is per thread in callgrind: each worker counts its own run(). */
         CALLGRIND_TOGGLE_COLLECT;
         w->sink += c->workload->run(local, n);
@@ -382,14 +382,19 @@ struct sample {
 static struct sample take_sample(struct worker_team *team, struct hp_case *c, bool keep)
 {
     enum job_kind kind = c->mode == HP_MODE_LATENCY ? JOB_LATENCY : JOB_RUN;
-    team->callgrind_collect = keep && team->callgrind;
     if (c->workload->sample_begin)
         c->workload->sample_begin(c->shared);
+    /* Under callgrind, only a dump zeroes a call's count, and only when the call has cost: a dump
+     * just before the measured sample (discarded by the readers) takes the warm-ups' costs and
+     * calls, which were collected for that reason, so the case's dump holds this sample's. */
+    bool dump = keep && team->callgrind;
+    if (dump)
+        CALLGRIND_DUMP_STATS_AT(HP_PROFILE_DISCARDED_DUMP);
     team_dispatch(team, kind, c, c->n, c->threads);
+    if (dump)
+        CALLGRIND_DUMP_STATS_AT(c->name); /* this case's count, then zeroed */
     if (c->workload->sample_end)
         c->workload->sample_end(c->shared);
-    if (team->callgrind_collect)
-        CALLGRIND_DUMP_STATS_AT(c->name); /* this case's count, then zeroed */
     uint64_t first = UINT64_MAX, last = 0;
     for (unsigned i = 0; i < c->threads; i++) {
         const struct thread_result *r = &team->workers[i].result;
