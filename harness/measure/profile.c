@@ -413,6 +413,7 @@ int hp_profile_read_callgrind(const char *path, double ops, struct hp_profile *p
 {
     memset(p, 0, sizeof *p);
     snprintf(p->source, sizeof p->source, "callgrind");
+    p->calls_known = true;
     char *text;
     size_t length;
     if (hp_file_read(path, HP_PROFILE_MAX_DUMP_BYTES, &text, &length, err) != 0)
