@@ -379,7 +379,8 @@ Test(profile, version_1_calls_read_as_unknown, .init = fx_setup, .fini = fx_tear
                   "{\"format\": \"hotpath-profile\", \"version\": 1, \"sampling\": \"\", "
                   "\"cases\": [{\"name\": \"demo/x/threads=1\", \"source\": \"callgrind\", "
                   "\"ops\": 10, \"events\": [\"Ir\"], \"total\": [5], \"functions\": [{\"name\": "
-                  "\"" HP_PROFILE_ROOT_FRAME "\", \"self\": [5], \"inclusive\": [5], \"calls\": 2}], "
+                  "\"" HP_PROFILE_ROOT_FRAME
+                  "\", \"self\": [5], \"inclusive\": [5], \"calls\": 2}], "
                   "\"stacks\": [{\"frames\": \"" HP_PROFILE_ROOT_FRAME "\", \"self\": [5]}]}]}\n");
     struct hp_profile_set set;
     struct hp_error err = {{0}};

@@ -1,5 +1,6 @@
-/* `hotpath profile`: takes its own options (--cache-sim, --source, --top, --diff) out of the command line,
- * parses the rest as `run`'s selection (cmd_run.c), then profile_job.h does the work. */
+/* `hotpath profile`: takes its own options (--cache-sim, --source, --top, --diff) out of the
+ * command line, parses the rest as `run`'s selection (cmd_run.c), then profile_job.h does the work.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -244,8 +244,10 @@ int hp_profile_job(struct hp_profile_options *o, struct hp_error *err)
     char name[300], why[512];
     struct hp_sampler_event event;
     if (o->sampling && !hp_sampler_probe(&event, why, sizeof why)) {
-        hp_error_set(err, "--source sampling: %s; --source callgrind (the default) needs no "
-                          "permission", why);
+        hp_error_set(err,
+                     "--source sampling: %s; --source callgrind (the default) needs no "
+                     "permission",
+                     why);
     } else if (!o->sampling && !hp_instructions_available()) {
         hp_error_set(err, "profile needs valgrind (not found in PATH; the Debian package is "
                           "valgrind), or --source sampling");

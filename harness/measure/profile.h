@@ -21,7 +21,7 @@
 
 #include "common/error.h"
 
-#define HP_PROFILE_ROOT_FRAME "run_batch_job"
+#define HP_PROFILE_ROOT_FRAME     "run_batch_job"
 /* The trigger of the dump the runner takes just before a measured sample under callgrind, only
  * to zero callgrind's call counts (runner.c): a dump of no case, which readers skip. */
 #define HP_PROFILE_DISCARDED_DUMP "hotpath: calls before the measured sample"

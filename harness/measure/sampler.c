@@ -289,9 +289,9 @@ static void fold_chain(const struct hp_symbols *symbols, const uint64_t *record,
         used += (size_t)snprintf(out + used, size - used, ";%s", names[i]);
 }
 
-int hp_sampler_profile(const char *case_name, const struct hp_sample_chains *chains,
-                       size_t threads, double ops, const struct hp_sampler_event *event,
-                       struct hp_profile *p, struct hp_error *err)
+int hp_sampler_profile(const char *case_name, const struct hp_sample_chains *chains, size_t threads,
+                       double ops, const struct hp_sampler_event *event, struct hp_profile *p,
+                       struct hp_error *err)
 {
     memset(p, 0, sizeof *p);
     snprintf(p->case_name, sizeof p->case_name, "%s", case_name);

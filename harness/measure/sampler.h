@@ -65,8 +65,8 @@ void hp_sample_chains_free(struct hp_sample_chains *c);
  * (kept as the root) and weighed event->period / ops. A chain that does not reach the root (a
  * frame without a frame pointer on the way, e.g. in a library) keeps its leaf only, under
  * "ROOT;[stack not walked]". 0, or -1 with err set. */
-int hp_sampler_profile(const char *case_name, const struct hp_sample_chains *chains,
-                       size_t threads, double ops, const struct hp_sampler_event *event,
-                       struct hp_profile *p, struct hp_error *err);
+int hp_sampler_profile(const char *case_name, const struct hp_sample_chains *chains, size_t threads,
+                       double ops, const struct hp_sampler_event *event, struct hp_profile *p,
+                       struct hp_error *err);
 
 #endif

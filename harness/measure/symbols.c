@@ -80,15 +80,14 @@ int hp_symbols_load(struct hp_symbols *s, struct hp_error *err)
         dl_iterate_phdr(main_program_bias, &bias);
         for (size_t i = 0; i < eh->e_shnum && rc != 0; i++)
             if (sections[i].sh_type == SHT_SYMTAB && sections[i].sh_link < eh->e_shnum)
-                rc = read_symtab(image, size, &sections[i], &sections[sections[i].sh_link], bias,
-                                 s);
+                rc =
+                    read_symtab(image, size, &sections[i], &sections[sections[i].sh_link], bias, s);
     }
     free(image);
     if (rc != 0) {
         hp_symbols_free(s);
-        return hp_error_set(err,
-                            "/proc/self/exe: no ELF symbol table (a stripped executable?): "
-                            "sampled stacks cannot be named");
+        return hp_error_set(err, "/proc/self/exe: no ELF symbol table (a stripped executable?): "
+                                 "sampled stacks cannot be named");
     }
     return 0;
 }
