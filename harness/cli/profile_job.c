@@ -188,8 +188,14 @@ static int sampled_profiles(const char *dir, const struct hp_run *run,
     for (size_t i = 0; i < run->case_count; i++) {
         const struct hp_case *c = &run->cases[i];
         uint64_t lost = 0;
-        for (unsigned t = 0; t < c->threads; t++)
+        for (unsigned t = 0; t < c->threads; t++) {
             lost += c->sample_chains[t].lost;
+            if (c->sample_chains[t].unsampled)
+                fprintf(stderr,
+                        "hotpath: %s: thread %u took no samples (its perf_event_open or the "
+                        "mmap of its ring buffer failed: kernel.perf_event_mlock_kb?)\n",
+                        c->name, t);
+        }
         if (lost > 0)
             fprintf(stderr, "hotpath: %s: %llu samples lost (the ring buffer filled)\n", c->name,
                     (unsigned long long)lost);

@@ -19,7 +19,9 @@
 
 #include "symbols.h"
 
-enum { RING_DATA_PAGES = 64, MAX_CHAIN = 256 };
+/* 32 data pages (128 KB) per thread: four threads stay within the 516 KB an unprivileged user
+ * may lock for perf rings by default (kernel.perf_event_mlock_kb); drained after every sample. */
+enum { RING_DATA_PAGES = 32, MAX_CHAIN = 256 };
 
 static int open_event(const struct hp_sampler_event *event)
 {
@@ -179,8 +181,10 @@ static int take_chain(const unsigned char *data, uint64_t size, uint64_t at,
 
 int hp_sampler_drain(struct hp_sampler *s, struct hp_sample_chains *out)
 {
-    if (!s->ring)
+    if (!s->ring) {
+        out->unsampled = true;
         return 0;
+    }
     struct perf_event_mmap_page *meta = s->ring;
     unsigned char *data = (unsigned char *)s->ring + meta->data_offset;
     uint64_t size = meta->data_size;

@@ -37,6 +37,7 @@ struct hp_sample_chains {
     uint64_t *data;
     size_t used, capacity;
     uint64_t samples, lost, throttled; /* lost: records the kernel dropped (ring full) */
+    bool unsampled; /* the thread's event or ring could not be opened: it took no samples */
 };
 
 /* One thread's sampling event and its ring buffer; fd -1 when closed. */
