@@ -1,7 +1,9 @@
 /* Profiles: callgrind dumps read into stacks and function tables, folded stacks that parse back,
  * flame graphs that are well-formed SVG with one rectangle per frame, differential profiles
- * that add up (and are empty against themselves), refusals; and (Release build, valgrind
- * installed) `hotpath profile` on a case of known structure, against `run --instructions`. */
+ * that add up (and are empty against themselves), refusals; (Release build, valgrind
+ * installed) `hotpath profile` on a case of known structure, against `run --instructions`, and
+ * its calls per op; sampled profiles of the same case where perf_event_open may sample, and the
+ * refusal where it may not. */
 #include "results_fixture.h"
 
 #include "files.h"
@@ -12,6 +14,7 @@
 #include "profile_match.h"
 #include "profile_view.h"
 #include "results_read.h"
+#include "sampler.h"
 
 /* A dump as `hotpath profile` gets it: contexts are call chains, names compressed. */
 static const char dump[] =
@@ -323,4 +326,129 @@ Test(profile, two_position_columns_are_not_costs, .init = fx_setup, .fini = fx_t
     cr_assert_eq(p.stack_count, 1);
     cr_assert_float_eq(p.stacks[0].self[0], 12.0, 1e-9, "5 + 7, not the line numbers");
     hp_profile_free(&p);
+}
+
+/* The profile of a case named NAME in a profile set, or NULL. */
+static const struct hp_profile *profile_of(const struct hp_profile_set *set, const char *name)
+{
+    for (size_t i = 0; i < set->count; i++)
+        if (strcmp(set->profiles[i].case_name, name) == 0)
+            return &set->profiles[i];
+    return NULL;
+}
+
+/* Calls per op are the measured region's: demo/work-1x3x calls each of its two functions once
+ * per op and demo_work_steps twice, demo/allocs-3 malloc three times, on 1 and 2 threads. Before
+ * the discarded dump (runner.c) the counts included the warm-ups of every case of the run. */
+Test(profile, calls_per_op_are_the_measured_regions, .init = fx_setup, .fini = fx_teardown)
+{
+#if defined(HOTPATH_ASAN) || defined(HOTPATH_TSAN)
+    cr_skip_test("valgrind cannot run sanitizer builds");
+#else
+    if (!hp_instructions_available())
+        cr_skip_test("valgrind is not installed");
+    cr_assert_eq(fx_hotpath("profile --workload demo/work-1x3x,demo/allocs-3 --threads 1,2 "
+                            "--instructions-ops 200 --out p"),
+                 0, "%s", fx_read("err"));
+    cr_assert(strstr(fx_read("out"), "calls/op") != NULL, "%s", fx_read("out"));
+    struct hp_profile_set set;
+    struct hp_error err = {{0}};
+    cr_assert_eq(hp_profile_json_read(fx_path("p"), &set, &err), 0, "%s", err.message);
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        char name[64];
+        snprintf(name, sizeof name, "demo/work-1x3x/threads=%u", threads);
+        const struct hp_profile *p = profile_of(&set, name);
+        cr_assert_not_null(p, "%s", name);
+        cr_assert(p->calls_known);
+        cr_assert_float_eq(function(p, "demo_work_once")->calls, 1.0, 1e-9, "%s", name);
+        cr_assert_float_eq(function(p, "demo_work_thrice")->calls, 1.0, 1e-9, "%s", name);
+        cr_assert_float_eq(function(p, "demo_work_steps")->calls, 2.0, 1e-9, "%s", name);
+        snprintf(name, sizeof name, "demo/allocs-3/threads=%u", threads);
+        p = profile_of(&set, name);
+        cr_assert_not_null(p, "%s", name);
+        cr_assert_float_eq(function(p, "__wrap_malloc")->calls, 3.0, 1e-9, "%s", name);
+    }
+    hp_profile_set_free(&set);
+#endif
+}
+
+/* profile.json version 1 counted calls outside the measured region: read back as unknown. */
+Test(profile, version_1_calls_read_as_unknown, .init = fx_setup, .fini = fx_teardown)
+{
+    fx_write_text("v1.json",
+                  "{\"format\": \"hotpath-profile\", \"version\": 1, \"sampling\": \"\", "
+                  "\"cases\": [{\"name\": \"demo/x/threads=1\", \"source\": \"callgrind\", "
+                  "\"ops\": 10, \"events\": [\"Ir\"], \"total\": [5], \"functions\": [{\"name\": "
+                  "\"" HP_PROFILE_ROOT_FRAME
+                  "\", \"self\": [5], \"inclusive\": [5], \"calls\": 2}], "
+                  "\"stacks\": [{\"frames\": \"" HP_PROFILE_ROOT_FRAME "\", \"self\": [5]}]}]}\n");
+    struct hp_profile_set set;
+    struct hp_error err = {{0}};
+    cr_assert_eq(hp_profile_json_read(fx_path("v1.json"), &set, &err), 0, "%s", err.message);
+    cr_assert_not(set.profiles[0].calls_known);
+    cr_assert_float_eq(set.profiles[0].total[0], 5.0, 1e-9);
+    hp_profile_set_free(&set);
+    struct hp_profile p = read_dump(10);
+    cr_assert(p.calls_known, "a callgrind dump counts calls");
+    struct hp_profile_set written = {.profiles = &p, .count = 1};
+    cr_assert_eq(hp_profile_json_write(fx_dir, &written, &err), 0, "%s", err.message);
+    cr_assert_eq(hp_profile_json_read(fx_dir, &set, &err), 0, "%s", err.message);
+    cr_assert(set.profiles[0].calls_known, "version 2 keeps them");
+    cr_assert_float_eq(function(&set.profiles[0], "leaf_a")->calls, 1.0, 1e-9);
+    hp_profile_set_free(&set);
+    hp_profile_free(&p);
+}
+
+/* Sampled: the same case of known structure gives its two functions a quarter and three
+ * quarters of the samples, within 0.05 (with the 2000-odd samples of 20 samples of 10 ms, the
+ * standard error of a share is about 0.01), with whole call stacks from the runner's frame. */
+Test(profile, sampled_shares_of_known_structure, .init = fx_setup, .fini = fx_teardown)
+{
+    struct hp_sampler_event event;
+    char why[512];
+    if (!hp_sampler_probe(&event, why, sizeof why))
+        cr_skip_test("%s", why);
+    cr_assert_eq(fx_hotpath("profile --source sampling --workload demo/work-1x3x --samples 20 "
+                            "--target-time 10ms --out s"),
+                 0, "%s", fx_read("err"));
+    struct hp_profile_set set;
+    struct hp_error err = {{0}};
+    cr_assert_eq(hp_profile_json_read(fx_path("s"), &set, &err), 0, "%s", err.message);
+    const struct hp_profile *p = profile_of(&set, "demo/work-1x3x/threads=1");
+    cr_assert_not_null(p);
+    cr_assert_str_eq(p->source, "sampling");
+    cr_assert_str_eq(p->events[0], event.name);
+    cr_assert_not(p->calls_known, "sampling counts no calls");
+    cr_assert_geq(p->samples, 500, "%.0f samples", p->samples);
+    double once = function(p, "demo_work_once")->inclusive[0];
+    double thrice = function(p, "demo_work_thrice")->inclusive[0];
+    double share = thrice / (once + thrice);
+    cr_assert_float_eq(share, 0.75, 0.05, "thrice's share %.3f (%.1f and %.1f %s/op)", share, once,
+                       thrice, p->events[0]);
+    cr_assert_geq((once + thrice) / p->total[0], 0.9, "the two functions are the op");
+    cr_assert(strstr(fx_read("s/demo_work-1x3x_threads-1.folded"),
+                     HP_PROFILE_ROOT_FRAME ";work_run;demo_work_thrice;demo_work_steps ") != NULL,
+              "%s", fx_read("s/demo_work-1x3x_threads-1.folded"));
+    assert_well_formed("s/demo_work-1x3x_threads-1.svg");
+    cr_assert_eq(access(fx_path("s/demo_work-1x3x_threads-1.callgrind.out"), F_OK), -1);
+    cr_assert(strstr(set.sampling_note, "perf_event_open") != NULL, "%s", set.sampling_note);
+    hp_profile_set_free(&set);
+}
+
+/* Where perf_event_open may not sample (forced by the test hook): one message that says why,
+ * exit 2, nothing written. */
+Test(profile, sampling_refused_says_why_once, .init = fx_setup, .fini = fx_teardown)
+{
+    cr_assert_eq(fx_hotpath_with("HOTPATH_TEST_REFUSE_SAMPLING=1",
+                                 "profile --source sampling --workload demo/fnv64 --out s", "out"),
+                 2);
+    const char *err = fx_read("err");
+    cr_assert(strstr(err, "perf_event_paranoid") != NULL, "%s", err);
+    cr_assert(strstr(err, "--source callgrind") != NULL, "the way out is named: %s", err);
+    cr_assert_eq(count_of(err, "perf_event_open"), 1, "said once: %s", err);
+    cr_assert_str_eq(fx_read("out"), "");
+    cr_assert_eq(access(fx_path("s"), F_OK), -1, "nothing written");
+    cr_assert_eq(access(fx_path("s.partial"), F_OK), -1, "nothing written");
+    cr_assert_eq(fx_hotpath("profile --source perf --workload demo/fnv64 --out s"), 2);
+    cr_assert(strstr(fx_read("err"), "callgrind nor sampling") != NULL, "%s", fx_read("err"));
 }

@@ -136,14 +136,20 @@ __attribute__((noinline)) static uint64_t demo_work_steps(uint64_t h, unsigned s
     return h;
 }
 
+/* Neither ends in a tail call (the empty asm after the call): a frame-pointer walk of a sampled
+ * stack would not see a frame that jumped to demo_work_steps instead of calling it. */
 __attribute__((noinline)) static uint64_t demo_work_once(uint64_t h)
 {
-    return demo_work_steps(h, DEMO_WORK_STEPS);
+    h = demo_work_steps(h, DEMO_WORK_STEPS);
+    __asm__ volatile("" : "+r"(h));
+    return h;
 }
 
 __attribute__((noinline)) static uint64_t demo_work_thrice(uint64_t h)
 {
-    return demo_work_steps(h, 3 * DEMO_WORK_STEPS);
+    h = demo_work_steps(h, 3 * DEMO_WORK_STEPS);
+    __asm__ volatile("" : "+r"(h));
+    return h;
 }
 
 static uint64_t work_run(void *local, uint64_t n)

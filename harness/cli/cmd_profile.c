@@ -1,5 +1,6 @@
-/* `hotpath profile`: takes its own options (--cache-sim, --top, --diff) out of the command line,
- * parses the rest as `run`'s selection (cmd_run.c), then profile_job.h does the work. */
+/* `hotpath profile`: takes its own options (--cache-sim, --source, --top, --diff) out of the
+ * command line, parses the rest as `run`'s selection (cmd_run.c), then profile_job.h does the work.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,13 +13,17 @@
 static void print_profile_usage(FILE *f)
 {
     fprintf(f,
-            "usage: hotpath profile [run's selection options] [--cache-sim] [--top N]\n"
+            "usage: hotpath profile [run's selection options] [--source callgrind|sampling]\n"
+            "                       [--cache-sim] [--top N]\n"
             "       hotpath profile --diff OLD NEW [--out DIR] [--top N]\n"
             "       hotpath profile --diff PROFILE OLD_PHASE NEW_PHASE [--out DIR] [--top N]\n"
             "  Profiles the measured region of the cases `run` selects (--workload, --AXIS,\n"
             "  --phases FILE, --threads) under valgrind's callgrind, per op: a function table,\n"
             "  folded stacks, a flame graph (SVG) and callgrind's dump per case, and\n"
             "  profile.json, in --out DIR (default results/DATE-TIME-MS-profile).\n"
+            "  --source S           callgrind (default: instructions, deterministic) or\n"
+            "                       sampling (perf_event_open: cycles, else cpu-clock; the\n"
+            "                       measured samples of --samples x --target-time)\n"
             "  --cache-sim          also simulate caches and branches: L1 and LL misses,\n"
             "                       mispredicts and estimated cycles per op (docs/profiling.md)\n"
             "  --instructions-ops N ops per thread profiled per case (default %d)\n"
@@ -29,7 +34,8 @@ static void print_profile_usage(FILE *f)
             HP_INSTRUCTIONS_DEFAULT_OPS);
 }
 
-/* Takes --cache-sim, --top N and --diff out of argv (into o); the rest stays in kept[]. */
+/* Takes --cache-sim, --source S, --top N and --diff out of argv (into o); the rest stays in
+ * kept[]. */
 static int take_own_options(int argc, char **argv, struct hp_profile_options *o, char **kept,
                             int *kept_count, bool *diff, struct hp_error *err)
 {
@@ -37,6 +43,14 @@ static int take_own_options(int argc, char **argv, struct hp_profile_options *o,
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--cache-sim") == 0) {
             o->cache_sim = true;
+        } else if (strcmp(argv[i], "--source") == 0) {
+            if (i + 1 == argc)
+                return hp_error_set(err, "--source needs callgrind or sampling");
+            const char *source = argv[++i];
+            if (strcmp(source, "callgrind") != 0 && strcmp(source, "sampling") != 0)
+                return hp_error_set(err, "--source: '%s' is neither callgrind nor sampling",
+                                    source);
+            o->sampling = strcmp(source, "sampling") == 0;
         } else if (strcmp(argv[i], "--diff") == 0) {
             *diff = true;
         } else if (strcmp(argv[i], "--top") == 0) {
@@ -119,6 +133,9 @@ int hp_cmd_profile(int argc, char **argv)
     int rc = hp_run_options_parse(kept_count, parsed, &o.run, &err);
     if (rc == 0 && (o.run.count_instructions || o.run.callgrind_child))
         rc = hp_error_set(&err, "profile counts under callgrind itself: --instructions is run's");
+    if (rc == 0 && o.sampling && o.cache_sim)
+        rc = hp_error_set(&err, "--cache-sim is callgrind's simulation: not with --source "
+                                "sampling");
     int status = rc < 0 ? hp_usage_error(&err) : 0;
     if (rc == 0) {
         kept[0] = "run";

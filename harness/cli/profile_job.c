@@ -16,6 +16,7 @@
 #include "profile_view.h"
 #include "render.h"
 #include "results_write.h"
+#include "sampler.h"
 
 /* The index of the case of `run` a dump names; run->case_count when none. */
 static size_t case_index(const struct hp_run *run, const char *name)
@@ -31,15 +32,10 @@ static int write_folded(FILE *f, const void *ctx)
     return hp_folded_write(f, ctx);
 }
 
-/* NAME.callgrind.out (renamed from the dump), NAME.folded and NAME.svg. */
-static int write_case_files(const char *dir, const char *dump, const struct hp_profile *p,
-                            struct hp_error *err)
+/* NAME.folded and NAME.svg. */
+static int write_graphs(const char *dir, const struct hp_profile *p, struct hp_error *err)
 {
     char name[512], path[4800], title[400];
-    hp_results_case_file_name(p->case_name, ".callgrind.out", name, sizeof name);
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (rename(dump, path) != 0)
-        return hp_error_set(err, "cannot rename %s to %s: %s", dump, path, strerror(errno));
     hp_results_case_file_name(p->case_name, ".folded", name, sizeof name);
     snprintf(path, sizeof path, "%s/%s", dir, name);
     if (hp_file_write(path, write_folded, p, err) != 0)
@@ -49,6 +45,18 @@ static int write_case_files(const char *dir, const char *dump, const struct hp_p
     snprintf(title, sizeof title, "%s: %.1f %s/op (%s)", p->case_name, p->total[0], p->events[0],
              p->source);
     return hp_flamegraph_write(path, p, NULL, title, err);
+}
+
+/* NAME.callgrind.out (renamed from the dump), NAME.folded and NAME.svg. */
+static int write_case_files(const char *dir, const char *dump, const struct hp_profile *p,
+                            struct hp_error *err)
+{
+    char name[512], path[4800];
+    hp_results_case_file_name(p->case_name, ".callgrind.out", name, sizeof name);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (rename(dump, path) != 0)
+        return hp_error_set(err, "cannot rename %s to %s: %s", dump, path, strerror(errno));
+    return write_graphs(dir, p, err);
 }
 
 /* One dump: read, then read again with its case's ops (costs per op), into its case's slot. */
@@ -100,15 +108,22 @@ static int read_dumps(const char *dir, const struct hp_run *run, uint64_t ops,
     return rc;
 }
 
-static void describe(struct hp_profile_set *set, const struct hp_run_options *o)
+static void describe(struct hp_profile_set *set, const struct hp_run_options *o,
+                     const struct hp_sampler_event *event)
 {
     snprintf(set->command, sizeof set->command, "%s", o->command);
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(set->date, sizeof set->date, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    snprintf(set->sampling_note, sizeof set->sampling_note, "%s",
-             "callgrind only: perf_event_open sampling is not implemented yet");
+    if (event)
+        snprintf(set->sampling_note, sizeof set->sampling_note,
+                 "perf_event_open: %s, a sample every %llu %s of the measured region's run() "
+                 "on every worker thread, user space only, call chains by frame pointers",
+                 event->name, (unsigned long long)event->period,
+                 strcmp(event->name, "cycles") == 0 ? "cycles" : "ns");
+    else
+        set->sampling_note[0] = '\0';
 }
 
 /* Prints the function tables of the profile.json in dir. */
@@ -122,10 +137,11 @@ static int print_tables(const char *dir, size_t top, struct hp_error *err)
     hp_doc_heading(&doc, 2, "Profile: %s", dir);
     for (size_t i = 0; i < set.count; i++)
         hp_profile_doc_case(&doc, &set.profiles[i], top);
-    hp_doc_para(&doc,
-                "Flame graphs (NAME.svg), folded stacks (NAME.folded) and callgrind's dumps "
-                "(NAME.callgrind.out) are in %s.",
-                dir);
+    bool dumps = set.count && strcmp(set.profiles[0].source, "callgrind") == 0;
+    if (set.sampling_note[0])
+        hp_doc_para(&doc, "Sampled: %s.", set.sampling_note);
+    hp_doc_para(&doc, "Flame graphs (NAME.svg), folded stacks (NAME.folded)%s are in %s.",
+                dumps ? " and callgrind's dumps (NAME.callgrind.out)" : "", dir);
     int rc = hp_doc_render(stdout, &doc, HP_RENDER_TEXT, err);
     hp_doc_free(&doc);
     hp_profile_set_free(&set);
@@ -149,9 +165,71 @@ static int profile_into(struct hp_profile_options *o, const struct hp_run *run,
     if (hp_callgrind_run(out->partial, options, n, o->run.argc, o->run.argv,
                          o->run.instructions_ops, err) != 0)
         return -1;
-    struct hp_profile_set set = {0};
-    describe(&set, &o->run);
+    static struct hp_profile_set set; /* large */
+    memset(&set, 0, sizeof set);
+    describe(&set, &o->run, NULL);
     int rc = read_dumps(out->partial, run, o->run.instructions_ops, &set, err);
+    if (rc == 0)
+        rc = hp_profile_json_write(out->partial, &set, err);
+    hp_profile_set_free(&set);
+    if (rc == 0 && rename(out->partial, out->path) != 0)
+        rc = hp_error_set(err, "cannot rename %s to %s: %s", out->partial, out->path,
+                          strerror(errno));
+    return rc;
+}
+
+/* The profiles of every case from its sampled chains, and their graphs, into set. */
+static int sampled_profiles(const char *dir, const struct hp_run *run,
+                            const struct hp_sampler_event *event, struct hp_profile_set *set,
+                            struct hp_error *err)
+{
+    if (!(set->profiles = calloc(run->case_count + 1, sizeof *set->profiles)))
+        return hp_error_set(err, "out of memory");
+    for (size_t i = 0; i < run->case_count; i++) {
+        const struct hp_case *c = &run->cases[i];
+        uint64_t lost = 0;
+        for (unsigned t = 0; t < c->threads; t++) {
+            lost += c->sample_chains[t].lost;
+            if (c->sample_chains[t].unsampled)
+                fprintf(stderr,
+                        "hotpath: %s: thread %u took no samples (its perf_event_open or the "
+                        "mmap of its ring buffer failed: kernel.perf_event_mlock_kb?)\n",
+                        c->name, t);
+        }
+        if (lost > 0)
+            fprintf(stderr, "hotpath: %s: %llu samples lost (the ring buffer filled)\n", c->name,
+                    (unsigned long long)lost);
+        if (c->measured_ops == 0)
+            continue; /* interrupted before it was measured */
+        struct hp_profile *p = &set->profiles[set->count];
+        if (hp_sampler_profile(c->name, c->sample_chains, c->threads, (double)c->measured_ops,
+                               event, p, err) != 0)
+            return -1;
+        set->count++;
+        if (write_graphs(dir, p, err) != 0)
+            return -1;
+    }
+    return set->count ? 0 : hp_error_set(err, "no case was sampled");
+}
+
+static int sample_into(struct hp_profile_options *o, struct hp_run *run,
+                       const struct hp_sampler_event *event, struct hp_results_dir *out,
+                       struct hp_error *err)
+{
+    for (size_t i = 0; i < run->case_count; i++)
+        run->cases[i].mode = HP_MODE_BATCH; /* the name keeps "/latency", as under callgrind */
+    run->config.sampling = event;
+    run->config.quiet = true;
+    printf("profiling %zu case%s by sampling (%s), %u samples of %.0f ms each\n", run->case_count,
+           run->case_count == 1 ? "" : "s", event->name, run->config.samples,
+           run->config.target_sample_ns / 1e6);
+    static struct hp_profile_set set; /* large */
+    memset(&set, 0, sizeof set);
+    int rc = hp_run_execute(run, err);
+    describe(&set, &o->run, event);
+    if (rc == 0)
+        rc = sampled_profiles(out->partial, run, event, &set, err);
+    hp_run_release(run);
     if (rc == 0)
         rc = hp_profile_json_write(out->partial, &set, err);
     hp_profile_set_free(&set);
@@ -169,10 +247,16 @@ int hp_profile_job(struct hp_profile_options *o, struct hp_error *err)
         return HP_EXIT_USAGE;
     int rc = HP_EXIT_USAGE;
     static struct hp_results_dir out;
-    char name[300];
-    if (!hp_instructions_available()) {
+    char name[300], why[512];
+    struct hp_sampler_event event;
+    if (o->sampling && !hp_sampler_probe(&event, why, sizeof why)) {
+        hp_error_set(err,
+                     "--source sampling: %s; --source callgrind (the default) needs no "
+                     "permission",
+                     why);
+    } else if (!o->sampling && !hp_instructions_available()) {
         hp_error_set(err, "profile needs valgrind (not found in PATH; the Debian package is "
-                          "valgrind)");
+                          "valgrind), or --source sampling");
     } else if (o->run.out_dir) {
         rc = hp_results_dir_reserve(&out, o->run.out_dir, err) == 0 ? 0 : HP_EXIT_USAGE;
     } else {
@@ -180,7 +264,8 @@ int hp_profile_job(struct hp_profile_options *o, struct hp_error *err)
         strncat(name, "-profile", sizeof name - strlen(name) - 1);
         rc = hp_results_dir_reserve(&out, name, err) == 0 ? 0 : HP_EXIT_USAGE;
     }
-    if (rc == 0 && profile_into(o, &run, &out, err) != 0) {
+    if (rc == 0 && (o->sampling ? sample_into(o, &run, &event, &out, err)
+                                : profile_into(o, &run, &out, err)) != 0) {
         hp_results_dir_release(&out);
         rc = 1;
     }

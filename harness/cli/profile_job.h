@@ -8,6 +8,11 @@
  * profile.json (results/profile_json.h), written last; then the function tables are printed,
  * rendered from profile.json.
  *
+ * Sampling (--source sampling): the cases run in this process as `run` runs them (calibrated,
+ * warm-up, --samples rounds of --target-time), sampled around run() of the measured samples
+ * (measure/sampler.h); the same files but the dump, from the chains. Refused (exit 2, one
+ * message, nothing written) where perf_event_open may not sample.
+ *
  * Differential: two profile.json (two directories, or two phases of one), case by case: the
  * change per function (profile_view.h) printed, and with --out a diff flame graph per case.
  */
@@ -23,6 +28,7 @@
 struct hp_profile_options {
     struct hp_run_options run; /* the selection; out_dir; instructions_ops: ops per thread */
     bool cache_sim;            /* --cache-sim: cache and branch simulation */
+    bool sampling;             /* --source sampling: perf_event_open instead of callgrind */
     size_t top;                /* functions per table */
     /* --diff: OLD and NEW profile directories, or one directory and two phases. */
     const char *diff_old, *diff_new;

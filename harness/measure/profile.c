@@ -325,6 +325,18 @@ static int cost_line(struct reader *r, char *line)
     return 0;
 }
 
+/* Whether a context "leaf'caller'..." runs under HP_PROFILE_ROOT_FRAME (the root not the leaf:
+ * the runner's own calls into run() are made there, the harness's bracketing calls too). */
+static bool under_root(const char *context)
+{
+    size_t length = strlen(HP_PROFILE_ROOT_FRAME);
+    for (const char *at = strchr(context, '\''); at; at = strchr(at + 1, '\''))
+        if (strncmp(at + 1, HP_PROFILE_ROOT_FRAME, length) == 0 &&
+            (at[1 + length] == '\'' || at[1 + length] == '\0'))
+            return true;
+    return false;
+}
+
 static int calls_line(struct reader *r, const char *value)
 {
     if (!r->callee)
@@ -334,6 +346,8 @@ static int calls_line(struct reader *r, const char *value)
     if (end == value)
         return bad(r, "malformed calls= line");
     r->skip_cost = true;
+    if (!under_root(r->callee))
+        return 0; /* a call outside the measured region (another thread's, the harness's) */
     size_t leaf = strcspn(r->callee, "'");
     char saved = r->callee[leaf];
     r->callee[leaf] = '\0';
@@ -347,7 +361,7 @@ static int header_line(struct reader *r, char *line)
     static const char trigger[] = "desc: Trigger: Client Request: ";
     if (strncmp(line, trigger, sizeof trigger - 1) == 0) {
         snprintf(r->p->case_name, sizeof r->p->case_name, "%s", line + sizeof trigger - 1);
-        r->have_case = true;
+        r->have_case = strcmp(r->p->case_name, HP_PROFILE_DISCARDED_DUMP) != 0;
     } else if (strncmp(line, "positions: ", 11) == 0) {
         r->position_columns = 0;
         for (const char *at = line + 11; *at;) {
@@ -399,6 +413,7 @@ int hp_profile_read_callgrind(const char *path, double ops, struct hp_profile *p
 {
     memset(p, 0, sizeof *p);
     snprintf(p->source, sizeof p->source, "callgrind");
+    p->calls_known = true;
     char *text;
     size_t length;
     if (hp_file_read(path, HP_PROFILE_MAX_DUMP_BYTES, &text, &length, err) != 0)

@@ -10,6 +10,8 @@
  *   total        = the sum of every stack's self cost = callgrind's own total
  * Costs are vectors over the dump's events (Ir; with cache and branch simulation also
  * Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw Bc Bcm Bi Bim), divided by the ops the region ran.
+ * A sampled profile (sampler.h) has one event, the sampled one ("cpu-clock ns" or "cycles"),
+ * each sample weighing its period, and the same stacks, rooted at the same frame.
  */
 #ifndef HOTPATH_PROFILE_H
 #define HOTPATH_PROFILE_H
@@ -19,7 +21,10 @@
 
 #include "common/error.h"
 
-#define HP_PROFILE_ROOT_FRAME "run_batch_job"
+#define HP_PROFILE_ROOT_FRAME     "run_batch_job"
+/* The trigger of the dump the runner takes just before a measured sample under callgrind, only
+ * to zero callgrind's call counts (runner.c): a dump of no case, which readers skip. */
+#define HP_PROFILE_DISCARDED_DUMP "hotpath: calls before the measured sample"
 enum { HP_PROFILE_MAX_EVENTS = 16, HP_PROFILE_EVENT_NAME = 16 };
 /* The largest callgrind dump read (a few MB is typical for one case). */
 #define HP_PROFILE_MAX_DUMP_BYTES ((size_t)256 << 20)
@@ -33,15 +38,18 @@ struct hp_profile_function {
     char *name;
     double self[HP_PROFILE_MAX_EVENTS];
     double inclusive[HP_PROFILE_MAX_EVENTS];
-    /* Callgrind's call count into it divided by the ops. Callgrind counts calls while
-     * collection is off too (the warm-up sample's, the setup's), so this is not calls per
-     * measured op: it is kept in profile.json for inspection and not shown in the tables. */
+    /* Calls into it per op made inside the measured region (meaningful when calls_known). */
     double calls;
 };
 
 struct hp_profile {
     char case_name[256];
-    char source[32]; /* "callgrind" */
+    char source[32]; /* "callgrind" or "sampling" */
+    /* Whether the functions' calls are counted (callgrind counts them; sampling cannot, nor
+     * could the callgrind profiles of profile.json version 1, whose counts included calls
+     * outside the measured region). */
+    bool calls_known;
+    double samples; /* sampling: the samples the profile is made of; 0 otherwise */
     size_t event_count;
     char events[HP_PROFILE_MAX_EVENTS][HP_PROFILE_EVENT_NAME];
     double ops; /* the ops the counts were divided by */

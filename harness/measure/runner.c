@@ -13,6 +13,7 @@
 
 #include <valgrind/callgrind.h>
 
+#include "profile.h"
 #include "progress.h"
 #include "rng.h"
 
@@ -92,6 +93,7 @@ struct worker {
     unsigned index;
     struct worker_team *team;
     struct hp_perf_group perf;
+    struct hp_sampler sampler; /* fd -1 unless the run samples (hp_run_config.sampling) */
     /* Written only by this worker during a job, read by the main thread after the job's
      * completion is signalled under the team mutex (which orders the two). */
     struct thread_result result;
@@ -110,11 +112,14 @@ struct worker_team {
     unsigned pending;
     const struct hp_timer *timer;
     bool count_perf;
-    bool callgrind; /* hp_run_config.callgrind */
-    /* Set for measured samples of a callgrind run (hp_run_config.callgrind): the worker
-     * switches callgrind's collection on around exactly run(). Written by the main thread
-     * before the job is published under the mutex, so workers read it ordered. */
-    bool callgrind_collect;
+    /* hp_run_config.callgrind: the workers switch callgrind's collection on around exactly
+     * run(), in every sample (the warm-ups' costs are dumped and discarded before each measured
+     * sample, see take_sample). Set before the first job is published under the mutex. */
+    bool callgrind;
+    /* hp_run_config.sampling, and whether this job is a measured sample to sample (set by the
+     * main thread before the job is published under the mutex). */
+    const struct hp_sampler_event *sampling;
+    bool sample_now;
     /* The start gate: participants spin until all of them arrived, so they start together. On
      * its own line, so spinning on it does not disturb the fields above. */
     _Alignas(64) unsigned arrived;
@@ -190,15 +195,21 @@ __attribute__((noinline)) static void run_batch_job(struct worker *w, struct hp_
     void *local = c->local[w->index];
     struct hp_alloc_counts before;
     measured_region_begin(w, &before);
-    if (w->team->callgrind_collect) {
+    if (w->team->callgrind) {
         /* Collection is per thread in callgrind: each worker counts its own run(). */
         CALLGRIND_TOGGLE_COLLECT;
         w->sink += c->workload->run(local, n);
         CALLGRIND_TOGGLE_COLLECT;
+    } else if (w->team->sample_now) {
+        hp_sampler_start(&w->sampler);
+        w->sink += c->workload->run(local, n);
+        hp_sampler_stop(&w->sampler);
     } else {
         w->sink += c->workload->run(local, n);
     }
     measured_region_end(w, &before);
+    if (w->team->sample_now && hp_sampler_drain(&w->sampler, &c->sample_chains[w->index]) != 0)
+        c->sample_chains[w->index].lost++; /* out of memory: the sample's chains are lost */
 }
 
 static void run_latency_job(struct worker *w, struct hp_case *c, uint64_t groups)
@@ -328,11 +339,15 @@ static void *worker_entry(void *arg)
     /* Each worker counts on its own thread: perf groups are per thread. */
     if (req.w->team->count_perf && hp_perf_open(&req.w->perf) != 0)
         req.w->perf.leader_fd = -1;
+    /* A worker that cannot open its event samples nothing: its chains stay empty. */
+    if (req.w->team->sampling && hp_sampler_open(&req.w->sampler, req.w->team->sampling) != 0)
+        req.w->sampler.fd = -1;
     return worker_main(req.w);
 }
 
 static int team_start(struct worker_team *team, unsigned count, bool pin,
-                      const struct hp_timer *timer, bool count_perf, struct hp_error *err)
+                      const struct hp_timer *timer, bool count_perf,
+                      const struct hp_sampler_event *sampling, struct hp_error *err)
 {
     memset(team, 0, sizeof *team);
     pthread_mutex_init(&team->mutex, NULL);
@@ -340,11 +355,13 @@ static int team_start(struct worker_team *team, unsigned count, bool pin,
     pthread_cond_init(&team->done, NULL);
     team->timer = timer;
     team->count_perf = count_perf;
+    team->sampling = sampling;
     for (unsigned i = 0; i < count; i++) {
         struct worker *w = &team->workers[i];
         w->index = i;
         w->team = team;
         w->perf.leader_fd = -1;
+        w->sampler.fd = -1;
         struct pin_request *req = malloc(sizeof *req);
         if (!req)
             return hp_error_set(err, "out of memory starting worker threads");
@@ -366,6 +383,7 @@ static void team_stop(struct worker_team *team)
     for (unsigned i = 0; i < team->worker_count; i++) {
         pthread_join(team->workers[i].thread, NULL);
         hp_perf_close(&team->workers[i].perf);
+        hp_sampler_close(&team->workers[i].sampler);
     }
     pthread_mutex_destroy(&team->mutex);
     pthread_cond_destroy(&team->wake);
@@ -382,14 +400,20 @@ struct sample {
 static struct sample take_sample(struct worker_team *team, struct hp_case *c, bool keep)
 {
     enum job_kind kind = c->mode == HP_MODE_LATENCY ? JOB_LATENCY : JOB_RUN;
-    team->callgrind_collect = keep && team->callgrind;
+    team->sample_now = keep && team->sampling && kind == JOB_RUN;
     if (c->workload->sample_begin)
         c->workload->sample_begin(c->shared);
+    /* Under callgrind, only a dump zeroes a call's count, and only when the call has cost: a dump
+     * just before the measured sample (discarded by the readers) takes the warm-ups' costs and
+     * calls, which were collected for that reason, so the case's dump holds this sample's. */
+    bool dump = keep && team->callgrind;
+    if (dump)
+        CALLGRIND_DUMP_STATS_AT(HP_PROFILE_DISCARDED_DUMP);
     team_dispatch(team, kind, c, c->n, c->threads);
+    if (dump)
+        CALLGRIND_DUMP_STATS_AT(c->name); /* this case's count, then zeroed */
     if (c->workload->sample_end)
         c->workload->sample_end(c->shared);
-    if (team->callgrind_collect)
-        CALLGRIND_DUMP_STATS_AT(c->name); /* this case's count, then zeroed */
     uint64_t first = UINT64_MAX, last = 0;
     for (unsigned i = 0; i < c->threads; i++) {
         const struct thread_result *r = &team->workers[i].result;
@@ -633,7 +657,8 @@ int hp_run_setup(struct hp_run *run, struct hp_error *err)
     if (!run->machine_measured)
         hp_run_measure_machine(run);
 
-    if (team_start(&run_team, max_threads, cfg->pin, &run->timer, run->perf_available, err) != 0) {
+    if (team_start(&run_team, max_threads, cfg->pin, &run->timer, run->perf_available,
+                   cfg->sampling, err) != 0) {
         team_stop(&run_team);
         return -1;
     }
@@ -731,6 +756,8 @@ void hp_run_release(struct hp_run *run)
         free(c->thread_ops_per_sec);
         free(c->cpu_ns_per_op);
         c->ns_per_op = c->ops_per_sec = c->thread_ops_per_sec = c->cpu_ns_per_op = NULL;
+        for (unsigned t = 0; t < c->threads && t < HP_MAX_THREADS; t++)
+            hp_sample_chains_free(&c->sample_chains[t]);
         if (c->has_latency) {
             for (unsigned t = 0; t < c->threads; t++)
                 hp_hdr_destroy(&c->thread_latency[t]);

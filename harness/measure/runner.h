@@ -30,6 +30,7 @@
 #include "floors.h"
 #include "hdr_histogram.h"
 #include "perf_counters.h"
+#include "sampler.h"
 #include "stats.h"
 #include "timer.h"
 #include "workload.h"
@@ -54,6 +55,9 @@ struct hp_run_config {
      * dumped under its name after its sample. */
     uint64_t fixed_n; /* 0: calibrate */
     bool callgrind;
+    /* `hotpath profile --source sampling` (sampler.h): the event every worker samples around
+     * run() of measured samples, into its case's sample_chains; NULL: no sampling. */
+    const struct hp_sampler_event *sampling;
 };
 
 void hp_run_config_defaults(struct hp_run_config *c);
@@ -140,6 +144,8 @@ struct hp_case {
     /* Instructions per op counted by callgrind (run --instructions); source NULL when none. */
     double instructions_per_op;
     const char *instructions_source;
+
+    struct hp_sample_chains sample_chains[HP_MAX_THREADS]; /* per thread, when sampling */
 
     struct hp_hdr latency; /* latency mode: every recorded group, all threads */
     bool has_latency;

@@ -25,6 +25,8 @@ static json_t *profile_json(const struct hp_profile *p)
     json_object_set_new(o, "name", json_string(p->case_name));
     json_object_set_new(o, "source", json_string(p->source));
     json_object_set_new(o, "ops", json_real(p->ops));
+    if (p->samples > 0)
+        json_object_set_new(o, "samples", json_real(p->samples));
     for (size_t e = 0; e < p->event_count; e++)
         json_array_append_new(events, json_string(p->events[e]));
     json_object_set_new(o, "events", events);
@@ -32,8 +34,8 @@ static json_t *profile_json(const struct hp_profile *p)
     double cycles = hp_profile_estimated_cycles(p, p->total);
     json_object_set_new(o, "estimated_cycles", isnan(cycles) ? json_null() : json_real(cycles));
     static const char *const kinds[][2] = {
-        {"callgrind", ".callgrind.out"}, {"folded", ".folded"}, {"flamegraph", ".svg"}};
-    for (size_t k = 0; k < 3; k++) {
+        {"folded", ".folded"}, {"flamegraph", ".svg"}, {"callgrind", ".callgrind.out"}};
+    for (size_t k = 0; k < (strcmp(p->source, "callgrind") == 0 ? 3 : 2); k++) {
         char name[512];
         hp_results_case_file_name(p->case_name, kinds[k][1], name, sizeof name);
         json_object_set_new(files, kinds[k][0], json_string(name));
@@ -45,7 +47,8 @@ static json_t *profile_json(const struct hp_profile *p)
         json_object_set_new(fo, "name", json_string(f->name));
         json_object_set_new(fo, "self", costs_json(p, f->self));
         json_object_set_new(fo, "inclusive", costs_json(p, f->inclusive));
-        json_object_set_new(fo, "calls", json_real(f->calls));
+        if (p->calls_known)
+            json_object_set_new(fo, "calls", json_real(f->calls));
         json_array_append_new(functions, fo);
     }
     json_object_set_new(o, "functions", functions);
@@ -89,6 +92,7 @@ int hp_profile_json_write(const char *dir, const struct hp_profile_set *set, str
 struct source {
     const char *file;
     struct hp_error *err;
+    json_int_t version;
 };
 
 static int refuse(const struct source *s, const char *where, const char *problem)
@@ -143,17 +147,21 @@ static int read_stacks(const struct source *s, json_t *stacks, struct hp_profile
     return 0;
 }
 
+/* The call counts of the functions: known when every function has one, in version 2 (version
+ * 1's counted calls outside the measured region too, and are not read). */
 static int read_calls(const struct source *s, json_t *functions, struct hp_profile *p)
 {
     if (!json_is_array(functions))
         return refuse(s, p->case_name, "\"functions\" must be an array");
+    p->calls_known = s->version >= 2 && json_array_size(functions) > 0;
     for (size_t i = 0; i < json_array_size(functions); i++) {
         json_t *fo = json_array_get(functions, i);
         const char *name = json_string_value(json_object_get(fo, "name"));
         json_t *calls = json_object_get(fo, "calls");
-        if (!name || !json_is_number(calls) || json_number_value(calls) < 0)
-            return refuse(s, p->case_name, "a function needs \"name\" and \"calls\" >= 0");
-        if (hp_profile_add_calls(p, name, json_number_value(calls)) != 0)
+        if (!name || (calls && (!json_is_number(calls) || json_number_value(calls) < 0)))
+            return refuse(s, p->case_name, "a function needs \"name\", and \"calls\" >= 0");
+        p->calls_known &= calls != NULL;
+        if (hp_profile_add_calls(p, name, calls ? json_number_value(calls) : 0) != 0)
             return refuse(s, p->case_name, "out of memory");
     }
     return 0;
@@ -171,6 +179,10 @@ static int read_profile(const struct source *s, json_t *o, struct hp_profile *p)
     snprintf(p->case_name, sizeof p->case_name, "%s", name);
     snprintf(p->source, sizeof p->source, "%s", source);
     p->ops = json_number_value(ops);
+    json_t *samples = json_object_get(o, "samples");
+    if (samples && (!json_is_number(samples) || json_number_value(samples) < 0))
+        return refuse(s, name, "\"samples\" must be a number >= 0");
+    p->samples = samples ? json_number_value(samples) : 0;
     if (read_events(s, o, p) != 0 || read_calls(s, json_object_get(o, "functions"), p) != 0 ||
         read_stacks(s, json_object_get(o, "stacks"), p) != 0)
         return -1;
@@ -188,7 +200,7 @@ static void find_file(const char *path, char *out, size_t size)
         snprintf(out, size, "%s/profile/%s", path, HP_PROFILE_FILE);
 }
 
-static int read_header(const struct source *s, json_t *root, struct hp_profile_set *set)
+static int read_header(struct source *s, json_t *root, struct hp_profile_set *set)
 {
     const char *format = json_string_value(json_object_get(root, "format"));
     json_t *version = json_object_get(root, "version");
@@ -196,7 +208,9 @@ static int read_header(const struct source *s, json_t *root, struct hp_profile_s
         return refuse(s, "", "not a hotpath profile (\"format\" is not \"hotpath-profile\")");
     if (!json_is_integer(version) || json_integer_value(version) < 1 ||
         json_integer_value(version) > HP_PROFILE_VERSION)
-        return refuse(s, "", "unknown \"version\" (this hotpath reads version 1)");
+        return hp_error_set(s->err, "%s: unknown \"version\" (this hotpath reads versions 1 to %d)",
+                            s->file, HP_PROFILE_VERSION);
+    s->version = json_integer_value(version);
     const char *command = json_string_value(json_object_get(root, "command"));
     const char *date = json_string_value(json_object_get(root, "date"));
     const char *sampling = json_string_value(json_object_get(root, "sampling"));
@@ -238,7 +252,7 @@ int hp_profile_json_read(const char *path, struct hp_profile_set *set, struct hp
     free(text);
     if (!root)
         return hp_error_set(err, "%s:%d: not valid JSON: %s", file, jerr.line, jerr.text);
-    struct source s = {file, err};
+    struct source s = {file, err, 0};
     int rc = read_header(&s, root, set);
     if (rc == 0)
         rc = read_cases(&s, json_object_get(root, "cases"), set);

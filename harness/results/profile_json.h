@@ -12,7 +12,10 @@
 #include "profile.h"
 
 #define HP_PROFILE_FORMAT         "hotpath-profile"
-#define HP_PROFILE_VERSION        1
+/* 2: calls per op are the measured region's (version 1's included calls outside it and read
+ * as absent), "calls" left out when the source cannot count them, sampled profiles ("source":
+ * "sampling", "samples"). */
+#define HP_PROFILE_VERSION        2
 #define HP_PROFILE_FILE           "profile.json"
 #define HP_PROFILE_MAX_FILE_BYTES ((size_t)512 << 20)
 
@@ -20,7 +23,7 @@
 struct hp_profile_set {
     char command[4096];
     char date[64];
-    char sampling_note[512]; /* why sampling was not used, or "" */
+    char sampling_note[512]; /* how the sampled profiles were sampled, or "" */
     struct hp_profile *profiles;
     size_t count;
 };

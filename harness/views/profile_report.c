@@ -45,10 +45,11 @@ void hp_profile_doc_steps(struct hp_doc *doc, const struct hp_profile_set *set)
         return;
     hp_doc_heading(doc, 2, "What each step bought, by function");
     hp_doc_para(doc,
-                "From the profiles in profile/ (callgrind, instructions per op; `%s`, %s): per "
-                "step, the %d functions whose own instructions per op changed most; the last "
-                "row adds up every function's change, which is the step's whole change.",
-                set->command, set->date, HP_PROFILE_REPORT_MOVERS);
+                "From the profiles in profile/ (%s, %s per op; `%s`, %s): per step, the %d "
+                "functions whose own cost per op changed most; the last row adds up every "
+                "function's change, which is the step's whole change.",
+                set->profiles[0].source, set->profiles[0].events[0], set->command, set->date,
+                HP_PROFILE_REPORT_MOVERS);
     for (size_t k = 1; k < count; k++) {
         struct hp_profile_pair *pairs = NULL;
         size_t n = 0;
@@ -71,11 +72,13 @@ void hp_profile_doc_flames(struct hp_doc *doc, const struct hp_profile_set *set,
                            const char *results_dir)
 {
     hp_doc_heading(doc, 2, "Flame graphs");
+    bool dumps = set->count && strcmp(set->profiles[0].source, "callgrind") == 0;
     hp_doc_para(doc,
-                "Where each profiled case's instructions go, by call stack (callgrind over the "
-                "measured region, per op; `%s`, %s). Hover a frame for its function and cost; "
-                "the folded stacks and callgrind's own dump are beside each graph.",
-                set->command, set->date);
+                "Where each profiled case's %s go, by call stack (%s over the measured region, "
+                "per op; `%s`, %s). Hover a frame for its function and cost; the folded stacks%s "
+                "are beside each graph.",
+                dumps ? "instructions" : "samples", set->count ? set->profiles[0].source : "",
+                set->command, set->date, dumps ? " and callgrind's own dump" : "");
     for (size_t i = 0; i < set->count; i++) {
         const struct hp_profile *p = &set->profiles[i];
         char name[512], href[600], file[4800], folded[600], dump[600];
@@ -92,6 +95,8 @@ void hp_profile_doc_flames(struct hp_doc *doc, const struct hp_profile_set *set,
         hp_text_link(links, href, "SVG");
         hp_text_add(links, " · ");
         hp_text_link(links, folded, "folded stacks");
+        if (strcmp(p->source, "callgrind") != 0)
+            continue;
         hp_text_add(links, " · ");
         hp_text_link(links, dump, "callgrind.out");
     }

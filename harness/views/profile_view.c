@@ -51,6 +51,8 @@ static void case_columns(struct hp_table *t, const struct hp_profile *p, bool si
     snprintf(title, sizeof title, "inclusive %s/op", p->events[0]);
     hp_table_column(t, title, "inclusive_per_op", HP_COLUMN_RIGHT | HP_COLUMN_NUMERIC);
     hp_table_column(t, "inclusive %", "inclusive_share", HP_COLUMN_RIGHT | HP_COLUMN_NUMERIC);
+    if (p->calls_known)
+        hp_table_column(t, "calls/op", "calls_per_op", HP_COLUMN_RIGHT | HP_COLUMN_NUMERIC);
     if (!simulation)
         return;
     hp_table_column(t, "L1 misses/op", "l1_misses_per_op", HP_COLUMN_RIGHT | HP_COLUMN_NUMERIC);
@@ -67,8 +69,11 @@ void hp_profile_doc_case(struct hp_doc *doc, const struct hp_profile *p, size_t 
     simulated(p, p->total, sim);
     bool simulation = !isnan(sim[0]) || !isnan(sim[2]);
     struct hp_text *para = hp_doc_paragraph(doc);
-    hp_text_add(para, "%.1f %s per op over %.0f ops (source: %s)", total, p->events[0], p->ops,
+    hp_text_add(para, "%.1f %s per op over %.0f ops (source: %s", total, p->events[0], p->ops,
                 p->source);
+    if (p->samples > 0)
+        hp_text_add(para, ", %.0f samples", p->samples);
+    hp_text_add(para, ")");
     if (!isnan(sim[0]))
         hp_text_add(para, "; %.3f L1 and %.3f LL misses per op", sim[0], sim[1]);
     if (!isnan(sim[2]))
@@ -90,6 +95,8 @@ void hp_profile_doc_case(struct hp_doc *doc, const struct hp_profile *p, size_t 
         number(t, total > 0 ? 100 * f->self[0] / total : NAN, 1);
         number(t, f->inclusive[0], 1);
         number(t, total > 0 ? 100 * f->inclusive[0] / total : NAN, 1);
+        if (p->calls_known)
+            number(t, f->calls, f->calls < 0.1 && f->calls > 0 ? 4 : 2);
         if (!simulation)
             continue;
         simulated(p, f->self, sim);
