@@ -337,8 +337,8 @@ static int server_acquire(enum server_kind kind, const struct hp_case_params *pa
     snprintf(log, sizeof log, "%s/server.log", s->dir);
     hp_load_cpus(&server_cpu, &generator_cpu);
     if (rc == 0)
-        rc = hp_server_start(&s->proc, argv, log, server_cpu, port,
-                             hp_external_limit(LOAD_START_LIMIT_S), err);
+        rc = hp_server_proc_start(&s->proc, argv, log, server_cpu, port,
+                                  hp_external_limit(LOAD_START_LIMIT_S), err);
     if (rc != 0) {
         remove_tree(s->dir);
         return rc;
@@ -356,7 +356,7 @@ static void server_release(struct server *s)
     if (!s || --s->refs > 0)
         return;
     long rss_end = rss_kb(s->proc.proc.pid);
-    int status = hp_server_stop(&s->proc, hp_external_limit(LOAD_STOP_LIMIT_S));
+    int status = hp_server_proc_stop(&s->proc, hp_external_limit(LOAD_STOP_LIMIT_S));
     fprintf(stderr, "load: %s stopped (%s); RSS %ld kB at start, %ld kB at the end%s%s\n", s->key,
             status == 0 ? "exit 0" : "did not exit cleanly", s->rss_kb_start, rss_end,
             s->proc.stdout_tail[0] ? "; " : "", s->proc.stdout_tail);
@@ -471,6 +471,28 @@ static void load_free(struct load_case *c)
     free(c);
 }
 
+static int load_prepare(const struct hp_case_params *params, struct load_case *c,
+                        struct hp_error *err)
+{
+    int rc = server_acquire(c->spec.server, params, &c->server, err);
+    if (rc != 0)
+        return rc;
+    if (c->server->refs == 1 && check_response(c->server, c->spec.server, err) != 0)
+        return -1;
+    if ((c->spec.rate_percent > 0 || c->spec.wrk) && probe_max(c, err) != 0)
+        return -1;
+    c->rate = c->server->probe_max * c->spec.rate_percent / 100.0;
+    if (!c->spec.wrk) {
+        c->gen = hp_loadgen_create(c->server->proc.port, load_request, sizeof load_request - 1,
+                                   c->spec.connections, c->spec.depth, err);
+        if (!c->gen)
+            return -1;
+    }
+    return 0;
+}
+
+/* A hotpath server that fails refuses the run; an anchor that fails is declined (the run goes
+ * on and its row says why). */
 static int load_setup(const struct hp_case_params *params, const struct load_spec *spec,
                       void **shared, struct hp_error *err)
 {
@@ -484,27 +506,10 @@ static int load_setup(const struct hp_case_params *params, const struct load_spe
     c->spec = *spec;
     int server_cpu;
     hp_load_cpus(&server_cpu, &c->generator_cpu);
-    int rc = server_acquire(spec->server, params, &c->server, err);
+    int rc = load_prepare(params, c, err);
     if (rc != 0) {
-        free(c);
-        return rc;
-    }
-    if (c->server->refs == 1 && check_response(c->server, spec->server, err) != 0) {
         load_free(c);
-        return -1;
-    }
-    if ((spec->rate_percent > 0 || spec->wrk) && probe_max(c, err) != 0) {
-        load_free(c);
-        return -1;
-    }
-    c->rate = c->server->probe_max * spec->rate_percent / 100.0;
-    if (!spec->wrk) {
-        c->gen = hp_loadgen_create(c->server->proc.port, load_request, sizeof load_request - 1,
-                                   spec->connections, spec->depth, err);
-        if (!c->gen) {
-            load_free(c);
-            return -1;
-        }
+        return spec->server == SERVER_HOTPATH ? rc : HP_SETUP_DECLINED;
     }
     hp_metrics_add(params->metrics, "response_bytes", "bytes", (double)c->server->response_bytes);
     if (spec->rate_percent > 0)

@@ -365,8 +365,11 @@ int hp_loadgen_open(struct hp_loadgen *g, uint64_t n, double rate, struct hp_hdr
         int conn = 0;
         while (issued < n && start + hp_loadgen_intended_ns(issued, rate) <= now &&
                (conn = free_connection(g)) >= 0) {
-            if (send_requests(g, (unsigned)conn, 1, start + hp_loadgen_intended_ns(issued, rate),
-                              err) != 0)
+            uint64_t intended = start + hp_loadgen_intended_ns(issued, rate);
+#ifdef HOTPATH_SABOTAGE_MEASURE_FROM_SEND
+            intended = hp_monotonic_ns(); /* coordinated omission, on purpose (tests) */
+#endif
+            if (send_requests(g, (unsigned)conn, 1, intended, err) != 0)
                 return fail(g);
             issued++;
         }

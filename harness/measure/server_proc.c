@@ -163,8 +163,8 @@ static int wait_ready(struct hp_server_proc *s, double timeout_s, struct hp_erro
     }
 }
 
-int hp_server_start(struct hp_server_proc *s, char *const argv[], const char *log_path, int cpu,
-                    int port, double timeout_s, struct hp_error *err)
+int hp_server_proc_start(struct hp_server_proc *s, char *const argv[], const char *log_path,
+                         int cpu, int port, double timeout_s, struct hp_error *err)
 {
     memset(s, 0, sizeof *s);
     s->port = port;
@@ -178,7 +178,7 @@ int hp_server_start(struct hp_server_proc *s, char *const argv[], const char *lo
     struct hp_error why;
     if (wait_ready(s, timeout_s, &why) != 0) {
         char tail[600];
-        hp_server_stop(s, 1);
+        hp_server_proc_stop(s, 1);
         hp_external_stderr_tail(log_path, 2, tail, sizeof tail);
         return hp_error_set(err, "%s: %s%s%s", argv[0], why.message, tail[0] ? ": " : "", tail);
     }
@@ -215,7 +215,7 @@ static void read_tail(struct hp_server_proc *s, double deadline)
     snprintf(s->stdout_tail, sizeof s->stdout_tail, "%.*s", (int)(kept - start), buf + start);
 }
 
-int hp_server_stop(struct hp_server_proc *s, double timeout_s)
+int hp_server_proc_stop(struct hp_server_proc *s, double timeout_s)
 {
     if (s->proc.pid <= 0) {
         hp_external_kill(&s->proc);

@@ -31,13 +31,13 @@ struct hp_server_proc {
  * ready when 127.0.0.1:port accepts a connection; port 0: ready when it prints the
  * HP_SERVE_READY_PREFIX line, whose port is taken. 0, or -1 with err set (and the child gone):
  * it could not start, exited, or was not ready within timeout_s. */
-int hp_server_start(struct hp_server_proc *s, char *const argv[], const char *log_path, int cpu,
-                    int port, double timeout_s, struct hp_error *err);
+int hp_server_proc_start(struct hp_server_proc *s, char *const argv[], const char *log_path,
+                         int cpu, int port, double timeout_s, struct hp_error *err);
 
 /* SIGTERM to its group, its output read to the end (the last line kept in stdout_tail), then
  * its exit awaited up to timeout_s, and SIGKILL after that. Returns its exit status (as
  * waitpid's) when it exited by itself, else -1. Safe on a server never started. */
-int hp_server_stop(struct hp_server_proc *s, double timeout_s);
+int hp_server_proc_stop(struct hp_server_proc *s, double timeout_s);
 
 /* A TCP port on 127.0.0.1 free at the time of asking (bound to 0 and released), or -1. */
 int hp_free_port(void);
