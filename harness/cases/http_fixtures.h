@@ -53,4 +53,13 @@
     "Accept: */*\r\n"                                                                              \
     "\r\n"
 
+/* The header names http/find_header looks up on each of the four requests above, as a server
+ * and the middleware behind it ask for them: framing (Host, Content-Length, Transfer-Encoding,
+ * Connection), then a handler's and middleware's (content type, compression, session, auth,
+ * user agent, tracing). Mostly in canonical case, three in lower case as code written against
+ * HTTP/2's lower-case names asks; on the four requests 15 of the 40 lookups find a header. */
+#define HP_FIXTURE_LOOKUP_NAMES                                                                    \
+    "Host", "Content-Length", "Transfer-Encoding", "Connection", "content-type",                   \
+        "accept-encoding", "Cookie", "Authorization", "User-Agent", "x-request-id"
+
 #endif

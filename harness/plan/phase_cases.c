@@ -44,8 +44,10 @@ static int check_phase_covers(const struct hp_phase_plan *plan, const struct hp_
 }
 
 /* A workload that uses no axis measures the same thing in every phase: its cases would differ
- * in the phase part of their names only. An anchor (another server) is measured once, outside
- * the phases, as the overhead probe is. */
+ * in the phase part of their names only. Such a workload (a part measured alone: the parser,
+ * header lookup) is measured by the claim judged on it, on the measuring step that names the
+ * claim (append_claim_cases), which this refusal does not reach. An anchor (another server)
+ * is measured once, outside the phases, as the overhead probe is. */
 static int refuse_workloads_without_axes(const struct hp_selection *sel, struct hp_error *err)
 {
     for (const struct hp_workload *const *it = hp_workload_table; *it; it++) {
@@ -61,7 +63,8 @@ static int refuse_workloads_without_axes(const struct hp_selection *sel, struct 
         return hp_error_set(err,
                             "--phases: workload %s uses no implementation axis, so every phase "
                             "would measure the same thing; choose workloads that use an axis "
-                            "the phases set (e.g. request/static)",
+                            "the phases set (e.g. request/static), and measure it through a "
+                            "target claim judged on it, named by a measuring step",
                             (*it)->name);
     }
     return 0;
