@@ -676,10 +676,11 @@ static void load_teardown(void *shared)
 
 /* The closed loops and the rate sweep of one server. */
 #define LOAD_SERVER(prefix, path, kind, wflags, waxes, who)                                        \
-    LOAD_WORKLOAD(prefix##_closed_32x1, path "/closed/32x1", wflags, waxes,                        \
-                  who ": closed loop, 32 connections, 1 request in flight on each (req/s)", kind,  \
-                  32, 1, 0, false);                                                                \
-    LOAD_WORKLOAD(prefix##_closed_32x16, path "/closed/32x16", wflags, waxes,                      \
+    LOAD_WORKLOAD(prefix##_closed_32x1, path "/closed/32x1", (wflags) | HP_WORKLOAD_BATCH_ONLY,    \
+                  waxes, who ": closed loop, 32 connections, 1 request in flight on each (req/s)", \
+                  kind, 32, 1, 0, false);                                                          \
+    LOAD_WORKLOAD(prefix##_closed_32x16, path "/closed/32x16", (wflags) | HP_WORKLOAD_BATCH_ONLY,  \
+                  waxes,                                                                           \
                   who ": closed loop, 32 connections, 16 pipelined requests on each (req/s)",      \
                   kind, 32, 16, 0, false);                                                         \
     LOAD_OPEN(prefix, path, kind, wflags, waxes, who, 10);                                         \
@@ -692,7 +693,8 @@ static void load_teardown(void *shared)
     LOAD_OPEN(prefix, path, kind, wflags, waxes, who, 110)
 
 #define LOAD_OPEN(prefix, path, kind, wflags, waxes, who, pct)                                     \
-    LOAD_WORKLOAD(prefix##_open_##pct, path "/open/" #pct "pct", wflags, waxes,                    \
+    LOAD_WORKLOAD(prefix##_open_##pct, path "/open/" #pct "pct",                                   \
+                  (wflags) | HP_WORKLOAD_LATENCY_ONLY, waxes,                                      \
                   who ": open loop at " #pct "% of its closed-loop maximum (32 x 1), latency "     \
                       "from each request's intended send time",                                    \
                   kind, 32, 1, pct, false)
@@ -712,6 +714,7 @@ const struct hp_workload hp_workload_load_wrk = {
     .summary = "wrk against hotpath serve, 32 connections, no pipelining: the generator's "
                "cross-check (req/s)",
     .axes = LOAD_AXES,
+    .flags = HP_WORKLOAD_BATCH_ONLY,
     .setup = wrk_setup,
     .run = load_run,
     .run_about = wrk_run_about,

@@ -76,6 +76,11 @@ enum {
      * as `hotpath serve`). It uses no axis, and a phase run measures it once, outside every
      * phase, as it does the overhead probe. */
     HP_WORKLOAD_ANCHOR = 1u << 1,
+    /* Measured in one mode only, whatever --mode asks: a closed loop's figure is its rate
+     * (batch), an open loop's its latency (latency: in batch mode it would only measure the
+     * rate it was given). */
+    HP_WORKLOAD_BATCH_ONLY = 1u << 2,
+    HP_WORKLOAD_LATENCY_ONLY = 1u << 3,
 };
 
 /* What setup returns to decline a case it cannot run here (a program that is not installed):
