@@ -17,6 +17,8 @@
 #include <criterion/criterion.h>
 
 #include <arpa/inet.h>
+#include <math.h>
+#include <time.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -218,6 +220,28 @@ Test(loadgen, response_framing)
     cr_assert_eq(hp_loadgen_response_length(ok, sizeof ok - 2, &status), 0);
     cr_assert_eq(hp_loadgen_response_length("HTTP/1.1 200 OK\r\n\r\n", 19, &status), -1);
     cr_assert_eq(hp_loadgen_response_length("garbage\r\n\r\n", 11, &status), -1);
+}
+
+/* The busy figures' clocks: a thread's CPU time from /proc agrees with the kernel's own clock
+ * for it, and the process's includes it. */
+Test(server_proc, cpu_time_from_proc)
+{
+    struct timespec a, b;
+    uint64_t proc0 = hp_thread_cpu_ns(), tree0 = hp_process_tree_cpu_ns(getpid());
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+    volatile uint64_t sink = 0;
+    do {
+        for (int i = 0; i < 100000; i++)
+            sink += (uint64_t)i;
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+    } while ((b.tv_sec - a.tv_sec) * 1000000000L + (b.tv_nsec - a.tv_nsec) < 300000000L);
+    double spun = (double)((b.tv_sec - a.tv_sec) * 1000000000L + (b.tv_nsec - a.tv_nsec));
+    double thread = (double)(hp_thread_cpu_ns() - proc0);
+    double tree = (double)(hp_process_tree_cpu_ns(getpid()) - tree0);
+    cr_assert(fabs(thread - spun) < 0.05e9, "/proc says %.0f ms, the clock %.0f ms", thread / 1e6,
+              spun / 1e6);
+    cr_assert_geq(tree, thread - 0.02e9, "process %.0f ms < thread %.0f ms", tree / 1e6,
+                  thread / 1e6);
 }
 
 Test(server_proc, start_by_port_and_stop)

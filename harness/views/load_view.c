@@ -214,11 +214,11 @@ size_t hp_load_hockey_data(FILE *f, const struct hp_results *r, char *titles, si
         fprintf(f, "%s", servers ? "\n\n" : "");
         for (size_t p = 0; p < n; p++)
             fprintf(f, "%.6g\t%.6g\t%.6g\n", points[p].rate, points[p].p99, points[p].p50);
-        for (char *c = label; *c; c++)
-            if (*c == ' ')
-                *c = '_';
         if (used < size)
-            used += (size_t)snprintf(titles + used, size - used, "%s%s", servers ? " " : "", label);
+            used += (size_t)snprintf(titles + used, size - used, "%s", servers ? " " : "");
+        for (const char *c = label; *c && used + 3 < size; c++) /* spaces as U+00A0 */
+            used += (size_t)snprintf(titles + used, size - used, "%s",
+                                     *c == ' ' ? "\xc2\xa0" : (char[2]){*c, 0});
         servers++;
     }
     return servers;
