@@ -3,12 +3,12 @@
  * LOAD_REQUEST_TARGET with the three headers the request workloads send; every server under load
  * gives it the same response.
  *
- *   load/closed/CxD     closed loop, C connections x D requests in flight: batch mode gives
+ *   load/closed/CxD     closed loop, C connections x D requests in flight, batch mode only:
  *                       req/s (ops/s); records server_cpu_busy and generator_cpu_busy (the
  *                       share of the sample's wall time each side was on a CPU, from /proc), the
  *                       figures that say whether the server or the generator limited the rate
  *   load/open/Npct      open loop at N% of the server's closed-loop maximum (32 x 1, probed
- *                       for LOAD_PROBE_S at setup): latency mode records each request's latency
+ *                       for LOAD_PROBE_S at setup), latency mode only: each request's latency
  *                       from its intended send time (wrk2's model) into the histogram and .hlog
  *   load/wrk/32x1       wrk (Debian) against the same server, the cross-check of the generator:
  *                       its own request count over the sample's time
