@@ -34,7 +34,8 @@ void hp_load_doc(struct hp_doc *doc, const struct hp_results *r);
 
 /* The hockey stick's data: one block per server (two blank lines between), rows "req/s achieved
  * \t p99 us \t p50 us", by rising rate; its line titles, space-separated (spaces in a name
- * become U+00A0, which gnuplot's word() does not split at), into titles. Returns the number of blocks (0: no open-loop latency cases). */
+ * become U+00A0, which gnuplot's word() does not split at), into titles. Returns the number of
+ * blocks (0: no open-loop latency cases). */
 size_t hp_load_hockey_data(FILE *f, const struct hp_results *r, char *titles, size_t size);
 
 #endif
