@@ -48,6 +48,7 @@ struct test_server {
     int stop;
     long stall_at; /* the request (counted from 1) before whose answer it sleeps once */
     bool answer_404;
+    int drop;      /* set: the server closes every connection it has, then clears it */
     long answered; /* the server thread's own */
 };
 
@@ -59,6 +60,12 @@ static void *serve(void *arg)
     size_t len[CONNS_MAX + 1] = {0};
     int count = 1;
     while (!__atomic_load_n(&s->stop, __ATOMIC_RELAXED)) {
+        if (__atomic_load_n(&s->drop, __ATOMIC_RELAXED)) { /* an idle timeout, say */
+            for (int i = 1; i < count; i++)
+                close(fds[i].fd);
+            count = 1;
+            __atomic_store_n(&s->drop, 0, __ATOMIC_RELAXED);
+        }
         if (poll(fds, (nfds_t)count, 50) <= 0)
             continue;
         if ((fds[0].revents & POLLIN) && count <= CONNS_MAX) {
@@ -202,6 +209,27 @@ Test(loadgen, closed_loop_answers_exactly_n)
     struct hp_loadgen_totals t;
     hp_loadgen_totals(g, &t);
     cr_assert_eq(t.bad_responses, 10);
+    hp_loadgen_destroy(g);
+    server_stop(&s);
+}
+
+/* Connections the server closed between calls (a keep-alive timeout) are opened again. */
+Test(loadgen, idle_connections_closed_by_the_server_are_reopened)
+{
+    struct test_server s;
+    server_start(&s);
+    struct hp_loadgen *g = generator(s.port, 4, 2);
+    struct hp_error err;
+    cr_assert_eq(hp_loadgen_closed(g, 10, NULL, &err), 0, "%s", err.message);
+    __atomic_store_n(&s.drop, 1, __ATOMIC_RELAXED);
+    while (__atomic_load_n(&s.drop, __ATOMIC_RELAXED))
+        usleep(1000);
+    usleep(50000);
+    cr_assert_eq(hp_loadgen_closed(g, 10, NULL, &err), 0, "%s", err.message);
+    struct hp_loadgen_totals t;
+    hp_loadgen_totals(g, &t);
+    cr_assert_eq(t.connects, 8);
+    cr_assert_eq(t.responses, 20);
     hp_loadgen_destroy(g);
     server_stop(&s);
 }

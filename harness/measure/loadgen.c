@@ -114,38 +114,65 @@ void hp_loadgen_totals(const struct hp_loadgen *g, struct hp_loadgen_totals *out
     *out = g->totals;
 }
 
+/* Opens connection i (its buffer already there) and adds it to the epoll set. */
+static int connect_one(struct hp_loadgen *g, unsigned i, struct hp_error *err)
+{
+    struct conn *c = &g->conns[i];
+    c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (c->fd < 0)
+        return hp_error_set(err, "load generator: connection %u: %s", i, strerror(errno));
+    int one = 1;
+    setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (connect(c->fd, (struct sockaddr *)&g->addr, sizeof g->addr) != 0)
+        return hp_error_set(err, "load generator: connecting to 127.0.0.1:%d: %s",
+                            ntohs(g->addr.sin_port), strerror(errno));
+    fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
+    struct epoll_event ev = {.events = EPOLLIN, .data.u32 = i};
+    if (epoll_ctl(g->epoll_fd, EPOLL_CTL_ADD, c->fd, &ev) != 0)
+        return hp_error_set(err, "load generator: epoll_ctl: %s", strerror(errno));
+    g->totals.connects++;
+    return 0;
+}
+
 static int connect_all(struct hp_loadgen *g, struct hp_error *err)
 {
     g->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
     if (g->epoll_fd < 0)
         return hp_error_set(err, "load generator: epoll_create1: %s", strerror(errno));
     for (unsigned i = 0; i < g->connection_count; i++) {
-        struct conn *c = &g->conns[i];
-        c->in = malloc(IN_BUFFER);
-        c->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (!c->in || c->fd < 0) {
-            int e = errno;
+        g->conns[i].in = malloc(IN_BUFFER);
+        if (!g->conns[i].in || connect_one(g, i, err) != 0) {
+            if (!g->conns[i].in)
+                hp_error_set(err, "load generator: out of memory");
             disconnect(g);
-            return hp_error_set(err, "load generator: connection %u: %s", i, strerror(e));
+            return -1;
         }
-        int one = 1;
-        setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        if (connect(c->fd, (struct sockaddr *)&g->addr, sizeof g->addr) != 0) {
-            int e = errno;
-            disconnect(g);
-            return hp_error_set(err, "load generator: connecting to 127.0.0.1:%d: %s",
-                                ntohs(g->addr.sin_port), strerror(e));
-        }
-        fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
-        struct epoll_event ev = {.events = EPOLLIN, .data.u32 = i};
-        if (epoll_ctl(g->epoll_fd, EPOLL_CTL_ADD, c->fd, &ev) != 0) {
-            int e = errno;
-            disconnect(g);
-            return hp_error_set(err, "load generator: epoll_ctl: %s", strerror(e));
-        }
-        g->totals.connects++;
     }
     g->connected = true;
+    return 0;
+}
+
+/* Connections the server closed while they were idle between calls (its keep-alive timeout:
+ * nginx's, h2o's, hotpath serve's idle limit) are opened again before the next call. */
+static int reopen_closed(struct hp_loadgen *g, struct hp_error *err)
+{
+    for (unsigned i = 0; i < g->connection_count; i++) {
+        struct conn *c = &g->conns[i];
+        char byte;
+        ssize_t r = recv(c->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (r > 0)
+            return hp_error_set(err,
+                                "load generator: connection %u: bytes from the server "
+                                "before any request",
+                                i);
+        if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            continue;
+        epoll_ctl(g->epoll_fd, EPOLL_CTL_DEL, c->fd, NULL);
+        close(c->fd);
+        *c = (struct conn){.fd = -1, .in = c->in};
+        if (connect_one(g, i, err) != 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -167,7 +194,7 @@ static int flush(struct hp_loadgen *g, unsigned i, struct hp_error *err)
         size_t chunk = g->burst_len - c->send_off;
         if (chunk > c->unsent)
             chunk = (size_t)c->unsent;
-        ssize_t w = write(c->fd, g->burst + c->send_off, chunk);
+        ssize_t w = send(c->fd, g->burst + c->send_off, chunk, MSG_NOSIGNAL);
         if (w < 0 && errno == EINTR)
             continue;
         if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -302,7 +329,7 @@ static int begin(struct hp_loadgen *g, struct hp_hdr *latency, struct hp_error *
 {
     g->latency = latency;
     g->done = 0;
-    return g->connected ? 0 : connect_all(g, err);
+    return g->connected ? reopen_closed(g, err) : connect_all(g, err);
 }
 
 static int fail(struct hp_loadgen *g)
@@ -417,7 +444,7 @@ int hp_loadgen_fetch_one(int port, const char *request, size_t request_len, doub
         return hp_error_set(err, "out of memory");
     }
     if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0 ||
-        write(fd, request, request_len) != (ssize_t)request_len) {
+        send(fd, request, request_len, MSG_NOSIGNAL) != (ssize_t)request_len) {
         hp_error_set(err, "127.0.0.1:%d: %s", port, strerror(errno));
         goto fail;
     }

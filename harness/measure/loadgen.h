@@ -13,8 +13,11 @@
  * Every connection sends the same request (the bytes given) and reads responses framed by
  * Content-Length (no chunked bodies: the servers under test answer with a length); a response
  * whose status is not 2xx or that has no Content-Length is counted in bad_responses. A server
- * that closes a connection or makes no progress for HP_LOADGEN_STALL_LIMIT_S ends the call
- * with an error; the generator reconnects at the next call.
+ * that closes a connection or makes no progress for HP_LOADGEN_STALL_LIMIT_S during a call
+ * ends the call with an error; the generator reconnects at the next call. A connection the
+ * server closed while it was idle between calls (a keep-alive timeout) is opened again at the
+ * start of the next call (inside the caller's timed region: a loopback connect costs tens of
+ * microseconds).
  */
 #ifndef HOTPATH_LOADGEN_H
 #define HOTPATH_LOADGEN_H

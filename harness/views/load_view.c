@@ -89,6 +89,10 @@ static void closed_row(struct hp_table *t, const struct hp_results *r,
     double server_busy = metric(c, "server_cpu_busy"),
            generator_busy = metric(c, "generator_cpu_busy");
     hp_load_limit(server_busy, generator_busy, limit, sizeof limit);
+    double errors = metric(c, "load_errors");
+    if (errors > 0) /* its figure includes samples that did not finish */
+        snprintf(limit + strlen(limit), sizeof limit - strlen(limit), "; %.0f samples FAILED",
+                 errors);
     double median = c->summary.median > 0 ? 1e9 / c->summary.median : NAN;
     hp_table_row(t);
     hp_table_text(t, "%s", label);
