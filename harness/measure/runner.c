@@ -581,7 +581,8 @@ static int setup_case(struct worker_team *team, struct hp_case *c, const struct 
     inner.message[0] = '\0';
     int rc = c->workload->setup(&params, &c->shared, &inner);
     if (rc == HP_SETUP_DECLINED) {
-        snprintf(c->status, sizeof c->status, "not run: %s", inner.message);
+        snprintf(c->status, sizeof c->status, "not run: %.*s", (int)sizeof c->status - 16,
+                 inner.message);
         c->shared = NULL;
         return 0;
     }
