@@ -167,8 +167,8 @@ static int parse_option(struct serve_options *o, int opt, char **argv, struct hp
     if (hp_selection_set_impls(&o->sel, axis, optarg, err) != 0)
         return -1;
     if (o->sel.impl_all[axis] || o->sel.impl_count[axis] != 1)
-        return hp_error_set(err, "--%s '%s': hotpath serve runs one implementation per axis",
-                            o->axis_flag, optarg);
+        return hp_error_set(err, "--%s: hotpath serve runs one implementation per axis (%s)",
+                            o->axis_flag, o->sel.impl_all[axis] ? "'all' given" : "a list given");
     return 0;
 }
 
@@ -381,8 +381,6 @@ static int serve(struct serve_options *o, struct hp_error *err)
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     signal(SIGPIPE, SIG_IGN); /* a closed stdout must not kill the counters line's writer */
-    if (raise_descriptor_limit(o->server.max_connections, err) != 0)
-        return -1;
     struct hp_server *server = hp_server_create(&o->server, err);
     if (!server)
         return -1;
@@ -429,11 +427,16 @@ int hp_cmd_serve(int argc, char **argv)
         hp_route_set_free(routes);
         return hp_usage_error(&err);
     }
-    rc = o.print_response ? print_response(&o, &err) : serve(&o, &err);
+    if (o.print_response || raise_descriptor_limit(o.server.max_connections, &err) != 0) {
+        rc = o.print_response ? print_response(&o, &err) : -1;
+        hp_route_set_free(routes);
+        return rc == 0 ? 0 : hp_usage_error(&err);
+    }
+    rc = serve(&o, &err);
     hp_route_set_free(routes);
     if (rc != 0) {
         fprintf(stderr, "hotpath serve: %s\n", err.message);
-        return o.print_response ? HP_EXIT_USAGE : 1;
+        return 1;
     }
     return 0;
 }
