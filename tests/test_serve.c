@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -624,11 +625,14 @@ static unsigned long long counter(const char *line, const char *name)
 
 Test(serve, the_command_stops_on_sigterm_with_balanced_counters)
 {
+    size_t len, count, expected_len;
+    char *requests = realistic_requests(&len, &count);
     int out[2];
     cr_assert_eq(pipe2(out, O_CLOEXEC | O_NONBLOCK), 0);
     pid_t pid = fork();
     cr_assert_geq(pid, 0);
     if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlives a failed test */
         dup2(out[1], STDOUT_FILENO);
         execl(HOTPATH_BINARY, "hotpath", "serve", "--port", "0", "--threads", "2", (char *)NULL);
         _exit(127);
@@ -638,8 +642,6 @@ Test(serve, the_command_stops_on_sigterm_with_balanced_counters)
     cr_assert(read_line(out[0], line, sizeof line), "no listening line: %s", line);
     unsigned port;
     cr_assert_eq(sscanf(line, "hotpath serve: listening on 127.0.0.1:%u", &port), 1, "%s", line);
-    size_t len, count, expected_len;
-    char *requests = realistic_requests(&len, &count);
     int fd = connect_to((uint16_t)port);
     send_all(fd, requests, len);
     char *first = strstr(requests, "\r\n\r\n") + 4;
