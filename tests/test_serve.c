@@ -87,10 +87,14 @@ static struct hp_server_counters stop(struct hp_server *server)
     return c;
 }
 
-static int connect_to(uint16_t port)
+/* A connected client socket; receive_buffer > 0 sets its receive buffer before connecting
+ * (so the window it advertises is small from the start). */
+static int connect_with(uint16_t port, int receive_buffer)
 {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     cr_assert_geq(fd, 0);
+    if (receive_buffer > 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
     struct timeval tv = {.tv_sec = RECV_TIMEOUT_S};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
@@ -101,6 +105,11 @@ static int connect_to(uint16_t port)
     cr_assert_eq(connect(fd, (struct sockaddr *)&addr, sizeof addr), 0, "connect: %s",
                  strerror(errno));
     return fd;
+}
+
+static int connect_to(uint16_t port)
+{
+    return connect_with(port, 0);
 }
 
 static void send_all(int fd, const void *bytes, size_t len)
@@ -460,19 +469,22 @@ Test(serve, a_client_that_stops_reading_blocks_no_one)
     char *requests = realistic_requests(&len, &count);
     /* The stalled client: pipelines far more than the socket buffers and its output buffer
      * hold, and never reads. A non-blocking send keeps what does not fit. */
-    int stalled = connect_to(port);
-    int small = 4096;
-    setsockopt(stalled, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
-    struct timeval short_wait = {.tv_usec = 200000};
-    setsockopt(stalled, SOL_SOCKET, SO_SNDTIMEO, &short_wait, sizeof short_wait);
+    int stalled = connect_with(port, 4096);
     size_t sent = 0;
-    for (int round = 0; round < 400; round++) {
-        ssize_t n = send(stalled, requests, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n <= 0)
-            break; /* the server stopped reading it: its output is full */
-        sent += (size_t)n;
+    bool full = false;
+    for (int round = 0; round < 2000 && !full; round++) {
+        for (size_t at = 0; at < len;) {
+            ssize_t n = send(stalled, requests + at, len - at, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n <= 0) {
+                full = true; /* the server stopped reading it: its output is full */
+                break;
+            }
+            at += (size_t)n;
+            sent += (size_t)n;
+        }
     }
-    cr_assert_gt(sent, (size_t)2 * len, "the stalled client could not even send");
+    cr_assert(full, "the server read %zu bytes of requests without ever stopping", sent);
+    usleep(300000); /* the server settles with the stalled client's output pending */
     /* Meanwhile another client is answered, again and again. */
     size_t expected_len;
     char *expected = expected_for_all(get_user, sizeof get_user - 1, &expected_len);
@@ -529,7 +541,10 @@ Test(serve, a_thousand_connections_opened_and_dropped)
         }
         close(fds[i]);
     }
-    /* The server lets go of them all, and still answers. */
+    /* The server lets go of them all (before it is stopped), and still answers. */
+    for (int waited = 0; hp_server_open_connections(server) > 0 && waited < 5000; waited += 10)
+        usleep(10000);
+    cr_assert_eq(hp_server_open_connections(server), 0, "connections leaked");
     size_t expected_len;
     char *expected = expected_for_all(get_user, sizeof get_user - 1, &expected_len);
     int fd = connect_to(port);

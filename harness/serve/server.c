@@ -482,6 +482,11 @@ void hp_server_stop(struct hp_server *s)
     s->running = false;
 }
 
+unsigned hp_server_open_connections(const struct hp_server *s)
+{
+    return atomic_load_explicit(&s->open_connections, memory_order_relaxed);
+}
+
 void hp_server_counters(const struct hp_server *s, struct hp_server_counters *out)
 {
     memset(out, 0, sizeof *out);

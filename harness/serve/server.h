@@ -79,6 +79,9 @@ int hp_server_start(struct hp_server *server, struct hp_error *err);
 /* Stops the workers (each closes its connections), joins them. Idempotent. Async-signal
  * unsafe: call it from a thread, e.g. the one that waited for SIGTERM. */
 void hp_server_stop(struct hp_server *server);
+/* Connections open now, while the server runs (a relaxed read of the count kept for
+ * max_connections: exact once the workers are idle). */
+unsigned hp_server_open_connections(const struct hp_server *server);
 /* The sum of every worker's counters; after hp_server_stop. */
 void hp_server_counters(const struct hp_server *server, struct hp_server_counters *out);
 /* Writes the counters as one line "hotpath serve: counters requests=N ..." (README). */
