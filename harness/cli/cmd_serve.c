@@ -282,7 +282,8 @@ static int flag_composition(const struct serve_options *o, struct hp_composition
 }
 
 /* "GET /users/octocat": the request the request workloads would send (request_cases.c),
- * answered by a pipeline of the composition, written to stdout. */
+ * answered by a pipeline of the composition, written to stdout as the server sends it (the
+ * Date header is this run's time, as the server's is its start time). */
 static int print_response(const struct serve_options *o, struct hp_error *err)
 {
     const char *space = strchr(o->print_response, ' ');
@@ -314,8 +315,11 @@ static int print_response(const struct serve_options *o, struct hp_error *err)
     int rc = -1;
     struct hp_pipeline_response response;
     if (worker && hp_pipeline_handle(worker, request, (size_t)len, &response) == 0) {
-        rc = fwrite(response.buffer.data, 1, response.length, stdout) == response.length &&
-                     fflush(stdout) == 0
+        size_t length = response.length; /* the head alone for HEAD, as the server sends it */
+        const char *head_end = memmem(response.buffer.data, length, "\r\n\r\n", 4);
+        if (strncmp(request, "HEAD ", 5) == 0 && head_end)
+            length = (size_t)(head_end + 4 - (const char *)response.buffer.data);
+        rc = fwrite(response.buffer.data, 1, length, stdout) == length && fflush(stdout) == 0
                  ? 0
                  : hp_error_set(err, "--print-response: cannot write to stdout");
         hp_pipeline_response_done(worker, &response);
