@@ -16,7 +16,7 @@
  * the sending side, then what the client still sends is read and dropped until it closes or
  * one second passes (so the client reads the response instead of a reset). At once: on a read
  * or send error, on the client's end of stream (after answering the whole requests before it),
- * after idle_ms without a byte in or out when no request is under way, or when a head has not
+ * after idle_ms without a byte in or out (a stalled reader too), or when a head has not
  * arrived whole header_ms after its first byte. Connections beyond max_connections are accepted
  * and closed at once (counted as refused).
  *
