@@ -167,8 +167,8 @@ static int parse_option(struct serve_options *o, int opt, char **argv, struct hp
     if (hp_selection_set_impls(&o->sel, axis, optarg, err) != 0)
         return -1;
     if (o->sel.impl_all[axis] || o->sel.impl_count[axis] != 1)
-        return hp_error_set(err, "--%s '%s': hotpath serve runs one implementation per axis",
-                            o->axis_flag, optarg);
+        return hp_error_set(err, "--%s: hotpath serve runs one implementation per axis (%s)",
+                            o->axis_flag, o->sel.impl_all[axis] ? "'all' given" : "a list given");
     return 0;
 }
 
@@ -282,7 +282,8 @@ static int flag_composition(const struct serve_options *o, struct hp_composition
 }
 
 /* "GET /users/octocat": the request the request workloads would send (request_cases.c),
- * answered by a pipeline of the composition, written to stdout. */
+ * answered by a pipeline of the composition, written to stdout as the server sends it (the
+ * Date header is this run's time, as the server's is its start time). */
 static int print_response(const struct serve_options *o, struct hp_error *err)
 {
     const char *space = strchr(o->print_response, ' ');
@@ -314,8 +315,11 @@ static int print_response(const struct serve_options *o, struct hp_error *err)
     int rc = -1;
     struct hp_pipeline_response response;
     if (worker && hp_pipeline_handle(worker, request, (size_t)len, &response) == 0) {
-        rc = fwrite(response.buffer.data, 1, response.length, stdout) == response.length &&
-                     fflush(stdout) == 0
+        size_t length = response.length; /* the head alone for HEAD, as the server sends it */
+        const char *head_end = memmem(response.buffer.data, length, "\r\n\r\n", 4);
+        if (strncmp(request, "HEAD ", 5) == 0 && head_end)
+            length = (size_t)(head_end + 4 - (const char *)response.buffer.data);
+        rc = fwrite(response.buffer.data, 1, length, stdout) == length && fflush(stdout) == 0
                  ? 0
                  : hp_error_set(err, "--print-response: cannot write to stdout");
         hp_pipeline_response_done(worker, &response);
@@ -381,8 +385,6 @@ static int serve(struct serve_options *o, struct hp_error *err)
     sigaddset(&stop_signals, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
     signal(SIGPIPE, SIG_IGN); /* a closed stdout must not kill the counters line's writer */
-    if (raise_descriptor_limit(o->server.max_connections, err) != 0)
-        return -1;
     struct hp_server *server = hp_server_create(&o->server, err);
     if (!server)
         return -1;
@@ -429,11 +431,16 @@ int hp_cmd_serve(int argc, char **argv)
         hp_route_set_free(routes);
         return hp_usage_error(&err);
     }
-    rc = o.print_response ? print_response(&o, &err) : serve(&o, &err);
+    if (o.print_response || raise_descriptor_limit(o.server.max_connections, &err) != 0) {
+        rc = o.print_response ? print_response(&o, &err) : -1;
+        hp_route_set_free(routes);
+        return rc == 0 ? 0 : hp_usage_error(&err);
+    }
+    rc = serve(&o, &err);
     hp_route_set_free(routes);
     if (rc != 0) {
         fprintf(stderr, "hotpath serve: %s\n", err.message);
-        return o.print_response ? HP_EXIT_USAGE : 1;
+        return 1;
     }
     return 0;
 }

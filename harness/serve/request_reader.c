@@ -93,3 +93,36 @@ void hp_serve_read(const char *buf, size_t len, const struct hp_serve_limits *li
                                               : connection_lists(req, "keep-alive");
     out->head_method = req->method.len == 4 && memcmp(req->method.ptr, "HEAD", 4) == 0;
 }
+
+size_t hp_serve_next(struct hp_serve_stream *stream, const char *buf, size_t len,
+                     const struct hp_serve_limits *limits, struct hp_http_request *scratch,
+                     struct hp_serve_read *out, size_t *head_offset)
+{
+    *head_offset = 0;
+    if (stream->done) {
+        memset(out, 0, sizeof *out);
+        out->verdict = HP_SERVE_NEED_MORE;
+        return len;
+    }
+    size_t skip = len < stream->body_skip ? len : (size_t)stream->body_skip;
+    stream->body_skip -= skip;
+    *head_offset = skip;
+    if (stream->body_skip) {
+        memset(out, 0, sizeof *out);
+        out->verdict = HP_SERVE_NEED_MORE;
+        return skip;
+    }
+    hp_serve_read(buf + skip, len - skip, limits, scratch, out);
+    switch (out->verdict) {
+    case HP_SERVE_NEED_MORE:
+        return skip;
+    case HP_SERVE_REFUSE:
+        stream->done = true;
+        return len;
+    case HP_SERVE_REQUEST:
+        break;
+    }
+    stream->body_skip = out->body_len;
+    stream->done = !out->keep_alive;
+    return skip + out->head_len;
+}

@@ -54,4 +54,20 @@ struct hp_serve_read {
 void hp_serve_read(const char *buf, size_t len, const struct hp_serve_limits *limits,
                    struct hp_http_request *scratch, struct hp_serve_read *out);
 
+/* A connection's reading state between steps; zeroed for a new connection. */
+struct hp_serve_stream {
+    uint64_t body_skip; /* bytes of the last request's body still to drop */
+    bool done;          /* a refusal or a request that closes the connection was read */
+};
+
+/* One step over the bytes received and not yet consumed, buf[0, len): drops what is left of
+ * the previous request's body, then reads (hp_serve_read) what follows it, whose head starts
+ * at buf + *head_offset. Returns the bytes the step consumes: the body dropped, plus the head
+ * of a REQUEST (whose body_len becomes body_skip), or everything for a REFUSE. After a REFUSE
+ * or a request without keep_alive, done is set, and every later step consumes all it is given
+ * and answers NEED_MORE: nothing after the connection's last answer is read. */
+size_t hp_serve_next(struct hp_serve_stream *stream, const char *buf, size_t len,
+                     const struct hp_serve_limits *limits, struct hp_http_request *scratch,
+                     struct hp_serve_read *out, size_t *head_offset);
+
 #endif

@@ -36,11 +36,11 @@ struct conn {
     struct conn *prev, *next; /* the worker's list */
     int fd;
     enum conn_state state;
-    bool peer_closed;   /* the client's end of stream was read */
-    bool polling_out;   /* EPOLLOUT (not EPOLLIN) is the interest */
-    size_t in_len;      /* bytes at in[0, in_len) */
-    uint64_t body_skip; /* body bytes of the last request still to drop */
-    char *out;          /* responses not yet sent: out[out_sent, out_len) */
+    bool peer_closed;              /* the client's end of stream was read */
+    bool polling_out;              /* EPOLLOUT (not EPOLLIN) is the interest */
+    size_t in_len;                 /* bytes at in[0, in_len) */
+    struct hp_serve_stream stream; /* where the reader is: a body to drop, done */
+    char *out;                     /* responses not yet sent: out[out_sent, out_len) */
     size_t out_len, out_sent, out_cap;
     uint64_t out_responses;  /* responses whose bytes are in out */
     int64_t last_active_ms;  /* last byte in or out */
@@ -170,16 +170,12 @@ static int conn_answer(struct worker *w, struct conn *c, int64_t now)
 {
     const struct hp_serve_limits *limits = &w->server->config.limits;
     size_t done = 0;
-    while (c->state == CONN_OPEN && c->out_len - c->out_sent < HP_SERVER_OUTPUT_HIGH) {
-        if (c->body_skip) {
-            size_t skip = c->in_len - done < c->body_skip ? c->in_len - done : c->body_skip;
-            done += skip;
-            c->body_skip -= skip;
-            if (c->body_skip)
-                break;
-        }
+    while (!c->stream.done && c->out_len - c->out_sent < HP_SERVER_OUTPUT_HIGH) {
         struct hp_serve_read r;
-        hp_serve_read(c->in + done, c->in_len - done, limits, &w->scratch, &r);
+        size_t head_offset;
+        const char *at = c->in + done;
+        done +=
+            hp_serve_next(&c->stream, at, c->in_len - done, limits, &w->scratch, &r, &head_offset);
         if (r.verdict == HP_SERVE_NEED_MORE) {
             if (c->in_len > done && c->head_started_ms < 0)
                 c->head_started_ms = now;
@@ -187,28 +183,20 @@ static int conn_answer(struct worker *w, struct conn *c, int64_t now)
         }
         struct hp_pipeline_response response;
         int rc = r.verdict == HP_SERVE_REQUEST
-                     ? hp_pipeline_handle(w->pipeline, c->in + done, r.head_len, &response)
+                     ? hp_pipeline_handle(w->pipeline, at + head_offset, r.head_len, &response)
                      : hp_pipeline_refuse(w->pipeline, r.status, &response);
         w->counters.requests++;
+        w->counters.bad_requests += r.verdict == HP_SERVE_REFUSE;
         if (rc != 0 || append_response(w, c, &response, r.head_method) != 0) {
             w->counters.responses_dropped++;
-            consume_input(c, done);
             return -1;
         }
         c->head_started_ms = -1;
-        if (r.verdict == HP_SERVE_REFUSE) {
-            w->counters.bad_requests++;
-            c->state = CONN_LAST_ANSWER;
-            done = c->in_len;
-            break;
-        }
-        done += r.head_len;
-        c->body_skip = r.body_len;
-        if (!r.keep_alive)
-            c->state = CONN_LAST_ANSWER;
     }
-    if (c->state != CONN_OPEN)
+    if (c->stream.done) {
+        c->state = CONN_LAST_ANSWER;
         done = c->in_len; /* what follows the last answered request is never read */
+    }
     consume_input(c, done);
     return 0;
 }
@@ -492,6 +480,11 @@ void hp_server_stop(struct hp_server *s)
         w->epoll_fd = -1;
     }
     s->running = false;
+}
+
+unsigned hp_server_open_connections(const struct hp_server *s)
+{
+    return atomic_load_explicit(&s->open_connections, memory_order_relaxed);
 }
 
 void hp_server_counters(const struct hp_server *s, struct hp_server_counters *out)

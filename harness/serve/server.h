@@ -16,7 +16,7 @@
  * the sending side, then what the client still sends is read and dropped until it closes or
  * one second passes (so the client reads the response instead of a reset). At once: on a read
  * or send error, on the client's end of stream (after answering the whole requests before it),
- * after idle_ms without a byte in or out when no request is under way, or when a head has not
+ * after idle_ms without a byte in or out (a stalled reader too), or when a head has not
  * arrived whole header_ms after its first byte. Connections beyond max_connections are accepted
  * and closed at once (counted as refused).
  *
@@ -79,6 +79,9 @@ int hp_server_start(struct hp_server *server, struct hp_error *err);
 /* Stops the workers (each closes its connections), joins them. Idempotent. Async-signal
  * unsafe: call it from a thread, e.g. the one that waited for SIGTERM. */
 void hp_server_stop(struct hp_server *server);
+/* Connections open now, while the server runs (a relaxed read of the count kept for
+ * max_connections: exact once the workers are idle). */
+unsigned hp_server_open_connections(const struct hp_server *server);
 /* The sum of every worker's counters; after hp_server_stop. */
 void hp_server_counters(const struct hp_server *server, struct hp_server_counters *out);
 /* Writes the counters as one line "hotpath serve: counters requests=N ..." (README). */
