@@ -21,6 +21,8 @@ packages=(
   valgrind                               # instruction counts where perf counters are absent
   clang-format                           # scripts/check-tree.sh: the committed .clang-format
   clang libclang-rt-dev                  # scripts/fuzz.sh: libFuzzer (its runtime is in rt-dev)
+  nginx-light h2o                        # scripts/load.sh: the anchors beside hotpath serve
+  wrk                                    # scripts/load.sh: the load generator's cross-check
 )
 case "${HOTPATH_NO_GO:-}" in
   "" | 0 | 1) ;;

@@ -1,5 +1,5 @@
-/* The pipeline: byte-exact responses for every composition of the six axes it uses, zero
- * allocations per request where the composition promises it, and two threads sharing one
+/* The pipeline: byte-exact responses (and refusals) for every composition of the six axes it uses,
+ * zero allocations per request where the composition promises it, and two threads sharing one
  * pipeline (router, route plans, context pools). */
 #define _GNU_SOURCE /* pthread_setaffinity_np, sched_getcpu */
 #include <criterion/criterion.h>
@@ -193,6 +193,51 @@ static int check_cases(struct hp_pipeline_worker *worker, const char *who, bool 
     return mismatches;
 }
 
+/* hp_pipeline_refuse's answers (a server's refusals), the same bytes for every composition. */
+static const struct {
+    int status;
+    const char *response;
+} refusals[] = {
+    {431, "HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: "
+          "application/json\r\nServer: hotpath\r\nX-Content-Type-Options: "
+          "nosniff\r\nX-Frame-Options: DENY\r\nConnection: close\r\nDate: Sun, 06 Nov 1994 "
+          "08:49:37 GMT\r\nContent-Length: 43\r\n\r\n{\"error\":\"request header fields too "
+          "large\"}"},
+    {413, "HTTP/1.1 413 Content Too Large\r\nContent-Type: application/json\r\nServer: "
+          "hotpath\r\nX-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nConnection: "
+          "close\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\nContent-Length: "
+          "29\r\n\r\n{\"error\":\"content too large\"}"},
+    {400, "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nServer: "
+          "hotpath\r\nX-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nConnection: "
+          "close\r\nDate: Sun, 06 Nov 1994 08:49:37 GMT\r\nContent-Length: "
+          "23\r\n\r\n{\"error\":\"bad request\"}"},
+};
+
+/* Every refusal once, and a status it does not know; returns the number of mismatches. */
+static int check_refusals(struct hp_pipeline_worker *worker, const char *who, bool report)
+{
+    int mismatches = 0;
+    for (size_t i = 0; i < sizeof refusals / sizeof refusals[0]; i++) {
+        struct hp_pipeline_response response;
+        size_t expected_len = strlen(refusals[i].response);
+        if (hp_pipeline_refuse(worker, refusals[i].status, &response) != 0) {
+            mismatches++;
+            continue;
+        }
+        if (response.status != refusals[i].status || response.length != expected_len ||
+            memcmp(response.buffer.data, refusals[i].response, expected_len) != 0) {
+            if (report)
+                cr_log_error("%s: refusal %d: got\n%.*s", who, refusals[i].status,
+                             (int)response.length, (const char *)response.buffer.data);
+            mismatches++;
+        }
+        hp_pipeline_response_done(worker, &response);
+    }
+    struct hp_pipeline_response response;
+    mismatches += hp_pipeline_refuse(worker, 404, &response) != -1;
+    return mismatches;
+}
+
 /* Allocation-free per request after warm-up, except where an axis allocates by design; the
  * header writer's allocations are known exactly (header_allocations). */
 static bool promises_known_allocations(const struct hp_composition *c)
@@ -280,6 +325,7 @@ Test(pipeline, every_composition_gives_the_same_bytes)
         struct hp_pipeline_worker *worker = hp_pipeline_worker_create(pipeline, &err);
         cr_assert_not_null(worker, "%s: %s", who, err.message);
         int mismatches = check_cases(worker, who, failed < 5);
+        mismatches += check_refusals(worker, who, failed < 5);
         if (mismatches)
             failed++;
         if (promises_known_allocations(&c)) {

@@ -95,12 +95,17 @@ Test(results_versions, a_fixture_of_every_version_reads_with_its_probe)
     }
 }
 
-/* The newest version's phase run: its plan, with the groups of every step, reads back. */
+/* The newest phase-run fixture (phase groups came in version 4; a version that changed nothing
+ * in them need not add one): its plan, with the groups of every step, reads back. */
 Test(results_versions, the_newest_phase_run_reads_back_its_groups)
 {
     int newest = find_fixtures();
-    char path[512];
-    snprintf(path, sizeof path, FIXTURES "/v%d-phases.json", newest);
+    char path[512] = "";
+    for (int v = newest; v >= 4; v--) {
+        snprintf(path, sizeof path, FIXTURES "/v%d-phases.json", v);
+        if (access(path, R_OK) == 0)
+            break;
+    }
     struct hp_results r;
     read_ok(path, &r);
     struct hp_phase_view view;

@@ -20,6 +20,7 @@ static const struct command {
     {"gate", hp_cmd_gate, "fail (exit 1) when CURRENT regressed against BASELINE"},
     {"profile", hp_cmd_profile,
      "where a case's instructions go, by function and call stack (callgrind); --diff"},
+    {"serve", hp_cmd_serve, "an HTTP/1.1 server of any composition on loopback, until SIGTERM"},
 };
 
 static void usage(FILE *f)

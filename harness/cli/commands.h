@@ -20,6 +20,7 @@ int hp_cmd_report(int argc, char **argv);
 int hp_cmd_compare(int argc, char **argv);
 int hp_cmd_gate(int argc, char **argv);
 int hp_cmd_profile(int argc, char **argv);
+int hp_cmd_serve(int argc, char **argv);
 
 struct hp_run_options;
 /* `run`'s options (cmd_run.c), which `profile` shares: fills o from argv (permuted by getopt);

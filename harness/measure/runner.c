@@ -81,6 +81,7 @@ enum job_kind { JOB_THREAD_SETUP, JOB_RUN, JOB_LATENCY, JOB_THREAD_TEARDOWN, JOB
 
 struct thread_result {
     uint64_t start_ns, end_ns;
+    uint64_t ops; /* done in the sample (run_about's count; else n, or n * group) */
     uint64_t cpu_start_ns, cpu_end_ns; /* this thread's CPU time */
     struct hp_alloc_counts allocs;
     struct hp_perf_values perf;
@@ -200,12 +201,19 @@ __attribute__((noinline)) static void run_batch_job(struct worker *w, struct hp_
         CALLGRIND_TOGGLE_COLLECT;
         w->sink += c->workload->run(local, n);
         CALLGRIND_TOGGLE_COLLECT;
-    } else if (w->team->sample_now) {
-        hp_sampler_start(&w->sampler);
-        w->sink += c->workload->run(local, n);
-        hp_sampler_stop(&w->sampler);
     } else {
-        w->sink += c->workload->run(local, n);
+        /* A workload that stops early (a load run's time budget) counts its own ops. */
+        bool sample = w->team->sample_now;
+        if (sample)
+            hp_sampler_start(&w->sampler);
+        if (c->workload->run_about) {
+            w->result.ops = c->workload->run_about(local, n);
+            w->sink += w->result.ops;
+        } else {
+            w->sink += c->workload->run(local, n);
+        }
+        if (sample)
+            hp_sampler_stop(&w->sampler);
     }
     measured_region_end(w, &before);
     if (w->team->sample_now && hp_sampler_drain(&w->sampler, &c->sample_chains[w->index]) != 0)
@@ -222,12 +230,15 @@ static void run_latency_job(struct worker *w, struct hp_case *c, uint64_t groups
     const double ns_per_tick_per_op = timer->ns_per_tick / group;
     struct hp_alloc_counts before;
     measured_region_begin(w, &before);
-    for (uint64_t i = 0; i < groups; i++) {
-        uint64_t t0 = hp_timer_read(timer);
-        w->sink += run(local, group);
-        uint64_t t1 = hp_timer_read(timer);
-        hp_hdr_record(hist, (int64_t)((double)(t1 - t0) * ns_per_tick_per_op + 0.5));
-    }
+    if (c->workload->run_recorded)
+        w->sink += c->workload->run_recorded(local, groups, hist);
+    else
+        for (uint64_t i = 0; i < groups; i++) {
+            uint64_t t0 = hp_timer_read(timer);
+            w->sink += run(local, group);
+            uint64_t t1 = hp_timer_read(timer);
+            hp_hdr_record(hist, (int64_t)((double)(t1 - t0) * ns_per_tick_per_op + 0.5));
+        }
     measured_region_end(w, &before);
 }
 
@@ -235,6 +246,7 @@ static void do_job(struct worker *w, enum job_kind kind, struct hp_case *c, uint
 {
     struct thread_result *r = &w->result;
     r->status = 0;
+    r->ops = kind == JOB_LATENCY ? n * c->group : n;
     switch (kind) {
     case JOB_THREAD_SETUP:
         c->local[w->index] = c->shared;
@@ -414,16 +426,16 @@ static struct sample take_sample(struct worker_team *team, struct hp_case *c, bo
         CALLGRIND_DUMP_STATS_AT(c->name); /* this case's count, then zeroed */
     if (c->workload->sample_end)
         c->workload->sample_end(c->shared);
-    uint64_t first = UINT64_MAX, last = 0;
+    uint64_t first = UINT64_MAX, last = 0, ops = 0;
     for (unsigned i = 0; i < c->threads; i++) {
         const struct thread_result *r = &team->workers[i].result;
         if (r->start_ns < first)
             first = r->start_ns;
         if (r->end_ns > last)
             last = r->end_ns;
+        ops += r->ops;
     }
-    uint64_t per_thread_ops = c->mode == HP_MODE_LATENCY ? c->n * c->group : c->n;
-    struct sample s = {.wall_ns = (double)(last - first), .ops = per_thread_ops * c->threads};
+    struct sample s = {.wall_ns = (double)(last - first), .ops = ops > 0 ? ops : 1};
     if (s.wall_ns <= 0)
         s.wall_ns = 1;
     if (!keep)
@@ -442,7 +454,7 @@ static struct sample take_sample(struct worker_team *team, struct hp_case *c, bo
         const struct thread_result *r = &team->workers[i].result;
         double elapsed = (double)(r->end_ns - r->start_ns);
         c->thread_ops_per_sec[k * c->threads + i] =
-            elapsed > 0 ? (double)per_thread_ops * 1e9 / elapsed : 0;
+            elapsed > 0 ? (double)r->ops * 1e9 / elapsed : 0;
         c->allocs.allocs += r->allocs.allocs;
         c->allocs.bytes += r->allocs.bytes;
         c->allocs.frees += r->allocs.frees;
@@ -522,6 +534,11 @@ static void calibrate(struct worker_team *team, struct hp_case *c, const struct 
     c->mode = mode;
     if (mode != HP_MODE_LATENCY)
         return;
+    if (c->workload->run_recorded) {
+        c->group = 1; /* the workload times each op itself */
+        c->n = c->n > 0 ? c->n : 1;
+        return;
+    }
     double op_ns = s.wall_ns * c->threads / (double)s.ops;
     double overhead = run->timer.overhead_ns;
     if (run->config.latency_group > 0) {
@@ -590,7 +607,14 @@ static int setup_case(struct worker_team *team, struct hp_case *c, const struct 
         return 0; /* set up by its program (the caller) */
     struct hp_error inner;
     inner.message[0] = '\0';
-    if (c->workload->setup(&params, &c->shared, &inner) != 0)
+    int rc = c->workload->setup(&params, &c->shared, &inner);
+    if (rc == HP_SETUP_DECLINED) {
+        snprintf(c->status, sizeof c->status, "not run: %.*s", (int)sizeof c->status - 16,
+                 inner.message);
+        c->shared = NULL;
+        return 0;
+    }
+    if (rc != 0)
         return hp_error_set(err, "%s: %s", c->name, inner.message);
     team_dispatch(team, JOB_THREAD_SETUP, c, 0, c->threads);
     for (unsigned i = 0; i < c->threads; i++)
@@ -602,8 +626,8 @@ static int setup_case(struct worker_team *team, struct hp_case *c, const struct 
 
 static void teardown_case(struct worker_team *team, struct hp_case *c, bool threads_ready)
 {
-    if (c->external)
-        return;
+    if (c->external || (c->status[0] && !c->shared))
+        return; /* external, or declined at setup: nothing was set up */
     if (threads_ready)
         team_dispatch(team, JOB_THREAD_TEARDOWN, c, 0, c->threads);
     if (c->workload->teardown && c->shared)
@@ -736,6 +760,8 @@ int hp_run_execute(struct hp_run *run, struct hp_error *err)
                 hp_hdr_merge(&c->latency, &c->thread_latency[t]);
         if (hp_case_is_overhead_measure(c) && c->samples_taken > 0)
             run->harness_overhead_ns = c->summary.median;
+        if (c->status[0] && !c->shared)
+            continue; /* declined at setup */
         /* report comes after thread_teardown: per-thread figures are folded in there. */
         team_dispatch(&run_team, JOB_THREAD_TEARDOWN, c, 0, c->threads);
         if (c->workload->report)

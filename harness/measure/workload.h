@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "common/error.h"
+#include "hdr_histogram.h"
 #include "registry.h"
 
 struct hp_case_params {
@@ -71,7 +72,20 @@ enum {
      * comparison or gate needs a case in common besides them. It uses no axis, so a phase run
      * measures it once, outside every phase. */
     HP_WORKLOAD_OVERHEAD_PROBE = 1u << 0,
+    /* An anchor: another program measured beside the compositions (nginx under the same load
+     * as `hotpath serve`). It uses no axis, and a phase run measures it once, outside every
+     * phase, as it does the overhead probe. */
+    HP_WORKLOAD_ANCHOR = 1u << 1,
+    /* Measured in one mode only, whatever --mode asks: a closed loop's figure is its rate
+     * (batch), an open loop's its latency (latency: in batch mode it would only measure the
+     * rate it was given). */
+    HP_WORKLOAD_BATCH_ONLY = 1u << 2,
+    HP_WORKLOAD_LATENCY_ONLY = 1u << 3,
 };
+
+/* What setup returns to decline a case it cannot run here (a program that is not installed):
+ * the run goes on without it, and the results say why (err's message) as the case's status. */
+enum { HP_SETUP_DECLINED = 1 };
 
 struct hp_workload {
     const char *name;     /* "null", "router/github/all", ...; slash-separated */
@@ -87,10 +101,20 @@ struct hp_workload {
     unsigned latency_group;
     uint32_t flags; /* HP_WORKLOAD_* */
 
+    /* 0, -1 with err set (the run is refused), or HP_SETUP_DECLINED with err set. */
     int (*setup)(const struct hp_case_params *params, void **shared, struct hp_error *err);
     /* Optional: without it, every thread's local is the shared state. */
     int (*thread_setup)(void *shared, unsigned thread_index, void **local, struct hp_error *err);
     uint64_t (*run)(void *local, uint64_t n);
+    /* Optional, for a workload that times each op itself (an open-loop load generator, whose
+     * latencies run from each request's intended send time, which no timer around run() can
+     * see): in latency mode the runner calls it instead of timing groups of run(): perform
+     * exactly n ops, recording each op's latency in ns into `latency`. */
+    uint64_t (*run_recorded)(void *local, uint64_t n, struct hp_hdr *latency);
+    /* Optional, for a workload that cannot do an exact number of ops (wrk, which runs for whole
+     * seconds and counts what it did): replaces run in batch mode; performs about n ops and
+     * returns how many it did, which the runner divides the sample's time by. */
+    uint64_t (*run_about)(void *local, uint64_t n);
     void (*thread_teardown)(void *local);                 /* optional */
     void (*report)(void *shared, struct hp_metrics *out); /* optional */
     /* Optional: called on the main thread just before the worker threads start a sample (a

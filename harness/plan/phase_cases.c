@@ -46,11 +46,13 @@ static int check_phase_covers(const struct hp_phase_plan *plan, const struct hp_
 /* A workload that uses no axis measures the same thing in every phase: its cases would differ
  * in the phase part of their names only. Such a workload (a part measured alone: the parser,
  * header lookup) is measured by the claim judged on it, on the measuring step that names the
- * claim (append_claim_cases), which this refusal does not reach. */
+ * claim (append_claim_cases), which this refusal does not reach. An anchor (another server)
+ * is measured once, outside the phases, as the overhead probe is. */
 static int refuse_workloads_without_axes(const struct hp_selection *sel, struct hp_error *err)
 {
     for (const struct hp_workload *const *it = hp_workload_table; *it; it++) {
-        if (!hp_selection_matches(sel, *it) || (*it)->axes != 0)
+        if (!hp_selection_matches(sel, *it) || (*it)->axes != 0 ||
+            ((*it)->flags & HP_WORKLOAD_ANCHOR))
             continue;
         if ((*it)->flags & HP_WORKLOAD_OVERHEAD_PROBE)
             return hp_error_set(err,
@@ -89,7 +91,7 @@ static int append_cases(const struct hp_phase_plan *plan, const struct hp_phase 
     *all = grown;
     for (size_t k = 0; k < n; k++) {
         struct hp_case c = mine[k];
-        if (!(c.workload->flags & HP_WORKLOAD_OVERHEAD_PROBE)) {
+        if (!(c.workload->flags & (HP_WORKLOAD_OVERHEAD_PROBE | HP_WORKLOAD_ANCHOR))) {
             c.phase = p->name;
             hp_case_name(&c);
         }

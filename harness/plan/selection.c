@@ -192,8 +192,8 @@ static int expand_workload(const struct hp_selection *sel, const struct hp_workl
             continue;
         }
         for (int mode = 0; mode < 2; mode++) {
-            if ((mode == HP_MODE_BATCH && !sel->batch) ||
-                (mode == HP_MODE_LATENCY && !sel->latency))
+            if ((mode == HP_MODE_BATCH && (!sel->batch || (w->flags & HP_WORKLOAD_LATENCY_ONLY))) ||
+                (mode == HP_MODE_LATENCY && (!sel->latency || (w->flags & HP_WORKLOAD_BATCH_ONLY))))
                 continue;
             for (size_t t = 0; t < sel->thread_count; t++) {
                 c.threads = sel->threads[t];

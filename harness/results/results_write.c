@@ -606,6 +606,27 @@ static void add_machine_measures(json_t *root, const struct hp_run *run)
     json_object_set_new(root, "perf_counters", perf);
 }
 
+/* The cases their workload declined at setup (results v5): a program not installed. */
+static json_t *declined_json(const struct hp_run *run)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < run->case_count; i++) {
+        const struct hp_case *c = &run->cases[i];
+        if (!c->status[0] || c->external)
+            continue;
+        json_t *d = json_object();
+        json_object_set_new(d, "name", json_string(c->name));
+        json_object_set_new(d, "workload", json_string(c->workload->name));
+        json_object_set_new(d, "phase", c->phase ? json_string(c->phase) : json_null());
+        json_object_set_new(d, "threads", json_integer(c->threads));
+        json_object_set_new(d, "mode",
+                            json_string(c->mode == HP_MODE_LATENCY ? "latency" : "batch"));
+        json_object_set_new(d, "status", json_string(c->status));
+        json_array_append_new(list, d);
+    }
+    return list;
+}
+
 static json_t *run_json(const struct hp_run *run, const struct hp_phase_plan *plan,
                         const char *command)
 {
@@ -638,6 +659,7 @@ static json_t *run_json(const struct hp_run *run, const struct hp_phase_plan *pl
     json_object_set_new(root, "cases", cases);
     if (run->external)
         json_object_set_new(root, "external", external_json(run));
+    json_object_set_new(root, "declined", declined_json(run));
     return root;
 }
 

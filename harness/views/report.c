@@ -20,6 +20,7 @@
 #include "gnuplot.h"
 #include "hdr_histogram.h"
 #include "hlog.h"
+#include "load_view.h"
 #include "phase_tables.h"
 #include "profile_report.h"
 #include "render.h"
@@ -633,6 +634,32 @@ static int chart_scaling(struct report *rep, struct hp_error *err)
     return rc;
 }
 
+/* The load runs' hockey stick (load_view.h): p99 against the rate achieved, per server. */
+static int chart_load(struct report *rep, struct hp_error *err)
+{
+    if (!hp_load_present(rep->r))
+        return 0;
+    hp_doc_heading(&rep->doc, 3, "Load: latency against throughput");
+    FILE *f = open_data(rep, "load_hockey_stick", err);
+    if (!f)
+        return -1;
+    char titles[4096], count[24];
+    size_t servers = hp_load_hockey_data(f, rep->r, titles, sizeof titles);
+    if (close_data(rep, "load_hockey_stick", f, err) != 0)
+        return -1;
+    if (servers == 0) {
+        omitted(rep, "no open-loop latency cases (load/*/open/Npct --mode latency) in this run.");
+        return 0;
+    }
+    snprintf(count, sizeof count, "%zu", servers);
+    const char *title = "p99 latency against requests per second (open loop, 32 connections)";
+    struct hp_gnuplot_var extra[] = {{"titles", titles}, {"nservers", count}};
+    if (draw(rep, "hockey_stick.gp", "load_hockey_stick", title, extra, 2, err) != 0)
+        return -1;
+    add_chart(rep, "load_hockey_stick", title);
+    return 0;
+}
+
 /* ---- the document's text ---------------------------------------------------------------- */
 
 static void doc_header(struct report *rep)
@@ -764,13 +791,16 @@ static int build_document(struct report *rep, struct hp_error *err)
         return -1;
     if (rep->has_profiles)
         hp_profile_doc_steps(&rep->doc, &rep->profiles);
+    if (hp_load_present(rep->r))
+        hp_load_doc(&rep->doc, rep->r);
     hp_doc_heading(&rep->doc, 2, "Charts");
     struct hp_text *about = hp_doc_paragraph(&rep->doc);
     hp_text_add(about, "Every chart is drawn from this directory's files; its data is beside it (");
     hp_text_code(about, ".dat");
     hp_text_add(about, ").");
     if (chart_phase_bars(rep, err) != 0 || chart_latency(rep, err) != 0 ||
-        chart_scaling(rep, err) != 0 || chart_allocations(rep, err) != 0)
+        chart_scaling(rep, err) != 0 || chart_allocations(rep, err) != 0 ||
+        chart_load(rep, err) != 0)
         return -1;
     if (finish_jobs(rep, err) != 0)
         return -1;

@@ -76,6 +76,8 @@ static inline const char *hp_status_line(int code, size_t *length)
         HP_STATUS_LINE("HTTP/1.1 405 Method Not Allowed\r\n");
     case 413:
         HP_STATUS_LINE("HTTP/1.1 413 Content Too Large\r\n");
+    case 431:
+        HP_STATUS_LINE("HTTP/1.1 431 Request Header Fields Too Large\r\n");
     case 500:
         HP_STATUS_LINE("HTTP/1.1 500 Internal Server Error\r\n");
     case 503:

@@ -44,6 +44,8 @@ static const char body_not_found[] = "{\"error\":\"not found\"}";
 static const char body_not_allowed[] = "{\"error\":\"method not allowed\"}";
 static const char body_bad_request[] = "{\"error\":\"bad request\"}";
 static const char body_internal[] = "{\"error\":\"internal error\"}";
+static const char body_too_large[] = "{\"error\":\"content too large\"}";
+static const char body_head_too_large[] = "{\"error\":\"request header fields too large\"}";
 
 /* A route's constant JSON, encoded once, so the handler escapes only what comes from the
  * request (param and query values): the skeleton `{"route":"<pattern>"` followed by one
@@ -79,6 +81,7 @@ struct hp_pipeline {
     struct hp_header_plan *error_plan;   /* 400, 404, 405, 500 */
     struct hp_header_name handler_names[HP_PIPELINE_HANDLER_HEADERS];
     struct hp_header_name allow_name;
+    struct hp_header_name connection_name; /* for hp_pipeline_refuse's Connection: close */
     char date[HP_HTTP_DATE_LENGTH];
 };
 
@@ -192,7 +195,8 @@ struct hp_pipeline *hp_pipeline_create(const struct hp_pipeline_config *config,
     }
     struct hp_header_field constants[HP_PIPELINE_HANDLER_HEADERS];
     if (hp_pipeline_handler_fields(p->handler_names, constants, err) != 0 ||
-        hp_header_name_init(&p->allow_name, "Allow", 5, err) != 0)
+        hp_header_name_init(&p->allow_name, "Allow", 5, err) != 0 ||
+        hp_header_name_init(&p->connection_name, "Connection", 10, err) != 0)
         goto fail;
     if (!(p->error_plan = p->header_ops->plan_create(constants, HP_PIPELINE_HANDLER_HEADERS, err)))
         goto fail;
@@ -360,15 +364,15 @@ static size_t format_allow(char *out, uint32_t allowed)
 /* The handler's headers (the plan's constants, Allow when given) through the header writer;
  * Date and Content-Length from fixed bytes by the response writer; the response into a buffer
  * from the worker's pool. */
-static int respond(struct hp_pipeline_worker *w, int status, const struct hp_header_plan *plan,
-                   const char *body, size_t body_len, size_t allow_len,
-                   struct hp_pipeline_response *out)
+static int respond_with(struct hp_pipeline_worker *w, int status, const struct hp_header_plan *plan,
+                        const char *body, size_t body_len, const struct hp_header_name *extra_name,
+                        const char *extra_value, size_t extra_len, struct hp_pipeline_response *out)
 {
     struct hp_pipeline *p = w->pipeline;
     const struct hp_header_writer_ops *headers = p->header_ops;
     headers->begin(&w->headers, plan);
-    if (allow_len)
-        headers->set(&w->headers, &p->allow_name, w->allow, allow_len);
+    if (extra_len)
+        headers->set(&w->headers, extra_name, extra_value, extra_len);
     struct hp_response response = {
         .status = status,
         .header_writer = headers,
@@ -395,6 +399,36 @@ static int respond(struct hp_pipeline_worker *w, int status, const struct hp_hea
     if (headers->end)
         headers->end(&w->headers);
     return rc;
+}
+
+static int respond(struct hp_pipeline_worker *w, int status, const struct hp_header_plan *plan,
+                   const char *body, size_t body_len, size_t allow_len,
+                   struct hp_pipeline_response *out)
+{
+    return respond_with(w, status, plan, body, body_len, &w->pipeline->allow_name, w->allow,
+                        allow_len, out);
+}
+
+int hp_pipeline_refuse(struct hp_pipeline_worker *w, int status, struct hp_pipeline_response *out)
+{
+    const char *body;
+    size_t body_len;
+    switch (status) {
+    case 400:
+        body = body_bad_request, body_len = sizeof body_bad_request - 1;
+        break;
+    case 413:
+        body = body_too_large, body_len = sizeof body_too_large - 1;
+        break;
+    case 431:
+        body = body_head_too_large, body_len = sizeof body_head_too_large - 1;
+        break;
+    default:
+        return -1;
+    }
+    struct hp_pipeline *p = w->pipeline;
+    return respond_with(w, status, p->error_plan, body, body_len, &p->connection_name, "close", 5,
+                        out);
 }
 
 int hp_pipeline_handle(struct hp_pipeline_worker *w, const char *request, size_t len,

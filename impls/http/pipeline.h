@@ -91,6 +91,14 @@ void hp_pipeline_worker_destroy(struct hp_pipeline_worker *worker);
  * could be produced at all (the output buffer could not be obtained). */
 int hp_pipeline_handle(struct hp_pipeline_worker *worker, const char *request, size_t len,
                        struct hp_pipeline_response *out);
+/* The answer of a server in front of the pipeline to a request it refuses before the pipeline
+ * sees it (harness/serve/): status 400 (a malformed head, a bad Content-Length, a chunked
+ * body), 413 (a body over its limit) or 431 (a head over its limit), with the error headers,
+ * Connection: close (set through the header writer, as Allow is) and the body
+ * {"error":"bad request"}, {"error":"content too large"} or {"error":"request header fields
+ * too large"}. 0 with *out set; -1 for another status or when no buffer could be obtained. */
+int hp_pipeline_refuse(struct hp_pipeline_worker *worker, int status,
+                       struct hp_pipeline_response *out);
 /* Gives the response's buffer back to the worker's buffer pool. */
 void hp_pipeline_response_done(struct hp_pipeline_worker *worker,
                                struct hp_pipeline_response *response);

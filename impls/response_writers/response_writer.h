@@ -24,11 +24,11 @@
  *
  * Status codes known (hp_status_line in http_format.h): 200 OK, 201 Created, 204 No Content,
  * 400 Bad Request, 404 Not Found, 405 Method Not Allowed, 413 Content Too Large,
- * 500 Internal Server Error, 503 Service Unavailable. A 405 must carry an Allow header
- * (RFC 9110 15.5.6) listing the route's methods, e.g. "Allow: GET, POST": the pipeline sets it
- * like any other field (a per-request set, or a constant of the route's 405 plan); the response
- * writer does not check it. A 204 should have an empty body and no Content-Length; again the
- * caller's business.
+ * 431 Request Header Fields Too Large, 500 Internal Server Error, 503 Service Unavailable. A 405
+ * must carry an Allow header (RFC 9110 15.5.6) listing the route's methods, e.g. "Allow: GET,
+ * POST": the pipeline sets it like any other field (a per-request set, or a constant of the route's
+ * 405 plan); the response writer does not check it. A 204 should have an empty body and no
+ * Content-Length; again the caller's business.
  *
  * Nothing is allocated. Threads: the writers are stateless; a sink belongs to one thread.
  */

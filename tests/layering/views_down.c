@@ -5,6 +5,7 @@
 #include "results_read.h"
 #include "phases.h"
 #include "workload_table.h"
+#include "server.h"
 #include "runner.h"
 #include "registry.h"
 

@@ -1,0 +1,724 @@
+/* Load workloads: one op = one request answered by a server over loopback TCP, driven by the
+ * load generator (measure/loadgen.h) on the case's worker thread. The request is
+ * LOAD_REQUEST_TARGET with the three headers the request workloads send; every server under load
+ * gives it the same response.
+ *
+ *   load/closed/CxD     closed loop, C connections x D requests in flight, batch mode only:
+ *                       req/s (ops/s); records server_cpu_busy and generator_cpu_busy (the
+ *                       share of the sample's wall time each side was on a CPU, from /proc), the
+ *                       figures that say whether the server or the generator limited the rate
+ *   load/open/Npct      open loop at N% of the server's closed-loop maximum (32 x 1, probed
+ *                       for LOAD_PROBE_S at setup), latency mode only: each request's latency
+ *                       from its intended send time (wrk2's model) into the histogram and .hlog
+ *   load/wrk/32x1       wrk (Debian) against the same server, the cross-check of the generator:
+ *                       its own request count over the sample's time
+ *   load/nginx/..., load/h2o/...   the anchors: the same loads on nginx and h2o (configs in
+ *                       workloads/anchors/), measured once in a phase run, outside the phases
+ *
+ * The server under test of the hotpath rows is `hotpath serve` of the case's composition, this
+ * executable started again (/proc/self/exe); one server per composition or anchor, started at
+ * the first case's setup, shared by the cases that load it, stopped after the last (its
+ * counters line and RSS then printed on stderr). Server and generator run on different CPUs
+ * when there are two (server_proc.h). An anchor whose program is not installed, or a generator
+ * asked for more than one thread, is declined: the run goes on, the results say why.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "files.h"
+#include "loadgen.h"
+#include "server_proc.h"
+#include "timer.h"
+#include "workload.h"
+
+#define LOAD_REQUEST_TARGET "/events"
+#define LOAD_METHOD_TARGET  "GET " LOAD_REQUEST_TARGET
+#define LOAD_PROBE_S        0.5
+#define LOAD_START_LIMIT_S  10.0
+#define LOAD_STOP_LIMIT_S   5.0
+#define LOAD_RESPONSE_MAX   65536
+
+static const char load_request[] = LOAD_METHOD_TARGET " HTTP/1.1\r\n"
+                                                      "Host: api.github.com\r\n"
+                                                      "User-Agent: curl/8.5.0\r\n"
+                                                      "Accept: application/json\r\n"
+                                                      "\r\n";
+
+enum server_kind { SERVER_HOTPATH, SERVER_NGINX, SERVER_H2O };
+static const char *const server_names[] = {"hotpath serve", "nginx", "h2o"};
+
+struct load_spec {
+    enum server_kind server;
+    unsigned connections, depth;
+    unsigned rate_percent; /* open loop: % of the closed-loop maximum; 0: closed loop */
+    bool wrk;
+};
+
+/* A running server, shared by the cases that load it. */
+struct server {
+    char key[512];
+    unsigned refs;
+    struct hp_server_proc proc;
+    char dir[256];    /* its temporary directory */
+    double probe_max; /* closed-loop req/s found by the first open-loop case; 0: not yet */
+    size_t response_bytes;
+    long rss_kb_start;
+};
+
+enum { SERVERS_MAX = 48 };
+static struct server servers[SERVERS_MAX]; /* setup and teardown run on the main thread */
+
+struct load_case {
+    struct load_spec spec;
+    struct server *server;
+    struct hp_loadgen *gen;
+    double rate;
+    int generator_cpu;
+    uint64_t wall_ns, server_cpu_ns, generator_cpu_ns;
+    unsigned errors;
+    uint64_t wrk_requests;
+};
+
+static long rss_kb(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    long kb = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "VmRSS:", 6) == 0)
+            kb = atol(line + 6);
+    if (f)
+        fclose(f);
+    return kb;
+}
+
+/* The program `name` in PATH or /usr/sbin (where Debian puts nginx), into out. */
+static bool find_program(const char *name, char *out, size_t size)
+{
+    const char *path = getenv("PATH");
+    char dirs[4096];
+    snprintf(dirs, sizeof dirs, "%s:/usr/sbin:/usr/local/sbin", path ? path : "/usr/bin");
+    char *save = NULL;
+    for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+        snprintf(out, size, "%s/%s", d, name);
+        if (access(out, X_OK) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* hotpath's response to the load request, from `hotpath serve --print-response`. */
+static int hotpath_response(const char *dir, char **out, size_t *len, struct hp_error *err)
+{
+    char log[300];
+    snprintf(log, sizeof log, "%s/print-response.log", dir);
+    char *argv[] = {"/proc/self/exe", "serve", "--print-response", LOAD_METHOD_TARGET, NULL};
+    struct hp_error why;
+    if (hp_external_run_once(argv, NULL, log, hp_external_limit(10), LOAD_RESPONSE_MAX, out, len,
+                             &why) != 0)
+        return hp_error_set(err, "hotpath serve --print-response '%s': %s", LOAD_METHOD_TARGET,
+                            why.message);
+    return 0;
+}
+
+/* The header lines of a response head (between the status line and the blank line) that the
+ * anchor must send itself: all but Server, Date, Content-Length and Content-Type (which go to
+ * their own directives), formatted for the anchor's config. */
+static void anchor_headers(enum server_kind kind, const char *response, char *out, size_t size,
+                           char *content_type, size_t ct_size)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    snprintf(content_type, ct_size, "application/octet-stream");
+    const char *line = strstr(response, "\r\n");
+    while (line && strncmp(line, "\r\n\r\n", 4) != 0) {
+        line += 2;
+        const char *eol = strstr(line, "\r\n"), *colon = memchr(line, ':', (size_t)(eol - line));
+        if (!eol || !colon)
+            break;
+        int name_len = (int)(colon - line);
+        const char *value = colon + 1;
+        while (*value == ' ')
+            value++;
+        int value_len = (int)(eol - value);
+        if (name_len == 12 && strncasecmp(line, "Content-Type", 12) == 0)
+            snprintf(content_type, ct_size, "%.*s", value_len, value);
+        else if (!(name_len == 6 && strncasecmp(line, "Server", 6) == 0) &&
+                 !(name_len == 4 && strncasecmp(line, "Date", 4) == 0) &&
+                 !(name_len == 14 && strncasecmp(line, "Content-Length", 14) == 0) && used < size)
+            used += (size_t)snprintf(out + used, size - used,
+                                     kind == SERVER_NGINX
+                                         ? "            add_header %.*s \"%.*s\" always;\n"
+                                         : "        header.add: \"%.*s: %.*s\"\n",
+                                     name_len, line, value_len, value);
+        line = eol;
+    }
+}
+
+/* Copies template to dest, replacing each @KEY@ of keys[] by values[]. */
+static int fill_template(const char *template_path, const char *dest, const char *const keys[],
+                         const char *const values[], size_t count, struct hp_error *err)
+{
+    char *text;
+    size_t len;
+    if (hp_file_read(template_path, 1 << 20, &text, &len, err) != 0)
+        return -1;
+    FILE *f = fopen(dest, "w");
+    if (!f) {
+        free(text);
+        return hp_error_set(err, "%s: %s", dest, strerror(errno));
+    }
+    for (const char *p = text; *p;) {
+        size_t k = 0;
+        while (k < count && strncmp(p, keys[k], strlen(keys[k])) != 0)
+            k++;
+        if (k < count) {
+            fputs(values[k], f);
+            p += strlen(keys[k]);
+        } else {
+            fputc(*p++, f);
+        }
+    }
+    free(text);
+    return fclose(f) == 0 ? 0 : hp_error_set(err, "%s: %s", dest, strerror(errno));
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    remove(path);
+    return 0;
+}
+
+static void remove_tree(const char *dir)
+{
+    if (dir[0])
+        nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Writes the anchor's config (and h2o's body file) into s->dir from its template. */
+static int write_anchor_config(enum server_kind kind, struct server *s, int port,
+                               const char *workloads_dir, const char *response, size_t len,
+                               char *conf, size_t conf_size, struct hp_error *err)
+{
+    const char *body = strstr(response, "\r\n\r\n");
+    if (!body)
+        return hp_error_set(err, "hotpath serve --print-response: no end of head");
+    body += 4;
+    if (kind == SERVER_NGINX && strpbrk(body, "'\\$"))
+        return hp_error_set(err, "the response body has a quote, backslash or $ that nginx's "
+                                 "return would change");
+    char headers[2048], content_type[128], port_text[16], template_path[4200], path[400];
+    anchor_headers(kind, response, headers, sizeof headers, content_type, sizeof content_type);
+    snprintf(port_text, sizeof port_text, "%d", port);
+    const char *name = kind == SERVER_NGINX ? "nginx.conf" : "h2o.conf";
+    snprintf(template_path, sizeof template_path, "%s/anchors/%s", workloads_dir, name);
+    snprintf(conf, conf_size, "%s/%s", s->dir, name);
+    if (kind == SERVER_H2O) {
+        snprintf(path, sizeof path, "%s/body.json", s->dir);
+        if (hp_file_write_text(path, body, len - (size_t)(body - response), err) != 0)
+            return -1;
+    }
+    const char *keys[] = {"@DIR@", "@PORT@", "@CONTENT_TYPE@", "@HEADERS@", "@BODY@"};
+    const char *values[] = {s->dir, port_text, content_type, headers, body};
+    return fill_template(template_path, conf, keys, values, 5, err);
+}
+
+/* Appends a formatted word to the argv being built in storage. */
+__attribute__((format(printf, 3, 4))) static void add_arg(char storage[][512], size_t *argc,
+                                                          const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    vsnprintf(storage[(*argc)++], 512, format, ap);
+    va_end(ap);
+}
+
+/* The argv that starts the server of `kind` for this case; *port: 0 when the server says it. */
+static int server_argv(enum server_kind kind, const struct hp_case_params *params, struct server *s,
+                       char storage[][512], char *argv[], int *port, struct hp_error *err)
+{
+    size_t argc = 0;
+    if (kind == SERVER_HOTPATH) {
+        const char *fixed[] = {"/proc/self/exe", "serve"};
+        for (size_t i = 0; i < 2; i++)
+            add_arg(storage, &argc, "%s", fixed[i]);
+        for (int axis = 0; axis < HP_AXIS_COUNT; axis++)
+            if (params->composition->impl[axis]) {
+                add_arg(storage, &argc, "--%s", hp_axis_get(axis)->name);
+                add_arg(storage, &argc, "%s", params->composition->impl[axis]->name);
+            }
+        const char *tail[] = {"--port", "0", "--threads", "1"};
+        for (size_t i = 0; i < 4; i++)
+            add_arg(storage, &argc, "%s", tail[i]);
+        *port = 0;
+    } else {
+        char program[256], *response, conf[400];
+        size_t len;
+        if (!find_program(kind == SERVER_NGINX ? "nginx" : "h2o", program, sizeof program)) {
+            hp_error_set(err, "%s is not installed (Debian package %s)", server_names[kind],
+                         kind == SERVER_NGINX ? "nginx-light" : "h2o");
+            return HP_SETUP_DECLINED;
+        }
+        *port = hp_free_port();
+        if (hotpath_response(s->dir, &response, &len, err) != 0)
+            return -1;
+        int rc = write_anchor_config(kind, s, *port, params->workloads_dir, response, len, conf,
+                                     sizeof conf, err);
+        free(response);
+        if (rc != 0)
+            return -1;
+        add_arg(storage, &argc, "%s", program);
+        if (kind == SERVER_NGINX) {
+            add_arg(storage, &argc, "-p");
+            add_arg(storage, &argc, "%s/", s->dir);
+            add_arg(storage, &argc, "-e");
+            add_arg(storage, &argc, "%s/error.log", s->dir);
+        }
+        add_arg(storage, &argc, "-c");
+        add_arg(storage, &argc, "%s", conf);
+    }
+    for (size_t i = 0; i < argc; i++)
+        argv[i] = storage[i];
+    argv[argc] = NULL;
+    return 0;
+}
+
+static void server_key(enum server_kind kind, const struct hp_composition *comp, char *out,
+                       size_t size)
+{
+    size_t used = (size_t)snprintf(out, size, "%s", server_names[kind]);
+    for (int axis = 0; kind == SERVER_HOTPATH && axis < HP_AXIS_COUNT && used < size; axis++)
+        if (comp->impl[axis])
+            used += (size_t)snprintf(out + used, size - used, " %s=%s", hp_axis_get(axis)->name,
+                                     comp->impl[axis]->name);
+}
+
+/* The running server of this kind and composition, started when it is not. 0, -1 or
+ * HP_SETUP_DECLINED, with err set. */
+static int server_acquire(enum server_kind kind, const struct hp_case_params *params,
+                          struct server **out, struct hp_error *err)
+{
+    char key[512];
+    server_key(kind, params->composition, key, sizeof key);
+    struct server *free_slot = NULL;
+    for (size_t i = 0; i < SERVERS_MAX; i++) {
+        if (servers[i].refs > 0 && strcmp(servers[i].key, key) == 0) {
+            servers[i].refs++;
+            *out = &servers[i];
+            return 0;
+        }
+        if (!free_slot && servers[i].refs == 0)
+            free_slot = &servers[i];
+    }
+    if (!free_slot)
+        return hp_error_set(err, "more than %d servers at once", SERVERS_MAX);
+    struct server *s = free_slot;
+    *s = (struct server){0};
+    snprintf(s->key, sizeof s->key, "%s", key);
+    const char *tmp = getenv("TMPDIR");
+    snprintf(s->dir, sizeof s->dir, "%s/hotpath-load-XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
+    if (!mkdtemp(s->dir))
+        return hp_error_set(err, "cannot make a temporary directory: %s", strerror(errno));
+    chmod(s->dir, 0755); /* an anchor run as root reads its files as another user */
+    char storage[40][512], *argv[41], log[300];
+    int port, server_cpu, generator_cpu;
+    int rc = server_argv(kind, params, s, storage, argv, &port, err);
+    snprintf(log, sizeof log, "%s/server.log", s->dir);
+    hp_load_cpus(&server_cpu, &generator_cpu);
+    if (rc == 0)
+        rc = hp_server_proc_start(&s->proc, argv, log, server_cpu, port,
+                                  hp_external_limit(LOAD_START_LIMIT_S), err);
+    if (rc != 0) {
+        remove_tree(s->dir);
+        return rc;
+    }
+    s->refs = 1;
+    s->rss_kb_start = rss_kb(s->proc.proc.pid);
+    *out = s;
+    return 0;
+}
+
+/* Stops the server after its last case; says what it counted (hotpath serve's counters line)
+ * and how its RSS moved, for a soak run's check. */
+static void server_release(struct server *s)
+{
+    if (!s || --s->refs > 0)
+        return;
+    long rss_end = rss_kb(s->proc.proc.pid);
+    int status = hp_server_proc_stop(&s->proc, hp_external_limit(LOAD_STOP_LIMIT_S));
+    fprintf(stderr, "load: %s stopped (%s); RSS %ld kB at start, %ld kB at the end%s%s\n", s->key,
+            status == 0 ? "exit 0" : "did not exit cleanly", s->rss_kb_start, rss_end,
+            s->proc.stdout_tail[0] ? "; " : "", s->proc.stdout_tail);
+    remove_tree(s->dir);
+    s->key[0] = '\0';
+}
+
+/* The header names of a response head, lowercased, each followed by '\n'. */
+static void header_names(const char *response, char *out, size_t size)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    const char *end = strstr(response, "\r\n\r\n");
+    for (const char *line = strstr(response, "\r\n"); line && line < end;
+         line = strstr(line, "\r\n")) {
+        line += 2;
+        const char *colon = strchr(line, ':');
+        if (!colon || colon > end)
+            break;
+        for (const char *c = line; c < colon && used + 2 < size; c++)
+            out[used++] = (char)(*c >= 'A' && *c <= 'Z' ? *c + 32 : *c);
+        out[used++] = '\n';
+        out[used] = '\0';
+    }
+}
+
+/* Names in a that are not in b (both from header_names), but server and date, into out. */
+static void names_missing(const char *a, const char *b, char *out, size_t size)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (const char *n = a; *n;) {
+        const char *eol = strchr(n, '\n');
+        char name[128];
+        snprintf(name, sizeof name, "\n%.*s\n", (int)(eol - n), n);
+        char padded[4096];
+        snprintf(padded, sizeof padded, "\n%s", b);
+        if (!strstr(padded, name) && strcmp(name, "\nserver\n") != 0 &&
+            strcmp(name, "\ndate\n") != 0 && used < size)
+            used += (size_t)snprintf(out + used, size - used, "%s%.*s", used ? ", " : "",
+                                     (int)(eol - n), n);
+        n = eol + 1;
+    }
+}
+
+/* Fetches the server's answer to the load request: refused unless it is 2xx with hotpath's
+ * body; header names that differ (but Server and Date) are said on stderr. */
+static int check_response(struct server *s, enum server_kind kind, struct hp_error *err)
+{
+    char *got, *want = NULL;
+    size_t got_len, want_len = 0;
+    if (hp_loadgen_fetch_one(s->proc.port, load_request, sizeof load_request - 1, 5,
+                             LOAD_RESPONSE_MAX, &got, &got_len, err) != 0)
+        return -1;
+    s->response_bytes = got_len;
+    int rc = 0;
+    if (strncmp(got + 8, " 2", 2) != 0)
+        rc = hp_error_set(err, "%s answers %.12s to %s", server_names[kind], got,
+                          LOAD_METHOD_TARGET);
+    if (rc == 0 && kind != SERVER_HOTPATH && hotpath_response(s->dir, &want, &want_len, err) != 0)
+        rc = -1;
+    if (rc == 0 && want) {
+        const char *gb = strstr(got, "\r\n\r\n"), *wb = strstr(want, "\r\n\r\n");
+        if (!gb || !wb || strcmp(gb, wb) != 0)
+            rc = hp_error_set(err, "%s's body differs from hotpath serve's", server_names[kind]);
+        char gn[2048], wn[2048], extra[1024], missing[1024];
+        header_names(got, gn, sizeof gn);
+        header_names(want, wn, sizeof wn);
+        names_missing(gn, wn, extra, sizeof extra);
+        names_missing(wn, gn, missing, sizeof missing);
+        if (rc == 0 && (extra[0] || missing[0]))
+            fprintf(stderr,
+                    "load: %s's response (%zu bytes; hotpath serve's: %zu) differs in "
+                    "headers beyond Server and Date: sends %s, lacks %s\n",
+                    server_names[kind], got_len, want_len, extra[0] ? extra : "none",
+                    missing[0] ? missing : "none");
+    }
+    free(got);
+    free(want);
+    return rc;
+}
+
+/* The closed-loop maximum of the server (32 x 1, the open loop's connections), measured once
+ * per server for LOAD_PROBE_S after a tenth of that as warm-up. */
+static int probe_max(struct load_case *c, struct hp_error *err)
+{
+    if (c->server->probe_max > 0)
+        return 0;
+    struct hp_loadgen *g = hp_loadgen_create(c->server->proc.port, load_request,
+                                             sizeof load_request - 1, c->spec.connections, 1, err);
+    if (!g)
+        return -1;
+    uint64_t n = 1000, t0 = 0;
+    int rc = 0;
+    for (double elapsed = 0; rc == 0 && elapsed < LOAD_PROBE_S; n *= 2) {
+        t0 = hp_monotonic_ns();
+        rc = hp_loadgen_closed(g, n, NULL, err);
+        elapsed = (double)(hp_monotonic_ns() - t0) / 1e9;
+        if (elapsed >= LOAD_PROBE_S / 10)
+            c->server->probe_max = (double)n / elapsed;
+    }
+    hp_loadgen_destroy(g);
+    return rc;
+}
+
+static void load_free(struct load_case *c)
+{
+    if (!c)
+        return;
+    hp_loadgen_destroy(c->gen);
+    server_release(c->server);
+    free(c);
+}
+
+static int load_prepare(const struct hp_case_params *params, struct load_case *c,
+                        struct hp_error *err)
+{
+    int rc = server_acquire(c->spec.server, params, &c->server, err);
+    if (rc != 0)
+        return rc;
+    if (c->server->refs == 1 && check_response(c->server, c->spec.server, err) != 0)
+        return -1;
+    if ((c->spec.rate_percent > 0 || c->spec.wrk) && probe_max(c, err) != 0)
+        return -1;
+    c->rate = c->server->probe_max * c->spec.rate_percent / 100.0;
+    if (!c->spec.wrk) {
+        c->gen = hp_loadgen_create(c->server->proc.port, load_request, sizeof load_request - 1,
+                                   c->spec.connections, c->spec.depth, err);
+        if (!c->gen)
+            return -1;
+    }
+    return 0;
+}
+
+/* A hotpath server that fails refuses the run; an anchor that fails is declined (the run goes
+ * on and its row says why). */
+static int load_setup(const struct hp_case_params *params, const struct load_spec *spec,
+                      void **shared, struct hp_error *err)
+{
+    if (params->threads > 1) {
+        hp_error_set(err, "a load case runs its generator on one thread (--threads 1)");
+        return HP_SETUP_DECLINED;
+    }
+    struct load_case *c = calloc(1, sizeof *c);
+    if (!c)
+        return hp_error_set(err, "out of memory");
+    c->spec = *spec;
+    int server_cpu;
+    hp_load_cpus(&server_cpu, &c->generator_cpu);
+    int rc = load_prepare(params, c, err);
+    if (rc != 0) {
+        load_free(c);
+        return spec->server == SERVER_HOTPATH ? rc : HP_SETUP_DECLINED;
+    }
+    hp_metrics_add(params->metrics, "response_bytes", "bytes", (double)c->server->response_bytes);
+    if (spec->rate_percent > 0)
+        hp_metrics_add(params->metrics, "rate_req_per_s", "req/s", c->rate);
+    *shared = c;
+    return 0;
+}
+
+/* Before and after a sample: CPU time of both sides, and the wall time between. */
+struct load_clock {
+    uint64_t wall, server, generator;
+    struct rusage children;
+};
+
+static void load_clock_read(const struct load_case *c, struct load_clock *k)
+{
+    k->wall = hp_monotonic_ns();
+    k->server = hp_process_tree_cpu_ns(c->server->proc.proc.pid);
+    k->generator = hp_thread_cpu_ns();
+    getrusage(RUSAGE_CHILDREN, &k->children); /* wrk's, once it has been reaped */
+}
+
+static uint64_t rusage_ns(const struct rusage *r)
+{
+    return (uint64_t)(r->ru_utime.tv_sec + r->ru_stime.tv_sec) * 1000000000u +
+           (uint64_t)(r->ru_utime.tv_usec + r->ru_stime.tv_usec) * 1000u;
+}
+
+static void load_account(struct load_case *c, const struct load_clock *a,
+                         const struct load_clock *b, int rc, const struct hp_error *err)
+{
+    c->wall_ns += b->wall - a->wall;
+    c->server_cpu_ns += b->server - a->server;
+    c->generator_cpu_ns += c->spec.wrk ? rusage_ns(&b->children) - rusage_ns(&a->children)
+                                       : b->generator - a->generator;
+    if (rc != 0 && c->errors++ == 0)
+        fprintf(stderr, "load: %s: %s\n", c->server->key, err->message);
+}
+
+static uint64_t load_sample(struct load_case *c, uint64_t n, struct hp_hdr *latency)
+{
+    char saved[1024];
+    struct load_clock a, b;
+    struct hp_error err;
+    hp_thread_pin(c->generator_cpu, saved, sizeof saved);
+    load_clock_read(c, &a);
+    int rc = c->spec.rate_percent > 0 ? hp_loadgen_open(c->gen, n, c->rate, latency, &err)
+                                      : hp_loadgen_closed(c->gen, n, latency, &err);
+    load_clock_read(c, &b);
+    hp_thread_unpin(saved, sizeof saved);
+    load_account(c, &a, &b, rc, &err);
+    return n;
+}
+
+static uint64_t load_run(void *local, uint64_t n)
+{
+    return load_sample(local, n, NULL);
+}
+
+static uint64_t load_run_recorded(void *local, uint64_t n, struct hp_hdr *latency)
+{
+    return load_sample(local, n, latency);
+}
+
+/* wrk for about n requests (whole seconds at the probed rate); the count it reports. */
+static uint64_t wrk_run_about(void *local, uint64_t n)
+{
+    struct load_case *c = local;
+    char program[256], threads[] = "-t1", conns[16], duration[32], url[64], log[300];
+    struct hp_error err = {{0}};
+    if (!find_program("wrk", program, sizeof program)) {
+        if (c->errors++ == 0)
+            fprintf(stderr, "load: wrk is not installed (Debian package wrk)\n");
+        return 0;
+    }
+    double seconds = (double)n / c->server->probe_max;
+    snprintf(conns, sizeof conns, "-c%u", c->spec.connections);
+    snprintf(duration, sizeof duration, "-d%.0fs", seconds < 1 ? 1 : seconds + 0.5);
+    snprintf(url, sizeof url, "http://127.0.0.1:%d%s", c->server->proc.port, LOAD_REQUEST_TARGET);
+    snprintf(log, sizeof log, "%s/wrk.log", c->server->dir);
+    char *argv[] = {program, threads,
+                    conns,   duration,
+                    "-H",    "Host: api.github.com",
+                    "-H",    "User-Agent: curl/8.5.0",
+                    "-H",    "Accept: application/json",
+                    url,     NULL};
+    char saved[1024], *out = NULL;
+    size_t len;
+    struct load_clock a, b;
+    hp_thread_pin(c->generator_cpu, saved, sizeof saved);
+    load_clock_read(c, &a);
+    int rc = hp_external_run_once(argv, NULL, log, seconds + hp_external_limit(30), 65536, &out,
+                                  &len, &err);
+    load_clock_read(c, &b);
+    hp_thread_unpin(saved, sizeof saved);
+    unsigned long long requests = 0;
+    const char *line = out ? strstr(out, " requests in ") : NULL;
+    while (line && line > out && line[-1] >= '0' && line[-1] <= '9')
+        line--;
+    if (rc == 0 && (!line || sscanf(line, "%llu", &requests) != 1))
+        rc = hp_error_set(&err, "wrk printed no request count");
+    if (rc == 0 && strstr(out, "Non-2xx"))
+        rc = hp_error_set(&err, "wrk saw answers that are not 2xx");
+    load_account(c, &a, &b, rc, &err);
+    free(out);
+    c->wrk_requests += requests;
+    return requests;
+}
+
+static void load_report(void *shared, struct hp_metrics *out)
+{
+    struct load_case *c = shared;
+    double wall = c->wall_ns > 0 ? (double)c->wall_ns : 1;
+    hp_metrics_add(out, "server_cpu_busy", "fraction", (double)c->server_cpu_ns / wall);
+    hp_metrics_add(out, "generator_cpu_busy", "fraction", (double)c->generator_cpu_ns / wall);
+    hp_metrics_add(out, "connections", "connections", c->spec.connections);
+    hp_metrics_add(out, "pipeline_depth", "requests", c->spec.depth);
+    if (c->spec.rate_percent > 0 || c->spec.wrk)
+        hp_metrics_add(out, "closed_loop_probe_req_per_s", "req/s", c->server->probe_max);
+    hp_metrics_add(out, "load_errors", "samples", c->errors);
+    if (c->gen) {
+        struct hp_loadgen_totals t;
+        hp_loadgen_totals(c->gen, &t);
+        hp_metrics_add(out, "bad_responses", "responses", (double)t.bad_responses);
+    }
+}
+
+static void load_teardown(void *shared)
+{
+    load_free(shared);
+}
+
+#define LOAD_WORKLOAD(symbol, wname, wflags, waxes, wsummary, ...)                                 \
+    static int symbol##_setup(const struct hp_case_params *params, void **shared,                  \
+                              struct hp_error *err)                                                \
+    {                                                                                              \
+        static const struct load_spec spec = {__VA_ARGS__};                                        \
+        return load_setup(params, &spec, shared, err);                                             \
+    }                                                                                              \
+    const struct hp_workload symbol = {                                                            \
+        .name = wname,                                                                             \
+        .summary = wsummary,                                                                       \
+        .axes = waxes,                                                                             \
+        .flags = wflags,                                                                           \
+        .setup = symbol##_setup,                                                                   \
+        .run = load_run,                                                                           \
+        .run_recorded = load_run_recorded,                                                         \
+        .report = load_report,                                                                     \
+        .teardown = load_teardown,                                                                 \
+        .axis_default = LOAD_DEFAULTS,                                                             \
+    }
+
+/* `hotpath serve`'s axes, and the request workloads' default composition. */
+#define LOAD_AXES                                                                                  \
+    (HP_AXIS_BIT(HP_AXIS_ROUTER) | HP_AXIS_BIT(HP_AXIS_POOL) | HP_AXIS_BIT(HP_AXIS_CONTEXT) |      \
+     HP_AXIS_BIT(HP_AXIS_HEADER_WRITER) | HP_AXIS_BIT(HP_AXIS_RESPONSE_WRITER) |                   \
+     HP_AXIS_BIT(HP_AXIS_BUFFER_POOL))
+#define LOAD_DEFAULTS                                                                              \
+    {                                                                                              \
+        [HP_AXIS_ROUTER] = "method_split", [HP_AXIS_POOL] = "tls_cache",                           \
+        [HP_AXIS_CONTEXT] = "lazy_reset", [HP_AXIS_HEADER_WRITER] = "prebuilt",                    \
+        [HP_AXIS_RESPONSE_WRITER] = "single_write", [HP_AXIS_BUFFER_POOL] = "tiered",              \
+    }
+
+/* The closed loops and the rate sweep of one server. */
+#define LOAD_SERVER(prefix, path, kind, wflags, waxes, who)                                        \
+    LOAD_WORKLOAD(prefix##_closed_32x1, path "/closed/32x1", (wflags) | HP_WORKLOAD_BATCH_ONLY,    \
+                  waxes, who ": closed loop, 32 connections, 1 request in flight on each (req/s)", \
+                  kind, 32, 1, 0, false);                                                          \
+    LOAD_WORKLOAD(prefix##_closed_32x16, path "/closed/32x16", (wflags) | HP_WORKLOAD_BATCH_ONLY,  \
+                  waxes,                                                                           \
+                  who ": closed loop, 32 connections, 16 pipelined requests on each (req/s)",      \
+                  kind, 32, 16, 0, false);                                                         \
+    LOAD_OPEN(prefix, path, kind, wflags, waxes, who, 10);                                         \
+    LOAD_OPEN(prefix, path, kind, wflags, waxes, who, 30);                                         \
+    LOAD_OPEN(prefix, path, kind, wflags, waxes, who, 50);                                         \
+    LOAD_OPEN(prefix, path, kind, wflags, waxes, who, 70);                                         \
+    LOAD_OPEN(prefix, path, kind, wflags, waxes, who, 80);                                         \
+    LOAD_OPEN(prefix, path, kind, wflags, waxes, who, 90);                                         \
+    LOAD_OPEN(prefix, path, kind, wflags, waxes, who, 100);                                        \
+    LOAD_OPEN(prefix, path, kind, wflags, waxes, who, 110)
+
+#define LOAD_OPEN(prefix, path, kind, wflags, waxes, who, pct)                                     \
+    LOAD_WORKLOAD(prefix##_open_##pct, path "/open/" #pct "pct",                                   \
+                  (wflags) | HP_WORKLOAD_LATENCY_ONLY, waxes,                                      \
+                  who ": open loop at " #pct "% of its closed-loop maximum (32 x 1), latency "     \
+                      "from each request's intended send time",                                    \
+                  kind, 32, 1, pct, false)
+
+LOAD_SERVER(hp_workload_load, "load", SERVER_HOTPATH, 0, LOAD_AXES, "hotpath serve");
+LOAD_SERVER(hp_workload_load_nginx, "load/nginx", SERVER_NGINX, HP_WORKLOAD_ANCHOR, 0, "nginx");
+LOAD_SERVER(hp_workload_load_h2o, "load/h2o", SERVER_H2O, HP_WORKLOAD_ANCHOR, 0, "h2o");
+
+static int wrk_setup(const struct hp_case_params *params, void **shared, struct hp_error *err)
+{
+    static const struct load_spec spec = {SERVER_HOTPATH, 32, 1, 0, true};
+    return load_setup(params, &spec, shared, err);
+}
+
+const struct hp_workload hp_workload_load_wrk = {
+    .name = "load/wrk/32x1",
+    .summary = "wrk against hotpath serve, 32 connections, no pipelining: the generator's "
+               "cross-check (req/s)",
+    .axes = LOAD_AXES,
+    .flags = HP_WORKLOAD_BATCH_ONLY,
+    .setup = wrk_setup,
+    .run = load_run,
+    .run_about = wrk_run_about,
+    .report = load_report,
+    .teardown = load_teardown,
+    .axis_default = LOAD_DEFAULTS,
+};
