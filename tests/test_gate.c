@@ -419,3 +419,30 @@ Test(gate, a_verdict_or_table_that_cannot_be_written_fails, .init = fx_setup, .f
     cr_assert_eq(gate("gate old old --json v.json"), 0, "%s", fx_read("err"));
     cr_assert(strstr(fx_read("v.json"), "\"verdict\": \"pass\""));
 }
+
+/* One case "demo/x/threads=1" in a version-5 file whose run marked itself unreliable or not. */
+static void write_validity(const char *dir, const double *samples, double allocs, bool unreliable)
+{
+    struct fx_case c = {.workload = "demo/x", .samples = samples, .n = 10, .allocs = allocs};
+    struct fx_run run = {.version = 5, .unreliable = unreliable};
+    fx_write(dir, &run, &c, 1);
+}
+
+Test(gate, an_unreliable_run_has_its_times_left_out_but_not_its_allocations, .init = fx_setup,
+     .fini = fx_teardown)
+{
+    make_samples();
+    write_validity("old", base10, 0, false);
+    write_validity("slow_reliable", slower10, 0, false);
+    write_validity("slow_unreliable", slower10, 0, true);
+    write_validity("alloc_unreliable", slower10, 1, true);
+    cr_assert_eq(gate("gate old slow_reliable"), 1, "the control: a reliable slower run fails");
+    cr_assert_eq(gate("gate old slow_unreliable --json v.json"), 0, "%s", fx_read("out"));
+    const char *out = fx_read("out");
+    cr_assert_not_null(strstr(out, "unreliable (steal 12% during samples 4-7)"), "%s", out);
+    cr_assert_not_null(strstr(out, "NOT gated"), "%s", out);
+    cr_assert_not_null(strstr(fx_read("v.json"), "\"time_gated\": false"));
+    cr_assert_eq(gate("gate slow_unreliable old"), 0, "an unreliable baseline too");
+    cr_assert_eq(gate("gate old alloc_unreliable"), 1, "allocations are still gated");
+    cr_assert_not_null(strstr(fx_read("out"), "allocs/op 0 -> 1"), "%s", fx_read("out"));
+}

@@ -112,6 +112,10 @@ static bool no_floors(const struct hp_results *r)
     return isnan(r->floors.monotonic_read_ns) && isnan(r->floors.cas_ns) &&
            isnan(r->floors.handoff_ns);
 }
+static bool no_validity(const struct hp_results *r)
+{
+    return !r->validity.recorded && r->validity.reliable && r->validity.finding_count == 0;
+}
 static bool no_build_details(const struct hp_results *r)
 {
     return r->compiler == NULL;
@@ -126,6 +130,7 @@ static const struct optional_field optional_fields[] = {
     {"metrics", true, no_metrics},
     {"harness_overhead_ns_per_op", false, no_overhead},
     {"floors", false, no_floors},
+    {"validity", false, no_validity},
 };
 
 /* Writes the fixture without `f->key` (in every case, and without perf too for instructions,

@@ -114,6 +114,23 @@ static void warn_low_found_share(const struct hp_run *run)
     }
 }
 
+/* What the validity checks read before the run (validity.h); the findings, with steal, other
+ * load and drift, come with the results. */
+static void print_environment(const struct hp_validity *v)
+{
+    char load[32] = "unknown", aslr[32] = "unknown";
+    if (v->load_start[0] == v->load_start[0])
+        snprintf(load, sizeof load, "%.2f", v->load_start[0]);
+    if (v->aslr >= 0)
+        snprintf(aslr, sizeof aslr, "%s (%d)", v->aslr ? "on" : "off", v->aslr);
+    printf("validity: governor %s, boost %s, ASLR %s, load average %s on %u CPUs, %s build\n",
+           v->governor[0] ? v->governor : "not readable",
+           v->boost < 0 ? "not readable"
+           : v->boost   ? "on"
+                        : "off",
+           aslr, load, v->cpus, v->build_type);
+}
+
 /* What is about to be measured, and on what: said before the long part. */
 static void print_header(const struct hp_run *run)
 {
@@ -138,6 +155,7 @@ static void print_header(const struct hp_run *run)
     else
         printf("cache-line handoff n/a (one CPU)\n");
     printf("hardware counters: %s%s\n", run->perf_available ? "" : "unavailable: ", run->perf_why);
+    print_environment(&run->validity);
     warn_low_found_share(run);
     fflush(stdout);
 }
@@ -210,6 +228,7 @@ enum hp_run_outcome hp_run_job(struct hp_run_options *o, struct hp_error *err)
     if (resolve_selection(o, &p, err) != 0)
         return HP_RUN_REFUSED;
     run.config = o->config;
+    run.config.build_type = HOTPATH_BUILD_TYPE;
     if (o->callgrind_child)
         return run_callgrind_child(o, p, &run, err);
     if (o->count_instructions && !hp_instructions_available()) {

@@ -376,7 +376,8 @@ static void team_stop(struct worker_team *team)
 
 struct sample {
     double wall_ns;
-    uint64_t ops; /* all threads */
+    double cpu_ns; /* all the case's threads */
+    uint64_t ops;  /* all threads */
 };
 
 static struct sample take_sample(struct worker_team *team, struct hp_case *c, bool keep)
@@ -402,18 +403,19 @@ static struct sample take_sample(struct worker_team *team, struct hp_case *c, bo
     struct sample s = {.wall_ns = (double)(last - first), .ops = per_thread_ops * c->threads};
     if (s.wall_ns <= 0)
         s.wall_ns = 1;
-    if (!keep)
-        return s;
-    unsigned k = c->samples_taken++;
-    c->ns_per_op[k] = s.wall_ns / (double)s.ops;
-    c->ops_per_sec[k] = (double)s.ops * 1e9 / s.wall_ns;
     uint64_t cpu_ns = 0;
     for (unsigned i = 0; i < c->threads; i++) {
         const struct thread_result *r = &team->workers[i].result;
         cpu_ns += r->cpu_end_ns - r->cpu_start_ns;
     }
     /* CPU clocks tick coarser than the wall clock on some kernels: never report zero. */
-    c->cpu_ns_per_op[k] = (cpu_ns > 0 ? (double)cpu_ns : 1.0) / (double)s.ops;
+    s.cpu_ns = cpu_ns > 0 ? (double)cpu_ns : 1.0;
+    if (!keep)
+        return s;
+    unsigned k = c->samples_taken++;
+    c->ns_per_op[k] = s.wall_ns / (double)s.ops;
+    c->ops_per_sec[k] = (double)s.ops * 1e9 / s.wall_ns;
+    c->cpu_ns_per_op[k] = s.cpu_ns / (double)s.ops;
     for (unsigned i = 0; i < c->threads; i++) {
         const struct thread_result *r = &team->workers[i].result;
         double elapsed = (double)(r->end_ns - r->start_ns);
@@ -632,6 +634,10 @@ int hp_run_setup(struct hp_run *run, struct hp_error *err)
     run->interrupted = false;
     if (!run->machine_measured)
         hp_run_measure_machine(run);
+    if (!run->validity.paths.proc[0])
+        hp_system_paths_default(&run->validity.paths);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    hp_validity_begin(&run->validity, cfg->build_type, cpus > 0 ? (unsigned)cpus : 1);
 
     if (team_start(&run_team, max_threads, cfg->pin, &run->timer, run->perf_available, err) != 0) {
         team_stop(&run_team);
@@ -650,6 +656,97 @@ int hp_run_setup(struct hp_run *run, struct hp_error *err)
     }
     run->set_up = true;
     return 0;
+}
+
+/* One round: a sample of every case, in `order`. */
+static void run_round(struct hp_run *run, const size_t *order, unsigned round, bool keep,
+                      struct hp_progress *progress)
+{
+    for (size_t k = 0; k < run->case_count && !hp_run_stop_requested; k++) {
+        struct hp_case *c = &run->cases[order[k]];
+        hp_progress_step(progress, c->name, keep ? "measuring" : "warming up");
+        if (round == run->config.warmup_rounds)
+            reset_latency(c); /* the latency histogram holds measured rounds only */
+        if (c->external && !c->external->sample)
+            continue; /* one-shot: measured before the rounds */
+        if (c->external)
+            take_external_sample(c, keep, round + 1);
+        else if (!c->status[0])
+            take_sample(&run_team, c, keep);
+    }
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median_of(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, compare_doubles);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* The drift check (validity.h): the first batch cases of the first measured round, measured
+ * again HP_DRIFT_SAMPLES times after the last round (not kept as samples), against their first
+ * HP_DRIFT_SAMPLES samples; one-thread cases in CPU time, as the gate compares them. */
+static void check_drift(struct hp_run *run, const size_t *first_order)
+{
+    struct hp_validity *v = &run->validity;
+    struct hp_case *chosen[HP_DRIFT_MAX_CASES];
+    size_t n = 0;
+    for (size_t k = 0; k < run->case_count && n < HP_DRIFT_MAX_CASES; k++) {
+        struct hp_case *c = &run->cases[first_order[k]];
+        if (!c->external && !c->status[0] && c->mode == HP_MODE_BATCH &&
+            c->samples_taken >= HP_DRIFT_SAMPLES)
+            chosen[n++] = c;
+    }
+    double late[HP_DRIFT_MAX_CASES][HP_DRIFT_SAMPLES];
+    for (unsigned s = 0; s < HP_DRIFT_SAMPLES && !hp_run_stop_requested; s++)
+        for (size_t i = 0; i < n; i++) {
+            struct sample x = take_sample(&run_team, chosen[i], false);
+            late[i][s] = (chosen[i]->threads == 1 ? x.cpu_ns : x.wall_ns) / (double)x.ops;
+        }
+    if (hp_run_stop_requested)
+        return;
+    v->drift_checked = true;
+    for (size_t i = 0; i < n; i++) {
+        struct hp_drift_case *d = &v->drift[v->drift_count++];
+        const struct hp_case *c = chosen[i];
+        double early[HP_DRIFT_SAMPLES];
+        d->cpu_clock = c->threads == 1;
+        for (unsigned s = 0; s < HP_DRIFT_SAMPLES; s++)
+            early[s] = d->cpu_clock ? c->cpu_ns_per_op[s] : c->ns_per_op[s];
+        snprintf(d->name, sizeof d->name, "%s", c->name);
+        d->early_median_ns = median_of(early, HP_DRIFT_SAMPLES);
+        d->late_median_ns = median_of(late[i], HP_DRIFT_SAMPLES);
+        d->ratio = d->late_median_ns / d->early_median_ns;
+    }
+}
+
+/* Labels a latency case whose median the timer cannot resolve (validity.h). */
+static void check_resolution(struct hp_run *run, struct hp_case *c)
+{
+    if (hp_hdr_total_count(&c->latency) == 0)
+        return;
+    double p50 = (double)hp_hdr_value_at_percentile(&c->latency, 50);
+    c->below_resolution = hp_latency_below_resolution(p50, c->group, run->timer.resolution_ns);
+    if (c->below_resolution)
+        hp_validity_add(&run->validity, HP_FINDING_WARNING, "below_resolution", 0, 0,
+                        "below resolution: %s's latency median, %.0f ns per op in groups of %u, "
+                        "is under what the timer resolves (%.3g ns per read, 1 ns per recorded "
+                        "value): its percentiles are not measurements",
+                        c->name, p50, c->group, run->timer.resolution_ns);
+}
+
+static unsigned max_case_threads(const struct hp_run *run)
+{
+    unsigned most = 1;
+    for (size_t i = 0; i < run->case_count; i++)
+        if (run->cases[i].threads > most)
+            most = run->cases[i].threads;
+    return most;
 }
 
 int hp_run_execute(struct hp_run *run, struct hp_error *err)
@@ -672,30 +769,33 @@ int hp_run_execute(struct hp_run *run, struct hp_error *err)
     }
 
     size_t *order = malloc(run->case_count * sizeof *order);
+    size_t *first_order = malloc(run->case_count * sizeof *first_order);
     struct hp_rng rng;
     hp_rng_seed(&rng, cfg->seed);
     for (size_t i = 0; i < run->case_count; i++)
-        order[i] = i;
+        order[i] = first_order[i] = i;
     unsigned rounds = cfg->warmup_rounds + cfg->samples;
     for (unsigned round = 0; round < rounds && !hp_run_stop_requested; round++) {
         bool keep = round >= cfg->warmup_rounds;
         shuffle(order, run->case_count, &rng);
-        for (size_t k = 0; k < run->case_count && !hp_run_stop_requested; k++) {
-            struct hp_case *c = &run->cases[order[k]];
-            hp_progress_step(&progress, c->name, keep ? "measuring" : "warming up");
-            if (round == cfg->warmup_rounds)
-                reset_latency(c); /* the latency histogram holds measured rounds only */
-            if (c->external && !c->external->sample)
-                continue; /* one-shot: measured before the rounds */
-            if (c->external)
-                take_external_sample(c, keep, round + 1);
-            else if (!c->status[0])
-                take_sample(&run_team, c, keep);
+        if (round == cfg->warmup_rounds)
+            memcpy(first_order, order, run->case_count * sizeof *order);
+        struct hp_cpu_times before, after;
+        hp_cpu_times_read(&run->validity.paths, &before);
+        run_round(run, order, round, keep, &progress);
+        hp_cpu_times_read(&run->validity.paths, &after);
+        if (keep && !hp_run_stop_requested) {
+            struct hp_validity_window w =
+                hp_validity_window_between(&before, &after, (double)sysconf(_SC_CLK_TCK));
+            hp_validity_add_window(&run->validity, &w);
         }
     }
     free(order);
     hp_progress_end(&progress);
     run->interrupted = hp_run_stop_requested != 0;
+    if (!run->interrupted && !cfg->callgrind)
+        check_drift(run, first_order);
+    free(first_order);
 
     for (size_t i = 0; i < run->case_count; i++) {
         struct hp_case *c = &run->cases[i];
@@ -709,6 +809,8 @@ int hp_run_execute(struct hp_run *run, struct hp_error *err)
         if (c->mode == HP_MODE_LATENCY)
             for (unsigned t = 0; t < c->threads; t++)
                 hp_hdr_merge(&c->latency, &c->thread_latency[t]);
+        if (c->mode == HP_MODE_LATENCY)
+            check_resolution(run, c);
         if (hp_case_is_overhead_measure(c) && c->samples_taken > 0)
             run->harness_overhead_ns = c->summary.median;
         /* report comes after thread_teardown: per-thread figures are folded in there. */
@@ -719,11 +821,14 @@ int hp_run_execute(struct hp_run *run, struct hp_error *err)
     }
     team_stop(&run_team);
     run->duration_s = (double)(hp_monotonic_ns() - started_ns) / 1e9;
+    if (!cfg->callgrind)
+        hp_validity_assess(&run->validity, max_case_threads(run));
     return 0;
 }
 
 void hp_run_release(struct hp_run *run)
 {
+    hp_validity_free(&run->validity);
     for (size_t i = 0; i < run->case_count; i++) {
         struct hp_case *c = &run->cases[i];
         free(c->ns_per_op);

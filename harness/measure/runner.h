@@ -32,6 +32,7 @@
 #include "perf_counters.h"
 #include "stats.h"
 #include "timer.h"
+#include "validity.h"
 #include "workload.h"
 
 enum hp_mode { HP_MODE_BATCH, HP_MODE_LATENCY };
@@ -54,6 +55,9 @@ struct hp_run_config {
      * dumped under its name after its sample. */
     uint64_t fixed_n; /* 0: calibrate */
     bool callgrind;
+    /* The build measuring ("Release", "Debug", ...), for the validity checks (validity.h);
+     * NULL: not checked. */
+    const char *build_type;
 };
 
 void hp_run_config_defaults(struct hp_run_config *c);
@@ -143,6 +147,9 @@ struct hp_case {
 
     struct hp_hdr latency; /* latency mode: every recorded group, all threads */
     bool has_latency;
+    /* Latency mode: its median sits below what the timer resolves (validity.h), so its
+     * percentiles are labelled "below resolution" rather than reported as measured. */
+    bool below_resolution;
     struct hp_metrics metrics; /* the workload's own report */
 
     /* Private to the runner. */
@@ -175,6 +182,10 @@ struct hp_run {
     struct hp_case *cases;
     size_t case_count;
     const struct hp_external_summary *external; /* run --external, else NULL */
+    /* What can make the run's times wrong (validity.h): filled by hp_run_setup and
+     * hp_run_execute. validity.paths may be set before hp_run_setup (tests); when empty, the
+     * defaults. */
+    struct hp_validity validity;
 };
 
 /* Calibrates the latency timer, measures the floors and probes the perf counters (about 0.3 s).

@@ -39,6 +39,8 @@ struct hp_result_latency {
     double min_ns, mean_ns, p50_ns, p90_ns, p99_ns, p999_ns, p9999_ns, max_ns;
     double timer_overhead_ns_per_op;
     char *hlog; /* file name relative to the results directory, or NULL */
+    /* (version 5) the median sits below what the timer resolves: not a measurement. */
+    bool below_resolution;
 };
 
 struct hp_result_case {
@@ -90,6 +92,21 @@ struct hp_result_floors {
     double monotonic_read_ns, tsc_read_ns, l1_load_ns, cas_ns, handoff_ns; /* NAN when null */
 };
 
+/* One finding of the run's validity checks (version 5; validity.h). */
+struct hp_result_finding {
+    char *severity; /* "info", "warning", "unreliable" */
+    char *check;    /* "steal", "drift", ... */
+    char *text;
+    unsigned first_sample, last_sample; /* 0, 0: the whole run */
+};
+
+struct hp_result_validity {
+    bool recorded; /* the file has a validity block (version 5 on) */
+    bool reliable; /* no finding of severity unreliable; true when not recorded */
+    size_t finding_count;
+    struct hp_result_finding *findings;
+};
+
 struct hp_results {
     char *dir;   /* the directory the file is in */
     char *path;  /* the results.json read */
@@ -112,6 +129,8 @@ struct hp_results {
     struct hp_result_floors floors;
     bool perf_available;
     double harness_overhead_ns; /* NAN when unknown */
+    struct hp_result_validity validity;
+    unsigned pooled_runs; /* runs pooled into this one (results_merge.h); 0 or 1: one run */
 
     size_t case_count;
     struct hp_result_case *cases;

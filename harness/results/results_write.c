@@ -422,6 +422,7 @@ static json_t *latency_json(const struct hp_run *run, const struct hp_case *c)
     json_object_set_new(lat, "max_ns", json_integer(hp_hdr_max(&c->latency)));
     json_object_set_new(lat, "timer_overhead_ns_per_op",
                         hp_json_real_or_null(run->timer.overhead_ns / c->group));
+    json_object_set_new(lat, "below_resolution", json_boolean(c->below_resolution));
     char hlog[300];
     hlog_file_name(c, hlog, sizeof hlog);
     json_object_set_new(lat, "hlog", json_string(hlog));
@@ -606,6 +607,87 @@ static void add_machine_measures(json_t *root, const struct hp_run *run)
     json_object_set_new(root, "perf_counters", perf);
 }
 
+static json_t *number_or_null(double v, bool known)
+{
+    return known ? hp_json_real_or_null(v) : json_null();
+}
+
+/* The environment the validity checks read (validity.h); unknown values are null. */
+static json_t *environment_json(const struct hp_validity *v)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "governor", v->governor[0] ? json_string(v->governor) : json_null());
+    json_object_set_new(o, "boost", v->boost < 0 ? json_null() : json_boolean(v->boost));
+    json_object_set_new(o, "aslr", v->aslr < 0 ? json_null() : json_integer(v->aslr));
+    json_t *start = json_array(), *end = json_array();
+    for (int i = 0; i < 3; i++) {
+        json_array_append_new(start, hp_json_real_or_null(v->load_start[i]));
+        json_array_append_new(end, hp_json_real_or_null(v->load_end[i]));
+    }
+    json_object_set_new(o, "load_average_start", start);
+    json_object_set_new(o, "load_average_end", end);
+    json_object_set_new(o, "build_type", json_string(v->build_type));
+    return o;
+}
+
+/* Per sample (round): steal and other processes' load; then the drift check's cases. */
+static void add_windows_and_drift(json_t *o, const struct hp_validity *v)
+{
+    json_t *windows = json_array();
+    for (size_t k = 0; k < v->window_count; k++) {
+        const struct hp_validity_window *w = &v->windows[k];
+        json_t *wo = json_object();
+        json_object_set_new(wo, "sample", json_integer((json_int_t)k + 1));
+        json_object_set_new(wo, "duration_s", hp_json_real_or_null(w->duration_s));
+        json_object_set_new(wo, "steal_share", number_or_null(w->steal_share, w->known));
+        json_object_set_new(wo, "other_load_cpus", number_or_null(w->other_load_cpus, w->known));
+        json_array_append_new(windows, wo);
+    }
+    json_object_set_new(o, "samples", windows);
+    json_t *drift = json_null();
+    if (v->drift_checked) {
+        drift = json_array();
+        for (size_t i = 0; i < v->drift_count; i++) {
+            const struct hp_drift_case *d = &v->drift[i];
+            json_t *dc = json_object();
+            json_object_set_new(dc, "case", json_string(d->name));
+            json_object_set_new(dc, "clock", json_string(d->cpu_clock ? "cpu" : "wall"));
+            json_object_set_new(dc, "early_median_ns", hp_json_real_or_null(d->early_median_ns));
+            json_object_set_new(dc, "late_median_ns", hp_json_real_or_null(d->late_median_ns));
+            json_object_set_new(dc, "ratio", hp_json_real_or_null(d->ratio));
+            json_array_append_new(drift, dc);
+        }
+    }
+    json_object_set_new(o, "drift", drift);
+}
+
+/* results v5: what can make the run's times wrong, and the verdict (validity.h). */
+static json_t *validity_json(const struct hp_validity *v)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "reliable", json_boolean(!v->unreliable));
+    json_t *findings = json_array();
+    for (size_t i = 0; i < v->finding_count; i++) {
+        const struct hp_finding *f = &v->findings[i];
+        json_t *fo = json_object();
+        json_object_set_new(fo, "severity", json_string(hp_finding_severity_name(f->severity)));
+        json_object_set_new(fo, "check", json_string(f->check));
+        json_object_set_new(fo, "text", json_string(f->text));
+        json_t *samples = json_null();
+        if (f->first_sample > 0) {
+            samples = json_array();
+            json_array_append_new(samples, json_integer(f->first_sample));
+            json_array_append_new(samples, json_integer(f->last_sample));
+        }
+        json_object_set_new(fo, "samples", samples);
+        json_array_append_new(findings, fo);
+    }
+    json_object_set_new(o, "findings", findings);
+    json_object_set_new(o, "environment", environment_json(v));
+    add_windows_and_drift(o, v);
+    return o;
+}
+
 static json_t *run_json(const struct hp_run *run, const struct hp_phase_plan *plan,
                         const char *command)
 {
@@ -629,6 +711,7 @@ static json_t *run_json(const struct hp_run *run, const struct hp_phase_plan *pl
     json_object_set_new(root, "harness_overhead_ns_per_op",
                         run->harness_overhead_ns >= 0 ? json_real(run->harness_overhead_ns)
                                                       : json_null());
+    json_object_set_new(root, "validity", validity_json(&run->validity));
     if (plan)
         json_object_set_new(root, "phases", plan_json(plan));
     json_t *cases = json_array();

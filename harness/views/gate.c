@@ -207,6 +207,36 @@ static void decide_time_gated(struct hp_gate_result *out, const struct hp_result
     }
 }
 
+/* The first unreliable finding of r's validity checks, or NULL (results v5: validity.h). */
+static const char *first_unreliable(const struct hp_results *r)
+{
+    for (size_t i = 0; i < r->validity.finding_count; i++)
+        if (strcmp(r->validity.findings[i].severity, "unreliable") == 0)
+            return r->validity.findings[i].text;
+    return "marked unreliable";
+}
+
+/* A side whose run marked itself unreliable (steal, drift, a Debug build...) has times no rule
+ * can judge: they are left out, the deterministic metrics are still gated. */
+static void refuse_unreliable_times(struct hp_gate_result *out, const struct hp_results *baseline,
+                                    const struct hp_results *current)
+{
+    const struct hp_results *sides[2] = {baseline, current};
+    const char *names[2] = {"baseline", "current"};
+    for (int i = 0; i < 2; i++) {
+        if (sides[i]->validity.reliable)
+            continue;
+        char note[sizeof out->notes[0]];
+        snprintf(note, sizeof note,
+                 "the %s run %s is unreliable (%s): times are not gated, only allocations, bytes "
+                 "and instructions per op",
+                 names[i], sides[i]->path, first_unreliable(sides[i]));
+        add_note(out, note);
+        out->time_gated = false;
+        out->unreliable = true;
+    }
+}
+
 /* Refuses what cannot be gated: an interrupted run, two build types. */
 static int refuse_incomparable(const struct hp_results *baseline, const struct hp_results *current,
                                struct hp_error *err)
@@ -312,6 +342,8 @@ int hp_gate_evaluate(const struct hp_results *baseline, const struct hp_results 
     if (refuse_incomparable(baseline, current, err) != 0)
         return -1;
     decide_time_gated(out, baseline, current, config);
+    if (!config->deterministic_only)
+        refuse_unreliable_times(out, baseline, current);
     char fields[sizeof out->notes[0] - 32];
     if (hp_results_fields_note(baseline, current, "baseline", "current", fields, sizeof fields) >
         0) {

@@ -10,7 +10,9 @@
  * real source of false alarms is load landing on one side, which scripts/gate-interleaved.sh
  * answers with a confirmation. One-thread cases are compared in CPU time (enum hp_gate_clock).
  * docs/ci.md gives the measured false-alarm and detection rates. Time is not gated when the two
- * runs come from different machines (fingerprints differ) or a side has too few samples.
+ * runs come from different machines (fingerprints differ), when a side's run marked itself
+ * unreliable (its validity checks: steal, drift, a Debug build; validity.h) or a side has too
+ * few samples.
  *
  * Deterministic metrics, no statistics: allocations per op and bytes per op may not grow beyond
  * their budget (0 by default), instructions per op (when both runs measured them with the same
@@ -146,7 +148,8 @@ struct hp_gate_row {
 
 struct hp_gate_result {
     const struct hp_results *baseline, *current;
-    bool time_gated; /* false across machines */
+    bool time_gated; /* false across machines, or when a side is unreliable */
+    bool unreliable; /* a side's run marked itself unreliable (results v5: validity.h) */
     double level;    /* of the ratio intervals */
     bool failed;     /* any REGRESSED (or MISSING with fail_on_missing) */
     size_t regressed, improved, unchanged, added, missing, ignored;

@@ -24,6 +24,7 @@
 #include "profile_report.h"
 #include "render.h"
 #include "results_read.h"
+#include "run_summary.h"
 #include "runner.h"
 #include "stats.h"
 
@@ -661,6 +662,7 @@ static void doc_header(struct report *rep)
     if (isfinite(r->harness_overhead_ns))
         hp_text_add(hp_doc_item(doc), "Harness overhead (null case): %.3g ns/op",
                     r->harness_overhead_ns);
+    hp_validity_doc(doc, r);
     for (size_t i = 0; i < r->case_count; i++) { /* requests that mostly miss (workload.h) */
         const struct hp_result_metric *m =
             hp_result_case_metric(&r->cases[i], HP_METRIC_FOUND_SHARE);
@@ -695,7 +697,9 @@ static void doc_cases(struct report *rep)
                         c->summary.ci_low, c->summary.ci_high, c->noisy ? " noisy" : "");
         hp_table_number(t, c->allocs_per_op, "%.3g", c->allocs_per_op);
         hp_table_number(t, c->bytes_per_op, "%.3g", c->bytes_per_op);
-        if (c->has_latency)
+        if (c->has_latency && c->latency.below_resolution)
+            hp_table_text(t, "below resolution");
+        else if (c->has_latency)
             hp_table_text(t, "%.0f / %.0f / %.0f", c->latency.p50_ns, c->latency.p99_ns,
                           c->latency.p999_ns);
         else

@@ -40,12 +40,47 @@ static void add_case_row(struct hp_table *t, const struct hp_result_case *c)
     hp_table_text(t, "[%.4g, %.4g]", c->summary.ci_low, c->summary.ci_high);
     hp_table_number(t, c->allocs_per_op, "%s", allocs);
     hp_table_number(t, c->bytes_per_op, "%s", bytes);
-    if (c->has_latency && c->latency.count > 0)
+    if (c->has_latency && c->latency.below_resolution)
+        hp_table_text(t, "below resolution");
+    else if (c->has_latency && c->latency.count > 0)
         hp_table_text(t, "%.0f/%.0f/%.0f", c->latency.p50_ns, c->latency.p99_ns,
                       c->latency.p999_ns);
     else
         hp_table_text(t, "%s", c->peer ? "n/a (batch only)" : ""); /* an external case */
     hp_table_text(t, "%s", c->noisy ? "noisy" : "");
+}
+
+void hp_validity_doc(struct hp_doc *doc, const struct hp_results *r)
+{
+    const struct hp_result_validity *v = &r->validity;
+    struct hp_text *head = hp_doc_paragraph(doc);
+    hp_text_strong(head, "Run validity:");
+    if (!v->recorded) {
+        hp_text_add(head, " not recorded (results format version %d; recorded from version 5)",
+                    r->version);
+        return;
+    }
+    if (v->reliable)
+        hp_text_add(head, " reliable%s", v->finding_count ? "; findings:" : ", no findings");
+    else {
+        hp_text_add(head, " ");
+        hp_text_strong(head, "UNRELIABLE");
+    }
+    if (!v->reliable)
+        hp_text_add(head, ": the gate does not judge its times (deterministic metrics still); "
+                          "findings:");
+    if (v->finding_count == 0)
+        return;
+    hp_doc_list(doc);
+    for (size_t i = 0; i < v->finding_count; i++) {
+        struct hp_text *item = hp_doc_item(doc);
+        if (strcmp(v->findings[i].severity, "info") == 0)
+            hp_text_add(item, "%s: ", v->findings[i].severity);
+        else
+            hp_text_strong(item, "%s:", v->findings[i].severity);
+        hp_text_add(item, "%s%s", strcmp(v->findings[i].severity, "info") == 0 ? "" : " ",
+                    v->findings[i].text);
+    }
 }
 
 void hp_run_summary_doc(struct hp_doc *doc, const struct hp_results *r)
@@ -74,6 +109,7 @@ void hp_run_summary_doc(struct hp_doc *doc, const struct hp_results *r)
     }
     if (isfinite(r->harness_overhead_ns))
         hp_doc_para(doc, "harness overhead (null case): %.3g ns/op", r->harness_overhead_ns);
+    hp_validity_doc(doc, r);
     struct hp_text *where = hp_doc_paragraph(doc);
     hp_text_add(where, "%s: ", r->complete ? "results" : "interrupted; partial results");
     hp_text_code(where, "%s", r->dir);

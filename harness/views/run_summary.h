@@ -11,6 +11,10 @@
 #include "doc.h"
 #include "results_read.h"
 
+/* Appends the run's validity (results v5: validity.h): reliable or UNRELIABLE, and every
+ * finding, one per line; older files say it was not recorded. */
+void hp_validity_doc(struct hp_doc *doc, const struct hp_results *r);
+
 /* Appends the summary of r to doc. */
 void hp_run_summary_doc(struct hp_doc *doc, const struct hp_results *r);
 
