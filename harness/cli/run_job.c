@@ -39,6 +39,9 @@ static int resolve_selection(struct hp_run_options *o, const struct hp_phase_pla
                                 "--%s cannot be combined with --phases: the phase file chooses "
                                 "the implementations",
                                 o->axis_flag);
+        if (o->sel.cache != HP_CACHE_WARM)
+            return hp_error_set(err, "--cache cannot be combined with --phases (a phase run "
+                                     "measures warm caches)");
         if (hp_phases_read(phases_path, &plan, err) != 0)
             return -1;
         hp_phase_defaults(&o->sel, cfg, o->given);
@@ -66,8 +69,10 @@ static enum hp_run_outcome run_callgrind_child(const struct hp_run_options *o,
 {
     if (expand(o, p, run, err) != 0)
         return HP_RUN_REFUSED;
-    for (size_t i = 0; i < run->case_count; i++)
+    for (size_t i = 0; i < run->case_count; i++) {
         run->cases[i].mode = HP_MODE_BATCH; /* the name keeps "/latency": same op, same count */
+        run->cases[i].cold = false;         /* and "/cold": the same instructions, one instance */
+    }
     run->config.fixed_n = o->instructions_ops;
     run->config.samples = 1;
     run->config.warmup_rounds = 1;
@@ -156,6 +161,10 @@ static void print_header(const struct hp_run *run)
         printf("cache-line handoff n/a (one CPU)\n");
     printf("hardware counters: %s%s\n", run->perf_available ? "" : "unavailable: ", run->perf_why);
     print_environment(&run->validity);
+    if (run->llc_bytes > 0)
+        printf("cold caches: last-level cache %.4g MiB (%s); each cold case set up instances "
+               "holding twice that\n",
+               (double)run->llc_bytes / (1 << 20), run->llc_source);
     warn_low_found_share(run);
     fflush(stdout);
 }

@@ -40,6 +40,8 @@ void hp_case_name(struct hp_case *c)
         used += (size_t)snprintf(c->name + used, sizeof c->name - used, "/threads=%u", c->threads);
     if (c->mode == HP_MODE_LATENCY && used < sizeof c->name)
         used += (size_t)snprintf(c->name + used, sizeof c->name - used, "/latency");
+    if (c->cold && used < sizeof c->name)
+        used += (size_t)snprintf(c->name + used, sizeof c->name - used, "/cold");
     if (c->phase && used < sizeof c->name)
         snprintf(c->name + used, sizeof c->name - used, "/phase=%s", c->phase);
 }
@@ -47,7 +49,7 @@ void hp_case_name(struct hp_case *c)
 bool hp_case_is_overhead_measure(const struct hp_case *c)
 {
     return (c->workload->flags & HP_WORKLOAD_OVERHEAD_PROBE) && c->threads == 1 &&
-           c->mode == HP_MODE_BATCH;
+           c->mode == HP_MODE_BATCH && !c->cold;
 }
 
 uint64_t hp_predict_n(uint64_t n, double elapsed_ns, double target_ns)
@@ -76,7 +78,14 @@ uint64_t hp_predict_n(uint64_t n, double elapsed_ns, double target_ns)
 
 /* ---- workers ---------------------------------------------------------------------------- */
 
-enum job_kind { JOB_THREAD_SETUP, JOB_RUN, JOB_LATENCY, JOB_THREAD_TEARDOWN, JOB_EXIT };
+enum job_kind {
+    JOB_THREAD_SETUP,
+    JOB_RUN,
+    JOB_RUN_COLD,
+    JOB_LATENCY,
+    JOB_THREAD_TEARDOWN,
+    JOB_EXIT
+};
 
 struct thread_result {
     uint64_t start_ns, end_ns;
@@ -201,6 +210,48 @@ __attribute__((noinline)) static void run_batch_job(struct worker *w, struct hp_
     measured_region_end(w, &before);
 }
 
+/* Cold mode (cold.h): n ops, each one on the next instance of the case's random order, this
+ * thread's position carried from sample to sample. */
+static void run_cold_job(struct worker *w, struct hp_case *c, uint64_t n)
+{
+    void **local = c->cold_local + (size_t)w->index * c->cold_instances;
+    const uint32_t *visit = c->cold_visit;
+    const size_t k = c->cold_instances;
+    size_t pos = c->cold_pos[w->index];
+    uint64_t (*run)(void *, uint64_t) = c->workload->run;
+    struct hp_alloc_counts before;
+    measured_region_begin(w, &before);
+    for (uint64_t i = 0; i < n; i++) {
+        w->sink += run(local[visit[pos]], 1);
+        if (++pos == k)
+            pos = 0;
+    }
+    measured_region_end(w, &before);
+    c->cold_pos[w->index] = pos;
+}
+
+/* Every instance's thread setup (or teardown), on this worker. */
+static void cold_thread_job(struct worker *w, struct hp_case *c, bool setup)
+{
+    struct thread_result *r = &w->result;
+    for (size_t k = 0; k < c->cold_instances; k++) {
+        void **local = &c->cold_local[(size_t)w->index * c->cold_instances + k];
+        if (setup) {
+            *local = c->cold_shared[k];
+            if (c->workload->thread_setup && r->status == 0)
+                r->status =
+                    c->workload->thread_setup(c->cold_shared[k], w->index, local, &r->error);
+        } else if (c->workload->thread_teardown && *local) {
+            c->workload->thread_teardown(*local);
+        }
+        if (!setup)
+            *local = NULL;
+    }
+    c->local[w->index] = c->cold_local[(size_t)w->index * c->cold_instances];
+    if (!setup)
+        c->local[w->index] = NULL;
+}
+
 static void run_latency_job(struct worker *w, struct hp_case *c, uint64_t groups)
 {
     const struct hp_timer *timer = w->team->timer;
@@ -224,6 +275,10 @@ static void do_job(struct worker *w, enum job_kind kind, struct hp_case *c, uint
 {
     struct thread_result *r = &w->result;
     r->status = 0;
+    if (c && c->cold_instances > 0 && (kind == JOB_THREAD_SETUP || kind == JOB_THREAD_TEARDOWN)) {
+        cold_thread_job(w, c, kind == JOB_THREAD_SETUP);
+        return;
+    }
     switch (kind) {
     case JOB_THREAD_SETUP:
         c->local[w->index] = c->shared;
@@ -233,6 +288,9 @@ static void do_job(struct worker *w, enum job_kind kind, struct hp_case *c, uint
         break;
     case JOB_RUN:
         run_batch_job(w, c, n);
+        break;
+    case JOB_RUN_COLD:
+        run_cold_job(w, c, n);
         break;
     case JOB_LATENCY:
         run_latency_job(w, c, n);
@@ -382,7 +440,9 @@ struct sample {
 
 static struct sample take_sample(struct worker_team *team, struct hp_case *c, bool keep)
 {
-    enum job_kind kind = c->mode == HP_MODE_LATENCY ? JOB_LATENCY : JOB_RUN;
+    enum job_kind kind = c->mode == HP_MODE_LATENCY ? JOB_LATENCY
+                         : c->cold_instances > 0    ? JOB_RUN_COLD
+                                                    : JOB_RUN;
     team->callgrind_collect = keep && team->callgrind;
     if (c->workload->sample_begin)
         c->workload->sample_begin(c->shared);
@@ -535,7 +595,66 @@ void hp_run_catch_stop_signals(void)
     sigaction(SIGTERM, &stop, NULL);
 }
 
-static int setup_case(struct worker_team *team, struct hp_case *c, const struct hp_run *run,
+/* Cold mode (cold.h): instance 0 is the case's shared state (its setup records the metrics);
+ * an instance's size is measured on the second one (so one-time work of the first is not
+ * counted); K instances in all, in a random cyclic order. */
+static int setup_cold_instances(struct hp_run *run, struct hp_case *c,
+                                const struct hp_case_params *params, struct hp_error *err)
+{
+    if (c->workload->setup(params, &c->shared, err) != 0)
+        return -1;
+    struct hp_case_params quiet = *params;
+    quiet.metrics = NULL;
+    void *second = NULL;
+    struct hp_alloc_counts before, after;
+    uint64_t heap_before = hp_heap_allocated();
+    hp_alloc_counts_read(&before);
+    if (c->workload->setup(&quiet, &second, err) != 0)
+        return -1;
+    hp_alloc_counts_read(&after);
+    uint64_t heap_after = hp_heap_allocated();
+    bool allocated = heap_before > 0 && heap_after > heap_before;
+    c->cold_instance_bytes = allocated ? heap_after - heap_before : after.bytes - before.bytes;
+    c->cold_bytes_source = allocated ? "allocated" : "requested";
+    size_t k = hp_cold_instance_count(run->llc_bytes, c->cold_instance_bytes);
+    c->cold_shared = calloc(k, sizeof *c->cold_shared);
+    c->cold_local = calloc(k * c->threads, sizeof *c->cold_local);
+    c->cold_visit = malloc(k * sizeof *c->cold_visit);
+    if (!c->cold_shared || !c->cold_local || !c->cold_visit) {
+        if (c->workload->teardown)
+            c->workload->teardown(second);
+        return hp_error_set(err, "out of memory for %zu instances", k);
+    }
+    c->cold_shared[0] = c->shared;
+    c->cold_shared[1] = second;
+    c->cold_instances = 2;
+    for (; c->cold_instances < k; c->cold_instances++)
+        if (c->workload->setup(&quiet, &c->cold_shared[c->cold_instances], err) != 0)
+            return -1;
+    struct hp_rng rng;
+    hp_rng_seed(&rng, run->config.seed ^ 0x636f6c64u);
+    for (size_t i = 0; i < k; i++)
+        c->cold_visit[i] = (uint32_t)i;
+    for (size_t i = k; i > 1; i--) {
+        size_t j = (size_t)hp_rng_below(&rng, i);
+        uint32_t t = c->cold_visit[i - 1];
+        c->cold_visit[i - 1] = c->cold_visit[j];
+        c->cold_visit[j] = t;
+    }
+    for (unsigned t = 0; t < c->threads; t++) /* the threads spread over the cycle */
+        c->cold_pos[t] = k * t / c->threads;
+    c->cold_exceeds_llc = (uint64_t)k * c->cold_instance_bytes > run->llc_bytes;
+    if (!c->cold_exceeds_llc && c->cold_instance_bytes > 0) /* a probe holds no data */
+        hp_validity_add(&run->validity, HP_FINDING_WARNING, "cold", 0, 0,
+                        "cold: %s's %zu instances of %llu bytes (%s) hold %llu bytes, not above "
+                        "the last-level cache's %llu: its data may stay in cache",
+                        c->name, k, (unsigned long long)c->cold_instance_bytes,
+                        c->cold_bytes_source, (unsigned long long)(k * c->cold_instance_bytes),
+                        (unsigned long long)run->llc_bytes);
+    return 0;
+}
+
+static int setup_case(struct worker_team *team, struct hp_case *c, struct hp_run *run,
                       struct hp_error *err)
 {
     struct hp_case_params params = {
@@ -568,7 +687,8 @@ static int setup_case(struct worker_team *team, struct hp_case *c, const struct 
         return 0; /* set up by its program (the caller) */
     struct hp_error inner;
     inner.message[0] = '\0';
-    if (c->workload->setup(&params, &c->shared, &inner) != 0)
+    if ((c->cold ? setup_cold_instances(run, c, &params, &inner)
+                 : c->workload->setup(&params, &c->shared, &inner)) != 0)
         return hp_error_set(err, "%s: %s", c->name, inner.message);
     team_dispatch(team, JOB_THREAD_SETUP, c, 0, c->threads);
     for (unsigned i = 0; i < c->threads; i++)
@@ -584,6 +704,16 @@ static void teardown_case(struct worker_team *team, struct hp_case *c, bool thre
         return;
     if (threads_ready)
         team_dispatch(team, JOB_THREAD_TEARDOWN, c, 0, c->threads);
+    if (c->cold_shared) {
+        for (size_t k = 1; k < c->cold_instances; k++) /* [0] is c->shared */
+            if (c->workload->teardown && c->cold_shared[k])
+                c->workload->teardown(c->cold_shared[k]);
+        free(c->cold_shared);
+        free(c->cold_local);
+        free(c->cold_visit);
+        c->cold_shared = c->cold_local = NULL;
+        c->cold_visit = NULL;
+    }
     if (c->workload->teardown && c->shared)
         c->workload->teardown(c->shared);
     c->shared = NULL;
@@ -638,6 +768,16 @@ int hp_run_setup(struct hp_run *run, struct hp_error *err)
         hp_system_paths_default(&run->validity.paths);
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     hp_validity_begin(&run->validity, cfg->build_type, cpus > 0 ? (unsigned)cpus : 1);
+    bool cold = false;
+    for (size_t i = 0; i < run->case_count; i++)
+        cold |= run->cases[i].cold;
+    if (cold && hp_llc_detect(&run->validity.paths, cfg->llc_bytes, &run->llc_bytes,
+                              run->llc_source, sizeof run->llc_source) != 0)
+        return hp_error_set(err,
+                            "--cache cold needs the size of the last-level cache: none "
+                            "under %s/devices/system/cpu/cpu0/cache/ and the CPU reports "
+                            "none; give it with --llc-size",
+                            run->validity.paths.sys);
 
     if (team_start(&run_team, max_threads, cfg->pin, &run->timer, run->perf_available, err) != 0) {
         team_stop(&run_team);

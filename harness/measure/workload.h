@@ -71,6 +71,12 @@ enum {
      * comparison or gate needs a case in common besides them. It uses no axis, so a phase run
      * measures it once, outside every phase. */
     HP_WORKLOAD_OVERHEAD_PROBE = 1u << 0,
+    /* Independent instances: setup may be called many times for one case, each call making a
+     * structure that shares nothing with the others, and run(local, 1) on any instance in any
+     * order is one op. Cold mode (`run --cache cold`, cold.h) needs it: it sets up instances
+     * filling twice the last-level cache and runs each op on the next one. A workload whose
+     * threads hand work to each other, or with background activity, does not declare it. */
+    HP_WORKLOAD_INSTANCES = 1u << 1,
 };
 
 struct hp_workload {

@@ -188,6 +188,19 @@ static int read_case_identity(const struct reader *rd, json_t *c, const char *wh
         st = fail(rd, where, "mode is neither \"batch\" nor \"latency\"");
     out->latency_mode = mode && strcmp(mode, "latency") == 0;
     free(mode);
+    char *cache = optional_string(rd, c, where, "cache", &st);
+    if (st == 0 && cache && strcmp(cache, "warm") != 0 && strcmp(cache, "cold") != 0)
+        st = fail(rd, where, "cache is neither \"warm\" nor \"cold\"");
+    out->cold = cache && strcmp(cache, "cold") == 0;
+    free(cache);
+    json_t *cold = member(rd, c, where, "cold", JSON_OBJECT, true, &st);
+    if (cold) {
+        char sub[96];
+        snprintf(sub, sizeof sub, "%s.cold", where);
+        out->cold_instances = required_count(rd, cold, sub, "instances", &st);
+        out->cold_working_set_bytes = required_count(rd, cold, sub, "working_set_bytes", &st);
+        out->cold_exceeds_llc = optional_bool(rd, cold, sub, "exceeds_llc", &st);
+    }
     out->ops_per_thread_per_sample = required_count(rd, c, where, "ops_per_thread_per_sample", &st);
     out->measured_ops = required_count(rd, c, where, "measured_ops", &st);
     if (st != 0)
@@ -492,6 +505,11 @@ static int read_document(struct reader *rd, json_t *root, struct hp_results *r)
     r->harness_overhead_ns = optional_nonnegative(rd, root, "", "harness_overhead_ns_per_op", &st);
     if (st == 0)
         st = read_validity(rd, root, &r->validity);
+    json_t *cache = member(rd, root, "", "cache", JSON_OBJECT, true, &st);
+    if (cache) {
+        r->llc_bytes = required_count(rd, cache, "cache", "llc_bytes", &st);
+        r->llc_source = optional_string(rd, cache, "cache", "llc_source", &st);
+    }
 
     json_t *cases = required(rd, root, "", "cases", JSON_ARRAY, &st);
     if (st != 0)
@@ -581,6 +599,7 @@ void hp_results_free(struct hp_results *r)
         free(r->validity.findings[i].text);
     }
     free(r->validity.findings);
+    free(r->llc_source);
     for (size_t i = 0; r->cases && i < r->case_count; i++)
         free_case(&r->cases[i]);
     free(r->cases);

@@ -54,6 +54,11 @@ struct hp_result_case {
     struct hp_result_impl *impls; /* in the order the file lists them */
     unsigned threads;
     bool latency_mode; /* mode "latency" (else "batch") */
+    /* (version 5) cache "cold" (cold.h): its instances and their working set, against the
+     * run's llc_bytes; warm when absent. */
+    bool cold;
+    uint64_t cold_instances, cold_working_set_bytes;
+    bool cold_exceeds_llc;
     uint64_t ops_per_thread_per_sample;
 
     size_t samples;
@@ -131,6 +136,10 @@ struct hp_results {
     double harness_overhead_ns; /* NAN when unknown */
     struct hp_result_validity validity;
     unsigned pooled_runs; /* runs pooled into this one (results_merge.h); 0 or 1: one run */
+    /* (version 5) the last-level cache cold cases filled, and where its size came from; 0 and
+     * NULL when no case ran cold. */
+    uint64_t llc_bytes;
+    char *llc_source;
 
     size_t case_count;
     struct hp_result_case *cases;

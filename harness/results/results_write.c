@@ -323,6 +323,7 @@ static void add_case_identity(json_t *o, const struct hp_case *c)
     json_object_set_new(o, "implementations", impls);
     json_object_set_new(o, "threads", json_integer(c->threads));
     json_object_set_new(o, "mode", json_string(c->mode == HP_MODE_LATENCY ? "latency" : "batch"));
+    json_object_set_new(o, "cache", json_string(c->cold ? "cold" : "warm"));
     json_object_set_new(
         o, "ops_per_thread_per_sample",
         json_integer((json_int_t)(c->mode == HP_MODE_LATENCY ? c->n * c->group : c->n)));
@@ -478,6 +479,17 @@ static json_t *case_json(const struct hp_run *run, const struct hp_case *c)
     json_object_set_new(o, "metrics", metrics);
     if (c->external)
         json_object_set_new(o, "external", external_case_json(c));
+    if (c->cold) {
+        json_t *cold = json_object();
+        json_object_set_new(cold, "instances", json_integer((json_int_t)c->cold_instances));
+        json_object_set_new(cold, "instance_bytes",
+                            json_integer((json_int_t)c->cold_instance_bytes));
+        json_object_set_new(cold, "instance_bytes_source", json_string(c->cold_bytes_source));
+        json_object_set_new(cold, "working_set_bytes",
+                            json_integer((json_int_t)(c->cold_instances * c->cold_instance_bytes)));
+        json_object_set_new(cold, "exceeds_llc", json_boolean(c->cold_exceeds_llc));
+        json_object_set_new(o, "cold", cold);
+    }
     return o;
 }
 
@@ -712,6 +724,12 @@ static json_t *run_json(const struct hp_run *run, const struct hp_phase_plan *pl
                         run->harness_overhead_ns >= 0 ? json_real(run->harness_overhead_ns)
                                                       : json_null());
     json_object_set_new(root, "validity", validity_json(&run->validity));
+    if (run->llc_bytes > 0) {
+        json_t *cache = json_object();
+        json_object_set_new(cache, "llc_bytes", json_integer((json_int_t)run->llc_bytes));
+        json_object_set_new(cache, "llc_source", json_string(run->llc_source));
+        json_object_set_new(root, "cache", cache);
+    }
     if (plan)
         json_object_set_new(root, "phases", plan_json(plan));
     json_t *cases = json_array();

@@ -250,7 +250,7 @@ static void add_drift_warning(struct hp_doc *doc, const struct hp_compare_rows *
     for (size_t i = 0; i < rows->count; i++) {
         const struct hp_compare_row *row = &rows->rows[i];
         if (row->compared && row->old->overhead_probe && row->old->threads == 1 &&
-            !row->old->latency_mode)
+            !row->old->latency_mode && !row->old->cold)
             probe = &row->cmp;
     }
     struct hp_machine_drift drift;

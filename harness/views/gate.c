@@ -198,7 +198,7 @@ static const struct hp_gate_row *probe_row(const struct hp_gate_result *out)
     for (size_t i = 0; i < out->row_count; i++) {
         const struct hp_gate_row *row = &out->rows[i];
         if (row->old && row->new_ && row->has_comparison && row->old->overhead_probe &&
-            row->old->threads == 1 && !row->old->latency_mode)
+            row->old->threads == 1 && !row->old->latency_mode && !row->old->cold)
             return row;
     }
     return NULL;

@@ -682,6 +682,7 @@ static void doc_header(struct report *rep)
 static void doc_cases(struct report *rep)
 {
     const struct hp_results *r = rep->r;
+    hp_cache_table_doc(&rep->doc, r);
     hp_doc_heading(&rep->doc, 2, "Every case");
     struct hp_table *t = hp_doc_table(&rep->doc);
     hp_table_column(t, "case", "case", HP_COLUMN_CODE);
