@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "instructions.h"
@@ -24,7 +25,8 @@ static void print_run_usage(FILE *f)
         fprintf(f, " --%s", hp_axis_get(axis)->name);
     fprintf(f,
             "\n"
-            "  --threads N[,N...]        thread counts (default 1)\n"
+            "  --threads N[,N...]|scaling  thread counts (default 1; scaling: 1 to twice the\n"
+            "                            CPUs, those beyond the CPUs time-sliced)\n"
             "  --mode batch|latency|both (default batch)\n"
             "  --cache warm|cold|both    cold: each op on one of many instances filling twice\n"
             "                            the last-level cache (default warm; batch mode)\n"
@@ -92,6 +94,19 @@ static int parse_list_option(struct hp_run_options *o, int opt, char *value, str
 {
     char *items[HP_SELECTION_MAX_ITEMS];
     struct hp_selection *sel = &o->sel;
+    if (opt == OPT_THREADS && strcmp(value, "scaling") == 0) {
+        /* Every count up to twice the CPUs: beyond them the cases are time-sliced (the
+         * results and the report say so, and the scalability fit leaves them out). */
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        unsigned most = cpus > 0 ? 2 * (unsigned)cpus : 2;
+        if (most > HP_MAX_THREADS)
+            most = HP_MAX_THREADS;
+        for (unsigned t = 1; t <= most; t++)
+            sel->threads[t - 1] = t;
+        sel->thread_count = most;
+        o->given |= HP_GIVEN_THREADS;
+        return 0;
+    }
     const char *flag = opt == OPT_WORKLOAD ? "--workload" : "--threads";
     int n = hp_split_list(flag, value, items, HP_SELECTION_MAX_ITEMS, err);
     if (n < 0)

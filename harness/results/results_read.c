@@ -193,6 +193,9 @@ static int read_case_identity(const struct reader *rd, json_t *c, const char *wh
         st = fail(rd, where, "cache is neither \"warm\" nor \"cold\"");
     out->cold = cache && strcmp(cache, "cold") == 0;
     free(cache);
+    out->time_sliced = optional_bool(rd, c, where, "time_sliced", &st);
+    json_t *fairness = member(rd, c, where, "fairness", JSON_OBJECT, true, &st);
+    out->thread_spread = optional_nonnegative(rd, fairness, where, "spread", &st);
     json_t *cold = member(rd, c, where, "cold", JSON_OBJECT, true, &st);
     if (cold) {
         char sub[96];

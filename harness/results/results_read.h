@@ -59,6 +59,10 @@ struct hp_result_case {
     bool cold;
     uint64_t cold_instances, cold_working_set_bytes;
     bool cold_exceeds_llc;
+    /* (version 5) more threads than the CPUs the run could use; and the spread of the threads'
+     * own rates, (max - min) / mean of their medians (NAN: one thread, or not recorded). */
+    bool time_sliced;
+    double thread_spread;
     uint64_t ops_per_thread_per_sample;
 
     size_t samples;

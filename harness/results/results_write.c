@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
+#include <sched.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
@@ -462,6 +463,43 @@ static json_t *external_case_json(const struct hp_case *c)
     return o;
 }
 
+/* The CPUs this process may run on (its affinity), as the runner's workers see them. */
+static unsigned usable_cpus(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return (unsigned)CPU_COUNT(&set);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
+}
+
+/* results v5, threads >= 2: each thread's median rate over the samples, and their spread
+ * ((max - min) / mean): 0 when every thread got as much done. */
+static json_t *fairness_json(const struct hp_case *c)
+{
+    if (c->threads < 2 || c->samples_taken == 0 || c->external)
+        return json_null();
+    double lo = INFINITY, hi = 0, sum = 0;
+    double *rates = malloc(c->samples_taken * sizeof *rates);
+    if (!rates)
+        return json_null();
+    for (unsigned t = 0; t < c->threads; t++) {
+        for (unsigned k = 0; k < c->samples_taken; k++)
+            rates[k] = c->thread_ops_per_sec[k * c->threads + t];
+        struct hp_summary s;
+        double median = hp_summarize(rates, c->samples_taken, 0.95, &s) == 0 ? s.median : NAN;
+        lo = fmin(lo, median);
+        hi = fmax(hi, median);
+        sum += median;
+    }
+    free(rates);
+    json_t *o = json_object();
+    json_object_set_new(o, "min_thread_ops_per_sec", hp_json_real_or_null(lo));
+    json_object_set_new(o, "max_thread_ops_per_sec", hp_json_real_or_null(hi));
+    json_object_set_new(o, "spread", hp_json_real_or_null((hi - lo) / (sum / c->threads)));
+    return o;
+}
+
 static json_t *case_json(const struct hp_run *run, const struct hp_case *c)
 {
     json_t *o = json_object();
@@ -469,6 +507,8 @@ static json_t *case_json(const struct hp_run *run, const struct hp_case *c)
     add_case_samples(o, c);
     add_case_counts(o, c);
     json_object_set_new(o, "latency", latency_json(run, c));
+    json_object_set_new(o, "fairness", fairness_json(c));
+    json_object_set_new(o, "time_sliced", json_boolean(c->threads > usable_cpus()));
     json_t *metrics = json_object();
     for (size_t i = 0; i < c->metrics.count; i++) {
         json_t *m = json_object();
