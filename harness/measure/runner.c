@@ -828,7 +828,9 @@ static double median_of(double *v, size_t n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* The drift check (validity.h): the first batch cases of the first measured round, measured
+/* The drift check (validity.h): the first warm batch cases of the first measured round (a cold
+ * case's figures vary with where its instances landed), one-thread ones when there are any,
+ * measured
  * again HP_DRIFT_SAMPLES times after the last round (not kept as samples), against their first
  * HP_DRIFT_SAMPLES samples; one-thread cases in CPU time, as the gate compares them. */
 static void check_drift(struct hp_run *run, const size_t *first_order)
@@ -836,12 +838,14 @@ static void check_drift(struct hp_run *run, const size_t *first_order)
     struct hp_validity *v = &run->validity;
     struct hp_case *chosen[HP_DRIFT_MAX_CASES];
     size_t n = 0;
-    for (size_t k = 0; k < run->case_count && n < HP_DRIFT_MAX_CASES; k++) {
-        struct hp_case *c = &run->cases[first_order[k]];
-        if (!c->external && !c->status[0] && c->mode == HP_MODE_BATCH &&
-            c->samples_taken >= HP_DRIFT_SAMPLES)
-            chosen[n++] = c;
-    }
+    /* One-thread cases first (CPU time: other tenants barely move it), others only without. */
+    for (int pass = 0; pass < 2 && n == 0; pass++)
+        for (size_t k = 0; k < run->case_count && n < HP_DRIFT_MAX_CASES; k++) {
+            struct hp_case *c = &run->cases[first_order[k]];
+            if (!c->external && !c->status[0] && c->mode == HP_MODE_BATCH && !c->cold &&
+                c->samples_taken >= HP_DRIFT_SAMPLES && (pass == 1 || c->threads == 1))
+                chosen[n++] = c;
+        }
     double late[HP_DRIFT_MAX_CASES][HP_DRIFT_SAMPLES];
     for (unsigned s = 0; s < HP_DRIFT_SAMPLES && !hp_run_stop_requested; s++)
         for (size_t i = 0; i < n; i++) {
