@@ -133,8 +133,8 @@ Test(cold, each_op_runs_on_the_next_instance_and_every_instance_in_turn)
     cr_assert(c.cold_exceeds_llc);
     cr_assert_gt((uint64_t)c.cold_instances * c.cold_instance_bytes, run.llc_bytes);
     cr_assert_eq(instances_torn_down, c.cold_instances, "every instance torn down");
-    /* Warm-up, 3 samples and 3 drift samples of 1000 ops, cycling: no instance ran more than one
-     * op more than another. */
+    /* A warm-up and 3 samples of 1000 ops (the drift check measures warm cases only), cycling:
+     * no instance ran more than one op more than another. */
     uint64_t least = UINT64_MAX, most = 0, total = 0;
     for (size_t i = 0; i < instances_torn_down; i++) {
         uint64_t ops = instances_seen[i]->ops;
@@ -143,7 +143,7 @@ Test(cold, each_op_runs_on_the_next_instance_and_every_instance_in_turn)
         total += ops;
         free(instances_seen[i]);
     }
-    cr_assert_eq(total, 7 * 1000);
+    cr_assert_eq(total, 4 * 1000);
     cr_assert_leq(most - least, 1, "ops per instance from %llu to %llu", (unsigned long long)least,
                   (unsigned long long)most);
     hp_run_release(&run);
