@@ -564,3 +564,22 @@ Test(gate, the_interleaved_script_retries_an_inconclusive_verdict, .init = fx_se
     cr_assert_str_eq(fx_read("gi-5/deciding"), "retry-2\n");
     cr_assert_str_eq(fx_read("gates"), "3\n", "the first attempt and two retries");
 }
+
+Test(gate, an_unreliable_run_is_left_out_of_a_pool_with_reliable_ones, .init = fx_setup,
+     .fini = fx_teardown)
+{
+    make_samples();
+    write_validity("a1", base10, 0, false);
+    write_validity("a2", base10, 0, false);
+    write_validity("b1", slower10, 0, false);
+    write_validity("b2", faster10, 0, true); /* disturbed: its samples must not count */
+    write_validity("b3", slower10, 0, false);
+    cr_assert_eq(gate("gate a1,a2 b1,b2,b3"), 1, "%s", fx_read("out"));
+    const char *out = fx_read("out");
+    cr_assert_not_null(strstr(out, "1 unreliable run of the current pool left out"), "%s", out);
+    cr_assert_not_null(strstr(out, "REGRESSED"), "%s", out);
+    /* Every run of a side unreliable: nothing left to judge the times with. */
+    write_validity("c1", slower10, 0, true);
+    write_validity("c2", slower10, 0, true);
+    cr_assert_eq(gate("gate a1,a2 c1,c2"), 3, "%s", fx_read("out"));
+}

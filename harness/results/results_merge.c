@@ -132,15 +132,54 @@ int hp_results_merge(struct hp_results *into, const struct hp_results *more, str
     return merge_validity(into, more, err);
 }
 
+/* Whether `item` reads as a run that marked itself unreliable; *why gets its first unreliable
+ * finding. A file that does not read is not (the pooling loop then says why). */
+static bool unreliable_run(const char *item, char *why, size_t size)
+{
+    struct hp_results r;
+    struct hp_error ignored;
+    if (hp_results_read(item, &r, &ignored) != 0)
+        return false;
+    bool unreliable = !r.validity.reliable;
+    for (size_t i = 0; unreliable && i < r.validity.finding_count; i++)
+        if (strcmp(r.validity.findings[i].severity, "unreliable") == 0) {
+            snprintf(why, size, "%s: %s", item, r.validity.findings[i].text);
+            break;
+        }
+    hp_results_free(&r);
+    return unreliable;
+}
+
+/* Counts the list's runs that are unreliable; copies the list for strsep. */
+static size_t count_unreliable(const char *list, size_t *runs, char *why, size_t size)
+{
+    char *copy = strdup(list), *rest = copy;
+    size_t unreliable = 0;
+    *runs = 0;
+    for (char *item = copy ? strsep(&rest, ",") : NULL; item; item = strsep(&rest, ",")) {
+        (*runs)++;
+        if (*item && unreliable_run(item, why, size))
+            unreliable++;
+    }
+    free(copy);
+    return unreliable;
+}
+
 int hp_results_read_merged(const char *list, struct hp_results *out, struct hp_error *err)
 {
     memset(out, 0, sizeof *out);
+    /* Pooled runs that marked themselves unreliable are left out while a reliable one remains:
+     * one disturbed run of many must not void the others' samples. */
+    char why[sizeof out->left_out_why];
+    size_t runs, unreliable = count_unreliable(list, &runs, why, sizeof why);
+    bool leave_out = runs > 1 && unreliable > 0 && unreliable < runs;
     char *copy = strdup(list);
     if (!copy)
         return hp_error_set(err, "out of memory");
     char *rest = copy;
     int index = 0;
     int status = 0;
+    char ignored[8];
     for (char *item = strsep(&rest, ","); item; item = strsep(&rest, ",")) {
         if (!*item) { /* "a," or "a,,b": a typo, not a list of one */
             status = hp_error_set(err,
@@ -149,6 +188,8 @@ int hp_results_read_merged(const char *list, struct hp_results *out, struct hp_e
                                   list);
             break;
         }
+        if (leave_out && unreliable_run(item, ignored, sizeof ignored))
+            continue;
         if (index++ == 0) {
             if (hp_results_read(item, out, err) != 0) {
                 status = -1;
@@ -168,7 +209,11 @@ int hp_results_read_merged(const char *list, struct hp_results *out, struct hp_e
     }
     if (status == 0 && index == 0)
         status = hp_error_set(err, "'%s': no results directory named", list);
-    if (status == 0 && index > 1) {
+    if (status == 0 && leave_out) {
+        out->pooled_left_out = (unsigned)unreliable;
+        snprintf(out->left_out_why, sizeof out->left_out_why, "%s", why);
+    }
+    if (status == 0 && runs > 1) {
         char *path = strdup(list);
         if (!path) {
             status = hp_error_set(err, "out of memory");

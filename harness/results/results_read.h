@@ -140,6 +140,10 @@ struct hp_results {
     double harness_overhead_ns; /* NAN when unknown */
     struct hp_result_validity validity;
     unsigned pooled_runs; /* runs pooled into this one (results_merge.h); 0 or 1: one run */
+    /* Pooled runs left out because they marked themselves unreliable while others did not
+     * (results_merge.h), and the first one's reason. */
+    unsigned pooled_left_out;
+    char left_out_why[480];
     /* (version 5) the last-level cache cold cases filled, and where its size came from; 0 and
      * NULL when no case ran cold. */
     uint64_t llc_bytes;

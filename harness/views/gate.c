@@ -281,6 +281,15 @@ static void refuse_unreliable_times(struct hp_gate_result *out, const struct hp_
     const struct hp_results *sides[2] = {baseline, current};
     const char *names[2] = {"baseline", "current"};
     for (int i = 0; i < 2; i++) {
+        if (sides[i]->pooled_left_out > 0) {
+            char note[sizeof out->notes[0]];
+            snprintf(note, sizeof note,
+                     "%u unreliable run%s of the %s pool left out (%s); the others' times are "
+                     "gated",
+                     sides[i]->pooled_left_out, sides[i]->pooled_left_out == 1 ? "" : "s", names[i],
+                     sides[i]->left_out_why);
+            add_note(out, note);
+        }
         if (sides[i]->validity.reliable)
             continue;
         char note[sizeof out->notes[0]];
