@@ -5,7 +5,9 @@
 # build directories, runs both builds' cases interleaved on this machine in short alternating
 # runs (scripts/interleave-runs.sh: A B B A A B ...), pools each side's samples, and gates
 # (`hotpath gate`); a failing verdict is confirmed once on fresh runs
-# (scripts/gate-interleaved.sh). Exit 0 pass, 1 regression, 2 bad input. docs/ci.md explains.
+# (scripts/gate-interleaved.sh), an inconclusive one (the machine drifted) repeated. Exit 0 pass,
+# 1 regression, 2 bad input, 3 inconclusive after the retries (the deterministic metrics passed;
+# the times could not be judged). docs/ci.md explains.
 #
 # Usage: scripts/ci-compare.sh BASE_REF [options] [-- hotpath run options]
 #   --rounds N      alternating runs per build (default 5)
@@ -17,7 +19,7 @@
 #   -- --workload 'router/*' --samples 4
 # With valgrind installed, the first run of each build also counts instructions per op.
 set -euo pipefail
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 [ $# -ge 1 ] || usage
 base_ref=$1
 shift

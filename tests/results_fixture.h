@@ -33,7 +33,11 @@ struct fx_run {
     const char *build_type;  /* default "Release" */
     bool incomplete;
     int version;       /* 0: 1, the oldest format readers accept */
-    double handoff_ns; /* floors.handoff_ns; 0: no floors written */
+    double handoff_ns; /* floors.handoff_ns; 0: no floors written (null when floors_scale) */
+    /* From version 6: the validity block, with one unreliable finding when set. */
+    bool unreliable;
+    /* > 0: floors written, each a base figure times this (the gate's drift check). */
+    double floors_scale;
 };
 
 static char fx_dir[] = "/tmp/hotpath-fixture-XXXXXX";
@@ -96,10 +100,34 @@ __attribute__((unused)) static void fx_write(const char *dir, const struct fx_ru
     json_object_set_new(config, "samples", json_integer(10));
     json_object_set_new(config, "target_sample_ns", json_real(1e7));
     json_object_set_new(root, "config", config);
-    if (run && run->handoff_ns > 0) {
+    if (run && (run->handoff_ns > 0 || run->floors_scale > 0)) {
         json_t *floors = json_object();
-        json_object_set_new(floors, "handoff_ns", json_real(run->handoff_ns));
+        if (run->floors_scale > 0) {
+            json_object_set_new(floors, "monotonic_read_ns", json_real(20 * run->floors_scale));
+            json_object_set_new(floors, "tsc_read_ns", json_real(10 * run->floors_scale));
+            json_object_set_new(floors, "l1_load_ns", json_real(1 * run->floors_scale));
+            json_object_set_new(floors, "cas_ns", json_real(5 * run->floors_scale));
+        }
+        json_object_set_new(floors, "handoff_ns",
+                            run->handoff_ns > 0 ? json_real(run->handoff_ns) : json_null());
         json_object_set_new(root, "floors", floors);
+    }
+    if (version >= 6) {
+        json_t *validity = json_object(), *findings = json_array();
+        json_object_set_new(validity, "reliable", json_boolean(!run->unreliable));
+        if (run->unreliable) {
+            json_t *f = json_object();
+            json_object_set_new(f, "severity", json_string("unreliable"));
+            json_object_set_new(f, "check", json_string("steal"));
+            json_object_set_new(f, "text", json_string("steal 12% during samples 4-7"));
+            json_t *range = json_array();
+            json_array_append_new(range, json_integer(4));
+            json_array_append_new(range, json_integer(7));
+            json_object_set_new(f, "samples", range);
+            json_array_append_new(findings, f);
+        }
+        json_object_set_new(validity, "findings", findings);
+        json_object_set_new(root, "validity", validity);
     }
     json_t *array = json_array();
     for (size_t i = 0; i < count; i++) {

@@ -137,7 +137,8 @@ Test(external, line_protocol_adapter_becomes_a_case_with_its_samples)
     cr_assert_eq(o.status, 0, "stderr: %s", o.err);
     cr_expect_str_empty(o.err);
     json_t *root = results(&o);
-    cr_expect_geq(json_integer_value(json_object_get(root, "version")), 4); /* external: v4 on */
+    cr_expect_geq(json_integer_value(json_object_get(root, "version")), 4,
+                  "external blocks came in 4");
     json_t *c = find_case(root, "null/peer=fake");
     cr_assert_not_null(c, "no external case in the results");
     cr_assert_not_null(find_case(root, "null/threads=1"), "the C case is gone");

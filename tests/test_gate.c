@@ -419,3 +419,167 @@ Test(gate, a_verdict_or_table_that_cannot_be_written_fails, .init = fx_setup, .f
     cr_assert_eq(gate("gate old old --json v.json"), 0, "%s", fx_read("err"));
     cr_assert(strstr(fx_read("v.json"), "\"verdict\": \"pass\""));
 }
+
+/* One case "demo/x/threads=1" in a version-5 file whose run marked itself unreliable or not. */
+static void write_validity(const char *dir, const double *samples, double allocs, bool unreliable)
+{
+    struct fx_case c = {.workload = "demo/x", .samples = samples, .n = 10, .allocs = allocs};
+    struct fx_run run = {.version = 5, .unreliable = unreliable};
+    fx_write(dir, &run, &c, 1);
+}
+
+Test(gate, an_unreliable_run_has_its_times_left_out_but_not_its_allocations, .init = fx_setup,
+     .fini = fx_teardown)
+{
+    make_samples();
+    write_validity("old", base10, 0, false);
+    write_validity("slow_reliable", slower10, 0, false);
+    write_validity("slow_unreliable", slower10, 0, true);
+    write_validity("alloc_unreliable", slower10, 1, true);
+    cr_assert_eq(gate("gate old slow_reliable"), 1, "the control: a reliable slower run fails");
+    cr_assert_eq(gate("gate old slow_unreliable --json v.json"), 3, "%s", fx_read("out"));
+    const char *out = fx_read("out");
+    cr_assert_not_null(strstr(out, "unreliable (steal 12% during samples 4-7)"), "%s", out);
+    cr_assert_not_null(strstr(out, "NOT gated"), "%s", out);
+    cr_assert_not_null(strstr(out, "INCONCLUSIVE: a run is unreliable"), "%s", out);
+    cr_assert_not_null(strstr(fx_read("v.json"), "\"time_gated\": false"));
+    cr_assert_not_null(strstr(fx_read("v.json"), "\"verdict\": \"inconclusive\""));
+    cr_assert_eq(gate("gate slow_unreliable old"), 3, "an unreliable baseline too");
+    cr_assert_eq(gate("gate old slow_unreliable --deterministic"), 0, "no times asked for");
+    cr_assert_eq(gate("gate old alloc_unreliable"), 1, "allocations are still gated");
+    cr_assert_not_null(strstr(fx_read("out"), "allocs/op 0 -> 1"), "%s", fx_read("out"));
+}
+
+/* A pair for the machine-drift rule: the overhead probe (null), three cases and the floors, each
+ * scaled by its own factor in the new run; case "demo/a" may carry instructions per op. */
+struct drift_scales {
+    double probe, floors, cases[3];
+    double instructions_a; /* new instructions per op of demo/a (old: 1000) */
+};
+
+static void write_drift_pair(const struct drift_scales *s)
+{
+    static double samples[2][4][10];
+    static const char *const names[4] = {"null", "demo/a", "demo/b", "demo/c"};
+    static const double centers[4] = {0.3, 100, 40, 250};
+    for (int side = 0; side < 2; side++) {
+        struct fx_case cases[4];
+        memset(cases, 0, sizeof cases);
+        for (int i = 0; i < 4; i++) {
+            double scale = side == 0 ? 1 : i == 0 ? s->probe : s->cases[i - 1];
+            fx_samples(samples[side][i], 10, centers[i] * scale, centers[i] * scale * 0.01);
+            cases[i].workload = names[i];
+            cases[i].samples = samples[side][i];
+            cases[i].n = 10;
+            cases[i].overhead_probe = i == 0;
+            cases[i].instructions = i == 1 ? (side == 0 ? 1000 : s->instructions_a) : 0;
+        }
+        struct fx_run run = {.version = 5, .floors_scale = side == 0 ? 1 : s->floors};
+        fx_write(side == 0 ? "old" : "new", &run, cases, 4);
+    }
+}
+
+Test(gate, machine_drift_is_inconclusive_not_a_regression, .init = fx_setup, .fini = fx_teardown)
+{
+    /* Every case, the probe and the floors x1.2: the machine, not the code. */
+    write_drift_pair(&(struct drift_scales){1.2, 1.2, {1.2, 1.2, 1.2}, 1000});
+    cr_assert_eq(gate("gate old new --json v.json"), 3, "%s%s", fx_read("out"), fx_read("err"));
+    const char *out = fx_read("out");
+    cr_assert_not_null(strstr(out, "INCONCLUSIVE: the machine drifted"), "%s", out);
+    cr_assert_not_null(strstr(out, "the overhead probe x1.200"), "%s", out);
+    cr_assert_not_null(strstr(out, "the floors x1.200"), "%s", out);
+    cr_assert_null(strstr(out, "REGRESSED"), "%s", out);
+    cr_assert_not_null(strstr(out, "drifted"), "%s", out);
+    const char *json = fx_read("v.json");
+    cr_assert_not_null(strstr(json, "\"verdict\": \"inconclusive\""), "%s", json);
+    cr_assert_not_null(strstr(json, "\"drifted\": 4"), "every case and the probe: %s", json);
+    /* compare says the same, in its words */
+    cr_assert_eq(fx_hotpath("compare old new"), 0);
+    cr_assert_not_null(strstr(fx_read("out"), "the machine drifted"), "%s", fx_read("out"));
+}
+
+Test(gate, a_slower_case_is_caught_whatever_the_machine_did, .init = fx_setup, .fini = fx_teardown)
+{
+    /* One case alone x1.2: the probe and the floors stayed. */
+    write_drift_pair(&(struct drift_scales){1, 1, {1.2, 1, 1}, 1000});
+    cr_assert_eq(gate("gate old new"), 1, "%s", fx_read("out"));
+    cr_assert_not_null(strstr(fx_read("out"), "REGRESSED"));
+    /* Every case x1.2 while the probe and the floors stay put: the code. */
+    write_drift_pair(&(struct drift_scales){1, 1, {1.2, 1.2, 1.2}, 1000});
+    cr_assert_eq(gate("gate old new"), 1, "%s", fx_read("out"));
+    cr_assert_null(strstr(fx_read("out"), "INCONCLUSIVE"));
+    cr_assert_eq(fx_hotpath("compare old new"), 0);
+    cr_assert_null(strstr(fx_read("out"), "the machine drifted"), "%s", fx_read("out"));
+    /* The probe moved but not the floors: judged as the code, and said so. */
+    write_drift_pair(&(struct drift_scales){1.2, 1, {1.2, 1.2, 1.2}, 1000});
+    cr_assert_eq(gate("gate old new"), 1, "%s", fx_read("out"));
+    cr_assert_not_null(strstr(fx_read("out"), "did not move together"), "%s", fx_read("out"));
+    /* The machine drifted x1.2 and one case moved x1.5: beyond the machine, a regression. */
+    write_drift_pair(&(struct drift_scales){1.2, 1.2, {1.5, 1.2, 1.2}, 1000});
+    cr_assert_eq(gate("gate old new"), 1, "%s", fx_read("out"));
+    cr_assert_not_null(strstr(fx_read("out"), "drifted"), "the others are the machine's");
+    /* Instructions per op grown on a case: fails whatever the drift. */
+    write_drift_pair(&(struct drift_scales){1.2, 1.2, {1.2, 1.2, 1.2}, 1050});
+    cr_assert_eq(gate("gate old new"), 1, "%s", fx_read("out"));
+    cr_assert_not_null(strstr(fx_read("out"), "instructions/op 1000 -> 1050"), "%s",
+                       fx_read("out"));
+}
+
+/* scripts/gate-interleaved.sh with a stand-in hotpath whose gate answers 3 (inconclusive) the
+ * first K times: the script runs fresh attempts, and gives up with 3 after its retries. */
+static int interleaved_with_inconclusive_gates(int k)
+{
+    char script[600], cmd[2400];
+    snprintf(script, sizeof script, "%s/fake-hotpath", fx_dir);
+    FILE *f = fopen(script, "w");
+    cr_assert_not_null(f);
+    fprintf(f,
+            "#!/bin/sh\n"
+            "case \"$1\" in\n"
+            "run) while [ $# -gt 0 ]; do [ \"$1\" = --out ] && out=$2; shift; done\n"
+            "  [ -z \"$out\" ] || mkdir -p \"$out\"; exit 0 ;;\n"
+            "gate) n=$(cat '%s/gates' 2>/dev/null || echo 0); n=$((n + 1))\n"
+            "  echo $n >'%s/gates'\n"
+            "  if [ $n -le %d ]; then echo 'INCONCLUSIVE: the machine drifted'; exit 3; fi\n"
+            "  echo passed; exit 0 ;;\n"
+            "esac\n",
+            fx_dir, fx_dir, k);
+    cr_assert_eq(fclose(f), 0);
+    snprintf(cmd, sizeof cmd,
+             "chmod +x '%s' && rm -f '%s/gates' && scripts/gate-interleaved.sh '%s' '%s' "
+             "'%s/gi-%d' 1 -- --workload null >'%s/gi.out' 2>&1",
+             script, fx_dir, script, script, fx_dir, k, fx_dir);
+    int raw = system(cmd);
+    cr_assert(WIFEXITED(raw));
+    return WEXITSTATUS(raw);
+}
+
+Test(gate, the_interleaved_script_retries_an_inconclusive_verdict, .init = fx_setup,
+     .fini = fx_teardown)
+{
+    cr_assert_eq(interleaved_with_inconclusive_gates(1), 0, "%s", fx_read("gi.out"));
+    cr_assert_not_null(strstr(fx_read("gi.out"), "retry 1 of 2"), "%s", fx_read("gi.out"));
+    cr_assert_str_eq(fx_read("gi-1/deciding"), "retry-1\n");
+    cr_assert_eq(interleaved_with_inconclusive_gates(5), 3, "%s", fx_read("gi.out"));
+    cr_assert_str_eq(fx_read("gi-5/deciding"), "retry-2\n");
+    cr_assert_str_eq(fx_read("gates"), "3\n", "the first attempt and two retries");
+}
+
+Test(gate, an_unreliable_run_is_left_out_of_a_pool_with_reliable_ones, .init = fx_setup,
+     .fini = fx_teardown)
+{
+    make_samples();
+    write_validity("a1", base10, 0, false);
+    write_validity("a2", base10, 0, false);
+    write_validity("b1", slower10, 0, false);
+    write_validity("b2", faster10, 0, true); /* disturbed: its samples must not count */
+    write_validity("b3", slower10, 0, false);
+    cr_assert_eq(gate("gate a1,a2 b1,b2,b3"), 1, "%s", fx_read("out"));
+    const char *out = fx_read("out");
+    cr_assert_not_null(strstr(out, "1 unreliable run of the current pool left out"), "%s", out);
+    cr_assert_not_null(strstr(out, "REGRESSED"), "%s", out);
+    /* Every run of a side unreliable: nothing left to judge the times with. */
+    write_validity("c1", slower10, 0, true);
+    write_validity("c2", slower10, 0, true);
+    cr_assert_eq(gate("gate a1,a2 c1,c2"), 3, "%s", fx_read("out"));
+}

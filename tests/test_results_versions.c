@@ -161,6 +161,35 @@ static bool no_floors(const struct hp_results *r)
     return isnan(r->floors.monotonic_read_ns) && isnan(r->floors.cas_ns) &&
            isnan(r->floors.handoff_ns);
 }
+static bool no_validity(const struct hp_results *r)
+{
+    return !r->validity.recorded && r->validity.reliable && r->validity.finding_count == 0;
+}
+static bool no_cache(const struct hp_results *r)
+{
+    for (size_t i = 0; i < r->case_count; i++)
+        if (r->cases[i].cold)
+            return false;
+    return true;
+}
+static bool no_fairness(const struct hp_results *r)
+{
+    for (size_t i = 0; i < r->case_count; i++)
+        if (!isnan(r->cases[i].thread_spread))
+            return false;
+    return true;
+}
+static bool no_time_sliced(const struct hp_results *r)
+{
+    for (size_t i = 0; i < r->case_count; i++)
+        if (r->cases[i].time_sliced)
+            return false;
+    return true;
+}
+static bool no_llc(const struct hp_results *r)
+{
+    return r->llc_bytes == 0 && r->llc_source == NULL;
+}
 static bool no_build_details(const struct hp_results *r)
 {
     return r->compiler == NULL;
@@ -175,6 +204,11 @@ static const struct optional_field optional_fields[] = {
     {"metrics", true, no_metrics},
     {"harness_overhead_ns_per_op", false, no_overhead},
     {"floors", false, no_floors},
+    {"validity", false, no_validity},
+    {"cache", true, no_cache},
+    {"fairness", true, no_fairness},
+    {"time_sliced", true, no_time_sliced},
+    {"cache", false, no_llc},
 };
 
 /* Writes the fixture without `f->key` (in every case, and without perf too for instructions,

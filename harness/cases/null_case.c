@@ -23,7 +23,7 @@ static uint64_t null_run(void *local, uint64_t n)
 const struct hp_workload hp_workload_null = {
     .name = "null",
     .summary = "an empty operation: the harness's own cost per op",
-    .flags = HP_WORKLOAD_OVERHEAD_PROBE,
+    .flags = HP_WORKLOAD_OVERHEAD_PROBE | HP_WORKLOAD_INSTANCES,
     .setup = null_setup,
     .run = null_run,
 };

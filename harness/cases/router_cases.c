@@ -453,6 +453,7 @@ static void router_teardown(void *shared)
         .name = "router/" #set "/" #kind,                                                          \
         .summary = summary_text,                                                                   \
         .axes = HP_AXIS_BIT(HP_AXIS_ROUTER),                                                       \
+        .flags = HP_WORKLOAD_INSTANCES,                                                            \
         .setup = setup_##set##_##kind,                                                             \
         .thread_setup = router_thread_setup,                                                       \
         .run = router_run,                                                                         \

@@ -1,5 +1,6 @@
 /* `hotpath gate BASELINE CURRENT`: exit 0 when no case regressed, 1 when one did, 2 on bad
- * input. Parses the command line; gate.h decides (docs/ci.md gives the recipes). */
+ * input, 3 when the machine drifted (gate.h). Parses the command line; gate.h decides (docs/ci.md
+ * gives the recipes). */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,17 +10,20 @@
 
 static void print_gate_usage(FILE *f)
 {
-    fprintf(f, "usage: hotpath gate BASELINE CURRENT [options]\n"
-               "  BASELINE, CURRENT   results directories (or results.json); several runs of one\n"
-               "                      build separated by commas are pooled (ci-compare.sh)\n"
-               "  --config FILE       thresholds and budgets, INI (docs/ci.md)\n"
-               "  --format text|md    the table (default text; md for pull-request comments)\n"
-               "  --json FILE         write the verdict as JSON\n"
-               "  --clock auto|wall|cpu  samples the time rule compares (default auto: CPU time\n"
-               "                      for one-thread cases, wall time otherwise; docs/ci.md)\n"
-               "  --deterministic     gate allocations, bytes and instructions per op only\n"
-               "                      (committed baselines from another run or machine)\n"
-               "exit status: 0 no regression, 1 a case regressed, 2 bad input\n");
+    fprintf(f,
+            "usage: hotpath gate BASELINE CURRENT [options]\n"
+            "  BASELINE, CURRENT   results directories (or results.json); several runs of one\n"
+            "                      build separated by commas are pooled (ci-compare.sh)\n"
+            "  --config FILE       thresholds and budgets, INI (docs/ci.md)\n"
+            "  --format text|md    the table (default text; md for pull-request comments)\n"
+            "  --json FILE         write the verdict as JSON\n"
+            "  --clock auto|wall|cpu  samples the time rule compares (default auto: CPU time\n"
+            "                      for one-thread cases, wall time otherwise; docs/ci.md)\n"
+            "  --deterministic     gate allocations, bytes and instructions per op only\n"
+            "                      (committed baselines from another run or machine)\n"
+            "exit status: 0 no regression, 1 a case regressed, 2 bad input, 3 inconclusive:\n"
+            "                      the machine drifted (the overhead probe and the floors\n"
+            "                      moved with the slower cases; deterministic metrics passed)\n");
 }
 
 enum { OPT_CONFIG = 256, OPT_FORMAT, OPT_JSON, OPT_DETERMINISTIC, OPT_CLOCK, OPT_HELP };

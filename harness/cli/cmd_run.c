@@ -1,10 +1,12 @@
 /* `hotpath run`: parses the command line into the options of run_job.h, which chooses the
  * cases, measures them, writes a results directory and prints its summary. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "instructions.h"
@@ -23,8 +25,13 @@ static void print_run_usage(FILE *f)
         fprintf(f, " --%s", hp_axis_get(axis)->name);
     fprintf(f,
             "\n"
-            "  --threads N[,N...]        thread counts (default 1)\n"
+            "  --threads N[,N...]|scaling  thread counts (default 1; scaling: 1 to twice the\n"
+            "                            CPUs, those beyond the CPUs time-sliced)\n"
             "  --mode batch|latency|both (default batch)\n"
+            "  --cache warm|cold|both    cold: each op on one of many instances filling twice\n"
+            "                            the last-level cache (default warm; batch mode)\n"
+            "  --llc-size BYTES          the last-level cache cold mode fills (e.g. 32M;\n"
+            "                            default: from /sys, else the CPU's own figure)\n"
             "  --samples N               measured rounds per case (default 10)\n"
             "  --target-time DURATION    minimum time of one batch sample (default 10ms)\n"
             "  --warmup N                rounds run and discarded (default 1)\n"
@@ -54,6 +61,8 @@ enum {
     OPT_WORKLOAD = 256,
     OPT_THREADS,
     OPT_MODE,
+    OPT_CACHE,
+    OPT_LLC_SIZE,
     OPT_SAMPLES,
     OPT_TARGET,
     OPT_WARMUP,
@@ -85,6 +94,19 @@ static int parse_list_option(struct hp_run_options *o, int opt, char *value, str
 {
     char *items[HP_SELECTION_MAX_ITEMS];
     struct hp_selection *sel = &o->sel;
+    if (opt == OPT_THREADS && strcmp(value, "scaling") == 0) {
+        /* Every count up to twice the CPUs: beyond them the cases are time-sliced (the
+         * results and the report say so, and the scalability fit leaves them out). */
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        unsigned most = cpus > 0 ? 2 * (unsigned)cpus : 2;
+        if (most > HP_MAX_THREADS)
+            most = HP_MAX_THREADS;
+        for (unsigned t = 1; t <= most; t++)
+            sel->threads[t - 1] = t;
+        sel->thread_count = most;
+        o->given |= HP_GIVEN_THREADS;
+        return 0;
+    }
     const char *flag = opt == OPT_WORKLOAD ? "--workload" : "--threads";
     int n = hp_split_list(flag, value, items, HP_SELECTION_MAX_ITEMS, err);
     if (n < 0)
@@ -105,6 +127,36 @@ static int parse_list_option(struct hp_run_options *o, int opt, char *value, str
         sel->thread_count = (size_t)n;
         o->given |= HP_GIVEN_THREADS;
     }
+    return 0;
+}
+
+static int parse_cache(struct hp_run_options *o, const char *value, struct hp_error *err)
+{
+    static const char *const names[] = {"warm", "cold", "both"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(value, names[i]) == 0) {
+            o->sel.cache = (enum hp_cache_choice)i;
+            return 0;
+        }
+    return hp_error_set(err, "--cache '%s': unknown (valid: warm, cold, both)", value);
+}
+
+/* "33554432", "32768K", "32M", "1G" (binary multiples). */
+static int parse_llc_size(struct hp_run_options *o, const char *value, struct hp_error *err)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(value, &end, 10);
+    unsigned shift = 0;
+    if (*end && end[1] == '\0')
+        shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 99;
+    if (end == value || value[0] == '-' || errno || (*end && shift == 99) || (*end && end[1]) ||
+        v == 0 || v > (1ull << 40) >> shift)
+        return hp_error_set(err,
+                            "--llc-size '%s': not a size (bytes, or a whole number with K, M or "
+                            "G; at least 1 byte, at most 1T)",
+                            value);
+    o->config.llc_bytes = (uint64_t)v << shift;
     return 0;
 }
 
@@ -169,6 +221,10 @@ static int parse_option(struct hp_run_options *o, int opt, char **argv, struct h
         return parse_list_option(o, opt, optarg, err);
     case OPT_MODE:
         return parse_mode(o, optarg, err);
+    case OPT_CACHE:
+        return parse_cache(o, optarg, err);
+    case OPT_LLC_SIZE:
+        return parse_llc_size(o, optarg, err);
     case OPT_SAMPLES:
     case OPT_TARGET:
     case OPT_WARMUP:
@@ -226,6 +282,8 @@ static void long_options(struct option *options)
         {"workload", required_argument, NULL, OPT_WORKLOAD},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"mode", required_argument, NULL, OPT_MODE},
+        {"cache", required_argument, NULL, OPT_CACHE},
+        {"llc-size", required_argument, NULL, OPT_LLC_SIZE},
         {"samples", required_argument, NULL, OPT_SAMPLES},
         {"target-time", required_argument, NULL, OPT_TARGET},
         {"warmup", required_argument, NULL, OPT_WARMUP},

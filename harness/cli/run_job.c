@@ -39,6 +39,9 @@ static int resolve_selection(struct hp_run_options *o, const struct hp_phase_pla
                                 "--%s cannot be combined with --phases: the phase file chooses "
                                 "the implementations",
                                 o->axis_flag);
+        if (o->sel.cache != HP_CACHE_WARM)
+            return hp_error_set(err, "--cache cannot be combined with --phases (a phase run "
+                                     "measures warm caches)");
         if (hp_phases_read(phases_path, &plan, err) != 0)
             return -1;
         hp_phase_defaults(&o->sel, cfg, o->given);
@@ -66,8 +69,10 @@ static enum hp_run_outcome run_callgrind_child(const struct hp_run_options *o,
 {
     if (expand(o, p, run, err) != 0)
         return HP_RUN_REFUSED;
-    for (size_t i = 0; i < run->case_count; i++)
+    for (size_t i = 0; i < run->case_count; i++) {
         run->cases[i].mode = HP_MODE_BATCH; /* the name keeps "/latency": same op, same count */
+        run->cases[i].cold = false;         /* and "/cold": the same instructions, one instance */
+    }
     run->config.fixed_n = o->instructions_ops;
     run->config.samples = 1;
     run->config.warmup_rounds = 1;
@@ -114,6 +119,23 @@ static void warn_low_found_share(const struct hp_run *run)
     }
 }
 
+/* What the validity checks read before the run (validity.h); the findings, with steal, other
+ * load and drift, come with the results. */
+static void print_environment(const struct hp_validity *v)
+{
+    char load[32] = "unknown", aslr[32] = "unknown";
+    if (v->load_start[0] == v->load_start[0])
+        snprintf(load, sizeof load, "%.2f", v->load_start[0]);
+    if (v->aslr >= 0)
+        snprintf(aslr, sizeof aslr, "%s (%d)", v->aslr ? "on" : "off", v->aslr);
+    printf("validity: governor %s, boost %s, ASLR %s, load average %s on %u CPUs, %s build\n",
+           v->governor[0] ? v->governor : "not readable",
+           v->boost < 0 ? "not readable"
+           : v->boost   ? "on"
+                        : "off",
+           aslr, load, v->cpus, v->build_type);
+}
+
 /* What is about to be measured, and on what: said before the long part. */
 static void print_header(const struct hp_run *run)
 {
@@ -138,6 +160,11 @@ static void print_header(const struct hp_run *run)
     else
         printf("cache-line handoff n/a (one CPU)\n");
     printf("hardware counters: %s%s\n", run->perf_available ? "" : "unavailable: ", run->perf_why);
+    print_environment(&run->validity);
+    if (run->llc_bytes > 0)
+        printf("cold caches: last-level cache %.4g MiB (%s); each cold case set up instances "
+               "holding twice that\n",
+               (double)run->llc_bytes / (1 << 20), run->llc_source);
     warn_low_found_share(run);
     fflush(stdout);
 }
@@ -210,6 +237,7 @@ enum hp_run_outcome hp_run_job(struct hp_run_options *o, struct hp_error *err)
     if (resolve_selection(o, &p, err) != 0)
         return HP_RUN_REFUSED;
     run.config = o->config;
+    run.config.build_type = HOTPATH_BUILD_TYPE;
     if (o->callgrind_child)
         return run_callgrind_child(o, p, &run, err);
     if (o->count_instructions && !hp_instructions_available()) {

@@ -41,6 +41,8 @@ void hp_case_name(struct hp_case *c)
         used += (size_t)snprintf(c->name + used, sizeof c->name - used, "/threads=%u", c->threads);
     if (c->mode == HP_MODE_LATENCY && used < sizeof c->name)
         used += (size_t)snprintf(c->name + used, sizeof c->name - used, "/latency");
+    if (c->cold && used < sizeof c->name)
+        used += (size_t)snprintf(c->name + used, sizeof c->name - used, "/cold");
     if (c->phase && used < sizeof c->name)
         snprintf(c->name + used, sizeof c->name - used, "/phase=%s", c->phase);
 }
@@ -48,7 +50,7 @@ void hp_case_name(struct hp_case *c)
 bool hp_case_is_overhead_measure(const struct hp_case *c)
 {
     return (c->workload->flags & HP_WORKLOAD_OVERHEAD_PROBE) && c->threads == 1 &&
-           c->mode == HP_MODE_BATCH;
+           c->mode == HP_MODE_BATCH && !c->cold;
 }
 
 uint64_t hp_predict_n(uint64_t n, double elapsed_ns, double target_ns)
@@ -77,7 +79,14 @@ uint64_t hp_predict_n(uint64_t n, double elapsed_ns, double target_ns)
 
 /* ---- workers ---------------------------------------------------------------------------- */
 
-enum job_kind { JOB_THREAD_SETUP, JOB_RUN, JOB_LATENCY, JOB_THREAD_TEARDOWN, JOB_EXIT };
+enum job_kind {
+    JOB_THREAD_SETUP,
+    JOB_RUN,
+    JOB_RUN_COLD,
+    JOB_LATENCY,
+    JOB_THREAD_TEARDOWN,
+    JOB_EXIT
+};
 
 struct thread_result {
     uint64_t start_ns, end_ns;
@@ -220,6 +229,48 @@ __attribute__((noinline)) static void run_batch_job(struct worker *w, struct hp_
         c->sample_chains[w->index].lost++; /* out of memory: the sample's chains are lost */
 }
 
+/* Cold mode (cold.h): n ops, each one on the next instance of the case's random order, this
+ * thread's position carried from sample to sample. */
+static void run_cold_job(struct worker *w, struct hp_case *c, uint64_t n)
+{
+    void **local = c->cold_local + (size_t)w->index * c->cold_instances;
+    const uint32_t *visit = c->cold_visit;
+    const size_t k = c->cold_instances;
+    size_t pos = c->cold_pos[w->index];
+    uint64_t (*run)(void *, uint64_t) = c->workload->run;
+    struct hp_alloc_counts before;
+    measured_region_begin(w, &before);
+    for (uint64_t i = 0; i < n; i++) {
+        w->sink += run(local[visit[pos]], 1);
+        if (++pos == k)
+            pos = 0;
+    }
+    measured_region_end(w, &before);
+    c->cold_pos[w->index] = pos;
+}
+
+/* Every instance's thread setup (or teardown), on this worker. */
+static void cold_thread_job(struct worker *w, struct hp_case *c, bool setup)
+{
+    struct thread_result *r = &w->result;
+    for (size_t k = 0; k < c->cold_instances; k++) {
+        void **local = &c->cold_local[(size_t)w->index * c->cold_instances + k];
+        if (setup) {
+            *local = c->cold_shared[k];
+            if (c->workload->thread_setup && r->status == 0)
+                r->status =
+                    c->workload->thread_setup(c->cold_shared[k], w->index, local, &r->error);
+        } else if (c->workload->thread_teardown && *local) {
+            c->workload->thread_teardown(*local);
+        }
+        if (!setup)
+            *local = NULL;
+    }
+    c->local[w->index] = c->cold_local[(size_t)w->index * c->cold_instances];
+    if (!setup)
+        c->local[w->index] = NULL;
+}
+
 static void run_latency_job(struct worker *w, struct hp_case *c, uint64_t groups)
 {
     const struct hp_timer *timer = w->team->timer;
@@ -247,6 +298,10 @@ static void do_job(struct worker *w, enum job_kind kind, struct hp_case *c, uint
     struct thread_result *r = &w->result;
     r->status = 0;
     r->ops = kind == JOB_LATENCY ? n * c->group : n;
+    if (c && c->cold_instances > 0 && (kind == JOB_THREAD_SETUP || kind == JOB_THREAD_TEARDOWN)) {
+        cold_thread_job(w, c, kind == JOB_THREAD_SETUP);
+        return;
+    }
     switch (kind) {
     case JOB_THREAD_SETUP:
         c->local[w->index] = c->shared;
@@ -256,6 +311,9 @@ static void do_job(struct worker *w, enum job_kind kind, struct hp_case *c, uint
         break;
     case JOB_RUN:
         run_batch_job(w, c, n);
+        break;
+    case JOB_RUN_COLD:
+        run_cold_job(w, c, n);
         break;
     case JOB_LATENCY:
         run_latency_job(w, c, n);
@@ -406,12 +464,15 @@ static void team_stop(struct worker_team *team)
 
 struct sample {
     double wall_ns;
-    uint64_t ops; /* all threads */
+    double cpu_ns; /* all the case's threads */
+    uint64_t ops;  /* all threads */
 };
 
 static struct sample take_sample(struct worker_team *team, struct hp_case *c, bool keep)
 {
-    enum job_kind kind = c->mode == HP_MODE_LATENCY ? JOB_LATENCY : JOB_RUN;
+    enum job_kind kind = c->mode == HP_MODE_LATENCY ? JOB_LATENCY
+                         : c->cold_instances > 0    ? JOB_RUN_COLD
+                                                    : JOB_RUN;
     team->sample_now = keep && team->sampling && kind == JOB_RUN;
     if (c->workload->sample_begin)
         c->workload->sample_begin(c->shared);
@@ -438,18 +499,19 @@ static struct sample take_sample(struct worker_team *team, struct hp_case *c, bo
     struct sample s = {.wall_ns = (double)(last - first), .ops = ops > 0 ? ops : 1};
     if (s.wall_ns <= 0)
         s.wall_ns = 1;
-    if (!keep)
-        return s;
-    unsigned k = c->samples_taken++;
-    c->ns_per_op[k] = s.wall_ns / (double)s.ops;
-    c->ops_per_sec[k] = (double)s.ops * 1e9 / s.wall_ns;
     uint64_t cpu_ns = 0;
     for (unsigned i = 0; i < c->threads; i++) {
         const struct thread_result *r = &team->workers[i].result;
         cpu_ns += r->cpu_end_ns - r->cpu_start_ns;
     }
     /* CPU clocks tick coarser than the wall clock on some kernels: never report zero. */
-    c->cpu_ns_per_op[k] = (cpu_ns > 0 ? (double)cpu_ns : 1.0) / (double)s.ops;
+    s.cpu_ns = cpu_ns > 0 ? (double)cpu_ns : 1.0;
+    if (!keep)
+        return s;
+    unsigned k = c->samples_taken++;
+    c->ns_per_op[k] = s.wall_ns / (double)s.ops;
+    c->ops_per_sec[k] = (double)s.ops * 1e9 / s.wall_ns;
+    c->cpu_ns_per_op[k] = s.cpu_ns / (double)s.ops;
     for (unsigned i = 0; i < c->threads; i++) {
         const struct thread_result *r = &team->workers[i].result;
         double elapsed = (double)(r->end_ns - r->start_ns);
@@ -574,7 +636,66 @@ void hp_run_catch_stop_signals(void)
     sigaction(SIGTERM, &stop, NULL);
 }
 
-static int setup_case(struct worker_team *team, struct hp_case *c, const struct hp_run *run,
+/* Cold mode (cold.h): instance 0 is the case's shared state (its setup records the metrics);
+ * an instance's size is measured on the second one (so one-time work of the first is not
+ * counted); K instances in all, in a random cyclic order. */
+static int setup_cold_instances(struct hp_run *run, struct hp_case *c,
+                                const struct hp_case_params *params, struct hp_error *err)
+{
+    if (c->workload->setup(params, &c->shared, err) != 0)
+        return -1;
+    struct hp_case_params quiet = *params;
+    quiet.metrics = NULL;
+    void *second = NULL;
+    struct hp_alloc_counts before, after;
+    uint64_t heap_before = hp_heap_allocated();
+    hp_alloc_counts_read(&before);
+    if (c->workload->setup(&quiet, &second, err) != 0)
+        return -1;
+    hp_alloc_counts_read(&after);
+    uint64_t heap_after = hp_heap_allocated();
+    bool allocated = heap_before > 0 && heap_after > heap_before;
+    c->cold_instance_bytes = allocated ? heap_after - heap_before : after.bytes - before.bytes;
+    c->cold_bytes_source = allocated ? "allocated" : "requested";
+    size_t k = hp_cold_instance_count(run->llc_bytes, c->cold_instance_bytes);
+    c->cold_shared = calloc(k, sizeof *c->cold_shared);
+    c->cold_local = calloc(k * c->threads, sizeof *c->cold_local);
+    c->cold_visit = malloc(k * sizeof *c->cold_visit);
+    if (!c->cold_shared || !c->cold_local || !c->cold_visit) {
+        if (c->workload->teardown)
+            c->workload->teardown(second);
+        return hp_error_set(err, "out of memory for %zu instances", k);
+    }
+    c->cold_shared[0] = c->shared;
+    c->cold_shared[1] = second;
+    c->cold_instances = 2;
+    for (; c->cold_instances < k; c->cold_instances++)
+        if (c->workload->setup(&quiet, &c->cold_shared[c->cold_instances], err) != 0)
+            return -1;
+    struct hp_rng rng;
+    hp_rng_seed(&rng, run->config.seed ^ 0x636f6c64u);
+    for (size_t i = 0; i < k; i++)
+        c->cold_visit[i] = (uint32_t)i;
+    for (size_t i = k; i > 1; i--) {
+        size_t j = (size_t)hp_rng_below(&rng, i);
+        uint32_t t = c->cold_visit[i - 1];
+        c->cold_visit[i - 1] = c->cold_visit[j];
+        c->cold_visit[j] = t;
+    }
+    for (unsigned t = 0; t < c->threads; t++) /* the threads spread over the cycle */
+        c->cold_pos[t] = k * t / c->threads;
+    c->cold_exceeds_llc = (uint64_t)k * c->cold_instance_bytes > run->llc_bytes;
+    if (!c->cold_exceeds_llc && c->cold_instance_bytes > 0) /* a probe holds no data */
+        hp_validity_add(&run->validity, HP_FINDING_WARNING, "cold", 0, 0,
+                        "cold: %s's %zu instances of %llu bytes (%s) hold %llu bytes, not above "
+                        "the last-level cache's %llu: its data may stay in cache",
+                        c->name, k, (unsigned long long)c->cold_instance_bytes,
+                        c->cold_bytes_source, (unsigned long long)(k * c->cold_instance_bytes),
+                        (unsigned long long)run->llc_bytes);
+    return 0;
+}
+
+static int setup_case(struct worker_team *team, struct hp_case *c, struct hp_run *run,
                       struct hp_error *err)
 {
     struct hp_case_params params = {
@@ -607,7 +728,8 @@ static int setup_case(struct worker_team *team, struct hp_case *c, const struct 
         return 0; /* set up by its program (the caller) */
     struct hp_error inner;
     inner.message[0] = '\0';
-    int rc = c->workload->setup(&params, &c->shared, &inner);
+    int rc = c->cold ? setup_cold_instances(run, c, &params, &inner)
+                     : c->workload->setup(&params, &c->shared, &inner);
     if (rc == HP_SETUP_DECLINED) {
         snprintf(c->status, sizeof c->status, "not run: %.*s", (int)sizeof c->status - 16,
                  inner.message);
@@ -630,6 +752,16 @@ static void teardown_case(struct worker_team *team, struct hp_case *c, bool thre
         return; /* external, or declined at setup: nothing was set up */
     if (threads_ready)
         team_dispatch(team, JOB_THREAD_TEARDOWN, c, 0, c->threads);
+    if (c->cold_shared) {
+        for (size_t k = 1; k < c->cold_instances; k++) /* [0] is c->shared */
+            if (c->workload->teardown && c->cold_shared[k])
+                c->workload->teardown(c->cold_shared[k]);
+        free(c->cold_shared);
+        free(c->cold_local);
+        free(c->cold_visit);
+        c->cold_shared = c->cold_local = NULL;
+        c->cold_visit = NULL;
+    }
     if (c->workload->teardown && c->shared)
         c->workload->teardown(c->shared);
     c->shared = NULL;
@@ -680,6 +812,20 @@ int hp_run_setup(struct hp_run *run, struct hp_error *err)
     run->interrupted = false;
     if (!run->machine_measured)
         hp_run_measure_machine(run);
+    if (!run->validity.paths.proc[0])
+        hp_system_paths_default(&run->validity.paths);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    hp_validity_begin(&run->validity, cfg->build_type, cpus > 0 ? (unsigned)cpus : 1);
+    bool cold = false;
+    for (size_t i = 0; i < run->case_count; i++)
+        cold |= run->cases[i].cold;
+    if (cold && hp_llc_detect(&run->validity.paths, cfg->llc_bytes, &run->llc_bytes,
+                              run->llc_source, sizeof run->llc_source) != 0)
+        return hp_error_set(err,
+                            "--cache cold needs the size of the last-level cache: none "
+                            "under %s/devices/system/cpu/cpu0/cache/ and the CPU reports "
+                            "none; give it with --llc-size",
+                            run->validity.paths.sys);
 
     if (team_start(&run_team, max_threads, cfg->pin, &run->timer, run->perf_available,
                    cfg->sampling, err) != 0) {
@@ -699,6 +845,101 @@ int hp_run_setup(struct hp_run *run, struct hp_error *err)
     }
     run->set_up = true;
     return 0;
+}
+
+/* One round: a sample of every case, in `order`. */
+static void run_round(struct hp_run *run, const size_t *order, unsigned round, bool keep,
+                      struct hp_progress *progress)
+{
+    for (size_t k = 0; k < run->case_count && !hp_run_stop_requested; k++) {
+        struct hp_case *c = &run->cases[order[k]];
+        hp_progress_step(progress, c->name, keep ? "measuring" : "warming up");
+        if (round == run->config.warmup_rounds)
+            reset_latency(c); /* the latency histogram holds measured rounds only */
+        if (c->external && !c->external->sample)
+            continue; /* one-shot: measured before the rounds */
+        if (c->external)
+            take_external_sample(c, keep, round + 1);
+        else if (!c->status[0])
+            take_sample(&run_team, c, keep);
+    }
+}
+
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median_of(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, compare_doubles);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* The drift check (validity.h): the first warm batch cases of the first measured round (a cold
+ * case's figures vary with where its instances landed), one-thread ones when there are any,
+ * measured
+ * again HP_DRIFT_SAMPLES times after the last round (not kept as samples), against their first
+ * HP_DRIFT_SAMPLES samples; one-thread cases in CPU time, as the gate compares them. */
+static void check_drift(struct hp_run *run, const size_t *first_order)
+{
+    struct hp_validity *v = &run->validity;
+    struct hp_case *chosen[HP_DRIFT_MAX_CASES];
+    size_t n = 0;
+    /* One-thread cases first (CPU time: other tenants barely move it), others only without. */
+    for (int pass = 0; pass < 2 && n == 0; pass++)
+        for (size_t k = 0; k < run->case_count && n < HP_DRIFT_MAX_CASES; k++) {
+            struct hp_case *c = &run->cases[first_order[k]];
+            if (!c->external && !c->status[0] && c->mode == HP_MODE_BATCH && !c->cold &&
+                c->samples_taken >= HP_DRIFT_SAMPLES && (pass == 1 || c->threads == 1))
+                chosen[n++] = c;
+        }
+    double late[HP_DRIFT_MAX_CASES][HP_DRIFT_SAMPLES];
+    for (unsigned s = 0; s < HP_DRIFT_SAMPLES && !hp_run_stop_requested; s++)
+        for (size_t i = 0; i < n; i++) {
+            struct sample x = take_sample(&run_team, chosen[i], false);
+            late[i][s] = (chosen[i]->threads == 1 ? x.cpu_ns : x.wall_ns) / (double)x.ops;
+        }
+    if (hp_run_stop_requested)
+        return;
+    v->drift_checked = true;
+    for (size_t i = 0; i < n; i++) {
+        struct hp_drift_case *d = &v->drift[v->drift_count++];
+        const struct hp_case *c = chosen[i];
+        double early[HP_DRIFT_SAMPLES];
+        d->cpu_clock = c->threads == 1;
+        for (unsigned s = 0; s < HP_DRIFT_SAMPLES; s++)
+            early[s] = d->cpu_clock ? c->cpu_ns_per_op[s] : c->ns_per_op[s];
+        snprintf(d->name, sizeof d->name, "%s", c->name);
+        d->early_median_ns = median_of(early, HP_DRIFT_SAMPLES);
+        d->late_median_ns = median_of(late[i], HP_DRIFT_SAMPLES);
+        d->ratio = d->late_median_ns / d->early_median_ns;
+    }
+}
+
+/* Labels a latency case whose median the timer cannot resolve (validity.h). */
+static void check_resolution(struct hp_run *run, struct hp_case *c)
+{
+    if (hp_hdr_total_count(&c->latency) == 0)
+        return;
+    double p50 = (double)hp_hdr_value_at_percentile(&c->latency, 50);
+    c->below_resolution = hp_latency_below_resolution(p50, c->group, run->timer.resolution_ns);
+    if (c->below_resolution)
+        hp_validity_add(&run->validity, HP_FINDING_WARNING, "below_resolution", 0, 0,
+                        "below resolution: %s's latency median, %.0f ns per op in groups of %u, "
+                        "is under what the timer resolves (%.3g ns per read, 1 ns per recorded "
+                        "value): its percentiles are not measurements",
+                        c->name, p50, c->group, run->timer.resolution_ns);
+}
+
+static unsigned max_case_threads(const struct hp_run *run)
+{
+    unsigned most = 1;
+    for (size_t i = 0; i < run->case_count; i++)
+        if (run->cases[i].threads > most)
+            most = run->cases[i].threads;
+    return most;
 }
 
 int hp_run_execute(struct hp_run *run, struct hp_error *err)
@@ -721,30 +962,33 @@ int hp_run_execute(struct hp_run *run, struct hp_error *err)
     }
 
     size_t *order = malloc(run->case_count * sizeof *order);
+    size_t *first_order = malloc(run->case_count * sizeof *first_order);
     struct hp_rng rng;
     hp_rng_seed(&rng, cfg->seed);
     for (size_t i = 0; i < run->case_count; i++)
-        order[i] = i;
+        order[i] = first_order[i] = i;
     unsigned rounds = cfg->warmup_rounds + cfg->samples;
     for (unsigned round = 0; round < rounds && !hp_run_stop_requested; round++) {
         bool keep = round >= cfg->warmup_rounds;
         shuffle(order, run->case_count, &rng);
-        for (size_t k = 0; k < run->case_count && !hp_run_stop_requested; k++) {
-            struct hp_case *c = &run->cases[order[k]];
-            hp_progress_step(&progress, c->name, keep ? "measuring" : "warming up");
-            if (round == cfg->warmup_rounds)
-                reset_latency(c); /* the latency histogram holds measured rounds only */
-            if (c->external && !c->external->sample)
-                continue; /* one-shot: measured before the rounds */
-            if (c->external)
-                take_external_sample(c, keep, round + 1);
-            else if (!c->status[0])
-                take_sample(&run_team, c, keep);
+        if (round == cfg->warmup_rounds)
+            memcpy(first_order, order, run->case_count * sizeof *order);
+        struct hp_cpu_times before, after;
+        hp_cpu_times_read(&run->validity.paths, &before);
+        run_round(run, order, round, keep, &progress);
+        hp_cpu_times_read(&run->validity.paths, &after);
+        if (keep && !hp_run_stop_requested) {
+            struct hp_validity_window w =
+                hp_validity_window_between(&before, &after, (double)sysconf(_SC_CLK_TCK));
+            hp_validity_add_window(&run->validity, &w);
         }
     }
     free(order);
     hp_progress_end(&progress);
     run->interrupted = hp_run_stop_requested != 0;
+    if (!run->interrupted && !cfg->callgrind)
+        check_drift(run, first_order);
+    free(first_order);
 
     for (size_t i = 0; i < run->case_count; i++) {
         struct hp_case *c = &run->cases[i];
@@ -758,6 +1002,8 @@ int hp_run_execute(struct hp_run *run, struct hp_error *err)
         if (c->mode == HP_MODE_LATENCY)
             for (unsigned t = 0; t < c->threads; t++)
                 hp_hdr_merge(&c->latency, &c->thread_latency[t]);
+        if (c->mode == HP_MODE_LATENCY)
+            check_resolution(run, c);
         if (hp_case_is_overhead_measure(c) && c->samples_taken > 0)
             run->harness_overhead_ns = c->summary.median;
         if (c->status[0] && !c->shared)
@@ -770,11 +1016,14 @@ int hp_run_execute(struct hp_run *run, struct hp_error *err)
     }
     team_stop(&run_team);
     run->duration_s = (double)(hp_monotonic_ns() - started_ns) / 1e9;
+    if (!cfg->callgrind)
+        hp_validity_assess(&run->validity, max_case_threads(run));
     return 0;
 }
 
 void hp_run_release(struct hp_run *run)
 {
+    hp_validity_free(&run->validity);
     for (size_t i = 0; i < run->case_count; i++) {
         struct hp_case *c = &run->cases[i];
         free(c->ns_per_op);

@@ -27,12 +27,14 @@
 #include <stdint.h>
 
 #include "alloc_count.h"
+#include "cold.h"
 #include "floors.h"
 #include "hdr_histogram.h"
 #include "perf_counters.h"
 #include "sampler.h"
 #include "stats.h"
 #include "timer.h"
+#include "validity.h"
 #include "workload.h"
 
 enum hp_mode { HP_MODE_BATCH, HP_MODE_LATENCY };
@@ -58,6 +60,10 @@ struct hp_run_config {
     /* `hotpath profile --source sampling` (sampler.h): the event every worker samples around
      * run() of measured samples, into its case's sample_chains; NULL: no sampling. */
     const struct hp_sampler_event *sampling;
+    /* The build measuring ("Release", "Debug", ...), for the validity checks (validity.h);
+     * NULL: not checked. */
+    const char *build_type;
+    uint64_t llc_bytes; /* --llc-size: the last-level cache cold mode fills; 0: detect (cold.h) */
 };
 
 void hp_run_config_defaults(struct hp_run_config *c);
@@ -110,6 +116,9 @@ struct hp_case {
     struct hp_composition composition;
     unsigned threads;
     enum hp_mode mode;
+    /* --cache cold (cold.h): cold_instances instances, each op on the next of a random order;
+     * batch mode, workloads flagged HP_WORKLOAD_INSTANCES. The name ends in "/cold". */
+    bool cold;
     const char *phase; /* run --phases: the phase this case measures (in the name too); else NULL */
     /* An external case: samples from another program; workload names what it stands beside
      * (its setup and run are not called) and the caller writes name. NULL for a C case. */
@@ -149,9 +158,23 @@ struct hp_case {
 
     struct hp_hdr latency; /* latency mode: every recorded group, all threads */
     bool has_latency;
+    /* Latency mode: its median sits below what the timer resolves (validity.h), so its
+     * percentiles are labelled "below resolution" rather than reported as measured. */
+    bool below_resolution;
     struct hp_metrics metrics; /* the workload's own report */
 
+    /* Cold mode, filled by the runner: the instances, each one's size and where it came from
+     * (cold.h), and whether together they exceed the last-level cache. */
+    size_t cold_instances;
+    uint64_t cold_instance_bytes;
+    const char *cold_bytes_source; /* "allocated" or "requested" */
+    bool cold_exceeds_llc;
+
     /* Private to the runner. */
+    void **cold_shared;   /* [cold_instances]; [0] is shared */
+    void **cold_local;    /* [threads][cold_instances] */
+    uint32_t *cold_visit; /* a random cyclic order of the instances */
+    size_t cold_pos[HP_MAX_THREADS];
     void *shared;
     void *local[HP_MAX_THREADS];
     struct hp_hdr thread_latency[HP_MAX_THREADS];
@@ -181,6 +204,13 @@ struct hp_run {
     struct hp_case *cases;
     size_t case_count;
     const struct hp_external_summary *external; /* run --external, else NULL */
+    /* Cold mode's last-level cache (cold.h), when a case runs cold. */
+    uint64_t llc_bytes;
+    char llc_source[640];
+    /* What can make the run's times wrong (validity.h): filled by hp_run_setup and
+     * hp_run_execute. validity.paths may be set before hp_run_setup (tests); when empty, the
+     * defaults. */
+    struct hp_validity validity;
 };
 
 /* Calibrates the latency timer, measures the floors and probes the perf counters (about 0.3 s).

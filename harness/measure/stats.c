@@ -329,3 +329,83 @@ double hp_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb,
 {
     return hp_mann_whitney_p_with(a, na, b, nb, HP_RANK_TEST_AUTO, u_out);
 }
+
+/* ---- Universal Scalability Law --------------------------------------------------------- */
+
+/* Least squares of y = a u + b v (no intercept) over k points; one coefficient forced to 0 when
+ * `only` is 1 (a alone) or 2 (b alone). */
+static void fit_two(const double *u, const double *v, const double *y, size_t k, int only,
+                    double *a, double *b)
+{
+    double uu = 0, vv = 0, uv = 0, uy = 0, vy = 0;
+    for (size_t i = 0; i < k; i++) {
+        uu += u[i] * u[i];
+        vv += v[i] * v[i];
+        uv += u[i] * v[i];
+        uy += u[i] * y[i];
+        vy += v[i] * y[i];
+    }
+    double det = uu * vv - uv * uv;
+    if (only == 0 && fabs(det) > 1e-12 * uu * vv) {
+        *a = (uy * vv - vy * uv) / det;
+        *b = (vy * uu - uy * uv) / det;
+    } else if (only == 2) {
+        *a = 0;
+        *b = vv > 0 ? vy / vv : 0;
+    } else {
+        *a = uu > 0 ? uy / uu : 0;
+        *b = 0;
+    }
+}
+
+int hp_usl_fit(const unsigned *threads, const double *throughput, size_t n, unsigned max_threads,
+               struct hp_usl_fit *out)
+{
+    memset(out, 0, sizeof *out);
+    double x1 = NAN;
+    for (size_t i = 0; i < n; i++) {
+        if (threads[i] < 1 || threads[i] > max_threads || !(throughput[i] > 0))
+            continue;
+        out->points++;
+        if (threads[i] == 1)
+            x1 = throughput[i];
+    }
+    if (out->points < HP_USL_MIN_POINTS || isnan(x1))
+        return -1;
+    double *u = calloc(3 * out->points, sizeof *u), *v = u + out->points, *y = v + out->points;
+    if (!u)
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (threads[i] < 1 || threads[i] > max_threads || !(throughput[i] > 0))
+            continue;
+        double N = threads[i];
+        u[k] = N - 1;
+        v[k] = N * (N - 1);
+        y[k] = N / (throughput[i] / x1) - 1;
+        k++;
+    }
+    fit_two(u, v, y, k, 0, &out->sigma, &out->kappa);
+    if (out->kappa < 0)
+        fit_two(u, v, y, k, 1, &out->sigma, &out->kappa);
+    if (out->sigma < 0) {
+        fit_two(u, v, y, k, 2, &out->sigma, &out->kappa);
+        if (out->kappa < 0)
+            out->kappa = 0;
+        out->sigma = 0;
+    }
+    out->lambda = x1;
+    double sq = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (threads[i] < 1 || threads[i] > max_threads || !(throughput[i] > 0))
+            continue;
+        double N = threads[i];
+        double fitted = x1 * N / (1 + out->sigma * (N - 1) + out->kappa * N * (N - 1));
+        sq += (fitted / throughput[i] - 1) * (fitted / throughput[i] - 1);
+    }
+    out->rms_relative_error = sqrt(sq / (double)k);
+    out->peak_threads =
+        out->kappa > 0 ? (unsigned)lround(sqrt((1 - fmin(out->sigma, 1)) / out->kappa)) : 0;
+    free(u);
+    return 0;
+}

@@ -106,4 +106,28 @@ double hp_mann_whitney_p(const double *a, size_t na, const double *b, size_t nb,
 double hp_mann_whitney_p_with(const double *a, size_t na, const double *b, size_t nb,
                               enum hp_rank_test_method method, double *u_out);
 
+/* The Universal Scalability Law (Gunther): throughput on N threads
+ *
+ *     X(N) = lambda N / (1 + sigma (N - 1) + kappa N (N - 1))
+ *
+ * sigma the contention (the serialised share), kappa the coherency cost (crosstalk between every
+ * pair of threads). Fitted by least squares on the linear form N / C(N) - 1 = sigma (N - 1) +
+ * kappa N (N - 1), C(N) = X(N) / X(1), over the points with N <= max_threads only (beyond the
+ * CPUs, threads are time-sliced: the law's model of contention does not hold), and only with at
+ * least HP_USL_MIN_POINTS of them, one of them N = 1. A coefficient the fit makes negative is
+ * set to 0 and the other refitted alone. */
+enum { HP_USL_MIN_POINTS = 4 };
+
+struct hp_usl_fit {
+    double sigma, kappa, lambda; /* lambda = X(1) */
+    double rms_relative_error;   /* of the fitted X(N) against the measured, over the points */
+    size_t points;
+    unsigned peak_threads; /* N of the fitted curve's maximum (sqrt((1 - sigma) / kappa)), 0 when
+                              kappa is 0 (no maximum) */
+};
+
+/* 0 with *out filled, or -1 when too few points qualify (out->points says how many did). */
+int hp_usl_fit(const unsigned *threads, const double *throughput, size_t n, unsigned max_threads,
+               struct hp_usl_fit *out);
+
 #endif

@@ -81,6 +81,12 @@ enum {
      * rate it was given). */
     HP_WORKLOAD_BATCH_ONLY = 1u << 2,
     HP_WORKLOAD_LATENCY_ONLY = 1u << 3,
+    /* Independent instances: setup may be called many times for one case, each call making a
+     * structure that shares nothing with the others, and run(local, 1) on any instance in any
+     * order is one op. Cold mode (`run --cache cold`, cold.h) needs it: it sets up instances
+     * filling twice the last-level cache and runs each op on the next one. A workload whose
+     * threads hand work to each other, or with background activity, does not declare it. */
+    HP_WORKLOAD_INSTANCES = 1u << 4,
 };
 
 /* What setup returns to decline a case it cannot run here (a program that is not installed):

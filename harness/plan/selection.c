@@ -155,6 +155,20 @@ static int refuse_composition(const struct hp_workload *w, const struct hp_compo
                         valid_used ? valid : "no implementation registered");
 }
 
+/* The warm case, the cold one or both (--cache), as the workload and the mode allow. */
+static int push_cache_cases(const struct hp_selection *sel, struct expansion *ex,
+                            const struct hp_case *c, struct hp_error *err)
+{
+    if (sel->cache != HP_CACHE_COLD && push_case(ex, c, err) != 0)
+        return -1;
+    if (sel->cache == HP_CACHE_WARM || c->mode != HP_MODE_BATCH ||
+        !(c->workload->flags & HP_WORKLOAD_INSTANCES))
+        return 0;
+    struct hp_case cold = *c;
+    cold.cold = true;
+    return push_case(ex, &cold, err);
+}
+
 static int expand_workload(const struct hp_selection *sel, const struct hp_workload *w,
                            struct expansion *ex, struct hp_error *err)
 {
@@ -207,7 +221,7 @@ static int expand_workload(const struct hp_selection *sel, const struct hp_workl
                         earlier = w->min_threads;
                     duplicate |= earlier == c.threads;
                 }
-                if (!duplicate && push_case(ex, &c, err) != 0)
+                if (!duplicate && push_cache_cases(sel, ex, &c, err) != 0)
                     return -1;
             }
         }
@@ -264,6 +278,17 @@ int hp_selection_expand(const struct hp_selection *sel, struct hp_case **cases, 
     if (ex.count == 0) {
         free(ex.cases);
         return hp_error_set(err, "the selection gives no case to run");
+    }
+    bool cold = false;
+    for (size_t i = 0; i < ex.count; i++)
+        cold |= ex.cases[i].cold;
+    if (sel->cache != HP_CACHE_WARM && !cold) {
+        free(ex.cases);
+        return hp_error_set(err,
+                            "--cache %s: none of the selected workloads runs cold (cold "
+                            "mode needs independent instances, in batch mode: the router "
+                            "workloads but the writer ones, and null)",
+                            sel->cache == HP_CACHE_COLD ? "cold" : "both");
     }
     if (hp_cases_refuse_duplicate_names(ex.cases, ex.count, err) != 0) {
         free(ex.cases);

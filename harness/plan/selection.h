@@ -23,6 +23,9 @@ struct hp_selection {
     size_t thread_count;
     bool batch;
     bool latency;
+    /* --cache: warm (the default, 0), cold or both (cold.h). Cold cases are made only for the
+     * workloads flagged HP_WORKLOAD_INSTANCES, in batch mode. */
+    enum hp_cache_choice { HP_CACHE_WARM, HP_CACHE_COLD, HP_CACHE_BOTH } cache;
     bool add_overhead_probe; /* the null case, batch, 1 thread: the harness overhead of the run */
 };
 

@@ -10,7 +10,9 @@
 #include "common/error.h"
 #include "results_read.h"
 
-/* Reads `list`: one results directory (or results.json), or several separated by commas. With
+/* Reads `list`: one results directory (or results.json), or several separated by commas. Runs
+ * that marked themselves unreliable (results v6: validity) are left out of the pool while at
+ * least one reliable run remains (out->pooled_left_out counts them). With
  * several, every run must hold the same case names and build type; each case's samples are
  * concatenated in list order, its summary recomputed, its allocation and byte counts per op
  * averaged over all measured ops, and its instruction count taken from the first run that has

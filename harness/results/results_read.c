@@ -188,6 +188,22 @@ static int read_case_identity(const struct reader *rd, json_t *c, const char *wh
         st = fail(rd, where, "mode is neither \"batch\" nor \"latency\"");
     out->latency_mode = mode && strcmp(mode, "latency") == 0;
     free(mode);
+    char *cache = optional_string(rd, c, where, "cache", &st);
+    if (st == 0 && cache && strcmp(cache, "warm") != 0 && strcmp(cache, "cold") != 0)
+        st = fail(rd, where, "cache is neither \"warm\" nor \"cold\"");
+    out->cold = cache && strcmp(cache, "cold") == 0;
+    free(cache);
+    out->time_sliced = optional_bool(rd, c, where, "time_sliced", &st);
+    json_t *fairness = member(rd, c, where, "fairness", JSON_OBJECT, true, &st);
+    out->thread_spread = optional_nonnegative(rd, fairness, where, "spread", &st);
+    json_t *cold = member(rd, c, where, "cold", JSON_OBJECT, true, &st);
+    if (cold) {
+        char sub[96];
+        snprintf(sub, sizeof sub, "%s.cold", where);
+        out->cold_instances = required_count(rd, cold, sub, "instances", &st);
+        out->cold_working_set_bytes = required_count(rd, cold, sub, "working_set_bytes", &st);
+        out->cold_exceeds_llc = optional_bool(rd, cold, sub, "exceeds_llc", &st);
+    }
     out->ops_per_thread_per_sample = required_count(rd, c, where, "ops_per_thread_per_sample", &st);
     out->measured_ops = required_count(rd, c, where, "measured_ops", &st);
     if (st != 0)
@@ -292,6 +308,7 @@ static int read_case_latency(const struct reader *rd, json_t *c, const char *whe
     l->timer_overhead_ns_per_op =
         optional_nonnegative(rd, lat, sub, "timer_overhead_ns_per_op", &st);
     l->hlog = optional_string(rd, lat, sub, "hlog", &st);
+    l->below_resolution = optional_bool(rd, lat, sub, "below_resolution", &st);
     return st;
 }
 
@@ -378,6 +395,58 @@ static int refuse_duplicate_names(const struct reader *rd, const struct hp_resul
     return 0;
 }
 
+static int read_finding(const struct reader *rd, json_t *f, size_t index,
+                        struct hp_result_finding *out)
+{
+    char where[64];
+    snprintf(where, sizeof where, "validity.findings[%zu]", index);
+    if (!json_is_object(f))
+        return fail(rd, where, "is not an object");
+    int st = 0;
+    out->severity = required_string(rd, f, where, "severity", &st);
+    out->check = required_string(rd, f, where, "check", &st);
+    out->text = required_string(rd, f, where, "text", &st);
+    if (st != 0)
+        return st;
+    if (strcmp(out->severity, "info") != 0 && strcmp(out->severity, "warning") != 0 &&
+        strcmp(out->severity, "unreliable") != 0)
+        return fail(rd, where, "severity is none of \"info\", \"warning\", \"unreliable\"");
+    json_t *samples = member(rd, f, where, "samples", JSON_ARRAY, true, &st);
+    if (st != 0 || !samples)
+        return st;
+    json_t *a = json_array_get(samples, 0), *b = json_array_get(samples, 1);
+    if (json_array_size(samples) != 2 || !json_is_integer(a) || !json_is_integer(b) ||
+        json_integer_value(a) < 1 || json_integer_value(b) < json_integer_value(a))
+        return fail(rd, where, "samples is not [first, last], 1 <= first <= last");
+    out->first_sample = (unsigned)json_integer_value(a);
+    out->last_sample = (unsigned)json_integer_value(b);
+    return 0;
+}
+
+/* Version 5: "validity": {"reliable", "findings": [...], ...}; absent before. */
+static int read_validity(const struct reader *rd, json_t *root, struct hp_result_validity *v)
+{
+    int st = 0;
+    v->reliable = true;
+    json_t *o = member(rd, root, "", "validity", JSON_OBJECT, true, &st);
+    if (st != 0 || !o)
+        return st;
+    v->recorded = true;
+    json_t *reliable = required(rd, o, "validity", "reliable", JSON_TRUE, &st);
+    json_t *findings = required(rd, o, "validity", "findings", JSON_ARRAY, &st);
+    if (st != 0)
+        return st;
+    v->reliable = json_is_true(reliable);
+    v->finding_count = json_array_size(findings);
+    v->findings = calloc(v->finding_count ? v->finding_count : 1, sizeof *v->findings);
+    if (!v->findings)
+        return fail(rd, "validity", "out of memory");
+    for (size_t i = 0; i < v->finding_count; i++)
+        if (read_finding(rd, json_array_get(findings, i), i, &v->findings[i]) != 0)
+            return -1;
+    return 0;
+}
+
 static int read_document(struct reader *rd, json_t *root, struct hp_results *r)
 {
     int st = 0;
@@ -437,6 +506,13 @@ static int read_document(struct reader *rd, json_t *root, struct hp_results *r)
     json_t *perf = member(rd, root, "", "perf_counters", JSON_OBJECT, true, &st);
     r->perf_available = optional_bool(rd, perf, "perf_counters", "available", &st);
     r->harness_overhead_ns = optional_nonnegative(rd, root, "", "harness_overhead_ns_per_op", &st);
+    if (st == 0)
+        st = read_validity(rd, root, &r->validity);
+    json_t *cache = member(rd, root, "", "cache", JSON_OBJECT, true, &st);
+    if (cache) {
+        r->llc_bytes = required_count(rd, cache, "cache", "llc_bytes", &st);
+        r->llc_source = optional_string(rd, cache, "cache", "llc_source", &st);
+    }
 
     json_t *cases = required(rd, root, "", "cases", JSON_ARRAY, &st);
     if (st != 0)
@@ -520,6 +596,13 @@ static void free_case(struct hp_result_case *c)
 
 void hp_results_free(struct hp_results *r)
 {
+    for (size_t i = 0; r->validity.findings && i < r->validity.finding_count; i++) {
+        free(r->validity.findings[i].severity);
+        free(r->validity.findings[i].check);
+        free(r->validity.findings[i].text);
+    }
+    free(r->validity.findings);
+    free(r->llc_source);
     for (size_t i = 0; r->cases && i < r->case_count; i++)
         free_case(&r->cases[i]);
     free(r->cases);

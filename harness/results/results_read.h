@@ -39,6 +39,8 @@ struct hp_result_latency {
     double min_ns, mean_ns, p50_ns, p90_ns, p99_ns, p999_ns, p9999_ns, max_ns;
     double timer_overhead_ns_per_op;
     char *hlog; /* file name relative to the results directory, or NULL */
+    /* (version 6) the median sits below what the timer resolves: not a measurement. */
+    bool below_resolution;
 };
 
 struct hp_result_case {
@@ -52,6 +54,15 @@ struct hp_result_case {
     struct hp_result_impl *impls; /* in the order the file lists them */
     unsigned threads;
     bool latency_mode; /* mode "latency" (else "batch") */
+    /* (version 6) cache "cold" (cold.h): its instances and their working set, against the
+     * run's llc_bytes; warm when absent. */
+    bool cold;
+    uint64_t cold_instances, cold_working_set_bytes;
+    bool cold_exceeds_llc;
+    /* (version 6) more threads than the CPUs the run could use; and the spread of the threads'
+     * own rates, (max - min) / mean of their medians (NAN: one thread, or not recorded). */
+    bool time_sliced;
+    double thread_spread;
     uint64_t ops_per_thread_per_sample;
 
     size_t samples;
@@ -90,6 +101,21 @@ struct hp_result_floors {
     double monotonic_read_ns, tsc_read_ns, l1_load_ns, cas_ns, handoff_ns; /* NAN when null */
 };
 
+/* One finding of the run's validity checks (version 6; validity.h). */
+struct hp_result_finding {
+    char *severity; /* "info", "warning", "unreliable" */
+    char *check;    /* "steal", "drift", ... */
+    char *text;
+    unsigned first_sample, last_sample; /* 0, 0: the whole run */
+};
+
+struct hp_result_validity {
+    bool recorded; /* the file has a validity block (version 6 on) */
+    bool reliable; /* no finding of severity unreliable; true when not recorded */
+    size_t finding_count;
+    struct hp_result_finding *findings;
+};
+
 struct hp_results {
     char *dir;   /* the directory the file is in */
     char *path;  /* the results.json read */
@@ -112,6 +138,16 @@ struct hp_results {
     struct hp_result_floors floors;
     bool perf_available;
     double harness_overhead_ns; /* NAN when unknown */
+    struct hp_result_validity validity;
+    unsigned pooled_runs; /* runs pooled into this one (results_merge.h); 0 or 1: one run */
+    /* Pooled runs left out because they marked themselves unreliable while others did not
+     * (results_merge.h), and the first one's reason. */
+    unsigned pooled_left_out;
+    char left_out_why[480];
+    /* (version 6) the last-level cache cold cases filled, and where its size came from; 0 and
+     * NULL when no case ran cold. */
+    uint64_t llc_bytes;
+    char *llc_source;
 
     size_t case_count;
     struct hp_result_case *cases;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
+#include <sched.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
@@ -323,6 +324,7 @@ static void add_case_identity(json_t *o, const struct hp_case *c)
     json_object_set_new(o, "implementations", impls);
     json_object_set_new(o, "threads", json_integer(c->threads));
     json_object_set_new(o, "mode", json_string(c->mode == HP_MODE_LATENCY ? "latency" : "batch"));
+    json_object_set_new(o, "cache", json_string(c->cold ? "cold" : "warm"));
     json_object_set_new(
         o, "ops_per_thread_per_sample",
         json_integer((json_int_t)(c->mode == HP_MODE_LATENCY ? c->n * c->group : c->n)));
@@ -422,6 +424,7 @@ static json_t *latency_json(const struct hp_run *run, const struct hp_case *c)
     json_object_set_new(lat, "max_ns", json_integer(hp_hdr_max(&c->latency)));
     json_object_set_new(lat, "timer_overhead_ns_per_op",
                         hp_json_real_or_null(run->timer.overhead_ns / c->group));
+    json_object_set_new(lat, "below_resolution", json_boolean(c->below_resolution));
     char hlog[300];
     hlog_file_name(c, hlog, sizeof hlog);
     json_object_set_new(lat, "hlog", json_string(hlog));
@@ -460,6 +463,43 @@ static json_t *external_case_json(const struct hp_case *c)
     return o;
 }
 
+/* The CPUs this process may run on (its affinity), as the runner's workers see them. */
+static unsigned usable_cpus(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return (unsigned)CPU_COUNT(&set);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
+}
+
+/* results v6, threads >= 2: each thread's median rate over the samples, and their spread
+ * ((max - min) / mean): 0 when every thread got as much done. */
+static json_t *fairness_json(const struct hp_case *c)
+{
+    if (c->threads < 2 || c->samples_taken == 0 || c->external)
+        return json_null();
+    double lo = INFINITY, hi = 0, sum = 0;
+    double *rates = malloc(c->samples_taken * sizeof *rates);
+    if (!rates)
+        return json_null();
+    for (unsigned t = 0; t < c->threads; t++) {
+        for (unsigned k = 0; k < c->samples_taken; k++)
+            rates[k] = c->thread_ops_per_sec[k * c->threads + t];
+        struct hp_summary s;
+        double median = hp_summarize(rates, c->samples_taken, 0.95, &s) == 0 ? s.median : NAN;
+        lo = fmin(lo, median);
+        hi = fmax(hi, median);
+        sum += median;
+    }
+    free(rates);
+    json_t *o = json_object();
+    json_object_set_new(o, "min_thread_ops_per_sec", hp_json_real_or_null(lo));
+    json_object_set_new(o, "max_thread_ops_per_sec", hp_json_real_or_null(hi));
+    json_object_set_new(o, "spread", hp_json_real_or_null((hi - lo) / (sum / c->threads)));
+    return o;
+}
+
 static json_t *case_json(const struct hp_run *run, const struct hp_case *c)
 {
     json_t *o = json_object();
@@ -467,6 +507,8 @@ static json_t *case_json(const struct hp_run *run, const struct hp_case *c)
     add_case_samples(o, c);
     add_case_counts(o, c);
     json_object_set_new(o, "latency", latency_json(run, c));
+    json_object_set_new(o, "fairness", fairness_json(c));
+    json_object_set_new(o, "time_sliced", json_boolean(c->threads > usable_cpus()));
     json_t *metrics = json_object();
     for (size_t i = 0; i < c->metrics.count; i++) {
         json_t *m = json_object();
@@ -477,6 +519,17 @@ static json_t *case_json(const struct hp_run *run, const struct hp_case *c)
     json_object_set_new(o, "metrics", metrics);
     if (c->external)
         json_object_set_new(o, "external", external_case_json(c));
+    if (c->cold) {
+        json_t *cold = json_object();
+        json_object_set_new(cold, "instances", json_integer((json_int_t)c->cold_instances));
+        json_object_set_new(cold, "instance_bytes",
+                            json_integer((json_int_t)c->cold_instance_bytes));
+        json_object_set_new(cold, "instance_bytes_source", json_string(c->cold_bytes_source));
+        json_object_set_new(cold, "working_set_bytes",
+                            json_integer((json_int_t)(c->cold_instances * c->cold_instance_bytes)));
+        json_object_set_new(cold, "exceeds_llc", json_boolean(c->cold_exceeds_llc));
+        json_object_set_new(o, "cold", cold);
+    }
     return o;
 }
 
@@ -627,6 +680,87 @@ static json_t *declined_json(const struct hp_run *run)
     return list;
 }
 
+static json_t *number_or_null(double v, bool known)
+{
+    return known ? hp_json_real_or_null(v) : json_null();
+}
+
+/* The environment the validity checks read (validity.h); unknown values are null. */
+static json_t *environment_json(const struct hp_validity *v)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "governor", v->governor[0] ? json_string(v->governor) : json_null());
+    json_object_set_new(o, "boost", v->boost < 0 ? json_null() : json_boolean(v->boost));
+    json_object_set_new(o, "aslr", v->aslr < 0 ? json_null() : json_integer(v->aslr));
+    json_t *start = json_array(), *end = json_array();
+    for (int i = 0; i < 3; i++) {
+        json_array_append_new(start, hp_json_real_or_null(v->load_start[i]));
+        json_array_append_new(end, hp_json_real_or_null(v->load_end[i]));
+    }
+    json_object_set_new(o, "load_average_start", start);
+    json_object_set_new(o, "load_average_end", end);
+    json_object_set_new(o, "build_type", json_string(v->build_type));
+    return o;
+}
+
+/* Per sample (round): steal and other processes' load; then the drift check's cases. */
+static void add_windows_and_drift(json_t *o, const struct hp_validity *v)
+{
+    json_t *windows = json_array();
+    for (size_t k = 0; k < v->window_count; k++) {
+        const struct hp_validity_window *w = &v->windows[k];
+        json_t *wo = json_object();
+        json_object_set_new(wo, "sample", json_integer((json_int_t)k + 1));
+        json_object_set_new(wo, "duration_s", hp_json_real_or_null(w->duration_s));
+        json_object_set_new(wo, "steal_share", number_or_null(w->steal_share, w->known));
+        json_object_set_new(wo, "other_load_cpus", number_or_null(w->other_load_cpus, w->known));
+        json_array_append_new(windows, wo);
+    }
+    json_object_set_new(o, "samples", windows);
+    json_t *drift = json_null();
+    if (v->drift_checked) {
+        drift = json_array();
+        for (size_t i = 0; i < v->drift_count; i++) {
+            const struct hp_drift_case *d = &v->drift[i];
+            json_t *dc = json_object();
+            json_object_set_new(dc, "case", json_string(d->name));
+            json_object_set_new(dc, "clock", json_string(d->cpu_clock ? "cpu" : "wall"));
+            json_object_set_new(dc, "early_median_ns", hp_json_real_or_null(d->early_median_ns));
+            json_object_set_new(dc, "late_median_ns", hp_json_real_or_null(d->late_median_ns));
+            json_object_set_new(dc, "ratio", hp_json_real_or_null(d->ratio));
+            json_array_append_new(drift, dc);
+        }
+    }
+    json_object_set_new(o, "drift", drift);
+}
+
+/* results v6: what can make the run's times wrong, and the verdict (validity.h). */
+static json_t *validity_json(const struct hp_validity *v)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "reliable", json_boolean(!v->unreliable));
+    json_t *findings = json_array();
+    for (size_t i = 0; i < v->finding_count; i++) {
+        const struct hp_finding *f = &v->findings[i];
+        json_t *fo = json_object();
+        json_object_set_new(fo, "severity", json_string(hp_finding_severity_name(f->severity)));
+        json_object_set_new(fo, "check", json_string(f->check));
+        json_object_set_new(fo, "text", json_string(f->text));
+        json_t *samples = json_null();
+        if (f->first_sample > 0) {
+            samples = json_array();
+            json_array_append_new(samples, json_integer(f->first_sample));
+            json_array_append_new(samples, json_integer(f->last_sample));
+        }
+        json_object_set_new(fo, "samples", samples);
+        json_array_append_new(findings, fo);
+    }
+    json_object_set_new(o, "findings", findings);
+    json_object_set_new(o, "environment", environment_json(v));
+    add_windows_and_drift(o, v);
+    return o;
+}
+
 static json_t *run_json(const struct hp_run *run, const struct hp_phase_plan *plan,
                         const char *command)
 {
@@ -650,6 +784,13 @@ static json_t *run_json(const struct hp_run *run, const struct hp_phase_plan *pl
     json_object_set_new(root, "harness_overhead_ns_per_op",
                         run->harness_overhead_ns >= 0 ? json_real(run->harness_overhead_ns)
                                                       : json_null());
+    json_object_set_new(root, "validity", validity_json(&run->validity));
+    if (run->llc_bytes > 0) {
+        json_t *cache = json_object();
+        json_object_set_new(cache, "llc_bytes", json_integer((json_int_t)run->llc_bytes));
+        json_object_set_new(cache, "llc_source", json_string(run->llc_source));
+        json_object_set_new(root, "cache", cache);
+    }
     if (plan)
         json_object_set_new(root, "phases", plan_json(plan));
     json_t *cases = json_array();

@@ -3,6 +3,8 @@
 
 #include <math.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
 
 void hp_compare_options_defaults(struct hp_compare_options *o)
 {
@@ -66,4 +68,63 @@ int hp_compare_cases(const struct hp_result_case *old, const struct hp_result_ca
     else
         out->change = HP_CHANGE_NONE;
     return 0;
+}
+
+/* ---- machine drift ---------------------------------------------------------------------- */
+
+void hp_machine_drift_assess(const struct hp_results *old, const struct hp_results *new_,
+                             const struct hp_case_comparison *probe, double threshold,
+                             struct hp_machine_drift *out)
+{
+    memset(out, 0, sizeof *out);
+    out->probe_ratio = probe ? probe->ratio : NAN;
+    out->probe_significant =
+        probe && (probe->change == HP_CHANGE_SLOWER || probe->change == HP_CHANGE_FASTER);
+    /* The handoff floor is left out: it depends on where the scheduler put two threads. */
+    const double a[] = {old->floors.monotonic_read_ns, old->floors.tsc_read_ns,
+                        old->floors.l1_load_ns, old->floors.cas_ns};
+    const double b[] = {new_->floors.monotonic_read_ns, new_->floors.tsc_read_ns,
+                        new_->floors.l1_load_ns, new_->floors.cas_ns};
+    double log_sum = 0;
+    for (size_t i = 0; i < sizeof a / sizeof a[0]; i++)
+        if (a[i] > 0 && b[i] > 0) {
+            log_sum += log(b[i] / a[i]);
+            out->floors_compared++;
+        }
+    out->floors_ratio = out->floors_compared >= 2 ? exp(log_sum / out->floors_compared) : NAN;
+    out->machine_ratio = NAN;
+    if (!out->probe_significant || isnan(out->floors_ratio))
+        return;
+    if (out->probe_ratio > 1 + threshold && out->floors_ratio > 1 + threshold)
+        out->direction = 1;
+    else if (out->probe_ratio < 1 - threshold && out->floors_ratio < 1 - threshold)
+        out->direction = -1;
+    if (out->direction != 0)
+        out->machine_ratio = sqrt(out->probe_ratio * out->floors_ratio);
+}
+
+bool hp_machine_drift_explains(const struct hp_machine_drift *d, double case_ratio,
+                               double threshold)
+{
+    if (d->direction == 0 || !(case_ratio > 0))
+        return false;
+    double beyond = case_ratio / d->machine_ratio;
+    return d->direction > 0 ? case_ratio > 1 && beyond <= 1 + threshold
+                            : case_ratio < 1 && beyond >= 1 - threshold;
+}
+
+void hp_machine_drift_describe(const struct hp_machine_drift *d, char *out, size_t size)
+{
+    char probe[48], floors[64];
+    if (isnan(d->probe_ratio))
+        snprintf(probe, sizeof probe, "not in both runs");
+    else
+        snprintf(probe, sizeof probe, "x%.3f%s", d->probe_ratio,
+                 d->probe_significant ? "" : " (not significant)");
+    if (isnan(d->floors_ratio))
+        snprintf(floors, sizeof floors, "not recorded in both runs");
+    else
+        snprintf(floors, sizeof floors, "x%.3f (geometric mean of %zu)", d->floors_ratio,
+                 d->floors_compared);
+    snprintf(out, size, "the overhead probe %s and the floors %s", probe, floors);
 }

@@ -12,6 +12,8 @@
 #ifndef HOTPATH_COMPARE_H
 #define HOTPATH_COMPARE_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/error.h"
@@ -52,5 +54,39 @@ struct hp_case_comparison {
 int hp_compare_cases(const struct hp_result_case *old, const struct hp_result_case *new_,
                      const struct hp_compare_options *options, struct hp_case_comparison *out,
                      struct hp_error *err);
+
+/* Machine drift: when the host gets slower (or faster) between two runs, every case moves, the
+ * overhead probe (the `null` case: nothing but the harness's loop) and the floors (a clock
+ * read, a TSC read, an L1 load, a CAS, measured at each run's start) with them. A change in the
+ * code moves its cases, not the probe and the floors. So two runs whose probe moved
+ * significantly beyond the threshold and whose floors moved beyond it the same way are said to
+ * differ by the machine: a case slower by no more than the machine (its ratio over the
+ * machine's within 1 + threshold) is not blamed on the code. The machine's ratio is the
+ * geometric mean of the probe's and the floors'. docs/ci.md. */
+/* compare's threshold for it (the gate uses its configured one). */
+#define HP_MACHINE_DRIFT_THRESHOLD 0.05
+
+struct hp_machine_drift {
+    double probe_ratio;     /* the probe's median new/old; NAN when a side has no probe */
+    bool probe_significant; /* the probe's comparison called it slower or faster */
+    double floors_ratio;    /* geometric mean of the floors' ratios new/old; NAN when < 2 */
+    size_t floors_compared;
+    int direction;        /* +1 both slower, -1 both faster beyond the threshold, 0 neither */
+    double machine_ratio; /* sqrt(probe_ratio * floors_ratio) when direction != 0, else NAN */
+};
+
+/* probe: the comparison of the overhead probe's case (the gate's clock), or NULL when the runs
+ * do not share one. */
+void hp_machine_drift_assess(const struct hp_results *old, const struct hp_results *new_,
+                             const struct hp_case_comparison *probe, double threshold,
+                             struct hp_machine_drift *out);
+
+/* Whether a case that changed by case_ratio moved no more than the machine did (same
+ * direction, ratio over the machine's within 1 +- threshold). */
+bool hp_machine_drift_explains(const struct hp_machine_drift *d, double case_ratio,
+                               double threshold);
+
+/* "the overhead probe x1.200 and the floors x1.198 (4 floors)" */
+void hp_machine_drift_describe(const struct hp_machine_drift *d, char *out, size_t size);
 
 #endif

@@ -261,6 +261,37 @@ static void add_handoff_warning(struct hp_doc *doc, const struct hp_results *old
                 a, b);
 }
 
+/* Two runs whose overhead probe and floors moved together (compare.h): the machine changed,
+ * and "slower" rows within its movement are the machine's, not the code's. */
+static void add_drift_warning(struct hp_doc *doc, const struct hp_compare_rows *rows,
+                              const struct hp_results *old, const struct hp_results *new_)
+{
+    const struct hp_case_comparison *probe = NULL;
+    for (size_t i = 0; i < rows->count; i++) {
+        const struct hp_compare_row *row = &rows->rows[i];
+        if (row->compared && row->old->overhead_probe && row->old->threads == 1 &&
+            !row->old->latency_mode && !row->old->cold)
+            probe = &row->cmp;
+    }
+    struct hp_machine_drift drift;
+    hp_machine_drift_assess(old, new_, probe, HP_MACHINE_DRIFT_THRESHOLD, &drift);
+    if (drift.direction == 0)
+        return;
+    size_t within = 0;
+    for (size_t i = 0; i < rows->count; i++)
+        within +=
+            rows->rows[i].compared &&
+            hp_machine_drift_explains(&drift, rows->rows[i].cmp.ratio, HP_MACHINE_DRIFT_THRESHOLD);
+    char what[256];
+    hp_machine_drift_describe(&drift, what, sizeof what);
+    hp_text_add(hp_doc_warning(doc, "the machine drifted"),
+                ": %s moved together (x%.3f): the machine changed between the runs, and the %zu "
+                "case%s that moved no more than it did (within %.0f%%) tell nothing about the "
+                "code; run both again.",
+                what, drift.machine_ratio, within, within == 1 ? "" : "s",
+                100 * HP_MACHINE_DRIFT_THRESHOLD);
+}
+
 static void compare_doc(struct hp_doc *doc, const struct hp_compare_rows *rows,
                         const struct hp_results *old, const struct hp_results *new_)
 {
@@ -275,6 +306,8 @@ static void compare_doc(struct hp_doc *doc, const struct hp_compare_rows *rows,
     if (new_ && new_ != old &&
         hp_results_fields_note(old, new_, "old", "new", fields, sizeof fields))
         hp_text_add(hp_doc_warning(doc, "results format"), ": %s.", fields);
+    if (new_ && new_ != old)
+        add_drift_warning(doc, rows, old, new_);
     add_compare_table(doc, rows);
     double log_sum = 0;
     size_t log_count = 0;

@@ -26,6 +26,8 @@ const char *hp_gate_status_name(enum hp_gate_status s)
         return "missing";
     case HP_GATE_IGNORED:
         return "ignored";
+    case HP_GATE_DRIFTED:
+        return "drifted";
     }
     return "?";
 }
@@ -183,7 +185,62 @@ static void settle_status(struct hp_gate_row *row)
         regressed |= m[i] == HP_METRIC_REGRESSED;
         improved |= m[i] == HP_METRIC_IMPROVED;
     }
-    row->status = regressed ? HP_GATE_REGRESSED : improved ? HP_GATE_IMPROVED : HP_GATE_UNCHANGED;
+    row->status = regressed                        ? HP_GATE_REGRESSED
+                  : row->time == HP_METRIC_DRIFTED ? HP_GATE_DRIFTED
+                  : improved                       ? HP_GATE_IMPROVED
+                                                   : HP_GATE_UNCHANGED;
+}
+
+/* The overhead probe's row (batch, one thread) when both runs measured it and its time was
+ * compared, else NULL. */
+static const struct hp_gate_row *probe_row(const struct hp_gate_result *out)
+{
+    for (size_t i = 0; i < out->row_count; i++) {
+        const struct hp_gate_row *row = &out->rows[i];
+        if (row->old && row->new_ && row->has_comparison && row->old->overhead_probe &&
+            row->old->threads == 1 && !row->old->latency_mode && !row->old->cold)
+            return row;
+    }
+    return NULL;
+}
+
+/* Machine drift (compare.h): a time regression no larger than the machine's own movement is
+ * "drifted"; the notes say what moved. */
+static void apply_machine_drift(struct hp_gate_result *out, const struct hp_gate_config *config)
+{
+    const struct hp_gate_row *probe = probe_row(out);
+    double t = config->defaults.threshold;
+    hp_machine_drift_assess(out->baseline, out->current, probe ? &probe->cmp : NULL, t,
+                            &out->drift);
+    char what[256], note[sizeof out->notes[0]];
+    hp_machine_drift_describe(&out->drift, what, sizeof what);
+    if (out->drift.direction == 0) {
+        if (probe && out->drift.probe_significant && fabs(out->drift.probe_ratio - 1) > t) {
+            snprintf(note, sizeof note,
+                     "%s: they did not move together beyond x%.3f, so slower cases are judged "
+                     "as the code's",
+                     what, 1 + t);
+            add_note(out, note);
+        }
+        return;
+    }
+    snprintf(note, sizeof note,
+             "the machine drifted: %s moved together (x%.3f); a case slower by no more than that "
+             "is 'drifted', not a regression of the code",
+             what, out->drift.machine_ratio);
+    add_note(out, note);
+    if (out->drift.direction < 0)
+        return; /* a faster machine blames nothing on the code */
+    for (size_t i = 0; i < out->row_count; i++) {
+        struct hp_gate_row *row = &out->rows[i];
+        if (row->time != HP_METRIC_REGRESSED ||
+            !hp_machine_drift_explains(&out->drift, row->cmp.ratio, row->limits.threshold))
+            continue;
+        row->time = HP_METRIC_DRIFTED;
+        add_why(row, "within the machine's drift x%.3f", out->drift.machine_ratio);
+        if (row->status != HP_GATE_IGNORED)
+            settle_status(row);
+    }
 }
 
 /* Whether times can be gated: the same machine, and not --deterministic; the note says why
@@ -204,6 +261,45 @@ static void decide_time_gated(struct hp_gate_result *out, const struct hp_result
                  baseline->machine_fingerprint ? baseline->machine_fingerprint : "?",
                  current->machine_fingerprint ? current->machine_fingerprint : "?");
         add_note(out, note);
+    }
+}
+
+/* The first unreliable finding of r's validity checks, or NULL (results v6: validity.h). */
+static const char *first_unreliable(const struct hp_results *r)
+{
+    for (size_t i = 0; i < r->validity.finding_count; i++)
+        if (strcmp(r->validity.findings[i].severity, "unreliable") == 0)
+            return r->validity.findings[i].text;
+    return "marked unreliable";
+}
+
+/* A side whose run marked itself unreliable (steal, drift, a Debug build...) has times no rule
+ * can judge: they are left out, the deterministic metrics are still gated. */
+static void refuse_unreliable_times(struct hp_gate_result *out, const struct hp_results *baseline,
+                                    const struct hp_results *current)
+{
+    const struct hp_results *sides[2] = {baseline, current};
+    const char *names[2] = {"baseline", "current"};
+    for (int i = 0; i < 2; i++) {
+        if (sides[i]->pooled_left_out > 0) {
+            char note[sizeof out->notes[0]];
+            snprintf(note, sizeof note,
+                     "%u unreliable run%s of the %s pool left out (%s); the others' times are "
+                     "gated",
+                     sides[i]->pooled_left_out, sides[i]->pooled_left_out == 1 ? "" : "s", names[i],
+                     sides[i]->left_out_why);
+            add_note(out, note);
+        }
+        if (sides[i]->validity.reliable)
+            continue;
+        char note[sizeof out->notes[0]];
+        snprintf(note, sizeof note,
+                 "the %s run %s is unreliable (%s): times are not gated, only allocations, bytes "
+                 "and instructions per op",
+                 names[i], sides[i]->path, first_unreliable(sides[i]));
+        add_note(out, note);
+        out->time_gated = false;
+        out->unreliable = true;
     }
 }
 
@@ -297,6 +393,9 @@ static void count_statuses(struct hp_gate_result *out, const struct hp_gate_conf
         case HP_GATE_IGNORED:
             out->ignored++;
             break;
+        case HP_GATE_DRIFTED:
+            out->drifted++;
+            break;
         }
     }
 }
@@ -309,9 +408,12 @@ int hp_gate_evaluate(const struct hp_results *baseline, const struct hp_results 
     out->baseline = baseline;
     out->current = current;
     out->level = config->level;
+    out->drift.probe_ratio = out->drift.floors_ratio = out->drift.machine_ratio = NAN;
     if (refuse_incomparable(baseline, current, err) != 0)
         return -1;
     decide_time_gated(out, baseline, current, config);
+    if (!config->deterministic_only)
+        refuse_unreliable_times(out, baseline, current);
     char fields[sizeof out->notes[0] - 32];
     if (hp_results_fields_note(baseline, current, "baseline", "current", fields, sizeof fields) >
         0) {
@@ -335,7 +437,12 @@ int hp_gate_evaluate(const struct hp_results *baseline, const struct hp_results 
                             "nothing to gate",
                             baseline->path, current->path);
     }
+    if (out->time_gated)
+        apply_machine_drift(out, config);
     count_statuses(out, config);
+    /* Times the gate could not judge (the machine drifted between the runs, or a run marked
+     * itself unreliable during its own) leave the verdict open: exit status 3. */
+    out->inconclusive = !out->failed && (out->drifted > 0 || out->unreliable);
     return 0;
 }
 

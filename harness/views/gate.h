@@ -10,7 +10,14 @@
  * real source of false alarms is load landing on one side, which scripts/gate-interleaved.sh
  * answers with a confirmation. One-thread cases are compared in CPU time (enum hp_gate_clock).
  * docs/ci.md gives the measured false-alarm and detection rates. Time is not gated when the two
- * runs come from different machines (fingerprints differ) or a side has too few samples.
+ * runs come from different machines (fingerprints differ), when a side's run marked itself
+ * unreliable (its validity checks: steal, drift, a Debug build; validity.h) or a side has too
+ * few samples.
+ *
+ * Machine drift (compare.h): when the overhead probe and the floors moved together beyond the
+ * threshold, a case slower by no more than they are is "drifted", not REGRESSED, and a verdict
+ * with drifted cases and no regression is inconclusive (exit status 3), for the caller to run
+ * again (scripts/gate-interleaved.sh does). Deterministic metrics are gated whatever the drift.
  *
  * Deterministic metrics, no statistics: allocations per op and bytes per op may not grow beyond
  * their budget (0 by default), instructions per op (when both runs measured them with the same
@@ -117,9 +124,12 @@ enum hp_gate_status {
     HP_GATE_NEW,     /* only in CURRENT: listed, not gated */
     HP_GATE_MISSING, /* only in BASELINE: fails only with fail_on_missing */
     HP_GATE_IGNORED, /* the config says so */
+    /* Slower by no more than the machine drifted (compare.h, hp_machine_drift): not blamed on
+     * the code; the verdict is inconclusive unless another case regressed. */
+    HP_GATE_DRIFTED,
 };
 
-/* "unchanged", "improved", "REGRESSED", "new", "missing", "ignored". */
+/* "unchanged", "improved", "REGRESSED", "new", "missing", "ignored", "drifted". */
 const char *hp_gate_status_name(enum hp_gate_status s);
 
 /* What happened to one metric of one case. */
@@ -128,6 +138,7 @@ enum hp_gate_metric_state {
     HP_METRIC_OK,
     HP_METRIC_IMPROVED,
     HP_METRIC_REGRESSED,
+    HP_METRIC_DRIFTED, /* time: slower, but by no more than the machine drifted */
 };
 
 struct hp_gate_row {
@@ -146,10 +157,15 @@ struct hp_gate_row {
 
 struct hp_gate_result {
     const struct hp_results *baseline, *current;
-    bool time_gated; /* false across machines */
+    bool time_gated; /* false across machines, or when a side is unreliable */
+    bool unreliable; /* a side's run marked itself unreliable (results v6: validity.h) */
     double level;    /* of the ratio intervals */
     bool failed;     /* any REGRESSED (or MISSING with fail_on_missing) */
-    size_t regressed, improved, unchanged, added, missing, ignored;
+    /* Not failed, but a case was slower only as much as the machine drifted: the gate cannot
+     * tell (exit status 3: run again). */
+    bool inconclusive;
+    struct hp_machine_drift drift; /* the overhead probe and the floors, old against new */
+    size_t regressed, improved, unchanged, added, missing, ignored, drifted;
     size_t compared;     /* cases in both runs, the overhead probe's not counted; never 0 */
     char notes[4][1024]; /* run-level remarks ("different machines: ...") */
     size_t note_count;
@@ -184,7 +200,8 @@ struct hp_gate_request {
 };
 
 /* Reads the config and both sides, gates, writes the JSON verdict and prints the document to
- * f. 0 when no case regressed, 1 when one did, -1 with err set on bad input (nothing printed). */
+ * f. 0 when no case regressed, 1 when one did, 3 when the only slower cases moved with the
+ * machine (inconclusive: the machine drifted), -1 with err set on bad input (nothing printed). */
 int hp_gate_view(const struct hp_gate_request *req, FILE *f, struct hp_error *err);
 
 #endif

@@ -92,9 +92,17 @@ static void add_gate_table(struct hp_doc *doc, const struct hp_gate_result *r)
     }
 }
 
+static const char *verdict_title(const struct hp_gate_result *r)
+{
+    return r->failed         ? "FAILED"
+           : r->unreliable   ? "INCONCLUSIVE: a run is unreliable"
+           : r->inconclusive ? "INCONCLUSIVE: the machine drifted"
+                             : "passed";
+}
+
 void hp_gate_doc(struct hp_doc *doc, const struct hp_gate_result *r)
 {
-    hp_text_strong(hp_doc_heading(doc, 3, "hotpath gate: "), "%s", r->failed ? "FAILED" : "passed");
+    hp_text_strong(hp_doc_heading(doc, 3, "hotpath gate: "), "%s", verdict_title(r));
     struct hp_text *sides = hp_doc_paragraph(doc);
     hp_text_add(sides, "Baseline ");
     hp_text_code(sides, "%s", r->baseline->path);
@@ -107,11 +115,21 @@ void hp_gate_doc(struct hp_doc *doc, const struct hp_gate_result *r)
     add_gate_table(doc, r);
     hp_doc_para(doc,
                 "%s: compared %zu case%s besides the overhead probe; %zu regressed, %zu improved, "
-                "%zu unchanged, %zu new, %zu missing, %zu ignored; time %s "
+                "%zu unchanged, %zu new, %zu missing, %zu ignored, %zu drifted; time %s "
                 "(regression: slower at %.0f%% confidence and by more than the threshold)",
-                r->failed ? "FAILED" : "passed", r->compared, r->compared == 1 ? "" : "s",
-                r->regressed, r->improved, r->unchanged, r->added, r->missing, r->ignored,
+                verdict_title(r), r->compared, r->compared == 1 ? "" : "s", r->regressed,
+                r->improved, r->unchanged, r->added, r->missing, r->ignored, r->drifted,
                 r->time_gated ? "gated" : "NOT gated", 100 * r->level);
+    if (r->inconclusive && r->drifted > 0)
+        hp_doc_para(doc, "drifted: slower by no more than the overhead probe and the floors, "
+                         "which moved together: the machine changed between the runs, so the "
+                         "gate cannot tell whether the code did (exit status 3); run both "
+                         "again. Allocations, bytes and instructions per op (where recorded) "
+                         "were gated and passed.");
+    else if (r->inconclusive)
+        hp_doc_para(doc, "a run is unreliable (the notes say why): its times were not judged "
+                         "(exit status 3); run again. Allocations, bytes and instructions per op "
+                         "(where recorded) were gated and passed.");
     if (r->time_gated)
         hp_doc_para(doc, "ns/op marked c: CPU time per op (one-thread cases that recorded it on "
                          "both sides; --clock wall compares wall time)");
@@ -130,6 +148,8 @@ static const char *metric_state_name(enum hp_gate_metric_state s)
         return "improved";
     case HP_METRIC_REGRESSED:
         return "regressed";
+    case HP_METRIC_DRIFTED:
+        return "drifted";
     }
     return "?";
 }
@@ -143,8 +163,18 @@ int hp_gate_write_json(const char *path, const struct hp_gate_result *r, struct 
 {
     json_t *root = json_object();
     json_object_set_new(root, "format", json_string("hotpath-gate"));
-    json_object_set_new(root, "version", json_integer(2));
-    json_object_set_new(root, "verdict", json_string(r->failed ? "fail" : "pass"));
+    json_object_set_new(root, "version", json_integer(3));
+    json_object_set_new(root, "verdict",
+                        json_string(r->failed         ? "fail"
+                                    : r->inconclusive ? "inconclusive"
+                                                      : "pass"));
+    json_object_set_new(root, "unreliable", json_boolean(r->unreliable));
+    json_t *drift = json_object();
+    json_object_set_new(drift, "probe_ratio", hp_json_real_or_null(r->drift.probe_ratio));
+    json_object_set_new(drift, "floors_ratio", hp_json_real_or_null(r->drift.floors_ratio));
+    json_object_set_new(drift, "machine_ratio", hp_json_real_or_null(r->drift.machine_ratio));
+    json_object_set_new(drift, "drifted", json_boolean(r->drift.direction != 0));
+    json_object_set_new(root, "machine_drift", drift);
     json_object_set_new(root, "baseline", json_string(r->baseline->path));
     json_object_set_new(root, "current", json_string(r->current->path));
     json_object_set_new(root, "time_gated", json_boolean(r->time_gated));
@@ -160,6 +190,7 @@ int hp_gate_write_json(const char *path, const struct hp_gate_result *r, struct 
     json_object_set_new(counts, "new", json_integer((json_int_t)r->added));
     json_object_set_new(counts, "missing", json_integer((json_int_t)r->missing));
     json_object_set_new(counts, "ignored", json_integer((json_int_t)r->ignored));
+    json_object_set_new(counts, "drifted", json_integer((json_int_t)r->drifted));
     json_object_set_new(root, "counts", counts);
     json_t *cases = json_array();
     for (size_t i = 0; i < r->row_count; i++) {
@@ -227,7 +258,7 @@ static int gate_and_print(const struct hp_gate_request *req, const struct hp_res
         rc = hp_doc_render(f, &doc, req->format, err);
     }
     if (rc == 0)
-        rc = result.failed ? 1 : 0;
+        rc = result.failed ? 1 : result.inconclusive ? 3 : 0;
     hp_doc_free(&doc);
     hp_gate_result_free(&result);
     return rc;

@@ -25,6 +25,7 @@
 #include "profile_report.h"
 #include "render.h"
 #include "results_read.h"
+#include "run_summary.h"
 #include "runner.h"
 #include "stats.h"
 
@@ -581,6 +582,64 @@ static int add_scaling_variant(struct report *rep, struct scaling_chart *chart, 
     return 0;
 }
 
+/* One variant's scaling in numbers: per thread count the throughput, the speedup over the
+ * fewest threads, the efficiency (speedup per thread), the spread of the threads' own rates,
+ * time-slicing; then the Universal Scalability Law fit over the counts up to the CPUs (stats.h),
+ * or why there is none. */
+static void doc_scaling_table(struct report *rep, const struct hp_result_case *const *members,
+                              size_t m)
+{
+    const struct hp_results *r = rep->r;
+    char label[256];
+    variant_label(members[0], false, label, sizeof label);
+    struct hp_table *t = hp_doc_table(&rep->doc);
+    hp_table_column(t, label, "variant", HP_COLUMN_CODE);
+    hp_table_column(t, "threads", "threads", HP_COLUMN_RIGHT | HP_COLUMN_NUMERIC);
+    hp_table_column(t, "ops/s", "ops_per_sec", HP_COLUMN_RIGHT | HP_COLUMN_NUMERIC);
+    hp_table_column(t, "speedup", "speedup", HP_COLUMN_RIGHT | HP_COLUMN_NUMERIC);
+    hp_table_column(t, "efficiency", "efficiency", HP_COLUMN_RIGHT | HP_COLUMN_NUMERIC);
+    hp_table_column(t, "thread spread", "thread_spread", HP_COLUMN_RIGHT | HP_COLUMN_NUMERIC);
+    hp_table_column(t, "", "note", 0);
+    unsigned threads[64], cpus = r->cpus_online ? r->cpus_online : 1;
+    double rates[64];
+    double base = median_ops_per_sec(members[0]);
+    for (size_t k = 0; k < m && k < 64; k++) {
+        const struct hp_result_case *c = members[k];
+        double x = median_ops_per_sec(c);
+        double speedup = x / base * members[0]->threads;
+        threads[k] = c->threads;
+        rates[k] = x;
+        bool sliced = r->version >= 6 ? c->time_sliced : c->threads > cpus;
+        if (sliced && c->threads <= cpus)
+            cpus = c->threads - 1; /* fewer usable than online (affinity) */
+        hp_table_row(t);
+        hp_table_text(t, "%s", "");
+        hp_table_number(t, c->threads, "%u", c->threads);
+        hp_table_number(t, x, "%.4g", x);
+        hp_table_number(t, speedup, "%.3g", speedup);
+        hp_table_number(t, speedup / c->threads, "%.0f%%", 100 * speedup / c->threads);
+        if (isnan(c->thread_spread))
+            hp_table_number(t, NAN, "-");
+        else
+            hp_table_number(t, c->thread_spread, "%.1f%%", 100 * c->thread_spread);
+        hp_table_text(t, "%s", sliced ? "time-sliced: more threads than CPUs" : "");
+    }
+    struct hp_usl_fit fit;
+    char peak[64] = "no peak (kappa 0)";
+    if (hp_usl_fit(threads, rates, m < 64 ? m : 64, cpus, &fit) == 0) {
+        if (fit.peak_threads)
+            snprintf(peak, sizeof peak, "throughput peaks near %u threads", fit.peak_threads);
+        hp_doc_para(&rep->doc,
+                    "Universal Scalability Law over %zu thread counts up to %u: contention sigma "
+                    "%.4f, coherency kappa %.6f, %s; RMS error %.1f%%",
+                    fit.points, cpus, fit.sigma, fit.kappa, peak, fit.rms_relative_error * 100);
+    } else
+        hp_doc_para(&rep->doc,
+                    "No Universal Scalability Law fit: %zu thread count%s up to the %u CPUs "
+                    "(it needs %d, one of them 1 thread; time-sliced counts are left out).",
+                    fit.points, fit.points == 1 ? "" : "s", cpus, HP_USL_MIN_POINTS);
+}
+
 /* The scaling chart of one workload; *drawn counts the charts drawn. */
 static int chart_scaling_workload(struct report *rep, const char *keys, const char *workload,
                                   size_t *drawn, struct hp_error *err)
@@ -608,6 +667,14 @@ static int chart_scaling_workload(struct report *rep, const char *keys, const ch
         return -1;
     hp_doc_heading(&rep->doc, 4, "%s", workload);
     add_chart(rep, chart.name, title);
+    for (size_t i = 0; i < r->case_count; i++) {
+        const struct hp_result_case *members[64];
+        if (!is_batch_case(&r->cases[i]) || strcmp(r->cases[i].workload, workload) != 0)
+            continue;
+        size_t m = scaling_members(r, keys, i, members, 64);
+        if (m >= 2)
+            doc_scaling_table(rep, members, m);
+    }
     (*drawn)++;
     return 0;
 }
@@ -688,6 +755,7 @@ static void doc_header(struct report *rep)
     if (isfinite(r->harness_overhead_ns))
         hp_text_add(hp_doc_item(doc), "Harness overhead (null case): %.3g ns/op",
                     r->harness_overhead_ns);
+    hp_validity_doc(doc, r);
     for (size_t i = 0; i < r->case_count; i++) { /* requests that mostly miss (workload.h) */
         const struct hp_result_metric *m =
             hp_result_case_metric(&r->cases[i], HP_METRIC_FOUND_SHARE);
@@ -707,6 +775,7 @@ static void doc_header(struct report *rep)
 static void doc_cases(struct report *rep)
 {
     const struct hp_results *r = rep->r;
+    hp_cache_table_doc(&rep->doc, r);
     hp_doc_heading(&rep->doc, 2, "Every case");
     struct hp_table *t = hp_doc_table(&rep->doc);
     hp_table_column(t, "case", "case", HP_COLUMN_CODE);
@@ -722,7 +791,9 @@ static void doc_cases(struct report *rep)
                         c->summary.ci_low, c->summary.ci_high, c->noisy ? " noisy" : "");
         hp_table_number(t, c->allocs_per_op, "%.3g", c->allocs_per_op);
         hp_table_number(t, c->bytes_per_op, "%.3g", c->bytes_per_op);
-        if (c->has_latency)
+        if (c->has_latency && c->latency.below_resolution)
+            hp_table_text(t, "below resolution");
+        else if (c->has_latency)
             hp_table_text(t, "%.0f / %.0f / %.0f", c->latency.p50_ns, c->latency.p99_ns,
                           c->latency.p999_ns);
         else

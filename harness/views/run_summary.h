@@ -11,6 +11,15 @@
 #include "doc.h"
 #include "results_read.h"
 
+/* Appends the run's validity (results v6: validity.h): reliable or UNRELIABLE, and every
+ * finding, one per line; older files say it was not recorded. */
+void hp_validity_doc(struct hp_doc *doc, const struct hp_results *r);
+
+/* Appends, when r has cold cases (results v6: cold.h), a table of each beside its warm twin:
+ * both medians with their intervals, the ratio cold / warm with its bootstrap interval, and the
+ * cold working set. */
+void hp_cache_table_doc(struct hp_doc *doc, const struct hp_results *r);
+
 /* Appends the summary of r to doc. */
 void hp_run_summary_doc(struct hp_doc *doc, const struct hp_results *r);
 
