@@ -424,7 +424,7 @@ Test(gate, a_verdict_or_table_that_cannot_be_written_fails, .init = fx_setup, .f
 static void write_validity(const char *dir, const double *samples, double allocs, bool unreliable)
 {
     struct fx_case c = {.workload = "demo/x", .samples = samples, .n = 10, .allocs = allocs};
-    struct fx_run run = {.version = 5, .unreliable = unreliable};
+    struct fx_run run = {.version = 6, .unreliable = unreliable};
     fx_write(dir, &run, &c, 1);
 }
 
@@ -474,7 +474,7 @@ static void write_drift_pair(const struct drift_scales *s)
             cases[i].overhead_probe = i == 0;
             cases[i].instructions = i == 1 ? (side == 0 ? 1000 : s->instructions_a) : 0;
         }
-        struct fx_run run = {.version = 5, .floors_scale = side == 0 ? 1 : s->floors};
+        struct fx_run run = {.version = 6, .floors_scale = side == 0 ? 1 : s->floors};
         fx_write(side == 0 ? "old" : "new", &run, cases, 4);
     }
 }
