@@ -85,7 +85,7 @@ static int param_number(const char *flag, const char *text, size_t len, uint64_t
             break;
         digits++;
     }
-    if (digits < len && digits + 1 == len && (text[digits] == 'k' || text[digits] == 'M'))
+    if (digits > 0 && digits + 1 == len && (text[digits] == 'k' || text[digits] == 'M'))
         scale = text[digits++] == 'k' ? 1000 : 1000000;
     if (digits == 0 || digits != len)
         return hp_error_set(err,
