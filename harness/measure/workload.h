@@ -88,8 +88,9 @@ size_t hp_workload_param_count(const struct hp_workload *w);
 
 /* What a case's structure holds (alloc_count.h's window around its making: a router built from
  * its routes, a pool holding HP_HELD_POOL_OBJECTS idle objects, a context environment after one
- * request), recorded by hp_metrics_add_held as held_bytes (as requested), held_usable_bytes (as
- * the allocator gave them), held_blocks, and per unit (held_bytes_per_route, ...). */
+ * request, a queue as created), recorded by hp_metrics_add_held as held_bytes (as requested),
+ * held_usable_bytes (as the allocator gave them), held_blocks, and per unit (held_bytes_per_route,
+ * ...). */
 #define HP_METRIC_HELD_BYTES        "held_bytes"
 #define HP_METRIC_HELD_USABLE_BYTES "held_usable_bytes"
 enum { HP_HELD_POOL_OBJECTS = 64 };
