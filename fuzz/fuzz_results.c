@@ -1,7 +1,8 @@
 /* The results.json reader (results/results_read.h, hp_results_read). Properties: a refusal is
  * one message naming the file; a file that loads has unique case names and finite positive
  * samples, and the document it loaded, written back, loads to an equal run (every field the
- * reader maps, absent numbers staying absent). */
+ * reader maps, the parameters and complexity fits of version 7 among them, absent numbers
+ * staying absent). */
 #include "fuzz_check.h"
 
 #include <jansson.h>
@@ -66,6 +67,34 @@ static int same_case(const struct hp_result_case *a, const struct hp_result_case
     return 1;
 }
 
+static int same_params(const struct hp_result_case *a, const struct hp_result_case *b)
+{
+    if (a->param_count != b->param_count)
+        return 0;
+    for (size_t i = 0; i < a->param_count; i++)
+        if (!same_string(a->params[i].name, b->params[i].name) ||
+            a->params[i].value != b->params[i].value)
+            return 0;
+    return 1;
+}
+
+static int same_fit(const struct hp_result_fit *a, const struct hp_result_fit *b)
+{
+    if (!same_string(a->workload, b->workload) || !same_string(a->parameter, b->parameter) ||
+        a->case_count != b->case_count || a->best != b->best || a->runner_up != b->runner_up ||
+        a->ambiguous != b->ambiguous || !same_number(a->coefficient, b->coefficient) ||
+        !same_number(a->rms, b->rms))
+        return 0;
+    for (size_t i = 0; i < a->case_count; i++)
+        if (!same_string(a->cases[i]->name, b->cases[i]->name))
+            return 0;
+    for (int s = 0; s < HP_BIG_O_COUNT; s++)
+        if (!same_number(a->shape_coefficient[s], b->shape_coefficient[s]) ||
+            !same_number(a->shape_rms[s], b->shape_rms[s]))
+            return 0;
+    return 1;
+}
+
 static int same_run(const struct hp_results *a, const struct hp_results *b)
 {
     if (a->complete != b->complete || !same_string(a->started, b->started) ||
@@ -76,10 +105,13 @@ static int same_run(const struct hp_results *a, const struct hp_results *b)
         a->config_samples != b->config_samples ||
         !same_number(a->floors.cas_ns, b->floors.cas_ns) ||
         !same_number(a->harness_overhead_ns, b->harness_overhead_ns) ||
-        a->case_count != b->case_count)
+        a->case_count != b->case_count || a->fit_count != b->fit_count)
         return 0;
     for (size_t i = 0; i < a->case_count; i++)
-        if (!same_case(&a->cases[i], &b->cases[i]))
+        if (!same_case(&a->cases[i], &b->cases[i]) || !same_params(&a->cases[i], &b->cases[i]))
+            return 0;
+    for (size_t i = 0; i < a->fit_count; i++)
+        if (!same_fit(&a->fits[i], &b->fits[i]))
             return 0;
     return 1;
 }

@@ -195,6 +195,18 @@ static bool no_build_details(const struct hp_results *r)
     return r->compiler == NULL;
 }
 
+static bool no_parameters(const struct hp_results *r)
+{
+    for (size_t i = 0; i < r->case_count; i++)
+        if (r->cases[i].param_count != 0)
+            return false;
+    return true;
+}
+static bool no_complexity(const struct hp_results *r)
+{
+    return r->fit_count == 0 && r->fits == NULL;
+}
+
 static const struct optional_field optional_fields[] = {
     {"cpu_ns_per_op", true, no_cpu_time},
     {"allocations", true, no_allocations},
@@ -209,10 +221,13 @@ static const struct optional_field optional_fields[] = {
     {"fairness", true, no_fairness},
     {"time_sliced", true, no_time_sliced},
     {"cache", false, no_llc},
+    {"parameters", true, no_parameters},
+    {"complexity", false, no_complexity},
 };
 
 /* Writes the fixture without `f->key` (in every case, and without perf too for instructions,
- * whose reader falls back on perf) to a temporary file and reads it. */
+ * whose reader falls back on perf, and without the complexity fits for parameters, which they
+ * name) to a temporary file and reads it. */
 static void read_without(const char *fixture, const struct optional_field *f, struct hp_results *r)
 {
     json_error_t jerr;
@@ -227,6 +242,8 @@ static void read_without(const char *fixture, const struct optional_field *f, st
             if (strcmp(f->key, "instructions") == 0)
                 json_object_del(c, "perf");
         }
+        if (strcmp(f->key, "parameters") == 0) /* the fits name the parameter of their cases */
+            json_object_del(root, "complexity");
     } else {
         json_object_del(root, f->key);
     }

@@ -383,7 +383,8 @@ Test(router_writer_workload, the_writer_republishes_only_during_its_samples)
     char workloads_dir[4096];
     cr_assert_eq(hp_data_path("workloads", workloads_dir, sizeof workloads_dir, &err), 0, "%s",
                  err.message);
-    struct hp_case_params params = {&composition, 1, 1, workloads_dir, NULL};
+    struct hp_case_params params = {
+        .composition = &composition, .threads = 1, .seed = 1, .workloads_dir = workloads_dir};
     void *shared = NULL;
     cr_assert_eq(w->setup(&params, &shared, &err), 0, "%s", err.message);
     /* Thirty writer periods with no sample running. */

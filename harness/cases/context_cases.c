@@ -19,6 +19,7 @@
 
 #include "contexts/context.h"
 #include "http/http_parser.h"
+#include "alloc_count.h"
 #include "workload.h"
 
 enum { EXTRA_4K = 4096 };
@@ -31,6 +32,34 @@ struct context_case {
     struct hp_http_request request; /* parsed use_request */
     struct hp_params params;        /* owner, repo: slices of request.path */
 };
+
+/* What a context environment of this composition holds after serving one request (a context
+ * acquired, released and the request ended on this thread; workload.h), measured on an
+ * environment of its own, destroyed after. */
+static void record_held(const struct hp_context_ops *context, const struct hp_pool_ops *pool,
+                        const struct hp_context_config *config, struct hp_metrics *metrics)
+{
+    struct hp_error err;
+    if (!metrics || hp_alloc_held_begin() != 0)
+        return;
+    struct hp_context_env *env = hp_context_env_create(context, pool, config, &err);
+    struct hp_context *ctx = NULL;
+    if (env) {
+        hp_context_thread_attach(env);
+        if ((ctx = hp_context_acquire(env))) {
+            hp_context_release(ctx);
+            hp_context_request_end(env);
+        }
+    }
+    struct hp_alloc_held held;
+    hp_alloc_held_end(&held);
+    if (!env)
+        return;
+    if (ctx)
+        hp_metrics_add_held(metrics, &held, "context", 1);
+    hp_context_thread_detach(env);
+    hp_context_env_destroy(env);
+}
 
 static int context_setup_extra(const struct hp_case_params *params, size_t extra, void **shared,
                                struct hp_error *err)
@@ -47,6 +76,7 @@ static int context_setup_extra(const struct hp_case_params *params, size_t extra
         .capacity = 1024,
         .max_threads = (params->threads ? params->threads : 1) + 1,
     };
+    record_held(hp_context_ops_of(context), hp_pool_ops_of(pool), &config, params->metrics);
     c->env = hp_context_env_create(hp_context_ops_of(context), hp_pool_ops_of(pool), &config, err);
     if (!c->env) {
         free(c);

@@ -1,9 +1,11 @@
 /* Small demonstration cases with known answers: they show what a results file looks like and
  * let the tests check the harness against facts (an op that allocates exactly k times must be
  * reported as k allocs/op, on any number of threads). */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc_count.h"
 #include "workload.h"
 
 static int demo_setup(const struct hp_case_params *params, void **shared, struct hp_error *err)
@@ -166,4 +168,96 @@ const struct hp_workload hp_workload_demo_work_1x3x = {
     .summary = "two functions doing 1x and 3x the same work per op (the profiler's check)",
     .setup = demo_setup,
     .run = work_run,
+};
+
+/* demo/steps: n multiply-xor steps per op, n a parameter (--param n=...): work exactly linear in
+ * n, the complexity fit's check (it must come out O(n)). */
+static int steps_setup(const struct hp_case_params *params, void **shared, struct hp_error *err)
+{
+    unsigned *steps = malloc(sizeof *steps);
+    if (!steps)
+        return hp_error_set(err, "out of memory");
+    *steps = (unsigned)params->param[0];
+    *shared = steps;
+    return 0;
+}
+
+static uint64_t steps_run(void *local, uint64_t n)
+{
+    unsigned steps = *(const unsigned *)local;
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (uint64_t i = 0; i < n; i++)
+        h = demo_work_steps(h, steps);
+    return h;
+}
+
+const struct hp_workload hp_workload_demo_steps = {
+    .name = "demo/steps",
+    .summary = "n dependent multiply-xor steps per op: work linear in n (the fit's check)",
+    .params = {{"n", "steps per op", 1, 10000000, 100}},
+    .setup = steps_setup,
+    .run = steps_run,
+    .teardown = free,
+};
+
+/* demo/held: setup builds a known structure, n blocks of 64 bytes and one array of n pointers,
+ * and records what it holds (workload.h), so a test can check the held-memory figures against
+ * the allocation counter's exact bytes: 64 n + 8 n requested. The op reads one block. */
+struct held_demo {
+    void **blocks;
+    size_t count, cursor;
+};
+
+static void held_free(void *shared)
+{
+    struct held_demo *d = shared;
+    for (size_t i = 0; d && i < d->count; i++)
+        free(d->blocks[i]);
+    if (d)
+        free(d->blocks);
+    free(d);
+}
+
+static int held_setup(const struct hp_case_params *params, void **shared, struct hp_error *err)
+{
+    struct held_demo *d = calloc(1, sizeof *d);
+    if (!d)
+        return hp_error_set(err, "out of memory");
+    bool window = params->metrics && hp_alloc_held_begin() == 0;
+    size_t n = (size_t)params->param[0];
+    d->blocks = malloc(n * sizeof *d->blocks);
+    for (; d->blocks && d->count < n && (d->blocks[d->count] = malloc(64)); d->count++)
+        memset(d->blocks[d->count], (int)d->count, 64);
+    struct hp_alloc_held held;
+    if (window)
+        hp_alloc_held_end(&held);
+    if (d->count < n) {
+        held_free(d);
+        return hp_error_set(err, "out of memory");
+    }
+    if (window)
+        hp_metrics_add_held(params->metrics, &held, "block", n);
+    *shared = d;
+    return 0;
+}
+
+static uint64_t held_run(void *local, uint64_t n)
+{
+    struct held_demo *d = local;
+    uint64_t sum = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        sum += *(const unsigned char *)d->blocks[d->cursor];
+        if (++d->cursor == d->count)
+            d->cursor = 0;
+    }
+    return sum;
+}
+
+const struct hp_workload hp_workload_demo_held = {
+    .name = "demo/held",
+    .summary = "n blocks of 64 bytes built at setup (the held-memory figures' check)",
+    .params = {{"n", "blocks of 64 bytes", 1, 1000000, 100}},
+    .setup = held_setup,
+    .run = held_run,
+    .teardown = held_free,
 };

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "pools/pool.h"
+#include "alloc_count.h"
 #include "workload.h"
 
 enum { OBJECT_SIZE = 256, POOL_CAPACITY = 1024, HOLD = 8, RING_SIZE = 1024 };
@@ -92,6 +93,37 @@ struct pool_thread {
     enum role role;
 };
 
+/* What a pool of this implementation holds after HP_HELD_POOL_OBJECTS objects were taken and
+ * given back on this thread (workload.h), measured on a pool of its own, destroyed after, so
+ * that the case's pool starts as every other's. */
+static void record_held(const struct hp_pool_ops *ops, const struct hp_pool_config *config,
+                        struct hp_metrics *metrics)
+{
+    void *objects[HP_HELD_POOL_OBJECTS];
+    struct hp_error err;
+    if (!metrics || hp_alloc_held_begin() != 0)
+        return;
+    struct hp_pool *pool = ops->create(config, &err);
+    size_t taken = 0;
+    if (pool && ops->thread_attach)
+        ops->thread_attach(pool);
+    while (pool && taken < HP_HELD_POOL_OBJECTS && (objects[taken] = ops->get(pool)))
+        taken++;
+    for (size_t i = 0; i < taken; i++)
+        ops->put(pool, objects[i]);
+    if (pool && ops->request_end)
+        ops->request_end(pool);
+    struct hp_alloc_held held;
+    hp_alloc_held_end(&held);
+    if (!pool)
+        return;
+    if (taken == HP_HELD_POOL_OBJECTS)
+        hp_metrics_add_held(metrics, &held, "object", HP_HELD_POOL_OBJECTS);
+    if (ops->thread_detach)
+        ops->thread_detach(pool);
+    ops->destroy(pool);
+}
+
 static int pool_case_setup(const struct hp_case_params *params, bool remote, void **shared,
                            struct hp_error *err)
 {
@@ -111,6 +143,7 @@ static int pool_case_setup(const struct hp_case_params *params, bool remote, voi
     c->ops = ops;
     c->threads = params->threads ? params->threads : 1;
     struct hp_pool_config config = {OBJECT_SIZE, POOL_CAPACITY, c->threads + 1};
+    record_held(ops, &config, params->metrics);
     c->pool = ops->create(&config, err);
     if (!c->pool) {
         free(c);

@@ -45,6 +45,7 @@
 
 #include "queues/queue.h"
 #include "runner.h"
+#include "alloc_count.h"
 #include "workload.h"
 
 enum { QUEUE_SLOTS = 1024, STAMP_EVERY = 256, PROBE_BATCHES = 21, PROBE_ROUNDS = 100 };
@@ -164,13 +165,20 @@ static int queue_setup(const struct queue_kind *kind, const struct hp_case_param
     struct hp_queue_config config = {.capacity = QUEUE_SLOTS, .producers = 1, .consumers = 1};
     if (kind->shape == SHAPE_SHARED)
         config.producers = config.consumers = pairs;
-    for (; c->queue_count < wanted; c->queue_count++) {
-        c->queues[c->queue_count] = c->ops->create(&config, err);
-        if (!c->queues[c->queue_count]) {
-            queue_teardown(c);
-            return -1;
-        }
+    /* What the queues hold (workload.h): their rings, per queue. */
+    bool window = params->metrics && hp_alloc_held_begin() == 0;
+    for (; c->queue_count < wanted; c->queue_count++)
+        if (!(c->queues[c->queue_count] = c->ops->create(&config, err)))
+            break;
+    struct hp_alloc_held held;
+    if (window)
+        hp_alloc_held_end(&held);
+    if (c->queue_count < wanted) {
+        queue_teardown(c);
+        return -1;
     }
+    if (window)
+        hp_metrics_add_held(params->metrics, &held, "queue", wanted);
     pthread_once(&stamp_timer_once, stamp_timer_init);
     *shared = c;
     return 0;

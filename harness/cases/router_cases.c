@@ -37,6 +37,7 @@
 
 #include "alloc_count.h"
 #include "inputs.h"
+#include "route_gen.h"
 #include "routers/route_set.h"
 #include "routers/router.h"
 #include "workload.h"
@@ -57,6 +58,7 @@ struct router_case {
     size_t request_count;
     struct hp_request_line *route_requests; /* "all": one per route, patterns as paths */
     struct hp_request_list request_list;    /* a request file */
+    struct hp_request_stream stream;        /* router/generated: the generated requests */
     unsigned threads;
 
     /* read_with_writer only */
@@ -87,6 +89,7 @@ static void case_free(struct router_case *c)
     hp_route_set_free(c->routes);
     free(c->route_requests);
     hp_request_list_free(&c->request_list);
+    hp_request_stream_free(&c->stream);
     free(c->writer_latency_ns);
     pthread_cond_destroy(&c->writer_wake);
     pthread_mutex_destroy(&c->writer_gate);
@@ -158,29 +161,56 @@ static int record_found_share(struct router_case *c, const struct hp_case_params
     return 0;
 }
 
-/* kind: "all" or a request file kind. */
-static int router_setup(const struct hp_case_params *params, const char *set_name, const char *kind,
-                        void **shared, struct hp_error *err)
+static struct router_case *case_new(const struct hp_case_params *params, struct hp_error *err)
 {
     const struct hp_impl_info *info = params->composition->impl[HP_AXIS_ROUTER];
-    if (!info)
-        return hp_error_set(err, "router workloads need a router implementation");
+    if (!info) {
+        hp_error_set(err, "router workloads need a router implementation");
+        return NULL;
+    }
     struct router_case *c = calloc(1, sizeof *c);
-    if (!c)
-        return hp_error_set(err, "out of memory");
+    if (!c) {
+        hp_error_set(err, "out of memory");
+        return NULL;
+    }
     pthread_mutex_init(&c->writer_gate, NULL);
     pthread_cond_init(&c->writer_wake, NULL);
     /* Every router ops struct starts with its hp_impl_info (registry.h). */
     c->ops = (const struct hp_router_ops *)info;
     c->threads = params->threads ? params->threads : 1;
+    return c;
+}
+
+/* Creates the router and adds the case's routes, recording what the router then holds
+ * (workload.h: held_bytes, per route). */
+static int build_router(struct router_case *c, const struct hp_case_params *params,
+                        struct hp_error *err)
+{
+    bool window = params->metrics && hp_alloc_held_begin() == 0;
+    int rc = -1;
+    if ((c->router = c->ops->create(err)) &&
+        hp_router_add_all(c->ops, c->router, c->routes->routes, c->routes->count, err) == 0)
+        rc = 0;
+    if (window) {
+        struct hp_alloc_held held;
+        hp_alloc_held_end(&held);
+        if (rc == 0)
+            hp_metrics_add_held(params->metrics, &held, "route", c->routes->count);
+    }
+    return rc;
+}
+
+/* kind: "all" or a request file kind. */
+static int router_setup(const struct hp_case_params *params, const char *set_name, const char *kind,
+                        void **shared, struct hp_error *err)
+{
+    struct router_case *c = case_new(params, err);
+    if (!c)
+        return -1;
     const char *dir = params->workloads_dir ? params->workloads_dir : "workloads";
     char path[4096];
     snprintf(path, sizeof path, "%s/routes/%s.routes", dir, set_name);
-    if (hp_route_set_load(path, &c->routes, err) != 0)
-        goto fail;
-    if (!(c->router = c->ops->create(err)))
-        goto fail;
-    if (hp_router_add_all(c->ops, c->router, c->routes->routes, c->routes->count, err) != 0)
+    if (hp_route_set_load(path, &c->routes, err) != 0 || build_router(c, params, err) != 0)
         goto fail;
     if (strcmp(kind, "all") == 0) {
         if (requests_from_routes(c, err) != 0 ||
@@ -475,6 +505,72 @@ ROUTER_SET_CASES(parse)
 ROUTER_CASE(manyparams, all, "every manyparams route (0-8 params) once, its pattern as the URL")
 ROUTER_CASE(manyparams, realistic,
             "manyparams request stream, Zipf over routes of 0-8 params (C10's spill path)")
+
+/* ---- router/generated/realistic: the route-count sweep ---- */
+
+/* A fixed-length stream, whatever the route count: every size times the same number of
+ * distinct requests, so the stream's own footprint does not grow with the table. */
+enum { GENERATED_REQUESTS = 4096, GENERATED_ROUTE_SEED = 1 };
+#define GENERATED_ZIPF 1.0
+
+/* The requests of the generated stream, as the lookup loop reads them. */
+static int requests_from_stream(struct router_case *c, struct hp_error *err)
+{
+    c->route_requests = malloc(c->stream.count * sizeof *c->route_requests);
+    if (!c->route_requests)
+        return hp_error_set(err, "out of memory");
+    for (size_t i = 0; i < c->stream.count; i++) {
+        const struct hp_request *q = &c->stream.requests[i];
+        c->route_requests[i] =
+            (struct hp_request_line){q->method, (uint32_t)q->path_len, q->path, (unsigned)i + 1};
+    }
+    c->requests = c->route_requests;
+    c->request_count = c->stream.count;
+    return 0;
+}
+
+static int generated_setup(const struct hp_case_params *params, void **shared, struct hp_error *err)
+{
+    struct router_case *c = case_new(params, err);
+    if (!c)
+        return -1;
+    struct hp_route_gen_params gen;
+    hp_route_gen_params_default(&gen);
+    gen.routes = (unsigned)params->param[0];
+    gen.max_depth = (unsigned)params->param[1];
+    gen.seed = GENERATED_ROUTE_SEED;
+    char name[96];
+    snprintf(name, sizeof name, "generated (routes=%u, depth=%u)", gen.routes, gen.max_depth);
+    char *text = hp_route_gen_routes(&gen, err);
+    int rc = text ? hp_route_set_parse(name, text, strlen(text), &c->routes, err) : -1;
+    free(text);
+    if (rc != 0 || build_router(c, params, err) != 0 ||
+        hp_request_stream_generate(c->routes, GENERATED_REQUESTS, GENERATED_ZIPF, params->seed,
+                                   &c->stream, err) != 0 ||
+        requests_from_stream(c, err) != 0 ||
+        record_found_share(c, params, "the generated requests", err) != 0) {
+        case_free(c);
+        return -1;
+    }
+    *shared = c;
+    return 0;
+}
+
+const struct hp_workload hp_workload_router_generated_realistic = {
+    .name = "router/generated/realistic",
+    .summary = "a generated route set (hotpath gen's shape, seed 1) and 4096 Zipf requests over it",
+    .axes = HP_AXIS_BIT(HP_AXIS_ROUTER),
+    .params =
+        {
+            {"routes", "routes in the generated set", 1, HP_ROUTE_GEN_MAX_ROUTES, 1000},
+            {"depth", "at most this many segments per route", 2, HP_ROUTE_GEN_MAX_DEPTH, 5},
+        },
+    .setup = generated_setup,
+    .thread_setup = router_thread_setup,
+    .run = router_run,
+    .thread_teardown = router_thread_teardown,
+    .teardown = router_teardown,
+};
 
 const struct hp_workload hp_workload_router_github_read_with_writer = {
     .name = "router/github/read_with_writer",

@@ -25,6 +25,9 @@ static void print_run_usage(FILE *f)
         fprintf(f, " --%s", hp_axis_get(axis)->name);
     fprintf(f,
             "\n"
+            "  --param NAME=LIST         a workload parameter's values, each a case: 10,100,1k\n"
+            "                            or 10..100k (x10 steps), A..B*F, A..B+S; repeatable\n"
+            "                            for other parameters (see `hotpath list`)\n"
             "  --threads N[,N...]|scaling  thread counts (default 1; scaling: 1 to twice the\n"
             "                            CPUs, those beyond the CPUs time-sliced)\n"
             "  --mode batch|latency|both (default batch)\n"
@@ -79,6 +82,7 @@ enum {
     OPT_HELP,
     OPT_PHASES,
     OPT_EXTERNAL,
+    OPT_PARAM,
     OPT_AXIS_FIRST = 512 /* + axis id */
 };
 
@@ -261,6 +265,8 @@ static int parse_option(struct hp_run_options *o, int opt, char **argv, struct h
     case OPT_PHASES:
         o->phases_file = optarg;
         return 0;
+    case OPT_PARAM:
+        return hp_selection_add_param(&o->sel, optarg, err);
     case OPT_HELP:
         print_run_usage(stdout);
         return 1;
@@ -301,6 +307,7 @@ static void long_options(struct option *options)
         {"help", no_argument, NULL, OPT_HELP},
         {"phases", required_argument, NULL, OPT_PHASES},
         {"external", required_argument, NULL, OPT_EXTERNAL},
+        {"param", required_argument, NULL, OPT_PARAM},
     };
     size_t n = sizeof fixed / sizeof fixed[0];
     memcpy(options, fixed, sizeof fixed);

@@ -30,4 +30,27 @@ void hp_alloc_counts_read(struct hp_alloc_counts *out);
 struct hp_alloc_counts hp_alloc_counts_delta(const struct hp_alloc_counts *before,
                                              const struct hp_alloc_counts *after);
 
+/* ---- What a structure holds ------------------------------------------------------------------
+ *
+ * Between hp_alloc_held_begin and hp_alloc_held_end, every allocation the wrappers see, on any
+ * thread, is recorded with its requested size, and every free of a recorded block forgets it;
+ * hp_alloc_held_end returns what is still allocated of the blocks made in between: exactly the
+ * memory a structure built in between holds (a router after create + add_all, a pool holding its
+ * idle objects), as requested and as the allocator really gave it (malloc_usable_size: size
+ * classes round every request up). Transient allocations freed before the end count nowhere;
+ * frees of blocks made before begin are ignored.
+ *
+ * Outside the window each wrapper pays one relaxed load of a flag; inside it, a lock and a hash
+ * table: never open it around a measured region. One window at a time. */
+struct hp_alloc_held {
+    uint64_t blocks;          /* allocations made in the window and not freed */
+    uint64_t requested_bytes; /* their sizes as requested */
+    uint64_t usable_bytes;    /* their sizes as the allocator gave them */
+};
+
+/* 0, or -1 when a window is already open or its table cannot be allocated. */
+int hp_alloc_held_begin(void);
+/* Closes the window and fills *out. */
+void hp_alloc_held_end(struct hp_alloc_held *out);
+
 #endif

@@ -33,6 +33,9 @@ void hp_run_config_defaults(struct hp_run_config *c)
 void hp_case_name(struct hp_case *c)
 {
     size_t used = (size_t)snprintf(c->name, sizeof c->name, "%s", c->workload->name);
+    for (size_t i = 0; i < hp_workload_param_count(c->workload) && used < sizeof c->name; i++)
+        used += (size_t)snprintf(c->name + used, sizeof c->name - used, "/%s=%llu",
+                                 c->workload->params[i].name, (unsigned long long)c->param[i]);
     for (int axis = 0; axis < HP_AXIS_COUNT && used < sizeof c->name; axis++)
         if (c->composition.impl[axis])
             used += (size_t)snprintf(c->name + used, sizeof c->name - used, "/%s=%s",
@@ -705,6 +708,7 @@ static int setup_case(struct worker_team *team, struct hp_case *c, struct hp_run
         .workloads_dir = run->config.workloads_dir,
         .metrics = &c->metrics,
     };
+    memcpy(params.param, c->param, sizeof params.param);
     if (c->external && !c->external->sample)
         return 0; /* one-shot: measured already */
     c->ns_per_op = calloc(run->config.samples, sizeof(double));

@@ -120,6 +120,9 @@ struct hp_case {
      * batch mode, workloads flagged HP_WORKLOAD_INSTANCES. The name ends in "/cold". */
     bool cold;
     const char *phase; /* run --phases: the phase this case measures (in the name too); else NULL */
+    /* The value of each parameter the workload declares (workload.h), in its order; they follow
+     * the workload in the name: "router/generated/realistic/routes=1000/depth=5/...". */
+    uint64_t param[HP_WORKLOAD_PARAMS_MAX];
     /* An external case: samples from another program; workload names what it stands beside
      * (its setup and run are not called) and the caller writes name. NULL for a C case. */
     const struct hp_case_external *external;
@@ -180,7 +183,7 @@ struct hp_case {
     struct hp_hdr thread_latency[HP_MAX_THREADS];
 };
 
-/* Writes c->name from its workload, composition, threads and mode. */
+/* Writes c->name from its workload, parameters, composition, threads and mode. */
 void hp_case_name(struct hp_case *c);
 
 /* The case whose median is the run's harness overhead: the overhead probe (workload.h), batch

@@ -28,6 +28,19 @@
 #include "hdr_histogram.h"
 #include "registry.h"
 
+/* A number a workload lets the user choose per case (`hotpath run --param NAME=LIST`): a route
+ * count, a payload size, work per op. Each value given is a case of its own, in the same
+ * interleaved rounds; the name and value join the case's name (`WORKLOAD/routes=1000/...`) and
+ * its results, and a parameter swept over three values or more gets a complexity fit
+ * (complexity.h). Without --param a case runs at default_value. */
+enum { HP_WORKLOAD_PARAMS_MAX = 4 };
+
+struct hp_workload_param {
+    const char *name;    /* a lower-case identifier: "routes" */
+    const char *summary; /* one line for `hotpath list` */
+    uint64_t min, max, default_value;
+};
+
 struct hp_case_params {
     const struct hp_composition *composition;
     unsigned threads; /* worker threads that will call run concurrently */
@@ -37,6 +50,8 @@ struct hp_case_params {
     /* Where setup records figures it found while preparing the case (found_share below); they
      * join the case's metrics in the results. NULL outside a run: nothing is recorded. */
     struct hp_metrics *metrics;
+    /* The value of each parameter the workload declares (hp_workload.params, same order). */
+    uint64_t param[HP_WORKLOAD_PARAMS_MAX];
 };
 
 enum { HP_METRICS_MAX = 16 };
@@ -55,12 +70,31 @@ struct hp_metrics {
 /* Adds a metric (ignored past HP_METRICS_MAX, or when m is NULL). */
 void hp_metrics_add(struct hp_metrics *m, const char *name, const char *unit, double value);
 
+struct hp_alloc_held;
+/* Adds held_bytes, held_usable_bytes and held_blocks, and when units > 0 the first two per
+ * unit ("route": held_bytes_per_route, held_usable_bytes_per_route). */
+void hp_metrics_add_held(struct hp_metrics *m, const struct hp_alloc_held *held, const char *unit,
+                         uint64_t units);
+
+struct hp_workload;
+/* How many parameters w declares (its params up to the first without a name). */
+size_t hp_workload_param_count(const struct hp_workload *w);
+
 /* The share of a case's requests that find a route (status found), for the workloads that look
  * requests up (the router and request workloads): measured at setup by looking every request up
  * once, and recorded as this metric. Setup refuses a case where no request finds a route (it would
  * measure nothing but misses); the run header and the report warn below
  * HP_FOUND_SHARE_WARN_BELOW. */
-#define HP_METRIC_FOUND_SHARE     "found_share"
+#define HP_METRIC_FOUND_SHARE "found_share"
+
+/* What a case's structure holds (alloc_count.h's window around its making: a router built from
+ * its routes, a pool holding HP_HELD_POOL_OBJECTS idle objects, a context environment after one
+ * request, a queue as created), recorded by hp_metrics_add_held as held_bytes (as requested),
+ * held_usable_bytes (as the allocator gave them), held_blocks, and per unit (held_bytes_per_route,
+ * ...). */
+#define HP_METRIC_HELD_BYTES        "held_bytes"
+#define HP_METRIC_HELD_USABLE_BYTES "held_usable_bytes"
+enum { HP_HELD_POOL_OBJECTS = 64 };
 #define HP_FOUND_SHARE_WARN_BELOW 0.5
 
 /* Capabilities and roles of a workload (struct hp_workload.flags), so that the harness decides
@@ -106,6 +140,8 @@ struct hp_workload {
      * with a sibling's, which must time groups of the same size. */
     unsigned latency_group;
     uint32_t flags; /* HP_WORKLOAD_* */
+    /* The parameters it accepts, the first with a NULL name ending the list (none: no --param). */
+    struct hp_workload_param params[HP_WORKLOAD_PARAMS_MAX];
 
     /* 0, -1 with err set (the run is refused), or HP_SETUP_DECLINED with err set. */
     int (*setup)(const struct hp_case_params *params, void **shared, struct hp_error *err);

@@ -118,6 +118,7 @@ static int append_claim_cases(const struct hp_phase_plan *plan, const struct hp_
             continue;
         struct hp_selection s = *base_sel;
         s.add_overhead_probe = false;
+        s.param_count = 0; /* --param is for the plan's workloads; a claim's run as declared */
         s.workload_patterns[0] = j->workloads;
         s.workload_pattern_count = 1;
         s.thread_count = 0;

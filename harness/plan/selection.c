@@ -43,6 +43,95 @@ int hp_selection_set_impls(struct hp_selection *sel, int axis, char *list, struc
     return 0;
 }
 
+int hp_selection_add_param(struct hp_selection *sel, const char *text, struct hp_error *err)
+{
+    struct hp_param_values v;
+    if (hp_parse_param(text, &v, err) != 0)
+        return -1;
+    for (size_t i = 0; i < sel->param_count; i++)
+        if (strcmp(sel->params[i].name, v.name) == 0)
+            return hp_error_set(err,
+                                "--param %s is given twice (list every value in one: "
+                                "--param %s=A,B,C)",
+                                v.name, v.name);
+    if (sel->param_count == HP_SELECTION_MAX_PARAMS)
+        return hp_error_set(err, "--param: at most %d parameters", HP_SELECTION_MAX_PARAMS);
+    sel->params[sel->param_count++] = v;
+    return 0;
+}
+
+static bool workload_takes(const struct hp_workload *w, const char *param)
+{
+    for (size_t i = 0; i < hp_workload_param_count(w); i++)
+        if (strcmp(w->params[i].name, param) == 0)
+            return true;
+    return false;
+}
+
+/* What the selected workloads take, for a refusal: "W takes a, b; V takes none". */
+static void describe_params(const struct hp_selection *sel, char *out, size_t size)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (const struct hp_workload *const *it = hp_workload_table; *it && used < size; it++) {
+        if (!hp_selection_matches(sel, *it))
+            continue;
+        size_t declared = hp_workload_param_count(*it);
+        used += (size_t)snprintf(out + used, size - used, "%s%s takes %s", used ? "; " : "",
+                                 (*it)->name, declared ? "" : "none");
+        for (size_t i = 0; i < declared && used < size; i++)
+            used += (size_t)snprintf(out + used, size - used, "%s%s", i ? ", " : "",
+                                     (*it)->params[i].name);
+    }
+}
+
+/* Refuses a --param that no selected workload declares. */
+static int refuse_unknown_params(const struct hp_selection *sel, struct hp_error *err)
+{
+    for (size_t k = 0; k < sel->param_count; k++) {
+        bool taken = false;
+        for (const struct hp_workload *const *it = hp_workload_table; *it && !taken; it++)
+            taken = hp_selection_matches(sel, *it) && workload_takes(*it, sel->params[k].name);
+        if (taken)
+            continue;
+        char takes[1024];
+        describe_params(sel, takes, sizeof takes);
+        return hp_error_set(err,
+                            "--param %s: no selected workload takes a parameter '%s' (%s; "
+                            "`hotpath list` shows every workload's parameters)",
+                            sel->params[k].name, sel->params[k].name,
+                            takes[0] ? takes : "no workload selected");
+    }
+    return 0;
+}
+
+/* The values of each parameter w declares for this selection (the --param list, or the
+ * default), into values[i] / counts[i]; refuses a value out of its range. */
+static int workload_param_values(const struct hp_selection *sel, const struct hp_workload *w,
+                                 const uint64_t *values[HP_WORKLOAD_PARAMS_MAX],
+                                 size_t counts[HP_WORKLOAD_PARAMS_MAX], struct hp_error *err)
+{
+    size_t declared = hp_workload_param_count(w);
+    for (size_t i = 0; i < declared; i++) {
+        const struct hp_workload_param *p = &w->params[i];
+        values[i] = &p->default_value;
+        counts[i] = 1;
+        for (size_t k = 0; k < sel->param_count; k++)
+            if (strcmp(sel->params[k].name, p->name) == 0) {
+                values[i] = sel->params[k].values;
+                counts[i] = sel->params[k].count;
+            }
+        for (size_t v = 0; v < counts[i]; v++)
+            if (values[i][v] < p->min || values[i][v] > p->max)
+                return hp_error_set(err,
+                                    "--param %s: %llu is out of range for workload %s (%s: %llu "
+                                    "to %llu)",
+                                    p->name, (unsigned long long)values[i][v], w->name, p->summary,
+                                    (unsigned long long)p->min, (unsigned long long)p->max);
+    }
+    return 0;
+}
+
 static int compare_case_names(const void *a, const void *b)
 {
     return strcmp((*(const struct hp_case *const *)a)->name,
@@ -169,9 +258,52 @@ static int push_cache_cases(const struct hp_selection *sel, struct expansion *ex
     return push_case(ex, &cold, err);
 }
 
+/* One composition of w at every combination of its parameters' values, modes and thread
+ * counts. */
+static int expand_composition(const struct hp_selection *sel, struct hp_case *c,
+                              const uint64_t *const *values, const size_t *counts,
+                              struct expansion *ex, struct hp_error *err)
+{
+    const struct hp_workload *w = c->workload;
+    size_t declared = hp_workload_param_count(w), combinations = 1;
+    for (size_t i = 0; i < declared; i++)
+        combinations *= counts[i];
+    for (size_t combo = 0; combo < combinations; combo++) {
+        for (size_t i = 0, rest = combo; i < declared; i++) {
+            c->param[i] = values[i][rest % counts[i]];
+            rest /= counts[i];
+        }
+        for (int mode = 0; mode < 2; mode++) {
+            if ((mode == HP_MODE_BATCH && (!sel->batch || (w->flags & HP_WORKLOAD_LATENCY_ONLY))) ||
+                (mode == HP_MODE_LATENCY && (!sel->latency || (w->flags & HP_WORKLOAD_BATCH_ONLY))))
+                continue;
+            for (size_t t = 0; t < sel->thread_count; t++) {
+                c->threads = sel->threads[t];
+                if (c->threads < w->min_threads)
+                    c->threads = w->min_threads;
+                c->mode = (enum hp_mode)mode;
+                bool duplicate = false;
+                for (size_t k = 0; k < t; k++) {
+                    unsigned earlier = sel->threads[k];
+                    if (earlier < w->min_threads)
+                        earlier = w->min_threads;
+                    duplicate |= earlier == c->threads;
+                }
+                if (!duplicate && push_cache_cases(sel, ex, c, err) != 0)
+                    return -1;
+            }
+        }
+    }
+    return 0;
+}
+
 static int expand_workload(const struct hp_selection *sel, const struct hp_workload *w,
                            struct expansion *ex, struct hp_error *err)
 {
+    const uint64_t *values[HP_WORKLOAD_PARAMS_MAX];
+    size_t counts[HP_WORKLOAD_PARAMS_MAX];
+    if (workload_param_values(sel, w, values, counts, err) != 0)
+        return -1;
     const struct hp_impl_info *choices[HP_AXIS_COUNT][HP_SELECTION_MAX_ITEMS];
     size_t choice_count[HP_AXIS_COUNT];
     size_t combinations = 1;
@@ -205,26 +337,8 @@ static int expand_workload(const struct hp_selection *sel, const struct hp_workl
                 return refuse_composition(w, &c.composition, err);
             continue;
         }
-        for (int mode = 0; mode < 2; mode++) {
-            if ((mode == HP_MODE_BATCH && (!sel->batch || (w->flags & HP_WORKLOAD_LATENCY_ONLY))) ||
-                (mode == HP_MODE_LATENCY && (!sel->latency || (w->flags & HP_WORKLOAD_BATCH_ONLY))))
-                continue;
-            for (size_t t = 0; t < sel->thread_count; t++) {
-                c.threads = sel->threads[t];
-                if (c.threads < w->min_threads)
-                    c.threads = w->min_threads;
-                c.mode = (enum hp_mode)mode;
-                bool duplicate = false;
-                for (size_t k = 0; k < t; k++) {
-                    unsigned earlier = sel->threads[k];
-                    if (earlier < w->min_threads)
-                        earlier = w->min_threads;
-                    duplicate |= earlier == c.threads;
-                }
-                if (!duplicate && push_cache_cases(sel, ex, &c, err) != 0)
-                    return -1;
-            }
-        }
+        if (expand_composition(sel, &c, values, counts, ex, err) != 0)
+            return -1;
     }
     return 0;
 }
@@ -253,6 +367,8 @@ int hp_selection_expand(const struct hp_selection *sel, struct hp_case **cases, 
                                 sel->workload_patterns[i]);
         }
     }
+    if (refuse_unknown_params(sel, err) != 0)
+        return -1;
     for (const struct hp_workload *const *it = hp_workload_table; *it; it++) {
         if (!hp_selection_matches(sel, *it))
             continue;

@@ -8,8 +8,9 @@
 #include <stddef.h>
 
 #include "runner.h"
+#include "values.h"
 
-enum { HP_SELECTION_MAX_ITEMS = 64 };
+enum { HP_SELECTION_MAX_ITEMS = 64, HP_SELECTION_MAX_PARAMS = HP_WORKLOAD_PARAMS_MAX };
 
 struct hp_selection {
     const char *workload_patterns[HP_SELECTION_MAX_ITEMS]; /* fnmatch; '*' crosses '/' */
@@ -27,7 +28,15 @@ struct hp_selection {
      * workloads flagged HP_WORKLOAD_INSTANCES, in batch mode. */
     enum hp_cache_choice { HP_CACHE_WARM, HP_CACHE_COLD, HP_CACHE_BOTH } cache;
     bool add_overhead_probe; /* the null case, batch, 1 thread: the harness overhead of the run */
+    /* --param NAME=LIST: some selected workload must declare NAME; each value is a case of the
+     * workloads that do (the others run once); a declared parameter not given runs at its
+     * default. */
+    struct hp_param_values params[HP_SELECTION_MAX_PARAMS];
+    size_t param_count;
 };
+
+/* Adds one --param (values.h syntax); refuses a name given twice and too many parameters. */
+int hp_selection_add_param(struct hp_selection *sel, const char *text, struct hp_error *err);
 
 /* Parses "radix,linear" or "all" for an axis into sel->impls[axis]. Refuses unknown names, a
  * name listed twice and "all" in a list. */
@@ -41,7 +50,8 @@ bool hp_selection_matches(const struct hp_selection *sel, const struct hp_worklo
 void hp_selection_main_job(struct hp_selection *sel);
 
 /* Builds the cases (calloc'ed array, names filled). Refuses patterns matching no workload,
- * explicitly named implementations a matched workload cannot run, and two cases of one name. */
+ * explicitly named implementations a matched workload cannot run, a --param no matched workload
+ * declares or a value outside a workload's range, and two cases of one name. */
 int hp_selection_expand(const struct hp_selection *sel, struct hp_case **cases, size_t *count,
                         struct hp_error *err);
 

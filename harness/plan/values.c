@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,4 +71,111 @@ int hp_split_list(const char *flag, char *text, char **items, size_t max, struct
         p = comma + 1;
     }
     return (int)count;
+}
+
+/* One number of a --param list: digits, then an optional k or M. */
+static int param_number(const char *flag, const char *text, size_t len, uint64_t *out,
+                        struct hp_error *err)
+{
+    uint64_t v = 0, scale = 1;
+    size_t digits = 0;
+    while (digits < len && text[digits] >= '0' && text[digits] <= '9') {
+        v = v * 10 + (uint64_t)(text[digits] - '0');
+        if (v > HP_PARAM_VALUE_MAX)
+            break;
+        digits++;
+    }
+    if (digits > 0 && digits + 1 == len && (text[digits] == 'k' || text[digits] == 'M'))
+        scale = text[digits++] == 'k' ? 1000 : 1000000;
+    if (digits == 0 || digits != len)
+        return hp_error_set(err,
+                            "%s: '%.*s' is not a number (expected digits with an optional k or "
+                            "M suffix, e.g. 100, 10k, 1M)",
+                            flag, (int)len, text);
+    if (v > HP_PARAM_VALUE_MAX / scale)
+        return hp_error_set(err, "%s: '%.*s' is too large (at most %llu)", flag, (int)len, text,
+                            HP_PARAM_VALUE_MAX);
+    *out = v * scale;
+    return 0;
+}
+
+static int param_push(const char *flag, struct hp_param_values *out, uint64_t v,
+                      struct hp_error *err)
+{
+    for (size_t i = 0; i < out->count; i++)
+        if (out->values[i] == v)
+            return hp_error_set(err, "%s: the value %llu is listed twice", flag,
+                                (unsigned long long)v);
+    if (out->count == HP_PARAM_VALUES_MAX)
+        return hp_error_set(err, "%s: more than %d values", flag, HP_PARAM_VALUES_MAX);
+    out->values[out->count++] = v;
+    return 0;
+}
+
+/* A..B, A..B*F or A..B+S (values.h). */
+static int param_range(const char *flag, const char *item, const char *dots,
+                       struct hp_param_values *out, struct hp_error *err)
+{
+    const char *end_text = dots + 2;
+    const char *step_at = strpbrk(end_text, "*+");
+    size_t end_len = step_at ? (size_t)(step_at - end_text) : strlen(end_text);
+    uint64_t first, last, step = 10;
+    bool add = step_at && *step_at == '+';
+    if (param_number(flag, item, (size_t)(dots - item), &first, err) != 0 ||
+        param_number(flag, end_text, end_len, &last, err) != 0 ||
+        (step_at && param_number(flag, step_at + 1, strlen(step_at + 1), &step, err) != 0))
+        return -1;
+    if (first > last)
+        return hp_error_set(err, "%s: range '%s' runs backwards", flag, item);
+    if ((add && step == 0) || (!add && (step < 2 || first == 0)))
+        return hp_error_set(err,
+                            "%s: range '%s' never grows (A..B*F needs A >= 1 and F >= 2; A..B+S "
+                            "needs S >= 1)",
+                            flag, item);
+    for (uint64_t v = first; v < last;) {
+        if (param_push(flag, out, v, err) != 0)
+            return -1;
+        if ((add && v > last - step) || (!add && v > last / step))
+            break;
+        v = add ? v + step : v * step;
+    }
+    return param_push(flag, out, last, err);
+}
+
+int hp_parse_param(const char *text, struct hp_param_values *out, struct hp_error *err)
+{
+    memset(out, 0, sizeof *out);
+    const char *eq = strchr(text, '=');
+    size_t name_len = eq ? (size_t)(eq - text) : 0;
+    bool identifier = name_len > 0 && name_len < HP_PARAM_NAME_MAX;
+    for (size_t i = 0; i < name_len && identifier; i++)
+        identifier = (text[i] >= 'a' && text[i] <= 'z') || text[i] == '_' ||
+                     (i > 0 && text[i] >= '0' && text[i] <= '9');
+    if (!eq || !identifier)
+        return hp_error_set(err,
+                            "--param '%s': expected NAME=LIST, NAME a lower-case identifier "
+                            "(e.g. --param routes=10,100,1k or --param routes=10..100k)",
+                            text);
+    memcpy(out->name, text, name_len);
+    char flag[64];
+    snprintf(flag, sizeof flag, "--param %s", out->name);
+    const char *p = eq + 1;
+    do {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char item[64];
+        if (len == 0 || len >= sizeof item)
+            return hp_error_set(err, "%s: %s item in '%s'", flag, len ? "an overlong" : "an empty",
+                                eq + 1);
+        memcpy(item, p, len);
+        item[len] = '\0';
+        const char *dots = strstr(item, "..");
+        uint64_t v;
+        if (dots ? param_range(flag, item, dots, out, err) != 0
+                 : (param_number(flag, item, len, &v, err) != 0 ||
+                    param_push(flag, out, v, err) != 0))
+            return -1;
+        p = comma ? comma + 1 : NULL;
+    } while (p);
+    return 0;
 }

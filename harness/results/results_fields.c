@@ -11,7 +11,7 @@
 static bool holds_data(const char *key)
 {
     return strcmp(key, "implementations") == 0 || strcmp(key, "metrics") == 0 ||
-           strcmp(key, "phases") == 0;
+           strcmp(key, "phases") == 0 || strcmp(key, "parameters") == 0;
 }
 
 static void add_field(json_t *set, const char *prefix, const char *key)

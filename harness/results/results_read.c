@@ -228,6 +228,29 @@ static int read_case_identity(const struct reader *rd, json_t *c, const char *wh
     return 0;
 }
 
+/* Version 5: "parameters": {name: whole number}. */
+static int read_case_params(const struct reader *rd, json_t *c, const char *where,
+                            struct hp_result_case *out)
+{
+    int st = 0;
+    json_t *params = member(rd, c, where, "parameters", JSON_OBJECT, true, &st);
+    if (st != 0 || !params)
+        return st;
+    out->params = calloc(json_object_size(params) + 1, sizeof *out->params);
+    if (!out->params)
+        return fail(rd, where, "out of memory");
+    const char *key;
+    json_t *v;
+    json_object_foreach(params, key, v)
+    {
+        if (!json_is_integer(v) || json_integer_value(v) < 0)
+            return fail(rd, where, "a parameter's value is not a whole number");
+        out->params[out->param_count].name = strdup(key);
+        out->params[out->param_count++].value = (uint64_t)json_integer_value(v);
+    }
+    return 0;
+}
+
 /* The samples (per op, per second, CPU time) and their summary, recomputed. */
 static int read_case_samples(const struct reader *rd, json_t *c, const char *where, bool complete,
                              struct hp_result_case *out)
@@ -366,7 +389,7 @@ static int read_case(const struct reader *rd, json_t *c, size_t index, bool comp
     if (read_case_identity(rd, c, where, out) != 0 ||
         read_case_samples(rd, c, where, complete, out) != 0 ||
         read_case_counts(rd, c, where, out) != 0 || read_case_latency(rd, c, where, out) != 0 ||
-        read_case_external(rd, c, where, out) != 0)
+        read_case_external(rd, c, where, out) != 0 || read_case_params(rd, c, where, out) != 0)
         return -1;
     return read_case_metrics(rd, c, where, out);
 }
@@ -447,6 +470,94 @@ static int read_validity(const struct reader *rd, json_t *root, struct hp_result
     return 0;
 }
 
+/* One shape's name, as complexity.h names them; -1 after a failure. */
+static int read_shape(const struct reader *rd, json_t *o, const char *where, const char *key,
+                      int *st)
+{
+    json_t *v = required(rd, o, where, key, JSON_STRING, st);
+    int shape = v ? hp_big_o_find(json_string_value(v)) : -1;
+    if (*st == 0 && shape < 0)
+        *st = fail(rd, where, "names a shape that is not O(1), O(log n), O(n) or O(n log n)");
+    return shape;
+}
+
+/* The fit's cases, by name: each must be a case of the file with the fitted parameter. */
+static int read_fit_cases(const struct reader *rd, const struct hp_results *r, json_t *names,
+                          const char *where, struct hp_result_fit *out)
+{
+    out->cases = calloc(json_array_size(names) + 1, sizeof *out->cases);
+    if (!out->cases)
+        return fail(rd, where, "out of memory");
+    size_t i;
+    json_t *name;
+    json_array_foreach(names, i, name)
+    {
+        const struct hp_result_case *c =
+            json_is_string(name) ? hp_results_find(r, json_string_value(name)) : NULL;
+        uint64_t value;
+        if (!c || !hp_result_case_param(c, out->parameter, &value))
+            return fail(rd, where,
+                        "names a case the file does not have, or one without the "
+                        "fitted parameter");
+        out->cases[out->case_count++] = c;
+    }
+    return 0;
+}
+
+static int read_fit(const struct reader *rd, const struct hp_results *r, json_t *f, size_t index,
+                    struct hp_result_fit *out)
+{
+    char where[64];
+    snprintf(where, sizeof where, "complexity[%zu]", index);
+    if (!json_is_object(f))
+        return fail(rd, where, "is not an object");
+    int st = 0;
+    for (int s = 0; s < HP_BIG_O_COUNT; s++)
+        out->shape_coefficient[s] = out->shape_rms[s] = NAN;
+    out->workload = required_string(rd, f, where, "workload", &st);
+    out->parameter = required_string(rd, f, where, "parameter", &st);
+    json_t *names = required(rd, f, where, "cases", JSON_ARRAY, &st);
+    int best = read_shape(rd, f, where, "best", &st);
+    out->coefficient = required_number(rd, f, where, "coefficient", &st);
+    out->rms = optional_nonnegative(rd, f, where, "rms", &st);
+    out->ambiguous = optional_bool(rd, f, where, "ambiguous", &st);
+    int runner_up =
+        json_object_get(f, "runner_up") ? read_shape(rd, f, where, "runner_up", &st) : best;
+    if (st != 0 || read_fit_cases(rd, r, names, where, out) != 0)
+        return -1;
+    out->best = (enum hp_big_o)best;
+    out->runner_up = (enum hp_big_o)runner_up;
+    json_t *shapes = member(rd, f, where, "fits", JSON_ARRAY, true, &st);
+    size_t i;
+    json_t *s;
+    json_array_foreach(shapes, i, s)
+    {
+        int shape = json_is_object(s) ? read_shape(rd, s, where, "shape", &st) : -1;
+        if (st != 0 || shape < 0)
+            return st ? st : fail(rd, where, "a fit is not an object");
+        out->shape_coefficient[shape] = required_number(rd, s, where, "coefficient", &st);
+        out->shape_rms[shape] = optional_nonnegative(rd, s, where, "rms", &st);
+    }
+    return st;
+}
+
+static int read_fits(const struct reader *rd, json_t *root, struct hp_results *r)
+{
+    int st = 0;
+    json_t *fits = member(rd, root, "", "complexity", JSON_ARRAY, true, &st);
+    if (st != 0 || !fits)
+        return st;
+    r->fits = calloc(json_array_size(fits) + 1, sizeof *r->fits);
+    if (!r->fits)
+        return fail(rd, "complexity", "out of memory");
+    for (size_t i = 0; i < json_array_size(fits); i++) {
+        r->fit_count++;
+        if (read_fit(rd, r, json_array_get(fits, i), i, &r->fits[i]) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int read_document(struct reader *rd, json_t *root, struct hp_results *r)
 {
     int st = 0;
@@ -524,7 +635,9 @@ static int read_document(struct reader *rd, json_t *root, struct hp_results *r)
     for (size_t i = 0; i < r->case_count; i++)
         if (read_case(rd, json_array_get(cases, i), i, r->complete, &r->cases[i]) != 0)
             return -1;
-    return refuse_duplicate_names(rd, r);
+    if (refuse_duplicate_names(rd, r) != 0)
+        return -1;
+    return read_fits(rd, root, r);
 }
 
 int hp_results_read(const char *path, struct hp_results *out, struct hp_error *err)
@@ -592,6 +705,9 @@ static void free_case(struct hp_result_case *c)
         free(c->metrics[i].unit);
     }
     free(c->metrics);
+    for (size_t i = 0; i < c->param_count; i++)
+        free(c->params[i].name);
+    free(c->params);
 }
 
 void hp_results_free(struct hp_results *r)
@@ -606,6 +722,12 @@ void hp_results_free(struct hp_results *r)
     for (size_t i = 0; r->cases && i < r->case_count; i++)
         free_case(&r->cases[i]);
     free(r->cases);
+    for (size_t i = 0; r->fits && i < r->fit_count; i++) {
+        free(r->fits[i].workload);
+        free(r->fits[i].parameter);
+        free(r->fits[i].cases);
+    }
+    free(r->fits);
     free(r->dir);
     free(r->path);
     free(r->started);
@@ -637,6 +759,16 @@ const char *hp_result_case_impl(const struct hp_result_case *c, const char *axis
         if (strcmp(c->impls[i].axis, axis) == 0)
             return c->impls[i].name;
     return NULL;
+}
+
+bool hp_result_case_param(const struct hp_result_case *c, const char *name, uint64_t *value)
+{
+    for (size_t i = 0; i < c->param_count; i++)
+        if (strcmp(c->params[i].name, name) == 0) {
+            *value = c->params[i].value;
+            return true;
+        }
+    return false;
 }
 
 const struct hp_result_metric *hp_result_case_metric(const struct hp_result_case *c,

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "common/error.h"
+#include "complexity.h"
 #include "registry.h"
 #include "stats.h"
 
@@ -32,6 +33,12 @@ struct hp_result_metric {
     char *name;
     char *unit;
     double value;
+};
+
+/* A workload parameter's value in a case (version 7, workload.h). */
+struct hp_result_param {
+    char *name;
+    uint64_t value;
 };
 
 struct hp_result_latency {
@@ -52,6 +59,8 @@ struct hp_result_case {
     bool overhead_probe;
     size_t impl_count;
     struct hp_result_impl *impls; /* in the order the file lists them */
+    size_t param_count;           /* version 7: the workload's parameters; 0 when it has none */
+    struct hp_result_param *params;
     unsigned threads;
     bool latency_mode; /* mode "latency" (else "batch") */
     /* (version 6) cache "cold" (cold.h): its instances and their working set, against the
@@ -95,6 +104,17 @@ struct hp_result_case {
      * come from ("go", "gin"), and for a Go twin the claim and variant ("C1", "reference");
      * NULL for hotpath's own cases. */
     char *source, *peer, *claim, *variant;
+};
+
+/* A complexity fit over a swept parameter (version 7, complexity.h). */
+struct hp_result_fit {
+    char *workload, *parameter;
+    size_t case_count;
+    const struct hp_result_case **cases; /* the fitted cases, which differ in `parameter` only */
+    enum hp_big_o best, runner_up;
+    double coefficient, rms; /* of the best shape */
+    bool ambiguous;
+    double shape_coefficient[HP_BIG_O_COUNT], shape_rms[HP_BIG_O_COUNT]; /* NAN when absent */
 };
 
 struct hp_result_floors {
@@ -152,6 +172,9 @@ struct hp_results {
     size_t case_count;
     struct hp_result_case *cases;
 
+    size_t fit_count; /* version 7: "complexity"; 0 when absent */
+    struct hp_result_fit *fits;
+
     void *json; /* the parsed document (a jansson json_t *), for keys this struct does not map */
 };
 
@@ -171,6 +194,9 @@ const struct hp_result_case *hp_results_find(const struct hp_results *r, const c
 
 /* The implementation chosen on `axis` in case c, or NULL when the case does not use the axis. */
 const char *hp_result_case_impl(const struct hp_result_case *c, const char *axis);
+
+/* The value of parameter `name` of case c; false when it has none of that name. */
+bool hp_result_case_param(const struct hp_result_case *c, const char *name, uint64_t *value);
 
 /* The metric `name` of case c, or NULL. */
 const struct hp_result_metric *hp_result_case_metric(const struct hp_result_case *c,

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "build_info.h"
+#include "complexity.h"
 #include "files.h"
 #include "formats.h"
 #include "hlog.h"
@@ -322,6 +323,14 @@ static void add_case_identity(json_t *o, const struct hp_case *c)
             json_object_set_new(impls, hp_axis_get(axis)->name,
                                 json_string(c->composition.impl[axis]->name));
     json_object_set_new(o, "implementations", impls);
+    size_t declared = hp_workload_param_count(c->workload);
+    if (declared) {
+        json_t *params = json_object();
+        for (size_t i = 0; i < declared; i++)
+            json_object_set_new(params, c->workload->params[i].name,
+                                json_integer((json_int_t)c->param[i]));
+        json_object_set_new(o, "parameters", params);
+    }
     json_object_set_new(o, "threads", json_integer(c->threads));
     json_object_set_new(o, "mode", json_string(c->mode == HP_MODE_LATENCY ? "latency" : "batch"));
     json_object_set_new(o, "cache", json_string(c->cold ? "cold" : "warm"));
@@ -531,6 +540,85 @@ static json_t *case_json(const struct hp_run *run, const struct hp_case *c)
         json_object_set_new(o, "cold", cold);
     }
     return o;
+}
+
+/* ---- complexity fits (results v7, complexity.h) ---- */
+
+/* Whether cases a and b are the same but for the value of parameter p. */
+static bool same_but_param(const struct hp_case *a, const struct hp_case *b, size_t p)
+{
+    if (a->workload != b->workload || a->threads != b->threads || a->mode != b->mode ||
+        a->external || b->external || a->status[0] || b->status[0] ||
+        (a->phase != b->phase && (!a->phase || !b->phase || strcmp(a->phase, b->phase) != 0)) ||
+        memcmp(&a->composition, &b->composition, sizeof a->composition) != 0)
+        return false;
+    for (size_t i = 0; i < hp_workload_param_count(a->workload); i++)
+        if (i != p && a->param[i] != b->param[i])
+            return false;
+    return true;
+}
+
+static json_t *fit_json(const struct hp_case *first, size_t p, const struct hp_fit *fit,
+                        json_t *case_names)
+{
+    const struct hp_workload *w = first->workload;
+    json_t *o = json_object();
+    json_object_set_new(o, "workload", json_string(w->name));
+    json_object_set_new(o, "parameter", json_string(w->params[p].name));
+    json_object_set_new(o, "cases", case_names);
+    json_object_set_new(o, "best", json_string(hp_big_o_name(fit->best)));
+    json_object_set_new(o, "coefficient", json_real(fit->shapes[fit->best].coefficient));
+    json_object_set_new(o, "rms", json_real(fit->shapes[fit->best].rms));
+    json_object_set_new(o, "ambiguous", json_boolean(fit->ambiguous));
+    json_object_set_new(o, "runner_up", json_string(hp_big_o_name(fit->runner_up)));
+    json_t *shapes = json_array();
+    for (int s = 0; s < HP_BIG_O_COUNT; s++) {
+        json_t *f = json_object();
+        json_object_set_new(f, "shape", json_string(hp_big_o_name(fit->shapes[s].shape)));
+        json_object_set_new(f, "coefficient", json_real(fit->shapes[s].coefficient));
+        json_object_set_new(f, "rms", json_real(fit->shapes[s].rms));
+        json_array_append_new(shapes, f);
+    }
+    json_object_set_new(o, "fits", shapes);
+    return o;
+}
+
+/* The fit of case i's group over parameter p (the cases that differ from it in p alone), when
+ * i is the group's first case and the group has enough points; appended to `fits`. */
+static void add_fit(const struct hp_run *run, size_t i, size_t p, json_t *fits)
+{
+    const struct hp_case *c = &run->cases[i];
+    for (size_t k = 0; k < i; k++)
+        if (same_but_param(&run->cases[k], c, p))
+            return;
+    size_t count = 0;
+    double *n = malloc(run->case_count * sizeof *n), *t = malloc(run->case_count * sizeof *t);
+    json_t *names = json_array();
+    for (size_t k = i; n && t && k < run->case_count; k++) {
+        const struct hp_case *m = &run->cases[k];
+        if (!same_but_param(m, c, p) || m->samples_taken == 0)
+            continue;
+        n[count] = (double)m->param[p];
+        t[count++] = m->summary.median;
+        json_array_append_new(names, json_string(m->name));
+    }
+    struct hp_fit fit;
+    if (n && t && hp_fit_complexity(n, t, count, &fit) == 0)
+        json_array_append_new(fits, fit_json(c, p, &fit, names));
+    else
+        json_decref(names);
+    free(n);
+    free(t);
+}
+
+static json_t *complexity_json(const struct hp_run *run)
+{
+    json_t *fits = json_array();
+    for (size_t i = 0; i < run->case_count; i++)
+        for (size_t p = 0; p < hp_workload_param_count(run->cases[i].workload); p++)
+            if (!run->cases[i].status[0] && !run->cases[i].external)
+                add_fit(run, i, p, fits);
+    return fits;
 }
 
 /* What became of every source and of the external cases that have no samples (results v4). */
@@ -798,6 +886,7 @@ static json_t *run_json(const struct hp_run *run, const struct hp_phase_plan *pl
         if (!run->cases[i].status[0])
             json_array_append_new(cases, case_json(run, &run->cases[i]));
     json_object_set_new(root, "cases", cases);
+    json_object_set_new(root, "complexity", complexity_json(run));
     if (run->external)
         json_object_set_new(root, "external", external_json(run));
     json_object_set_new(root, "declined", declined_json(run));

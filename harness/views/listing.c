@@ -48,6 +48,12 @@ static void list_workloads(FILE *f)
         if (used)
             snprintf(axes + used, sizeof axes - used, "]");
         fprintf(f, "  %-32s %s%s\n", (*it)->name, (*it)->summary, axes);
+        for (size_t i = 0; i < hp_workload_param_count(*it); i++) {
+            const struct hp_workload_param *p = &(*it)->params[i];
+            fprintf(f, "  %-32s   --param %s=LIST: %s (%llu to %llu, default %llu)\n", "", p->name,
+                    p->summary, (unsigned long long)p->min, (unsigned long long)p->max,
+                    (unsigned long long)p->default_value);
+        }
     }
 }
 

@@ -28,6 +28,7 @@
 #include "run_summary.h"
 #include "runner.h"
 #include "stats.h"
+#include "workload.h"
 
 struct report {
     const struct hp_results *r;
@@ -727,6 +728,245 @@ static int chart_load(struct report *rep, struct hp_error *err)
     return 0;
 }
 
+/* ---- complexity and memory (results v7) ----------------------------------------------- */
+
+/* A fitted variant's label for a chart key, without spaces: the implementations and threads,
+ * the mode when latency, the other parameters' values, then its best fit ("radix/1t:O(log_n)"). */
+static void fit_label(const struct hp_result_fit *f, char *out, size_t size)
+{
+    const struct hp_result_case *c = f->cases[0];
+    variant_label(c, true, out, size);
+    size_t used = strlen(out);
+    if (c->latency_mode && used < size)
+        used += (size_t)snprintf(out + used, size - used, "/latency");
+    for (size_t i = 0; i < c->param_count && used < size; i++)
+        if (strcmp(c->params[i].name, f->parameter) != 0)
+            used += (size_t)snprintf(out + used, size - used, "/%s=%llu", c->params[i].name,
+                                     (unsigned long long)c->params[i].value);
+    if (used < size)
+        snprintf(out + used, size - used, ":%s", hp_big_o_name(f->best));
+    for (char *p = out; *p; p++)
+        if (*p == ' ')
+            *p = '_';
+}
+
+static uint64_t fit_value(const struct hp_result_fit *f, size_t k)
+{
+    uint64_t v = 0;
+    hp_result_case_param(f->cases[k], f->parameter, &v);
+    return v;
+}
+
+/* The fit's cases by the parameter's value. */
+static void sort_fit_cases(const struct hp_result_fit *f, size_t *order)
+{
+    for (size_t k = 0; k < f->case_count; k++)
+        order[k] = k;
+    for (size_t a = 1; a < f->case_count; a++)
+        for (size_t b = a; b > 0 && fit_value(f, order[b - 1]) > fit_value(f, order[b]); b--) {
+            size_t t = order[b];
+            order[b] = order[b - 1];
+            order[b - 1] = t;
+        }
+}
+
+static void doc_complexity(struct report *rep)
+{
+    const struct hp_results *r = rep->r;
+    if (r->fit_count == 0)
+        return;
+    hp_doc_heading(&rep->doc, 2, "Complexity");
+    hp_doc_para(&rep->doc,
+                "How ns/op grows with each swept parameter: per variant, the best of O(1), O(log "
+                "n), O(n) and O(n log n) (log base 2) as a curve t = c g(n) through the origin, "
+                "fitted to the medians in relative error; RMS is the typical relative error of "
+                "that curve. Ambiguous: another shape fits within 0.05 as well (the sweep cannot "
+                "tell them apart). Chart 5 draws them.");
+    struct hp_table *t = hp_doc_table(&rep->doc);
+    hp_table_column(t, "workload", "workload", HP_COLUMN_CODE);
+    hp_table_column(t, "parameter", "parameter", HP_COLUMN_CODE);
+    hp_table_column(t, "variant", "variant", HP_COLUMN_CODE);
+    hp_table_column(t, "values", "values", 0);
+    hp_table_column(t, "best fit", "best", 0);
+    hp_table_column(t, "coefficient (ns)", "coefficient", HP_COLUMN_NUMERIC);
+    hp_table_column(t, "RMS", "rms", HP_COLUMN_NUMERIC);
+    for (size_t i = 0; i < r->fit_count; i++) {
+        const struct hp_result_fit *f = &r->fits[i];
+        size_t order[256];
+        if (f->case_count == 0 || f->case_count > 256)
+            continue;
+        sort_fit_cases(f, order);
+        char label[256];
+        fit_label(f, label, sizeof label);
+        *strrchr(label, ':') = '\0';
+        hp_table_row(t);
+        hp_table_text(t, "%s", f->workload);
+        hp_table_text(t, "%s", f->parameter);
+        hp_table_text(t, "%s", label);
+        hp_table_text(t, "%llu .. %llu (%zu values)", (unsigned long long)fit_value(f, order[0]),
+                      (unsigned long long)fit_value(f, order[f->case_count - 1]), f->case_count);
+        if (f->ambiguous)
+            hp_table_text(t, "%s (ambiguous: %s fits about as well)", hp_big_o_name(f->best),
+                          hp_big_o_name(f->runner_up));
+        else
+            hp_table_text(t, "%s", hp_big_o_name(f->best));
+        hp_table_number(t, f->coefficient, "%.4g", f->coefficient);
+        hp_table_number(t, f->rms, "%.3f", f->rms);
+    }
+}
+
+/* One chart per workload and parameter: every fit of that pair a line. */
+static int chart_complexity_pair(struct report *rep, size_t first, size_t chart_index,
+                                 struct hp_error *err)
+{
+    const struct hp_results *r = rep->r;
+    const struct hp_result_fit *lead = &r->fits[first];
+    char name[64], titles[4096], title[256], count[24];
+    snprintf(name, sizeof name, "complexity-%zu", chart_index);
+    FILE *f = open_data(rep, name, err);
+    if (!f)
+        return -1;
+    size_t used = 0, variants = 0;
+    titles[0] = '\0';
+    for (size_t i = first; i < r->fit_count; i++) {
+        const struct hp_result_fit *fit = &r->fits[i];
+        size_t order[256];
+        if (strcmp(fit->workload, lead->workload) != 0 ||
+            strcmp(fit->parameter, lead->parameter) != 0 || fit->case_count > 256)
+            continue;
+        sort_fit_cases(fit, order);
+        char label[256];
+        fit_label(fit, label, sizeof label);
+        fprintf(f, "%s# %s\n", variants ? "\n\n" : "", label);
+        for (size_t k = 0; k < fit->case_count; k++) {
+            const struct hp_result_case *c = fit->cases[order[k]];
+            double n = (double)fit_value(fit, order[k]);
+            fprintf(f, "%.17g\t%.6g\t%.6g\t%.6g\t%.6g\n", n, c->summary.median, c->summary.ci_low,
+                    c->summary.ci_high, fit->coefficient * hp_big_o_eval(fit->best, n));
+        }
+        if (used < sizeof titles)
+            used += (size_t)snprintf(titles + used, sizeof titles - used, "%s%s",
+                                     variants ? " " : "", label);
+        variants++;
+    }
+    if (close_data(rep, name, f, err) != 0)
+        return -1;
+    snprintf(count, sizeof count, "%zu", variants);
+    snprintf(title, sizeof title, "ns/op against %s: %s (log-log; dashed: best fit)",
+             lead->parameter, lead->workload);
+    struct hp_gnuplot_var extra[] = {
+        {"titles", titles}, {"nvariants", count}, {"parameter", lead->parameter}};
+    if (draw(rep, "complexity.gp", name, title, extra, 3, err) != 0)
+        return -1;
+    hp_doc_heading(&rep->doc, 4, "%s, over %s", lead->workload, lead->parameter);
+    add_chart(rep, name, title);
+    return 0;
+}
+
+static int chart_complexity(struct report *rep, struct hp_error *err)
+{
+    hp_doc_heading(&rep->doc, 3, "5. Cost against a swept parameter");
+    const struct hp_results *r = rep->r;
+    size_t charts = 0;
+    for (size_t i = 0; i < r->fit_count; i++) {
+        bool seen = false;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = strcmp(r->fits[k].workload, r->fits[i].workload) == 0 &&
+                   strcmp(r->fits[k].parameter, r->fits[i].parameter) == 0;
+        if (!seen && chart_complexity_pair(rep, i, ++charts, err) != 0)
+            return -1;
+    }
+    if (charts == 0)
+        omitted(rep, "no parameter of this run was swept over 3 values or more (hotpath run "
+                     "--param NAME=LIST, e.g. --param routes=10..100k).");
+    return 0;
+}
+
+static double held_usable_bytes(const struct hp_result_case *c)
+{
+    const struct hp_result_metric *m = hp_result_case_metric(c, HP_METRIC_HELD_USABLE_BYTES);
+    return m && isfinite(m->value) && m->value > 0 ? m->value : NAN;
+}
+
+static bool is_held_case(const struct hp_result_case *c)
+{
+    return is_batch_case(c) && !isnan(held_usable_bytes(c));
+}
+
+/* The time/space chart of one workload: a line per variant (its cases that differ in their
+ * parameters only), by held bytes. */
+static int chart_time_space_workload(struct report *rep, const char *workload, size_t w,
+                                     struct hp_error *err)
+{
+    const struct hp_results *r = rep->r;
+    char name[64], titles[4096], title[256], count[24];
+    snprintf(name, sizeof name, "time_space-%zu", w + 1);
+    FILE *f = open_data(rep, name, err);
+    if (!f)
+        return -1;
+    size_t used = 0, variants = 0;
+    titles[0] = '\0';
+    bool *done = calloc(r->case_count + 1, sizeof *done);
+    for (size_t i = 0; done && i < r->case_count; i++) {
+        const struct hp_result_case *c = &r->cases[i];
+        if (done[i] || !is_held_case(c) || strcmp(c->workload, workload) != 0)
+            continue;
+        char label[256], other[256];
+        variant_label(c, true, label, sizeof label);
+        fprintf(f, "%s# %s\n", variants ? "\n\n" : "", label);
+        for (size_t k = i; k < r->case_count; k++) { /* in file order: the sweep's order */
+            const struct hp_result_case *m = &r->cases[k];
+            if (done[k] || !is_held_case(m) || strcmp(m->workload, workload) != 0)
+                continue;
+            variant_label(m, true, other, sizeof other);
+            if (strcmp(label, other) != 0 || (m->phase && c->phase && strcmp(m->phase, c->phase)))
+                continue;
+            done[k] = true;
+            fprintf(f, "%.6g\t%.6g\n", held_usable_bytes(m), m->summary.median);
+        }
+        if (used < sizeof titles)
+            used += (size_t)snprintf(titles + used, sizeof titles - used, "%s%s",
+                                     variants ? " " : "", label);
+        variants++;
+    }
+    free(done);
+    if (close_data(rep, name, f, err) != 0)
+        return -1;
+    if (variants == 0)
+        return hp_error_set(err, "out of memory");
+    snprintf(count, sizeof count, "%zu", variants);
+    snprintf(title, sizeof title, "time and space: %s (ns/op against bytes held)", workload);
+    struct hp_gnuplot_var extra[] = {{"titles", titles}, {"nvariants", count}};
+    if (draw(rep, "time_space.gp", name, title, extra, 2, err) != 0)
+        return -1;
+    hp_doc_heading(&rep->doc, 4, "%s", workload);
+    add_chart(rep, name, title);
+    return 0;
+}
+
+static int chart_time_space(struct report *rep, struct hp_error *err)
+{
+    hp_doc_heading(&rep->doc, 3, "6. Time and space per implementation");
+    const char *workloads[64];
+    size_t nw = workloads_of(rep->r, is_held_case, workloads, 64);
+    if (nw == 0) {
+        omitted(rep, "no batch case of this run records what its structure holds (held_bytes: "
+                     "the router, pool and context workloads do).");
+        return 0;
+    }
+    struct hp_text *about = hp_doc_paragraph(&rep->doc);
+    hp_text_add(about, "Each implementation's ns/op against the bytes its structure holds (");
+    hp_text_code(about, "held_usable_bytes");
+    hp_text_add(about,
+                ": a router built from its routes, a pool holding %d idle objects, a "
+                "context environment after one request; as the allocator gave them).",
+                HP_HELD_POOL_OBJECTS);
+    for (size_t w = 0; w < nw; w++)
+        if (chart_time_space_workload(rep, workloads[w], w, err) != 0)
+            return -1;
+    return 0;
+}
+
 /* ---- the document's text ---------------------------------------------------------------- */
 
 static void doc_header(struct report *rep)
@@ -783,6 +1023,7 @@ static void doc_cases(struct report *rep)
     hp_table_column(t, "allocs/op", "allocs_per_op", HP_COLUMN_NUMERIC);
     hp_table_column(t, "B/op", "bytes_per_op", HP_COLUMN_NUMERIC);
     hp_table_column(t, "p50 / p99 / p99.9 ns", "latency_percentiles", 0);
+    hp_table_column(t, "held B (as allocated)", "held_bytes", HP_COLUMN_NUMERIC);
     for (size_t i = 0; i < r->case_count; i++) {
         const struct hp_result_case *c = &r->cases[i];
         hp_table_row(t);
@@ -798,6 +1039,12 @@ static void doc_cases(struct report *rep)
                           c->latency.p999_ns);
         else
             hp_table_text(t, "%s", c->peer ? "n/a (batch only)" : "");
+        const struct hp_result_metric *held = hp_result_case_metric(c, HP_METRIC_HELD_BYTES);
+        double usable = held_usable_bytes(c);
+        if (held && !isnan(usable))
+            hp_table_number(t, held->value, "%.0f (%.0f)", held->value, usable);
+        else
+            hp_table_number(t, NAN, "%s", "");
     }
 }
 
@@ -864,6 +1111,7 @@ static int build_document(struct report *rep, struct hp_error *err)
         hp_profile_doc_steps(&rep->doc, &rep->profiles);
     if (hp_load_present(rep->r))
         hp_load_doc(&rep->doc, rep->r);
+    doc_complexity(rep);
     hp_doc_heading(&rep->doc, 2, "Charts");
     struct hp_text *about = hp_doc_paragraph(&rep->doc);
     hp_text_add(about, "Every chart is drawn from this directory's files; its data is beside it (");
@@ -871,7 +1119,8 @@ static int build_document(struct report *rep, struct hp_error *err)
     hp_text_add(about, ").");
     if (chart_phase_bars(rep, err) != 0 || chart_latency(rep, err) != 0 ||
         chart_scaling(rep, err) != 0 || chart_allocations(rep, err) != 0 ||
-        chart_load(rep, err) != 0)
+        chart_load(rep, err) != 0 || chart_complexity(rep, err) != 0 ||
+        chart_time_space(rep, err) != 0)
         return -1;
     if (finish_jobs(rep, err) != 0)
         return -1;
