@@ -252,6 +252,23 @@ Test(loadgen, response_framing)
     cr_assert_eq(hp_loadgen_response_length(ok, sizeof ok - 2, &status), 0);
     cr_assert_eq(hp_loadgen_response_length("HTTP/1.1 200 OK\r\n\r\n", 19, &status), -1);
     cr_assert_eq(hp_loadgen_response_length("garbage\r\n\r\n", 11, &status), -1);
+    /* Found by reading for the fuzz target (fuzz_response_length): an empty value, whose
+     * number strtoull looked for past the CR LF and the head, in bytes not read yet. An exact
+     * copy, so that AddressSanitizer sees a read past it. */
+    static const char empty[] = "HTTP/1.1 200 OK\r\nContent-Length:\r\n\r\n";
+    char *exact = malloc(sizeof empty - 1);
+    memcpy(exact, empty, sizeof empty - 1);
+    cr_assert_eq(hp_loadgen_response_length(exact, sizeof empty - 1, &status), -1);
+    free(exact);
+    cr_assert_eq(
+        hp_loadgen_response_length("HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n", 38, &status), -1,
+        "a status that is not three digits");
+    cr_assert_eq(
+        hp_loadgen_response_length("HTTP/1.1 200 OK\r\nContent-Length: 1x\r\n\r\nab", 41, &status),
+        -1, "a length followed by more than blanks");
+    cr_assert_eq(hp_loadgen_response_length("HTTP/1.1 200 OK\r\nContent-Length: \t2 \r\n\r\nab", 42,
+                                            &status),
+                 42, "blanks around the length");
 }
 
 /* The busy figures' clocks: a thread's CPU time from /proc agrees with the kernel's own clock

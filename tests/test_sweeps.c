@@ -315,14 +315,15 @@ static double metric(const struct hp_result_case *c, const char *name)
 }
 
 /* The same figures through a run: demo/held builds n blocks of 64 bytes and an array of n
- * pointers; every router, pool and context case records what it holds. */
+ * pointers; every router, pool, context and header-writer case records what it holds. */
 Test(sweeps, results_carry_held_bytes_per_case, .timeout = 300)
 {
     char dir[64], path[128];
     struct outcome *o = &shared_outcome;
     run_in(dir,
-           "run --workload demo/held,router/github/static,pool/get_put,context/acquire_release "
-           "--router linear,radix --pool malloc,tls_cache --context inline --param n=10,1000 "
+           "run --workload demo/held,router/github/static,pool/get_put,context/acquire_release,"
+           "header/set_serialize --router linear,radix --pool malloc,tls_cache --context inline "
+           "--header_writer preallocated,prebuilt --param n=10,1000 "
            "--samples 2 --target-time 1ms --quiet --out r",
            o);
     cr_assert_eq(o->status, 0, "%s", o->err);
@@ -353,6 +354,17 @@ Test(sweeps, results_carry_held_bytes_per_case, .timeout = 300)
     cr_assert_not_null(linear);
     cr_assert_float_eq(metric(linear, "held_bytes_per_route") * 203, metric(linear, "held_bytes"),
                        1e-6);
+    /* A header writer's route plan: one block each; prebuilt's holds the header lines besides
+     * the names and values both copy. */
+    const struct hp_result_case *preallocated =
+        hp_results_find(&r, "header/set_serialize/header_writer=preallocated/threads=1");
+    const struct hp_result_case *prebuilt =
+        hp_results_find(&r, "header/set_serialize/header_writer=prebuilt/threads=1");
+    cr_assert(preallocated && prebuilt, "the header writer cases are missing");
+    cr_assert_eq(metric(preallocated, "held_blocks"), 1);
+    cr_assert_eq(metric(prebuilt, "held_blocks"), 1);
+    cr_assert_eq(metric(prebuilt, "held_bytes_per_plan"), metric(prebuilt, "held_bytes"));
+    cr_assert_gt(metric(prebuilt, "held_bytes"), metric(preallocated, "held_bytes"));
     hp_results_free(&r);
     remove_dir(dir);
 }

@@ -15,13 +15,19 @@
  *                         emit_lines, single_write through write_block), then Date and
  *                         Content-Length from fixed bytes, the blank line and the body.
  *
+ * header/set_serialize records what the header writer's route plan holds (held_bytes per plan:
+ * the preallocated holders, the prebuilt lines); a response writer holds nothing between
+ * responses, so response/write records no held figure.
+ *
  * Every thread has its own header state and output buffer; the route plan is shared
  * (immutable after setup, published to the workers by thread creation). Nothing is allocated
  * in run but what the header writer allocates (the table writers' value holders).
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc_count.h"
 #include "header_writers/header_writer.h"
 #include "http/pipeline.h"
 #include "http/http_format.h"
@@ -49,9 +55,11 @@ struct writers_thread {
     unsigned char out[OUTPUT_CAPACITY];
 };
 
+/* metrics: where to record what the route plan holds (header/set_serialize: the header
+ * writer's per-route structure, workload.h's held_bytes per plan); NULL: not recorded. */
 static int writers_case_create(const struct hp_header_writer_ops *headers,
-                               const struct hp_response_writer_ops *responses, void **shared,
-                               struct hp_error *err)
+                               const struct hp_response_writer_ops *responses,
+                               struct hp_metrics *metrics, void **shared, struct hp_error *err)
 {
     struct writers_case *c = calloc(1, sizeof *c);
     if (!c)
@@ -67,7 +75,14 @@ static int writers_case_create(const struct hp_header_writer_ops *headers,
         free(c);
         return hp_error_set(err, "writer workload: the date cannot be formatted");
     }
+    bool window = metrics && hp_alloc_held_begin() == 0;
     c->plan = headers->plan_create(constants, HP_PIPELINE_HANDLER_HEADERS, err);
+    if (window) {
+        struct hp_alloc_held held;
+        hp_alloc_held_end(&held);
+        if (c->plan)
+            hp_metrics_add_held(metrics, &held, "plan", 1);
+    }
     if (!c->plan) {
         free(c);
         return -1;
@@ -83,7 +98,7 @@ static int set_serialize_setup(const struct hp_case_params *params, void **share
     if (!info)
         return hp_error_set(err, "header/set_serialize: no header writer chosen "
                                  "(--header_writer NAME)");
-    return writers_case_create(hp_header_writer_ops_of(info), NULL, shared, err);
+    return writers_case_create(hp_header_writer_ops_of(info), NULL, params->metrics, shared, err);
 }
 
 static int response_write_setup(const struct hp_case_params *params, void **shared,
@@ -93,8 +108,8 @@ static int response_write_setup(const struct hp_case_params *params, void **shar
     if (!info)
         return hp_error_set(err, "response/write: no response writer chosen "
                                  "(--response_writer NAME)");
-    return writers_case_create(&hp_header_writer_prebuilt, hp_response_writer_ops_of(info), shared,
-                               err);
+    return writers_case_create(&hp_header_writer_prebuilt, hp_response_writer_ops_of(info), NULL,
+                               shared, err);
 }
 
 static int writers_thread_setup(void *shared, unsigned thread_index, void **local,

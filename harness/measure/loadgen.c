@@ -224,6 +224,11 @@ static int send_requests(struct hp_loadgen *g, unsigned i, unsigned k, uint64_t 
     return flush(g, i, err);
 }
 
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
 long hp_loadgen_response_length(const char *buf, size_t len, int *status)
 {
     size_t scan = len < HEAD_MAX ? len : HEAD_MAX;
@@ -231,7 +236,8 @@ long hp_loadgen_response_length(const char *buf, size_t len, int *status)
     if (!end)
         return len >= HEAD_MAX ? -1 : 0;
     size_t head = (size_t)(end - buf) + 4;
-    if (head < 12 || memcmp(buf, "HTTP/1.", 7) != 0 || buf[8] != ' ')
+    if (head < 12 || memcmp(buf, "HTTP/1.", 7) != 0 || buf[8] != ' ' || !is_digit(buf[9]) ||
+        !is_digit(buf[10]) || !is_digit(buf[11]))
         return -1;
     *status = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0');
     const char *line = memchr(buf, '\n', head) + 1;
@@ -240,9 +246,18 @@ long hp_loadgen_response_length(const char *buf, size_t len, int *status)
         if (!eol)
             break;
         if (eol - line > 15 && strncasecmp(line, "content-length:", 15) == 0) {
-            char *stop;
-            unsigned long long body = strtoull(line + 15, &stop, 10);
-            if (stop == line + 15 || body > (1ull << 30))
+            /* Within the line only (strtoull would skip the CR LF of an empty value and read
+             * on past the head): optional blanks, digits, optional blanks, CR. */
+            const char *p = line + 15;
+            while (p < eol && (*p == ' ' || *p == '\t'))
+                p++;
+            const char *digits = p;
+            uint64_t body = 0;
+            while (p < eol && is_digit(*p) && body <= (1ull << 30))
+                body = body * 10 + (uint64_t)(*p++ - '0');
+            while (p < eol && (*p == ' ' || *p == '\t'))
+                p++;
+            if (p == digits || body > (1ull << 30) || p + 1 != eol || *p != '\r')
                 return -1;
             return len >= head + body ? (long)(head + body) : 0;
         }
