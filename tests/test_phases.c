@@ -399,6 +399,28 @@ Test(run_phases, refusals_before_anything_runs)
     remove("/tmp/hotpath-nopool.phases");
 }
 
+/* C16's p99 target is judged on load/open/50pct, a workload measured in latency mode only: its
+ * row has a latency case and no batch one, and the claims table gives it a verdict. */
+Test(run_phases, a_p99_target_is_judged_on_a_latency_only_workload, .timeout = 120)
+{
+    struct outcome o;
+    run_hotpath("run --phases workloads/shockwave.phases --workload request/static --threads 1 "
+                "--mode both --samples 2 --target-time 1ms --quiet",
+                &o);
+    cr_assert_eq(o.status, 0, "exit %d: %s", o.status, o.err);
+    const char *claims = strstr(o.out, "\nC16 ");
+    cr_assert_not_null(claims, "no C16 row: %s", o.out);
+    const char *row = strstr(claims, "load/open/50pct");
+    cr_assert_not_null(row, "no row for load/open/50pct: %s", claims);
+    const char *end = strchr(row, '\n');
+    size_t len = end ? (size_t)(end - row) : strlen(row);
+    char line[2048];
+    snprintf(line, sizeof line, "%.*s", (int)(len < sizeof line ? len : sizeof line - 1), row);
+    cr_assert_null(strstr(line, "not measured"), "%s", line);
+    cr_assert(strstr(line, "meets") || strstr(line, "misses"), "no verdict: %s", line);
+    cr_assert_not_null(strstr(line, "p99"), "%s", line);
+}
+
 Test(run_phases, runs_every_phase_and_prints_the_tables)
 {
     struct outcome o;

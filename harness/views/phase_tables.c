@@ -815,9 +815,13 @@ static int add_claim_rows(struct hp_table *t, struct hp_phase_view *v, const str
             const struct hp_view_row *row = &v->rows[k_row];
             if (fnmatch(j->workloads, row->workload, 0) != 0 || !threads_allowed(j, row->threads))
                 continue;
-            const struct hp_result_case *cur = hp_view_cell(v, row, p);
+            /* A p99 is judged on the latency case (a latency-only workload has no other). */
+            const struct hp_result_case *(*cell)(const struct hp_phase_view *,
+                                                 const struct hp_view_row *, size_t) =
+                j->metric == HP_JUDGED_P99_NS ? view_latency : hp_view_cell;
+            const struct hp_result_case *cur = cell(v, row, p);
             const struct hp_result_case *old =
-                phase->base >= 0 ? hp_view_cell(v, row, (size_t)phase->base) : NULL;
+                phase->base >= 0 ? cell(v, row, (size_t)phase->base) : NULL;
             if (!cur || (change && !old))
                 continue;
             struct judged out = {.verdict = "not measured"};
