@@ -2,6 +2,7 @@
 #include "loadgen.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -224,11 +225,6 @@ static int send_requests(struct hp_loadgen *g, unsigned i, unsigned k, uint64_t 
     return flush(g, i, err);
 }
 
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
 long hp_loadgen_response_length(const char *buf, size_t len, int *status)
 {
     size_t scan = len < HEAD_MAX ? len : HEAD_MAX;
@@ -236,8 +232,9 @@ long hp_loadgen_response_length(const char *buf, size_t len, int *status)
     if (!end)
         return len >= HEAD_MAX ? -1 : 0;
     size_t head = (size_t)(end - buf) + 4;
-    if (head < 12 || memcmp(buf, "HTTP/1.", 7) != 0 || buf[8] != ' ' || !is_digit(buf[9]) ||
-        !is_digit(buf[10]) || !is_digit(buf[11]))
+    if (head < 12 || memcmp(buf, "HTTP/1.", 7) != 0 || buf[8] != ' ' ||
+        !isdigit((unsigned char)buf[9]) || !isdigit((unsigned char)buf[10]) ||
+        !isdigit((unsigned char)buf[11]))
         return -1;
     *status = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0');
     const char *line = memchr(buf, '\n', head) + 1;
@@ -253,7 +250,7 @@ long hp_loadgen_response_length(const char *buf, size_t len, int *status)
                 p++;
             const char *digits = p;
             uint64_t body = 0;
-            while (p < eol && is_digit(*p) && body <= (1ull << 30))
+            while (p < eol && isdigit((unsigned char)*p) && body <= (1ull << 30))
                 body = body * 10 + (uint64_t)(*p++ - '0');
             while (p < eol && (*p == ' ' || *p == '\t'))
                 p++;
