@@ -14,6 +14,7 @@
 
 #include "results_write.h"
 #include "routers/router.h"
+#include "run_captured.h"
 
 struct outcome {
     int status;
@@ -21,28 +22,14 @@ struct outcome {
     char err[65536];
 };
 
-static void slurp(const char *path, char *buf, size_t size)
-{
-    FILE *f = fopen(path, "r");
-    size_t n = f ? fread(buf, 1, size - 1, f) : 0;
-    buf[n] = '\0';
-    if (f)
-        fclose(f);
-}
-
 static void run_hotpath(const char *args, struct outcome *o)
 {
     char dir[] = "/tmp/hotpath-cli-XXXXXX";
     cr_assert_not_null(mkdtemp(dir));
     char cmd[8192];
-    snprintf(cmd, sizeof cmd, "cd %s && %s %s >out 2>err </dev/null", dir, HOTPATH_BINARY, args);
-    int raw = system(cmd);
-    o->status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    snprintf(cmd, sizeof cmd, "cd %s && %s %s", dir, HOTPATH_BINARY, args);
+    o->status = run_captured(cmd, dir, o->out, sizeof o->out, o->err, sizeof o->err);
     char path[256];
-    snprintf(path, sizeof path, "%s/out", dir);
-    slurp(path, o->out, sizeof o->out);
-    snprintf(path, sizeof path, "%s/err", dir);
-    slurp(path, o->err, sizeof o->err);
     snprintf(path, sizeof path, "%s/results", dir);
     struct stat st;
     cr_assert_neq(stat(path, &st), 0, "`hotpath %s` created a results directory", args);

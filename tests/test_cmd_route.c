@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "run_captured.h"
 
 struct run {
     int status;
@@ -18,15 +19,6 @@ static void write_file(const char *path, const char *text)
     FILE *f = fopen(path, "w");
     cr_assert(f);
     fputs(text, f);
-    fclose(f);
-}
-
-static void slurp(const char *path, char *buf, size_t size)
-{
-    FILE *f = fopen(path, "r");
-    cr_assert(f);
-    size_t n = fread(buf, 1, size - 1, f);
-    buf[n] = 0;
     fclose(f);
 }
 
@@ -66,8 +58,8 @@ static void run_route_bytes(const char *const *args, const char *stdin_path, con
     dup2(saved[1], 1);
     dup2(saved[2], 2);
     clearerr(stdin);
-    slurp(out, r->out, sizeof r->out);
-    slurp(err, r->err, sizeof r->err);
+    cr_assert(slurp(out, r->out, sizeof r->out));
+    cr_assert(slurp(err, r->err, sizeof r->err));
     snprintf(in, sizeof in, "%s/in", dir);
     unlink(in);
     unlink(out);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "phases.h"
+#include "run_captured.h"
 
 static struct hp_phase_plan plan;
 
@@ -335,30 +336,15 @@ struct outcome {
     bool results_written;
 };
 
-static void slurp(const char *path, char *buf, size_t size)
-{
-    FILE *f = fopen(path, "r");
-    size_t n = f ? fread(buf, 1, size - 1, f) : 0;
-    buf[n] = '\0';
-    if (f)
-        fclose(f);
-}
-
 /* Runs `hotpath ARGS` from the repository root with results going to a fresh directory. */
 static void run_hotpath(const char *args, struct outcome *o)
 {
     char dir[] = "/tmp/hotpath-phases-cli-XXXXXX";
     cr_assert_not_null(mkdtemp(dir));
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "%s %s --out %s/run >%s/out 2>%s/err </dev/null", HOTPATH_BINARY,
-             args, dir, dir, dir);
-    int raw = system(cmd);
-    o->status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    snprintf(cmd, sizeof cmd, "%s %s --out %s/run", HOTPATH_BINARY, args, dir);
+    o->status = run_captured(cmd, dir, o->out, sizeof o->out, o->err, sizeof o->err);
     char path[256];
-    snprintf(path, sizeof path, "%s/out", dir);
-    slurp(path, o->out, sizeof o->out);
-    snprintf(path, sizeof path, "%s/err", dir);
-    slurp(path, o->err, sizeof o->err);
     snprintf(path, sizeof path, "%s/run/results.json", dir);
     struct stat st;
     o->results_written = stat(path, &st) == 0;

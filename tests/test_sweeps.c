@@ -19,6 +19,7 @@
 #include "alloc_count.h"
 #include "complexity.h"
 #include "results_read.h"
+#include "run_captured.h"
 #include "values.h"
 
 /* ---- --param ---------------------------------------------------------------------------- */
@@ -76,28 +77,14 @@ struct outcome {
     char out[1 << 16], err[1 << 16];
 };
 
-static void slurp(const char *path, char *buf, size_t size)
-{
-    FILE *f = fopen(path, "r");
-    size_t n = f ? fread(buf, 1, size - 1, f) : 0;
-    buf[n] = '\0';
-    if (f)
-        fclose(f);
-}
-
 /* Runs hotpath in a fresh directory (*dir, kept for the caller to read). */
 static void run_in(char *dir, const char *args, struct outcome *o)
 {
     strcpy(dir, "/tmp/hotpath-sweeps-XXXXXX");
     cr_assert_not_null(mkdtemp(dir));
-    char cmd[4096], path[256];
-    snprintf(cmd, sizeof cmd, "cd %s && %s %s >out 2>err </dev/null", dir, HOTPATH_BINARY, args);
-    int raw = system(cmd);
-    o->status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-    snprintf(path, sizeof path, "%s/out", dir);
-    slurp(path, o->out, sizeof o->out);
-    snprintf(path, sizeof path, "%s/err", dir);
-    slurp(path, o->err, sizeof o->err);
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "cd %s && %s %s", dir, HOTPATH_BINARY, args);
+    o->status = run_captured(cmd, dir, o->out, sizeof o->out, o->err, sizeof o->err);
 }
 
 static void remove_dir(const char *dir)
