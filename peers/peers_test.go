@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -230,5 +231,37 @@ func TestClientModes(t *testing.T) {
 			}
 		}
 		s.closeAll()
+	}
+}
+
+// The one-thread request cases as Go benchmarks, timed as a sample is (measure), so that a Go
+// CPU profile shows where a peer's request goes (net/http, Gin or httprouter, the in-memory
+// connection, the collector). From the repository's root:
+//
+//	scripts/go-peers.sh build/go test -run '^$' -bench Request -benchtime 200000x \
+//	    -o "$PWD/build/go/peers.test" -cpuprofile "$PWD/build/go/cpu.out" .
+//	go tool pprof -top -cum build/go/peers.test build/go/cpu.out
+func BenchmarkRequest(b *testing.B) {
+	for _, fw := range frameworks {
+		for _, rk := range requestKinds {
+			if rk.parallel {
+				continue
+			}
+			name := fw.name + "/request/" + rk.kind
+			b.Run(name, func(b *testing.B) {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0)) // measure sets the case's threads
+				records := requestRecords(b, rk.kind)
+				s := newSession(io.Discard)
+				defer s.closeAll()
+				if _, err := s.openCase([]string{"c", name, "workloads=" + workloadsDir,
+					"expected=" + writeFixture(b, records)}); err != nil {
+					b.Fatal(err)
+				}
+				b.ResetTimer()
+				if m, err := measure(s.cases["c"].bench, uint64(b.N)); err != nil || m.ops != uint64(b.N) {
+					b.Fatalf("%+v, %v", m, err)
+				}
+			})
+		}
 	}
 }
