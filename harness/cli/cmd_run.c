@@ -18,7 +18,7 @@ static void print_run_usage(FILE *f)
 {
     fprintf(f, "usage: hotpath run [options]\n"
                "  --workload PATTERN[,...]  workloads to run (glob; '*' crosses '/'); repeatable\n"
-               "                            (default: the main job, see README)\n"
+               "                            (default: the quick tour, see README)\n"
                "  --AXIS NAME[,...]|all     implementations of an axis (default: all, or the\n"
                "                            workload's default: see `hotpath list`); axes:");
     for (int axis = 0; axis < HP_AXIS_COUNT; axis++)

@@ -18,7 +18,7 @@
 static char workloads_dir[4096], phases_path[4200];
 static struct hp_phase_plan plan; /* large; lives as long as the run */
 
-/* The data directory, the phase plan and its defaults, the main job when no workload is
+/* The data directory, the phase plan and its defaults, the quick tour when no workload is
  * named. */
 static int resolve_selection(struct hp_run_options *o, const struct hp_phase_plan **plan_out,
                              struct hp_error *err)
