@@ -15,7 +15,7 @@
 #   --format F      text or md (default text; md for a pull-request comment)
 #   --out DIR       keep runs and verdicts there (default: a temporary directory)
 #   --keep          keep the temporary directory and the base worktree
-# Run options default to the quick tour (`hotpath run` without --workload) with 4 samples per run and a 10 ms target; give e.g.
+# Run options default to the quick tour (no --workload), 4 samples per run, a 10 ms target; e.g.
 #   -- --workload 'router/*' --samples 4
 # With valgrind installed, the first run of each build also counts instructions per op.
 set -euo pipefail
