@@ -11,7 +11,9 @@
  * - the closed loop answers exactly n requests, pipelined or not, and counts bad statuses;
  * - child servers: started and ready (by port and by the `listening on` line), stopped with
  *   their last line kept; a missing program and one that exits at once are reported, not waited
- *   for; and `hotpath run` of an anchor whose program is missing says so and goes on.
+ *   for; and `hotpath run` of an anchor whose program is missing says so and goes on;
+ * - generator threads: the CPUs the server leaves, shared round robin; a closed loop on two
+ *   threads splits its connections and every request is answered; the open loop declines them.
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
@@ -22,6 +24,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +34,8 @@
 #include <unistd.h>
 
 #include "loadgen.h"
+#include "results_read.h"
+#include "run_captured.h"
 #include "server_proc.h"
 #include "timer.h"
 
@@ -360,6 +365,89 @@ Test(server_proc, missing_anchor_is_declined)
     snprintf(command, sizeof command,
              "grep -q 'not run: h2o is not installed (Debian package h2o)' %s/r/results.json", dir);
     cr_assert_eq(system(command), 0, "results.json does not say h2o is missing");
+    snprintf(command, sizeof command, "rm -rf %s", dir);
+    system(command);
+}
+
+/* hp_load_cpus under a mask of one, two and (where the machine has them) three CPUs. */
+Test(server_proc, generator_threads_get_the_cpus_the_server_leaves)
+{
+    cpu_set_t saved, mask;
+    cr_assert_eq(sched_getaffinity(0, sizeof saved, &saved), 0);
+    int cpus[3], n = 0;
+    for (int cpu = 0; cpu < CPU_SETSIZE && n < 3; cpu++)
+        if (CPU_ISSET(cpu, &saved))
+            cpus[n++] = cpu;
+    int server, generator[5];
+    for (int count = 1; count <= n; count++) {
+        CPU_ZERO(&mask);
+        for (int k = 0; k < count; k++)
+            CPU_SET(cpus[k], &mask);
+        cr_assert_eq(sched_setaffinity(0, sizeof mask, &mask), 0);
+        unsigned shared = hp_load_cpus(5, &server, generator);
+        if (count == 1) {
+            cr_assert_eq(shared, 1);
+            cr_assert_eq(server, -1, "one CPU: nothing pinned");
+            for (int k = 0; k < 5; k++)
+                cr_assert_eq(generator[k], -1);
+        } else {
+            cr_assert_eq(shared, (unsigned)count - 1);
+            cr_assert_eq(server, cpus[count - 1], "the server takes the last CPU");
+            for (int k = 0; k < 5; k++)
+                cr_assert_eq(generator[k], cpus[k % (count - 1)], "generator %d on CPU %d", k,
+                             generator[k]);
+        }
+    }
+    cr_assert_eq(sched_setaffinity(0, sizeof saved, &saved), 0);
+}
+
+/* Two generator threads share load/closed/32x1's 32 connections (16 each: the server accepts
+ * 33 with the response check's); load/open/50pct declines a second thread. */
+Test(server_proc, closed_loop_on_two_generator_threads, .timeout = 120)
+{
+    char dir[] = "/tmp/hotpath-loadgen-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    static char out[1 << 16], err_text[1 << 16];
+    char command[1024], path[256];
+    snprintf(command, sizeof command,
+             "%s run --workload load/closed/32x1,load/open/50pct --mode both --threads 2 "
+             "--samples 2 --warmup 0 --target-time 20ms --quiet --out %s/r",
+             HOTPATH_BINARY, dir);
+    int status = run_captured(command, dir, out, sizeof out, err_text, sizeof err_text);
+    cr_assert_eq(status, 0, "hotpath run: exit %d: %s", status, err_text);
+    const char *line = strstr(err_text, "counters requests=");
+    cr_assert_not_null(line, "no server counters on stderr: %s", err_text);
+    unsigned long long requests, responses, accepted, closed;
+    cr_assert_eq(sscanf(line,
+                        "counters requests=%llu responses=%llu connections_accepted=%llu "
+                        "connections_closed=%llu",
+                        &requests, &responses, &accepted, &closed),
+                 4, "%s", line);
+    cr_assert_eq(requests, responses, "%s", line);
+    cr_assert_eq(accepted, 33, "%s", line);
+    cr_assert_eq(closed, accepted, "%s", line);
+    snprintf(path, sizeof path, "%s/r", dir);
+    struct hp_results r;
+    struct hp_error err = {{0}};
+    cr_assert_eq(hp_results_read(path, &r, &err), 0, "%s", err.message);
+    const struct hp_result_case *c = NULL;
+    for (size_t i = 0; i < r.case_count; i++)
+        if (strcmp(r.cases[i].workload, "load/closed/32x1") == 0 && r.cases[i].threads == 2)
+            c = &r.cases[i];
+    cr_assert_not_null(c, "no load/closed/32x1 case on two threads");
+    const char *names[] = {"generator_threads", "load_errors", "bad_responses"};
+    const double want[] = {2, 0, 0};
+    for (size_t k = 0; k < 3; k++) {
+        const struct hp_result_metric *m = hp_result_case_metric(c, names[k]);
+        cr_assert_not_null(m, "no %s", names[k]);
+        cr_assert_eq(m->value, want[k], "%s = %g", names[k], m->value);
+    }
+    cr_assert_geq(requests, c->measured_ops, "the server answered fewer than were measured");
+    hp_results_free(&r);
+    snprintf(command, sizeof command,
+             "grep -q 'not run: the open loop and wrk run one generator thread' %s/r/results.json",
+             dir);
+    cr_assert_eq(system(command), 0, "results.json does not say the open loop declined");
     snprintf(command, sizeof command, "rm -rf %s", dir);
     system(command);
 }

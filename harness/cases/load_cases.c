@@ -6,7 +6,11 @@
  *   load/closed/CxD     closed loop, C connections x D requests in flight, batch mode only:
  *                       req/s (ops/s); records server_cpu_busy and generator_cpu_busy (the
  *                       share of the sample's wall time each side was on a CPU, from /proc), the
- *                       figures that say whether the server or the generator limited the rate
+ *                       figures that say whether the server or the generator limited the rate.
+ *                       With --threads T, T generator threads share the C connections, each on
+ *                       a CPU of its own where there are enough (a generator thread costs about
+ *                       what a server thread does per request, so a server is only driven to
+ *                       its limit by more than one)
  *   load/open/Npct      open loop at N% of the server's closed-loop maximum (32 x 1, probed
  *                       for LOAD_PROBE_S at setup), latency mode only: each request's latency
  *                       from its intended send time (wrk2's model) into the histogram and .hlog
@@ -19,11 +23,12 @@
  * executable started again (/proc/self/exe); one server per composition or anchor, started at
  * the first case's setup, shared by the cases that load it, stopped after the last (its
  * counters line and RSS then printed on stderr). Server and generator run on different CPUs
- * when there are two (server_proc.h). An anchor whose program is not installed, or a generator
- * asked for more than one thread, is declined: the run goes on, the results say why.
+ * when there are two (server_proc.h). An anchor whose program is not installed, or an open loop
+ * or wrk asked for more than one thread, is declined: the run goes on, the results say why.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdatomic.h>
 #include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -77,15 +82,33 @@ struct server {
 enum { SERVERS_MAX = 48 };
 static struct server servers[SERVERS_MAX]; /* setup and teardown run on the main thread */
 
+enum { LOAD_GENERATORS_MAX = 64 };
+
+/* Before and after a sample: the wall clock, the server's CPU time, and wrk's (a child). */
+struct load_clock {
+    uint64_t wall, server;
+    struct rusage children;
+};
+
 struct load_case {
     struct load_spec spec;
     struct server *server;
-    struct hp_loadgen *gen;
     double rate;
-    int generator_cpu;
-    uint64_t wall_ns, server_cpu_ns, generator_cpu_ns;
-    unsigned errors;
+    unsigned generators;     /* generator threads: the case's threads */
+    unsigned generator_cpus; /* the CPUs they share */
+    int generator_cpu[LOAD_GENERATORS_MAX];
+    struct load_clock sample_start; /* sample_begin to sample_end, on the main thread */
+    uint64_t wall_ns, server_cpu_ns;
+    _Atomic uint64_t generator_cpu_ns, bad_responses;
+    _Atomic unsigned errors;
     uint64_t wrk_requests;
+};
+
+/* A generator thread: its share of the connections, on its CPU. */
+struct load_thread {
+    struct load_case *c;
+    struct hp_loadgen *gen; /* NULL for wrk, which is its own generator */
+    int cpu;
 };
 
 static long rss_kb(pid_t pid)
@@ -332,10 +355,10 @@ static int server_acquire(enum server_kind kind, const struct hp_case_params *pa
         return hp_error_set(err, "cannot make a temporary directory: %s", strerror(errno));
     chmod(s->dir, 0755); /* an anchor run as root reads its files as another user */
     char storage[40][512], *argv[41], log[300];
-    int port, server_cpu, generator_cpu;
+    int port, server_cpu;
     int rc = server_argv(kind, params, s, storage, argv, &port, err);
     snprintf(log, sizeof log, "%s/server.log", s->dir);
-    hp_load_cpus(&server_cpu, &generator_cpu);
+    hp_load_cpus(0, &server_cpu, NULL);
     if (rc == 0)
         rc = hp_server_proc_start(&s->proc, argv, log, server_cpu, port,
                                   hp_external_limit(LOAD_START_LIMIT_S), err);
@@ -466,7 +489,6 @@ static void load_free(struct load_case *c)
 {
     if (!c)
         return;
-    hp_loadgen_destroy(c->gen);
     server_release(c->server);
     free(c);
 }
@@ -482,12 +504,6 @@ static int load_prepare(const struct hp_case_params *params, struct load_case *c
     if ((c->spec.rate_percent > 0 || c->spec.wrk) && probe_max(c, err) != 0)
         return -1;
     c->rate = c->server->probe_max * c->spec.rate_percent / 100.0;
-    if (!c->spec.wrk) {
-        c->gen = hp_loadgen_create(c->server->proc.port, load_request, sizeof load_request - 1,
-                                   c->spec.connections, c->spec.depth, err);
-        if (!c->gen)
-            return -1;
-    }
     return 0;
 }
 
@@ -496,16 +512,25 @@ static int load_prepare(const struct hp_case_params *params, struct load_case *c
 static int load_setup(const struct hp_case_params *params, const struct load_spec *spec,
                       void **shared, struct hp_error *err)
 {
-    if (params->threads > 1) {
-        hp_error_set(err, "a load case runs its generator on one thread (--threads 1)");
+    if (params->threads > 1 && (spec->rate_percent > 0 || spec->wrk)) {
+        hp_error_set(err, "the open loop and wrk run one generator thread (--threads 1; more "
+                          "threads are for the closed loops)");
+        return HP_SETUP_DECLINED;
+    }
+    if (params->threads > spec->connections || params->threads > LOAD_GENERATORS_MAX) {
+        hp_error_set(err,
+                     "%u generator threads for %u connections: at most one thread per "
+                     "connection, and %d threads",
+                     params->threads, spec->connections, LOAD_GENERATORS_MAX);
         return HP_SETUP_DECLINED;
     }
     struct load_case *c = calloc(1, sizeof *c);
     if (!c)
         return hp_error_set(err, "out of memory");
     c->spec = *spec;
+    c->generators = params->threads;
     int server_cpu;
-    hp_load_cpus(&server_cpu, &c->generator_cpu);
+    c->generator_cpus = hp_load_cpus(c->generators, &server_cpu, c->generator_cpu);
     int rc = load_prepare(params, c, err);
     if (rc != 0) {
         load_free(c);
@@ -518,17 +543,10 @@ static int load_setup(const struct hp_case_params *params, const struct load_spe
     return 0;
 }
 
-/* Before and after a sample: CPU time of both sides, and the wall time between. */
-struct load_clock {
-    uint64_t wall, server, generator;
-    struct rusage children;
-};
-
 static void load_clock_read(const struct load_case *c, struct load_clock *k)
 {
     k->wall = hp_monotonic_ns();
     k->server = hp_process_tree_cpu_ns(c->server->proc.proc.pid);
-    k->generator = hp_thread_cpu_ns();
     getrusage(RUSAGE_CHILDREN, &k->children); /* wrk's, once it has been reaped */
 }
 
@@ -538,29 +556,78 @@ static uint64_t rusage_ns(const struct rusage *r)
            (uint64_t)(r->ru_utime.tv_usec + r->ru_stime.tv_usec) * 1000u;
 }
 
-static void load_account(struct load_case *c, const struct load_clock *a,
-                         const struct load_clock *b, int rc, const struct hp_error *err)
+/* The sample's wall time and the server's CPU time, around all generator threads at once. */
+static void load_sample_begin(void *shared)
 {
-    c->wall_ns += b->wall - a->wall;
-    c->server_cpu_ns += b->server - a->server;
-    c->generator_cpu_ns += c->spec.wrk ? rusage_ns(&b->children) - rusage_ns(&a->children)
-                                       : b->generator - a->generator;
-    if (rc != 0 && c->errors++ == 0)
+    struct load_case *c = shared;
+    load_clock_read(c, &c->sample_start);
+}
+
+static void load_sample_end(void *shared)
+{
+    struct load_case *c = shared;
+    struct load_clock end;
+    load_clock_read(c, &end);
+    c->wall_ns += end.wall - c->sample_start.wall;
+    c->server_cpu_ns += end.server - c->sample_start.server;
+}
+
+static void load_failed(struct load_case *c, const struct hp_error *err)
+{
+    if (atomic_fetch_add(&c->errors, 1) == 0)
         fprintf(stderr, "load: %s: %s\n", c->server->key, err->message);
 }
 
-static uint64_t load_sample(struct load_case *c, uint64_t n, struct hp_hdr *latency)
+static int load_thread_setup(void *shared, unsigned index, void **local, struct hp_error *err)
 {
+    struct load_case *c = shared;
+    *local = NULL; /* what thread_teardown sees if this fails */
+    struct load_thread *t = calloc(1, sizeof *t);
+    if (!t)
+        return hp_error_set(err, "out of memory");
+    *t = (struct load_thread){.c = c, .cpu = c->generator_cpu[index]};
+    if (!c->spec.wrk) {
+        unsigned share =
+            c->spec.connections / c->generators + (index < c->spec.connections % c->generators);
+        t->gen = hp_loadgen_create(c->server->proc.port, load_request, sizeof load_request - 1,
+                                   share, c->spec.depth, err);
+        if (!t->gen) {
+            free(t);
+            return -1;
+        }
+    }
+    *local = t;
+    return 0;
+}
+
+/* Folds the thread's bad responses into the case's, for load_report. */
+static void load_thread_teardown(void *local)
+{
+    struct load_thread *t = local;
+    if (!t)
+        return;
+    if (t->gen) {
+        struct hp_loadgen_totals totals;
+        hp_loadgen_totals(t->gen, &totals);
+        atomic_fetch_add(&t->c->bad_responses, totals.bad_responses);
+        hp_loadgen_destroy(t->gen);
+    }
+    free(t);
+}
+
+static uint64_t load_sample(struct load_thread *t, uint64_t n, struct hp_hdr *latency)
+{
+    struct load_case *c = t->c;
     char saved[1024];
-    struct load_clock a, b;
     struct hp_error err;
-    hp_thread_pin(c->generator_cpu, saved, sizeof saved);
-    load_clock_read(c, &a);
-    int rc = c->spec.rate_percent > 0 ? hp_loadgen_open(c->gen, n, c->rate, latency, &err)
-                                      : hp_loadgen_closed(c->gen, n, latency, &err);
-    load_clock_read(c, &b);
+    hp_thread_pin(t->cpu, saved, sizeof saved);
+    uint64_t cpu = hp_thread_cpu_ns();
+    int rc = c->spec.rate_percent > 0 ? hp_loadgen_open(t->gen, n, c->rate, latency, &err)
+                                      : hp_loadgen_closed(t->gen, n, latency, &err);
+    atomic_fetch_add(&c->generator_cpu_ns, hp_thread_cpu_ns() - cpu);
     hp_thread_unpin(saved, sizeof saved);
-    load_account(c, &a, &b, rc, &err);
+    if (rc != 0)
+        load_failed(c, &err);
     return n;
 }
 
@@ -577,11 +644,12 @@ static uint64_t load_run_recorded(void *local, uint64_t n, struct hp_hdr *latenc
 /* wrk for about n requests (whole seconds at the probed rate); the count it reports. */
 static uint64_t wrk_run_about(void *local, uint64_t n)
 {
-    struct load_case *c = local;
+    struct load_thread *t = local;
+    struct load_case *c = t->c;
     char program[256], threads[] = "-t1", conns[16], duration[32], url[64], log[300];
     struct hp_error err = {{0}};
     if (!find_program("wrk", program, sizeof program)) {
-        if (c->errors++ == 0)
+        if (atomic_fetch_add(&c->errors, 1) == 0)
             fprintf(stderr, "load: wrk is not installed (Debian package wrk)\n");
         return 0;
     }
@@ -598,12 +666,12 @@ static uint64_t wrk_run_about(void *local, uint64_t n)
                     url,     NULL};
     char saved[1024], *out = NULL;
     size_t len;
-    struct load_clock a, b;
-    hp_thread_pin(c->generator_cpu, saved, sizeof saved);
-    load_clock_read(c, &a);
+    struct rusage before, after;
+    hp_thread_pin(t->cpu, saved, sizeof saved); /* wrk inherits the mask */
+    getrusage(RUSAGE_CHILDREN, &before);
     int rc = hp_external_run_once(argv, NULL, log, seconds + hp_external_limit(30), 65536, &out,
                                   &len, &err);
-    load_clock_read(c, &b);
+    getrusage(RUSAGE_CHILDREN, &after);
     hp_thread_unpin(saved, sizeof saved);
     unsigned long long requests = 0;
     const char *line = out ? strstr(out, " requests in ") : NULL;
@@ -613,7 +681,9 @@ static uint64_t wrk_run_about(void *local, uint64_t n)
         rc = hp_error_set(&err, "wrk printed no request count");
     if (rc == 0 && strstr(out, "Non-2xx"))
         rc = hp_error_set(&err, "wrk saw answers that are not 2xx");
-    load_account(c, &a, &b, rc, &err);
+    atomic_fetch_add(&c->generator_cpu_ns, rusage_ns(&after) - rusage_ns(&before));
+    if (rc != 0)
+        load_failed(c, &err);
     free(out);
     c->wrk_requests += requests;
     return requests;
@@ -624,17 +694,18 @@ static void load_report(void *shared, struct hp_metrics *out)
     struct load_case *c = shared;
     double wall = c->wall_ns > 0 ? (double)c->wall_ns : 1;
     hp_metrics_add(out, "server_cpu_busy", "fraction", (double)c->server_cpu_ns / wall);
-    hp_metrics_add(out, "generator_cpu_busy", "fraction", (double)c->generator_cpu_ns / wall);
+    /* The generators' CPU time over the CPUs they share: one generator's busy fraction when
+     * there is one, the busiest CPU's on average when there are more. */
+    hp_metrics_add(out, "generator_cpu_busy", "fraction",
+                   (double)c->generator_cpu_ns / (wall * c->generator_cpus));
+    hp_metrics_add(out, "generator_threads", "threads", c->generators);
     hp_metrics_add(out, "connections", "connections", c->spec.connections);
     hp_metrics_add(out, "pipeline_depth", "requests", c->spec.depth);
     if (c->spec.rate_percent > 0 || c->spec.wrk)
         hp_metrics_add(out, "closed_loop_probe_req_per_s", "req/s", c->server->probe_max);
     hp_metrics_add(out, "load_errors", "samples", c->errors);
-    if (c->gen) {
-        struct hp_loadgen_totals t;
-        hp_loadgen_totals(c->gen, &t);
-        hp_metrics_add(out, "bad_responses", "responses", (double)t.bad_responses);
-    }
+    if (!c->spec.wrk)
+        hp_metrics_add(out, "bad_responses", "responses", (double)c->bad_responses);
 }
 
 static void load_teardown(void *shared)
@@ -655,9 +726,13 @@ static void load_teardown(void *shared)
         .axes = waxes,                                                                             \
         .flags = wflags,                                                                           \
         .setup = symbol##_setup,                                                                   \
+        .thread_setup = load_thread_setup,                                                         \
         .run = load_run,                                                                           \
         .run_recorded = load_run_recorded,                                                         \
+        .thread_teardown = load_thread_teardown,                                                   \
         .report = load_report,                                                                     \
+        .sample_begin = load_sample_begin,                                                         \
+        .sample_end = load_sample_end,                                                             \
         .teardown = load_teardown,                                                                 \
         .axis_default = LOAD_DEFAULTS,                                                             \
     }
@@ -716,9 +791,13 @@ const struct hp_workload hp_workload_load_wrk = {
     .axes = LOAD_AXES,
     .flags = HP_WORKLOAD_BATCH_ONLY,
     .setup = wrk_setup,
+    .thread_setup = load_thread_setup,
     .run = load_run,
     .run_about = wrk_run_about,
+    .thread_teardown = load_thread_teardown,
     .report = load_report,
+    .sample_begin = load_sample_begin,
+    .sample_end = load_sample_end,
     .teardown = load_teardown,
     .axis_default = LOAD_DEFAULTS,
 };

@@ -77,18 +77,23 @@ void hp_thread_unpin(const void *saved, size_t saved_size)
         pthread_setaffinity_np(pthread_self(), sizeof(cpu_set_t), (const cpu_set_t *)saved);
 }
 
-void hp_load_cpus(int *server_cpu, int *generator_cpu)
+unsigned hp_load_cpus(unsigned generators, int *server_cpu, int *generator_cpu)
 {
     cpu_set_t allowed;
-    *server_cpu = *generator_cpu = -1;
+    *server_cpu = -1;
+    for (unsigned k = 0; generator_cpu && k < generators; k++)
+        generator_cpu[k] = -1;
     if (sched_getaffinity(0, sizeof allowed, &allowed) != 0 || CPU_COUNT(&allowed) < 2)
-        return;
+        return 1;
+    int others[CPU_SETSIZE];
+    unsigned count = 0;
     for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
-        if (CPU_ISSET(cpu, &allowed)) {
-            if (*generator_cpu < 0)
-                *generator_cpu = cpu;
-            *server_cpu = cpu;
-        }
+        if (CPU_ISSET(cpu, &allowed))
+            others[count++] = cpu;
+    *server_cpu = others[--count]; /* the last; the others are the generators' */
+    for (unsigned k = 0; generator_cpu && k < generators; k++)
+        generator_cpu[k] = others[k % count];
+    return generators < count ? generators : count;
 }
 
 int hp_free_port(void)

@@ -42,9 +42,12 @@ int hp_server_proc_stop(struct hp_server_proc *s, double timeout_s);
 /* A TCP port on 127.0.0.1 free at the time of asking (bound to 0 and released), or -1. */
 int hp_free_port(void);
 
-/* The CPUs for a load run: the server on the last CPU this process may use and the generator
- * on the first, when there are two or more; -1 for both otherwise (nothing pinned). */
-void hp_load_cpus(int *server_cpu, int *generator_cpu);
+/* The CPUs for a load run with `generators` generator threads: the server on the last CPU this
+ * process may use, generator k on the k-th of the others (round robin when the others are fewer
+ * than the generators), when there are two CPUs or more; -1 everywhere otherwise (nothing
+ * pinned). Returns how many CPUs the generators share: min(generators, CPUs - 1), or 1 when
+ * nothing is pinned. generator_cpu may be NULL when only the server's CPU is wanted. */
+unsigned hp_load_cpus(unsigned generators, int *server_cpu, int *generator_cpu);
 
 /* Pins the calling thread to cpu (-1: leaves it), saving its former mask in *saved (a
  * cpu_set_t's bytes); hp_thread_unpin restores it. */

@@ -96,7 +96,10 @@ static void closed_row(struct hp_table *t, const struct hp_results *r,
     double median = c->summary.median > 0 ? 1e9 / c->summary.median : NAN;
     hp_table_row(t);
     hp_table_text(t, "%s", label);
-    hp_table_text(t, "%s", load_kind(c->workload));
+    if (c->threads > 1)
+        hp_table_text(t, "%s, %u generator threads", load_kind(c->workload), c->threads);
+    else
+        hp_table_text(t, "%s", load_kind(c->workload));
     hp_table_number(t, median, "%.4g [%.4g, %.4g]%s", median, 1e9 / c->summary.ci_high,
                     1e9 / c->summary.ci_low, c->noisy ? " noisy" : "");
     hp_table_text(t, "%s", limit);
@@ -115,7 +118,7 @@ static void wrk_check(struct hp_doc *doc, const struct hp_results *r)
             continue;
         for (size_t k = 0; k < r->case_count; k++) {
             const struct hp_result_case *g = &r->cases[k];
-            if (strcmp(g->workload, "load/closed/32x1") != 0 || g->has_latency ||
+            if (strcmp(g->workload, "load/closed/32x1") != 0 || g->has_latency || g->threads != 1 ||
                 (g->phase == NULL) != (w->phase == NULL) ||
                 (g->phase && strcmp(g->phase, w->phase)))
                 continue;
