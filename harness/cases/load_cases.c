@@ -28,9 +28,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <stdatomic.h>
 #include <ftw.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,10 +84,9 @@ static struct server servers[SERVERS_MAX]; /* setup and teardown run on the main
 
 enum { LOAD_GENERATORS_MAX = 64 };
 
-/* Before and after a sample: the wall clock, the server's CPU time, and wrk's (a child). */
+/* Before and after a sample: the wall clock and the server's CPU time. */
 struct load_clock {
     uint64_t wall, server;
-    struct rusage children;
 };
 
 struct load_case {
@@ -101,7 +100,6 @@ struct load_case {
     uint64_t wall_ns, server_cpu_ns;
     _Atomic uint64_t generator_cpu_ns, bad_responses;
     _Atomic unsigned errors;
-    uint64_t wrk_requests;
 };
 
 /* A generator thread: its share of the connections, on its CPU. */
@@ -547,7 +545,6 @@ static void load_clock_read(const struct load_case *c, struct load_clock *k)
 {
     k->wall = hp_monotonic_ns();
     k->server = hp_process_tree_cpu_ns(c->server->proc.proc.pid);
-    getrusage(RUSAGE_CHILDREN, &k->children); /* wrk's, once it has been reaped */
 }
 
 static uint64_t rusage_ns(const struct rusage *r)
@@ -685,7 +682,6 @@ static uint64_t wrk_run_about(void *local, uint64_t n)
     if (rc != 0)
         load_failed(c, &err);
     free(out);
-    c->wrk_requests += requests;
     return requests;
 }
 
@@ -695,7 +691,7 @@ static void load_report(void *shared, struct hp_metrics *out)
     double wall = c->wall_ns > 0 ? (double)c->wall_ns : 1;
     hp_metrics_add(out, "server_cpu_busy", "fraction", (double)c->server_cpu_ns / wall);
     /* The generators' CPU time over the CPUs they share: one generator's busy fraction when
-     * there is one, the busiest CPU's on average when there are more. */
+     * there is one, the mean of their CPUs' when there are more. */
     hp_metrics_add(out, "generator_cpu_busy", "fraction",
                    (double)c->generator_cpu_ns / (wall * c->generator_cpus));
     hp_metrics_add(out, "generator_threads", "threads", c->generators);

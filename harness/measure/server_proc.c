@@ -85,14 +85,14 @@ unsigned hp_load_cpus(unsigned generators, int *server_cpu, int *generator_cpu)
         generator_cpu[k] = -1;
     if (sched_getaffinity(0, sizeof allowed, &allowed) != 0 || CPU_COUNT(&allowed) < 2)
         return 1;
-    int others[CPU_SETSIZE];
+    int cpus[CPU_SETSIZE];
     unsigned count = 0;
     for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
         if (CPU_ISSET(cpu, &allowed))
-            others[count++] = cpu;
-    *server_cpu = others[--count]; /* the last; the others are the generators' */
+            cpus[count++] = cpu;
+    *server_cpu = cpus[--count]; /* the last; the first count are the generators' */
     for (unsigned k = 0; generator_cpu && k < generators; k++)
-        generator_cpu[k] = others[k % count];
+        generator_cpu[k] = cpus[k % count];
     return generators < count ? generators : count;
 }
 
