@@ -170,6 +170,7 @@ Test(floors, every_floor_is_measured)
     cr_assert_gt(f.monotonic_read_ns, 0);
     cr_assert_gt(f.l1_load_ns, 0);
     cr_assert_gt(f.cas_ns, 0);
+    cr_assert_gt(f.syscall_ns, f.l1_load_ns, "a system call costs more than an L1 load");
     if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
         cr_assert_gt(f.handoff_ns, 0);
 }

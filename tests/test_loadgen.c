@@ -402,7 +402,9 @@ Test(server_proc, generator_threads_get_the_cpus_the_server_leaves)
 }
 
 /* Two generator threads share load/closed/32x1's 32 connections (16 each: the server accepts
- * 33 with the response check's); load/open/50pct declines a second thread. */
+ * 33 with the response check's); load/open/50pct declines a second thread. The generator's
+ * system calls per request are at least 2 at depth 1 (each request its own send, each response
+ * its own read), and the report's load table shows them beside the run's system-call floor. */
 Test(server_proc, closed_loop_on_two_generator_threads, .timeout = 120)
 {
     char dir[] = "/tmp/hotpath-loadgen-XXXXXX";
@@ -443,7 +445,20 @@ Test(server_proc, closed_loop_on_two_generator_threads, .timeout = 120)
         cr_assert_eq(m->value, want[k], "%s = %g", names[k], m->value);
     }
     cr_assert_geq(requests, c->measured_ops, "the server answered fewer than were measured");
+    const struct hp_result_metric *calls =
+        hp_result_case_metric(c, "generator_syscalls_per_request");
+    cr_assert_not_null(calls, "no generator_syscalls_per_request");
+    cr_assert(calls->value >= 2 && calls->value < 10, "generator_syscalls_per_request = %g",
+              calls->value);
+    cr_assert_gt(r.floors.syscall_ns, 0, "floors.syscall_ns");
     hp_results_free(&r);
+    snprintf(command, sizeof command, "%s report %s/r >/dev/null", HOTPATH_BINARY, dir);
+    cr_assert_eq(system(command), 0, "%s", command);
+    snprintf(command, sizeof command,
+             "grep -q '^A system call costs [0-9]* ns on this machine' %s/r/report.md && "
+             "grep -q '| generator syscalls/request |' %s/r/report.md",
+             dir, dir);
+    cr_assert_eq(system(command), 0, "the load table lacks the system-call floor or column");
     snprintf(command, sizeof command,
              "grep -q 'not run: the open loop and wrk run one generator thread' %s/r/results.json",
              dir);

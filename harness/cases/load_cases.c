@@ -99,6 +99,7 @@ struct load_case {
     struct load_clock sample_start; /* sample_begin to sample_end, on the main thread */
     uint64_t wall_ns, server_cpu_ns;
     _Atomic uint64_t generator_cpu_ns, bad_responses;
+    _Atomic uint64_t generator_syscalls, generator_responses; /* warm-up rounds included */
     _Atomic unsigned errors;
 };
 
@@ -597,7 +598,7 @@ static int load_thread_setup(void *shared, unsigned index, void **local, struct 
     return 0;
 }
 
-/* Folds the thread's bad responses into the case's, for load_report. */
+/* Folds the thread's counters into the case's, for load_report. */
 static void load_thread_teardown(void *local)
 {
     struct load_thread *t = local;
@@ -607,6 +608,8 @@ static void load_thread_teardown(void *local)
         struct hp_loadgen_totals totals;
         hp_loadgen_totals(t->gen, &totals);
         atomic_fetch_add(&t->c->bad_responses, totals.bad_responses);
+        atomic_fetch_add(&t->c->generator_syscalls, totals.syscalls);
+        atomic_fetch_add(&t->c->generator_responses, totals.responses);
         hp_loadgen_destroy(t->gen);
     }
     free(t);
@@ -702,6 +705,11 @@ static void load_report(void *shared, struct hp_metrics *out)
     hp_metrics_add(out, "load_errors", "samples", c->errors);
     if (!c->spec.wrk)
         hp_metrics_add(out, "bad_responses", "responses", (double)c->bad_responses);
+    /* What a request costs the generator at the least: this many system calls, each at the
+     * run's floors.syscall_ns. */
+    if (c->generator_responses > 0)
+        hp_metrics_add(out, "generator_syscalls_per_request", "calls",
+                       (double)c->generator_syscalls / (double)c->generator_responses);
 }
 
 static void load_teardown(void *shared)

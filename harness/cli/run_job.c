@@ -152,9 +152,9 @@ static void print_header(const struct hp_run *run)
            run->timer.source == HP_TIMER_TSC ? "TSC" : "CLOCK_MONOTONIC", run->timer.why,
            run->timer.overhead_ns, run->timer.resolution_ns);
     printf("floors: clock_gettime %.1f ns, rdtscp %.1f ns, L1 load %.2f ns, uncontended CAS "
-           "%.2f ns, ",
+           "%.2f ns, system call %.0f ns, ",
            run->floors.monotonic_read_ns, run->floors.tsc_read_ns, run->floors.l1_load_ns,
-           run->floors.cas_ns);
+           run->floors.cas_ns, run->floors.syscall_ns);
     if (run->floors.handoff_ns >= 0)
         printf("cache-line handoff %.1f ns\n", run->floors.handoff_ns);
     else

@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "rng.h"
@@ -80,6 +81,16 @@ static double cas_once(uint64_t iterations)
     uint64_t elapsed = hp_monotonic_ns() - start;
     word = 0;
     return (double)elapsed / (double)iterations;
+}
+
+/* getppid through syscall(): the C library caches nothing of it, and the kernel does no work
+ * but the entry and exit. */
+static double syscall_once(uint64_t iterations)
+{
+    uint64_t start = hp_monotonic_ns();
+    for (uint64_t i = 0; i < iterations; i++)
+        syscall(SYS_getppid);
+    return (double)(hp_monotonic_ns() - start) / (double)iterations;
 }
 
 /* Ping-pong: the main thread writes odd values, the partner answers with the next even one.
@@ -175,6 +186,9 @@ void hp_floors_measure(struct hp_floors *out)
     for (int i = 0; i < REPEATS; i++)
         v[i] = cas_once(200000);
     out->cas_ns = median_of(v, REPEATS);
+    for (int i = 0; i < REPEATS; i++)
+        v[i] = syscall_once(5000);
+    out->syscall_ns = median_of(v, REPEATS);
     int cpu_a = -1, cpu_b = -1;
     out->handoff_ns = -1;
     if (two_allowed_cpus(&cpu_a, &cpu_b) == 0) {

@@ -12,6 +12,9 @@ struct hp_floors {
     double tsc_read_ns;       /* one rdtscp + lfence; 0 when there is no TSC */
     double l1_load_ns;        /* one load whose address depends on the previous load, in L1 */
     double cas_ns;            /* one uncontended lock cmpxchg on a line this core owns */
+    double syscall_ns;        /* one system call that does nothing (getppid): the entry and exit
+                                 every read, write and epoll_wait pays, which a virtual machine
+                                 can make dear */
     double handoff_ns;        /* a cache line passed from one core to another (half a round
                                  trip, the median batch of 100 round trips); negative when the
                                  machine has a single CPU */

@@ -160,6 +160,7 @@ static int reopen_closed(struct hp_loadgen *g, struct hp_error *err)
     for (unsigned i = 0; i < g->connection_count; i++) {
         struct conn *c = &g->conns[i];
         char byte;
+        g->totals.syscalls++;
         ssize_t r = recv(c->fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
         if (r > 0)
             return hp_error_set(err,
@@ -183,6 +184,7 @@ static void want_out(struct hp_loadgen *g, unsigned i, bool want)
     if (c->want_out == want)
         return;
     struct epoll_event ev = {.events = EPOLLIN | (want ? EPOLLOUT : 0), .data.u32 = i};
+    g->totals.syscalls++;
     epoll_ctl(g->epoll_fd, EPOLL_CTL_MOD, c->fd, &ev);
     c->want_out = want;
 }
@@ -195,6 +197,7 @@ static int flush(struct hp_loadgen *g, unsigned i, struct hp_error *err)
         size_t chunk = g->burst_len - c->send_off;
         if (chunk > c->unsent)
             chunk = (size_t)c->unsent;
+        g->totals.syscalls++;
         ssize_t w = send(c->fd, g->burst + c->send_off, chunk, MSG_NOSIGNAL);
         if (w < 0 && errno == EINTR)
             continue;
@@ -267,6 +270,7 @@ long hp_loadgen_response_length(const char *buf, size_t len, int *status)
 static int receive(struct hp_loadgen *g, unsigned i, struct hp_error *err)
 {
     struct conn *c = &g->conns[i];
+    g->totals.syscalls++;
     ssize_t r = read(c->fd, c->in + c->in_len, IN_BUFFER - c->in_len);
     if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
         return 0;
@@ -315,6 +319,7 @@ static int receive(struct hp_loadgen *g, unsigned i, struct hp_error *err)
 static int poll_once(struct hp_loadgen *g, int timeout_ms, bool *progress, struct hp_error *err)
 {
     struct epoll_event events[EVENTS];
+    g->totals.syscalls++;
     int ready = epoll_wait(g->epoll_fd, events, EVENTS, timeout_ms);
     if (ready < 0 && errno != EINTR)
         return hp_error_set(err, "load generator: epoll_wait: %s", strerror(errno));

@@ -737,6 +737,7 @@ static void add_machine_measures(json_t *root, const struct hp_run *run)
     json_object_set_new(floors, "tsc_read_ns", json_real(run->floors.tsc_read_ns));
     json_object_set_new(floors, "l1_load_ns", json_real(run->floors.l1_load_ns));
     json_object_set_new(floors, "cas_ns", json_real(run->floors.cas_ns));
+    json_object_set_new(floors, "syscall_ns", json_real(run->floors.syscall_ns));
     json_object_set_new(floors, "handoff_ns",
                         run->floors.handoff_ns >= 0 ? json_real(run->floors.handoff_ns)
                                                     : json_null());

@@ -20,7 +20,7 @@
 #define HP_RESULTS_FORMAT  "hotpath-results"
 /* Every change to results.json bumps it; readers accept every earlier version
  * (docs/results-format.md lists what each added). */
-#define HP_RESULTS_VERSION 7
+#define HP_RESULTS_VERSION 8
 
 struct hp_machine {
     char cpu_model[256];

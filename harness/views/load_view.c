@@ -81,6 +81,15 @@ static double p99_at_half(const struct hp_results *r, const char *label)
     return NAN;
 }
 
+/* A number, or "not measured" where the run has none (an open loop not run, an older file). */
+static void number_cell(struct hp_table *t, double value, const char *fmt, double shown)
+{
+    if (isnan(value))
+        hp_table_text(t, "%s", "not measured");
+    else
+        hp_table_number(t, value, fmt, shown);
+}
+
 static void closed_row(struct hp_table *t, const struct hp_results *r,
                        const struct hp_result_case *c)
 {
@@ -104,9 +113,11 @@ static void closed_row(struct hp_table *t, const struct hp_results *r,
                     1e9 / c->summary.ci_low, c->noisy ? " noisy" : "");
     hp_table_text(t, "%s", limit);
     double bytes = metric(c, "response_bytes");
-    hp_table_number(t, bytes, "%.0f", bytes);
+    number_cell(t, bytes, "%.0f", bytes);
     double p99 = p99_at_half(r, label);
-    hp_table_number(t, p99, "%.1f", p99 / 1e3);
+    number_cell(t, p99, "%.1f", p99 / 1e3);
+    double syscalls = metric(c, "generator_syscalls_per_request");
+    number_cell(t, syscalls, "%.2f", syscalls);
 }
 
 /* wrk's req/s beside the generator's on the same server and load (32 x 1). */
@@ -144,6 +155,16 @@ void hp_load_doc(struct hp_doc *doc, const struct hp_results *r)
                 "p99 at 50%%: the open loop at half the server's closed-loop maximum, "
                 "latency from each request's intended send time (wrk2's model), in us.",
                 100 * HP_LOAD_SERVER_BUSY, 100 * HP_LOAD_GENERATOR_BUSY);
+    if (r->floors.syscall_ns > 0)
+        hp_doc_para(doc,
+                    "A system call costs %.0f ns on this machine (floors.syscall_ns: one "
+                    "getppid, entry and exit only). The generator's calls per request (the last "
+                    "column: its sends, reads and epoll waits over its responses) times that is "
+                    "the least a request costs it before any work. hotpath serve makes about as "
+                    "many (a read and a write per batch of requests it reads) at the same price: "
+                    "where a system call is dear, the two sides cost about the same per request "
+                    "and one generator thread saturates with one server thread.",
+                    r->floors.syscall_ns);
     struct hp_table *t = hp_doc_table(doc);
     hp_table_column(t, "server", "server", 0);
     hp_table_column(t, "load", "load", HP_COLUMN_CODE);
@@ -151,6 +172,8 @@ void hp_load_doc(struct hp_doc *doc, const struct hp_results *r)
     hp_table_column(t, "limited by", "limited_by", 0);
     hp_table_column(t, "response bytes", "response_bytes", HP_COLUMN_NUMERIC);
     hp_table_column(t, "p99 at 50% (us)", "p99_half_us", HP_COLUMN_NUMERIC);
+    hp_table_column(t, "generator syscalls/request", "generator_syscalls_per_request",
+                    HP_COLUMN_NUMERIC);
     for (size_t i = 0; i < r->case_count; i++) {
         const struct hp_result_case *c = &r->cases[i];
         if (is_load(c->workload) && !c->has_latency && strstr(c->workload, "/closed/"))
@@ -170,6 +193,7 @@ void hp_load_doc(struct hp_doc *doc, const struct hp_results *r)
         hp_table_text(t, "%s", label);
         hp_table_text(t, "%s", load_kind(workload));
         hp_table_text(t, "%s", json_string_value(json_object_get(d, "status")));
+        hp_table_text(t, "%s", "");
         hp_table_text(t, "%s", "");
         hp_table_text(t, "%s", "");
         hp_table_text(t, "%s", "");
