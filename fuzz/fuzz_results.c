@@ -105,6 +105,7 @@ static int same_run(const struct hp_results *a, const struct hp_results *b)
         a->config_samples != b->config_samples ||
         !same_number(a->floors.cas_ns, b->floors.cas_ns) ||
         !same_number(a->floors.syscall_ns, b->floors.syscall_ns) ||
+        !same_number(a->floors.wakeup_ns, b->floors.wakeup_ns) ||
         !same_number(a->harness_overhead_ns, b->harness_overhead_ns) ||
         a->case_count != b->case_count || a->fit_count != b->fit_count)
         return 0;

@@ -171,8 +171,14 @@ Test(floors, every_floor_is_measured)
     cr_assert_gt(f.l1_load_ns, 0);
     cr_assert_gt(f.cas_ns, 0);
     cr_assert_gt(f.syscall_ns, f.l1_load_ns, "a system call costs more than an L1 load");
-    if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
+    if (sysconf(_SC_NPROCESSORS_ONLN) > 1) {
         cr_assert_gt(f.handoff_ns, 0);
+        /* A wake-up is two system calls and a sleeping thread scheduled again: dearer than
+         * either a system call or a line moved between caches. */
+        cr_assert_gt(f.wakeup_ns, f.syscall_ns, "wake-up %g ns, system call %g ns", f.wakeup_ns,
+                     f.syscall_ns);
+        cr_assert_gt(f.wakeup_ns, f.handoff_ns);
+    }
 }
 
 /* ---- running cases ---------------------------------------------------------------------- */

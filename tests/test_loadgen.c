@@ -459,6 +459,11 @@ Test(server_proc, closed_loop_on_two_generator_threads, .timeout = 120)
              "grep -q '| generator syscalls/request |' %s/r/report.md",
              dir, dir);
     cr_assert_eq(system(command), 0, "the load table lacks the system-call floor or column");
+    if (sysconf(_SC_NPROCESSORS_ONLN) > 1) {
+        snprintf(command, sizeof command,
+                 "grep -q 'a wake-up across CPUs costs [0-9.]* us here' %s/r/report.md", dir);
+        cr_assert_eq(system(command), 0, "the load table lacks the wake-up floor");
+    }
     snprintf(command, sizeof command,
              "grep -q 'not run: the open loop and wrk run one generator thread' %s/r/results.json",
              dir);

@@ -95,6 +95,7 @@ Test(results_read, reads_a_constructed_document)
     cr_assert_float_eq(r.floors.cas_ns, 5.5, 1e-12);
     cr_assert(isnan(r.floors.handoff_ns), "null is NAN");
     cr_assert(isnan(r.floors.syscall_ns), "absent (before version 8) is NAN");
+    cr_assert(isnan(r.floors.wakeup_ns), "absent (before version 8) is NAN");
     cr_assert(isnan(r.harness_overhead_ns), "absent is NAN");
     cr_assert_eq(r.case_count, 1);
     const struct hp_result_case *c = hp_results_find(&r, "null/threads=1");

@@ -92,10 +92,13 @@ Test(results_versions, a_fixture_of_every_version_reads_with_its_probe)
         cr_assert_eq(probes, 1, "%s: one overhead probe", all[k].path);
         cr_assert_gt(r.case_count, 1, "%s: a case besides the probe", all[k].path);
         /* The system call floor came in version 8: a number from then on, absent before. */
-        if (all[k].version >= 8)
+        if (all[k].version >= 8) {
             cr_assert_gt(r.floors.syscall_ns, 0, "%s: floors.syscall_ns", all[k].path);
-        else
+            cr_assert_gt(r.floors.wakeup_ns, 0, "%s: floors.wakeup_ns", all[k].path);
+        } else {
             cr_assert(isnan(r.floors.syscall_ns), "%s: floors.syscall_ns", all[k].path);
+            cr_assert(isnan(r.floors.wakeup_ns), "%s: floors.wakeup_ns", all[k].path);
+        }
         hp_results_free(&r);
     }
 }
@@ -164,7 +167,7 @@ static bool no_overhead(const struct hp_results *r)
 static bool no_floors(const struct hp_results *r)
 {
     return isnan(r->floors.monotonic_read_ns) && isnan(r->floors.cas_ns) &&
-           isnan(r->floors.handoff_ns) && isnan(r->floors.syscall_ns);
+           isnan(r->floors.handoff_ns) && isnan(r->floors.syscall_ns) && isnan(r->floors.wakeup_ns);
 }
 static bool no_validity(const struct hp_results *r)
 {

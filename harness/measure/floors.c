@@ -168,6 +168,71 @@ static double handoff_once(uint64_t rounds, int cpu_a, int cpu_b)
     return batches > 0 ? median_of(batch_ns, batches) : -1;
 }
 
+/* Blocking ping-pong through two pipes: each side sleeps in read() until the other writes, so
+ * every round trip is two wake-ups across cores (each with its write and read). Median over
+ * batches, as for the handoff. */
+enum { WAKEUP_BATCH = 20, WAKEUP_BATCHES = 25 };
+
+struct wakeup_pair {
+    int to_partner[2], to_main[2];
+    int partner_cpu;
+};
+
+static void *wakeup_partner(void *arg)
+{
+    struct wakeup_pair *w = arg;
+    pin_to(w->partner_cpu);
+    char byte;
+    while (read(w->to_partner[0], &byte, 1) == 1 && byte != 0)
+        if (write(w->to_main[1], &byte, 1) != 1)
+            break;
+    return NULL;
+}
+
+static double wakeup_once(int cpu_a, int cpu_b)
+{
+    struct wakeup_pair w = {.partner_cpu = cpu_b};
+    if (pipe(w.to_partner) != 0)
+        return -1;
+    if (pipe(w.to_main) != 0) {
+        close(w.to_partner[0]);
+        close(w.to_partner[1]);
+        return -1;
+    }
+    cpu_set_t saved;
+    pthread_getaffinity_np(pthread_self(), sizeof saved, &saved);
+    pin_to(cpu_a);
+    pthread_t partner;
+    double result = -1;
+    if (pthread_create(&partner, NULL, wakeup_partner, &w) == 0) {
+        double batch_ns[WAKEUP_BATCHES];
+        int batches = 0;
+        char byte = 1;
+        bool ok = true;
+        for (int b = 0; b < WAKEUP_BATCHES && ok; b++) {
+            uint64_t start = hp_monotonic_ns();
+            for (int i = 0; i < WAKEUP_BATCH && ok; i++)
+                ok = write(w.to_partner[1], &byte, 1) == 1 && read(w.to_main[0], &byte, 1) == 1;
+            batch_ns[batches++] = (double)(hp_monotonic_ns() - start) / (2.0 * WAKEUP_BATCH);
+        }
+        /* The partner stops at a zero byte, or at end of file when even that write failed. */
+        byte = 0;
+        if (write(w.to_partner[1], &byte, 1) != 1) {
+            close(w.to_partner[1]);
+            w.to_partner[1] = -1;
+        }
+        pthread_join(partner, NULL);
+        if (ok)
+            result = median_of(batch_ns, batches);
+    }
+    pthread_setaffinity_np(pthread_self(), sizeof saved, &saved);
+    int fds[] = {w.to_partner[0], w.to_partner[1], w.to_main[0], w.to_main[1]};
+    for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    return result;
+}
+
 void hp_floors_measure(struct hp_floors *out)
 {
     double v[REPEATS];
@@ -191,9 +256,11 @@ void hp_floors_measure(struct hp_floors *out)
     out->syscall_ns = median_of(v, REPEATS);
     int cpu_a = -1, cpu_b = -1;
     out->handoff_ns = -1;
+    out->wakeup_ns = -1;
     if (two_allowed_cpus(&cpu_a, &cpu_b) == 0) {
         for (int i = 0; i < REPEATS; i++)
             v[i] = handoff_once(20000, cpu_a, cpu_b);
         out->handoff_ns = median_of(v, REPEATS);
+        out->wakeup_ns = wakeup_once(cpu_a, cpu_b);
     }
 }

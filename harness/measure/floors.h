@@ -18,6 +18,10 @@ struct hp_floors {
     double handoff_ns;        /* a cache line passed from one core to another (half a round
                                  trip, the median batch of 100 round trips); negative when the
                                  machine has a single CPU */
+    double wakeup_ns;         /* a thread asleep in read() on a pipe, woken by a write from
+                                 another core (half a blocking round trip, the median batch);
+                                 what a loopback request pays when its receiver sleeps;
+                                 negative on a single CPU */
 };
 
 void hp_floors_measure(struct hp_floors *out);

@@ -30,10 +30,12 @@ static void merge_floors(struct hp_results *into, const struct hp_results *more)
     double k = into->pooled_runs > 0 ? into->pooled_runs : 1;
     double *a[] = {&into->floors.monotonic_read_ns, &into->floors.tsc_read_ns,
                    &into->floors.l1_load_ns,        &into->floors.cas_ns,
-                   &into->floors.handoff_ns,        &into->floors.syscall_ns};
+                   &into->floors.handoff_ns,        &into->floors.syscall_ns,
+                   &into->floors.wakeup_ns};
     const double b[] = {more->floors.monotonic_read_ns, more->floors.tsc_read_ns,
                         more->floors.l1_load_ns,        more->floors.cas_ns,
-                        more->floors.handoff_ns,        more->floors.syscall_ns};
+                        more->floors.handoff_ns,        more->floors.syscall_ns,
+                        more->floors.wakeup_ns};
     for (size_t i = 0; i < sizeof b / sizeof b[0]; i++)
         *a[i] = isnan(*a[i]) || isnan(b[i]) ? NAN : (*a[i] * k + b[i]) / (k + 1);
     into->pooled_runs = (unsigned)k + 1;

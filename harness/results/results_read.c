@@ -615,6 +615,7 @@ static int read_document(struct reader *rd, json_t *root, struct hp_results *r)
     r->floors.cas_ns = optional_nonnegative(rd, floors, "floors", "cas_ns", &st);
     r->floors.handoff_ns = optional_nonnegative(rd, floors, "floors", "handoff_ns", &st);
     r->floors.syscall_ns = optional_nonnegative(rd, floors, "floors", "syscall_ns", &st);
+    r->floors.wakeup_ns = optional_nonnegative(rd, floors, "floors", "wakeup_ns", &st);
     json_t *perf = member(rd, root, "", "perf_counters", JSON_OBJECT, true, &st);
     r->perf_available = optional_bool(rd, perf, "perf_counters", "available", &st);
     r->harness_overhead_ns = optional_nonnegative(rd, root, "", "harness_overhead_ns_per_op", &st);

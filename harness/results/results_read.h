@@ -119,7 +119,7 @@ struct hp_result_fit {
 
 struct hp_result_floors {
     double monotonic_read_ns, tsc_read_ns, l1_load_ns, cas_ns, handoff_ns; /* NAN when null */
-    double syscall_ns; /* version 8; NAN when absent */
+    double syscall_ns, wakeup_ns; /* version 8; NAN when absent (wakeup_ns: or null) */
 };
 
 /* One finding of the run's validity checks (version 6; validity.h). */

@@ -741,6 +741,9 @@ static void add_machine_measures(json_t *root, const struct hp_run *run)
     json_object_set_new(floors, "handoff_ns",
                         run->floors.handoff_ns >= 0 ? json_real(run->floors.handoff_ns)
                                                     : json_null());
+    json_object_set_new(floors, "wakeup_ns",
+                        run->floors.wakeup_ns >= 0 ? json_real(run->floors.wakeup_ns)
+                                                   : json_null());
     json_object_set_new(root, "floors", floors);
     json_t *perf = json_object();
     json_object_set_new(perf, "available", json_boolean(run->perf_available));

@@ -155,7 +155,14 @@ void hp_load_doc(struct hp_doc *doc, const struct hp_results *r)
                 "p99 at 50%%: the open loop at half the server's closed-loop maximum, "
                 "latency from each request's intended send time (wrk2's model), in us.",
                 100 * HP_LOAD_SERVER_BUSY, 100 * HP_LOAD_GENERATOR_BUSY);
-    if (r->floors.syscall_ns > 0)
+    if (r->floors.syscall_ns > 0) {
+        char wakeup[256] = "";
+        if (r->floors.wakeup_ns > 0)
+            snprintf(wakeup, sizeof wakeup,
+                     " A side that sleeps between requests is woken for the next, and a wake-up "
+                     "across CPUs costs %.1f us here (floors.wakeup_ns): where neither side "
+                     "saturated, those waits limited the figure.",
+                     r->floors.wakeup_ns / 1e3);
         hp_doc_para(doc,
                     "A system call costs %.0f ns on this machine (floors.syscall_ns: one "
                     "getppid, entry and exit only). The generator's calls per request (the last "
@@ -163,8 +170,9 @@ void hp_load_doc(struct hp_doc *doc, const struct hp_results *r)
                     "the least a request costs it before any work. hotpath serve makes about as "
                     "many (a read and a write per batch of requests it reads) at the same price: "
                     "where a system call is dear, the two sides cost about the same per request "
-                    "and one generator thread saturates with one server thread.",
-                    r->floors.syscall_ns);
+                    "and one generator thread saturates with one server thread.%s",
+                    r->floors.syscall_ns, wakeup);
+    }
     struct hp_table *t = hp_doc_table(doc);
     hp_table_column(t, "server", "server", 0);
     hp_table_column(t, "load", "load", HP_COLUMN_CODE);
