@@ -558,6 +558,19 @@ static int read_fits(const struct reader *rd, json_t *root, struct hp_results *r
     return 0;
 }
 
+/* The machine floors, every one optional (absent or null reads as NAN). */
+static void read_floors(const struct reader *rd, json_t *root, struct hp_result_floors *f, int *st)
+{
+    json_t *floors = member(rd, root, "", "floors", JSON_OBJECT, true, st);
+    f->monotonic_read_ns = optional_nonnegative(rd, floors, "floors", "monotonic_read_ns", st);
+    f->tsc_read_ns = optional_nonnegative(rd, floors, "floors", "tsc_read_ns", st);
+    f->l1_load_ns = optional_nonnegative(rd, floors, "floors", "l1_load_ns", st);
+    f->cas_ns = optional_nonnegative(rd, floors, "floors", "cas_ns", st);
+    f->handoff_ns = optional_nonnegative(rd, floors, "floors", "handoff_ns", st);
+    f->syscall_ns = optional_nonnegative(rd, floors, "floors", "syscall_ns", st);
+    f->wakeup_ns = optional_nonnegative(rd, floors, "floors", "wakeup_ns", st);
+}
+
 static int read_document(struct reader *rd, json_t *root, struct hp_results *r)
 {
     int st = 0;
@@ -607,15 +620,7 @@ static int read_document(struct reader *rd, json_t *root, struct hp_results *r)
     if (st == 0 && r->target_sample_ns <= 0)
         return fail(rd, "config.target_sample_ns", "is not a positive time");
 
-    json_t *floors = member(rd, root, "", "floors", JSON_OBJECT, true, &st);
-    r->floors.monotonic_read_ns =
-        optional_nonnegative(rd, floors, "floors", "monotonic_read_ns", &st);
-    r->floors.tsc_read_ns = optional_nonnegative(rd, floors, "floors", "tsc_read_ns", &st);
-    r->floors.l1_load_ns = optional_nonnegative(rd, floors, "floors", "l1_load_ns", &st);
-    r->floors.cas_ns = optional_nonnegative(rd, floors, "floors", "cas_ns", &st);
-    r->floors.handoff_ns = optional_nonnegative(rd, floors, "floors", "handoff_ns", &st);
-    r->floors.syscall_ns = optional_nonnegative(rd, floors, "floors", "syscall_ns", &st);
-    r->floors.wakeup_ns = optional_nonnegative(rd, floors, "floors", "wakeup_ns", &st);
+    read_floors(rd, root, &r->floors, &st);
     json_t *perf = member(rd, root, "", "perf_counters", JSON_OBJECT, true, &st);
     r->perf_available = optional_bool(rd, perf, "perf_counters", "available", &st);
     r->harness_overhead_ns = optional_nonnegative(rd, root, "", "harness_overhead_ns_per_op", &st);
