@@ -156,10 +156,13 @@ static void print_header(const struct hp_run *run)
            run->floors.monotonic_read_ns, run->floors.tsc_read_ns, run->floors.l1_load_ns,
            run->floors.cas_ns, run->floors.syscall_ns);
     if (run->floors.handoff_ns >= 0)
-        printf("cache-line handoff %.1f ns, wake-up across CPUs %.1f us\n", run->floors.handoff_ns,
-               run->floors.wakeup_ns / 1e3);
+        printf("cache-line handoff %.1f ns, ", run->floors.handoff_ns);
     else
-        printf("cache-line handoff and wake-up n/a (one CPU)\n");
+        printf("cache-line handoff n/a (one CPU), ");
+    if (run->floors.wakeup_ns >= 0)
+        printf("wake-up across CPUs %.1f us\n", run->floors.wakeup_ns / 1e3);
+    else
+        printf("wake-up across CPUs n/a (one CPU)\n");
     printf("hardware counters: %s%s\n", run->perf_available ? "" : "unavailable: ", run->perf_why);
     print_environment(&run->validity);
     if (run->llc_bytes > 0)
