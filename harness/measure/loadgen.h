@@ -38,8 +38,9 @@ struct hp_loadgen_totals {
     uint64_t requests, responses, bad_responses;
     uint64_t bytes_in, bytes_out;
     uint64_t connects; /* connections opened, reconnects included */
-    uint64_t syscalls; /* system calls of the request path: send, read, epoll_wait, epoll_ctl and
-                          the idle check's recv (not the connects) */
+    uint64_t syscalls; /* system calls of the request path: send, read, epoll_wait, epoll_ctl (not
+                          the connects, nor the idle check at each call's start: per call, not
+                          per request, they would weigh on a sample of a few requests only) */
 };
 
 /* A generator for 127.0.0.1:port sending `request` (copied) on `connections` connections with
