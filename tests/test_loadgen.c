@@ -404,7 +404,8 @@ Test(server_proc, generator_threads_get_the_cpus_the_server_leaves)
 /* Two generator threads share load/closed/32x1's 32 connections (16 each: the server accepts
  * 33 with the response check's); load/open/50pct declines a second thread. The generator's
  * system calls per request are at least 2 at depth 1 (each request its own send, each response
- * its own read), and the report's load table shows them beside the run's system-call floor. */
+ * its own read), and the report's load table shows them beside the run's system-call floor,
+ * with what a request cost the server. */
 Test(server_proc, closed_loop_on_two_generator_threads, .timeout = 120)
 {
     char dir[] = "/tmp/hotpath-loadgen-XXXXXX";
@@ -451,12 +452,17 @@ Test(server_proc, closed_loop_on_two_generator_threads, .timeout = 120)
     cr_assert(calls->value >= 2 && calls->value < 10, "generator_syscalls_per_request = %g",
               calls->value);
     cr_assert_gt(r.floors.syscall_ns, 0, "floors.syscall_ns");
+    const struct hp_result_metric *server_cpu =
+        hp_result_case_metric(c, "server_cpu_ns_per_request");
+    cr_assert_not_null(server_cpu, "no server_cpu_ns_per_request");
+    cr_assert(server_cpu->value > 0 && server_cpu->value < 1e8, "server_cpu_ns_per_request = %g",
+              server_cpu->value);
     hp_results_free(&r);
     snprintf(command, sizeof command, "%s report %s/r >/dev/null", HOTPATH_BINARY, dir);
     cr_assert_eq(system(command), 0, "%s", command);
     snprintf(command, sizeof command,
              "grep -q '^A system call costs [0-9]* ns on this machine' %s/r/report.md && "
-             "grep -q '| generator syscalls/request |' %s/r/report.md",
+             "grep -q '| server CPU/request (us) | generator syscalls/request |' %s/r/report.md",
              dir, dir);
     cr_assert_eq(system(command), 0, "the load table lacks the system-call floor or column");
     if (sysconf(_SC_NPROCESSORS_ONLN) > 1) {

@@ -99,7 +99,10 @@ struct load_case {
     struct load_clock sample_start; /* sample_begin to sample_end, on the main thread */
     uint64_t wall_ns, server_cpu_ns;
     _Atomic uint64_t generator_cpu_ns, bad_responses;
-    _Atomic uint64_t generator_syscalls, generator_responses; /* warm-up rounds included */
+    /* Over every sample (calibration and warm-up included, as wall_ns and server_cpu_ns):
+     * the requests answered, as the generator or wrk counted them, and the generator's system
+     * calls. */
+    _Atomic uint64_t answered, generator_syscalls;
     _Atomic unsigned errors;
 };
 
@@ -609,7 +612,7 @@ static void load_thread_teardown(void *local)
         hp_loadgen_totals(t->gen, &totals);
         atomic_fetch_add(&t->c->bad_responses, totals.bad_responses);
         atomic_fetch_add(&t->c->generator_syscalls, totals.syscalls);
-        atomic_fetch_add(&t->c->generator_responses, totals.responses);
+        atomic_fetch_add(&t->c->answered, totals.responses);
         hp_loadgen_destroy(t->gen);
     }
     free(t);
@@ -682,6 +685,7 @@ static uint64_t wrk_run_about(void *local, uint64_t n)
     if (rc == 0 && strstr(out, "Non-2xx"))
         rc = hp_error_set(&err, "wrk saw answers that are not 2xx");
     atomic_fetch_add(&c->generator_cpu_ns, rusage_ns(&after) - rusage_ns(&before));
+    atomic_fetch_add(&c->answered, requests);
     if (rc != 0)
         load_failed(c, &err);
     free(out);
@@ -707,9 +711,14 @@ static void load_report(void *shared, struct hp_metrics *out)
         hp_metrics_add(out, "bad_responses", "responses", (double)c->bad_responses);
     /* What a request costs the generator at the least: this many system calls, each at the
      * run's floors.syscall_ns. */
-    if (c->generator_responses > 0)
+    if (c->answered > 0 && !c->spec.wrk)
         hp_metrics_add(out, "generator_syscalls_per_request", "calls",
-                       (double)c->generator_syscalls / (double)c->generator_responses);
+                       (double)c->generator_syscalls / (double)c->answered);
+    /* What a request costs the server, whichever side limited the rate: at that cost a fully
+     * busy core answers 1e9 / this many requests a second. */
+    if (c->answered > 0)
+        hp_metrics_add(out, "server_cpu_ns_per_request", "ns",
+                       (double)c->server_cpu_ns / (double)c->answered);
 }
 
 static void load_teardown(void *shared)

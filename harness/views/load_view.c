@@ -116,6 +116,8 @@ static void closed_row(struct hp_table *t, const struct hp_results *r,
     number_cell(t, bytes, "%.0f", bytes);
     double p99 = p99_at_half(r, label);
     number_cell(t, p99, "%.1f", p99 / 1e3);
+    double server_cpu = metric(c, "server_cpu_ns_per_request");
+    number_cell(t, server_cpu, "%.2f", server_cpu / 1e3);
     double syscalls = metric(c, "generator_syscalls_per_request");
     number_cell(t, syscalls, "%.2f", syscalls);
 }
@@ -135,11 +137,15 @@ static void wrk_check(struct hp_doc *doc, const struct hp_results *r)
                 continue;
             double wrk = 1e9 / w->summary.median, gen = 1e9 / g->summary.median;
             double off = fabs(wrk / gen - 1);
+            char limit[160];
+            hp_load_limit(metric(w, "server_cpu_busy"), metric(w, "generator_cpu_busy"), limit,
+                          sizeof limit);
             hp_doc_para(doc,
                         "wrk against hotpath serve%s%s (32 x 1): %.4g req/s, the generator %.4g "
-                        "req/s: %s by %.1f%%.",
+                        "req/s: %s by %.1f%%. wrk's own figure: %s.",
                         w->phase ? ": " : "", w->phase ? w->phase : "", wrk, gen,
-                        off <= 0.10 ? "they agree within 10%" : "they DISAGREE", 100 * off);
+                        off <= 0.10 ? "they agree within 10%" : "they DISAGREE", 100 * off,
+                        limit[0] ? limit : "busy not recorded");
         }
     }
 }
@@ -153,7 +159,11 @@ void hp_load_doc(struct hp_doc *doc, const struct hp_results *r)
                 "server's only when the server was >= %.0f%% busy and the generator < %.0f%% "
                 "(CPU time from /proc over the samples' time); otherwise generator-bound. "
                 "p99 at 50%%: the open loop at half the server's closed-loop maximum, "
-                "latency from each request's intended send time (wrk2's model), in us.",
+                "latency from each request's intended send time (wrk2's model), in us. Server "
+                "CPU/request: the server's CPU time over the requests it answered in the "
+                "samples, whichever side limited the rate: at that cost a fully busy core answers "
+                "1 / that many requests a second, so it compares servers even where no figure "
+                "is server-bound.",
                 100 * HP_LOAD_SERVER_BUSY, 100 * HP_LOAD_GENERATOR_BUSY);
     if (r->floors.syscall_ns > 0) {
         char wakeup[256] = "";
@@ -180,6 +190,7 @@ void hp_load_doc(struct hp_doc *doc, const struct hp_results *r)
     hp_table_column(t, "limited by", "limited_by", 0);
     hp_table_column(t, "response bytes", "response_bytes", HP_COLUMN_NUMERIC);
     hp_table_column(t, "p99 at 50% (us)", "p99_half_us", HP_COLUMN_NUMERIC);
+    hp_table_column(t, "server CPU/request (us)", "server_cpu_us_per_request", HP_COLUMN_NUMERIC);
     hp_table_column(t, "generator syscalls/request", "generator_syscalls_per_request",
                     HP_COLUMN_NUMERIC);
     for (size_t i = 0; i < r->case_count; i++) {
@@ -201,10 +212,8 @@ void hp_load_doc(struct hp_doc *doc, const struct hp_results *r)
         hp_table_text(t, "%s", label);
         hp_table_text(t, "%s", load_kind(workload));
         hp_table_text(t, "%s", json_string_value(json_object_get(d, "status")));
-        hp_table_text(t, "%s", "");
-        hp_table_text(t, "%s", "");
-        hp_table_text(t, "%s", "");
-        hp_table_text(t, "%s", "");
+        for (int k = 0; k < 5; k++) /* limited by ... generator syscalls/request */
+            hp_table_text(t, "%s", "");
     }
     wrk_check(doc, r);
 }
