@@ -13,7 +13,9 @@
  *   their last line kept; a missing program and one that exits at once are reported, not waited
  *   for; and `hotpath run` of an anchor whose program is missing says so and goes on;
  * - generator threads: the CPUs the server leaves, shared round robin; a closed loop on two
- *   threads splits its connections and every request is answered; the open loop declines them.
+ *   threads splits its connections and every request is answered; the open loop declines them;
+ * - the report: the load table's floors, system calls and server CPU per request, and wrk's
+ *   cross-check where wrk is installed.
  */
 #define _GNU_SOURCE
 #include <criterion/criterion.h>
@@ -474,6 +476,33 @@ Test(server_proc, closed_loop_on_two_generator_threads, .timeout = 120)
              "grep -q 'not run: the open loop and wrk run one generator thread' %s/r/results.json",
              dir);
     cr_assert_eq(system(command), 0, "results.json does not say the open loop declined");
+    snprintf(command, sizeof command, "rm -rf %s", dir);
+    system(command);
+}
+
+/* wrk's cross-check (where wrk is installed, as setup.sh installs it): the report sets wrk's
+ * req/s beside the generator's on the same server and says what limited wrk's own figure. */
+Test(server_proc, wrk_cross_check_in_the_report, .timeout = 120)
+{
+    if (system("command -v wrk >/dev/null 2>&1") != 0)
+        cr_skip_test("wrk is not installed (Debian package wrk)");
+    char dir[] = "/tmp/hotpath-loadgen-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char command[1024];
+    snprintf(command, sizeof command,
+             "%s run --workload load/closed/32x1,load/wrk/32x1 --samples 1 --warmup 0 "
+             "--target-time 20ms --quiet --out %s/r > %s/out 2>&1 && %s report %s/r >> %s/out "
+             "2>&1",
+             HOTPATH_BINARY, dir, dir, HOTPATH_BINARY, dir, dir);
+    int rc = system(command);
+    cr_assert(WIFEXITED(rc) && WEXITSTATUS(rc) == 0, "hotpath run or report failed: see %s/out",
+              dir);
+    snprintf(command, sizeof command,
+             "grep -Eq '^wrk against hotpath serve \\(32 x 1\\): [0-9.e+]+ req/s, the generator "
+             "[0-9.e+]+ req/s: (they agree within 10%%|they DISAGREE) by [0-9.]+%%\\. wrk.s own "
+             "figure: (server|generator-bound)' %s/r/report.md",
+             dir);
+    cr_assert_eq(system(command), 0, "the report lacks wrk's cross-check: see %s/r/report.md", dir);
     snprintf(command, sizeof command, "rm -rf %s", dir);
     system(command);
 }
