@@ -44,6 +44,9 @@
 static const char request[] = "GET /x HTTP/1.1\r\nHost: t\r\n\r\n";
 static const char ok[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
 static const char not_found[] = "HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nno";
+/* What a server answering `vary` cycles through: heads alike up to one byte, or not at all. */
+static const char *const varied[] = {ok, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+                                     not_found};
 
 enum { STALL_MS = 200, CONNS_MAX = 64 };
 
@@ -55,6 +58,7 @@ struct test_server {
     int stop;
     long stall_at; /* the request (counted from 1) before whose answer it sleeps once */
     bool answer_404;
+    bool vary;     /* answer with varied[] in turn */
     int drop;      /* set: the server closes every connection it has, then clears it */
     long answered; /* the server thread's own */
 };
@@ -94,8 +98,10 @@ static void *serve(void *arg)
                 size_t used = (size_t)(end - buf[i]) + 4;
                 if (++s->answered == __atomic_load_n(&s->stall_at, __ATOMIC_RELAXED))
                     usleep(STALL_MS * 1000);
-                const char *answer =
-                    __atomic_load_n(&s->answer_404, __ATOMIC_RELAXED) ? not_found : ok;
+                const char *answer = __atomic_load_n(&s->vary, __ATOMIC_RELAXED)
+                                         ? varied[s->answered % 3]
+                                     : __atomic_load_n(&s->answer_404, __ATOMIC_RELAXED) ? not_found
+                                                                                         : ok;
                 if (write(fds[i].fd, answer, strlen(answer)) != (ssize_t)strlen(answer))
                     break; /* the generator sees the missing answer */
                 memmove(buf[i], buf[i] + used, len[i] - used);
@@ -216,6 +222,26 @@ Test(loadgen, closed_loop_answers_exactly_n)
     struct hp_loadgen_totals t;
     hp_loadgen_totals(g, &t);
     cr_assert_eq(t.bad_responses, 10);
+    hp_loadgen_destroy(g);
+    server_stop(&s);
+}
+
+/* The generator frames a response whose head is the last one's without parsing it: a head
+ * that differs, even in one byte of its Content-Length, is parsed afresh. */
+Test(loadgen, responses_with_changing_heads_are_framed_each_by_its_own)
+{
+    struct test_server s;
+    server_start(&s);
+    __atomic_store_n(&s.vary, true, __ATOMIC_RELAXED);
+    struct hp_error err;
+    struct hp_loadgen *g = generator(s.port, 2, 16);
+    cr_assert_eq(hp_loadgen_closed(g, 300, NULL, &err), 0, "%s", err.message);
+    struct hp_loadgen_totals t;
+    hp_loadgen_totals(g, &t);
+    cr_assert_eq(t.responses, 300);
+    cr_assert_eq(t.bad_responses, 100);
+    size_t cycle = strlen(varied[0]) + strlen(varied[1]) + strlen(varied[2]);
+    cr_assert_eq(t.bytes_in, 100 * cycle, "%llu bytes in", (unsigned long long)t.bytes_in);
     hp_loadgen_destroy(g);
     server_stop(&s);
 }

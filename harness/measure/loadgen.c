@@ -18,7 +18,7 @@
 
 #include "timer.h"
 
-enum { HEAD_MAX = 16384, IN_BUFFER = 65536, EVENTS = 256 };
+enum { HEAD_MAX = 16384, IN_BUFFER = 65536, EVENTS = 256, KNOWN_HEAD_MAX = 512 };
 
 struct conn {
     int fd;
@@ -42,6 +42,11 @@ struct hp_loadgen {
     struct conn *conns;
     unsigned cursor; /* open loop: where the search for a free connection starts */
     struct hp_loadgen_totals totals;
+    /* The head of the last response parsed in full (up to KNOWN_HEAD_MAX bytes; 0: none) and
+     * how it framed: its status and whole length. */
+    char known_head[KNOWN_HEAD_MAX];
+    size_t known_head_len, known_length;
+    int known_status;
     /* The call in progress. */
     struct hp_hdr *latency;
     uint64_t done;
@@ -265,6 +270,29 @@ long hp_loadgen_response_length(const char *buf, size_t len, int *status)
     return -1;
 }
 
+/* hp_loadgen_response_length for the generator's own reads. A server answers the same request
+ * with the same head until something in it changes (nginx's and h2o's Date, once a second); a
+ * head byte for byte the last one parsed frames the same way, so it costs one memcmp instead
+ * of a parse. The parse was a fifth of the generator's CPU at 32 x 16 against hotpath serve
+ * (perf), CPU the busy rule counts against the generator. */
+static long response_length(struct hp_loadgen *g, const char *buf, size_t len, int *status)
+{
+    if (g->known_head_len > 0 && len >= g->known_head_len &&
+        memcmp(buf, g->known_head, g->known_head_len) == 0) {
+        *status = g->known_status;
+        return len >= g->known_length ? (long)g->known_length : 0;
+    }
+    long r = hp_loadgen_response_length(buf, len, status);
+    if (r > 0) {
+        size_t head = (size_t)((const char *)memmem(buf, (size_t)r, "\r\n\r\n", 4) - buf) + 4;
+        g->known_head_len = head <= KNOWN_HEAD_MAX ? head : 0;
+        memcpy(g->known_head, buf, g->known_head_len);
+        g->known_length = (size_t)r;
+        g->known_status = *status;
+    }
+    return r;
+}
+
 /* Reads what connection i has and counts the complete responses in it. */
 static int receive(struct hp_loadgen *g, unsigned i, struct hp_error *err)
 {
@@ -282,7 +310,7 @@ static int receive(struct hp_loadgen *g, unsigned i, struct hp_error *err)
     uint64_t now = g->latency ? hp_monotonic_ns() : 0;
     for (;;) {
         int status = 0;
-        long len = hp_loadgen_response_length(c->in + off, c->in_len - off, &status);
+        long len = response_length(g, c->in + off, c->in_len - off, &status);
         if (len < 0)
             return hp_error_set(err,
                                 "load generator: connection %u: not an HTTP/1.1 response "
