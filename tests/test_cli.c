@@ -78,6 +78,28 @@ Test(cli, run_refuses_bad_flags_and_values)
     expect_refusal("run extra", "unexpected argument 'extra'");
 }
 
+/* Every command's options go through one reader: an empty value names no file, and a refusal
+ * points to the command's own --help. */
+Test(cli, empty_values_and_each_commands_own_help)
+{
+    expect_refusal("run --out ''", "--out needs a value, not an empty one (see `hotpath run");
+    expect_refusal("run --workloads-dir=", "--workloads-dir needs a value, not an empty one");
+    expect_refusal("serve --routes ''", "--routes needs a value, not an empty one");
+    expect_refusal("gate a b --json ''", "--json needs a value, not an empty one");
+    expect_refusal("profile --frob", "unknown option '--frob' (see `hotpath profile --help`)");
+    expect_refusal("profile --diff a b --out", "--out needs a value");
+    expect_refusal("serve --bind nowhere --print-response x", "--bind 'nowhere': not an IPv4");
+    expect_refusal("list --claims extra", "(got 'extra')");
+    expect_refusal("route --routes ''", "'': an empty file name");
+    const char *helps[] = {"list --help", "route --help", "gen --help", "gen routes --help"};
+    for (size_t i = 0; i < sizeof helps / sizeof helps[0]; i++) {
+        struct outcome o;
+        run_hotpath(helps[i], &o);
+        cr_expect_eq(o.status, 0, "`hotpath %s`: exit %d: %s", helps[i], o.status, o.err);
+        cr_expect(strncmp(o.out, "usage: hotpath ", 15) == 0, "`hotpath %s`: %s", helps[i], o.out);
+    }
+}
+
 Test(cli, run_refuses_unknown_implementations_listing_valid_ones)
 {
     struct outcome o;

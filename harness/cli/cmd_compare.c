@@ -41,8 +41,10 @@ static int parse(int argc, char **argv, struct hp_compare_request *req, struct h
     *req = (struct hp_compare_request){.format = HP_RENDER_TEXT};
     opterr = 0;
     optind = 1;
-    for (int opt; (opt = getopt_long(argc, argv, ":", options, NULL)) != -1;) {
-        if (opt == OPT_PHASES) {
+    for (int opt; (opt = hp_next_option(argc, argv, options, "compare", err)) != -1;) {
+        if (opt == HP_OPTION_REFUSED) {
+            return -1;
+        } else if (opt == OPT_PHASES) {
             phases = true;
         } else if (opt == OPT_FORMAT) {
             if (!(req->format = hp_renderer_for_flag(optarg, err)))
@@ -52,8 +54,6 @@ static int parse(int argc, char **argv, struct hp_compare_request *req, struct h
         } else if (opt == OPT_HELP) {
             print_compare_usage(stdout);
             return 1;
-        } else {
-            return hp_option_refused(opt, argv, "compare", err);
         }
     }
     /* --phases takes two values; getopt permutes them behind the options, so they arrive as

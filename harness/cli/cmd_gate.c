@@ -52,8 +52,10 @@ static int parse(int argc, char **argv, struct hp_gate_request *req, struct hp_e
     *req = (struct hp_gate_request){.format = HP_RENDER_TEXT, .clock = HP_GATE_CLOCK_AUTO};
     opterr = 0;
     optind = 1;
-    for (int opt; (opt = getopt_long(argc, argv, ":", options, NULL)) != -1;) {
-        if (opt == OPT_CONFIG) {
+    for (int opt; (opt = hp_next_option(argc, argv, options, "gate", err)) != -1;) {
+        if (opt == HP_OPTION_REFUSED) {
+            return -1;
+        } else if (opt == OPT_CONFIG) {
             req->config_path = optarg;
         } else if (opt == OPT_FORMAT) {
             if (set_format(req, optarg, err) != 0)
@@ -69,8 +71,6 @@ static int parse(int argc, char **argv, struct hp_gate_request *req, struct hp_e
         } else if (opt == OPT_HELP) {
             print_gate_usage(stdout);
             return 1;
-        } else {
-            return hp_option_refused(opt, argv, "gate", err);
         }
     }
     if (argc - optind != 2)

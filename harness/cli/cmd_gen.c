@@ -126,13 +126,10 @@ static int parse_flags(int argc, char **argv, int first, const char *command, st
     return 0;
 }
 
+/* A failed write is main's to report: it checks standard output as it closes it. */
 static int write_all(const char *text, size_t len)
 {
-    if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0) {
-        fprintf(stderr, "hotpath gen: cannot write output: %s\n", strerror(errno));
-        return 1;
-    }
-    return 0;
+    return fwrite(text, 1, len, stdout) == len && fflush(stdout) == 0 ? 0 : 1;
 }
 
 static int cmd_gen_routes(int argc, char **argv)
@@ -207,6 +204,15 @@ static int cmd_gen_requests(int argc, char **argv)
 
 int hp_cmd_gen(int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0) {
+            printf("usage: hotpath gen routes --count N [--depth N] [--param-share X]\n"
+                   "                          [--catchall-share X] [--fanout N] [--seed N]\n"
+                   "       hotpath gen requests --routes FILE --count N [--zipf S] [--seed N]\n"
+                   "  (README.md, `hotpath gen routes|requests`: what each flag sets, and its "
+                   "range)\n");
+            return 0;
+        }
     if (argc < 2)
         return usage_error("missing what to generate (valid: routes, requests)");
     if (strcmp(argv[1], "routes") == 0)

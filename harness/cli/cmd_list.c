@@ -8,9 +8,16 @@
 int hp_cmd_list(int argc, char **argv)
 {
     struct hp_error err;
+    if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+        printf("usage: hotpath list [--claims]\n"
+               "  every axis, implementation, workload and phase file; --claims: the claims\n"
+               "  catalogue\n");
+        return 0;
+    }
     bool claims = argc == 2 && strcmp(argv[1], "--claims") == 0;
     if (argc > 1 && !claims) {
-        hp_error_set(&err, "list takes no arguments but --claims (got '%s')", argv[1]);
+        const char *unexpected = strcmp(argv[1], "--claims") == 0 ? argv[2] : argv[1];
+        hp_error_set(&err, "list takes no arguments but --claims (got '%s')", unexpected);
         return hp_usage_error(&err);
     }
     if (hp_list_write(stdout, claims, &err) == 0)

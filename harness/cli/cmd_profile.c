@@ -74,7 +74,9 @@ static int parse_diff(int argc, char **argv, struct hp_profile_options *o, struc
     const char *positional[3];
     int count = 0;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
+        if (strcmp(argv[i], "--out") == 0 && i + 1 == argc)
+            return hp_error_set(err, "--out needs a value (see `hotpath profile --help`)");
+        else if (strcmp(argv[i], "--out") == 0)
             o->run.out_dir = argv[++i];
         else if (argv[i][0] == '-' || count == 3)
             return hp_error_set(err,

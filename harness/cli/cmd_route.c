@@ -21,7 +21,8 @@
 #include "commands.h"
 #include "route_answers.h"
 
-#define ROUTE_USAGE "(usage: hotpath route --routes FILE [--router NAME|all] < requests)"
+#define ROUTE_USAGE_LINE "usage: hotpath route --routes FILE [--router NAME|all] < requests"
+#define ROUTE_USAGE      "(" ROUTE_USAGE_LINE ")"
 
 int hp_cmd_route(int argc, char **argv)
 {
@@ -29,7 +30,10 @@ int hp_cmd_route(int argc, char **argv)
         .router = "radix", .requests_name = "stdin", .requests_path = "/dev/stdin"};
     struct hp_error err;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--routes") == 0 && i + 1 < argc) {
+        if (strcmp(argv[i], "--help") == 0) {
+            printf("%s\n", ROUTE_USAGE_LINE);
+            return 0;
+        } else if (strcmp(argv[i], "--routes") == 0 && i + 1 < argc) {
             req.routes = argv[++i];
         } else if (strcmp(argv[i], "--router") == 0 && i + 1 < argc) {
             req.router = argv[++i];

@@ -158,7 +158,7 @@ static int parse_llc_size(struct hp_run_options *o, const char *value, struct hp
         v == 0 || v > (1ull << 40) >> shift)
         return hp_error_set(err,
                             "--llc-size '%s': not a size (bytes, or a whole number with K, M or "
-                            "G; at least 1 byte, at most 1T)",
+                            "G; at least 1 byte, at most 1024G)",
                             value);
     o->config.llc_bytes = (uint64_t)v << shift;
     return 0;
@@ -217,7 +217,7 @@ static int parse_number_option(struct hp_run_options *o, int opt, const char *va
 }
 
 /* One option of getopt's; 1 for --help (printed), 0, or -1 with err set. */
-static int parse_option(struct hp_run_options *o, int opt, char **argv, struct hp_error *err)
+static int parse_option(struct hp_run_options *o, int opt, struct hp_error *err)
 {
     switch (opt) {
     case OPT_WORKLOAD:
@@ -270,9 +270,6 @@ static int parse_option(struct hp_run_options *o, int opt, char **argv, struct h
     case OPT_HELP:
         print_run_usage(stdout);
         return 1;
-    case ':':
-    case '?':
-        return hp_option_refused(opt, argv, "run", err);
     }
     int axis = opt - OPT_AXIS_FIRST;
     if (axis < 0 || axis >= HP_AXIS_COUNT)
@@ -330,14 +327,14 @@ int hp_run_options_parse(int argc, char **argv, struct hp_run_options *o, struct
     long_options(options);
     opterr = 0;
     optind = 1;
-    for (int opt; (opt = getopt_long(argc, argv, ":", options, NULL)) != -1;) {
-        int rc = parse_option(o, opt, argv, err);
+    for (int opt; (opt = hp_next_option(argc, argv, options, argv[0], err)) != -1;) {
+        int rc = opt == HP_OPTION_REFUSED ? -1 : parse_option(o, opt, err);
         if (rc != 0)
             return rc;
     }
     if (optind < argc)
-        return hp_error_set(err, "unexpected argument '%s' (see `hotpath run --help`)",
-                            argv[optind]);
+        return hp_error_set(err, "unexpected argument '%s' (see `hotpath %s --help`)", argv[optind],
+                            argv[0]);
     return 0;
 }
 

@@ -3,6 +3,7 @@
  * chosen as `hotpath run` chooses one: --AXIS flags (one implementation each; the request
  * workloads' default on the axes not named) or one phase of a phase file. */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -132,7 +133,7 @@ static int parse_number(struct serve_options *o, int opt, const char *value, str
 }
 
 /* One option of getopt's; 1 for --help (printed), 0, or -1 with err set. */
-static int parse_option(struct serve_options *o, int opt, char **argv, struct hp_error *err)
+static int parse_option(struct serve_options *o, int opt, struct hp_error *err)
 {
     switch (opt) {
     case OPT_PHASES:
@@ -144,9 +145,13 @@ static int parse_option(struct serve_options *o, int opt, char **argv, struct hp
     case OPT_ROUTES:
         o->routes_file = optarg;
         return 0;
-    case OPT_BIND:
+    case OPT_BIND: {
+        struct in_addr address;
+        if (inet_pton(AF_INET, optarg, &address) != 1)
+            return hp_error_set(err, "--bind '%s': not an IPv4 address", optarg);
         o->server.bind_address = optarg;
         return 0;
+    }
     case OPT_WORKLOADS_DIR:
         o->workloads_dir = optarg;
         return 0;
@@ -156,9 +161,6 @@ static int parse_option(struct serve_options *o, int opt, char **argv, struct hp
     case OPT_HELP:
         print_serve_usage(stdout);
         return 1;
-    case ':':
-    case '?':
-        return hp_option_refused(opt, argv, "serve", err);
     }
     if (opt < OPT_AXIS_FIRST)
         return parse_number(o, opt, optarg, err);
@@ -200,8 +202,8 @@ static int parse_options(int argc, char **argv, struct serve_options *o, struct 
     options[n] = (struct option){0};
     opterr = 0;
     optind = 1;
-    for (int opt; (opt = getopt_long(argc, argv, ":", options, NULL)) != -1;) {
-        int rc = parse_option(o, opt, argv, err);
+    for (int opt; (opt = hp_next_option(argc, argv, options, "serve", err)) != -1;) {
+        int rc = opt == HP_OPTION_REFUSED ? -1 : parse_option(o, opt, err);
         if (rc != 0)
             return rc;
     }

@@ -56,11 +56,20 @@ int hp_usage_error(const struct hp_error *err)
     return HP_EXIT_USAGE;
 }
 
-int hp_option_refused(int opt, char **argv, const char *command, struct hp_error *err)
+int hp_next_option(int argc, char **argv, const struct option *options, const char *command,
+                   struct hp_error *err)
 {
+    int index = -1;
+    int opt = getopt_long(argc, argv, ":", options, &index);
     if (opt == ':')
-        return hp_error_set(err, "%s needs a value (see `hotpath %s --help`)", argv[optind - 1],
-                            command);
-    return hp_error_set(err, "unknown option '%s' (see `hotpath %s --help`)", argv[optind - 1],
-                        command);
+        hp_error_set(err, "%s needs a value (see `hotpath %s --help`)", argv[optind - 1], command);
+    else if (opt == '?')
+        hp_error_set(err, "unknown option '%s' (see `hotpath %s --help`)", argv[optind - 1],
+                     command);
+    else if (opt != -1 && optarg && !*optarg && index >= 0)
+        hp_error_set(err, "--%s needs a value, not an empty one (see `hotpath %s --help`)",
+                     options[index].name, command);
+    else
+        return opt;
+    return HP_OPTION_REFUSED;
 }

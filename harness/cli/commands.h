@@ -23,17 +23,22 @@ int hp_cmd_profile(int argc, char **argv);
 int hp_cmd_serve(int argc, char **argv);
 
 struct hp_run_options;
-/* `run`'s options (cmd_run.c), which `profile` shares: fills o from argv (permuted by getopt);
- * 1 for --help (run's usage printed), 0, or -1 with err set. */
+/* `run`'s options (cmd_run.c), which `profile` shares: fills o from argv (permuted by getopt;
+ * argv[0], the command's name, is the one refusals point to); 1 for --help (run's usage
+ * printed), 0, or -1 with err set. */
 int hp_run_options_parse(int argc, char **argv, struct hp_run_options *o, struct hp_error *err);
 
 /* `hotpath ARGS...`: the command argv[1] names, or the usage. Its exit status. */
 int hp_commands_run(int argc, char **argv);
 
-/* The refusal of what getopt_long did not take (opt ':' a missing value, anything else an
- * unknown option; argv[optind - 1] is the word): -1 with err naming it and `hotpath COMMAND
- * --help`. */
-int hp_option_refused(int opt, char **argv, const char *command, struct hp_error *err);
+struct option;
+enum { HP_OPTION_REFUSED = -2 };
+/* getopt_long over long options only, with the refusals every command shares: an unknown
+ * option, a missing value and an empty one (`--out ''` names no directory) set err, naming the
+ * option and `hotpath COMMAND --help`, and give HP_OPTION_REFUSED. Otherwise the option's
+ * value, or -1 after the last. The caller sets optind and opterr first. */
+int hp_next_option(int argc, char **argv, const struct option *options, const char *command,
+                   struct hp_error *err);
 
 /* Prints "hotpath: MESSAGE" to stderr and returns HP_EXIT_USAGE, for commands to return. */
 int hp_usage_error(const struct hp_error *err);

@@ -40,6 +40,8 @@ int hp_file_close(FILE *f, const char *path, struct hp_error *err)
 int hp_file_write(const char *path, int (*write_fn)(FILE *f, const void *ctx), const void *ctx,
                   struct hp_error *err)
 {
+    if (!*path)
+        return hp_error_set(err, "cannot write '': an empty file name");
     struct stat st;
     bool in_place = stat(path, &st) == 0 && !S_ISREG(st.st_mode);
     if (in_place && S_ISDIR(st.st_mode))
@@ -52,8 +54,8 @@ int hp_file_write(const char *path, int (*write_fn)(FILE *f, const void *ctx), c
         return hp_error_set(err, "cannot write %s: path too long", path);
     const char *target = in_place ? path : tmp;
     FILE *f = fopen(target, "w");
-    if (!f)
-        return hp_error_set(err, "cannot write %s: %s", target, strerror(errno));
+    if (!f) /* named as given: the temporary beside it is this function's business */
+        return hp_error_set(err, "cannot write %s: %s", path, strerror(errno));
     errno = 0;
     bool ok = write_fn(f, ctx) == 0;
     if (finish(f, path, ok, errno, !in_place, err) != 0) {
@@ -105,6 +107,8 @@ static int too_large(const char *path, size_t max_bytes, struct hp_error *err)
 
 int hp_file_read(const char *path, size_t max_bytes, char **text, size_t *len, struct hp_error *err)
 {
+    if (!*path)
+        return hp_error_set(err, "'': an empty file name");
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return hp_error_set(err, "%s: cannot open: %s", path, strerror(errno));
