@@ -300,6 +300,25 @@ static void write_route_file(char *path, const char *head, char fill, size_t cou
     cr_assert_eq(fclose(f), 0);
 }
 
+Test(route_file, a_file_without_routes_is_refused)
+{
+    char path[64];
+    write_route_file(path, "# only a comment\n\n", 0, 0, "");
+    expect_load_refused(path, "no routes in the file");
+    unlink(path);
+}
+
+/* A binary file's bytes are named as \xNN, so the message is text a terminal shows as it is. */
+Test(route_file, binary_bytes_are_quoted_in_the_message)
+{
+    char path[64];
+    write_route_file(path, "G\x01T\xb2 /a\n", 0, 0, "");
+    char want[128];
+    snprintf(want, sizeof want, "%s:1: unknown method 'G\\x01T\\xb2'", path);
+    expect_load_refused(path, want);
+    unlink(path);
+}
+
 Test(route_file, a_file_over_the_size_limit_is_refused_unread)
 {
     char path[64];

@@ -17,6 +17,11 @@ int hp_route_set_load(const char *path, struct hp_route_set **out, struct hp_err
         return -1;
     int rc = hp_route_set_parse(path, text, len, out, err);
     free(text);
+    if (rc == 0 && (*out)->count == 0) { /* every request would be a 404: a wrong file */
+        hp_route_set_free(*out);
+        *out = NULL;
+        rc = hp_error_set(err, "%s: no routes in the file (expected lines 'METHOD /path')", path);
+    }
     return rc;
 }
 
@@ -68,10 +73,10 @@ int hp_request_list_parse(const char *name, const char *text, size_t len,
         int method = hp_method_parse(copy + m0, m1 - m0);
         int rc = 0;
         if (method < 0) {
-            char valid[128];
+            char valid[128], shown[200];
             hp_method_list(valid, sizeof valid);
-            rc = hp_error_set(err, "%s:%u: unknown method '%.*s' (valid: %s)", name, line,
-                              (int)(m1 - m0 > 40 ? 40 : m1 - m0), copy + m0, valid);
+            rc = hp_error_set(err, "%s:%u: unknown method '%s' (valid: %s)", name, line,
+                              hp_error_quote(shown, sizeof shown, copy + m0, m1 - m0, 40), valid);
         } else if (p0 == p1 || i != end) {
             rc = hp_error_set(err, "%s:%u: expected 'METHOD PATH'", name, line);
         } else if (p1 - p0 > UINT32_MAX) {

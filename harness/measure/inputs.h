@@ -13,8 +13,8 @@
 #include "routers/route_set.h"
 #include "routers/router.h"
 
-/* Reads and validates a route file (hp_route_set_parse), at most HP_ROUTE_FILE_MAX bytes.
- * 0, or -1 with err set. */
+/* Reads and validates a route file (hp_route_set_parse), at most HP_ROUTE_FILE_MAX bytes; one
+ * without a route (empty, comments only) is refused. 0, or -1 with err set. */
 int hp_route_set_load(const char *path, struct hp_route_set **out, struct hp_error *err);
 
 /* Request lists (workloads/requests/NAME-KIND.requests, `hotpath route`'s stdin): one request

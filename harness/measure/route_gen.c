@@ -627,14 +627,8 @@ static char *stream_text(const char *header, const struct hp_request_stream *str
 char *hp_route_gen_requests(const struct hp_request_gen_params *params, struct hp_error *err)
 {
     struct hp_route_set *routes;
-    if (hp_route_set_load(params->routes, &routes, err) != 0)
+    if (hp_route_set_load(params->routes, &routes, err) != 0) /* refuses a file without routes */
         return NULL;
-    if (routes->count == 0) {
-        hp_route_set_free(routes);
-        hp_error_set(err, "%s: no routes in the file (expected lines 'METHOD /path')",
-                     params->routes);
-        return NULL;
-    }
     struct hp_request_stream stream;
     int rc = hp_request_stream_generate(routes, params->count, params->zipf_s, params->seed,
                                         &stream, err);

@@ -18,6 +18,11 @@ struct hp_error {
  * A NULL err is allowed and ignored. */
 int hp_error_set(struct hp_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Up to max_in bytes of input, quoted for a message into out (NUL-terminated, truncated to
+ * size): printable ASCII as is, any other byte as \xNN, so that a binary file's bytes reach the
+ * terminal as text. Returns out. */
+const char *hp_error_quote(char *out, size_t size, const char *bytes, size_t len, size_t max_in);
+
 /* Exit status for refused input, everywhere in hotpath. */
 enum { HP_EXIT_USAGE = 2 };
 

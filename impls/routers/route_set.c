@@ -555,10 +555,11 @@ int hp_route_set_parse(const char *name, const char *text, size_t len, struct hp
 
         int method = hp_method_parse(text + method_start, method_len);
         if (method < 0) {
-            char methods[128];
+            char methods[128], shown[200];
             hp_method_list(methods, sizeof methods);
-            hp_error_set(err, "%s:%u: unknown method '%.*s' (valid: %s)", name, line,
-                         (int)(method_len > 40 ? 40 : method_len), text + method_start, methods);
+            hp_error_set(err, "%s:%u: unknown method '%s' (valid: %s)", name, line,
+                         hp_error_quote(shown, sizeof shown, text + method_start, method_len, 40),
+                         methods);
             goto fail;
         }
         if (pattern_len == 0) {
