@@ -460,7 +460,8 @@ Test(external, declined_source_is_recorded_not_run)
 }
 
 /* The section header is read by the INI line reader the phase files share: a header without
- * its ']' or with text after it is refused at its own line, a comment after it is not. */
+ * its ']' or with text after it is refused at its own line, a comment after it is not. A bench
+ * of an unknown workload is refused at its line, a file without a source as a whole. */
 Test(external, section_headers_are_read_as_in_phase_files)
 {
     static const struct {
@@ -471,6 +472,10 @@ Test(external, section_headers_are_read_as_in_phase_files)
         {"[a]\nprotocol = line\ncommand = x\n[fake\nprotocol = line\n",
          "t.external:4: section header '[fake' has no closing ']'"},
         {"[fake] ; the peer\nprotocol = line\ncommand = x\n", NULL},
+        /* Not section headers, but refused by the same reader, each where it is. */
+        {"[go]\nprotocol = go-bench\ncommand = x\npeer = gin\nbench.B = nosuch/workload\n",
+         "t.external:5: bench.B: unknown workload 'nosuch/workload' (`hotpath list` names them)"},
+        {"# nothing but a comment\n", "t.external: no [source] section"},
     };
     char dir[] = "/tmp/hotpath-external-XXXXXX";
     cr_assert_not_null(mkdtemp(dir));

@@ -111,6 +111,18 @@ Test(phases, reads_a_file)
     cr_assert_eq(hp_phases_read("/nonexistent/x.phases", &plan, &err), -1);
     cr_assert_not_null(strstr(err.message, "/nonexistent/x.phases: cannot open"), "%s",
                        err.message);
+    cr_assert_eq(hp_phases_read("/dev/zero", &plan, &err), -1);
+    cr_assert_str_eq(err.message, "/dev/zero: longer than 1 MiB, the limit for this file");
+    cr_assert_eq(hp_phases_read("/tmp", &plan, &err), -1);
+    cr_assert_str_eq(err.message, "/tmp: is a directory, not a file");
+}
+
+/* A UTF-8 byte order mark before the first section is not part of its line. */
+Test(phases, a_byte_order_mark_is_skipped)
+{
+    parse_ok("\xEF\xBB\xBF[a]\nrouter = radix\n[b]\nbase = a\nrouter = cow_map\n");
+    cr_assert_eq(plan.count, 2);
+    cr_assert_str_eq(impl("a", HP_AXIS_ROUTER), "radix");
 }
 
 Test(phases, shipped_plans_parse)

@@ -11,6 +11,7 @@
 
 #include "files.h"
 #include "ini_lines.h"
+#include "workload_table.h"
 
 struct parse_state {
     struct hp_ini_lines in;
@@ -101,6 +102,11 @@ static int add_bench(struct parse_state *st, const char *name, const char *value
     if (!*name || strlen(name) >= sizeof b->name || words < 1 ||
         strlen(workload) >= sizeof b->workload) {
         fail(st, st->in.line, "bench.NAME = WORKLOAD [threads=T] expected");
+        return 0;
+    }
+    if (!hp_workload_find(workload)) { /* its figures would sit beside no case */
+        fail(st, st->in.line, "bench.%s: unknown workload '%s' (`hotpath list` names them)", name,
+             workload);
         return 0;
     }
     for (size_t i = 0; i < s->bench_count; i++)
@@ -220,7 +226,7 @@ int hp_external_file_read(const char *path, struct hp_external_file *out, struct
     hp_ini_parse(&st.in, on_key, &st, "[source], key = value, or a comment");
     free(text);
     if (!st.in.failed && out->count == 0)
-        fail(&st, st.in.line, "no [source] section");
+        st.in.failed = hp_error_set(err, "%s: no [source] section", path) != 0;
     if (st.in.failed || check_sources(&st) != 0) {
         out->count = 0;
         return -1;

@@ -41,6 +41,8 @@ static void section_header(struct hp_ini_lines *in, const char *text)
 static char *read_line(char *out, int size, void *stream)
 {
     struct hp_ini_lines *in = stream;
+    if (in->line == 0 && strncmp(in->cursor, "\xEF\xBB\xBF", 3) == 0)
+        in->cursor += 3; /* a UTF-8 byte order mark, which some editors write first */
     if (!*in->cursor || in->failed)
         return NULL;
     const char *end = strchr(in->cursor, '\n');

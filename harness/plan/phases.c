@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "claims.h"
+#include "files.h"
 #include "ini_lines.h"
 
 struct parse_state {
@@ -383,34 +384,10 @@ int hp_phases_parse(const char *text, const char *name, struct hp_phase_plan *pl
 int hp_phases_read(const char *path, struct hp_phase_plan *plan, struct hp_error *err)
 {
     memset(plan, 0, sizeof *plan);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return hp_error_set(err, "%s: cannot open: %s", path, strerror(errno));
-    size_t capacity = 4096, len = 0;
-    char *text = malloc(capacity);
-    size_t got;
-    while (text && (got = fread(text + len, 1, capacity - len - 1, f)) > 0) {
-        len += got;
-        if (len + 1 == capacity) {
-            char *grown = capacity < (1u << 24) ? realloc(text, capacity * 2) : NULL;
-            if (!grown) {
-                free(text);
-                text = NULL;
-                break;
-            }
-            text = grown;
-            capacity *= 2;
-        }
-    }
-    bool io_error = ferror(f);
-    fclose(f);
-    if (!text)
-        return hp_error_set(err, "%s: too large or out of memory", path);
-    if (io_error) {
-        free(text);
-        return hp_error_set(err, "%s: read error", path);
-    }
-    text[len] = '\0';
+    char *text;
+    size_t len;
+    if (hp_file_read(path, HP_PHASES_FILE_MAX, &text, &len, err) != 0)
+        return -1;
     if (memchr(text, '\0', len)) {
         free(text);
         return hp_error_set(err, "%s: not a text file (contains a NUL byte)", path);

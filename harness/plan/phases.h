@@ -42,6 +42,7 @@
 
 enum {
     HP_PHASES_MAX = 32,
+    HP_PHASES_FILE_MAX = 1 << 20, /* bytes: a plan is a page or two of text */
     HP_PHASE_NAME_MAX = 64,
     HP_PHASE_CLAIMS_MAX = 16,
     HP_PHASE_SUMMARY_MAX = 256,
