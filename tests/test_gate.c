@@ -279,9 +279,23 @@ Test(gate, refuses_bad_input_with_exit_2, .init = fx_setup, .fini = fx_teardown)
     cr_assert(strstr(fx_read("err"), "bad_key.ini:5:") != NULL, "%s", fx_read("err"));
     cr_assert(strstr(fx_read("err"), "threshhold") != NULL, "%s", fx_read("err"));
 
+    /* A section is judged at its header's line; a key outside any names itself. */
     fx_write_text("bad_section.ini", "[gates]\nthreshold = 5%\n");
     cr_assert_eq(gate("gate old old --config bad_section.ini"), 2);
-    cr_assert(strstr(fx_read("err"), "bad_section.ini:2:") != NULL, "%s", fx_read("err"));
+    cr_assert(strstr(fx_read("err"), "bad_section.ini:1: unknown section [gates]") != NULL, "%s",
+              fx_read("err"));
+    fx_write_text("no_pattern.ini", "[case ]\nthreshold = 5%\n");
+    cr_assert_eq(gate("gate old old --config no_pattern.ini"), 2);
+    cr_assert(strstr(fx_read("err"), "no_pattern.ini:1: unknown section [case]") != NULL, "%s",
+              fx_read("err"));
+    fx_write_text("no_section.ini", "threshold = 5%\n[gate]\n");
+    cr_assert_eq(gate("gate old old --config no_section.ini"), 2);
+    cr_assert(strstr(fx_read("err"), "no_section.ini:1: 'threshold' before any section") != NULL,
+              "%s", fx_read("err"));
+    fx_write_text("bad_bool.ini", "[case demo/*]\nignore = perhaps\n");
+    cr_assert_eq(gate("gate old old --config bad_bool.ini"), 2);
+    cr_assert(strstr(fx_read("err"), "bad_bool.ini:2: ignore 'perhaps': not yes or no") != NULL,
+              "%s", fx_read("err"));
 
     fx_write_text("bad_value.ini", "[gate]\nthreshold = fast\n");
     cr_assert_eq(gate("gate old old --config bad_value.ini"), 2);

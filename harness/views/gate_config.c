@@ -129,6 +129,12 @@ static bool repeated_key(struct config_parse *p, int section, const char *name)
 
 /* The limit keys, shared by [gate] and [case] sections. Returns 1 when the key was one of them,
  * 0 when unknown, -1 when its value is bad. */
+/* What a [gate] or [case] value must be, for the message refusing one. */
+static const char *valid_value(const char *name)
+{
+    return strcmp(name, "ignore") == 0 ? "not yes or no" : "not a valid non-negative value";
+}
+
 static int set_limit(struct hp_gate_limits *l, bool *has[5], const char *name, const char *value)
 {
     double v;
@@ -214,7 +220,7 @@ static int config_handler(void *user, const char *section, const char *name, con
                                   "fail_on_missing, clock, time_rule)%s",
                                   name, "");
         if (rc < 0)
-            return config_problem(p, "%s '%s': not a valid non-negative value", name, value);
+            return config_problem(p, "%s '%s': %s", name, value, valid_value(name));
         return 1;
     }
     if (strncmp(section, "case ", 5) == 0 && section[5] != '\0') {
@@ -244,10 +250,24 @@ static int config_handler(void *user, const char *section, const char *name, con
                                   "bytes_budget, instructions_tolerance, ignore)",
                                   name, pattern);
         if (rc < 0)
-            return config_problem(p, "%s '%s': not a valid non-negative value", name, value);
+            return config_problem(p, "%s '%s': %s", name, value, valid_value(name));
         return 1;
     }
-    return config_problem(p, "unknown section [%s] (valid: [gate], [case PATTERN])%s", section, "");
+    return config_problem(p, "'%s' %s (valid: [gate], [case PATTERN])", name,
+                          *section ? "in an unknown section" : "before any section");
+}
+
+/* A section header is judged at its own line: inih hands the handler keys only. */
+static void check_section_header(struct config_parse *p, const char *line)
+{
+    size_t n = strcspn(line + 1, "]");
+    char name[CONFIG_MAX_LINE];
+    snprintf(name, sizeof name, "%.*s", (int)n, line + 1);
+    while (n > 0 && (name[n - 1] == ' ' || name[n - 1] == '\t'))
+        name[--n] = '\0';
+    bool is_case = strncmp(name, "case ", 5) == 0 && name[5 + strspn(name + 5, " \t")] != '\0';
+    if (strcmp(name, "gate") != 0 && !is_case)
+        config_problem(p, "unknown section [%s] (valid: [gate], [case PATTERN])%s", name, "");
 }
 
 /* inih's reader: the next line of p->rest (checked to fit by hp_gate_config_read). */
@@ -262,7 +282,9 @@ static char *next_line(char *out, int size, void *stream)
     out[take] = '\0';
     p->rest += len + (p->rest[len] == '\n');
     p->line++;
-    return out;
+    if (out[0] == '[')
+        check_section_header(p, out);
+    return p->problem_line ? NULL : out; /* the first problem is the one reported */
 }
 
 int hp_gate_config_read(const char *path, struct hp_gate_config *c, struct hp_error *err)
@@ -297,15 +319,16 @@ int hp_gate_config_read(const char *path, struct hp_gate_config *c, struct hp_er
     p->path = path;
     p->rest = text;
     int rc = ini_parse_stream(next_line, p, config_handler, p);
-    if (rc > 0 && p->problem_line == rc)
+    if (p->problem_line && (rc <= 0 || p->problem_line <= rc))
         hp_error_set(err, "%s:%d: %s", path, p->problem_line, p->problem);
     else if (rc > 0)
         hp_error_set(err, "%s:%d: not an INI line (expected [section] or key = value)", path, rc);
     else if (rc < 0)
         hp_error_set(err, "%s: cannot parse: out of memory", path);
+    bool refused = rc != 0 || p->problem_line; /* a header's problem stops the reading */
     free(p);
     free(text);
-    return rc == 0 ? 0 : -1;
+    return refused ? -1 : 0;
 }
 
 struct hp_gate_limits hp_gate_limits_for(const struct hp_gate_config *c, const char *case_name)
