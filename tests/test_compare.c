@@ -398,3 +398,49 @@ Test(compare_cmd, a_chart_that_cannot_be_written_leaves_nothing, .init = fx_setu
     for (size_t i = 0; i < 3; i++)
         cr_assert_neq(stat(fx_path(files[i]), &st), 0, "%s was left", files[i]);
 }
+
+/* Two runs with one case that slowed down, for the chart tests: fx_dir/old and fx_dir/new. */
+static void write_slower_pair(void)
+{
+    static double old_s[8], slow[8];
+    fx_samples(old_s, 8, 100, 1);
+    fx_samples(slow, 8, 130, 1);
+    struct fx_case old_case = {.workload = "demo/a", .samples = old_s, .n = 8};
+    struct fx_case new_case = {.workload = "demo/a", .samples = slow, .n = 8};
+    fx_write("old", NULL, &old_case, 1);
+    fx_write("new", NULL, &new_case, 1);
+}
+
+/* Fails unless fx_dir holds exactly the names listed (hidden ones included), space-separated
+ * and sorted. */
+static void assert_fx_dir_holds(const char *names)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cd '%s' && test \"$(ls -A | tr '\\n' ' ')\" = '%s '", fx_dir, names);
+    if (system(cmd) != 0) {
+        snprintf(cmd, sizeof cmd, "ls -A '%s' >&2", fx_dir);
+        cr_assert_eq(system(cmd), 0);
+        cr_assert_fail("%s does not hold just: %s", fx_dir, names);
+    }
+}
+
+/* An empty --chart (or one naming a directory) would write .png, .svg and .dat: hidden files
+ * named by nothing. */
+Test(compare_cmd, a_chart_prefix_must_name_a_file, .init = fx_setup, .fini = fx_teardown)
+{
+    write_slower_pair();
+    cr_assert_eq(mkdir(fx_path("sub"), 0755), 0);
+    static const char *const prefixes[] = {"''", "sub/"};
+    for (size_t i = 0; i < 2; i++) {
+        char args[128];
+        snprintf(args, sizeof args, "compare old new --chart %s", prefixes[i]);
+        cr_assert_eq(fx_hotpath(args), 2, "%s", prefixes[i]);
+        const char *err = fx_read("err");
+        cr_assert(strstr(err, "--chart") && strstr(err, "PREFIX must name a file"), "%s", err);
+        cr_assert_eq(strchr(err, '\n'), err + strlen(err) - 1, "one line: %s", err);
+        cr_assert_str_eq(fx_read("out"), "");
+        assert_fx_dir_holds("err new old out sub");
+        cr_assert_eq(rmdir(fx_path("sub")), 0, "sub/ is no longer empty");
+        cr_assert_eq(mkdir(fx_path("sub"), 0755), 0);
+    }
+}
