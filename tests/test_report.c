@@ -710,6 +710,20 @@ Test(report, a_hung_gnuplot_is_killed_and_named)
     remove_tree(dir);
 }
 
+/* A program that fails --version: one line naming it and the failure, not its output. */
+Test(report, a_gnuplot_failing_its_version_check_is_named_in_one_line)
+{
+    char dir[64];
+    copy_fixture(dir, sizeof dir);
+    char *stderr_text;
+    cr_assert_eq(report_command("HOTPATH_GNUPLOT=/bin/false", dir, &stderr_text), 2);
+    cr_assert_eq(count(stderr_text, "\n"), 1, "one line: %s", stderr_text);
+    cr_assert_eq(strstr(stderr_text, "hotpath: gnuplot '/bin/false': --version failed (exit 1)"),
+                 stderr_text, "%s", stderr_text);
+    cr_assert(!exists(dir, "charts") && !exists(dir, "report.md"));
+    remove_tree(dir);
+}
+
 /* ---- report.html through a small HTML parser ---------------------------------------------- */
 
 static bool is_void_element(const char *tag)
