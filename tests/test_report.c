@@ -167,6 +167,20 @@ Test(report, the_command_exits_2_without_gnuplot)
     remove_tree(dir);
 }
 
+Test(report, the_command_refuses_an_empty_results_directory_name)
+{
+    char dir[] = "/tmp/hotpath-report-empty-XXXXXX", cmd[1024];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(cmd, sizeof cmd, "cd %s && %s report '' >out 2>err", dir, HOTPATH_BINARY);
+    int raw = system(cmd);
+    cr_assert(WIFEXITED(raw) && WEXITSTATUS(raw) == 2, "exit %d", WEXITSTATUS(raw));
+    size_t len;
+    char *text = slurp(dir, "err", &len);
+    cr_assert_str_eq(text, "hotpath: report: the results directory is an empty name\n");
+    free(text);
+    remove_tree(dir);
+}
+
 Test(report, refuses_a_directory_without_results)
 {
     struct hp_report_outcome outcome;
