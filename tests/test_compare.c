@@ -398,3 +398,110 @@ Test(compare_cmd, a_chart_that_cannot_be_written_leaves_nothing, .init = fx_setu
     for (size_t i = 0; i < 3; i++)
         cr_assert_neq(stat(fx_path(files[i]), &st), 0, "%s was left", files[i]);
 }
+
+/* Two runs with one case that slowed down, for the chart tests: fx_dir/old and fx_dir/new. */
+static void write_slower_pair(void)
+{
+    static double old_s[8], slow[8];
+    fx_samples(old_s, 8, 100, 1);
+    fx_samples(slow, 8, 130, 1);
+    struct fx_case old_case = {.workload = "demo/a", .samples = old_s, .n = 8};
+    struct fx_case new_case = {.workload = "demo/a", .samples = slow, .n = 8};
+    fx_write("old", NULL, &old_case, 1);
+    fx_write("new", NULL, &new_case, 1);
+}
+
+/* Fails unless fx_dir holds exactly the names listed (hidden ones included), space-separated
+ * and sorted. */
+static void assert_fx_dir_holds(const char *names)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "cd '%s' && test \"$(ls -A | tr '\\n' ' ')\" = '%s '", fx_dir, names);
+    if (system(cmd) != 0) {
+        snprintf(cmd, sizeof cmd, "ls -A '%s' >&2", fx_dir);
+        cr_assert_eq(system(cmd), 0);
+        cr_assert_fail("%s does not hold just: %s", fx_dir, names);
+    }
+}
+
+/* An empty --chart (or one naming a directory) would write .png, .svg and .dat: hidden files
+ * named by nothing. */
+Test(compare_cmd, a_chart_prefix_must_name_a_file, .init = fx_setup, .fini = fx_teardown)
+{
+    write_slower_pair();
+    cr_assert_eq(mkdir(fx_path("sub"), 0755), 0);
+    static const char *const prefixes[] = {"''", "sub/"};
+    for (size_t i = 0; i < 2; i++) {
+        char args[128];
+        snprintf(args, sizeof args, "compare old new --chart %s", prefixes[i]);
+        cr_assert_eq(fx_hotpath(args), 2, "%s", prefixes[i]);
+        const char *err = fx_read("err");
+        cr_assert(strstr(err, "--chart") && strstr(err, "PREFIX must name a file"), "%s", err);
+        cr_assert_eq(strchr(err, '\n'), err + strlen(err) - 1, "one line: %s", err);
+        cr_assert_str_eq(fx_read("out"), "");
+        assert_fx_dir_holds("err new old out sub");
+        cr_assert_eq(rmdir(fx_path("sub")), 0, "sub/ is no longer empty");
+        cr_assert_eq(mkdir(fx_path("sub"), 0755), 0);
+    }
+}
+
+/* PREFIX.png (or .svg, .dat) a directory: refused before gnuplot runs, and left as it was. */
+Test(compare_cmd, a_chart_file_that_is_a_directory_is_refused_and_kept, .init = fx_setup,
+     .fini = fx_teardown)
+{
+    write_slower_pair();
+    static const char *const taken[] = {"change.png", "change.svg", "change.dat"};
+    for (size_t i = 0; i < 3; i++) {
+        cr_assert_eq(mkdir(fx_path(taken[i]), 0755), 0);
+        cr_assert_eq(fx_hotpath("compare old new --chart change"), 2, "%s", taken[i]);
+        char expected[128];
+        snprintf(expected, sizeof expected, "hotpath: %s: is a directory\n", taken[i]);
+        cr_assert_str_eq(fx_read("err"), expected);
+        cr_assert_str_eq(fx_read("out"), "");
+        char names[128];
+        snprintf(names, sizeof names, "%s err new old out", taken[i]);
+        assert_fx_dir_holds(names);
+        cr_assert_eq(rmdir(fx_path(taken[i])), 0, "%s was removed or filled", taken[i]);
+    }
+}
+
+/* The whole of fx_dir/NAME, malloc'ed, its length in *len. */
+static char *read_bytes(const char *name, size_t *len)
+{
+    FILE *f = fopen(fx_path(name), "rb");
+    cr_assert_not_null(f, "cannot read %s", name);
+    char *bytes = NULL;
+    size_t size = 0;
+    FILE *copy = open_memstream(&bytes, &size);
+    cr_assert_not_null(copy);
+    for (int c; (c = fgetc(f)) != EOF;)
+        fputc(c, copy);
+    fclose(f);
+    fclose(copy);
+    *len = size;
+    return bytes;
+}
+
+/* A chart that cannot be drawn leaves the earlier one as it was, and no temporary. */
+Test(compare_cmd, a_failed_chart_keeps_the_earlier_one, .init = fx_setup, .fini = fx_teardown)
+{
+    write_slower_pair();
+    cr_assert_eq(fx_hotpath("compare old new --chart change"), 0, "%s", fx_read("err"));
+    static const char *const files[] = {"change.dat", "change.png", "change.svg"};
+    char *earlier[3];
+    size_t earlier_len[3];
+    for (size_t i = 0; i < 3; i++)
+        earlier[i] = read_bytes(files[i], &earlier_len[i]);
+    cr_assert_eq(
+        fx_hotpath_with("trap '' XFSZ; ulimit -f 16;", "compare old new --chart change", "out"), 2);
+    cr_assert(strstr(fx_read("err"), "change.png is incomplete"), "%s", fx_read("err"));
+    for (size_t i = 0; i < 3; i++) {
+        size_t len;
+        char *now = read_bytes(files[i], &len);
+        cr_assert(len == earlier_len[i] && memcmp(now, earlier[i], len) == 0, "%s was changed",
+                  files[i]);
+        free(now);
+        free(earlier[i]);
+    }
+    assert_fx_dir_holds("change.dat change.png change.svg err new old out");
+}

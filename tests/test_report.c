@@ -22,6 +22,7 @@
 #include "phase_tables.h"
 #include "registry.h"
 #include "workload_table.h"
+#include "replace_set.h"
 #include "report.h"
 #include "results_read.h"
 #include "results_fixture.h"
@@ -162,6 +163,20 @@ Test(report, the_command_exits_2_without_gnuplot)
     size_t len;
     char *text = slurp(dir, "err", &len);
     cr_assert_not_null(strstr(text, "hotpath: cannot run /nonexistent/gnuplot"), "%s", text);
+    free(text);
+    remove_tree(dir);
+}
+
+Test(report, the_command_refuses_an_empty_results_directory_name)
+{
+    char dir[] = "/tmp/hotpath-report-empty-XXXXXX", cmd[1024];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(cmd, sizeof cmd, "cd %s && %s report '' >out 2>err", dir, HOTPATH_BINARY);
+    int raw = system(cmd);
+    cr_assert(WIFEXITED(raw) && WEXITSTATUS(raw) == 2, "exit %d", WEXITSTATUS(raw));
+    size_t len;
+    char *text = slurp(dir, "err", &len);
+    cr_assert_str_eq(text, "hotpath: report: the results directory is an empty name\n");
     free(text);
     remove_tree(dir);
 }
@@ -707,6 +722,120 @@ Test(report, a_hung_gnuplot_is_killed_and_named)
     cr_assert(!exists(dir, "charts") && !exists(dir, "report.md"));
     unlink(script);
     assert_no_debris(dir);
+    remove_tree(dir);
+}
+
+/* A program that fails --version: one line naming it and the failure, not its output. */
+Test(report, a_gnuplot_failing_its_version_check_is_named_in_one_line)
+{
+    char dir[64];
+    copy_fixture(dir, sizeof dir);
+    char *stderr_text;
+    cr_assert_eq(report_command("HOTPATH_GNUPLOT=/bin/false", dir, &stderr_text), 2);
+    cr_assert_eq(count(stderr_text, "\n"), 1, "one line: %s", stderr_text);
+    cr_assert_eq(strstr(stderr_text, "hotpath: gnuplot '/bin/false': --version failed (exit 1)"),
+                 stderr_text, "%s", stderr_text);
+    cr_assert(!exists(dir, "charts") && !exists(dir, "report.md"));
+    remove_tree(dir);
+}
+
+/* Every entry under dir, its type, and every file's checksum, as one text (malloc'ed). */
+static char *snapshot(const char *dir)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "cd %s && { find . -printf '%%y %%p\\n'; find . -type f -exec md5sum {} +; } | sort",
+             dir);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    for (int c; (c = fgetc(p)) != EOF;)
+        fputc(c, out);
+    fclose(out);
+    cr_assert_eq(pclose(p), 0, "%s failed", cmd);
+    return text;
+}
+
+/* `hotpath report DIR` with an entry in the way: exit 2, the one message expected, and DIR
+ * exactly as it was. */
+static void assert_refused_unchanged(const char *dir, const char *name, const char *problem)
+{
+    char *before = snapshot(dir), *stderr_text, expected[256];
+    cr_assert_eq(report_command("", dir, &stderr_text), 2, "%s: %s", name, stderr_text);
+    snprintf(expected, sizeof expected, "hotpath: %s/%s: %s\n", dir, name, problem);
+    cr_assert_str_eq(stderr_text, expected);
+    char *after = snapshot(dir);
+    cr_assert_str_eq(after, before, "a refused report changed %s", dir);
+    free(before);
+    free(after);
+}
+
+/* report.md, report.html or phases.md a directory: refused before anything is drawn or written;
+ * the earlier report, its charts included, as it was. */
+Test(report, a_directory_in_place_of_a_report_file_refuses_with_nothing_changed)
+{
+    char dir[64];
+    struct hp_report_outcome outcome;
+    report_of_fixture(dir, sizeof dir, &outcome);
+    static const char *const files[] = {"report.md", "report.html", "phases.md"};
+    for (size_t i = 0; i < 3; i++) {
+        char path[256];
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        cr_assert_eq(unlink(path), 0, "%s was not written", path);
+        cr_assert_eq(mkdir(path, 0755), 0);
+        assert_refused_unchanged(dir, files[i], "is a directory");
+        cr_assert_eq(rmdir(path), 0);
+    }
+    remove_tree(dir);
+}
+
+/* charts a file: refused, the file left where it is (it was moved to .charts.tmp and left). */
+Test(report, a_file_in_place_of_charts_refuses_with_nothing_changed)
+{
+    char dir[64];
+    struct hp_report_outcome outcome;
+    report_of_fixture(dir, sizeof dir, &outcome);
+    char charts[128];
+    snprintf(charts, sizeof charts, "%s/charts", dir);
+    remove_tree(charts);
+    write_text(dir, "charts", "not the charts\n");
+    assert_refused_unchanged(dir, "charts", "not a directory");
+    /* and with no earlier report at all */
+    remove_tree(dir);
+    copy_fixture(dir, sizeof dir);
+    write_text(dir, "charts", "not the charts\n");
+    assert_refused_unchanged(dir, "charts", "not a directory");
+    remove_tree(dir);
+}
+
+/* The install itself: an entry that cannot be moved into place moves back those already moved
+ * (here the new charts/ was moved, then report.md's temporary is missing). */
+Test(report, an_install_that_fails_midway_moves_back_what_it_moved)
+{
+    char dir[64];
+    copy_fixture(dir, sizeof dir);
+    struct hp_replace_entry entries[2];
+    hp_replace_entry_init(&entries[0], dir, "charts", true);
+    hp_replace_entry_init(&entries[1], dir, "report.md", false);
+    char path[512];
+    snprintf(path, sizeof path, "%s/charts", dir);
+    cr_assert_eq(mkdir(path, 0755), 0);
+    write_text(dir, "charts/old.png", "old chart\n");
+    write_text(dir, "report.md", "old report\n");
+    cr_assert_eq(mkdir(entries[0].tmp, 0755), 0);
+    write_text(dir, ".charts.tmp/new.png", "new chart\n");
+    char *before = snapshot(dir);
+    struct hp_error err = {{0}};
+    cr_assert_eq(hp_replace_install(entries, 2, &err), -1);
+    cr_assert_not_null(strstr(err.message, entries[1].tmp), "%s", err.message);
+    char *after = snapshot(dir);
+    cr_assert_str_eq(after, before, "the charts were left half installed");
+    hp_replace_cleanup(entries, 2);
+    cr_assert(!exists(dir, ".charts.tmp") && exists(dir, "charts/old.png"));
+    free(before);
+    free(after);
     remove_tree(dir);
 }
 

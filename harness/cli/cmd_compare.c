@@ -50,6 +50,12 @@ static int parse(int argc, char **argv, struct hp_compare_request *req, struct h
             if (!(req->format = hp_renderer_for_flag(optarg, err)))
                 return -1;
         } else if (opt == OPT_CHART) {
+            size_t len = strlen(optarg);
+            if (len == 0 || optarg[len - 1] == '/')
+                return hp_error_set(err,
+                                    "--chart '%s': PREFIX must name a file (PREFIX.png and "
+                                    "PREFIX.svg are written, e.g. --chart out/change)",
+                                    optarg);
             req->chart = optarg;
         } else if (opt == OPT_HELP) {
             print_compare_usage(stdout);

@@ -20,6 +20,10 @@ int hp_cmd_report(int argc, char **argv)
                         "RESULTS_DIR)\n");
         return 2;
     }
+    if (argv[1][0] == '\0') {
+        fprintf(stderr, "hotpath: report: the results directory is an empty name\n");
+        return 2;
+    }
     struct hp_report_outcome outcome;
     struct hp_error err;
     if (hp_report_write(argv[1], &outcome, &err) != 0) {

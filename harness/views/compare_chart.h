@@ -30,8 +30,10 @@ struct hp_compare_rows {
 void hp_compare_rows_free(struct hp_compare_rows *rows);
 
 /* Writes PREFIX.png and PREFIX.svg (and PREFIX.dat, the plotted numbers) with gnuplot. Cases
- * compared on both sides only. Returns 0, or -1 with err set (gnuplot missing or failing, no
- * case to plot, a file that cannot be written). */
+ * compared on both sides only. The three are drawn in a temporary directory beside PREFIX and
+ * moved into place once complete. Returns 0, or -1 with err set and the earlier PREFIX.* as
+ * they were (one of them a directory or not a regular file, refused before gnuplot runs;
+ * gnuplot missing or failing, no case to plot, a file that cannot be written). */
 int hp_compare_chart_write(const struct hp_compare_rows *rows, const char *prefix,
                            struct hp_error *err);
 

@@ -171,6 +171,18 @@ static int not_startable(const char *program, int errnum, struct hp_error *err)
                         program, strerror(errnum));
 }
 
+/* A --version that failed, in one line: the program, the exit status, and the first line it
+ * printed (not gnuplot's banner: what the program is, or why it could not start). */
+static int version_failed(const char *program, int status, const char *output, struct hp_error *err)
+{
+    output += strspn(output, " \t\n");
+    int first_line = (int)strcspn(output, "\n");
+    if (first_line > 120)
+        first_line = 120;
+    return hp_error_set(err, "gnuplot '%s': --version failed (exit %d)%s%.*s", program, status,
+                        first_line ? ": " : "", first_line, output);
+}
+
 int hp_gnuplot_check(struct hp_error *err)
 {
     const char *program = hp_gnuplot_program();
@@ -185,10 +197,11 @@ int hp_gnuplot_check(struct hp_error *err)
         return not_startable(program, errno, err);
     int rc = collect(pid, fd, output, sizeof output, now_s() + timeout);
     if (rc == TIMED_OUT)
-        return hp_error_set(err, "%s --version did not answer within %g s and was killed", program,
-                            timeout);
+        return hp_error_set(err,
+                            "gnuplot '%s': --version did not answer within %g s and was killed",
+                            program, timeout);
     if (rc != 0)
-        return hp_error_set(err, "%s --version failed (exit %d): %.200s", program, rc, output);
+        return version_failed(program, rc, output, err);
     char templates[4096];
     if (hp_data_path("gnuplot", templates, sizeof templates, err) != 0)
         return -1;

@@ -24,6 +24,7 @@
 #include "phase_tables.h"
 #include "profile_report.h"
 #include "render.h"
+#include "replace_set.h"
 #include "results_read.h"
 #include "run_summary.h"
 #include "runner.h"
@@ -33,9 +34,13 @@
 struct report {
     const struct hp_results *r;
     const char *dir;
-    /* The charts are drawn into charts_tmp, which replaces charts_dir once every chart is
-     * complete: a failure leaves the earlier charts (or none), never a part. */
-    char charts_dir[4096], charts_tmp[4096];
+    /* What the report replaces, each made whole under its temporary name first and moved into
+     * place together (replace_set.h): charts/ (the charts are drawn into charts_tmp, its
+     * temporary), phases.md when there are phases, report.html, report.md. A failure leaves
+     * the earlier report (or none), never a part or a mix. */
+    struct hp_replace_entry entries[4];
+    size_t entry_count;
+    const char *charts_tmp;
     char footnote[768];
     struct hp_doc doc; /* report.md and report.html */
     struct hp_phase_view view;
@@ -69,31 +74,6 @@ static int finish_jobs(struct report *rep, struct hp_error *err)
     }
     rep->job_count = 0;
     return rc;
-}
-
-/* ---- files ------------------------------------------------------------------------------ */
-
-/* Swaps the finished charts into place (renameat2's exchange is atomic), then removes the old
- * ones. */
-static int install_charts(const struct report *rep, struct hp_error *err)
-{
-    if (renameat2(AT_FDCWD, rep->charts_tmp, AT_FDCWD, rep->charts_dir, RENAME_EXCHANGE) == 0) {
-        hp_dir_remove(rep->charts_tmp); /* now the old charts */
-        return 0;
-    }
-    if (errno == ENOENT && rename(rep->charts_tmp, rep->charts_dir) == 0)
-        return 0;
-    if (errno == EINVAL) { /* a file system without the exchange: move the old charts aside */
-        char old[4200];
-        snprintf(old, sizeof old, "%s.old", rep->charts_tmp);
-        hp_dir_remove(old);
-        if (rename(rep->charts_dir, old) == 0 && rename(rep->charts_tmp, rep->charts_dir) == 0) {
-            hp_dir_remove(old);
-            return 0;
-        }
-    }
-    return hp_error_set(err, "cannot move the charts from %s to %s: %s", rep->charts_tmp,
-                        rep->charts_dir, strerror(errno));
 }
 
 /* ---- charts ----------------------------------------------------------------------------- */
@@ -1144,11 +1124,30 @@ static int render_to_memory(const struct hp_doc *doc, const struct hp_renderer *
     return rc;
 }
 
-/* phases.md (the phase and claims tables alone), report.html, report.md: rendered whole in
- * memory first, then the charts installed and each file written whole, report.md last. */
-static int write_files(struct report *rep, bool *charts_installed, struct hp_error *err)
+/* The entry of `name` among those the report replaces. */
+static struct hp_replace_entry *entry(struct report *rep, const char *name)
 {
-    char *md = NULL, *html = NULL, *phases = NULL, path[4200];
+    for (size_t i = 0; i < rep->entry_count; i++) {
+        const char *slash = strrchr(rep->entries[i].dest, '/');
+        if (strcmp(slash ? slash + 1 : rep->entries[i].dest, name) == 0)
+            return &rep->entries[i];
+    }
+    return NULL;
+}
+
+/* The rendered text into the temporary of `name` (none when text is NULL). */
+static int stage(struct report *rep, const char *name, const char *text, size_t len,
+                 struct hp_error *err)
+{
+    const struct hp_replace_entry *e = entry(rep, name);
+    return text && e ? hp_file_write_text(e->tmp, text, len, err) : 0;
+}
+
+/* phases.md (the phase and claims tables alone), report.html, report.md: rendered whole in
+ * memory, written under their temporary names, then moved into place with the charts. */
+static int write_files(struct report *rep, struct hp_error *err)
+{
+    char *md = NULL, *html = NULL, *phases = NULL;
     size_t md_len = 0, html_len = 0, phases_len = 0;
     int rc = -1;
     struct hp_doc phase_doc;
@@ -1160,19 +1159,17 @@ static int write_files(struct report *rep, bool *charts_installed, struct hp_err
     if (rep->has_view && render_to_memory(&phase_doc, HP_RENDER_MD, &phases, &phases_len, err))
         goto done;
     if (render_to_memory(&rep->doc, HP_RENDER_MD, &md, &md_len, err) != 0 ||
-        render_to_memory(&rep->doc, hp_renderer_find("html"), &html, &html_len, err) != 0 ||
-        install_charts(rep, err) != 0)
+        render_to_memory(&rep->doc, hp_renderer_find("html"), &html, &html_len, err) != 0)
         goto done;
-    *charts_installed = true;
-    snprintf(path, sizeof path, "%s/phases.md", rep->dir);
-    if (phases && hp_file_write_text(path, phases, phases_len, err) != 0)
+    if (stage(rep, "phases.md", phases, phases_len, err) != 0 ||
+        stage(rep, "report.html", html, html_len, err) != 0 ||
+        stage(rep, "report.md", md, md_len, err) != 0 ||
+        hp_replace_install(rep->entries, rep->entry_count, err) != 0)
         goto done;
     struct hp_report_outcome *o = rep->outcome;
-    snprintf(o->report_html, sizeof o->report_html, "%s/report.html", rep->dir);
-    snprintf(o->report_md, sizeof o->report_md, "%s/report.md", rep->dir);
-    if (hp_file_write_text(o->report_html, html, html_len, err) == 0 &&
-        hp_file_write_text(o->report_md, md, md_len, err) == 0)
-        rc = 0;
+    snprintf(o->report_html, sizeof o->report_html, "%s", entry(rep, "report.html")->dest);
+    snprintf(o->report_md, sizeof o->report_md, "%s", entry(rep, "report.md")->dest);
+    rc = 0;
 done:
     hp_doc_free(&phase_doc);
     free(md);
@@ -1181,19 +1178,29 @@ done:
     return rc;
 }
 
-/* charts_tmp, empty, for this report's charts. */
+/* What the report replaces, checked before anything is drawn: a destination in the way (a
+ * charts file, a report.md directory) refuses the report with nothing changed. Then
+ * charts_tmp, empty, for this report's charts. */
 static int prepare(struct report *rep, struct hp_error *err)
 {
     const struct hp_results *r = rep->r;
-    snprintf(rep->charts_dir, sizeof rep->charts_dir, "%s/charts", r->dir);
-    snprintf(rep->charts_tmp, sizeof rep->charts_tmp, "%s/.charts.tmp", r->dir);
+    hp_replace_entry_init(&rep->entries[rep->entry_count++], r->dir, "charts", true);
+    if (rep->has_view)
+        hp_replace_entry_init(&rep->entries[rep->entry_count++], r->dir, "phases.md", false);
+    hp_replace_entry_init(&rep->entries[rep->entry_count++], r->dir, "report.html", false);
+    hp_replace_entry_init(&rep->entries[rep->entry_count++], r->dir, "report.md", false);
+    rep->charts_tmp = rep->entries[0].tmp;
     snprintf(rep->footnote, sizeof rep->footnote,
              "machine: %s, %u CPUs, %s, host %s; run %s; %s build %.12s", r->cpu_model,
              r->cpus_online, r->kernel, r->hostname, r->started, r->build_type, r->git_commit);
     rep->jobs = calloc(MAX_CHARTS, sizeof *rep->jobs);
     if (!rep->jobs)
         return hp_error_set(err, "out of memory");
-    hp_dir_remove(rep->charts_tmp); /* left by a report that was killed */
+    if (hp_replace_check(rep->entries, rep->entry_count, err) != 0) {
+        rep->entry_count = 0; /* refused: nothing of this report to clean up */
+        return -1;
+    }
+    hp_replace_cleanup(rep->entries, rep->entry_count); /* left by a report that was killed */
     if (mkdir(rep->charts_tmp, 0777) != 0)
         return hp_error_set(err, "cannot create %s: %s", rep->charts_tmp, strerror(errno));
     return 0;
@@ -1220,17 +1227,14 @@ int hp_report_write(const char *results_dir, struct hp_report_outcome *outcome,
     if (profiles < 0 && outcome->warning_count < HP_REPORT_MAX_WARNINGS)
         snprintf(outcome->warnings[outcome->warning_count++], sizeof outcome->warnings[0],
                  "the profiles are left out: %s", profile_err.message);
-    bool charts_installed = false;
     int rc = -1;
-    if (prepare(&rep, err) == 0 && build_document(&rep, err) == 0 &&
-        write_files(&rep, &charts_installed, err) == 0)
+    if (prepare(&rep, err) == 0 && build_document(&rep, err) == 0 && write_files(&rep, err) == 0)
         rc = 0;
     if (rep.job_count) {
         struct hp_error ignored;
         finish_jobs(&rep, &ignored);
     }
-    if (!charts_installed)
-        hp_dir_remove(rep.charts_tmp);
+    hp_replace_cleanup(rep.entries, rep.entry_count);
     free(rep.jobs);
     hp_doc_free(&rep.doc);
     if (rep.has_view)

@@ -33,9 +33,11 @@ struct hp_report_outcome {
 };
 
 /* Writes the report. Refuses (-1, err) a directory that is not a readable results directory,
- * a machine where gnuplot cannot be started, a gnuplot that fails or runs out of time, and any
- * write that fails (a full disk): then no chart and no report file is left half written, and
- * charts/ holds the earlier report's charts or nothing. */
+ * an entry in the way (charts not a directory, report.md, report.html or phases.md not a
+ * regular file: refused before anything is drawn), a machine where gnuplot cannot be started, a
+ * gnuplot that fails or runs out of time, and any write that fails (a full disk): then charts/,
+ * report.md, report.html and phases.md are all as the earlier report left them (or absent),
+ * and no temporary is left. */
 int hp_report_write(const char *results_dir, struct hp_report_outcome *outcome,
                     struct hp_error *err);
 
