@@ -228,7 +228,7 @@ Test(cli, run_checks_the_output_location_before_measuring)
     expect_refusal("run --workload null --out /proc/x", "--out /proc/x: cannot create");
     snprintf(args, sizeof args, "run --workload null --out %s/x", file);
     expect_refusal(args, "Not a directory");
-    expect_refusal("run --workload null --out ''", "--out: empty directory name");
+    expect_refusal("run --workload null --out ''", "--out needs a value, not an empty one");
     /* 2,500 levels: refused whole, no directory made. */
     size_t used = (size_t)snprintf(args, sizeof args, "run --workload null --out %s/", dir);
     for (int i = 0; i < 2500; i++)
@@ -366,9 +366,9 @@ static void make_workloads_dir(char *dir, const char *routes, const char *static
 Test(cli, lookups_that_mostly_miss_are_warned_about_and_all_misses_refused)
 {
     char args[2048];
-    char empty[] = "/tmp/hotpath-cli-wl-XXXXXX";
-    make_workloads_dir(empty, "", "GET /a\nGET /x\n");
-    snprintf(args, sizeof args, "run --workload router/github/static --workloads-dir %s", empty);
+    char none[] = "/tmp/hotpath-cli-wl-XXXXXX";
+    make_workloads_dir(none, "GET /elsewhere\n", "GET /a\nGET /x\n");
+    snprintf(args, sizeof args, "run --workload router/github/static --workloads-dir %s", none);
     expect_refusal(args, "none of the 2 requests of");
     expect_refusal(args, "finds a route");
 
@@ -415,7 +415,7 @@ Test(cli, lookups_that_mostly_miss_are_warned_about_and_all_misses_refused)
     cr_assert_float_eq(json_number_value(share), 1.0 / 3, 1e-9);
     json_decref(root);
 
-    const char *dirs[] = {empty, no_slash, few};
+    const char *dirs[] = {none, no_slash, few};
     for (size_t i = 0; i < 3; i++) {
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", dirs[i]);
         cr_assert_eq(system(cmd), 0);

@@ -50,8 +50,7 @@ static int parse(int argc, char **argv, struct hp_compare_request *req, struct h
             if (!(req->format = hp_renderer_for_flag(optarg, err)))
                 return -1;
         } else if (opt == OPT_CHART) {
-            size_t len = strlen(optarg);
-            if (len == 0 || optarg[len - 1] == '/')
+            if (optarg[strlen(optarg) - 1] == '/') /* hp_next_option refused an empty one */
                 return hp_error_set(err,
                                     "--chart '%s': PREFIX must name a file (PREFIX.png and "
                                     "PREFIX.svg are written, e.g. --chart out/change)",
