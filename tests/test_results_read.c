@@ -2,10 +2,12 @@
  * verdicts of hp_compare_cases on constructed samples. */
 #include <criterion/criterion.h>
 
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "compare.h"
@@ -43,6 +45,12 @@ static void write_file(const char *name, const char *text)
 static void write_results_version(const char *name, int version, const char *samples,
                                   const char *case_extra)
 {
+    /* The defaults for keys case_extra does not give (a duplicate key is refused). */
+    char defaults[256] = "";
+    if (!strstr(case_extra, "\"threads\""))
+        strcat(defaults, "\"threads\": 1, ");
+    if (!strstr(case_extra, "\"allocations\""))
+        strcat(defaults, "\"allocations\": {\"allocs_per_op\": 0.5, \"bytes_per_op\": 16}, ");
     char text[4096];
     snprintf(
         text, sizeof text,
@@ -54,11 +62,11 @@ static void write_results_version(const char *name, int version, const char *sam
         " \"config\": {\"seed\": 1, \"samples\": 3, \"target_sample_ns\": 1e7},\n"
         " \"floors\": {\"cas_ns\": 5.5, \"handoff_ns\": null},\n"
         " \"cases\": [{\"name\": \"null/threads=1\", \"workload\": \"null\",\n"
-        "   \"implementations\": {\"router\": \"radix\"}, \"threads\": 1, \"mode\": \"batch\",\n"
+        "   \"implementations\": {\"router\": \"radix\"},\n"
         "   \"ops_per_thread_per_sample\": 100, \"measured_ops\": 300,\n"
         "   \"ns_per_op\": %s, \"ops_per_sec\": %s,\n"
-        "   \"allocations\": {\"allocs_per_op\": 0.5, \"bytes_per_op\": 16}%s}]}\n",
-        version, samples, samples, case_extra);
+        "   %s\"mode\": \"batch\"%s}]}\n",
+        version, samples, samples, defaults, case_extra);
     write_file(name, text);
 }
 
@@ -225,6 +233,45 @@ Test(results_read, refuses_what_is_not_a_complete_valid_document)
     snprintf(path, sizeof path, "%s/absent", tmp_dir);
     cr_assert_eq(hp_results_read(path, &r, &err), -1);
     cr_assert(strstr(err.message, "absent") != NULL);
+    remove_tmp();
+}
+
+/* results.json is read only as a regular file of at most HP_RESULTS_MAX_BYTES: what is not one
+ * is refused before anything is parsed, and a FIFO without a writer does not block the read. */
+Test(results_read, refuses_what_is_not_a_bounded_regular_file, .timeout = 20)
+{
+    make_tmp();
+    char path[512];
+    snprintf(path, sizeof path, "%s/dir", tmp_dir);
+    cr_assert_eq(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "%s/dir/results.json", tmp_dir);
+    cr_assert_eq(mkdir(path, 0700), 0);
+    expect_refusal("dir", "dir/results.json: is a directory");
+    snprintf(path, sizeof path, "%s/fifo.json", tmp_dir);
+    cr_assert_eq(mkfifo(path, 0600), 0);
+    expect_refusal("fifo.json", "is not a regular file");
+    snprintf(path, sizeof path, "%s/huge.json", tmp_dir);
+    int fd = open(path, O_WRONLY | O_CREAT, 0600);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(ftruncate(fd, (off_t)HP_RESULTS_MAX_BYTES + 1), 0); /* sparse: no disk used */
+    close(fd);
+    expect_refusal("huge.json", "longer than 256 MiB, the limit for this file");
+
+    write_results("dup_key.json", "[10, 11, 12]", ", \"mode\": \"latency\"");
+    expect_refusal("dup_key.json", "duplicate object key");
+    write_file("nul.json", "{\"format\":\n \"hotpath-results\"}\n");
+    snprintf(path, sizeof path, "%s/nul.json", tmp_dir);
+    FILE *f = fopen(path, "r+");
+    cr_assert_not_null(f);
+    cr_assert_eq(fseek(f, 12, SEEK_SET), 0); /* inside the string on line 2 */
+    cr_assert_eq(fputc('\0', f), 0);
+    cr_assert_eq(fclose(f), 0);
+    expect_refusal("nul.json", "nul.json:2: invalid JSON: a NUL byte");
+
+    struct hp_results r;
+    struct hp_error err = {{0}};
+    cr_assert_eq(hp_results_read("/dev/zero", &r, &err), -1);
+    cr_assert_not_null(strstr(err.message, "/dev/zero: is not a regular file"), "%s", err.message);
     remove_tmp();
 }
 

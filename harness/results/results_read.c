@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "files.h"
 #include "results_write.h"
 
 struct reader {
@@ -647,6 +648,36 @@ static int read_document(struct reader *rd, json_t *root, struct hp_results *r)
     return read_fits(rd, root, r);
 }
 
+/* The document of FILE, read whole (a regular file of at most HP_RESULTS_MAX_BYTES) and parsed
+ * with duplicate keys refused; NULL with err set. */
+static json_t *load_json(const char *file, struct hp_error *err)
+{
+    char *text;
+    size_t len;
+    if (hp_file_read_regular(file, HP_RESULTS_MAX_BYTES, &text, &len, err) != 0)
+        return NULL;
+    const char *nul = memchr(text, '\0', len);
+    if (nul) { /* jansson would take it for the end of the text */
+        int line = 1;
+        for (const char *p = text; p < nul; p++)
+            line += *p == '\n';
+        hp_error_set(err, "%s:%d: invalid JSON: a NUL byte, which JSON text cannot hold", file,
+                     line);
+        free(text);
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    free(text);
+    if (root)
+        return root;
+    if (jerr.line > 0)
+        hp_error_set(err, "%s:%d:%d: invalid JSON: %s", file, jerr.line, jerr.column, jerr.text);
+    else
+        hp_error_set(err, "%s: invalid JSON: %s", file, jerr.text);
+    return NULL;
+}
+
 int hp_results_read(const char *path, struct hp_results *out, struct hp_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -668,14 +699,8 @@ int hp_results_read(const char *path, struct hp_results *out, struct hp_error *e
     }
     out->path = file;
 
-    json_error_t jerr;
-    json_t *root = json_load_file(file, 0, &jerr);
+    json_t *root = load_json(file, err);
     if (!root) {
-        if (jerr.line > 0)
-            hp_error_set(err, "%s:%d:%d: invalid JSON: %s", file, jerr.line, jerr.column,
-                         jerr.text);
-        else
-            hp_error_set(err, "%s: %s", file, jerr.text);
         hp_results_free(out);
         return -1;
     }
