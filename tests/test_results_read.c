@@ -275,6 +275,47 @@ Test(results_read, refuses_what_is_not_a_bounded_regular_file, .timeout = 20)
     remove_tmp();
 }
 
+/* What the file says of a case must agree with itself: its sample count with the samples it
+ * holds, its per-thread rates with its threads and samples; and a case has a name. */
+Test(results_read, refuses_a_case_that_contradicts_itself)
+{
+    make_tmp();
+    static const struct {
+        const char *case_extra, *fragment;
+    } bad[] = {
+        {", \"samples\": 1000", "cases[0].samples: is 1000, but ns_per_op holds 3 values"},
+        {", \"samples\": 2", "cases[0].samples: is 2, but ns_per_op holds 3 values"},
+        {", \"samples\": -3", "cases[0].samples: is -3"},
+        {", \"samples\": \"3\"", "cases[0].samples: has the wrong type"},
+        {", \"thread_ops_per_sec\": [[1, 2, 3], [1, 2, 3]]",
+         "cases[0].thread_ops_per_sec: does not hold one array per thread"},
+        {", \"thread_ops_per_sec\": [[1, 2]]",
+         "cases[0].thread_ops_per_sec: [0] is not an array of 3 numbers"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        write_results("bad.json", "[10, 11, 12]", bad[i].case_extra);
+        expect_refusal("bad.json", bad[i].fragment);
+    }
+    write_results("good.json", "[10, 11, 12]",
+                  ", \"samples\": 3, \"thread_ops_per_sec\": [[1e8, null, 1e8]]");
+    struct hp_results r;
+    struct hp_error err = {{0}};
+    char path[512];
+    snprintf(path, sizeof path, "%s/good.json", tmp_dir);
+    cr_assert_eq(hp_results_read(path, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(r.cases[0].samples, 3);
+    hp_results_free(&r);
+
+    /* The name: the helper's case is "null/threads=1"; an empty one is spliced over it. */
+    write_results("unnamed.json", "[10, 11, 12]", "");
+    snprintf(path, sizeof path, "%s/unnamed.json", tmp_dir);
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "sed -i 's|\"name\": \"null/threads=1\"|\"name\": \"\"|' '%s'", path);
+    cr_assert_eq(system(cmd), 0);
+    expect_refusal("unnamed.json", "cases[0]: name is empty");
+    remove_tmp();
+}
+
 Test(results_read, refuses_duplicate_case_names)
 {
     make_tmp();

@@ -211,6 +211,8 @@ static int read_case_identity(const struct reader *rd, json_t *c, const char *wh
         return st;
     if (out->threads == 0)
         return fail(rd, where, "threads is 0");
+    if (!*out->name)
+        return fail(rd, where, "name is empty: every case has a name");
     out->impl_count = json_object_size(impls);
     out->impls = calloc(out->impl_count ? out->impl_count : 1, sizeof *out->impls);
     if (!out->impls)
@@ -252,6 +254,45 @@ static int read_case_params(const struct reader *rd, json_t *c, const char *wher
     return 0;
 }
 
+/* The case's own count of its samples ("samples", optional: the arrays are the data) and its
+ * per-thread rates (one array of n numbers or nulls per thread, when recorded) must agree with
+ * the n samples of ns_per_op. */
+static int check_sample_count(const struct reader *rd, json_t *c, const char *where, size_t n,
+                              unsigned threads)
+{
+    int st = 0;
+    char path[96], problem[160];
+    json_t *count = member(rd, c, where, "samples", JSON_INTEGER, true, &st);
+    if (st != 0)
+        return st;
+    snprintf(path, sizeof path, "%s.samples", where);
+    if (count && (json_integer_value(count) < 0 || (uintmax_t)json_integer_value(count) != n)) {
+        snprintf(problem, sizeof problem, "is %lld, but ns_per_op holds %zu values",
+                 (long long)json_integer_value(count), n);
+        return fail(rd, path, problem);
+    }
+    json_t *per_thread = member(rd, c, where, "thread_ops_per_sec", JSON_ARRAY, true, &st);
+    snprintf(path, sizeof path, "%s.thread_ops_per_sec", where);
+    if (st != 0 || !per_thread)
+        return st;
+    if (json_array_size(per_thread) != threads)
+        return fail(rd, path, "does not hold one array per thread");
+    size_t t;
+    json_t *a;
+    json_array_foreach(per_thread, t, a)
+    {
+        bool numbers = json_is_array(a) && json_array_size(a) == n;
+        for (size_t k = 0; numbers && k < n; k++)
+            numbers = json_is_number(json_array_get(a, k)) || json_is_null(json_array_get(a, k));
+        if (!numbers) {
+            snprintf(problem, sizeof problem,
+                     "[%zu] is not an array of %zu numbers (one per sample)", t, n);
+            return fail(rd, path, problem);
+        }
+    }
+    return 0;
+}
+
 /* The samples (per op, per second, CPU time) and their summary, recomputed. */
 static int read_case_samples(const struct reader *rd, json_t *c, const char *where, bool complete,
                              struct hp_result_case *out)
@@ -263,6 +304,8 @@ static int read_case_samples(const struct reader *rd, json_t *c, const char *whe
     out->samples = n;
     if (json_is_array(json_object_get(c, "cpu_ns_per_op")) &&
         read_samples(rd, c, where, "cpu_ns_per_op", true, &out->cpu_ns_per_op, &n) != 0)
+        return -1;
+    if (check_sample_count(rd, c, where, n, out->threads) != 0)
         return -1;
     if (n == 0 && complete)
         return fail(rd, where, "has no samples in a complete run");
