@@ -558,6 +558,34 @@ static size_t fixture_hlogs(char names[][256], size_t max)
     return n;
 }
 
+/* A run without cases ("cases": [], which the reader accepts: an interrupted run may write it)
+ * has nothing to report: one message naming the file, exit 2, and no report written. */
+Test(report, refuses_a_run_without_cases)
+{
+    char dir[64];
+    copy_fixture(dir, sizeof dir);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    json_error_t jerr;
+    json_t *root = json_load_file(path, 0, &jerr);
+    cr_assert_not_null(root, "%s", jerr.text);
+    json_object_set_new(root, "cases", json_array());
+    json_object_set_new(root, "complexity", json_array());
+    cr_assert_eq(json_dump_file(root, path, JSON_INDENT(1)), 0);
+    json_decref(root);
+    char *stderr_text;
+    cr_assert_eq(report_command("", dir, &stderr_text), 2, "%s", stderr_text);
+    char expected[1200];
+    snprintf(expected, sizeof expected,
+             "hotpath: %s: cases: is empty: the run measured no case, so there is nothing to "
+             "report\n",
+             path);
+    cr_assert_str_eq(stderr_text, expected);
+    cr_assert_not(exists(dir, "report.md"));
+    cr_assert_not(exists(dir, "report.html"));
+    remove_tree(dir);
+}
+
 Test(report, names_each_bad_hlog_and_what_it_used_instead)
 {
     char dir[64];

@@ -756,6 +756,15 @@ int hp_results_read(const char *path, struct hp_results *out, struct hp_error *e
     return 0;
 }
 
+int hp_results_need_cases(const struct hp_results *r, const char *what, struct hp_error *err)
+{
+    if (r->case_count > 0)
+        return 0;
+    return hp_error_set(err,
+                        "%s: cases: is empty: the run measured no case, so there is nothing to %s",
+                        r->path, what);
+}
+
 static void free_case(struct hp_result_case *c)
 {
     free(c->name);

@@ -194,6 +194,11 @@ struct hp_results {
  * left empty (safe to free). */
 int hp_results_read(const char *path, struct hp_results *out, struct hp_error *err);
 
+/* A results file may hold no case ("cases": [], a run interrupted before its first case, or
+ * one whose every case declined): the reader accepts it, and a view that needs cases calls
+ * this. 0 when r has a case, else -1 with err "FILE: cases: is empty: ... nothing to WHAT". */
+int hp_results_need_cases(const struct hp_results *r, const char *what, struct hp_error *err);
+
 void hp_results_free(struct hp_results *r);
 
 /* The case named `name`, or NULL. */

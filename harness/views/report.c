@@ -1206,7 +1206,7 @@ int hp_report_write(const char *results_dir, struct hp_report_outcome *outcome,
     struct hp_results r;
     if (hp_results_read(results_dir, &r, err) != 0)
         return -1;
-    if (hp_gnuplot_check(err) != 0) {
+    if (hp_results_need_cases(&r, "report", err) != 0 || hp_gnuplot_check(err) != 0) {
         hp_results_free(&r);
         return -1;
     }
