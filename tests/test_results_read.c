@@ -219,6 +219,10 @@ Test(results_read, refuses_what_is_not_a_complete_valid_document)
         {", \"latency\": {\"count\": 3, \"p99_ns\": -2}", "cases[0].latency.p99_ns: is negative"},
         {", \"perf\": {\"cycles_per_op\": -1}", "cases[0].perf.cycles_per_op: is negative"},
         {", \"threads\": -1", "cases[0].threads: is negative"},
+        /* An .hlog is a file of the results directory, not a path out of it. */
+        {", \"latency\": {\"count\": 3, \"hlog\": \"../other/x.hlog\"}",
+         "cases[0].latency.hlog: is not the name of a file in the results directory"},
+        {", \"latency\": {\"count\": 3, \"hlog\": \"..\"}", "cases[0].latency.hlog: is not"},
     };
     for (size_t i = 0; i < sizeof impossible / sizeof impossible[0]; i++) {
         write_results("impossible.json", "[10, 11, 12]", impossible[i].case_extra);

@@ -375,6 +375,13 @@ static int read_case_latency(const struct reader *rd, json_t *c, const char *whe
     l->timer_overhead_ns_per_op =
         optional_nonnegative(rd, lat, sub, "timer_overhead_ns_per_op", &st);
     l->hlog = optional_string(rd, lat, sub, "hlog", &st);
+    if (st == 0 && l->hlog &&
+        (!*l->hlog || strchr(l->hlog, '/') || strcmp(l->hlog, ".") == 0 ||
+         strcmp(l->hlog, "..") == 0)) {
+        char path[128];
+        snprintf(path, sizeof path, "%s.hlog", sub);
+        st = fail(rd, path, "is not the name of a file in the results directory");
+    }
     l->below_resolution = optional_bool(rd, lat, sub, "below_resolution", &st);
     return st;
 }

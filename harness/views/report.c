@@ -348,7 +348,7 @@ static int read_hlog(const struct report *rep, const struct hp_result_case *c, s
     snprintf(path, sizeof path, "%s/%s", rep->r->dir, c->latency.hlog);
     char *text;
     size_t len;
-    if (hp_file_read(path, HLOG_MAX_BYTES, &text, &len, err) != 0)
+    if (hp_file_read_regular(path, HLOG_MAX_BYTES, &text, &len, err) != 0)
         return -1;
     FILE *log = len ? fmemopen(text, len, "r") : NULL;
     struct hp_error inner;
