@@ -234,6 +234,16 @@ Test(compare_cmd, refuses_bad_input_with_exit_2, .init = fx_setup, .fini = fx_te
     fx_write_text("bad/results.json", "{\"format\": \"something-else\", \"version\": 1}\n");
     cr_assert_eq(fx_hotpath("compare run bad"), 2);
     cr_assert(strstr(fx_read("err"), "bad/results.json") != NULL, "%s", fx_read("err"));
+    /* A run without cases (the reader accepts "cases": []): nothing to compare, said once. */
+    fx_write("empty", NULL, NULL, 0);
+    static const char *const with_empty[] = {"compare run empty", "compare empty run",
+                                             "compare run,empty run", "compare empty --phases a b"};
+    for (size_t i = 0; i < sizeof with_empty / sizeof with_empty[0]; i++) {
+        cr_assert_eq(fx_hotpath(with_empty[i]), 2, "%s", with_empty[i]);
+        cr_assert_str_eq(fx_read("err"), "hotpath: empty/results.json: cases: is empty: the run "
+                                         "measured no case, so there is nothing to compare\n");
+        cr_assert_str_eq(fx_read("out"), "");
+    }
     cr_assert_eq(fx_hotpath("compare run run --format xml"), 2);
     cr_assert_eq(fx_hotpath("compare run"), 2);
     cr_assert_eq(fx_hotpath("compare run run extra"), 2);

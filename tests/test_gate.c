@@ -269,6 +269,15 @@ Test(gate, refuses_bad_input_with_exit_2, .init = fx_setup, .fini = fx_teardown)
                                      "is negative") != NULL,
               "%s", fx_read("err"));
 
+    /* A run without cases (the reader accepts "cases": []): nothing to gate, said once. */
+    fx_write("empty", NULL, NULL, 0);
+    cr_assert_eq(gate("gate old empty"), 2);
+    cr_assert_str_eq(fx_read("err"), "hotpath: empty/results.json: cases: is empty: the run "
+                                     "measured no case, so there is nothing to compare\n");
+    cr_assert_eq(gate("gate empty,empty old"), 2);
+    cr_assert(strstr(fx_read("err"), "empty/results.json: cases: is empty") != NULL, "%s",
+              fx_read("err"));
+
     struct fx_case unrelated = {.workload = "demo/y", .samples = base10, .n = 10};
     fx_write("unrelated", NULL, &unrelated, 1);
     cr_assert_eq(gate("gate old unrelated"), 2);

@@ -399,6 +399,46 @@ Test(profile, version_1_calls_read_as_unknown, .init = fx_setup, .fini = fx_tear
     hp_profile_free(&p);
 }
 
+/* A cost no profile can have (negative, or more costs than events), in a function's figures
+ * or a stack's, is refused with one message naming the file, the case and the figure, exit 2,
+ * instead of reading as "0 functions changed". */
+Test(profile, impossible_costs_are_refused, .init = fx_setup, .fini = fx_teardown)
+{
+    static const struct {
+        const char *function_self, *stack_self, *message;
+    } bad[] = {
+        {"[-5]", "[5]",
+         "demo/x/threads=1: function " HP_PROFILE_ROOT_FRAME "'s \"self\": a cost is -5; costs are "
+         "counts or times per op, never negative"},
+        {"[5, 1, 2]", "[5]",
+         "demo/x/threads=1: function " HP_PROFILE_ROOT_FRAME
+         "'s \"self\" holds 3 costs where the case has 1 events"},
+        {"[5]", "[-1]", "demo/x/threads=1: stack 0's \"self\": a cost is -1"},
+        {"[5]", "[5, 6]", "demo/x/threads=1: stack 0's \"self\" holds 2 costs"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 "{\"format\": \"hotpath-profile\", \"version\": 2, \"sampling\": \"\", "
+                 "\"cases\": [{\"name\": \"demo/x/threads=1\", \"source\": \"callgrind\", "
+                 "\"ops\": 10, \"events\": [\"Ir\"], \"total\": [5], \"functions\": "
+                 "[{\"name\": \"" HP_PROFILE_ROOT_FRAME "\", \"self\": %s, \"inclusive\": [5], "
+                 "\"calls\": 1}], \"stacks\": [{\"frames\": \"" HP_PROFILE_ROOT_FRAME
+                 "\", \"self\": %s}]}]}\n",
+                 bad[i].function_self, bad[i].stack_self);
+        fx_write_text("bad.json", text);
+        struct hp_profile_set set;
+        struct hp_error err = {{0}};
+        cr_assert_eq(hp_profile_json_read(fx_path("bad.json"), &set, &err), -1, "%zu accepted", i);
+        cr_assert(strstr(err.message, fx_path("bad.json")) == err.message, "%s", err.message);
+        cr_assert(strstr(err.message, bad[i].message) != NULL, "expected \"%s\" in: %s",
+                  bad[i].message, err.message);
+        cr_assert_eq(fx_hotpath("profile --diff bad.json bad.json"), 2);
+        cr_assert_str_eq(fx_read("out"), "");
+        cr_assert(strstr(fx_read("err"), bad[i].message) != NULL, "%s", fx_read("err"));
+    }
+}
+
 /* Sampled: the same case of known structure gives its two functions a quarter and three
  * quarters of the samples, within 0.05 (with the 2000-odd samples of 20 samples of 10 ms, the
  * standard error of a share is about 0.01), with whole call stacks from the runner's frame. */

@@ -573,12 +573,42 @@ static size_t fixture_hlogs(char names[][256], size_t max)
     return n;
 }
 
-Test(report, names_each_bad_hlog_and_what_it_used_instead)
+/* A run without cases ("cases": [], which the reader accepts: an interrupted run may write it)
+ * has nothing to report: one message naming the file, exit 2, and no report written. */
+Test(report, refuses_a_run_without_cases)
+{
+    char dir[64];
+    copy_fixture(dir, sizeof dir);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/results.json", dir);
+    json_error_t jerr;
+    json_t *root = json_load_file(path, 0, &jerr);
+    cr_assert_not_null(root, "%s", jerr.text);
+    json_object_set_new(root, "cases", json_array());
+    json_object_set_new(root, "complexity", json_array());
+    cr_assert_eq(json_dump_file(root, path, JSON_INDENT(1)), 0);
+    json_decref(root);
+    char *stderr_text;
+    cr_assert_eq(report_command("", dir, &stderr_text), 2, "%s", stderr_text);
+    char expected[1200];
+    snprintf(expected, sizeof expected,
+             "hotpath: %s: cases: is empty: the run measured no case, so there is nothing to "
+             "report\n",
+             path);
+    cr_assert_str_eq(stderr_text, expected);
+    cr_assert_not(exists(dir, "report.md"));
+    cr_assert_not(exists(dir, "report.html"));
+    remove_tree(dir);
+}
+
+/* Documented (README, `hotpath report`): a missing or unreadable .hlog is a warning naming it,
+ * not a refusal; a FIFO in its place is refused unread, so the report does not block. */
+Test(report, names_each_bad_hlog_and_what_it_used_instead, .timeout = 120)
 {
     char dir[64];
     copy_fixture(dir, sizeof dir);
     char hlogs[8][256];
-    cr_assert_geq(fixture_hlogs(hlogs, 8), 3);
+    cr_assert_geq(fixture_hlogs(hlogs, 8), 4);
     char path[1024], cmd[2048];
     snprintf(path, sizeof path, "%s/%s", dir, hlogs[0]);
     cr_assert_eq(unlink(path), 0);                                             /* missing */
@@ -586,19 +616,27 @@ Test(report, names_each_bad_hlog_and_what_it_used_instead)
     cr_assert_eq(system(cmd), 0);
     snprintf(path, sizeof path, "%s/%s", dir, hlogs[2]);
     cr_assert_eq(truncate(path, 300), 0); /* cut inside its header */
+    snprintf(path, sizeof path, "%s/%s", dir, hlogs[3]);
+    cr_assert_eq(unlink(path), 0);
+    cr_assert_eq(mkfifo(path, 0600), 0); /* no writer: reading it would block */
     char *stderr_text;
     cr_assert_eq(report_command("", dir, &stderr_text), 0, "%s", stderr_text);
     size_t len;
     char *md = slurp(dir, "report.md", &len);
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < 4; i++) {
         char *line = strstr(stderr_text, hlogs[i]);
         cr_assert_not_null(line, "stderr does not name %s: %s", hlogs[i], stderr_text);
         cr_assert_not_null(strstr(md, hlogs[i]), "report.md does not name %s", hlogs[i]);
     }
-    cr_assert_eq(count(stderr_text, "hotpath: warning: "), 3, "%s", stderr_text);
-    cr_assert_eq(count(stderr_text, "five percentiles results.json records"), 3, "%s", stderr_text);
-    cr_assert_eq(count(md, "**Warning:** "), 3, "%s", md);
+    cr_assert_eq(count(stderr_text, "hotpath: warning: "), 4, "%s", stderr_text);
+    cr_assert_eq(count(stderr_text, "five percentiles results.json records"), 4, "%s", stderr_text);
+    cr_assert_eq(count(md, "**Warning:** "), 4, "%s", md);
     cr_assert_not_null(strstr(stderr_text, "No such file"), "%s", stderr_text);
+    char corrupt[600], fifo[600];
+    snprintf(corrupt, sizeof corrupt, "%s:6: ", hlogs[1]); /* the file and its line */
+    snprintf(fifo, sizeof fifo, "%s: is not a regular file", hlogs[3]);
+    cr_assert_not_null(strstr(stderr_text, corrupt), "%s", stderr_text);
+    cr_assert_not_null(strstr(stderr_text, fifo), "%s", stderr_text);
     free(md);
     remove_tree(dir);
 }

@@ -2,10 +2,12 @@
  * verdicts of hp_compare_cases on constructed samples. */
 #include <criterion/criterion.h>
 
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "compare.h"
@@ -43,6 +45,12 @@ static void write_file(const char *name, const char *text)
 static void write_results_version(const char *name, int version, const char *samples,
                                   const char *case_extra)
 {
+    /* The defaults for keys case_extra does not give (a duplicate key is refused). */
+    char defaults[256] = "";
+    if (!strstr(case_extra, "\"threads\""))
+        strcat(defaults, "\"threads\": 1, ");
+    if (!strstr(case_extra, "\"allocations\""))
+        strcat(defaults, "\"allocations\": {\"allocs_per_op\": 0.5, \"bytes_per_op\": 16}, ");
     char text[4096];
     snprintf(
         text, sizeof text,
@@ -54,11 +62,11 @@ static void write_results_version(const char *name, int version, const char *sam
         " \"config\": {\"seed\": 1, \"samples\": 3, \"target_sample_ns\": 1e7},\n"
         " \"floors\": {\"cas_ns\": 5.5, \"handoff_ns\": null},\n"
         " \"cases\": [{\"name\": \"null/threads=1\", \"workload\": \"null\",\n"
-        "   \"implementations\": {\"router\": \"radix\"}, \"threads\": 1, \"mode\": \"batch\",\n"
+        "   \"implementations\": {\"router\": \"radix\"},\n"
         "   \"ops_per_thread_per_sample\": 100, \"measured_ops\": 300,\n"
         "   \"ns_per_op\": %s, \"ops_per_sec\": %s,\n"
-        "   \"allocations\": {\"allocs_per_op\": 0.5, \"bytes_per_op\": 16}%s}]}\n",
-        version, samples, samples, case_extra);
+        "   %s\"mode\": \"batch\"%s}]}\n",
+        version, samples, samples, defaults, case_extra);
     write_file(name, text);
 }
 
@@ -211,6 +219,10 @@ Test(results_read, refuses_what_is_not_a_complete_valid_document)
         {", \"latency\": {\"count\": 3, \"p99_ns\": -2}", "cases[0].latency.p99_ns: is negative"},
         {", \"perf\": {\"cycles_per_op\": -1}", "cases[0].perf.cycles_per_op: is negative"},
         {", \"threads\": -1", "cases[0].threads: is negative"},
+        /* An .hlog is a file of the results directory, not a path out of it. */
+        {", \"latency\": {\"count\": 3, \"hlog\": \"../other/x.hlog\"}",
+         "cases[0].latency.hlog: is not the name of a file in the results directory"},
+        {", \"latency\": {\"count\": 3, \"hlog\": \"..\"}", "cases[0].latency.hlog: is not"},
     };
     for (size_t i = 0; i < sizeof impossible / sizeof impossible[0]; i++) {
         write_results("impossible.json", "[10, 11, 12]", impossible[i].case_extra);
@@ -225,6 +237,86 @@ Test(results_read, refuses_what_is_not_a_complete_valid_document)
     snprintf(path, sizeof path, "%s/absent", tmp_dir);
     cr_assert_eq(hp_results_read(path, &r, &err), -1);
     cr_assert(strstr(err.message, "absent") != NULL);
+    remove_tmp();
+}
+
+/* results.json is read only as a regular file of at most HP_RESULTS_MAX_BYTES: what is not one
+ * is refused before anything is parsed, and a FIFO without a writer does not block the read. */
+Test(results_read, refuses_what_is_not_a_bounded_regular_file, .timeout = 20)
+{
+    make_tmp();
+    char path[512];
+    snprintf(path, sizeof path, "%s/dir", tmp_dir);
+    cr_assert_eq(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "%s/dir/results.json", tmp_dir);
+    cr_assert_eq(mkdir(path, 0700), 0);
+    expect_refusal("dir", "dir/results.json: is a directory");
+    snprintf(path, sizeof path, "%s/fifo.json", tmp_dir);
+    cr_assert_eq(mkfifo(path, 0600), 0);
+    expect_refusal("fifo.json", "is not a regular file");
+    snprintf(path, sizeof path, "%s/huge.json", tmp_dir);
+    int fd = open(path, O_WRONLY | O_CREAT, 0600);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(ftruncate(fd, (off_t)HP_RESULTS_MAX_BYTES + 1), 0); /* sparse: no disk used */
+    close(fd);
+    expect_refusal("huge.json", "longer than 256 MiB, the limit for this file");
+
+    write_results("dup_key.json", "[10, 11, 12]", ", \"mode\": \"latency\"");
+    expect_refusal("dup_key.json", "duplicate object key");
+    write_file("nul.json", "{\"format\":\n \"hotpath-results\"}\n");
+    snprintf(path, sizeof path, "%s/nul.json", tmp_dir);
+    FILE *f = fopen(path, "r+");
+    cr_assert_not_null(f);
+    cr_assert_eq(fseek(f, 12, SEEK_SET), 0); /* inside the string on line 2 */
+    cr_assert_eq(fputc('\0', f), 0);
+    cr_assert_eq(fclose(f), 0);
+    expect_refusal("nul.json", "nul.json:2: invalid JSON: a NUL byte");
+
+    struct hp_results r;
+    struct hp_error err = {{0}};
+    cr_assert_eq(hp_results_read("/dev/zero", &r, &err), -1);
+    cr_assert_not_null(strstr(err.message, "/dev/zero: is not a regular file"), "%s", err.message);
+    remove_tmp();
+}
+
+/* What the file says of a case must agree with itself: its sample count with the samples it
+ * holds, its per-thread rates with its threads and samples; and a case has a name. */
+Test(results_read, refuses_a_case_that_contradicts_itself)
+{
+    make_tmp();
+    static const struct {
+        const char *case_extra, *fragment;
+    } bad[] = {
+        {", \"samples\": 1000", "cases[0].samples: is 1000, but ns_per_op holds 3 values"},
+        {", \"samples\": 2", "cases[0].samples: is 2, but ns_per_op holds 3 values"},
+        {", \"samples\": -3", "cases[0].samples: is -3"},
+        {", \"samples\": \"3\"", "cases[0].samples: has the wrong type"},
+        {", \"thread_ops_per_sec\": [[1, 2, 3], [1, 2, 3]]",
+         "cases[0].thread_ops_per_sec: does not hold one array per thread"},
+        {", \"thread_ops_per_sec\": [[1, 2]]",
+         "cases[0].thread_ops_per_sec: [0] is not an array of 3 numbers"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        write_results("bad.json", "[10, 11, 12]", bad[i].case_extra);
+        expect_refusal("bad.json", bad[i].fragment);
+    }
+    write_results("good.json", "[10, 11, 12]",
+                  ", \"samples\": 3, \"thread_ops_per_sec\": [[1e8, null, 1e8]]");
+    struct hp_results r;
+    struct hp_error err = {{0}};
+    char path[512];
+    snprintf(path, sizeof path, "%s/good.json", tmp_dir);
+    cr_assert_eq(hp_results_read(path, &r, &err), 0, "%s", err.message);
+    cr_assert_eq(r.cases[0].samples, 3);
+    hp_results_free(&r);
+
+    /* The name: the helper's case is "null/threads=1"; an empty one is spliced over it. */
+    write_results("unnamed.json", "[10, 11, 12]", "");
+    snprintf(path, sizeof path, "%s/unnamed.json", tmp_dir);
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "sed -i 's|\"name\": \"null/threads=1\"|\"name\": \"\"|' '%s'", path);
+    cr_assert_eq(system(cmd), 0);
+    expect_refusal("unnamed.json", "cases[0]: name is empty");
     remove_tmp();
 }
 

@@ -105,23 +105,41 @@ static int too_large(const char *path, size_t max_bytes, struct hp_error *err)
     return hp_error_set(err, "%s: longer than %s, the limit for this file", path, limit);
 }
 
-int hp_file_read(const char *path, size_t max_bytes, char **text, size_t *len, struct hp_error *err)
+/* Opens PATH for hp_file_read: an fd, or -1 with err set. With regular_only, a FIFO is opened
+ * without waiting for a writer (O_NONBLOCK, cleared once the file is known to be regular) and
+ * anything but a regular file is refused. */
+static int open_for_read(const char *path, bool regular_only, struct stat *st, struct hp_error *err)
 {
     if (!*path)
         return hp_error_set(err, "'': an empty file name");
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_CLOEXEC | (regular_only ? O_NONBLOCK : 0));
     if (fd < 0)
         return hp_error_set(err, "%s: cannot open: %s", path, strerror(errno));
+    const char *problem = NULL;
+    int saved = 0;
+    if (fstat(fd, st) != 0)
+        saved = errno;
+    else if (S_ISDIR(st->st_mode))
+        problem = "is a directory, not a file";
+    else if (regular_only && !S_ISREG(st->st_mode))
+        problem = "is not a regular file (a FIFO, socket or device), which this file must be";
+    else if (regular_only && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0)
+        saved = errno;
+    if (!problem && !saved)
+        return fd;
+    close(fd);
+    if (problem)
+        return hp_error_set(err, "%s: %s", path, problem);
+    return hp_error_set(err, "%s: cannot read: %s", path, strerror(saved));
+}
+
+static int read_limited(const char *path, bool regular_only, size_t max_bytes, char **text,
+                        size_t *len, struct hp_error *err)
+{
     struct stat st;
-    if (fstat(fd, &st) != 0) {
-        int saved = errno;
-        close(fd);
-        return hp_error_set(err, "%s: cannot read: %s", path, strerror(saved));
-    }
-    if (S_ISDIR(st.st_mode)) {
-        close(fd);
-        return hp_error_set(err, "%s: is a directory, not a file", path);
-    }
+    int fd = open_for_read(path, regular_only, &st, err);
+    if (fd < 0)
+        return -1;
     if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max_bytes) {
         close(fd);
         return too_large(path, max_bytes, err);
@@ -167,6 +185,17 @@ int hp_file_read(const char *path, size_t max_bytes, char **text, size_t *len, s
     *text = buf;
     *len = used;
     return 0;
+}
+
+int hp_file_read(const char *path, size_t max_bytes, char **text, size_t *len, struct hp_error *err)
+{
+    return read_limited(path, false, max_bytes, text, len, err);
+}
+
+int hp_file_read_regular(const char *path, size_t max_bytes, char **text, size_t *len,
+                         struct hp_error *err)
+{
+    return read_limited(path, true, max_bytes, text, len, err);
 }
 
 void hp_dir_remove(const char *dir)

@@ -9,6 +9,8 @@
  *
  * Reading: hp_file_read takes a size limit; a directory, and a file or stream (/dev/zero, a
  * pipe) longer than the limit, are refused with one message naming the file.
+ * hp_file_read_regular reads regular files only: a FIFO (refused without waiting for a writer),
+ * a device or a socket is refused too, for files that are always written as regular files.
  */
 #ifndef HOTPATH_FILES_H
 #define HOTPATH_FILES_H
@@ -34,6 +36,11 @@ int hp_file_close(FILE *f, const char *path, struct hp_error *err);
  * directory, longer than the limit, read error). */
 int hp_file_read(const char *path, size_t max_bytes, char **text, size_t *len,
                  struct hp_error *err);
+
+/* The same for a file that must be a regular file: anything else is refused ("PATH: is not a
+ * regular file ..."), and a FIFO without a writer does not block. */
+int hp_file_read_regular(const char *path, size_t max_bytes, char **text, size_t *len,
+                         struct hp_error *err);
 
 /* Removes DIR and the files directly in it (no subdirectories); errors are ignored. */
 void hp_dir_remove(const char *dir);

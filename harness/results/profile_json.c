@@ -100,15 +100,35 @@ static int refuse(const struct source *s, const char *where, const char *problem
     return hp_error_set(s->err, "%s: %s%s%s", s->file, where, *where ? ": " : "", problem);
 }
 
-static int read_costs(const struct source *s, const char *where, json_t *a, size_t n, double *out)
+/* One cost per event, each a finite number >= 0 (a count or a time, per op); `what` says which
+ * cost ("\"total\"", "function F's \"self\"") in the message. */
+static int read_costs(const struct source *s, const char *where, const char *what, json_t *a,
+                      size_t n, double *out)
 {
-    if (!json_is_array(a) || json_array_size(a) != n)
-        return refuse(s, where, "a cost must be an array of one number per event");
+    char problem[700];
+    if (!json_is_array(a)) {
+        snprintf(problem, sizeof problem, "%s is not an array of one cost per event", what);
+        return refuse(s, where, problem);
+    }
+    if (json_array_size(a) != n) {
+        snprintf(problem, sizeof problem,
+                 "%s holds %zu costs where the case has %zu events (one cost per event)", what,
+                 json_array_size(a), n);
+        return refuse(s, where, problem);
+    }
     for (size_t e = 0; e < n; e++) {
         json_t *v = json_array_get(a, e);
-        if (!json_is_number(v) || !isfinite(json_number_value(v)))
-            return refuse(s, where, "a cost must be a finite number");
-        out[e] = json_number_value(v);
+        double x = json_is_number(v) ? json_number_value(v) : NAN;
+        if (!isfinite(x)) {
+            snprintf(problem, sizeof problem, "%s: a cost is not a finite number", what);
+            return refuse(s, where, problem);
+        }
+        if (x < 0) {
+            snprintf(problem, sizeof problem,
+                     "%s: a cost is %g; costs are counts or times per op, never negative", what, x);
+            return refuse(s, where, problem);
+        }
+        out[e] = x;
     }
     return 0;
 }
@@ -126,7 +146,8 @@ static int read_events(const struct source *s, json_t *o, struct hp_profile *p)
             return refuse(s, p->case_name, "an event name must be a short string");
         strcpy(p->events[e], name);
     }
-    return read_costs(s, p->case_name, json_object_get(o, "total"), p->event_count, p->total);
+    return read_costs(s, p->case_name, "\"total\"", json_object_get(o, "total"), p->event_count,
+                      p->total);
 }
 
 static int read_stacks(const struct source *s, json_t *stacks, struct hp_profile *p)
@@ -139,10 +160,30 @@ static int read_stacks(const struct source *s, json_t *stacks, struct hp_profile
         double self[HP_PROFILE_MAX_EVENTS] = {0};
         if (!frames || !*frames)
             return refuse(s, p->case_name, "a stack needs \"frames\"");
-        if (read_costs(s, p->case_name, json_object_get(so, "self"), p->event_count, self) != 0)
+        char what[300];
+        snprintf(what, sizeof what, "stack %zu's \"self\"", i);
+        if (read_costs(s, p->case_name, what, json_object_get(so, "self"), p->event_count, self) !=
+            0)
             return -1;
         if (hp_profile_add_stack(p, frames, self) != 0)
             return refuse(s, p->case_name, "out of memory");
+    }
+    return 0;
+}
+
+/* A function's "self" and "inclusive": not read (the table is rebuilt from the stacks), but a
+ * file whose figures are impossible is refused rather than shown as no change. */
+static int check_function_costs(const struct source *s, json_t *fo, const char *name,
+                                const struct hp_profile *p)
+{
+    static const char *const keys[] = {"self", "inclusive"};
+    double ignored[HP_PROFILE_MAX_EVENTS];
+    for (size_t k = 0; k < 2; k++) {
+        char what[300];
+        snprintf(what, sizeof what, "function %.200s's \"%s\"", name, keys[k]);
+        if (read_costs(s, p->case_name, what, json_object_get(fo, keys[k]), p->event_count,
+                       ignored) != 0)
+            return -1;
     }
     return 0;
 }
@@ -160,6 +201,8 @@ static int read_calls(const struct source *s, json_t *functions, struct hp_profi
         json_t *calls = json_object_get(fo, "calls");
         if (!name || (calls && (!json_is_number(calls) || json_number_value(calls) < 0)))
             return refuse(s, p->case_name, "a function needs \"name\", and \"calls\" >= 0");
+        if (check_function_costs(s, fo, name, p) != 0)
+            return -1;
         p->calls_known &= calls != NULL;
         if (hp_profile_add_calls(p, name, calls ? json_number_value(calls) : 0) != 0)
             return refuse(s, p->case_name, "out of memory");

@@ -195,7 +195,8 @@ int hp_results_read_merged(const char *list, struct hp_results *out, struct hp_e
         if (leave_out && unreliable_run(item, ignored, sizeof ignored))
             continue;
         if (index++ == 0) {
-            if (hp_results_read(item, out, err) != 0) {
+            if (hp_results_read(item, out, err) != 0 ||
+                hp_results_need_cases(out, "compare", err) != 0) {
                 status = -1;
                 break;
             }
@@ -203,6 +204,11 @@ int hp_results_read_merged(const char *list, struct hp_results *out, struct hp_e
         }
         struct hp_results more;
         if (hp_results_read(item, &more, err) != 0) {
+            status = -1;
+            break;
+        }
+        if (hp_results_need_cases(&more, "compare", err) != 0) {
+            hp_results_free(&more);
             status = -1;
             break;
         }

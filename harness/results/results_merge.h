@@ -16,7 +16,8 @@
  * several, every run must hold the same case names and build type; each case's samples are
  * concatenated in list order, its summary recomputed, its allocation and byte counts per op
  * averaged over all measured ops, and its instruction count taken from the first run that has
- * one. out->path becomes the list. Returns 0, or -1 with err set (out left safe to free). */
+ * one. out->path becomes the list. A run without cases is refused: there is nothing to compare
+ * (hp_results_need_cases). Returns 0, or -1 with err set (out left safe to free). */
 int hp_results_read_merged(const char *list, struct hp_results *out, struct hp_error *err);
 
 /* Appends the samples of `more` to the matching cases of `into` (see above). */

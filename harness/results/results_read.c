@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "files.h"
 #include "results_write.h"
 
 struct reader {
@@ -210,6 +211,8 @@ static int read_case_identity(const struct reader *rd, json_t *c, const char *wh
         return st;
     if (out->threads == 0)
         return fail(rd, where, "threads is 0");
+    if (!*out->name)
+        return fail(rd, where, "name is empty: every case has a name");
     out->impl_count = json_object_size(impls);
     out->impls = calloc(out->impl_count ? out->impl_count : 1, sizeof *out->impls);
     if (!out->impls)
@@ -251,6 +254,45 @@ static int read_case_params(const struct reader *rd, json_t *c, const char *wher
     return 0;
 }
 
+/* The case's own count of its samples ("samples", optional: the arrays are the data) and its
+ * per-thread rates (one array of n numbers or nulls per thread, when recorded) must agree with
+ * the n samples of ns_per_op. */
+static int check_sample_count(const struct reader *rd, json_t *c, const char *where, size_t n,
+                              unsigned threads)
+{
+    int st = 0;
+    char path[96], problem[160];
+    json_t *count = member(rd, c, where, "samples", JSON_INTEGER, true, &st);
+    if (st != 0)
+        return st;
+    snprintf(path, sizeof path, "%s.samples", where);
+    if (count && (json_integer_value(count) < 0 || (uintmax_t)json_integer_value(count) != n)) {
+        snprintf(problem, sizeof problem, "is %lld, but ns_per_op holds %zu values",
+                 (long long)json_integer_value(count), n);
+        return fail(rd, path, problem);
+    }
+    json_t *per_thread = member(rd, c, where, "thread_ops_per_sec", JSON_ARRAY, true, &st);
+    snprintf(path, sizeof path, "%s.thread_ops_per_sec", where);
+    if (st != 0 || !per_thread)
+        return st;
+    if (json_array_size(per_thread) != threads)
+        return fail(rd, path, "does not hold one array per thread");
+    size_t t;
+    json_t *a;
+    json_array_foreach(per_thread, t, a)
+    {
+        bool numbers = json_is_array(a) && json_array_size(a) == n;
+        for (size_t k = 0; numbers && k < n; k++)
+            numbers = json_is_number(json_array_get(a, k)) || json_is_null(json_array_get(a, k));
+        if (!numbers) {
+            snprintf(problem, sizeof problem,
+                     "[%zu] is not an array of %zu numbers (one per sample)", t, n);
+            return fail(rd, path, problem);
+        }
+    }
+    return 0;
+}
+
 /* The samples (per op, per second, CPU time) and their summary, recomputed. */
 static int read_case_samples(const struct reader *rd, json_t *c, const char *where, bool complete,
                              struct hp_result_case *out)
@@ -262,6 +304,8 @@ static int read_case_samples(const struct reader *rd, json_t *c, const char *whe
     out->samples = n;
     if (json_is_array(json_object_get(c, "cpu_ns_per_op")) &&
         read_samples(rd, c, where, "cpu_ns_per_op", true, &out->cpu_ns_per_op, &n) != 0)
+        return -1;
+    if (check_sample_count(rd, c, where, n, out->threads) != 0)
         return -1;
     if (n == 0 && complete)
         return fail(rd, where, "has no samples in a complete run");
@@ -331,6 +375,13 @@ static int read_case_latency(const struct reader *rd, json_t *c, const char *whe
     l->timer_overhead_ns_per_op =
         optional_nonnegative(rd, lat, sub, "timer_overhead_ns_per_op", &st);
     l->hlog = optional_string(rd, lat, sub, "hlog", &st);
+    if (st == 0 && l->hlog &&
+        (!*l->hlog || strchr(l->hlog, '/') || strcmp(l->hlog, ".") == 0 ||
+         strcmp(l->hlog, "..") == 0)) {
+        char path[128];
+        snprintf(path, sizeof path, "%s.hlog", sub);
+        st = fail(rd, path, "is not the name of a file in the results directory");
+    }
     l->below_resolution = optional_bool(rd, lat, sub, "below_resolution", &st);
     return st;
 }
@@ -647,6 +698,36 @@ static int read_document(struct reader *rd, json_t *root, struct hp_results *r)
     return read_fits(rd, root, r);
 }
 
+/* The document of FILE, read whole (a regular file of at most HP_RESULTS_MAX_BYTES) and parsed
+ * with duplicate keys refused; NULL with err set. */
+static json_t *load_json(const char *file, struct hp_error *err)
+{
+    char *text;
+    size_t len;
+    if (hp_file_read_regular(file, HP_RESULTS_MAX_BYTES, &text, &len, err) != 0)
+        return NULL;
+    const char *nul = memchr(text, '\0', len);
+    if (nul) { /* jansson would take it for the end of the text */
+        int line = 1;
+        for (const char *p = text; p < nul; p++)
+            line += *p == '\n';
+        hp_error_set(err, "%s:%d: invalid JSON: a NUL byte, which JSON text cannot hold", file,
+                     line);
+        free(text);
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    free(text);
+    if (root)
+        return root;
+    if (jerr.line > 0)
+        hp_error_set(err, "%s:%d:%d: invalid JSON: %s", file, jerr.line, jerr.column, jerr.text);
+    else
+        hp_error_set(err, "%s: invalid JSON: %s", file, jerr.text);
+    return NULL;
+}
+
 int hp_results_read(const char *path, struct hp_results *out, struct hp_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -668,14 +749,8 @@ int hp_results_read(const char *path, struct hp_results *out, struct hp_error *e
     }
     out->path = file;
 
-    json_error_t jerr;
-    json_t *root = json_load_file(file, 0, &jerr);
+    json_t *root = load_json(file, err);
     if (!root) {
-        if (jerr.line > 0)
-            hp_error_set(err, "%s:%d:%d: invalid JSON: %s", file, jerr.line, jerr.column,
-                         jerr.text);
-        else
-            hp_error_set(err, "%s: %s", file, jerr.text);
         hp_results_free(out);
         return -1;
     }
@@ -686,6 +761,15 @@ int hp_results_read(const char *path, struct hp_results *out, struct hp_error *e
         return -1;
     }
     return 0;
+}
+
+int hp_results_need_cases(const struct hp_results *r, const char *what, struct hp_error *err)
+{
+    if (r->case_count > 0)
+        return 0;
+    return hp_error_set(err,
+                        "%s: cases: is empty: the run measured no case, so there is nothing to %s",
+                        r->path, what);
 }
 
 static void free_case(struct hp_result_case *c)

@@ -6,8 +6,10 @@
  * jansson knows it), anything that is not a complete "hotpath-results" document of a version it
  * knows: a missing or wrong-typed required key, a case without samples, a non-finite or
  * non-positive sample, a negative count or time per op (allocations, perf, instructions,
- * latency, floors), duplicate case names. A run interrupted by Ctrl-C (complete: false) is
- * read, with `complete` false, so a caller can decide whether to refuse it.
+ * latency, floors), duplicate case names, a duplicate key in any object. results.json must be
+ * a regular file of at most HP_RESULTS_MAX_BYTES (a directory, FIFO or device is refused without
+ * reading it). A run interrupted by Ctrl-C (complete: false) is read, with `complete` false, so
+ * a caller can decide whether to refuse it.
  *
  * Numbers the run could not measure are stored in the file as null; here they are NAN (test
  * with isnan), and the has_* flags say whether an optional block was present.
@@ -184,9 +186,18 @@ struct hp_results {
     "The run was interrupted (complete: false): cases hold only the samples taken before it "      \
     "stopped, some perhaps none, and comparisons of them are weaker than a full run's."
 
+/* The largest results.json read: a real run's is under 1 MiB (92 cases, 160 KiB), so this
+ * leaves room for runs hundreds of times larger and refuses a runaway file before parsing it. */
+#define HP_RESULTS_MAX_BYTES ((size_t)256 << 20)
+
 /* Reads `path` (a results directory or a results.json). Returns 0, or -1 with err set and *out
  * left empty (safe to free). */
 int hp_results_read(const char *path, struct hp_results *out, struct hp_error *err);
+
+/* A results file may hold no case ("cases": [], a run interrupted before its first case, or
+ * one whose every case declined): the reader accepts it, and a view that needs cases calls
+ * this. 0 when r has a case, else -1 with err "FILE: cases: is empty: ... nothing to WHAT". */
+int hp_results_need_cases(const struct hp_results *r, const char *what, struct hp_error *err);
 
 void hp_results_free(struct hp_results *r);
 

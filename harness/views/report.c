@@ -328,7 +328,7 @@ static int read_hlog(const struct report *rep, const struct hp_result_case *c, s
     snprintf(path, sizeof path, "%s/%s", rep->r->dir, c->latency.hlog);
     char *text;
     size_t len;
-    if (hp_file_read(path, HLOG_MAX_BYTES, &text, &len, err) != 0)
+    if (hp_file_read_regular(path, HLOG_MAX_BYTES, &text, &len, err) != 0)
         return -1;
     FILE *log = len ? fmemopen(text, len, "r") : NULL;
     struct hp_error inner;
@@ -1213,7 +1213,7 @@ int hp_report_write(const char *results_dir, struct hp_report_outcome *outcome,
     struct hp_results r;
     if (hp_results_read(results_dir, &r, err) != 0)
         return -1;
-    if (hp_gnuplot_check(err) != 0) {
+    if (hp_results_need_cases(&r, "report", err) != 0 || hp_gnuplot_check(err) != 0) {
         hp_results_free(&r);
         return -1;
     }
