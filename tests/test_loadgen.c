@@ -442,7 +442,7 @@ Test(server_proc, closed_loop_on_two_generator_threads, .timeout = 120)
     char command[1024], path[256];
     snprintf(command, sizeof command,
              "%s run --workload load/closed/32x1,load/open/50pct --mode both --threads 2 "
-             "--samples 2 --warmup 0 --target-time 20ms --quiet --out %s/r",
+             "--samples 2 --warmup 0 --target-time 100ms --quiet --out %s/r",
              HOTPATH_BINARY, dir);
     int status = run_captured(command, dir, out, sizeof out, err_text, sizeof err_text);
     cr_assert_eq(status, 0, "hotpath run: exit %d: %s", status, err_text);

@@ -715,8 +715,9 @@ static void load_report(void *shared, struct hp_metrics *out)
         hp_metrics_add(out, "generator_syscalls_per_request", "calls",
                        (double)c->generator_syscalls / (double)c->answered);
     /* What a request costs the server, whichever side limited the rate: at that cost a fully
-     * busy core answers 1e9 / this many requests a second. */
-    if (c->answered > 0)
+     * busy core answers 1e9 / this many requests a second. /proc counts CPU time in clock ticks
+     * (10 ms): none counted over short samples is "not measured", not a free request. */
+    if (c->answered > 0 && c->server_cpu_ns > 0)
         hp_metrics_add(out, "server_cpu_ns_per_request", "ns",
                        (double)c->server_cpu_ns / (double)c->answered);
 }
