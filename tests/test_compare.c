@@ -389,26 +389,6 @@ Test(compare, a_table_that_cannot_be_written_fails, .init = fx_setup, .fini = fx
     }
 }
 
-Test(compare_cmd, a_chart_that_cannot_be_written_leaves_nothing, .init = fx_setup,
-     .fini = fx_teardown)
-{
-    double old_s[8], slow[8];
-    fx_samples(old_s, 8, 100, 1);
-    fx_samples(slow, 8, 130, 1);
-    struct fx_case old_case = {.workload = "demo/a", .samples = old_s, .n = 8};
-    struct fx_case new_case = {.workload = "demo/a", .samples = slow, .n = 8};
-    fx_write("old", NULL, &old_case, 1);
-    fx_write("new", NULL, &new_case, 1);
-    /* Files may not grow past 8 KiB (dash counts 512-byte blocks): the chart does not fit. */
-    cr_assert_eq(
-        fx_hotpath_with("trap '' XFSZ; ulimit -f 16;", "compare old new --chart change", "out"), 2);
-    cr_assert(strstr(fx_read("err"), "change.png is incomplete"), "%s", fx_read("err"));
-    struct stat st;
-    static const char *const files[] = {"change.png", "change.svg", "change.dat"};
-    for (size_t i = 0; i < 3; i++)
-        cr_assert_neq(stat(fx_path(files[i]), &st), 0, "%s was left", files[i]);
-}
-
 /* Two runs with one case that slowed down, for the chart tests: fx_dir/old and fx_dir/new. */
 static void write_slower_pair(void)
 {
@@ -419,6 +399,20 @@ static void write_slower_pair(void)
     struct fx_case new_case = {.workload = "demo/a", .samples = slow, .n = 8};
     fx_write("old", NULL, &old_case, 1);
     fx_write("new", NULL, &new_case, 1);
+}
+
+Test(compare_cmd, a_chart_that_cannot_be_written_leaves_nothing, .init = fx_setup,
+     .fini = fx_teardown)
+{
+    write_slower_pair();
+    /* Files may not grow past 8 KiB (dash counts 512-byte blocks): the chart does not fit. */
+    cr_assert_eq(
+        fx_hotpath_with("trap '' XFSZ; ulimit -f 16;", "compare old new --chart change", "out"), 2);
+    cr_assert(strstr(fx_read("err"), "change.png is incomplete"), "%s", fx_read("err"));
+    struct stat st;
+    static const char *const files[] = {"change.png", "change.svg", "change.dat"};
+    for (size_t i = 0; i < 3; i++)
+        cr_assert_neq(stat(fx_path(files[i]), &st), 0, "%s was left", files[i]);
 }
 
 /* Fails unless fx_dir holds exactly the names listed (hidden ones included), space-separated
