@@ -218,6 +218,32 @@ Test(profile, bad_input_is_refused_with_exit_2, .init = fx_setup, .fini = fx_tea
     cr_assert_eq(fx_hotpath("profile --diff missing.json bad.json"), 2);
 }
 
+/* A case the callgrind child refuses (a bad route file, found at its setup) is refused as the
+ * child said it: exit 2, its message alone, no profile directory. */
+Test(profile, a_case_the_child_refuses_is_refused_as_it_said, .init = fx_setup, .fini = fx_teardown)
+{
+#if defined(HOTPATH_ASAN) || defined(HOTPATH_TSAN)
+    cr_skip_test("valgrind cannot run sanitizer builds");
+#else
+    if (!hp_instructions_available())
+        cr_skip_test("valgrind is not installed");
+    cr_assert_eq(mkdir(fx_path("routes"), 0755), 0);
+    fx_write_text("routes/gplus.routes", "GET /a\nFROB /b\n");
+    char args[512];
+    snprintf(args, sizeof args,
+             "profile --workload router/gplus/all --router radix --workloads-dir %s --out p",
+             fx_dir);
+    cr_assert_eq(fx_hotpath(args), 2, "%s", fx_read("err"));
+    const char *err = fx_read("err");
+    cr_assert(strncmp(err, "hotpath: router/gplus/all/", 26) == 0 &&
+                  strstr(err, "routes/gplus.routes:2: unknown method 'FROB'") &&
+                  strchr(err, '\n') == err + strlen(err) - 1,
+              "%s", err);
+    cr_assert_eq(access(fx_path("p"), F_OK), -1, "a profile directory was made");
+    cr_assert_eq(access(fx_path("p.partial"), F_OK), -1, "a partial directory was left");
+#endif
+}
+
 Test(profile, missing_phase_is_refused, .init = fx_setup, .fini = fx_teardown)
 {
     struct hp_profile p = read_dump(10);

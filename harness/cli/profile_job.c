@@ -162,9 +162,10 @@ static int profile_into(struct hp_profile_options *o, const struct hp_run *run,
     }
     printf("profiling %zu case%s under callgrind (%llu ops per thread per case)\n", run->case_count,
            run->case_count == 1 ? "" : "s", (unsigned long long)o->run.instructions_ops);
-    if (hp_callgrind_run(out->partial, options, n, o->run.argc, o->run.argv,
-                         o->run.instructions_ops, err) != 0)
-        return -1;
+    int ran = hp_callgrind_run(out->partial, options, n, o->run.argc, o->run.argv,
+                               o->run.instructions_ops, err);
+    if (ran != 0)
+        return ran;
     static struct hp_profile_set set; /* large */
     memset(&set, 0, sizeof set);
     describe(&set, &o->run, NULL);
@@ -264,10 +265,12 @@ int hp_profile_job(struct hp_profile_options *o, struct hp_error *err)
         strncat(name, "-profile", sizeof name - strlen(name) - 1);
         rc = hp_results_dir_reserve(&out, name, err) == 0 ? 0 : HP_EXIT_USAGE;
     }
-    if (rc == 0 && (o->sampling ? sample_into(o, &run, &event, &out, err)
-                                : profile_into(o, &run, &out, err)) != 0) {
+    int profiled = rc != 0       ? 0
+                   : o->sampling ? sample_into(o, &run, &event, &out, err)
+                                 : profile_into(o, &run, &out, err);
+    if (profiled != 0) {
         hp_results_dir_release(&out);
-        rc = 1;
+        rc = profiled == HP_CALLGRIND_REFUSED ? HP_EXIT_USAGE : 1;
     }
     free(run.cases);
     if (rc != 0)

@@ -201,6 +201,11 @@ int hp_callgrind_run(const char *dir, const char *const *tool_options, size_t op
         char last[600];
         last_line(log, last, sizeof last);
         remove(log);
+        if (WIFEXITED(status) && WEXITSTATUS(status) == HP_EXIT_USAGE && last[0]) {
+            /* The child refused its input (a route file, say): its own message is the one. */
+            hp_error_set(err, "%s", strncmp(last, "hotpath: ", 9) == 0 ? last + 9 : last);
+            return HP_CALLGRIND_REFUSED;
+        }
         return hp_error_set(err, "the callgrind run failed (%s %d)%s%s",
                             WIFEXITED(status) ? "exit status" : "signal",
                             WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),

@@ -38,7 +38,9 @@ unsigned hp_callgrind_timeout_s(void);
 /* Runs this executable's `run` under callgrind with `run_args` plus --callgrind-child DIR and
  * --instructions-ops OPS, writing the dumps (DIR/callgrind.out*) into DIR, with the extra
  * valgrind options given (e.g. --cache-sim=yes). Kills it after hp_callgrind_timeout_s().
- * 0, or -1 with err set (valgrind missing, failed or killed). */
+ * 0; HP_CALLGRIND_REFUSED with err the child's own message when it refused its input (exit 2:
+ * a bad route file, say); or -1 with err set (valgrind missing, failed or killed). */
+enum { HP_CALLGRIND_REFUSED = -2 };
 int hp_callgrind_run(const char *dir, const char *const *tool_options, size_t option_count,
                      int run_argc, char **run_argv, uint64_t ops, struct hp_error *err);
 
