@@ -232,13 +232,16 @@ static int send_requests(struct hp_loadgen *g, unsigned i, unsigned k, uint64_t 
     return flush(g, i, err);
 }
 
-long hp_loadgen_response_length(const char *buf, size_t len, int *status)
+/* hp_loadgen_response_length, which also gives the head's length (its CR LF CR LF included)
+ * once the head is complete. */
+static long frame_response(const char *buf, size_t len, int *status, size_t *head_len)
 {
     size_t scan = len < HEAD_MAX ? len : HEAD_MAX;
     const char *end = memmem(buf, scan, "\r\n\r\n", 4);
     if (!end)
         return len >= HEAD_MAX ? -1 : 0;
     size_t head = (size_t)(end - buf) + 4;
+    *head_len = head;
     if (head < 12 || memcmp(buf, "HTTP/1.", 7) != 0 || buf[8] != ' ' ||
         !isdigit((unsigned char)buf[9]) || !isdigit((unsigned char)buf[10]) ||
         !isdigit((unsigned char)buf[11]))
@@ -270,6 +273,12 @@ long hp_loadgen_response_length(const char *buf, size_t len, int *status)
     return -1;
 }
 
+long hp_loadgen_response_length(const char *buf, size_t len, int *status)
+{
+    size_t head_len;
+    return frame_response(buf, len, status, &head_len);
+}
+
 /* hp_loadgen_response_length for the generator's own reads. A server answers the same request
  * with the same head until something in it changes (nginx's and h2o's Date, once a second); a
  * head byte for byte the last one parsed frames the same way, so it costs one memcmp instead
@@ -282,9 +291,9 @@ static long response_length(struct hp_loadgen *g, const char *buf, size_t len, i
         *status = g->known_status;
         return len >= g->known_length ? (long)g->known_length : 0;
     }
-    long r = hp_loadgen_response_length(buf, len, status);
+    size_t head = 0;
+    long r = frame_response(buf, len, status, &head);
     if (r > 0) {
-        size_t head = (size_t)((const char *)memmem(buf, (size_t)r, "\r\n\r\n", 4) - buf) + 4;
         g->known_head_len = head <= KNOWN_HEAD_MAX ? head : 0;
         memcpy(g->known_head, buf, g->known_head_len);
         g->known_length = (size_t)r;
