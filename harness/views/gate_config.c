@@ -127,14 +127,14 @@ static bool repeated_key(struct config_parse *p, int section, const char *name)
     return false;
 }
 
-/* The limit keys, shared by [gate] and [case] sections. Returns 1 when the key was one of them,
- * 0 when unknown, -1 when its value is bad. */
 /* What a [gate] or [case] value must be, for the message refusing one. */
 static const char *valid_value(const char *name)
 {
     return strcmp(name, "ignore") == 0 ? "not yes or no" : "not a valid non-negative value";
 }
 
+/* The limit keys, shared by [gate] and [case] sections. Returns 1 when the key was one of them,
+ * 0 when unknown, -1 when its value is bad. */
 static int set_limit(struct hp_gate_limits *l, bool *has[5], const char *name, const char *value)
 {
     double v;
