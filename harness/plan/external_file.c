@@ -225,8 +225,10 @@ int hp_external_file_read(const char *path, struct hp_external_file *out, struct
         .name = path, .cursor = text, .err = err, .on_section = open_section, .ctx = &st};
     hp_ini_parse(&st.in, on_key, &st, "[source], key = value, or a comment");
     free(text);
-    if (!st.in.failed && out->count == 0)
-        st.in.failed = hp_error_set(err, "%s: no [source] section", path) != 0;
+    if (!st.in.failed && out->count == 0) { /* the whole file's fault, not a line's */
+        hp_error_set(err, "%s: no [source] section", path);
+        st.in.failed = true;
+    }
     if (st.in.failed || check_sources(&st) != 0) {
         out->count = 0;
         return -1;
