@@ -8,7 +8,8 @@
  *   rate x stall requests, up to the stall's full length, as wrk2 shows it. Timing each request
  *   from its send (the sabotage build measure_from_send) leaves only the few in flight in the
  *   tail, and this test fails;
- * - the closed loop answers exactly n requests, pipelined or not, and counts bad statuses;
+ * - the closed loop answers exactly n requests, pipelined or not, and counts bad statuses; it
+ *   pipelines as wrk does (the next D requests once all D are answered);
  * - child servers: started and ready (by port and by the `listening on` line), stopped with
  *   their last line kept; a missing program and one that exits at once are reported, not waited
  *   for; and `hotpath run` of an anchor whose program is missing says so and goes on;
@@ -224,6 +225,70 @@ Test(loadgen, closed_loop_answers_exactly_n)
     cr_assert_eq(t.bad_responses, 10);
     hp_loadgen_destroy(g);
     server_stop(&s);
+}
+
+struct closed_call {
+    struct hp_loadgen *g;
+    uint64_t n;
+    int rc;
+};
+
+static void *run_closed(void *arg)
+{
+    struct closed_call *call = arg;
+    struct hp_error err;
+    call->rc = hp_loadgen_closed(call->g, call->n, NULL, &err);
+    return NULL;
+}
+
+/* Reads exactly `count` requests from fd (blocking): asserts no byte more came with them. */
+static void read_requests(int fd, unsigned count)
+{
+    size_t want = count * (sizeof request - 1), got = 0;
+    char buf[4096];
+    while (got < want) {
+        ssize_t r = read(fd, buf + got, sizeof buf - got);
+        cr_assert_gt(r, 0, "the generator closed or failed after %zu of %zu bytes", got, want);
+        got += (size_t)r;
+    }
+    cr_assert_eq(got, want, "%zu bytes where %u requests are %zu", got, count, want);
+}
+
+/* The closed loop pipelines as wrk does: a connection writes its D requests and sends the next
+ * D only once all D are answered, not a request per answer. */
+Test(loadgen, closed_loop_sends_the_next_batch_once_all_are_answered)
+{
+    enum { DEPTH = 4 };
+    int listen_fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t alen = sizeof addr;
+    cr_assert_eq(bind(listen_fd, (struct sockaddr *)&addr, sizeof addr), 0);
+    cr_assert_eq(listen(listen_fd, 1), 0);
+    getsockname(listen_fd, (struct sockaddr *)&addr, &alen);
+    struct closed_call call = {.g = generator(ntohs(addr.sin_port), 1, DEPTH), .n = 2 * DEPTH};
+    pthread_t thread;
+    pthread_create(&thread, NULL, run_closed, &call);
+    int fd = accept(listen_fd, NULL, NULL);
+    cr_assert_geq(fd, 0);
+    read_requests(fd, DEPTH);
+    for (int i = 0; i < DEPTH - 1; i++)
+        cr_assert_eq(write(fd, ok, strlen(ok)), (ssize_t)strlen(ok));
+    /* Three of four answered: nothing more may come until the fourth is. */
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    cr_assert_eq(poll(&p, 1, 100), 0,
+                 "the generator sent more before its pipeline of %d was answered", DEPTH);
+    cr_assert_eq(write(fd, ok, strlen(ok)), (ssize_t)strlen(ok));
+    read_requests(fd, DEPTH);
+    for (int i = 0; i < DEPTH; i++)
+        cr_assert_eq(write(fd, ok, strlen(ok)), (ssize_t)strlen(ok));
+    pthread_join(thread, NULL);
+    cr_assert_eq(call.rc, 0);
+    struct hp_loadgen_totals t;
+    hp_loadgen_totals(call.g, &t);
+    cr_assert_eq(t.responses, 2 * DEPTH);
+    hp_loadgen_destroy(call.g);
+    close(fd);
+    close(listen_fd);
 }
 
 /* The generator frames a response whose head is the last one's without parsing it: a head

@@ -3,7 +3,8 @@
  * LOAD_REQUEST_TARGET with the three headers the request workloads send; every server under load
  * gives it the same response.
  *
- *   load/closed/CxD     closed loop, C connections x D requests in flight, batch mode only:
+ *   load/closed/CxD     closed loop, C connections x D pipelined requests (the next D once all
+ *                       D are answered, as wrk pipelines), batch mode only:
  *                       req/s (ops/s); records server_cpu_busy and generator_cpu_busy (the
  *                       share of the sample's wall time each side was on a CPU, from /proc), the
  *                       figures that say whether the server or the generator limited the rate.

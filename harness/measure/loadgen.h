@@ -1,8 +1,9 @@
 /* The load generator: HTTP/1.1 requests over loopback TCP, non-blocking, one epoll loop on the
  * calling thread, in two modes.
  *
- *   closed loop  C connections each keep D requests in flight (pipelining depth D); a response
- *                frees its slot for the next request, so the rate is what the server answers:
+ *   closed loop  C connections, each with D requests pipelined, as wrk pipelines them: a
+ *                connection writes D requests at once and its next D once all D are answered
+ *                (at D = 1, a request per response), so the rate is what the server answers:
  *                req/s = n / wall time.
  *   open loop    wrk2's model: request k of a run has an intended send time t0 + k / rate; it
  *                is sent on a connection with a free slot once that time has come, and its
