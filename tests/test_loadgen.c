@@ -204,7 +204,7 @@ Test(loadgen, closed_loop_answers_exactly_n)
     struct test_server s;
     server_start(&s);
     struct hp_error err;
-    for (unsigned depth = 1; depth <= 16; depth *= 4) {
+    for (unsigned depth = 1; depth <= HP_LOADGEN_MAX_DEPTH; depth *= 4) {
         struct hp_loadgen *g = generator(s.port, 8, depth);
         cr_assert_eq(hp_loadgen_closed(g, 1001, NULL, &err), 0, "%s", err.message);
         cr_assert_eq(hp_loadgen_closed(g, 7, NULL, &err), 0, "%s", err.message);

@@ -4,14 +4,16 @@
  * gives it the same response.
  *
  *   load/closed/CxD     closed loop, C connections x D pipelined requests (the next D once all
- *                       D are answered, as wrk pipelines), batch mode only:
+ *                       D are answered, as wrk pipelines), D = 1, 16 or 64, batch mode only:
  *                       req/s (ops/s); records server_cpu_busy and generator_cpu_busy (the
  *                       share of the sample's wall time each side was on a CPU, from /proc), the
  *                       figures that say whether the server or the generator limited the rate.
  *                       With --threads T, T generator threads share the C connections, each on
  *                       a CPU of its own where there are enough (a generator thread costs about
- *                       what a server thread does per request, so a server is only driven to
- *                       its limit by more than one)
+ *                       what a server thread does per request at D = 1, so a server is only
+ *                       driven to its limit by more than one; at D = 64 the generator's system
+ *                       calls, a send and a few reads per 64 requests, weigh least, and one
+ *                       generator thread can cost well under one server thread: README)
  *   load/open/Npct      open loop at N% of the server's closed-loop maximum (32 x 1, probed
  *                       for LOAD_PROBE_S at setup), latency mode only: each request's latency
  *                       from its intended send time (wrk2's model) into the histogram and .hlog
@@ -773,6 +775,10 @@ static void load_teardown(void *shared)
                   waxes,                                                                           \
                   who ": closed loop, 32 connections, 16 pipelined requests on each (req/s)",      \
                   kind, 32, 16, 0, false);                                                         \
+    LOAD_WORKLOAD(prefix##_closed_32x64, path "/closed/32x64", (wflags) | HP_WORKLOAD_BATCH_ONLY,  \
+                  waxes,                                                                           \
+                  who ": closed loop, 32 connections, 64 pipelined requests on each (req/s)",      \
+                  kind, 32, 64, 0, false);                                                         \
     LOAD_OPEN(prefix, path, kind, wflags, waxes, who, 10);                                         \
     LOAD_OPEN(prefix, path, kind, wflags, waxes, who, 30);                                         \
     LOAD_OPEN(prefix, path, kind, wflags, waxes, who, 50);                                         \
