@@ -17,8 +17,10 @@
  *   load/open/Npct      open loop at N% of the server's closed-loop maximum (32 x 1, probed
  *                       for LOAD_PROBE_S at setup), latency mode only: each request's latency
  *                       from its intended send time (wrk2's model) into the histogram and .hlog
- *   load/wrk/32x1       wrk (Debian) against the same server, the cross-check of the generator:
- *                       its own request count over the sample's time
+ *   load/wrk/32x1, load/wrk/32x64   wrk (Debian) against the same server, the cross-check
+ *                       of the generator: its own request count over the sample's time (at 32 x
+ *                       64 pipelined by workloads/anchors/wrk-pipeline.lua, as the closed loop
+ *                       pipelines)
  *   load/nginx/..., load/h2o/...   the anchors: the same loads on nginx and h2o (configs in
  *                       workloads/anchors/), measured once in a phase run, outside the phases
  *
@@ -107,6 +109,7 @@ struct load_case {
      * calls. */
     _Atomic uint64_t answered, generator_syscalls;
     _Atomic unsigned errors;
+    char wrk_script[300]; /* wrk, pipelined: workloads/anchors/wrk-pipeline.lua */
 };
 
 /* A generator thread: its share of the connections, on its CPU. */
@@ -533,6 +536,13 @@ static int load_setup(const struct hp_case_params *params, const struct load_spe
     if (!c)
         return hp_error_set(err, "out of memory");
     c->spec = *spec;
+    snprintf(c->wrk_script, sizeof c->wrk_script, "%s/anchors/wrk-pipeline.lua",
+             params->workloads_dir);
+    if (spec->wrk && spec->depth > 1 && access(c->wrk_script, R_OK) != 0) {
+        hp_error_set(err, "%s: %s", c->wrk_script, strerror(errno));
+        load_free(c);
+        return -1;
+    }
     c->generators = params->threads;
     int server_cpu;
     c->generator_cpus = hp_load_cpus(c->generators, &server_cpu, c->generator_cpu);
@@ -652,7 +662,7 @@ static uint64_t wrk_run_about(void *local, uint64_t n)
 {
     struct load_thread *t = local;
     struct load_case *c = t->c;
-    char program[256], threads[] = "-t1", conns[16], duration[32], url[64], log[300];
+    char program[256], threads[] = "-t1", conns[16], duration[32], url[64], log[300], depth[16];
     struct hp_error err = {{0}};
     if (!find_program("wrk", program, sizeof program)) {
         if (atomic_fetch_add(&c->errors, 1) == 0)
@@ -664,12 +674,19 @@ static uint64_t wrk_run_about(void *local, uint64_t n)
     snprintf(duration, sizeof duration, "-d%.0fs", seconds < 1 ? 1 : seconds + 0.5);
     snprintf(url, sizeof url, "http://127.0.0.1:%d%s", c->server->proc.port, LOAD_REQUEST_TARGET);
     snprintf(log, sizeof log, "%s/wrk.log", c->server->dir);
-    char *argv[] = {program, threads,
-                    conns,   duration,
-                    "-H",    "Host: api.github.com",
-                    "-H",    "User-Agent: curl/8.5.0",
-                    "-H",    "Accept: application/json",
-                    url,     NULL};
+    snprintf(depth, sizeof depth, "%u", c->spec.depth);
+    /* Pipelined, wrk writes what the script's request() returns, the depth's copies of its
+     * request, and the next once all are answered: as the closed loop pipelines. */
+    char *argv[] = {program,       threads,
+                    conns,         duration,
+                    "-H",          "Host: api.github.com",
+                    "-H",          "User-Agent: curl/8.5.0",
+                    "-H",          "Accept: application/json",
+                    url,           "-s",
+                    c->wrk_script, "--",
+                    depth,         NULL};
+    if (c->spec.depth == 1)
+        argv[11] = NULL; /* wrk's own request, one at a time */
     char saved[1024], *out = NULL;
     size_t len;
     struct rusage before, after;
@@ -799,26 +816,33 @@ LOAD_SERVER(hp_workload_load, "load", SERVER_HOTPATH, 0, LOAD_AXES, "hotpath ser
 LOAD_SERVER(hp_workload_load_nginx, "load/nginx", SERVER_NGINX, HP_WORKLOAD_ANCHOR, 0, "nginx");
 LOAD_SERVER(hp_workload_load_h2o, "load/h2o", SERVER_H2O, HP_WORKLOAD_ANCHOR, 0, "h2o");
 
-static int wrk_setup(const struct hp_case_params *params, void **shared, struct hp_error *err)
-{
-    static const struct load_spec spec = {SERVER_HOTPATH, 32, 1, 0, true};
-    return load_setup(params, &spec, shared, err);
-}
+/* wrk against hotpath serve at one of the closed loops' shapes: the generator's cross-check. */
+#define LOAD_WRK(depth, summary_text)                                                              \
+    static int wrk_setup_##depth(const struct hp_case_params *params, void **shared,               \
+                                 struct hp_error *err)                                             \
+    {                                                                                              \
+        static const struct load_spec spec = {SERVER_HOTPATH, 32, depth, 0, true};                 \
+        return load_setup(params, &spec, shared, err);                                             \
+    }                                                                                              \
+    const struct hp_workload hp_workload_load_wrk_32x##depth = {                                   \
+        .name = "load/wrk/32x" #depth,                                                             \
+        .summary = summary_text,                                                                   \
+        .axes = LOAD_AXES,                                                                         \
+        .flags = HP_WORKLOAD_BATCH_ONLY,                                                           \
+        .setup = wrk_setup_##depth,                                                                \
+        .thread_setup = load_thread_setup,                                                         \
+        .run = load_run,                                                                           \
+        .run_about = wrk_run_about,                                                                \
+        .thread_teardown = load_thread_teardown,                                                   \
+        .report = load_report,                                                                     \
+        .sample_begin = load_sample_begin,                                                         \
+        .sample_end = load_sample_end,                                                             \
+        .teardown = load_teardown,                                                                 \
+        .axis_default = LOAD_DEFAULTS,                                                             \
+    }
 
-const struct hp_workload hp_workload_load_wrk = {
-    .name = "load/wrk/32x1",
-    .summary = "wrk against hotpath serve, 32 connections, no pipelining: the generator's "
-               "cross-check (req/s)",
-    .axes = LOAD_AXES,
-    .flags = HP_WORKLOAD_BATCH_ONLY,
-    .setup = wrk_setup,
-    .thread_setup = load_thread_setup,
-    .run = load_run,
-    .run_about = wrk_run_about,
-    .thread_teardown = load_thread_teardown,
-    .report = load_report,
-    .sample_begin = load_sample_begin,
-    .sample_end = load_sample_end,
-    .teardown = load_teardown,
-    .axis_default = LOAD_DEFAULTS,
-};
+LOAD_WRK(1, "wrk against hotpath serve, 32 connections, no pipelining: the generator's "
+            "cross-check at 32 x 1 (req/s)");
+LOAD_WRK(64, "wrk against hotpath serve, 32 connections, 64 pipelined requests on each "
+             "(workloads/anchors/wrk-pipeline.lua): the generator's cross-check at 32 x 64 "
+             "(req/s)");

@@ -122,29 +122,42 @@ static void closed_row(struct hp_table *t, const struct hp_results *r,
     number_cell(t, syscalls, "%.2f", syscalls);
 }
 
-/* wrk's req/s beside the generator's on the same server and load (32 x 1). */
+/* wrk's req/s beside the generator's on the same server and load: load/wrk/CxD beside
+ * load/closed/CxD. */
 static void wrk_check(struct hp_doc *doc, const struct hp_results *r)
 {
     for (size_t i = 0; i < r->case_count; i++) {
         const struct hp_result_case *w = &r->cases[i];
-        if (strcmp(w->workload, "load/wrk/32x1") != 0)
+        unsigned connections, depth;
+        char closed[64], tail;
+        if (sscanf(w->workload, "load/wrk/%ux%u%c", &connections, &depth, &tail) != 2)
             continue;
+        snprintf(closed, sizeof closed, "load/closed/%ux%u", connections, depth);
         for (size_t k = 0; k < r->case_count; k++) {
             const struct hp_result_case *g = &r->cases[k];
-            if (strcmp(g->workload, "load/closed/32x1") != 0 || g->has_latency || g->threads != 1 ||
+            if (strcmp(g->workload, closed) != 0 || g->has_latency || g->threads != 1 ||
                 (g->phase == NULL) != (w->phase == NULL) ||
                 (g->phase && strcmp(g->phase, w->phase)))
                 continue;
+            double errors = metric(w, "load_errors");
+            if (errors > 0) { /* wrk refused or failed: its count is no check of anything */
+                hp_doc_para(doc,
+                            "wrk against hotpath serve%s%s (%u x %u): %.0f samples FAILED (the "
+                            "run's stderr says why): no cross-check.",
+                            w->phase ? ": " : "", w->phase ? w->phase : "", connections, depth,
+                            errors);
+                continue;
+            }
             double wrk = 1e9 / w->summary.median, gen = 1e9 / g->summary.median;
             double off = fabs(wrk / gen - 1);
             char limit[160];
             hp_load_limit(metric(w, "server_cpu_busy"), metric(w, "generator_cpu_busy"), limit,
                           sizeof limit);
             hp_doc_para(doc,
-                        "wrk against hotpath serve%s%s (32 x 1): %.4g req/s, the generator %.4g "
-                        "req/s: %s by %.1f%%. wrk's own figure: %s.",
-                        w->phase ? ": " : "", w->phase ? w->phase : "", wrk, gen,
-                        off <= 0.10 ? "they agree within 10%" : "they DISAGREE", 100 * off,
+                        "wrk against hotpath serve%s%s (%u x %u): %.4g req/s, the generator "
+                        "%.4g req/s: %s by %.1f%%. wrk's own figure: %s.",
+                        w->phase ? ": " : "", w->phase ? w->phase : "", connections, depth, wrk,
+                        gen, off <= 0.10 ? "they agree within 10%" : "they DISAGREE", 100 * off,
                         limit[0] ? limit : "busy not recorded");
         }
     }
@@ -154,7 +167,8 @@ void hp_load_doc(struct hp_doc *doc, const struct hp_results *r)
 {
     hp_doc_heading(doc, 2, "Load: requests over loopback");
     hp_doc_para(doc,
-                "Closed loop: C connections x D requests in flight, as fast as the server "
+                "Closed loop: C connections x D pipelined requests (a connection sends its "
+                "next D once all D are answered, as wrk pipelines), as fast as the server "
                 "answers (req/s: median [95%% CI] over the samples). A figure is the "
                 "server's only when the server was >= %.0f%% busy and the generator < %.0f%% "
                 "(CPU time from /proc over the samples' time); otherwise generator-bound. "
@@ -180,7 +194,9 @@ void hp_load_doc(struct hp_doc *doc, const struct hp_results *r)
                     "the least a request costs it before any work. hotpath serve makes about as "
                     "many (a read and a write per batch of requests it reads) at the same price: "
                     "where a system call is dear, the two sides cost about the same per request "
-                    "and one generator thread saturates with one server thread.%s",
+                    "and one generator thread saturates with one server thread, unless the "
+                    "pipeline is deep enough (32 x 64) for the calls to weigh little beside the "
+                    "server's work.%s",
                     r->floors.syscall_ns, wakeup);
     }
     struct hp_table *t = hp_doc_table(doc);
