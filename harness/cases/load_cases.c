@@ -674,19 +674,22 @@ static uint64_t wrk_run_about(void *local, uint64_t n)
     snprintf(duration, sizeof duration, "-d%.0fs", seconds < 1 ? 1 : seconds + 0.5);
     snprintf(url, sizeof url, "http://127.0.0.1:%d%s", c->server->proc.port, LOAD_REQUEST_TARGET);
     snprintf(log, sizeof log, "%s/wrk.log", c->server->dir);
-    snprintf(depth, sizeof depth, "%u", c->spec.depth);
-    /* Pipelined, wrk writes what the script's request() returns, the depth's copies of its
-     * request, and the next once all are answered: as the closed loop pipelines. */
-    char *argv[] = {program,       threads,
-                    conns,         duration,
-                    "-H",          "Host: api.github.com",
-                    "-H",          "User-Agent: curl/8.5.0",
-                    "-H",          "Accept: application/json",
-                    url,           "-s",
-                    c->wrk_script, "--",
-                    depth,         NULL};
-    if (c->spec.depth == 1)
-        argv[11] = NULL; /* wrk's own request, one at a time */
+    char *argv[16] = {program, threads,
+                      conns,   duration,
+                      "-H",    "Host: api.github.com",
+                      "-H",    "User-Agent: curl/8.5.0",
+                      "-H",    "Accept: application/json",
+                      url};
+    size_t argc = 11;
+    if (c->spec.depth > 1) {
+        /* wrk writes what the script's request() returns, the depth's copies of its request,
+         * and the next once all are answered: as the closed loop pipelines. */
+        snprintf(depth, sizeof depth, "%u", c->spec.depth);
+        char *script_args[] = {"-s", c->wrk_script, "--", depth};
+        for (size_t i = 0; i < 4; i++)
+            argv[argc++] = script_args[i];
+    }
+    argv[argc] = NULL;
     char saved[1024], *out = NULL;
     size_t len;
     struct rusage before, after;
