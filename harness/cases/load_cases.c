@@ -750,7 +750,8 @@ static void load_teardown(void *shared)
     load_free(shared);
 }
 
-#define LOAD_WORKLOAD(symbol, wname, wflags, waxes, wsummary, ...)                                 \
+/* A load workload; `sampler` (run_recorded or run_about) times the sample its own way. */
+#define LOAD_WORKLOAD_SAMPLED(symbol, wname, wflags, waxes, wsummary, sampler, sample, ...)        \
     static int symbol##_setup(const struct hp_case_params *params, void **shared,                  \
                               struct hp_error *err)                                                \
     {                                                                                              \
@@ -765,7 +766,7 @@ static void load_teardown(void *shared)
         .setup = symbol##_setup,                                                                   \
         .thread_setup = load_thread_setup,                                                         \
         .run = load_run,                                                                           \
-        .run_recorded = load_run_recorded,                                                         \
+        .sampler = sample,                                                                         \
         .thread_teardown = load_thread_teardown,                                                   \
         .report = load_report,                                                                     \
         .sample_begin = load_sample_begin,                                                         \
@@ -773,6 +774,10 @@ static void load_teardown(void *shared)
         .teardown = load_teardown,                                                                 \
         .axis_default = LOAD_DEFAULTS,                                                             \
     }
+
+#define LOAD_WORKLOAD(symbol, wname, wflags, waxes, wsummary, ...)                                 \
+    LOAD_WORKLOAD_SAMPLED(symbol, wname, wflags, waxes, wsummary, run_recorded, load_run_recorded, \
+                          __VA_ARGS__)
 
 /* `hotpath serve`'s axes, and the request workloads' default composition. */
 #define LOAD_AXES                                                                                  \
@@ -820,29 +825,10 @@ LOAD_SERVER(hp_workload_load_nginx, "load/nginx", SERVER_NGINX, HP_WORKLOAD_ANCH
 LOAD_SERVER(hp_workload_load_h2o, "load/h2o", SERVER_H2O, HP_WORKLOAD_ANCHOR, 0, "h2o");
 
 /* wrk against hotpath serve at one of the closed loops' shapes: the generator's cross-check. */
-#define LOAD_WRK(depth, summary_text)                                                              \
-    static int wrk_setup_##depth(const struct hp_case_params *params, void **shared,               \
-                                 struct hp_error *err)                                             \
-    {                                                                                              \
-        static const struct load_spec spec = {SERVER_HOTPATH, 32, depth, 0, true};                 \
-        return load_setup(params, &spec, shared, err);                                             \
-    }                                                                                              \
-    const struct hp_workload hp_workload_load_wrk_32x##depth = {                                   \
-        .name = "load/wrk/32x" #depth,                                                             \
-        .summary = summary_text,                                                                   \
-        .axes = LOAD_AXES,                                                                         \
-        .flags = HP_WORKLOAD_BATCH_ONLY,                                                           \
-        .setup = wrk_setup_##depth,                                                                \
-        .thread_setup = load_thread_setup,                                                         \
-        .run = load_run,                                                                           \
-        .run_about = wrk_run_about,                                                                \
-        .thread_teardown = load_thread_teardown,                                                   \
-        .report = load_report,                                                                     \
-        .sample_begin = load_sample_begin,                                                         \
-        .sample_end = load_sample_end,                                                             \
-        .teardown = load_teardown,                                                                 \
-        .axis_default = LOAD_DEFAULTS,                                                             \
-    }
+#define LOAD_WRK(depth, summary)                                                                   \
+    LOAD_WORKLOAD_SAMPLED(hp_workload_load_wrk_32x##depth, "load/wrk/32x" #depth,                  \
+                          HP_WORKLOAD_BATCH_ONLY, LOAD_AXES, summary, run_about, wrk_run_about,    \
+                          SERVER_HOTPATH, 32, depth, 0, true)
 
 LOAD_WRK(1, "wrk against hotpath serve, 32 connections, no pipelining: the generator's "
             "cross-check at 32 x 1 (req/s)");
