@@ -3,6 +3,7 @@
 #include "results_fixture.h"
 
 #include "instructions.h"
+#include "skip_unless_callgrind.h"
 #include "results_read.h"
 
 Test(instructions, dumps_are_matched_to_cases_by_name, .init = fx_setup, .fini = fx_teardown)
@@ -36,8 +37,7 @@ Test(instructions, dumps_are_matched_to_cases_by_name, .init = fx_setup, .fini =
 }
 
 /* The instruction count of `name` in fx_dir/DIR/results.json. */
-__attribute__((unused)) static double counted(const char *dir, const char *name,
-                                              const char **source)
+static double counted(const char *dir, const char *name, const char **source)
 {
     struct hp_results r;
     struct hp_error err = {{0}};
@@ -54,11 +54,7 @@ __attribute__((unused)) static double counted(const char *dir, const char *name,
 
 Test(instructions, run_counts_repeat_to_the_last_digit, .init = fx_setup, .fini = fx_teardown)
 {
-#if defined(HOTPATH_ASAN) || defined(HOTPATH_TSAN)
-    cr_skip_test("valgrind cannot run sanitizer builds");
-#else
-    if (!hp_instructions_available())
-        cr_skip_test("valgrind is not installed");
+    skip_unless_callgrind();
     const char *args = "run --quiet --workload demo/allocs-0,demo/allocs-1,demo/fnv64 --samples 3 "
                        "--target-time 1ms --instructions --instructions-ops 500 --out";
     char command[512];
@@ -80,5 +76,4 @@ Test(instructions, run_counts_repeat_to_the_last_digit, .init = fx_setup, .fini 
     /* 64 dependent multiply-xor steps cost more than an empty loop or one malloc/free */
     cr_assert_gt(first[2], 64 * 2);
     cr_assert_gt(first[1], first[0]);
-#endif
 }

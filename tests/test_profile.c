@@ -9,6 +9,7 @@
 #include "files.h"
 #include "flamegraph.h"
 #include "instructions.h"
+#include "skip_unless_callgrind.h"
 #include "profile.h"
 #include "profile_json.h"
 #include "profile_match.h"
@@ -222,11 +223,7 @@ Test(profile, bad_input_is_refused_with_exit_2, .init = fx_setup, .fini = fx_tea
  * child said it: exit 2, its message alone, no profile directory. */
 Test(profile, a_case_the_child_refuses_is_refused_as_it_said, .init = fx_setup, .fini = fx_teardown)
 {
-#if defined(HOTPATH_ASAN) || defined(HOTPATH_TSAN)
-    cr_skip_test("valgrind cannot run sanitizer builds");
-#else
-    if (!hp_instructions_available())
-        cr_skip_test("valgrind is not installed");
+    skip_unless_callgrind();
     cr_assert_eq(mkdir(fx_path("routes"), 0755), 0);
     fx_write_text("routes/gplus.routes", "GET /a\nFROB /b\n");
     char args[512];
@@ -241,7 +238,6 @@ Test(profile, a_case_the_child_refuses_is_refused_as_it_said, .init = fx_setup, 
               "%s", err);
     cr_assert_eq(access(fx_path("p"), F_OK), -1, "a profile directory was made");
     cr_assert_eq(access(fx_path("p.partial"), F_OK), -1, "a partial directory was left");
-#endif
 }
 
 Test(profile, missing_phase_is_refused, .init = fx_setup, .fini = fx_teardown)
@@ -262,11 +258,7 @@ Test(profile, missing_phase_is_refused, .init = fx_setup, .fini = fx_teardown)
  * functions, and the total against `run --instructions`. */
 Test(profile, known_structure_and_total_equal_instructions, .init = fx_setup, .fini = fx_teardown)
 {
-#if defined(HOTPATH_ASAN) || defined(HOTPATH_TSAN)
-    cr_skip_test("valgrind cannot run sanitizer builds");
-#else
-    if (!hp_instructions_available())
-        cr_skip_test("valgrind is not installed");
+    skip_unless_callgrind();
     cr_assert_eq(fx_hotpath("profile --workload demo/work-1x3x --instructions-ops 300 --out p"), 0,
                  "%s", fx_read("err"));
     cr_assert_eq(fx_hotpath("run --quiet --workload demo/work-1x3x --samples 1 --target-time 1ms "
@@ -293,18 +285,13 @@ Test(profile, known_structure_and_total_equal_instructions, .init = fx_setup, .f
     cr_assert_neq(access(fx_path("p/demo_work-1x3x_threads-1.callgrind.out"), R_OK), -1);
     cr_assert_neq(access(fx_path("p/demo_work-1x3x_threads-1.folded"), R_OK), -1);
     hp_profile_set_free(&set);
-#endif
 }
 
 /* The main job's profiling step in small (Release build, valgrind installed): a flame graph per
  * phase in the report, and per step the functions that moved, in report.md and phases.md. */
 Test(profile, report_shows_flame_graphs_and_movers_per_step, .init = fx_setup, .fini = fx_teardown)
 {
-#if defined(HOTPATH_ASAN) || defined(HOTPATH_TSAN)
-    cr_skip_test("valgrind cannot run sanitizer builds");
-#else
-    if (!hp_instructions_available())
-        cr_skip_test("valgrind is not installed");
+    skip_unless_callgrind();
     const char *selection = "--phases bolt.phases --workload request/static --threads 1 --mode "
                             "batch";
     char command[512];
@@ -337,7 +324,6 @@ Test(profile, report_shows_flame_graphs_and_movers_per_step, .init = fx_setup, .
     cr_assert_eq(hp_file_read(fx_path("R/report.html"), 64 << 20, &html, &length, &err), 0);
     cr_assert_eq(count_of(html, "<svg xmlns="), profiled, "%zu profiled cases", profiled);
     free(html);
-#endif
 }
 
 Test(profile, two_position_columns_are_not_costs, .init = fx_setup, .fini = fx_teardown)
@@ -368,11 +354,7 @@ static const struct hp_profile *profile_of(const struct hp_profile_set *set, con
  * the discarded dump (runner.c) the counts included the warm-ups of every case of the run. */
 Test(profile, calls_per_op_are_the_measured_regions, .init = fx_setup, .fini = fx_teardown)
 {
-#if defined(HOTPATH_ASAN) || defined(HOTPATH_TSAN)
-    cr_skip_test("valgrind cannot run sanitizer builds");
-#else
-    if (!hp_instructions_available())
-        cr_skip_test("valgrind is not installed");
+    skip_unless_callgrind();
     cr_assert_eq(fx_hotpath("profile --workload demo/work-1x3x,demo/allocs-3 --threads 1,2 "
                             "--instructions-ops 200 --out p"),
                  0, "%s", fx_read("err"));
@@ -395,7 +377,6 @@ Test(profile, calls_per_op_are_the_measured_regions, .init = fx_setup, .fini = f
         cr_assert_float_eq(function(p, "__wrap_malloc")->calls, 3.0, 1e-9, "%s", name);
     }
     hp_profile_set_free(&set);
-#endif
 }
 
 /* profile.json version 1 counted calls outside the measured region: read back as unknown. */

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "instructions.h"
+#include "skip_unless_callgrind.h"
 
 struct expected_calls {
     const char *function; /* callgrind's name, without a @VERSION or 'N suffix */
@@ -141,16 +142,6 @@ static void expect_calls(const char *axes, const struct expected_calls *expected
         const struct expected_calls expected_[] = {__VA_ARGS__};                                   \
         expect_calls(axes, expected_, sizeof expected_ / sizeof expected_[0]);                     \
     } while (0)
-
-static void skip_unless_callgrind(void)
-{
-#if defined(HOTPATH_ASAN) || defined(HOTPATH_TSAN)
-    cr_skip_test("valgrind cannot run sanitizer builds");
-#else
-    if (!hp_instructions_available())
-        cr_skip_test("valgrind is not installed");
-#endif
-}
 
 /* canonical is Go's Header.Set: per handler Set, CanonicalMIMEHeaderKey's check (4 Sets; Date
  * and Content-Length never pass through it), no canonicalising copy for canonical spellings, no
