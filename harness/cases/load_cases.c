@@ -536,12 +536,14 @@ static int load_setup(const struct hp_case_params *params, const struct load_spe
     if (!c)
         return hp_error_set(err, "out of memory");
     c->spec = *spec;
-    snprintf(c->wrk_script, sizeof c->wrk_script, "%s/anchors/wrk-pipeline.lua",
-             params->workloads_dir);
-    if (spec->wrk && spec->depth > 1 && access(c->wrk_script, R_OK) != 0) {
-        hp_error_set(err, "%s: %s", c->wrk_script, strerror(errno));
-        load_free(c);
-        return -1;
+    if (spec->wrk && spec->depth > 1) {
+        snprintf(c->wrk_script, sizeof c->wrk_script, "%s/anchors/wrk-pipeline.lua",
+                 params->workloads_dir);
+        if (access(c->wrk_script, R_OK) != 0) {
+            hp_error_set(err, "%s: %s", c->wrk_script, strerror(errno));
+            load_free(c);
+            return -1;
+        }
     }
     c->generators = params->threads;
     int server_cpu;
